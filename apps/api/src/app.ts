@@ -1,0 +1,10 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext, AppModule } from '@biomon/http';
+import { taxaRoutes } from './routes/taxa.routes';
+
+/** The read and management path: queries, layers, indicators, ledger, reports, exports. */
+const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
+  await app.register(taxaRoutes, opts);
+};
+
+export const apiModule: AppModule = { name: 'api', plugin: apiPlugin };

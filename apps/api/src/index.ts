@@ -1,0 +1,1 @@
+export { apiModule } from './app';

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Db, Tx } from '@biomon/db';
+import { sql } from '@biomon/db';
+import type { SeedLevel } from '@biomon/config';
+import { loadLedgerSeed, type LedgerSeed } from '@biomon/ledger';
+import { upsertTaxa, type TaxonInput, type TaxonRuleInput } from '@biomon/taxa';
+import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
+
+export interface SeedStepResult { name: string; status: 'applied' | 'skipped'; summary?: unknown }
+
+interface SeedStep {
+  name: string;
+  version: string;
+  level: Exclude<SeedLevel, 'none'>;
+  run(tx: Tx, seedsDir: string): Promise<unknown>;
+}
+
+const layerStep = (name: string, kind: LayerKind, file: string, year: number, source: string): SeedStep => ({
+  name,
+  version: '1',
+  level: name.startsWith('reference') ? 'reference' : 'demo',
+  async run(tx, dir) {
+    const r = await importLayer(tx, readGeoJsonFeatures(path.join(dir, file)), { kind, year, source, name: file });
+    return { datasetId: r.datasetId, features: r.features, repaired: r.repaired.length, rejected: r.rejected.length };
+  },
+});
+
+/** Seed steps in order. Each runs at most once per database (recorded in seed_runs, same transaction). */
+export const SEED_STEPS: SeedStep[] = [
+  {
+    name: 'reference:ledger',
+    version: '1',
+    level: 'reference',
+    async run(tx, dir) {
+      const seed = JSON.parse(await readFile(path.join(dir, 'ledger/ledger.json'), 'utf8')) as LedgerSeed;
+      return loadLedgerSeed(tx, seed);
+    },
+  },
+  {
+    name: 'reference:taxa-jilin',
+    version: '1',
+    level: 'reference',
+    async run(tx, dir) {
+      const seed = JSON.parse(await readFile(path.join(dir, 'taxa/jilin-checklist.json'), 'utf8')) as { taxa: TaxonInput[]; rules: TaxonRuleInput[] };
+      return upsertTaxa(tx, seed.taxa, seed.rules);
+    },
+  },
+  layerStep('reference:regions', 'regions', 'demo/regions.geojson', 2020, 'biomon demo outlines (approximate), derived from DataV GCJ-02 boundaries converted to WGS84'),
+  layerStep('demo:protected-areas', 'protected-areas', 'demo/protected-areas.geojson', 2024, 'biomon demo (approximate)'),
+  layerStep('demo:land-cover-2020', 'land-cover', 'demo/land-cover-2020.geojson', 2020, 'biomon demo (synthetic)'),
+  layerStep('demo:land-cover-2024', 'land-cover', 'demo/land-cover.geojson', 2024, 'biomon demo (synthetic)'),
+  layerStep('demo:grassland-plots', 'grassland-plots', 'demo/grassland-plots.geojson', 2024, 'biomon demo (synthetic)'),
+  layerStep('demo:ecosystems', 'ecosystems', 'demo/ecosystems.geojson', 2024, 'biomon demo (synthetic)'),
+];
+
+/**
+ * Applies the seed steps of a level. Idempotent: a step already recorded in seed_runs is skipped,
+ * and a step's data and its record commit together, so nothing is seeded twice, even when two
+ * seeders race (an advisory lock serialises them).
+ */
+export async function runSeeds(db: Db, level: SeedLevel, seedsDir: string): Promise<SeedStepResult[]> {
+  if (level === 'none') return [];
+  const wanted = SEED_STEPS.filter((s) => s.level === 'reference' || level === 'demo');
+  const results: SeedStepResult[] = [];
+  for (const step of wanted) {
+    const r = await db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext('biomon-seed'))`.execute(tx);
+      const done = await tx.selectFrom('seed_runs').select('name').where('name', '=', step.name).executeTakeFirst();
+      if (done) return { name: step.name, status: 'skipped' as const };
+      const summary = await step.run(tx, seedsDir);
+      await tx.insertInto('seed_runs').values({ name: step.name, version: step.version, summary: JSON.stringify(summary ?? {}) }).execute();
+      return { name: step.name, status: 'applied' as const, summary };
+    });
+    results.push(r);
+  }
+  return results;
+}

@@ -1,0 +1,3 @@
+export { startWorker, type RunningWorker } from './worker';
+export { runWorkerUntilSignal } from './run';
+export { REGISTRY } from './registry';

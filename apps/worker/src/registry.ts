@@ -1,0 +1,25 @@
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { AppContext } from '@biomon/http';
+import { QUEUES } from '@biomon/queue';
+import { noopJob } from './jobs/noop.job';
+
+export interface JobContext { ctx: AppContext; log: Logger }
+export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
+
+/**
+ * Every job name the platform enqueues, by queue, mapped to its handler. Handlers re-read state
+ * from the database and write with upserts, so running a job twice is harmless (at-least-once).
+ */
+export const REGISTRY: Record<string, Record<string, JobHandler>> = {
+  [QUEUES.system]: {
+    noop: noopJob,
+  },
+};
+
+/** Startup fails when a queue has no handlers registered. */
+export function assertRegistryComplete(): void {
+  for (const q of Object.values(QUEUES)) {
+    if (!REGISTRY[q] || Object.keys(REGISTRY[q]).length === 0) throw new Error(`worker: no handlers registered for queue ${q}`);
+  }
+}

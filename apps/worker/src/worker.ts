@@ -1,0 +1,72 @@
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { AppContext } from '@biomon/http';
+import { heartbeatKey, relayOutboxOnce } from '@biomon/queue';
+import { REGISTRY, assertRegistryComplete } from './registry';
+
+export interface RunningWorker {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bullmq workers of every registered queue, the outbox relay and the heartbeat.
+ * stop() closes them gracefully (active jobs finish first).
+ */
+export function startWorker(ctx: AppContext, log: Logger, opts: { relayIntervalMs?: number; concurrency?: number } = {}): RunningWorker {
+  assertRegistryComplete();
+  const prefix = ctx.config.queuePrefix;
+  const workers = Object.entries(REGISTRY).map(([queue, handlers]) => {
+    const w = new Worker(
+      queue,
+      async (job: Job) => {
+        const handler = handlers[job.name];
+        if (!handler) throw new Error(`no handler for job ${queue}/${job.name}`);
+        const jlog = log.child({ jobId: job.id, jobName: job.name, queue });
+        return handler(job, { ctx, log: jlog });
+      },
+      { connection: ctx.redis.duplicate(), prefix, concurrency: opts.concurrency ?? 2 },
+    );
+    w.on('failed', (job, err) => log.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed'));
+    w.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+    return w;
+  });
+
+  let stopped = false;
+  const beat = async (): Promise<void> => {
+    try {
+      await ctx.redis.set(heartbeatKey(prefix), String(Date.now()), 'PX', 15_000);
+    } catch {
+      /* Redis down: health shows it */
+    }
+  };
+  void beat();
+  const heartbeat = setInterval(() => void beat(), 5_000);
+
+  let relaying = false;
+  const relay = setInterval(async () => {
+    if (relaying || stopped) return;
+    relaying = true;
+    try {
+      let r;
+      do {
+        r = await relayOutboxOnce(ctx.db, (name) => ctx.queues.get(name));
+      } while (r.enqueued > 0 && !stopped);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'outbox relay failed; will retry');
+    } finally {
+      relaying = false;
+    }
+  }, opts.relayIntervalMs ?? 500);
+
+  return {
+    workers,
+    async stop() {
+      stopped = true;
+      clearInterval(heartbeat);
+      clearInterval(relay);
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await ctx.redis.del(heartbeatKey(prefix)).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,24 @@
+# Shared helpers of infra/start.sh and infra/test.sh (sourced, not run).
+
+ensure_node_modules() {
+  local stamp=node_modules/.package-lock.json
+  if [[ ! -d node_modules || ! -f $stamp || package-lock.json -nt $stamp || ! -e node_modules/.bin/biomon ]]; then
+    echo "[setup] installing npm dependencies (npm ci)" >&2
+    npm ci --no-audit --no-fund >&2
+  fi
+}
+
+# Starts the local stack and sets STACK_STARTED to the servers this call started (so we stop only those).
+stack_up() {
+  local out
+  out=$(bash infra/stack.sh up "$@")
+  STACK_STARTED=${out#started: }
+  eval "$(bash infra/stack.sh env)"
+  export DATABASE_URL REDIS_URL
+}
+
+stack_down_started() {
+  if [[ -n "${STACK_STARTED:-}" && "${BIOMON_KEEP_STACK:-0}" != 1 ]]; then
+    bash infra/stack.sh down "$STACK_STARTED" || true
+  fi
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# biomon local stack: PostgreSQL 15 + PostGIS 3 and Redis 7 from Debian's packages,
+# each in a data folder of this checkout, on its own port.
+#
+#   bash infra/stack.sh up [--with-test-tools]   install if missing, initialise, start (idempotent)
+#   bash infra/stack.sh down                     stop both (only this checkout's servers)
+#   bash infra/stack.sh status                   print what runs where
+#   bash infra/stack.sh env                      print export lines for DATABASE_URL / REDIS_URL
+#
+# Ports: BIOMON_PG_PORT (default 55432), BIOMON_REDIS_PORT (default 56379).
+# `up` prints, on its last line, which servers it started itself ("started: pg redis"),
+# so callers can stop exactly those on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_PORT=${BIOMON_PG_PORT:-55432}
+REDIS_PORT=${BIOMON_REDIS_PORT:-56379}
+PG_BIN=/usr/lib/postgresql/15/bin
+DATA="$ROOT/.data"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+STACK_PKGS=(postgresql-15 postgresql-15-postgis-3 redis-server)
+TEST_PKGS=(gdal-bin chromium fonts-wqy-microhei)
+
+pkg_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  echo "${missing[@]:-}"
+}
+
+install_pkgs() {
+  local missing
+  missing=$(pkg_missing "$@")
+  [[ -z "${missing// /}" ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    die "missing Debian packages: $missing
+  run as root:  sudo apt-get update && sudo apt-get install -y $missing
+  then run this command again."
+  fi
+  log "installing Debian packages: $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >&2
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# PostgreSQL refuses to run as root: as root we run it as the `postgres` user, which must be able
+# to reach its data folder. A checkout under a private folder (/root is mode 700) is unreachable
+# for it, so we fall back to a folder outside the checkout, keyed by the checkout's path.
+pg_data_dir() {
+  if [[ -n "${BIOMON_PG_DATA:-}" ]]; then echo "$BIOMON_PG_DATA"; return; fi
+  if [[ $(id -u) -ne 0 ]]; then echo "$DATA/pg"; return; fi
+  mkdir -p "$DATA"
+  chmod 755 "$DATA" 2>/dev/null || true
+  if runuser -u postgres -- test -x "$DATA" 2>/dev/null; then
+    echo "$DATA/pg"
+  else
+    local key
+    key=$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)
+    echo "/var/lib/biomon/$key-pg"
+  fi
+}
+
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+psql_admin() {
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA "$@"
+}
+
+pg_up() {
+  local pgdata started=0
+  pgdata=$(pg_data_dir)
+  if [[ ! -s "$pgdata/PG_VERSION" ]]; then
+    log "initialising PostgreSQL cluster in $pgdata"
+    mkdir -p "$pgdata"
+    if [[ $(id -u) -eq 0 ]]; then
+      chown postgres:postgres "$pgdata"
+      chmod 700 "$pgdata"
+    fi
+    as_pg "$PG_BIN/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || die "initdb failed for $pgdata"
+    cp "$ROOT/infra/postgresql.conf" "$pgdata/biomon.conf"
+    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pgdata/biomon.conf"
+    echo "include = 'biomon.conf'" | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
+  fi
+  if as_pg "$PG_BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    log "PostgreSQL already running ($pgdata)"
+  else
+    if port_open "$PG_PORT"; then
+      die "port $PG_PORT is taken by another program; set BIOMON_PG_PORT to a free port"
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start >/dev/null \
+      || { tail -n 20 "$pgdata/server.log" >&2; die "PostgreSQL did not start"; }
+    started=1
+  fi
+  # The running server must be ours and listen on the configured port.
+  local ok=0
+  for _ in $(seq 1 50); do
+    if psql_admin -c 'select 1' >/dev/null 2>&1; then ok=1; break; fi
+    sleep 0.2
+  done
+  [[ $ok -eq 1 ]] || die "PostgreSQL of $pgdata does not answer on port $PG_PORT (is it running on another port? run: bash infra/stack.sh down)"
+  if [[ -z $(psql_admin -c "select 1 from pg_database where datname='biomon'") ]]; then
+    psql_admin -c "create database biomon" >/dev/null
+  fi
+  [[ $started -eq 1 ]] && STARTED+=(pg)
+  return 0
+}
+
+redis_up() {
+  local dir="$DATA/redis"
+  mkdir -p "$dir"
+  local pidfile="$dir/redis.pid"
+  if [[ -s "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    log "Redis already running (pid $(cat "$pidfile"))"
+    return 0
+  fi
+  if port_open "$REDIS_PORT"; then
+    die "port $REDIS_PORT is taken by another program; set BIOMON_REDIS_PORT to a free port"
+  fi
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  redis-server "$ROOT/infra/redis.conf" --port "$REDIS_PORT" --dir "$dir" \
+    --pidfile "$pidfile" --logfile "$dir/redis.log" --daemonize yes
+  for _ in $(seq 1 50); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && { STARTED+=(redis); return 0; }
+    sleep 0.1
+  done
+  tail -n 20 "$dir/redis.log" >&2
+  die "Redis did not start"
+}
+
+pg_down() {
+  local pgdata
+  pgdata=$(pg_data_dir)
+  if [[ -s "$pgdata/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    log "stopping PostgreSQL"
+    as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
+  fi
+}
+
+redis_down() {
+  local pidfile="$DATA/redis/redis.pid"
+  if [[ -s "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    log "stopping Redis"
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$(cat "$pidfile")"
+    for _ in $(seq 1 50); do kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || break; sleep 0.1; done
+  fi
+}
+
+print_env() {
+  echo "export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:$PG_PORT/biomon}"
+  echo "export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
+}
+
+STARTED=()
+cmd=${1:-status}
+case "$cmd" in
+  up)
+    if [[ "${2:-}" == "--with-test-tools" ]]; then
+      install_pkgs "${STACK_PKGS[@]}" "${TEST_PKGS[@]}"
+    else
+      install_pkgs "${STACK_PKGS[@]}"
+    fi
+    [[ -x "$PG_BIN/initdb" ]] || die "PostgreSQL 15 binaries not found in $PG_BIN"
+    command -v redis-server >/dev/null || die "redis-server not found"
+    mkdir -p "$DATA"
+    if [[ -z "${DATABASE_URL:-}" ]]; then pg_up; fi
+    if [[ -z "${REDIS_URL:-}" ]]; then redis_up; fi
+    echo "started: ${STARTED[*]:-}"
+    ;;
+  down)
+    what=${2:-all}
+    [[ $what == all || $what == *redis* ]] && redis_down
+    [[ $what == all || $what == *pg* ]] && pg_down
+    true
+    ;;
+  status)
+    pgdata=$(pg_data_dir)
+    if [[ -s "$pgdata/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+      echo "postgresql: running ($pgdata, port $PG_PORT)"
+    else
+      echo "postgresql: stopped ($pgdata)"
+    fi
+    if [[ -s "$DATA/redis/redis.pid" ]] && kill -0 "$(cat "$DATA/redis/redis.pid")" 2>/dev/null; then
+      echo "redis: running (port $REDIS_PORT)"
+    else
+      echo "redis: stopped"
+    fi
+    ;;
+  env) print_env ;;
+  *) die "usage: stack.sh up|down|status|env" ;;
+esac

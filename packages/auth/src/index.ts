@@ -1,0 +1,6 @@
+export { ROLES, generateToken, hashToken, tokenPrefix, type Role, type CallerRole } from './token';
+export {
+  createToken, findPrincipal, listTokens, revokeToken, revokeTokensByLabelPrefix,
+  type TokenScope, type Principal, type TokenListItem,
+} from './token.repository';
+export { writeAudit, type AuditEntry } from './audit.repository';

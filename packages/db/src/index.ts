@@ -1,0 +1,5 @@
+export { createDb, type Db, type Tx, type DbOrTx, type DbHandle } from './db';
+export type * from './schema';
+export { migrateToLatest } from './migrate';
+export { translatePgError } from './pg-errors';
+export { sql } from 'kysely';

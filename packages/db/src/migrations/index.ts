@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation';
+import * as m0002 from './0002_geometry_helpers';
+
+/** All migrations, in order. Names are frozen: the migrator records them. */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+  '0002_geometry_helpers': m0002,
+};

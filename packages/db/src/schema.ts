@@ -1,0 +1,175 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Hand-written row types of the migrated schema (snake_case, as the database has them).
+// Conventions of the driver set up in db.ts: int8 → number (ids stay below 2^53),
+// numeric → string (never silently a float), date → 'YYYY-MM-DD' string, timestamptz → Date.
+// Geometry columns are typed `unknown`: they are only read through ST_AsGeoJSON and friends.
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+
+export interface SeedRunsTable { name: string; version: string; applied_at: Timestamp; summary: Json }
+
+export interface DepartmentsTable { id: Generated<number>; name: string; kind: Generated<string> }
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  token_hash: Buffer;
+  prefix: string;
+  role: string;
+  team: string | null;
+  station_id: string | null;
+  department_id: number | null;
+  label: Generated<string>;
+  created_at: Timestamp;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  token_id: string | null;
+  role: string;
+  actor: Generated<string>;
+  action: string;
+  route: string | null;
+  entity: string;
+  entity_ids: ColumnType<string[], string[] | undefined, string[]>;
+  summary: Json;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  queue: string;
+  job_name: string;
+  payload: Json;
+  created_at: Timestamp;
+  enqueued_at: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface LayerDatasetsTable {
+  id: Generated<number>;
+  kind: string;
+  vintage_year: number;
+  source: Generated<string>;
+  name: Generated<string>;
+  crs_in: Generated<string>;
+  feature_count: Generated<number>;
+  content_hash: string | null;
+  report: Json;
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+interface LayerFeature {
+  id: Generated<number>;
+  dataset_id: number;
+  properties: Json;
+  geom: unknown;
+}
+
+export interface RegionsTable extends LayerFeature {
+  code: string; name: string; name_en: string | null; level: string; parent_code: string | null;
+  official_area_km2: string | null;
+}
+export interface ProtectedAreasTable extends LayerFeature {
+  pa_id: string; name: string; name_en: string | null; designation: string; level: string | null; status: string;
+  established_year: number | null;
+}
+export interface LandCoverTable extends LayerFeature {
+  class: string; grassland_type: string | null; wetland_type: string | null; is_natural: boolean | null; year: number | null;
+}
+export interface GrasslandPlotsTable extends LayerFeature {
+  plot_id: string; grassland_type: string; vegetation_cover_pct: string; survey_date: string;
+}
+export interface EcosystemsTable extends LayerFeature { ecosystem_type: string; terrestrial: boolean }
+
+export interface TaxaTable {
+  id: Generated<number>;
+  scientific_name: string;
+  chinese_name: string | null;
+  english_name: string | null;
+  rank: string;
+  kingdom: string;
+  taxon_class: string | null;
+  taxon_order: string | null;
+  family: string | null;
+  genus: string;
+  parent_id: number | null;
+  protection_class: string | null;
+  protection_note: string | null;
+  wild_only: Generated<boolean>;
+  sensitive: Generated<boolean>;
+  generalize_cell_m: Generated<number>;
+  invasive: Generated<boolean>;
+  in_jilin: Generated<boolean>;
+  sources: ColumnType<string[], string[] | undefined, string[]>;
+  updated_at: Timestamp;
+}
+export interface TaxonNamesTable { name_key: string; name: string; taxon_id: number; kind: string }
+export interface TaxonRulesTable {
+  id: Generated<number>;
+  rank: string;
+  scientific_name: string;
+  chinese_name: string;
+  kingdom: string;
+  protection_class: string;
+  note: string | null;
+  wild_only: Generated<boolean>;
+  exclude_chinese: ColumnType<string[], string[] | undefined, string[]>;
+  sources: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface LedgerSectionsTable { code: string; ord: number; title: string }
+export interface LedgerMeasuresTable { code: string; ord: number; section_code: string; title: string; text: string }
+export interface LedgerTasksTable {
+  no: number;
+  section_code: string;
+  measure_code: string;
+  text: string;
+  responsibility_note: string | null;
+  timeline_kind: string;
+  timeline_start: string | null;
+  timeline_end: string | null;
+  timeline_text: string;
+}
+export interface LedgerTaskDepartmentsTable { task_no: number; department_id: number; role: string; ord: number }
+export interface LedgerTaskLinksTable { task_no: number; kind: string; ref: string }
+export interface LedgerProgressTable {
+  id: Generated<number>;
+  task_no: number;
+  department_id: number | null;
+  status: string;
+  note: Generated<string>;
+  evidence: Json;
+  as_of: string;
+  reported_at: Timestamp;
+  token_id: string | null;
+}
+
+export interface Database {
+  seed_runs: SeedRunsTable;
+  departments: DepartmentsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  layer_datasets: LayerDatasetsTable;
+  regions: RegionsTable;
+  protected_areas: ProtectedAreasTable;
+  land_cover: LandCoverTable;
+  grassland_plots: GrasslandPlotsTable;
+  ecosystems: EcosystemsTable;
+  taxa: TaxaTable;
+  taxon_names: TaxonNamesTable;
+  taxon_rules: TaxonRulesTable;
+  ledger_sections: LedgerSectionsTable;
+  ledger_measures: LedgerMeasuresTable;
+  ledger_tasks: LedgerTasksTable;
+  ledger_task_departments: LedgerTaskDepartmentsTable;
+  ledger_task_links: LedgerTaskLinksTable;
+  ledger_progress: LedgerProgressTable;
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '@biomon/core';
+import { findPrincipal, type CallerRole, type Principal, type Role } from '@biomon/auth';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route: 'public' (anyone, token optional) or the roles allowed. Admin may call everything. */
+    access?: 'public' | Role[];
+  }
+}
+
+export function callerRole(request: FastifyRequest): CallerRole {
+  return request.principal?.role ?? 'public';
+}
+
+/**
+ * Bearer-token authentication and per-route role checks. A route without an `access` rule is
+ * refused to everyone but admin, so a forgotten rule fails closed.
+ */
+export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0]): void {
+  app.decorateRequest('principal', null);
+  app.addHook('preHandler', async (request) => {
+    const header = request.headers.authorization;
+    if (header) {
+      const m = /^Bearer ([A-Za-z0-9_\-]{10,200})$/.exec(header.trim());
+      if (!m) throw new AppError('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+      const principal = await findPrincipal(getDb(), m[1]);
+      if (!principal) throw new AppError('TOKEN_INVALID');
+      request.principal = principal;
+    }
+    const access = request.routeOptions.config?.access;
+    if (access === 'public') return;
+    const role = request.principal?.role;
+    if (!role) throw new AppError('UNAUTHENTICATED');
+    if (role === 'admin') return;
+    if (!access || !access.includes(role)) throw new AppError('FORBIDDEN', `Role ${role} may not call ${request.method} ${request.routeOptions.url}`);
+  });
+}

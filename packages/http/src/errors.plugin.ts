@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type FieldError } from '@biomon/core';
+import { translatePgError } from '@biomon/db';
+
+interface AjvError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
+
+/** Ajv validation errors → `{ field, code, message }`, naming the failing field. */
+export function fieldErrorsFromValidation(errors: AjvError[], context: string | undefined): FieldError[] {
+  return errors.map((e) => {
+    let field = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    if (e.keyword === 'required' && e.params?.missingProperty) {
+      field = field ? `${field}.${e.params.missingProperty}` : String(e.params.missingProperty);
+    }
+    if (e.keyword === 'additionalProperties' && e.params?.additionalProperty) {
+      field = field ? `${field}.${e.params.additionalProperty}` : String(e.params.additionalProperty);
+    }
+    const where = context && context !== 'body' ? `${context}.` : '';
+    return { field: `${where}${field}` || context || 'body', code: `SCHEMA_${String(e.keyword ?? 'invalid').toUpperCase()}`, message: e.message ?? 'invalid' };
+  });
+}
+
+/** One error format for every route: `{ error: { code, message, details } }`. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+    let appErr: AppError | null = null;
+    if (err instanceof AppError) appErr = err;
+    else if (err.validation) {
+      appErr = new AppError('VALIDATION_FAILED', 'The request does not match the schema', {
+        errors: fieldErrorsFromValidation(err.validation, err.validationContext),
+      });
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here`);
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      appErr = new AppError('BODY_TOO_LARGE');
+    } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) {
+      appErr = new AppError('BAD_JSON', err.message);
+    } else if (err.code === 'FST_ERR_CTP_INVALID_TYPE') {
+      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE');
+    } else {
+      appErr = translatePgError(err);
+      if (!appErr && err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        appErr = new AppError(err.statusCode === 413 ? 'BODY_TOO_LARGE' : err.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED', err.message);
+      }
+    }
+    if (!appErr) {
+      request.log.error({ err }, 'unhandled error');
+      appErr = new AppError('INTERNAL');
+    } else if (appErr.status >= 500) {
+      request.log.warn({ err, code: appErr.code }, 'dependency error');
+    }
+    if (appErr.headers) reply.headers(appErr.headers);
+    return reply.status(appErr.status).send(appErr.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
+}

@@ -1,0 +1,5 @@
+export { buildServer, ErrorBody, type AppModule, type BuildServerOptions } from './server';
+export { createContext, type AppContext } from './context';
+export { callerRole } from './auth.plugin';
+export { checkHealth, type HealthReport } from './health';
+export { fieldErrorsFromValidation } from './errors.plugin';

@@ -1,0 +1,104 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LOG_REDACT_PATHS } from '@biomon/core';
+import type { AppContext } from './context';
+import { registerErrorHandling } from './errors.plugin';
+import { registerAuth } from './auth.plugin';
+import { checkHealth } from './health';
+
+export interface AppModule {
+  /** e.g. 'ingest' or 'api' */
+  name: string;
+  plugin: FastifyPluginAsync<{ ctx: AppContext }>;
+}
+
+export interface BuildServerOptions {
+  ctx: AppContext;
+  apps: AppModule[];
+  title?: string;
+}
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
+
+/**
+ * Builds (does not start) a fastify server hosting the given apps. In production each app runs
+ * in its own process (apps/<name>/src/server.ts); locally `npm start` hosts ingest and api together
+ * under one origin, with one /health and one OpenAPI document.
+ */
+export async function buildServer({ ctx, apps, title }: BuildServerOptions): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 120_000,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 10_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: title ?? 'biomon — 吉林省生物多样性监测数据平台 API',
+        description: 'Biodiversity monitoring data platform for Jilin Province: survey and station ingest, reference layers, indicators, the ledger (责任分工台账) and reports.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token from `biomon tokens create`' } },
+      },
+      tags: apps.map((a) => ({ name: a.name })),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerErrorHandling(app);
+  registerAuth(app, () => ctx.db);
+
+  const appNames = apps.map((a) => a.name);
+  app.get('/health', {
+    config: { access: 'public' },
+    schema: {
+      summary: 'Health of the server and its dependencies (db, redis, worker)',
+      tags: ['system'],
+      response: {
+        200: Type.Object({ status: Type.String(), db: Type.String(), redis: Type.String(), worker: Type.String(), apps: Type.Array(Type.String()), checkedAt: Type.String() }),
+        503: Type.Object({ status: Type.String(), db: Type.String(), redis: Type.String(), worker: Type.String(), apps: Type.Array(Type.String()), checkedAt: Type.String() }),
+      },
+    },
+  }, async (_req, reply) => {
+    const report = await checkHealth(ctx, appNames);
+    if (report.status === 'down') reply.header('retry-after', '5').status(503);
+    return report;
+  });
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const mod of apps) {
+    await app.register(mod.plugin, { ctx });
+  }
+  return app;
+}

@@ -1,0 +1,1 @@
+export { loadLedgerSeed, type LedgerSeed } from './ledger-seed';
