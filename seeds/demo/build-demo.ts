@@ -132,7 +132,60 @@ function finish(g: Geometry | null | undefined): Poly | null {
     if (rings.length) out.push(rings);
   }
   if (!out.length) return null;
-  return out.length === 1 ? { type: 'Polygon', coordinates: out[0] } : { type: 'MultiPolygon', coordinates: out };
+  const fixed = splitPinches(out);
+  return fixed.length === 1 ? { type: 'Polygon', coordinates: fixed[0] } : { type: 'MultiPolygon', coordinates: fixed };
+}
+
+/** Splits a closed ring (first = last) into simple loops at every vertex it visits twice. */
+function splitRing(r: Position[]): Position[][] {
+  const loops: Position[][] = [];
+  const stack: Position[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < r.length - 1; i++) {
+    const key = `${r[i][0]},${r[i][1]}`;
+    const at = seen.get(key);
+    if (at !== undefined) {
+      const loop = stack.splice(at + 1);
+      for (const p of loop) seen.delete(`${p[0]},${p[1]}`);
+      loop.unshift(stack[at]);
+      loop.push(stack[at]);
+      if (loop.length >= 4) loops.push(loop);
+    } else {
+      seen.set(key, stack.length);
+      stack.push(r[i]);
+    }
+  }
+  if (stack.length >= 3) loops.push([...stack, stack[0]]);
+  return loops;
+}
+
+/**
+ * Unions of grid cells (polyclip) can return rings that touch themselves at a vertex, which
+ * OGC/PostGIS call invalid. Splits such rings into simple loops and reassembles the polygons:
+ * counter-clockwise loops are shells, clockwise loops are holes of the smallest shell holding them.
+ */
+function splitPinches(polys: Position[][][]): Position[][][] {
+  const loops = polys.flat();
+  if (loops.every((r) => splitRing(r).length === 1)) return polys;
+  const shells: { ring: Position[]; area: number; holes: Position[][] }[] = [];
+  const holes: Position[][] = [];
+  for (const r of loops) {
+    for (const l of splitRing(r)) {
+      const a = ringSignedArea(l);
+      if (Math.abs(a) < 1e-9) continue;
+      if (a > 0) shells.push({ ring: l, area: a, holes: [] });
+      else holes.push(l);
+    }
+  }
+  shells.sort((x, y) => x.area - y.area);
+  for (const h of holes) {
+    const probe = turf.pointOnFeature(turf.polygon([[...h].reverse()])).geometry.coordinates;
+    const shell = shells.find((s) => turf.booleanPointInPolygon(probe, turf.polygon([s.ring])));
+    if (!shell) throw new Error('hole without shell');
+    shell.holes.push(h);
+  }
+  shells.sort((x, y) => y.area - x.area);
+  return shells.map((s) => [s.ring, ...s.holes]);
 }
 
 function polyFeature(geometry: Poly, properties: Record<string, unknown> = {}): PolyFeature {
@@ -305,7 +358,7 @@ const PA_SPECS: PaSpec[] = [
   {
     id: 'demo-pa-02', name: '珲春东北虎国家级自然保护区', nameEn: 'Hunchun Amur Tiger National Nature Reserve',
     designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 2001, targetKm2: 1087,
-    draft: [[130.45, 42.55], [130.6, 42.95], [130.95, 43.25], [131.3, 43.2], [131.05, 42.75], [130.7, 42.4], [130.45, 42.55]],
+    draft: [[130.5, 42.62], [130.62, 42.85], [130.85, 43.15], [131.05, 43.4], [131.35, 43.4], [131.25, 42.95], [130.85, 42.68], [130.62, 42.42], [130.5, 42.62]],
   },
   {
     id: 'demo-pa-03', name: '长白山国家级自然保护区', nameEn: 'Changbaishan National Nature Reserve',
@@ -456,12 +509,12 @@ const WETLANDS: { at: Position; wetlandType: string; natural: boolean }[] = [
   { at: [124.3, 45.42], wetlandType: '湖泊湿地', natural: true }, // 查干湖 north shore
   { at: [124.1, 45.2], wetlandType: '沼泽湿地', natural: true }, // 查干湖 west
   { at: [124.25, 45.5], wetlandType: '河流湿地', natural: true }, // 嫩江 at 大安
-  { at: [124.65, 45.45], wetlandType: '河流湿地', natural: true }, // 嫩江–松花江 confluence
+  { at: [124.7, 45.33], wetlandType: '河流湿地', natural: true }, // 嫩江–松花江 confluence
   { at: [124.95, 45.42], wetlandType: '河流湿地', natural: true }, // 三岔河
   { at: [123.55, 45.35], wetlandType: '沼泽湿地', natural: true }, // 牛心套保
   { at: [126.5, 42.22], wetlandType: '沼泽湿地', natural: true }, // 哈尼
   { at: [128.55, 43.62], wetlandType: '沼泽湿地', natural: true }, // 雁鸣湖
-  { at: [130.55, 42.55], wetlandType: '河流湿地', natural: true }, // 图们江口 (敬信)
+  { at: [130.6, 42.62], wetlandType: '河流湿地', natural: true }, // 图们江口 (敬信)
   { at: [125.77, 43.93], wetlandType: '水库', natural: false }, // 石头口门水库
   { at: [124.83, 43.2], wetlandType: '水库', natural: false }, // 二龙湖
   { at: [123.3, 45.55], wetlandType: '人工湿地', natural: false }, // 镇赉 paddy wetland
@@ -469,6 +522,8 @@ const WETLANDS: { at: Position; wetlandType: string; natural: boolean }[] = [
 const SALINE: Position[] = [[123.7, 45.1], [124.0, 44.95], [123.5, 45.2], [124.4, 44.8], [123.3, 44.65], [123.9, 45.45]];
 const SANDY_SHRUB: Position[] = [[122.6, 44.55], [122.9, 44.5], [122.3, 44.75]];
 const ALPINE: Position[] = [[128.05, 42.06]]; // 长白山 summit: tundra and volcanic rock -> other
+/** Forest outside the mountains (净月潭 south-east of 长春). */
+const FOREST_PATCHES: Position[] = [[125.5, 43.78]];
 /** Valley basins and county towns inside the mountains: cropland, never forest. */
 const BASINS: Position[] = [
   [129.3, 42.78], [129.7, 42.9], [129.5, 42.7], [128.23, 43.37], [128.05, 43.5], [125.7, 42.53], [126.75, 42.98],
@@ -501,21 +556,20 @@ function buildCells(province: Poly, pas: PolyFeature[], snp: Poly): Cell[] {
       const g = intersectPoly(sq, province);
       if (!g) continue;
       const area = km2(g);
-      if (area < 0.05) continue; // a rounding crumb: leave it out rather than ship a sliver
+      if (area < 0.0005) continue; // a rounding crumb (< 500 m²): leave it out rather than ship a sliver
       const c = turf.pointOnFeature(polyFeature(g)).geometry.coordinates;
       const centre: Position = inside([(x0 + x1) / 2, (y0 + y1) / 2], g) ? [(x0 + x1) / 2, (y0 + y1) / 2] : c;
       const [lon, lat] = centre;
-      const score = lon - frontLon(lat) + 0.45 * valueNoise(lon, lat, 0.7, 11) + 0.12 * valueNoise(lon, lat, 0.25, 23);
+      const score = lon - frontLon(lat) + 0.6 * valueNoise(lon, lat, 0.7, 11) + 0.2 * valueNoise(lon, lat, 0.3, 23);
       cells.push({ i, j, geom: g, area, centre, score });
     }
   }
   const cellAt = (p: Position): Cell => {
     const c = cells.find((x) => inside(p, x.geom));
-    if (!c) throw new Error(`no land-cover cell at ${p}`); // FIXME
+    if (!c) throw new Error(`no land-cover cell at ${p}`);
     return c;
   };
   const set = (p: Position, cover: Cover) => {
-    if (!cells.some((x) => inside(p, x.geom))) { console.log('MISSING', p); return; }
     cellAt(p).cover = cover;
   };
 
@@ -524,6 +578,7 @@ function buildCells(province: Poly, pas: PolyFeature[], snp: Poly): Cell[] {
   for (const p of SANDY_SHRUB) set(p, { cls: 'shrub_special' });
   for (const p of SALINE) set(p, { cls: 'bare' });
   for (const p of ALPINE) set(p, { cls: 'other' });
+  for (const p of FOREST_PATCHES) set(p, { cls: 'forest' });
   // reserves of the west: most of the cells they cover are marsh, some steppe / water
   const rnd = prng(20240601);
   const momoge = pas.find((f) => f.properties?.id === 'demo-pa-06')!.geometry;
@@ -545,7 +600,10 @@ function buildCells(province: Poly, pas: PolyFeature[], snp: Poly): Cell[] {
 
   // forest: the best-scored free cells until forest + shrub_special reaches the target share
   const total = cells.reduce((s, c) => s + c.area, 0);
-  let forested = cells.filter((c) => c.cover?.cls === 'shrub_special').reduce((s, c) => s + c.area, 0);
+  let forested = cells.filter((c) => c.cover?.cls === 'shrub_special' || c.cover?.cls === 'forest').reduce((s, c) => s + c.area, 0);
+  // scattered farmland and villages in the mountain valleys
+  const rv = prng(1109);
+  for (const c of cells) if (!c.cover && c.score > 0.3 && rv() < 0.07) c.cover = { cls: 'cropland' };
   const free = cells.filter((c) => !c.cover && c.score > -0.6).sort((a, b) => b.score - a.score || a.j - b.j || a.i - b.i);
   let k = 0;
   for (; k < free.length && forested < FOREST_TARGET_2024 * total; k++) {
@@ -565,7 +623,7 @@ function buildCells(province: Poly, pas: PolyFeature[], snp: Poly): Cell[] {
     const west = inside(c.centre, snp) || (lon < 124.0 && lat < 44.3);
     if (west && lon < 124.9) {
       const r = rw();
-      const pGrass = lon < 123.6 ? 0.5 : 0.32;
+      const pGrass = lon < 123.6 ? 0.4 : 0.22;
       if (r < pGrass) c.cover = { cls: 'grassland', grasslandType: grassTypeAt(lon, lat) };
       else if (r < pGrass + 0.06) c.cover = { cls: 'bare' };
       else c.cover = { cls: 'cropland' };
@@ -759,7 +817,7 @@ const EVENTS: EventSpec[] = [
   },
   {
     eventID: 'demo-ev-ct-2023-hc04', parentEventID: 'demo-ev-ct-2023', protocol: '红外相机', eventDate: '2023-03-01/2023-08-31',
-    geom: [[130.98, 42.88]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 188, samplingEffortUnit: 'trap-days',
+    geom: [[130.6, 42.62]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 188, samplingEffortUnit: 'trap-days',
     isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省珲春市敬信镇', team: TEAM_CT,
     records: [['tiger', 3, 1, 2], ['leopard', 4, 1, 1], ['sika', 5, 1, 4], ['boar', 4, 1, 5], ['roe', 4, 1, 2]],
   },
@@ -778,7 +836,7 @@ const EVENTS: EventSpec[] = [
   },
   {
     eventID: 'demo-ev-ct-2024-wq02', parentEventID: 'demo-ev-ct-2024', protocol: '红外相机', eventDate: '2024-10-01/2025-03-31',
-    geom: [[130.45, 43.72]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 176, samplingEffortUnit: 'trap-days',
+    geom: [[130.22, 43.78]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 176, samplingEffortUnit: 'trap-days',
     isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省汪清县天桥岭镇', team: TEAM_CT,
     records: [['tiger', 3, 1, 1], ['sika', 5, 1, 4], ['boar', 6, 1, 7], ['roe', 6, 1, 3], ['musk', 1, 1, 1]],
   },
@@ -1073,10 +1131,10 @@ function buildStations(cbs: Poly, snp: Poly) {
       ],
     },
     {
-      stationId: 'demo-st-cgh-dis', name: '查干湖野生动物疫源疫病监测站', type: 'other', at: [124.3, 45.3], department: '省林草局',
+      stationId: 'demo-st-stkm-dis', name: '石头口门水库野生动物疫源疫病监测站', type: 'other', at: [125.76, 43.95], department: '省林草局',
       datastreams: [
-        ds('demo-st-cgh-dis-dead', 'dead_wild_birds_found', 'count', 'birds per day', 'integer', 86400, [0, 10000]),
-        ds('demo-st-cgh-dis-sample', 'samples_submitted', '', 'boolean', 'boolean', 86400),
+        ds('demo-st-stkm-dis-dead', 'dead_wild_birds_found', 'count', 'birds per day', 'integer', 86400, [0, 10000]),
+        ds('demo-st-stkm-dis-sample', 'samples_submitted', '', 'boolean', 'boolean', 86400),
       ],
     },
   ];
@@ -1127,8 +1185,8 @@ function main(): void {
   writeFC('ecosystems.geojson', eco, { name: 'biomon demo terrestrial ecosystems (Jilin)', note: FILE_NOTE });
 
   const survey = buildSurvey();
-  writeJSON('survey.json', { note: FILE_NOTE, ...survey });
-  writeJSON('stations.json', { note: FILE_NOTE, stations: buildStations(cbs, snp) });
+  writeJSON('survey.json', survey);
+  writeJSON('stations.json', buildStations(cbs, snp));
 
   // ---- summary for the README / reviewers
   const total = cells.reduce((s, c) => s + c.area, 0);
@@ -1140,6 +1198,26 @@ function main(): void {
   for (const c of cells) byClass.set(c.cover!.cls, (byClass.get(c.cover!.cls) ?? 0) + c.area);
   console.log([...byClass.entries()].map(([k, v]) => `${k} ${((100 * v) / total).toFixed(1)}%`).join(', '));
   for (const f of pas) console.log(`  PA ${f.properties!.id} ${f.properties!.name}: ${km2(f.geometry).toFixed(0)} km²`);
+
+  // rough previews of the indicators (2024; turf, not the platform's PostGIS method)
+  const counted = pas.filter((f) => f.properties!.status === 'designated' && f.properties!.designation !== 'biosphere_reserve' && (f.properties!.establishedYear as number) <= 2024);
+  const paUnion = intersectPoly(unionPolys(counted.map((f) => f.geometry))!, province)!;
+  console.log(`preview pa_coverage ${((100 * km2(paUnion)) / km2(province)).toFixed(2)} %`);
+  const natWet = cells.filter((c) => c.cover!.cls === 'wetland' && c.cover!.natural);
+  const wetIn = natWet.reduce((s, c) => s + (intersectPoly(c.geom, paUnion) ? km2(intersectPoly(c.geom, paUnion)!) : 0), 0);
+  const wetAll = natWet.reduce((s, c) => s + c.area, 0);
+  console.log(`preview natural_wetland_protection_rate ${((100 * wetIn) / wetAll).toFixed(1)} % (${wetIn.toFixed(0)} / ${wetAll.toFixed(0)} km²)`);
+  const protectedSci = ['Panthera tigris altaica', 'Panthera pardus orientalis', 'Moschus moschiferus', 'Cervus nippon', 'Martes zibellina', 'Ursus thibetanus',
+    'Grus japonensis', 'Grus leucogeranus', 'Grus vipio', 'Ciconia boyciana', 'Mergus squamatus', 'Aix galericulata', 'Tetrastes bonasia', 'Taxus cuspidata', 'Panax ginseng', 'Pinus koraiensis'];
+  const inPa = new Map<string, boolean>();
+  for (const o of survey.occurrences) {
+    const sci = o.scientificName as string;
+    if (!protectedSci.includes(sci) || o.occurrenceStatus !== 'present' || (o.coordinateUncertaintyInMeters as number) > 10000) continue;
+    const p: Position = [o.decimalLongitude as number, o.decimalLatitude as number];
+    inPa.set(sci, (inPa.get(sci) ?? false) || inside(p, paUnion));
+  }
+  const yes = [...inPa.values()].filter(Boolean).length;
+  console.log(`preview protected_species_rate ${yes}/${inPa.size}; only outside: ${[...inPa.entries()].filter(([, v]) => !v).map(([k]) => k).join(', ')}`);
 }
 
 main();

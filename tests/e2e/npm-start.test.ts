@@ -56,12 +56,12 @@ describe('npm start', () => {
     const base = `http://127.0.0.1:${port}`;
     let health: { status: string; worker: string } = { status: '', worker: '' };
     for (let i = 0; i < 50; i++) {
-      health = await (await fetch(`${base}/health`)).json();
+      health = (await (await fetch(`${base}/health`)).json()) as typeof health;
       if (health.worker === 'up') break;
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(health).toMatchObject({ status: 'ok', worker: 'up' });
-    const taxa = await (await fetch(`${base}/v1/taxa?name=${encodeURIComponent('Panthera tigris')}`, { headers: { authorization: `Bearer ${tokens.evaluator}` } })).json();
+    const taxa = (await (await fetch(`${base}/v1/taxa?name=${encodeURIComponent('Panthera tigris')}`, { headers: { authorization: `Bearer ${tokens.evaluator}` } })).json()) as { taxa: unknown[] };
     expect(taxa.taxa[0]).toMatchObject({ scientificName: 'Panthera tigris', protectionClass: 'I', sensitive: true });
     const docs = await fetch(`${base}/openapi.json`);
     expect(docs.status).toBe(200);

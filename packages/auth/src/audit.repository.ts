@@ -1,5 +1,4 @@
 import type { DbOrTx } from '@biomon/db';
-import type { Principal } from './token.repository';
 
 export interface AuditEntry {
   action: string;
@@ -10,11 +9,14 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log, in the caller's transaction, so the write and its record commit together. */
-export async function writeAudit(db: DbOrTx, who: Principal | { role: 'system'; label: string }, entry: AuditEntry): Promise<void> {
+/** Who acted: a principal (token) or the system. */
+export interface AuditActor { tokenId?: string | null; role: string; label: string }
+
+export async function writeAudit(db: DbOrTx, who: AuditActor, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({
-      token_id: 'tokenId' in who ? who.tokenId : null,
+      token_id: who.tokenId || null,
       role: who.role,
       actor: who.label,
       action: entry.action,

@@ -3,4 +3,4 @@ export {
   createToken, findPrincipal, listTokens, revokeToken, revokeTokensByLabelPrefix,
   type TokenScope, type Principal, type TokenListItem,
 } from './token.repository';
-export { writeAudit, type AuditEntry } from './audit.repository';
+export { writeAudit, type AuditEntry, type AuditActor } from './audit.repository';

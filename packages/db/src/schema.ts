@@ -151,7 +151,106 @@ export interface LedgerProgressTable {
   token_id: string | null;
 }
 
+export interface SurveyEventsTable {
+  id: Generated<number>;
+  event_id: string;
+  parent_event_id: string | null;
+  sampling_protocol: string | null;
+  event_start: Date;
+  event_end: Date;
+  sample_size_value: string | null;
+  sample_size_unit: string | null;
+  sampling_effort_value: string | null;
+  sampling_effort_unit: string | null;
+  is_absence_reported: boolean | null;
+  target_taxonomic_scope: string | null;
+  team: string | null;
+  footprint: unknown;
+  geom: unknown;
+  region_codes: ColumnType<string[], string[] | undefined, string[]>;
+  priority_area: string | null;
+  data: Json;
+  content_hash: string;
+  version: Generated<number>;
+  import_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+export interface OccurrencesTable {
+  id: Generated<number>;
+  occurrence_id: string;
+  event_id: string | null;
+  basis_of_record: string;
+  scientific_name: string;
+  taxon_id: number | null;
+  taxon_match: Generated<string>;
+  occurrence_status: string;
+  event_start: Date;
+  event_end: Date;
+  individual_count: number | null;
+  coordinate_uncertainty_m: number | null;
+  geom: unknown;
+  region_codes: ColumnType<string[], string[] | undefined, string[]>;
+  priority_area: string | null;
+  in_counted_pa: Generated<boolean>;
+  flags: ColumnType<string[], string[] | undefined, string[]>;
+  flag_notes: Json;
+  review_state: Generated<string>;
+  team: string | null;
+  data: Json;
+  content_hash: string;
+  version: Generated<number>;
+  import_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+export interface OccurrenceHistoryTable {
+  id: Generated<number>;
+  occurrence_pk: number;
+  version: number;
+  action: string;
+  at: Timestamp;
+  token_id: string | null;
+  role: string;
+  actor: Generated<string>;
+  changes: Json;
+  previous: Json | null;
+  comment: string | null;
+}
+
+export interface ImportsTable {
+  id: Generated<string>;
+  content_hash: string;
+  file_name: string;
+  file_path: string;
+  size_bytes: number;
+  format: string | null;
+  status: Generated<string>;
+  rows_total: number | null;
+  rows_done: Generated<number>;
+  counts: Json;
+  error: Json | null;
+  team: string | null;
+  token_id: string | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ImportErrorsTable { import_id: string; file: string; row_number: number; record_id: string | null; errors: Json }
+
 export interface Database {
+  survey_events: SurveyEventsTable;
+  occurrences: OccurrencesTable;
+  occurrence_history: OccurrenceHistoryTable;
+  imports: ImportsTable;
+  import_errors: ImportErrorsTable;
   seed_runs: SeedRunsTable;
   departments: DepartmentsTable;
   api_tokens: ApiTokensTable;

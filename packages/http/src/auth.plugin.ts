@@ -31,6 +31,8 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
       if (!principal) throw new AppError('TOKEN_INVALID');
       request.principal = principal;
     }
+    // No route matched: let the 404 handler answer (a token, if sent, was still checked above).
+    if (request.is404) return;
     const access = request.routeOptions.config?.access;
     if (access === 'public') return;
     const role = request.principal?.role;

@@ -73,6 +73,10 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
       tags: apps.map((a) => ({ name: a.name })),
     },
   });
+  // The docs UI's own routes (HTML, assets) are public, as BRIEF §8 says of /docs.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...(route.config ?? {}), access: 'public' };
+  });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerErrorHandling(app);

@@ -124,9 +124,8 @@ export const FUNGAL_GENERA: ReadonlySet<string> = new Set(['Ophiocordyceps', 'Tu
 export function parseProtectionLevel(value: unknown): ProtectionClass | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   const s = String(value).normalize('NFKC').replace(/\s+/g, '').toUpperCase(); // NFKC: Ⅰ→I, Ⅱ→II
-  if (!s) return null;
-  if (/^(国家)?(II|2|二)(级)?/.test(s) || /二级/.test(s)) return 'II';
-  if (/^(国家)?(I|1|一)(级)?/.test(s) || /一级/.test(s)) return 'I';
+  if (/^(国家)?(II|2|二)级?$/.test(s) || /二级/.test(s)) return 'II';
+  if (/^(国家)?(I|1|一)级?$/.test(s) || /一级/.test(s)) return 'I';
   return null;
 }
 
@@ -187,7 +186,7 @@ function correctName(rawName: string, chineseName: string | null, where: string)
   if (!c) return { scientificName: clean, synonyms: [], warning: null };
   const wrongIsGenus = !c.wrongName.includes(' ');
   const corrected = wrongIsGenus
-    ? normalizeScientificName(c.correctName + clean.slice(clean.indexOf(' ')))
+    ? normalizeScientificName(clean.includes(' ') ? c.correctName + clean.slice(clean.indexOf(' ')) : c.correctName)
     : normalizeScientificName(c.correctName);
   const synonyms = c.keepAsSynonym && nameKey(clean) !== nameKey(corrected) ? [clean] : [];
   const kept = c.keepAsSynonym ? `"${clean}" kept as a synonym` : `"${clean}" NOT kept as a synonym`;

@@ -65,7 +65,7 @@ export function normalizeScientificName(s: string): string {
   // Case carries information only when the genus is written "Genus": ALL-CAPS or all-lower input
   // ("PANTHERA TIGRIS ALTAICA", "panthera TIGRIS") is read as lower-case.
   // ALL-CAPS words are lower-cased; "Linnaeus" in "panthera tigris Linnaeus, 1758" stays an author.
-  if (!/^×?[A-Z][a-z-]*(\s|$)/.test(cleaned)) {
+  if (/^×?([a-z][a-z-]*|[A-Z][A-Z-]+)(\s|$)/.test(cleaned)) {
     cleaned = cleaned.split(' ').map((t, k) => (k === 0 || t === t.toUpperCase() ? t.toLowerCase() : t)).join(' ');
   }
 

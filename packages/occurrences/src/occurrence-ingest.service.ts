@@ -1,0 +1,206 @@
+import type { Db, Tx } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { AppError, type FieldError } from '@biomon/core';
+import { writeAudit } from '@biomon/auth';
+import type { Actor } from './actor';
+import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
+import { enrichOccurrences } from './enrichment';
+import { matchTaxa } from './taxon-match';
+import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
+
+export const MAX_BATCH_RECORDS = 5000;
+
+export interface IngestOptions {
+  atomic?: boolean;
+  actor: Actor;
+  importId?: string | null;
+  route?: string;
+  now?: Date;
+}
+
+interface Prepared { index: number; rec: NormalizedOccurrence }
+
+interface ExistingRow {
+  id: number;
+  occurrence_id: string;
+  content_hash: string;
+  version: number;
+  team: string | null;
+  data: Record<string, unknown>;
+}
+
+function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)) out[k] = [before[k] ?? null, after[k] ?? null];
+  }
+  return out;
+}
+
+/**
+ * Stores a batch of Darwin Core occurrences (BRIEF §9): valid records are stored even when others
+ * are rejected (unless `atomic`), idempotently by occurrenceID — the same record again is
+ * `unchanged`; the same id with other content is an update whose previous version goes to
+ * occurrence_history (or a VERSION_CONFLICT when the client's version is stale). One transaction:
+ * rows, history, spatial enrichment and the audit entry commit together.
+ * Throws BATCH_REJECTED (422) when nothing could be stored.
+ */
+export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: IngestOptions): Promise<BatchResult> {
+  const now = opts.now ?? new Date();
+  const rejected: RejectedRecord[] = [];
+  const prepared: Prepared[] = [];
+  const seen = new Map<string, Prepared>();
+  let duplicatesUnchanged = 0;
+  records.forEach((raw, index) => {
+    const v = validateOccurrence(raw, now);
+    if (!v.ok) {
+      rejected.push({ index, id: v.id, errors: v.errors });
+      return;
+    }
+    const prev = seen.get(v.value.occurrenceId);
+    if (prev) {
+      if (prev.rec.contentHash === v.value.contentHash) duplicatesUnchanged++;
+      else rejected.push({ index, id: v.value.occurrenceId, errors: [{ field: 'occurrenceID', code: 'DUPLICATE_IN_BATCH', message: `occurrenceID also used with other content at index ${prev.index} of this batch` }] });
+      return;
+    }
+    const p = { index, rec: v.value };
+    seen.set(v.value.occurrenceId, p);
+    prepared.push(p);
+  });
+
+  const fail = (): never => {
+    throw new AppError('BATCH_REJECTED', opts.atomic && prepared.length ? 'The batch is atomic and some records were rejected; nothing was stored' : 'No record of the batch could be stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
+  };
+  if (prepared.length === 0 || (opts.atomic && rejected.length)) fail();
+
+  const run = async (tx: Tx): Promise<BatchResult> => {
+    const taxa = await matchTaxa(tx, prepared.map((p) => p.rec.scientificName));
+    const ids = prepared.map((p) => p.rec.occurrenceId);
+    // Serialise writers of the same occurrenceIDs (a retry racing its original): sorted locks, no deadlock.
+    await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(i, 7) AS h FROM unnest(${ids}::text[]) i ORDER BY h) s`.execute(tx);
+    const existing = await tx
+      .selectFrom('occurrences')
+      .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'data'])
+      .where('occurrence_id', 'in', ids)
+      .execute();
+    const byId = new Map<string, ExistingRow>(existing.map((e) => [e.occurrence_id, e as unknown as ExistingRow]));
+
+    const inserts: Prepared[] = [];
+    const updates: { p: Prepared; old: ExistingRow }[] = [];
+    let unchanged = duplicatesUnchanged;
+    const warnings: BatchWarning[] = [];
+    for (const p of prepared) {
+      const old = byId.get(p.rec.occurrenceId);
+      const reject = (field: string, code: string, message: string) => rejected.push({ index: p.index, id: p.rec.occurrenceId, errors: [{ field, code, message }] });
+      if (old && opts.actor.role === 'surveyor' && old.team !== opts.actor.team) {
+        reject('occurrenceID', 'RECORD_OF_OTHER_TEAM', 'this occurrenceID belongs to another team; surveyors edit only their team\'s records');
+        continue;
+      }
+      if (old && p.rec.expectedVersion !== null && p.rec.expectedVersion !== old.version) {
+        reject('version', 'VERSION_CONFLICT', `the record is at version ${old.version}, not ${p.rec.expectedVersion}; fetch it and resend your change`);
+        continue;
+      }
+      if (!old && p.rec.expectedVersion !== null && p.rec.expectedVersion !== 1) {
+        reject('version', 'VERSION_CONFLICT', `the record does not exist yet; version ${p.rec.expectedVersion} cannot be edited`);
+        continue;
+      }
+      const t = taxa.get(p.rec.scientificName)!;
+      if (t.flag) {
+        p.rec.flags.push(t.flag);
+        if (t.note) p.rec.flagNotes[t.flag] = t.note;
+      }
+      if (!old) inserts.push(p);
+      else if (old.content_hash === p.rec.contentHash) {
+        unchanged++;
+        continue;
+      } else updates.push({ p, old });
+      if (p.rec.flags.length) warnings.push({ index: p.index, id: p.rec.occurrenceId, flags: [...p.rec.flags], notes: Object.keys(p.rec.flagNotes).length ? p.rec.flagNotes : undefined });
+    }
+    if (opts.atomic && rejected.length) fail();
+    if (inserts.length + updates.length + unchanged === 0) fail();
+
+    const rowOf = (p: Prepared) => {
+      const t = taxa.get(p.rec.scientificName)!;
+      return {
+        occurrence_id: p.rec.occurrenceId,
+        event_id: p.rec.eventId,
+        basis_of_record: p.rec.basisOfRecord,
+        scientific_name: p.rec.scientificName,
+        taxon_id: t.taxonId,
+        taxon_match: t.match,
+        occurrence_status: p.rec.occurrenceStatus,
+        event_start: p.rec.eventStart.toISOString(),
+        event_end: p.rec.eventEnd.toISOString(),
+        individual_count: p.rec.individualCount,
+        coordinate_uncertainty_m: p.rec.uncertaintyM,
+        lon: p.rec.lon,
+        lat: p.rec.lat,
+        flags: p.rec.flags,
+        flag_notes: p.rec.flagNotes,
+        data: p.rec.data,
+        content_hash: p.rec.contentHash,
+      };
+    };
+    const touched: number[] = [];
+    if (inserts.length) {
+      const rows = await sql<{ id: number }>`
+        INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status,
+          event_start, event_end, individual_count, coordinate_uncertainty_m, geom, flags, flag_notes, team, data, content_hash,
+          import_id, created_by, updated_by)
+        SELECT r.occurrence_id, r.event_id, r.basis_of_record, r.scientific_name, r.taxon_id, r.taxon_match, r.occurrence_status,
+          r.event_start, r.event_end, r.individual_count, r.coordinate_uncertainty_m, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
+          r.flags, r.flag_notes, ${opts.actor.team}, r.data, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
+        FROM jsonb_to_recordset(${JSON.stringify(inserts.map(rowOf))}::jsonb) AS r(
+          occurrence_id text, event_id text, basis_of_record text, scientific_name text, taxon_id integer, taxon_match text,
+          occurrence_status text, event_start timestamptz, event_end timestamptz, individual_count integer,
+          coordinate_uncertainty_m double precision, lon double precision, lat double precision, flags text[], flag_notes jsonb,
+          data jsonb, content_hash text)
+        RETURNING id`.execute(tx);
+      touched.push(...rows.rows.map((r) => r.id));
+    }
+    if (updates.length) {
+      const rows = await sql<{ id: number; occurrence_id: string; version: number }>`
+        UPDATE occurrences o SET
+          event_id = r.event_id, basis_of_record = r.basis_of_record, scientific_name = r.scientific_name, taxon_id = r.taxon_id,
+          taxon_match = r.taxon_match, occurrence_status = r.occurrence_status, event_start = r.event_start, event_end = r.event_end,
+          individual_count = r.individual_count, coordinate_uncertainty_m = r.coordinate_uncertainty_m,
+          geom = ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), flags = r.flags, flag_notes = r.flag_notes, data = r.data,
+          content_hash = r.content_hash, version = o.version + 1, updated_at = now(), updated_by = ${opts.actor.tokenId}::uuid,
+          import_id = coalesce(${opts.importId ?? null}::uuid, o.import_id)
+        FROM jsonb_to_recordset(${JSON.stringify(updates.map((u) => rowOf(u.p)))}::jsonb) AS r(
+          occurrence_id text, event_id text, basis_of_record text, scientific_name text, taxon_id integer, taxon_match text,
+          occurrence_status text, event_start timestamptz, event_end timestamptz, individual_count integer,
+          coordinate_uncertainty_m double precision, lon double precision, lat double precision, flags text[], flag_notes jsonb,
+          data jsonb, content_hash text)
+        WHERE o.occurrence_id = r.occurrence_id
+        RETURNING o.id, o.occurrence_id, o.version`.execute(tx);
+      const byOcc = new Map(rows.rows.map((r) => [r.occurrence_id, r]));
+      await tx.insertInto('occurrence_history').values(updates.map(({ p, old }) => ({
+        occurrence_pk: old.id,
+        version: byOcc.get(old.occurrence_id)!.version,
+        action: 'update',
+        token_id: opts.actor.tokenId,
+        role: opts.actor.role,
+        actor: opts.actor.label,
+        changes: JSON.stringify(diff(old.data, p.rec.data)),
+        previous: JSON.stringify({ version: old.version, data: old.data }),
+        comment: null,
+      }))).execute();
+      touched.push(...rows.rows.map((r) => r.id));
+    }
+    await enrichOccurrences(tx, touched);
+    if (touched.length) {
+      await writeAudit(tx, opts.actor, {
+        action: 'occurrences.upsert',
+        entity: 'occurrence',
+        entityIds: [...inserts.map((p) => p.rec.occurrenceId), ...updates.map((u) => u.p.rec.occurrenceId)].slice(0, 5000),
+        route: opts.route ?? null,
+        summary: { inserted: inserts.length, updated: updates.length, unchanged, rejected: rejected.length, importId: opts.importId ?? null },
+      });
+    }
+    return { inserted: inserts.length, updated: updates.length, unchanged, rejected: rejected.sort((a, b) => a.index - b.index), warnings };
+  };
+  return db.isTransaction ? run(db as Tx) : (db as Db).transaction().execute(run);
+}
+
+export type { FieldError };

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import type { Db, Tx } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { AppError, type FieldError } from '@biomon/core';
+import { writeAudit } from '@biomon/auth';
+import { convertCoordinates, type InputCrs } from '@biomon/layers';
+import type { Actor } from './actor';
+import type { BatchResult, RejectedRecord } from './batch-result';
+import { DATUMS } from './dwc-vocabulary';
+import { parseEventDate } from './event-date';
+
+const HUMBOLDT = ['samplingEffortValue', 'samplingEffortUnit', 'isAbsenceReported', 'targetTaxonomicScope', 'eventDurationValue', 'eventDurationUnit', 'totalAreaSampledValue', 'totalAreaSampledUnit', 'inventoryTypes', 'protocolNames', 'samplingPerformedBy', 'absentTaxa', 'taxonCompletenessReported'];
+
+interface PreparedEvent {
+  index: number;
+  eventId: string;
+  parentEventId: string | null;
+  samplingProtocol: string | null;
+  start: Date;
+  end: Date;
+  sampleSizeValue: number | null;
+  sampleSizeUnit: string | null;
+  effortValue: number | null;
+  effortUnit: string | null;
+  absenceReported: boolean | null;
+  targetScope: string | null;
+  geojson: string | null;
+  wkt: string | null;
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+const s = (v: unknown): string | null => (v === undefined || v === null || String(v).trim() === '' ? null : String(v).trim());
+
+function n(v: unknown): number | null | 'bad' {
+  if (v === undefined || v === null || v === '') return null;
+  const x = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(x) ? x : 'bad';
+}
+
+function bool(v: unknown): boolean | null | 'bad' {
+  if (v === undefined || v === null || v === '') return null;
+  if (v === true || v === 'true' || v === 'TRUE' || v === 1 || v === '1' || v === 'yes') return true;
+  if (v === false || v === 'false' || v === 'FALSE' || v === 0 || v === '0' || v === 'no') return false;
+  return 'bad';
+}
+
+/** A Humboldt term is accepted with or without its `eco:` prefix. */
+function eco(rec: Record<string, unknown>, term: string): unknown {
+  return rec[`eco:${term}`] ?? rec[term];
+}
+
+export function validateSurveyEvent(raw: unknown, index: number): { ok: true; value: PreparedEvent } | { ok: false; rejected: RejectedRecord } {
+  const errors: FieldError[] = [];
+  const e = (field: string, code: string, message: string) => errors.push({ field, code, message });
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, rejected: { index, id: null, errors: [{ field: '', code: 'RECORD_NOT_OBJECT', message: 'an event must be a JSON object of Darwin Core / Humboldt terms' }] } };
+  }
+  const rec = raw as Record<string, unknown>;
+  for (const k of Object.keys(rec)) if (['__proto__', 'constructor', 'prototype'].includes(k)) e(k, 'TERM_NAME_INVALID', 'forbidden key');
+  const eventId = s(rec.eventID);
+  if (!eventId) e('eventID', 'EVENT_ID_MISSING', 'eventID is required: it is the idempotency key');
+  let start = new Date(NaN);
+  let end = new Date(NaN);
+  const d = s(rec.eventDate);
+  if (!d) e('eventDate', 'EVENT_DATE_MISSING', 'eventDate is required (ISO 8601 date or interval)');
+  else {
+    const r = parseEventDate(d);
+    if (!r.ok) e('eventDate', 'EVENT_DATE_INVALID', r.reason);
+    else if (r.value.start.getTime() > Date.now() + 600_000) e('eventDate', 'EVENT_DATE_IN_FUTURE', `eventDate "${d}" is in the future`);
+    else ({ start, end } = r.value);
+  }
+  const ssv = n(rec.sampleSizeValue);
+  if (ssv === 'bad' || (typeof ssv === 'number' && ssv < 0)) e('sampleSizeValue', 'NUMBER_INVALID', 'sampleSizeValue must be a non-negative number');
+  if (typeof ssv === 'number' && !s(rec.sampleSizeUnit)) e('sampleSizeUnit', 'UNIT_MISSING', 'sampleSizeValue requires sampleSizeUnit');
+  const sev = n(eco(rec, 'samplingEffortValue'));
+  if (sev === 'bad' || (typeof sev === 'number' && sev < 0)) e('eco:samplingEffortValue', 'NUMBER_INVALID', 'eco:samplingEffortValue must be a non-negative number');
+  if (typeof sev === 'number' && !s(eco(rec, 'samplingEffortUnit'))) e('eco:samplingEffortUnit', 'UNIT_MISSING', 'eco:samplingEffortValue requires eco:samplingEffortUnit');
+  const absence = bool(eco(rec, 'isAbsenceReported'));
+  if (absence === 'bad') e('eco:isAbsenceReported', 'BOOLEAN_INVALID', 'eco:isAbsenceReported must be true or false');
+
+  let geojson: string | null = null;
+  let wkt: string | null = null;
+  const datumRaw = s(rec.geodeticDatum);
+  const datum: InputCrs | undefined = datumRaw ? DATUMS[datumRaw.toLowerCase()] : 'wgs84';
+  if (!datum) e('geodeticDatum', 'GEODETIC_DATUM_INVALID', `geodeticDatum "${datumRaw}" is not supported`);
+  const g = rec.geometry;
+  if (g !== undefined && g !== null) {
+    const ok = typeof g === 'object' && !Array.isArray(g) && ['Point', 'LineString', 'Polygon', 'MultiLineString', 'MultiPolygon', 'MultiPoint'].includes(String((g as { type?: unknown }).type)) && Array.isArray((g as { coordinates?: unknown }).coordinates);
+    if (!ok) e('geometry', 'GEOMETRY_INVALID', 'geometry must be a GeoJSON Point, LineString, Polygon or Multi* geometry');
+    else {
+      const flat = JSON.stringify((g as { coordinates: unknown }).coordinates);
+      if (/null|NaN|Infinity/.test(flat)) e('geometry', 'GEOMETRY_INVALID', 'geometry coordinates must be finite numbers');
+      else geojson = JSON.stringify({ type: (g as { type: string }).type, coordinates: datum && datum !== 'wgs84' ? convertCoordinates((g as { coordinates: number[] }).coordinates, datum) : (g as { coordinates: unknown }).coordinates });
+    }
+  } else if (s(rec.footprintWKT)) {
+    wkt = s(rec.footprintWKT);
+    if (!/^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON)\s*\(/i.test(wkt!)) e('footprintWKT', 'WKT_INVALID', 'footprintWKT must be a WKT POINT, LINESTRING, POLYGON or MULTI* geometry');
+  } else if (rec.decimalLatitude !== undefined || rec.decimalLongitude !== undefined) {
+    const lat = n(rec.decimalLatitude);
+    const lon = n(rec.decimalLongitude);
+    if (typeof lat !== 'number' || typeof lon !== 'number' || lat < -90 || lat > 90 || lon < -180 || lon > 180) e('decimalLatitude', 'COORDINATE_INVALID', 'decimalLatitude/decimalLongitude must be valid WGS84 decimal degrees');
+    else geojson = JSON.stringify({ type: 'Point', coordinates: datum && datum !== 'wgs84' ? convertCoordinates([lon, lat], datum) : [lon, lat] });
+  }
+  if (errors.length) return { ok: false, rejected: { index, id: eventId, errors } };
+  const data: Record<string, unknown> = { ...rec };
+  const hash = createHash('sha256').update(JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]))).digest('hex');
+  for (const t of HUMBOLDT) if (rec[t] !== undefined && rec[`eco:${t}`] === undefined) { data[`eco:${t}`] = rec[t]; delete data[t]; }
+  return {
+    ok: true,
+    value: {
+      index, eventId: eventId!, parentEventId: s(rec.parentEventID), samplingProtocol: s(rec.samplingProtocol), start, end,
+      sampleSizeValue: ssv as number | null, sampleSizeUnit: s(rec.sampleSizeUnit), effortValue: sev as number | null,
+      effortUnit: s(eco(rec, 'samplingEffortUnit')), absenceReported: absence as boolean | null, targetScope: s(eco(rec, 'targetTaxonomicScope')),
+      geojson, wkt, data, hash,
+    },
+  };
+}
+
+/** Upserts survey events by eventID (BRIEF §9 batch answer). Geometry from GeoJSON, footprintWKT or a point. */
+export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: { actor: Actor; atomic?: boolean; importId?: string | null; route?: string }): Promise<BatchResult> {
+  const rejected: RejectedRecord[] = [];
+  const prepared = new Map<string, PreparedEvent>();
+  records.forEach((r, i) => {
+    const v = validateSurveyEvent(r, i);
+    if (!v.ok) rejected.push(v.rejected);
+    else if (prepared.has(v.value.eventId) && prepared.get(v.value.eventId)!.hash !== v.value.hash) {
+      rejected.push({ index: i, id: v.value.eventId, errors: [{ field: 'eventID', code: 'DUPLICATE_IN_BATCH', message: 'eventID used twice in this batch with different content' }] });
+    } else prepared.set(v.value.eventId, v.value);
+  });
+  const fail = (): never => {
+    throw new AppError('BATCH_REJECTED', 'No event of the batch could be stored', { rejected });
+  };
+  if (!prepared.size || (opts.atomic && rejected.length)) fail();
+  const run = async (tx: Tx): Promise<BatchResult> => {
+    const list = [...prepared.values()];
+    const geomCheck = await sql<{ i: number; ok: boolean }>`
+      SELECT i, (CASE WHEN gj IS NOT NULL THEN biomon_try_geojson(gj) ELSE biomon_try_wkt(wkt) END) IS NOT NULL OR (gj IS NULL AND wkt IS NULL) AS ok
+      FROM unnest(${list.map((_, i) => i)}::int[], ${list.map((p) => p.geojson)}::text[], ${list.map((p) => p.wkt)}::text[]) AS x(i, gj, wkt)`.execute(tx);
+    const good: PreparedEvent[] = [];
+    for (const r of geomCheck.rows) {
+      const p = list[r.i];
+      if (r.ok) good.push(p);
+      else rejected.push({ index: p.index, id: p.eventId, errors: [{ field: p.wkt ? 'footprintWKT' : 'geometry', code: 'GEOMETRY_INVALID', message: 'PostGIS could not read the geometry' }] });
+    }
+    if (!good.length || (opts.atomic && rejected.length)) fail();
+    const rows = good.map((p) => ({
+      event_id: p.eventId, parent_event_id: p.parentEventId, sampling_protocol: p.samplingProtocol, event_start: p.start.toISOString(),
+      event_end: p.end.toISOString(), sample_size_value: p.sampleSizeValue, sample_size_unit: p.sampleSizeUnit,
+      sampling_effort_value: p.effortValue, sampling_effort_unit: p.effortUnit, is_absence_reported: p.absenceReported,
+      target_taxonomic_scope: p.targetScope, gj: p.geojson, wkt: p.wkt, data: p.data, content_hash: p.hash,
+    }));
+    const res = await sql<{ inserted: boolean; changed: boolean }>`
+      INSERT INTO survey_events AS e (event_id, parent_event_id, sampling_protocol, event_start, event_end, sample_size_value, sample_size_unit,
+        sampling_effort_value, sampling_effort_unit, is_absence_reported, target_taxonomic_scope, team, footprint, geom, data, content_hash,
+        import_id, created_by, updated_by)
+      SELECT r.event_id, r.parent_event_id, r.sampling_protocol, r.event_start, r.event_end, r.sample_size_value, r.sample_size_unit,
+        r.sampling_effort_value, r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${opts.actor.team},
+        g.g, ST_PointOnSurface(g.g), r.data, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(event_id text, parent_event_id text, sampling_protocol text,
+        event_start timestamptz, event_end timestamptz, sample_size_value numeric, sample_size_unit text, sampling_effort_value numeric,
+        sampling_effort_unit text, is_absence_reported boolean, target_taxonomic_scope text, gj text, wkt text, data jsonb, content_hash text)
+      CROSS JOIN LATERAL (SELECT CASE WHEN r.gj IS NOT NULL THEN biomon_try_geojson(r.gj) ELSE biomon_try_wkt(r.wkt) END AS g) g
+      ON CONFLICT (event_id) DO UPDATE SET
+        parent_event_id = excluded.parent_event_id, sampling_protocol = excluded.sampling_protocol, event_start = excluded.event_start,
+        event_end = excluded.event_end, sample_size_value = excluded.sample_size_value, sample_size_unit = excluded.sample_size_unit,
+        sampling_effort_value = excluded.sampling_effort_value, sampling_effort_unit = excluded.sampling_effort_unit,
+        is_absence_reported = excluded.is_absence_reported, target_taxonomic_scope = excluded.target_taxonomic_scope,
+        footprint = excluded.footprint, geom = excluded.geom, data = excluded.data, content_hash = excluded.content_hash,
+        version = e.version + 1, updated_at = now(), updated_by = excluded.updated_by
+      WHERE e.content_hash IS DISTINCT FROM excluded.content_hash
+      RETURNING (xmax = 0) AS inserted, true AS changed`.execute(tx);
+    const inserted = res.rows.filter((r) => r.inserted).length;
+    const updated = res.rows.length - inserted;
+    await sql`
+      WITH reg AS (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)
+      UPDATE survey_events e SET
+        region_codes = coalesce((SELECT array_agg(r.code ORDER BY r.code) FROM regions r WHERE r.dataset_id = (SELECT id FROM reg) AND r.level <> 'priority_area' AND ST_Intersects(r.geom, e.geom)), '{}'),
+        priority_area = (SELECT r.code FROM regions r WHERE r.dataset_id = (SELECT id FROM reg) AND r.level = 'priority_area' AND ST_Intersects(r.geom, e.geom) ORDER BY r.code LIMIT 1)
+      WHERE e.event_id = ANY(${good.map((p) => p.eventId)}::text[]) AND e.geom IS NOT NULL`.execute(tx);
+    if (res.rows.length) {
+      await writeAudit(tx, opts.actor, { action: 'survey-events.upsert', entity: 'survey_event', entityIds: good.map((p) => p.eventId), route: opts.route ?? null, summary: { inserted, updated } });
+    }
+    return { inserted, updated, unchanged: good.length - res.rows.length, rejected: rejected.sort((a, b) => a.index - b.index), warnings: [] };
+  };
+  return db.isTransaction ? run(db as Tx) : (db as Db).transaction().execute(run);
+}
