@@ -68,7 +68,8 @@ pg_data_dir() {
 }
 
 as_pg() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # cd /: the postgres user may not be allowed into the caller's working directory
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 psql_admin() {

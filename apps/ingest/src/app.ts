@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext, AppModule } from '@biomon/http';
+import { occurrenceIngestRoutes } from './routes/occurrences.routes';
 
 /** The write path for survey teams and stations: uploads, pushes, file imports. Scales on its own. */
-const ingestPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async () => {
-  // Routes are added by the survey-ingest and station-ingest work.
+const ingestPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
+  await app.register(occurrenceIngestRoutes, opts);
 };
 
 export const ingestModule: AppModule = { name: 'ingest', plugin: ingestPlugin };

@@ -2,4 +2,4 @@ export { createDb, type Db, type Tx, type DbOrTx, type DbHandle } from './db';
 export type * from './schema';
 export { migrateToLatest } from './migrate';
 export { translatePgError } from './pg-errors';
-export { sql } from 'kysely';
+export { sql, type RawBuilder } from 'kysely';

@@ -7,3 +7,5 @@ export { matchTaxa, type TaxonMatchResult } from './taxon-match';
 export { BASIS_OF_RECORD, OCCURRENCE_STATUS, REVIEW_STATES, FLAG, type Flag, type ReviewState } from './dwc-vocabulary';
 export type { BatchResult, RejectedRecord, BatchWarning } from './batch-result';
 export { SYSTEM_ACTOR, type Actor } from './actor';
+export { queryOccurrences, occurrenceHistory, LOCATION_TERMS, type OccurrenceQuery, type OccurrenceOut } from './occurrence-query.repository';
+export { reviewOccurrence } from './occurrence-review.service';

@@ -12,6 +12,8 @@ export const MAX_BATCH_RECORDS = 5000;
 
 export interface IngestOptions {
   atomic?: boolean;
+  /** If-Match of a one-record request: the version the client edits. */
+  ifMatchVersion?: number | null;
   actor: Actor;
   importId?: string | null;
   route?: string;
@@ -63,12 +65,15 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       else rejected.push({ index, id: v.value.occurrenceId, errors: [{ field: 'occurrenceID', code: 'DUPLICATE_IN_BATCH', message: `occurrenceID also used with other content at index ${prev.index} of this batch` }] });
       return;
     }
+    if (opts.ifMatchVersion != null && v.value.expectedVersion === null) v.value.expectedVersion = opts.ifMatchVersion;
     const p = { index, rec: v.value };
     seen.set(v.value.occurrenceId, p);
     prepared.push(p);
   });
 
   const fail = (): never => {
+    const conflictsOnly = rejected.length > 0 && rejected.every((r) => r.errors.every((e) => e.code === 'VERSION_CONFLICT'));
+    if (conflictsOnly) throw new AppError('VERSION_CONFLICT', 'The version you sent is stale; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
     throw new AppError('BATCH_REJECTED', opts.atomic && prepared.length ? 'The batch is atomic and some records were rejected; nothing was stored' : 'No record of the batch could be stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
   };
   if (prepared.length === 0 || (opts.atomic && rejected.length)) fail();

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_geometry_helpers';
 import * as m0003 from './0003_survey';
+import * as m0004 from './0004_generalisation_grid';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_geometry_helpers': m0002,
   '0003_survey': m0003,
+  '0004_generalisation_grid': m0004,
 };
