@@ -2,11 +2,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext, AppModule } from '@biomon/http';
 import { taxaRoutes } from './routes/taxa.routes';
 import { occurrenceReadRoutes } from './routes/occurrences.routes';
+import { indicatorRoutes } from './routes/indicators.routes';
+import { importReadRoutes } from './routes/imports.routes';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
 const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
   await app.register(taxaRoutes, opts);
   await app.register(occurrenceReadRoutes, opts);
+  await app.register(indicatorRoutes, opts);
+  await app.register(importReadRoutes, opts);
 };
 
 export const apiModule: AppModule = { name: 'api', plugin: apiPlugin };

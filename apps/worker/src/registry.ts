@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { AppContext } from '@biomon/http';
 import { QUEUES } from '@biomon/queue';
 import { noopJob } from './jobs/noop.job';
+import { runIndicatorsJob } from './jobs/run-indicators.job';
+import { processImportJob } from './jobs/process-import.job';
 
 export interface JobContext { ctx: AppContext; log: Logger }
 export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
@@ -14,6 +16,12 @@ export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
 export const REGISTRY: Record<string, Record<string, JobHandler>> = {
   [QUEUES.system]: {
     noop: noopJob,
+  },
+  [QUEUES.indicators]: {
+    run: runIndicatorsJob,
+  },
+  [QUEUES.imports]: {
+    process: processImportJob,
   },
 };
 

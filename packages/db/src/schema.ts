@@ -245,7 +245,104 @@ export interface ImportsTable {
 
 export interface ImportErrorsTable { import_id: string; file: string; row_number: number; record_id: string | null; errors: Json }
 
+export interface IndicatorRunsTable {
+  id: Generated<string>;
+  year: number;
+  region_codes: string[] | null;
+  indicators: ColumnType<string[], string[], string[]>;
+  datasets: Json;
+  params: Json;
+  method_version: string;
+  status: Generated<string>;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  error: string | null;
+  trigger: Generated<string>;
+  requested_by: string | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface IndicatorResultsTable {
+  run_id: string;
+  indicator: string;
+  region_code: string;
+  year: number;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  unit: string;
+  reason: string | null;
+  details: Json;
+  computed_at: Timestamp;
+}
+
+export interface IndicatorStalenessTable { kind: string; since: Timestamp }
+export interface LayerSubdividedTable { id: Generated<number>; dataset_id: number; feature_id: number; geom: unknown }
+
+// ---- stations (0005): SensorThings Thing → Datastream → Observation -----------------------------
+export interface StationsTable {
+  id: Generated<number>;
+  station_id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  location: unknown;
+  elevation_m: number | null;
+  priority_area: string | null;
+  department: string | null;
+  department_id: number | null;
+  time_zone: Generated<string>;
+  properties: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+}
+
+/** `expected_interval` is a PostgreSQL interval; the driver returns it as a postgres-interval object. */
+export interface PgInterval { years?: number; months?: number; days?: number; hours?: number; minutes?: number; seconds?: number; milliseconds?: number }
+
+export interface DatastreamsTable {
+  id: Generated<number>;
+  datastream_id: string;
+  station_pk: number;
+  name: string | null;
+  description: string | null;
+  observed_property: string;
+  unit: Json<{ symbol: string; name?: string; definition?: string }>;
+  result_type: string;
+  valid_min: number | null;
+  valid_max: number | null;
+  expected_interval: ColumnType<PgInterval | null, string | null | undefined, string | null>;
+  last_received_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ObservationsTable {
+  datastream_pk: number;
+  phenomenon_time: ColumnType<Date, Date | string, Date | string>;
+  result_number: number | null;
+  result_json: ColumnType<unknown, string | null | undefined, string | null>;
+  received_at: Timestamp;
+}
+
+export interface ObservationHistoryTable {
+  datastream_pk: number;
+  phenomenon_time: ColumnType<Date, Date | string, Date | string>;
+  result_number: number | null;
+  result_json: ColumnType<unknown, string | null | undefined, string | null>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  superseded_at: Timestamp;
+  superseded_by: string | null;
+}
+
 export interface Database {
+  indicator_runs: IndicatorRunsTable;
+  indicator_results: IndicatorResultsTable;
+  indicator_staleness: IndicatorStalenessTable;
+  layer_subdivided: LayerSubdividedTable;
   survey_events: SurveyEventsTable;
   occurrences: OccurrencesTable;
   occurrence_history: OccurrenceHistoryTable;
@@ -271,4 +368,8 @@ export interface Database {
   ledger_task_departments: LedgerTaskDepartmentsTable;
   ledger_task_links: LedgerTaskLinksTable;
   ledger_progress: LedgerProgressTable;
+  stations: StationsTable;
+  datastreams: DatastreamsTable;
+  observations: ObservationsTable;
+  observation_history: ObservationHistoryTable;
 }

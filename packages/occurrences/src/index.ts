@@ -9,3 +9,5 @@ export type { BatchResult, RejectedRecord, BatchWarning } from './batch-result';
 export { SYSTEM_ACTOR, type Actor } from './actor';
 export { queryOccurrences, occurrenceHistory, LOCATION_TERMS, type OccurrenceQuery, type OccurrenceOut } from './occurrence-query.repository';
 export { reviewOccurrence } from './occurrence-review.service';
+export { storeUpload, createImport, processImport, getImport, importErrorsCsv, importTemplateCsv, IMPORT_QUEUE, MAX_IMPORT_BYTES, type StoredUpload } from './import.service';
+export { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS } from './import/index';

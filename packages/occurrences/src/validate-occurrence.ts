@@ -82,8 +82,9 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
   let expectedVersion: number | null = null;
   for (const k of keys) {
     const v = rec[k];
-    if (FORBIDDEN_KEYS.has(k) || k.length > 100 || !/^[A-Za-z_][A-Za-z0-9_:.\-]*$/.test(k)) {
-      err(k.slice(0, 100), 'TERM_NAME_INVALID', 'term names are letters, digits, _ : . - (at most 100 characters)');
+    // Darwin Core names, prefixed terms (eco:…) or full term URIs of unknown terms kept verbatim
+    if (FORBIDDEN_KEYS.has(k) || k.length > 200 || !/^[A-Za-z_][A-Za-z0-9_:./#\-]*$/.test(k)) {
+      err(k.slice(0, 200), 'TERM_NAME_INVALID', 'term names are letters, digits and _ : . / # - (at most 200 characters)');
       continue;
     }
     if (k === 'version') {

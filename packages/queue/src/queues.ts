@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 /** Queue names of the platform; each has a worker registered in apps/worker. */
 export const QUEUES = {
   system: 'system',
+  indicators: 'indicators',
+  imports: 'imports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -3,6 +3,8 @@ import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_geometry_helpers';
 import * as m0003 from './0003_survey';
 import * as m0004 from './0004_generalisation_grid';
+import * as m0005 from './0005_stations';
+import * as m0006 from './0006_indicators';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_geometry_helpers': m0002,
   '0003_survey': m0003,
   '0004_generalisation_grid': m0004,
+  '0005_stations': m0005,
+  '0006_indicators': m0006,
 };

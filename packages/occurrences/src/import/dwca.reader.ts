@@ -145,6 +145,9 @@ export function parseMetaXml(xml: string, metaPath: string, src: ArchiveSource):
   const metaDir = path.posix.dirname(metaPath) === '.' ? '' : path.posix.dirname(metaPath);
   const core = parseDataFile(coreNode, 'core', metaDir, src);
   const extensions = ((archive.extension as XmlNode[] | undefined) ?? []).map((e) => parseDataFile(e, 'extension', metaDir, src));
+  if (extensions.length > 0 && core.idIndex === null) {
+    throw new ImportFormatError('DWCA_META_INVALID', 'meta.xml: the core has no <id index> but extensions refer to it');
+  }
   return { core, extensions };
 }
 

@@ -101,26 +101,27 @@ export async function openZipSource(filePath: string): Promise<ArchiveSource> {
     if (!e) throw new ImportFormatError('FILE_MISSING', `${p} is not in the archive`);
     return e;
   };
+  const openStream = async (p: string): Promise<Readable> => {
+    try {
+      return await zip.openReadStreamPromise(entryFor(p));
+    } catch (err) {
+      if (err instanceof ImportFormatError) throw err;
+      throw new ImportFormatError('ZIP_INVALID', `Cannot read ${p} from the zip: ${(err as Error).message}`);
+    }
+  };
   let closed = false;
   return {
     kind: 'zip',
     files,
     ignored,
     find,
-    async openStream(p) {
-      try {
-        return await zip.openReadStreamPromise(entryFor(p));
-      } catch (err) {
-        if (err instanceof ImportFormatError) throw err;
-        throw new ImportFormatError('ZIP_INVALID', `Cannot read ${p} from the zip: ${(err as Error).message}`);
-      }
-    },
+    openStream,
     async readBuffer(p) {
       const e = entryFor(p);
       if (e.uncompressedSize > MAX_WHOLE_READ_BYTES) {
         throw new ImportFormatError('FILE_TOO_LARGE', `${p} is larger than ${MAX_WHOLE_READ_BYTES} bytes and cannot be read whole`);
       }
-      return collect(await this.openStream(p), MAX_WHOLE_READ_BYTES, p);
+      return collect(await openStream(p), MAX_WHOLE_READ_BYTES, p);
     },
     async close() {
       if (!closed) {

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '@biomon/core';
+import type { AppContext } from '@biomon/http';
+import { getImport, importErrorsCsv, importTemplateCsv } from '@biomon/occurrences';
+
+const ImportId = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const importReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.get('/v1/imports/template.csv', {
+    config: { access: 'public' },
+    schema: {
+      summary: 'CSV template (导入模板): Darwin Core headers, or Chinese ones with ?headers=zh — both are accepted',
+      tags: ['api'],
+      querystring: Type.Object({ headers: Type.Optional(Type.Union([Type.Literal('dwc'), Type.Literal('zh')])) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="biomon-occurrences-template.csv"');
+    return importTemplateCsv(req.query.headers ?? 'dwc');
+  });
+
+  r.get('/v1/imports/:id', {
+    config: { access: ['surveyor', 'station', 'evaluator'] },
+    schema: { summary: 'Import status, progress and counts', tags: ['api'], security: [{ bearer: [] }], params: ImportId },
+  }, async (req) => {
+    const imp = await getImport(ctx.db, req.params.id);
+    if (!imp) throw new AppError('NOT_FOUND', `No import ${req.params.id}`);
+    if (req.principal?.role === 'surveyor' && imp.team !== req.principal.team) throw new AppError('FORBIDDEN', 'this import belongs to another team');
+    return imp;
+  });
+
+  r.get('/v1/imports/:id/errors.csv', {
+    config: { access: ['surveyor', 'station', 'evaluator'] },
+    schema: { summary: 'Per-row error report of an import (CSV, UTF-8 with BOM)', tags: ['api'], security: [{ bearer: [] }], params: ImportId },
+  }, async (req, reply) => {
+    const imp = await getImport(ctx.db, req.params.id);
+    if (!imp) throw new AppError('NOT_FOUND', `No import ${req.params.id}`);
+    if (req.principal?.role === 'surveyor' && imp.team !== req.principal.team) throw new AppError('FORBIDDEN', 'this import belongs to another team');
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${req.params.id}-errors.csv"`);
+    return importErrorsCsv(ctx.db, req.params.id);
+  });
+};

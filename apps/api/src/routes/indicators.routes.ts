@@ -1,0 +1,76 @@
+import type {} from '@fastify/swagger';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '@biomon/core';
+import type { AppContext } from '@biomon/http';
+import { INDICATORS, INDICATOR_CODES, METHOD_VERSION, createIndicatorRun, getIndicatorRun, indicatorDefinition, latestValues } from '@biomon/indicators';
+
+const DatasetIds = Type.Object({
+  regions: Type.Optional(Type.Integer({ minimum: 1 })),
+  protectedAreas: Type.Optional(Type.Integer({ minimum: 1 })),
+  landCover: Type.Optional(Type.Integer({ minimum: 1 })),
+  grasslandPlots: Type.Optional(Type.Integer({ minimum: 1 })),
+  ecosystems: Type.Optional(Type.Integer({ minimum: 1 })),
+}, { additionalProperties: false });
+
+export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get('/v1/indicators', {
+    config: { access: 'public' },
+    schema: { summary: 'Indicator definitions (指标定义): names in Chinese and English, formulas, 2025 and 2035 targets', tags: ['api'] },
+  }, async () => ({ methodVersion: METHOD_VERSION, indicators: INDICATORS }));
+
+  r.get('/v1/indicators/:code/values', {
+    config: { access: 'public' },
+    schema: {
+      summary: 'Latest completed value of an indicator per region and year (指标最新值), with its run id',
+      tags: ['api'],
+      params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
+      querystring: Type.Object({ region: Type.Optional(Type.String({ maxLength: 64 })), year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    if (!indicatorDefinition(req.params.code)) throw new AppError('NOT_FOUND', `No indicator ${req.params.code}; known: ${INDICATOR_CODES.join(', ')}`);
+    return { indicator: indicatorDefinition(req.params.code), values: await latestValues(ctx.db, req.params.code, req.query) };
+  });
+
+  r.post('/v1/indicator-runs', {
+    config: { access: ['evaluator'] },
+    schema: {
+      summary: 'Start an indicator run (计算指标): 202 with its id; the worker computes it',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      body: Type.Object({
+        year: Type.Integer({ minimum: 1990, maximum: 2100 }),
+        regions: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 })),
+        indicators: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 })),
+        datasets: Type.Optional(DatasetIds),
+        params: Type.Optional(Type.Object({
+          speciesWindowYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          ecosystemThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+          ecosystemMinAreaHa: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+          speciesMaxUncertaintyM: Type.Optional(Type.Number({ minimum: 1, maximum: 1e6 })),
+          speciesRequireVerified: Type.Optional(Type.Boolean()),
+        }, { additionalProperties: false })),
+      }, { additionalProperties: false }),
+      response: { 202: Type.Object({ runId: Type.String() }) },
+    },
+  }, async (req, reply) => {
+    const p = req.principal!;
+    const out = await createIndicatorRun(ctx.db, req.body, { tokenId: p.tokenId, role: p.role, label: p.label || p.role });
+    return reply.status(202).send(out);
+  });
+
+  r.get('/v1/indicator-runs/:runId', {
+    config: { access: 'public' },
+    schema: {
+      summary: 'An indicator run: status, progress and, once completed, its results (immutable)',
+      tags: ['api'],
+      params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
+    },
+  }, async (req) => {
+    const run = await getIndicatorRun(ctx.db, req.params.runId);
+    if (!run) throw new AppError('NOT_FOUND', `No indicator run ${req.params.runId}`);
+    return run;
+  });
+};

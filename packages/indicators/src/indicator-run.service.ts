@@ -1,0 +1,198 @@
+import type { Db, DbOrTx } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { AppError } from '@biomon/core';
+import { latestDataset, type LayerKind } from '@biomon/layers';
+import { writeOutbox } from '@biomon/queue';
+import { writeAudit, type AuditActor } from '@biomon/auth';
+import { INDICATOR_CODES, METHOD_VERSION, indicatorDefinition, meetsTarget, type IndicatorCode } from './indicator-catalogue';
+import { DEFAULT_PARAMS, type RunParams } from './run-params';
+import type { ResultRow, RunContext, RunDatasets } from './run-context';
+import { ecosystemTypeProtection, forestCoverage, paCoverage, wetlandProtection } from './compute/area-indicators';
+import { grasslandVegetationCover } from './compute/grassland';
+import { protectedSpeciesRate } from './compute/species';
+
+export const INDICATOR_QUEUE = 'indicators';
+
+export interface RunRequest {
+  year: number;
+  regions?: string[];
+  indicators?: string[];
+  datasets?: Partial<RunDatasets>;
+  params?: Partial<RunParams>;
+}
+
+const DATASET_KIND: Record<keyof RunDatasets, LayerKind> = {
+  regions: 'regions', protectedAreas: 'protected-areas', landCover: 'land-cover', grasslandPlots: 'grassland-plots', ecosystems: 'ecosystems',
+};
+
+const invalid = (field: string, code: string, message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });
+
+/**
+ * Creates a run (queued) and its job in one transaction: the run names the dataset versions it
+ * will use — given ones are checked, missing ones default to the newest of each kind whose vintage
+ * is ≤ the run's year — and its parameters, so it can be reproduced.
+ */
+export async function createIndicatorRun(db: Db, req: RunRequest, actor: AuditActor & { tokenId?: string | null }, trigger = 'api'): Promise<{ runId: string }> {
+  const indicators = req.indicators?.length ? [...new Set(req.indicators)] : INDICATOR_CODES;
+  for (const code of indicators) if (!indicatorDefinition(code)) throw invalid('indicators', 'INDICATOR_UNKNOWN', `unknown indicator ${code}; known: ${INDICATOR_CODES.join(', ')}`);
+  const params: RunParams = { ...DEFAULT_PARAMS, ...(req.params ?? {}) };
+  if (!(params.ecosystemThreshold >= 0 && params.ecosystemThreshold <= 1)) throw invalid('params.ecosystemThreshold', 'THRESHOLD_INVALID', 'ecosystemThreshold is a fraction between 0 and 1');
+  if (!(Number.isInteger(params.speciesWindowYears) && params.speciesWindowYears >= 1 && params.speciesWindowYears <= 100)) throw invalid('params.speciesWindowYears', 'WINDOW_INVALID', 'speciesWindowYears is an integer between 1 and 100');
+  return db.transaction().execute(async (tx) => {
+    const datasets = {} as RunDatasets;
+    for (const key of Object.keys(DATASET_KIND) as (keyof RunDatasets)[]) {
+      const given = req.datasets?.[key];
+      if (given !== undefined && given !== null) {
+        const row = await tx.selectFrom('layer_datasets').select(['id', 'kind']).where('id', '=', given).executeTakeFirst();
+        if (!row || row.kind !== DATASET_KIND[key]) throw invalid(`datasets.${key}`, 'DATASET_UNKNOWN', `dataset ${given} is not a ${DATASET_KIND[key]} dataset`);
+        datasets[key] = given;
+      } else {
+        datasets[key] = (await latestDataset(tx, DATASET_KIND[key], req.year))?.id ?? null;
+      }
+    }
+    if (datasets.regions === null) throw invalid('datasets.regions', 'NO_REGIONS', `no regions dataset with vintage ≤ ${req.year}`);
+    if (req.regions?.length) {
+      const found = await tx.selectFrom('regions').select('code').where('dataset_id', '=', datasets.regions).where('code', 'in', req.regions).execute();
+      const missing = req.regions.filter((c) => !found.some((f) => f.code === c));
+      if (missing.length) throw invalid('regions', 'REGION_UNKNOWN', `regions not in dataset ${datasets.regions}: ${missing.join(', ')}`);
+    }
+    const run = await tx.insertInto('indicator_runs').values({
+      year: req.year, region_codes: req.regions?.length ? req.regions : null, indicators, datasets: JSON.stringify(datasets),
+      params: JSON.stringify(params), method_version: METHOD_VERSION, trigger, requested_by: actor.tokenId ?? null,
+      progress_total: indicators.length,
+    }).returning('id').executeTakeFirstOrThrow();
+    await writeOutbox(tx, [{ queue: INDICATOR_QUEUE, jobName: 'run', payload: { runId: run.id } }]);
+    await writeAudit(tx, actor, { action: 'indicator-runs.create', entity: 'indicator_run', entityIds: [run.id], route: 'POST /v1/indicator-runs', summary: { year: req.year, indicators, datasets } });
+    return { runId: run.id };
+  });
+}
+
+async function paWarningsFor(db: DbOrTx, ctx: RunContext): Promise<string[]> {
+  if (ctx.datasets.protectedAreas === null) return [];
+  const rows = await db.selectFrom('protected_areas').select(['pa_id', 'name']).where('dataset_id', '=', ctx.datasets.protectedAreas)
+    .where('status', '=', 'designated').where('designation', '<>', 'biosphere_reserve').where('established_year', 'is', null).execute();
+  return rows.map((r) => `protected area ${r.pa_id} (${r.name}) has no establishedYear and is counted as established`);
+}
+
+/** Which compute step produces which indicators (wetland produces both wetland rates). */
+const STEPS: { produces: IndicatorCode[]; run: (db: DbOrTx, ctx: RunContext, w: string[]) => Promise<ResultRow[]> }[] = [
+  { produces: ['forest_coverage'], run: (db, ctx) => forestCoverage(db, ctx) },
+  { produces: ['grassland_vegetation_cover'], run: (db, ctx) => grasslandVegetationCover(db, ctx) },
+  { produces: ['natural_wetland_protection_rate', 'wetland_protection_rate'], run: wetlandProtection },
+  { produces: ['protected_species_rate'], run: (db, ctx) => protectedSpeciesRate(db, ctx) },
+  { produces: ['ecosystem_type_protection_rate'], run: ecosystemTypeProtection },
+  { produces: ['pa_coverage'], run: paCoverage },
+];
+
+/**
+ * Executes a run (the worker's job). At-least-once safe: a completed run is left untouched (runs
+ * are immutable); otherwise every step recomputes and upserts its results keyed by
+ * (run, indicator, region), so a worker killed mid-run and restarted ends with exactly one
+ * complete result set. Each step commits on its own, with the progress.
+ */
+export async function executeIndicatorRun(db: Db, runId: string, onProgress?: (done: number, total: number) => void): Promise<'completed' | 'skipped'> {
+  const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  if (!run) throw new Error(`indicator run ${runId} does not exist`);
+  if (run.status === 'completed') return 'skipped';
+  await db.updateTable('indicator_runs').set({ status: 'running', started_at: sql`coalesce(started_at, now())`, error: null }).where('id', '=', runId).execute();
+  const datasets = run.datasets as RunDatasets;
+  const codes = run.region_codes ?? (await db.selectFrom('regions').select('code').where('dataset_id', '=', datasets.regions!).orderBy('code').execute()).map((r) => r.code);
+  const ctx: RunContext = { runId, year: run.year, datasets, params: run.params as RunParams, regionCodes: codes };
+  const wanted = new Set(run.indicators);
+  const steps = STEPS.filter((s) => s.produces.some((p) => wanted.has(p)));
+  try {
+    const warnings = await paWarningsFor(db, ctx);
+    let done = 0;
+    for (const step of steps) {
+      const rows = (await step.run(db, ctx, warnings)).filter((r) => wanted.has(r.indicator));
+      await db.transaction().execute(async (tx) => {
+        if (rows.length) {
+          await tx.insertInto('indicator_results').values(rows.map((r) => ({
+            run_id: runId, indicator: r.indicator, region_code: r.regionCode, year: run.year, value: r.value, numerator: r.numerator,
+            denominator: r.denominator, unit: '%', reason: r.reason, details: JSON.stringify(r.details),
+          }))).onConflict((oc) => oc.columns(['run_id', 'indicator', 'region_code']).doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'), numerator: eb.ref('excluded.numerator'), denominator: eb.ref('excluded.denominator'),
+            reason: eb.ref('excluded.reason'), details: eb.ref('excluded.details'), computed_at: sql`now()`,
+          }))).execute();
+        }
+        done += step.produces.filter((p) => wanted.has(p)).length;
+        await tx.updateTable('indicator_runs').set({ progress_done: done }).where('id', '=', runId).execute();
+      });
+      onProgress?.(done, run.indicators.length);
+    }
+    await db.updateTable('indicator_runs').set({ status: 'completed', finished_at: new Date(), progress_done: run.indicators.length }).where('id', '=', runId).where('status', '<>', 'completed').execute();
+    return 'completed';
+  } catch (err) {
+    await db.updateTable('indicator_runs').set({ status: 'failed', error: (err as Error).message.slice(0, 2000) }).where('id', '=', runId).execute();
+    throw err;
+  }
+}
+
+export interface ResultOut {
+  indicator: string;
+  nameZh: string | null;
+  nameEn: string | null;
+  regionCode: string;
+  year: number;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  unit: string;
+  target: number | null;
+  targetText: string | null;
+  meetsTarget: boolean | null;
+  reason: string | null;
+  missing?: unknown;
+  details: Record<string, unknown>;
+  params: RunParams;
+  datasets: RunDatasets;
+  methodVersion: string;
+  runId: string;
+}
+
+export async function getIndicatorRun(db: DbOrTx, runId: string) {
+  const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  if (!run) return null;
+  const results = await db.selectFrom('indicator_results').selectAll().where('run_id', '=', runId).orderBy('indicator').orderBy('region_code').execute();
+  return {
+    runId: run.id, status: run.status, year: run.year, indicators: run.indicators, regions: run.region_codes,
+    datasets: run.datasets as RunDatasets, params: run.params as RunParams, methodVersion: run.method_version,
+    progress: { done: run.progress_done, total: run.progress_total }, error: run.error,
+    createdAt: run.created_at, startedAt: run.started_at, finishedAt: run.finished_at,
+    results: run.status === 'completed' ? results.map((r) => toResultOut(r, run)) : [],
+  };
+}
+
+function toResultOut(
+  r: { indicator: string; region_code: string; year: number; value: number | null; numerator: number | null; denominator: number | null; unit: string; reason: string | null; details: unknown },
+  run: { id: string; params: unknown; datasets: unknown; method_version: string },
+): ResultOut {
+  const def = indicatorDefinition(r.indicator);
+  const details = (r.details ?? {}) as Record<string, unknown>;
+  return {
+    indicator: r.indicator, nameZh: def?.nameZh ?? null, nameEn: def?.nameEn ?? null, regionCode: r.region_code, year: r.year,
+    value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit,
+    target: def?.target2025.value ?? null, targetText: def?.target2025.text ?? null, meetsTarget: meetsTarget(r.indicator, r.value),
+    reason: r.reason, ...(details.missing ? { missing: details.missing } : {}), details,
+    params: run.params as RunParams, datasets: run.datasets as RunDatasets, methodVersion: run.method_version, runId: run.id,
+  };
+}
+
+/** The value of the latest completed run for an indicator (optionally by region and year). */
+export async function latestValues(db: DbOrTx, code: string, opts: { region?: string; year?: number }): Promise<ResultOut[]> {
+  let q = db.selectFrom('indicator_results as r').innerJoin('indicator_runs as u', 'u.id', 'r.run_id')
+    .select(['r.indicator', 'r.region_code', 'r.year', 'r.value', 'r.numerator', 'r.denominator', 'r.unit', 'r.reason', 'r.details', 'u.id', 'u.params', 'u.datasets', 'u.method_version', 'u.finished_at'])
+    .where('u.status', '=', 'completed').where('r.indicator', '=', code);
+  if (opts.region) q = q.where('r.region_code', '=', opts.region);
+  if (opts.year) q = q.where('r.year', '=', opts.year);
+  const rows = await q.orderBy('u.finished_at', 'desc').execute();
+  const seen = new Set<string>();
+  const out: ResultOut[] = [];
+  for (const r of rows) {
+    const k = `${r.region_code}|${r.year}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(toResultOut(r, r));
+  }
+  return out.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.year - b.year);
+}

@@ -1,0 +1,195 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import type { Db } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { AppError, type FieldError } from '@biomon/core';
+import { writeOutbox } from '@biomon/queue';
+import { writeAudit } from '@biomon/auth';
+import type { Actor } from './actor';
+import type { BatchResult, RejectedRecord } from './batch-result';
+import { ingestOccurrences } from './occurrence-ingest.service';
+import { ingestSurveyEvents } from './survey-event.service';
+import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ParsedRow } from './import/index';
+
+export const IMPORT_QUEUE = 'imports';
+/** Upload limit of POST /v1/imports. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+const CHUNK = 1000;
+
+export interface StoredUpload { path: string; sizeBytes: number; contentHash: string }
+
+/** Streams an upload to the file store while hashing it (never whole in memory). */
+export async function storeUpload(stream: Readable, fileStoreDir: string, fileName: string): Promise<StoredUpload> {
+  const dir = path.join(fileStoreDir, 'imports');
+  await mkdir(dir, { recursive: true });
+  const ext = (path.extname(fileName).toLowerCase().match(/^\.[a-z0-9]{1,8}$/)?.[0]) ?? '';
+  const tmp = path.join(dir, `.upload-${randomUUID()}${ext}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    await pipeline(stream, new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    }), createWriteStream(tmp));
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  const contentHash = hash.digest('hex');
+  const final = path.join(dir, `${contentHash}${ext}`);
+  await rename(tmp, final);
+  return { path: final, sizeBytes: size, contentHash };
+}
+
+/**
+ * Registers an upload for import (202). The same file twice (by content hash) is recognised and
+ * returns the existing import instead of importing again. The row and its job commit together.
+ */
+export async function createImport(db: Db, upload: StoredUpload, fileName: string, actor: Actor): Promise<{ importId: string; duplicate: boolean; status: string }> {
+  return db.transaction().execute(async (tx) => {
+    const inserted = await tx.insertInto('imports').values({
+      content_hash: upload.contentHash, file_name: fileName.slice(0, 300), file_path: upload.path, size_bytes: upload.sizeBytes,
+      team: actor.team, token_id: actor.tokenId, counts: JSON.stringify({}),
+    }).onConflict((oc) => oc.column('content_hash').doNothing()).returning(['id', 'status']).executeTakeFirst();
+    if (!inserted) {
+      const existing = await tx.selectFrom('imports').select(['id', 'status']).where('content_hash', '=', upload.contentHash).executeTakeFirstOrThrow();
+      return { importId: existing.id, duplicate: true, status: existing.status };
+    }
+    await writeOutbox(tx, [{ queue: IMPORT_QUEUE, jobName: 'process', payload: { importId: inserted.id } }]);
+    await writeAudit(tx, actor, { action: 'imports.create', entity: 'import', entityIds: [inserted.id], route: 'POST /v1/imports', summary: { fileName, sizeBytes: upload.sizeBytes } });
+    return { importId: inserted.id, duplicate: false, status: inserted.status };
+  });
+}
+
+interface Counts { inserted: number; updated: number; unchanged: number; rejected: number; events: { inserted: number; updated: number; unchanged: number; rejected: number }; stats?: Record<string, number> }
+
+async function recordErrors(db: Db, importId: string, rows: ParsedRow[], rejected: RejectedRecord[]): Promise<void> {
+  if (!rejected.length) return;
+  const values = rejected.map((r) => ({ import_id: importId, file: rows[r.index].file, row_number: rows[r.index].rowNumber, record_id: r.id ?? null, errors: JSON.stringify(r.errors) }));
+  await db.insertInto('import_errors').values(values).onConflict((oc) => oc.columns(['import_id', 'file', 'row_number']).doUpdateSet((eb) => ({ errors: eb.ref('excluded.errors') }))).execute();
+}
+
+async function ingestChunk(db: Db, kind: ParsedRow['kind'], rows: ParsedRow[], actor: Actor, importId: string): Promise<BatchResult> {
+  const records = rows.map((r) => r.record);
+  try {
+    return kind === 'event'
+      ? await ingestSurveyEvents(db, records, { actor, importId, route: 'import' })
+      : await ingestOccurrences(db, records, { actor, importId, route: 'import' });
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'BATCH_REJECTED' || err.code === 'VERSION_CONFLICT')) {
+      const rejected = ((err.details as { rejected?: RejectedRecord[] })?.rejected ?? []);
+      return { inserted: 0, updated: 0, unchanged: 0, rejected, warnings: [] };
+    }
+    throw err;
+  }
+}
+
+/**
+ * The worker's import job: reads the file in chunks of 1,000 rows through the same validation and
+ * idempotent upserts as the API (events before the occurrences that reference them), records every
+ * rejected row for errors.csv, and reports progress. A file-level problem (no meta.xml, field
+ * counts that do not match, orphaned extension rows, …) fails the import before any row is stored.
+ * Re-running is harmless: rows already stored come back as unchanged.
+ */
+export async function processImport(db: Db, importId: string): Promise<Counts | null> {
+  const imp = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  if (!imp) throw new Error(`import ${importId} does not exist`);
+  if (imp.status === 'completed' || imp.status === 'failed') return null;
+  await db.updateTable('imports').set({ status: 'running', started_at: new Date(), rows_done: 0, counts: JSON.stringify({}) }).where('id', '=', importId).execute();
+  const actor: Actor = { tokenId: imp.token_id, role: 'surveyor', team: imp.team, label: `import:${importId}` };
+  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
+  let source;
+  try {
+    source = await openImport(imp.file_path, { importId, originalName: imp.file_name });
+  } catch (err) {
+    if (err instanceof ImportFormatError) {
+      await db.updateTable('imports').set({ status: 'failed', finished_at: new Date(), error: JSON.stringify({ code: err.code, message: err.message }) }).where('id', '=', importId).execute();
+      return null;
+    }
+    throw err;
+  }
+  try {
+    await db.updateTable('imports').set({ format: source.format, rows_total: source.totalRows }).where('id', '=', importId).execute();
+    let chunk: ParsedRow[] = [];
+    let done = 0;
+    const flush = async () => {
+      if (!chunk.length) return;
+      const kind = chunk[0].kind;
+      const res = await ingestChunk(db, kind, chunk, actor, importId);
+      await recordErrors(db, importId, chunk, res.rejected);
+      const target = kind === 'event' ? counts.events : counts;
+      target.inserted += res.inserted;
+      target.updated += res.updated;
+      target.unchanged += res.unchanged;
+      target.rejected += res.rejected.length;
+      done += chunk.length;
+      chunk = [];
+      await db.updateTable('imports').set({ rows_done: done, counts: JSON.stringify(counts) }).where('id', '=', importId).execute();
+    };
+    for await (const row of source.rows()) {
+      if (chunk.length && (chunk.length >= CHUNK || chunk[0].kind !== row.kind)) await flush();
+      chunk.push(row);
+    }
+    await flush();
+    counts.stats = source.stats;
+    const warnings = source.warnings;
+    await db.updateTable('imports').set({ status: 'completed', finished_at: new Date(), rows_done: done, rows_total: done, counts: JSON.stringify({ ...counts, warnings }) }).where('id', '=', importId).execute();
+    return counts;
+  } catch (err) {
+    if (err instanceof ImportFormatError) {
+      await db.updateTable('imports').set({ status: 'failed', finished_at: new Date(), error: JSON.stringify({ code: err.code, message: err.message }) }).where('id', '=', importId).execute();
+      return null;
+    }
+    throw err;
+  } finally {
+    await source.close();
+  }
+}
+
+export async function getImport(db: Db, importId: string) {
+  const imp = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  if (!imp) return null;
+  const errors = await db.selectFrom('import_errors').select(sql<number>`count(*)::int`.as('n')).where('import_id', '=', importId).executeTakeFirstOrThrow();
+  return {
+    importId: imp.id, fileName: imp.file_name, sizeBytes: imp.size_bytes, format: imp.format, status: imp.status,
+    progress: { rowsDone: imp.rows_done, rowsTotal: imp.rows_total, percent: imp.rows_total ? Math.round((imp.rows_done / imp.rows_total) * 1000) / 10 : null },
+    counts: imp.counts, error: imp.error, errorRows: errors.n, team: imp.team,
+    createdAt: imp.created_at, startedAt: imp.started_at, finishedAt: imp.finished_at,
+  };
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The per-row error report: UTF-8 with a BOM so that Excel in China opens it. */
+export async function importErrorsCsv(db: Db, importId: string): Promise<string> {
+  const rows = await db.selectFrom('import_errors').select(['file', 'row_number', 'record_id', 'errors']).where('import_id', '=', importId).orderBy('file').orderBy('row_number').execute();
+  const lines = ['文件 file,行号 row,记录编号 id,字段 field,错误代码 code,说明 message'];
+  for (const r of rows) for (const e of r.errors as FieldError[]) lines.push([r.file, r.row_number, r.record_id, e.field, e.code, e.message].map(csvCell).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The CSV template with one example row: Darwin Core headers, or the Chinese ones (both are accepted). */
+export function importTemplateCsv(headers: 'dwc' | 'zh' = 'dwc'): string {
+  const header = CSV_TEMPLATE_HEADERS.map((h) => (headers === 'zh' ? h.chinese : h.term)).join(',');
+  const example: Record<string, string> = {
+    occurrenceID: 'CBS-2025-0001', eventID: 'CBS-T01-20250601', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus',
+    vernacularName: '狍', eventDate: '2025-06-01', decimalLatitude: '42.05', decimalLongitude: '128.06', geodeticDatum: 'WGS84',
+    individualCount: '2', occurrenceStatus: 'present', recordedBy: '长白山调查队', locality: '长白山北坡',
+  };
+  const row = CSV_TEMPLATE_HEADERS.map((h) => csvCell(example[h.term] ?? '')).join(',');
+  return `\uFEFF${header}\r\n${row}\r\n`;
+}
+
+export async function fileSize(p: string): Promise<number> {
+  return (await stat(p)).size;
+}

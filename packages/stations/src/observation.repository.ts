@@ -1,0 +1,140 @@
+import { sql, type DbOrTx, type Tx } from '@biomon/db';
+
+/** Column arrays of valid, de-duplicated observations: one entry per (datastream, time). */
+export interface ObservationColumns {
+  datastreamPks: number[];
+  /** canonical UTC ISO strings (microseconds kept) */
+  times: string[];
+  numbers: (number | null)[];
+  /** JSON text for boolean, string and json results */
+  jsons: (string | null)[];
+}
+
+/**
+ * Serialises writers of the same datastreams until the transaction ends. Sorted, so two pushes
+ * that share datastreams lock them in the same order and never deadlock. The key space (a hash
+ * of 'biomon:datastream:<pk>') is apart from the occurrence locks (hashtextextended(id, 7)).
+ */
+export async function lockDatastreams(tx: Tx, pks: number[]): Promise<void> {
+  if (!pks.length) return;
+  await sql`
+    SELECT pg_advisory_xact_lock(h)
+    FROM (SELECT DISTINCT hashtextextended('biomon:datastream:' || d, 0) AS h FROM unnest(${pks}::bigint[]) d ORDER BY h) s`.execute(tx);
+}
+
+/**
+ * Upserts observations set-wise: one INSERT … SELECT FROM unnest(…) ON CONFLICT statement, never
+ * row by row. A time already stored with the same result is left alone (no new row version, not
+ * counted); a different result replaces it and the replaced value goes to observation_history.
+ *
+ * The previous values are read by a CTE of the same statement, so they come from the statement's
+ * snapshot. That is only the value actually replaced if no other transaction changed the row in
+ * between: the caller must hold lockDatastreams for every datastream in `rows` (READ COMMITTED
+ * takes the statement's snapshot after the locks are granted, so it sees every committed writer).
+ */
+export async function upsertObservations(tx: Tx, rows: ObservationColumns, supersededBy: string | null): Promise<{ inserted: number; updated: number }> {
+  if (!rows.datastreamPks.length) return { inserted: 0, updated: 0 };
+  const r = await sql<{ inserted: number; updated: number }>`
+    WITH input AS (
+      SELECT * FROM unnest(${rows.datastreamPks}::bigint[], ${rows.times}::timestamptz[], ${rows.numbers}::float8[], ${rows.jsons}::jsonb[])
+        AS i(datastream_pk, phenomenon_time, result_number, result_json)
+    ),
+    previous AS (
+      SELECT o.datastream_pk, o.phenomenon_time, o.result_number, o.result_json, o.received_at
+      FROM observations o JOIN input i USING (datastream_pk, phenomenon_time)
+    ),
+    upserted AS (
+      INSERT INTO observations AS o (datastream_pk, phenomenon_time, result_number, result_json)
+      SELECT datastream_pk, phenomenon_time, result_number, result_json FROM input
+      ON CONFLICT (datastream_pk, phenomenon_time) DO UPDATE
+        SET result_number = excluded.result_number, result_json = excluded.result_json, received_at = excluded.received_at
+        WHERE (o.result_number, o.result_json) IS DISTINCT FROM (excluded.result_number, excluded.result_json)
+      RETURNING o.datastream_pk, o.phenomenon_time, (o.xmax = 0) AS inserted
+    ),
+    history AS (
+      INSERT INTO observation_history (datastream_pk, phenomenon_time, result_number, result_json, received_at, superseded_by)
+      SELECT p.datastream_pk, p.phenomenon_time, p.result_number, p.result_json, p.received_at, ${supersededBy}::uuid
+      FROM previous p JOIN upserted u USING (datastream_pk, phenomenon_time)
+      WHERE NOT u.inserted
+    )
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM upserted`.execute(tx);
+  return r.rows[0];
+}
+
+/** Marks the datastreams as heard from now (once per push: the health view's "last received"). */
+export async function touchDatastreams(tx: Tx, pks: number[]): Promise<void> {
+  if (!pks.length) return;
+  await sql`UPDATE datastreams SET last_received_at = now() WHERE id = ANY(${pks}::bigint[])`.execute(tx);
+}
+
+export interface ObservationOutRow {
+  phenomenon_time: Date;
+  result_number: number | null;
+  result_json: unknown;
+  received_at: Date;
+}
+
+/** Raw observations in [from, to), after `after` when paging, in time order. */
+export async function selectObservations(db: DbOrTx, q: { datastreamPk: number; from: Date | null; to: Date | null; after: string | null; limit: number }): Promise<ObservationOutRow[]> {
+  const r = await sql<ObservationOutRow>`
+    SELECT phenomenon_time, result_number, result_json, received_at FROM observations
+    WHERE datastream_pk = ${q.datastreamPk}
+      ${q.from ? sql`AND phenomenon_time >= ${q.from}` : sql``}
+      ${q.to ? sql`AND phenomenon_time < ${q.to}` : sql``}
+      ${q.after ? sql`AND phenomenon_time > ${q.after}::timestamptz` : sql``}
+    ORDER BY phenomenon_time
+    LIMIT ${q.limit}`.execute(db);
+  return r.rows;
+}
+
+export type Aggregate = 'avg' | 'min' | 'max' | 'count';
+
+const AGGREGATES: Record<Aggregate, ReturnType<typeof sql>> = {
+  avg: sql`avg(result_number)`,
+  min: sql`min(result_number)`,
+  max: sql`max(result_number)`,
+  count: sql`count(*)::float8`,
+};
+
+export interface BucketRow { bucket: Date; value: number | null; n: number }
+
+/**
+ * Aggregates in SQL, one row per non-empty bucket (empty buckets are left out), with buckets
+ * aligned in the station's time zone:
+ * - months and years (`months` > 0): calendar months in local time, counted from 2000-01, so
+ *   1mo = months, 3mo = quarters, 1y = 12mo = years;
+ * - days and weeks (`localBins`): date_bin on local wall time, so a day is a local calendar day;
+ * - shorter intervals: date_bin on absolute time.
+ * The origin of date_bin is local midnight of Monday 2000-01-03, so weeks start on Mondays.
+ */
+export async function aggregateObservations(db: DbOrTx, q: {
+  datastreamPk: number; timeZone: string; months: number; interval: string; localBins: boolean; agg: Aggregate;
+  from: Date | null; to: Date | null; after: string | null; limit: number;
+}): Promise<BucketRow[]> {
+  const tz = q.timeZone;
+  let bucket;
+  if (q.months > 0) {
+    // the local month number (year * 12 + month - 1), floored to a multiple of `months` from 2000-01
+    const m = sql`(extract(year FROM phenomenon_time AT TIME ZONE ${tz}) * 12 + extract(month FROM phenomenon_time AT TIME ZONE ${tz}) - 1)::int`;
+    const bm = sql`(${m} - ((((${m} - 24000) % ${q.months}) + ${q.months}) % ${q.months}))`;
+    bucket = sql`(make_timestamp(${bm} / 12, ${bm} % 12 + 1, 1, 0, 0, 0) AT TIME ZONE ${tz})`;
+  } else if (q.localBins) {
+    bucket = sql`(date_bin(${q.interval}::interval, phenomenon_time AT TIME ZONE ${tz}, timestamp '2000-01-03') AT TIME ZONE ${tz})`;
+  } else {
+    bucket = sql`date_bin(${q.interval}::interval, phenomenon_time, timestamp '2000-01-03' AT TIME ZONE ${tz})`;
+  }
+  const r = await sql<BucketRow>`
+    SELECT bucket, value, n FROM (
+      SELECT ${bucket} AS bucket, ${AGGREGATES[q.agg]} AS value, count(*)::int AS n
+      FROM observations
+      WHERE datastream_pk = ${q.datastreamPk}
+        ${q.from ? sql`AND phenomenon_time >= ${q.from}` : sql``}
+        ${q.to ? sql`AND phenomenon_time < ${q.to}` : sql``}
+        ${q.after ? sql`AND phenomenon_time > ${q.after}::timestamptz` : sql``}
+      GROUP BY 1
+    ) b
+    ${q.after ? sql`WHERE bucket > ${q.after}::timestamptz` : sql``}
+    ORDER BY bucket
+    LIMIT ${q.limit}`.execute(db);
+  return r.rows;
+}
