@@ -4,6 +4,8 @@ import { taxaRoutes } from './routes/taxa.routes';
 import { occurrenceReadRoutes } from './routes/occurrences.routes';
 import { indicatorRoutes } from './routes/indicators.routes';
 import { importReadRoutes } from './routes/imports.routes';
+import { layerRoutes } from './routes/layers.routes';
+import { stationRoutes } from './routes/stations.routes';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
 const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
@@ -11,6 +13,8 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(occurrenceReadRoutes, opts);
   await app.register(indicatorRoutes, opts);
   await app.register(importReadRoutes, opts);
+  await app.register(layerRoutes, opts);
+  await app.register(stationRoutes, opts);
 };
 
 export const apiModule: AppModule = { name: 'api', plugin: apiPlugin };

@@ -6,6 +6,9 @@ import type { SeedLevel } from '@biomon/config';
 import { loadLedgerSeed, type LedgerSeed } from '@biomon/ledger';
 import { upsertTaxa, type TaxonInput, type TaxonRuleInput } from '@biomon/taxa';
 import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
+import { ingestOccurrences, ingestSurveyEvents } from '@biomon/occurrences';
+import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
+import { seedDemoStations } from '@biomon/stations';
 
 export interface SeedStepResult { name: string; status: 'applied' | 'skipped'; summary?: unknown }
 
@@ -52,6 +55,42 @@ export const SEED_STEPS: SeedStep[] = [
   layerStep('demo:land-cover-2024', 'land-cover', 'demo/land-cover.geojson', 2024, 'biomon demo (synthetic)'),
   layerStep('demo:grassland-plots', 'grassland-plots', 'demo/grassland-plots.geojson', 2024, 'biomon demo (synthetic)'),
   layerStep('demo:ecosystems', 'ecosystems', 'demo/ecosystems.geojson', 2024, 'biomon demo (synthetic)'),
+  {
+    name: 'demo:survey',
+    version: '1',
+    level: 'demo',
+    async run(tx, dir) {
+      const survey = JSON.parse(await readFile(path.join(dir, 'demo/survey.json'), 'utf8')) as { events: unknown[]; occurrences: unknown[] };
+      const actor = { tokenId: null, role: 'surveyor', team: 'demo-team-changbai', label: 'demo seed' };
+      const events = await ingestSurveyEvents(tx, survey.events, { actor, route: 'seed' });
+      const occurrences = await ingestOccurrences(tx, survey.occurrences, { actor, route: 'seed', now: new Date('2026-11-28T00:00:00+08:00') });
+      return { events: { inserted: events.inserted, rejected: events.rejected.length }, occurrences: { inserted: occurrences.inserted, rejected: occurrences.rejected.length } };
+    },
+  },
+  {
+    // 8 demo stations; ~14 days of observations per numeric datastream, ending at the seed's hour
+    name: 'demo:stations',
+    version: '1',
+    level: 'demo',
+    async run(tx, dir) {
+      const stations = JSON.parse(await readFile(path.join(dir, 'demo/stations.json'), 'utf8')) as unknown[];
+      return seedDemoStations(tx, stations);
+    },
+  },
+];
+
+/** Steps that need everything else first: the demo's one completed indicator run. */
+const FINAL_STEPS: SeedStep[] = [
+  {
+    name: 'demo:indicator-run-2024',
+    version: '1',
+    level: 'demo',
+    async run(tx) {
+      const { runId } = await createIndicatorRun(tx, { year: 2024 }, { tokenId: null, role: 'system', label: 'demo seed' }, 'seed');
+      await executeIndicatorRun(tx, runId);
+      return { runId };
+    },
+  },
 ];
 
 /**
@@ -61,7 +100,7 @@ export const SEED_STEPS: SeedStep[] = [
  */
 export async function runSeeds(db: Db, level: SeedLevel, seedsDir: string): Promise<SeedStepResult[]> {
   if (level === 'none') return [];
-  const wanted = SEED_STEPS.filter((s) => s.level === 'reference' || level === 'demo');
+  const wanted = [...SEED_STEPS, ...FINAL_STEPS].filter((s) => s.level === 'reference' || level === 'demo');
   const results: SeedStepResult[] = [];
   for (const step of wanted) {
     const r = await db.transaction().execute(async (tx) => {

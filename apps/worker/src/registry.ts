@@ -5,6 +5,8 @@ import { QUEUES } from '@biomon/queue';
 import { noopJob } from './jobs/noop.job';
 import { runIndicatorsJob } from './jobs/run-indicators.job';
 import { processImportJob } from './jobs/process-import.job';
+import { dataChangedJob } from './jobs/data-changed.job';
+import { recomputeIndicatorsJob } from './jobs/recompute-indicators.job';
 
 export interface JobContext { ctx: AppContext; log: Logger }
 export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
@@ -16,9 +18,11 @@ export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
 export const REGISTRY: Record<string, Record<string, JobHandler>> = {
   [QUEUES.system]: {
     noop: noopJob,
+    'data-changed': dataChangedJob,
   },
   [QUEUES.indicators]: {
     run: runIndicatorsJob,
+    recompute: recomputeIndicatorsJob,
   },
   [QUEUES.imports]: {
     process: processImportJob,

@@ -39,3 +39,8 @@ export function createDb(databaseUrl: string, options: { max?: number; applicati
     },
   };
 }
+
+/** Runs fn in the given transaction, or in a new one when given the database. */
+export function withTx<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as Tx) : (db as Db).transaction().execute(fn);
+}

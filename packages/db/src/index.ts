@@ -1,4 +1,4 @@
-export { createDb, type Db, type Tx, type DbOrTx, type DbHandle } from './db';
+export { createDb, withTx, type Db, type Tx, type DbOrTx, type DbHandle } from './db';
 export type * from './schema';
 export { migrateToLatest } from './migrate';
 export { translatePgError } from './pg-errors';

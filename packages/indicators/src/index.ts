@@ -2,3 +2,4 @@ export { INDICATORS, INDICATOR_CODES, METHOD_VERSION, indicatorDefinition, meets
 export { DEFAULT_PARAMS, type RunParams } from './run-params';
 export type { RunContext, RunDatasets, ResultRow } from './run-context';
 export { createIndicatorRun, executeIndicatorRun, getIndicatorRun, latestValues, INDICATOR_QUEUE, type RunRequest, type ResultOut } from './indicator-run.service';
+export { markIndicatorsStale, recomputeStale } from './staleness.service';

@@ -1,5 +1,5 @@
-import type { Db, DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
+import type { Db, DbOrTx, Tx } from '@biomon/db';
+import { sql, withTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { latestDataset, type LayerKind } from '@biomon/layers';
 import { writeOutbox } from '@biomon/queue';
@@ -32,13 +32,13 @@ const invalid = (field: string, code: string, message: string) => new AppError('
  * will use — given ones are checked, missing ones default to the newest of each kind whose vintage
  * is ≤ the run's year — and its parameters, so it can be reproduced.
  */
-export async function createIndicatorRun(db: Db, req: RunRequest, actor: AuditActor & { tokenId?: string | null }, trigger = 'api'): Promise<{ runId: string }> {
+export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: AuditActor & { tokenId?: string | null }, trigger = 'api'): Promise<{ runId: string }> {
   const indicators = req.indicators?.length ? [...new Set(req.indicators)] : INDICATOR_CODES;
   for (const code of indicators) if (!indicatorDefinition(code)) throw invalid('indicators', 'INDICATOR_UNKNOWN', `unknown indicator ${code}; known: ${INDICATOR_CODES.join(', ')}`);
   const params: RunParams = { ...DEFAULT_PARAMS, ...(req.params ?? {}) };
   if (!(params.ecosystemThreshold >= 0 && params.ecosystemThreshold <= 1)) throw invalid('params.ecosystemThreshold', 'THRESHOLD_INVALID', 'ecosystemThreshold is a fraction between 0 and 1');
   if (!(Number.isInteger(params.speciesWindowYears) && params.speciesWindowYears >= 1 && params.speciesWindowYears <= 100)) throw invalid('params.speciesWindowYears', 'WINDOW_INVALID', 'speciesWindowYears is an integer between 1 and 100');
-  return db.transaction().execute(async (tx) => {
+  return withTx(db, async (tx) => {
     const datasets = {} as RunDatasets;
     for (const key of Object.keys(DATASET_KIND) as (keyof RunDatasets)[]) {
       const given = req.datasets?.[key];
@@ -90,7 +90,7 @@ const STEPS: { produces: IndicatorCode[]; run: (db: DbOrTx, ctx: RunContext, w: 
  * (run, indicator, region), so a worker killed mid-run and restarted ends with exactly one
  * complete result set. Each step commits on its own, with the progress.
  */
-export async function executeIndicatorRun(db: Db, runId: string, onProgress?: (done: number, total: number) => void): Promise<'completed' | 'skipped'> {
+export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void): Promise<'completed' | 'skipped'> {
   const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`indicator run ${runId} does not exist`);
   if (run.status === 'completed') return 'skipped';
@@ -105,7 +105,7 @@ export async function executeIndicatorRun(db: Db, runId: string, onProgress?: (d
     let done = 0;
     for (const step of steps) {
       const rows = (await step.run(db, ctx, warnings)).filter((r) => wanted.has(r.indicator));
-      await db.transaction().execute(async (tx) => {
+      await withTx(db, async (tx) => {
         if (rows.length) {
           await tx.insertInto('indicator_results').values(rows.map((r) => ({
             run_id: runId, indicator: r.indicator, region_code: r.regionCode, year: run.year, value: r.value, numerator: r.numerator,

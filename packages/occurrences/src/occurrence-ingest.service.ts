@@ -2,6 +2,7 @@ import type { Db, Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
+import { QUEUES, writeOutbox } from '@biomon/queue';
 import type { Actor } from './actor';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
 import { enrichOccurrences } from './enrichment';
@@ -195,6 +196,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     }
     await enrichOccurrences(tx, touched);
     if (touched.length) {
+      // the species indicator depends on records: mark it stale (debounced recompute in the worker)
+      await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind: 'occurrences', count: touched.length } }]);
       await writeAudit(tx, opts.actor, {
         action: 'occurrences.upsert',
         entity: 'occurrence',

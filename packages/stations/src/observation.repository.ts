@@ -72,12 +72,16 @@ export interface ObservationOutRow {
   result_number: number | null;
   result_json: unknown;
   received_at: Date;
+  /** phenomenon_time in UTC with microseconds */
+  time_iso: string;
 }
 
 /** Raw observations in [from, to), after `after` when paging, in time order. */
 export async function selectObservations(db: DbOrTx, q: { datastreamPk: number; from: Date | null; to: Date | null; after: string | null; limit: number }): Promise<ObservationOutRow[]> {
   const r = await sql<ObservationOutRow>`
-    SELECT phenomenon_time, result_number, result_json, received_at FROM observations
+    SELECT phenomenon_time, result_number, result_json, received_at,
+      to_char(phenomenon_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time_iso
+    FROM observations
     WHERE datastream_pk = ${q.datastreamPk}
       ${q.from ? sql`AND phenomenon_time >= ${q.from}` : sql``}
       ${q.to ? sql`AND phenomenon_time < ${q.to}` : sql``}

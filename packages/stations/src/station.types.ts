@@ -1,4 +1,5 @@
 import type { FieldError } from '@biomon/core';
+import type { Principal } from '@biomon/auth';
 
 export const STATION_TYPES = ['eco_station', 'camera_trap', 'acoustic', 'hydrological', 'weather', 'other'] as const;
 export type StationType = (typeof STATION_TYPES)[number];
@@ -17,6 +18,13 @@ export interface StationActor {
 }
 
 export const SYSTEM_STATION_ACTOR: StationActor = { tokenId: null, role: 'system', label: 'system' };
+
+/** The actor of a request's principal; a request without a token acts as `public`. */
+export function actorFromPrincipal(p: Principal | null): StationActor {
+  return p
+    ? { tokenId: p.tokenId, role: p.role, label: p.label || p.role, stationId: p.stationId, departmentId: p.departmentId, departmentName: p.departmentName }
+    : { tokenId: null, role: 'public', label: 'public' };
+}
 
 export interface UnitOfMeasurement {
   symbol: string;

@@ -1,0 +1,175 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '@biomon/core';
+import type { AppContext } from '@biomon/http';
+import {
+  AGGREGATES, ID_PATTERN, MAX_QUERY_LIMIT, RESULT_TYPES, STATION_TYPES, actorFromPrincipal, queryDatastreamObservations,
+  readStation, readStations, registerStation, rotateStationToken, stationHealth, updateStation,
+} from '@biomon/stations';
+
+// Shapes for validation of the envelope and for the OpenAPI document. Nullable and numeric-pair
+// fields are left to the service (Ajv's type coercion would turn a null bound into 0), which
+// names the failing field with a stable code.
+const DatastreamBody = Type.Object({
+  datastreamId: Type.String({ pattern: ID_PATTERN.source, description: 'unique across all stations' }),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  observedProperty: Type.String({ minLength: 1, maxLength: 200, description: 'e.g. air_temperature' }),
+  unitOfMeasurement: Type.Object({
+    symbol: Type.String({ maxLength: 50 }),
+    name: Type.Optional(Type.String({ maxLength: 500 })),
+    definition: Type.Optional(Type.String({ maxLength: 500 })),
+  }, { additionalProperties: false }),
+  resultType: Type.Union(RESULT_TYPES.map((t) => Type.Literal(t))),
+  validRange: Type.Optional(Type.Unknown({ description: '[min, max], inclusive; null for an open end (number and integer datastreams)' })),
+  expectedIntervalSeconds: Type.Optional(Type.Unknown({ description: 'fixed interval in seconds, e.g. 600' })),
+  expectedInterval: Type.Optional(Type.Unknown({ description: 'or an ISO 8601 duration: PT10M, P1D (calendar day), P1M (calendar month)' })),
+}, { additionalProperties: false });
+
+const StationFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.Unknown({ description: 'text or null' })),
+  type: Type.Union(STATION_TYPES.map((t) => Type.Literal(t))),
+  location: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }) }, { description: 'GeoJSON Point, WGS84 [lon, lat]' }),
+  priorityArea: Type.Optional(Type.Unknown({ description: 'priority-area code (e.g. PA-CBS) or null' })),
+  department: Type.Optional(Type.Unknown({ description: 'responsible department (责任部门), e.g. 省林草局, or null' })),
+  timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA zone for calendar intervals and buckets; default Asia/Shanghai' })),
+  properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+};
+
+const StationParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN.source }) });
+const Window = {
+  from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date-time with offset, or a date (local midnight at the station)' })),
+  to: Type.Optional(Type.String({ maxLength: 40 })),
+};
+
+const encodeCursor = (pk: number) => Buffer.from(`s:${pk}`).toString('base64url');
+function decodeCursor(c: string): number {
+  const m = /^s:(\d{1,15})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
+  if (!m) throw new AppError('VALIDATION_FAILED', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', code: 'CURSOR_INVALID', message: 'use nextCursor from a previous page' }] });
+  return Number(m[1]);
+}
+
+/** Who reads stations: admin and evaluators all; a station token its own; a department token its own stations. */
+const READERS: ('evaluator' | 'station' | 'department')[] = ['evaluator', 'station', 'department'];
+
+/** Station management (admin) and station reads: registry, latest values, series, health. */
+export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/v1/stations', {
+    config: { access: ['admin'] },
+    schema: {
+      summary: 'Register a monitoring station (注册监测站点) with its datastreams; answers { station, token } — the token is shown this once',
+      description: 'SensorThings Thing + Datastreams. 409 CONFLICT (STATION_ID_TAKEN, DATASTREAM_ID_TAKEN) when an id is in use; if the answer was lost, rotate the token.',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      body: Type.Object({
+        stationId: Type.String({ pattern: ID_PATTERN.source }),
+        ...StationFields,
+        datastreams: Type.Array(DatastreamBody, { minItems: 1, maxItems: 200 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const res = await registerStation(ctx.db, req.body, { actor: actorFromPrincipal(req.principal), route: 'POST /v1/stations' });
+    reply.header('cache-control', 'no-store').status(201);
+    return res;
+  });
+
+  r.patch('/v1/stations/:id', {
+    config: { access: ['admin'] },
+    schema: {
+      summary: 'Change a station and add datastreams (修改站点、增加数据流)',
+      description: 'Fields given replace the stored ones. A datastream already on the station is updated (not its resultType: 409 RESULT_TYPE_IMMUTABLE); a new one is added.',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      params: StationParams,
+      body: Type.Object({
+        name: Type.Optional(StationFields.name),
+        description: StationFields.description,
+        type: Type.Optional(StationFields.type),
+        location: Type.Optional(StationFields.location),
+        priorityArea: StationFields.priorityArea,
+        department: StationFields.department,
+        timeZone: StationFields.timeZone,
+        properties: StationFields.properties,
+        datastreams: Type.Optional(Type.Array(DatastreamBody, { maxItems: 200 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => updateStation(ctx.db, req.params.id, req.body, { actor: actorFromPrincipal(req.principal), route: 'PATCH /v1/stations/{id}' }));
+
+  r.post('/v1/stations/:id/token', {
+    config: { access: ['admin'] },
+    schema: {
+      summary: 'Rotate a station\'s token (更换站点令牌): revokes its live tokens and answers the new one, shown this once',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      params: StationParams,
+    },
+  }, async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return rotateStationToken(ctx.db, req.params.id, { actor: actorFromPrincipal(req.principal), route: 'POST /v1/stations/{id}/token' });
+  });
+
+  r.get('/v1/stations', {
+    config: { access: READERS },
+    schema: {
+      summary: 'List monitoring stations (站点列表) with their datastreams and last-seen time',
+      description: 'Admin and evaluators see every station, a station token its own, a department token the stations it is responsible for.',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        type: Type.Optional(Type.Union(STATION_TYPES.map((t) => Type.Literal(t)))),
+        priorityArea: Type.Optional(Type.String({ maxLength: 64 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const limit = req.query.limit ?? 100;
+    const { stations, lastPk } = await readStations(ctx.db, actorFromPrincipal(req.principal), {
+      type: req.query.type, priorityArea: req.query.priorityArea, limit, afterPk: req.query.cursor ? decodeCursor(req.query.cursor) : undefined,
+    });
+    return { stations, nextCursor: stations.length === limit && lastPk !== null ? encodeCursor(lastPk) : null };
+  });
+
+  r.get('/v1/stations/:id', {
+    config: { access: READERS },
+    schema: {
+      summary: 'One station with its datastreams and their latest values (站点详情与最新值)',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      params: StationParams,
+    },
+  }, async (req) => readStation(ctx.db, actorFromPrincipal(req.principal), req.params.id));
+
+  r.get('/v1/stations/:id/health', {
+    config: { access: READERS },
+    schema: {
+      summary: 'Station health (站点运行状况): last seen, expected interval, gaps and completeness, default the last 7 days',
+      description: 'Completeness = observed slots / expected slots × 100 (slot k starts at from + k × interval; calendar intervals step in the station\'s time zone). A gap is a silence longer than 1.5 × the interval between consecutive observations; the window\'s ends count as observations just outside it.',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      params: StationParams,
+      querystring: Type.Object(Window, { additionalProperties: false }),
+    },
+  }, async (req) => stationHealth(ctx.db, actorFromPrincipal(req.principal), req.params.id, req.query));
+
+  r.get('/v1/datastreams/:id/observations', {
+    config: { access: READERS },
+    schema: {
+      summary: 'Observations of a datastream (数据流观测值), raw or aggregated in SQL (interval=1h&agg=avg|min|max|count)',
+      description: `from inclusive, to exclusive. Without interval: observations in time order. With interval (15m, 1h, 1d, 1w, 1mo, 1y or ISO 8601): one value per non-empty bucket, aligned in the station's time zone. Up to ${MAX_QUERY_LIMIT} per page; follow nextCursor.`,
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      params: Type.Object({ id: Type.String({ pattern: ID_PATTERN.source }) }),
+      querystring: Type.Object({
+        ...Window,
+        interval: Type.Optional(Type.String({ maxLength: 20 })),
+        agg: Type.Optional(Type.Union(AGGREGATES.map((a) => Type.Literal(a)))),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_QUERY_LIMIT, default: 1000 })),
+        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => queryDatastreamObservations(ctx.db, actorFromPrincipal(req.principal), req.params.id, req.query));
+};
