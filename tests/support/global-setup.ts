@@ -2,35 +2,60 @@ import pg from 'pg';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest } from '@biomon/db';
 
-export const TEMPLATE_DB = 'biomon_test_template';
-
 function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Migrates once into a template database; each test file clones it (CREATE DATABASE … TEMPLATE),
- * so files run in parallel against real PostGIS without seeing each other's rows.
+ * so files run in parallel against real PostGIS without seeing each other's rows. Names carry this
+ * run's pid, so two runs on one cluster never touch each other's databases; databases left by runs
+ * whose process is gone are dropped.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   const config = loadConfig();
+  const run = String(process.pid);
+  const template = `biomon_tpl_${run}`;
+  process.env.BIOMON_TEST_TEMPLATE = template;
+  process.env.BIOMON_TEST_RUN = run;
   const admin = new pg.Client({ connectionString: withDatabase(config.databaseUrl, 'postgres') });
   await admin.connect();
   try {
-    // Leftovers of interrupted runs.
-    const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'biomon_t_%'`);
-    for (const r of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^biomon_(tpl|t)_[0-9]+'`);
+    for (const r of stale.rows) {
+      const pid = Number(/^biomon_(?:tpl|t)_(\d+)/.exec(r.datname)![1]);
+      if (pid !== process.pid && !alive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    }
+    await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${template}"`);
   } finally {
     await admin.end();
   }
-  const handle = createDb(withDatabase(config.databaseUrl, TEMPLATE_DB), { max: 1 });
+  const handle = createDb(withDatabase(config.databaseUrl, template), { max: 1 });
   try {
     await migrateToLatest(handle.db);
   } finally {
     await handle.close();
   }
+  return async () => {
+    const c = new pg.Client({ connectionString: withDatabase(config.databaseUrl, 'postgres') });
+    await c.connect();
+    try {
+      const mine = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`, [template, `biomon_t_${run}_%`]);
+      for (const r of mine.rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  };
 }

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '@biomon/config';
 import { createContext, type AppContext } from '@biomon/http';
 
-const TEMPLATE_DB = 'biomon_test_template';
 
 export function databaseUrlFor(base: string, name: string): string {
   const u = new URL(base);
@@ -20,14 +19,18 @@ export interface TestDatabase {
 /** A fresh database cloned from the migrated template: real PostGIS, private to the caller. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = loadConfig().databaseUrl;
-  const name = `biomon_t_${randomBytes(6).toString('hex')}`;
+  // names from global-setup.ts: this run's template, and databases prefixed with this run's pid
+  const template = process.env.BIOMON_TEST_TEMPLATE;
+  const run = process.env.BIOMON_TEST_RUN;
+  if (!template || !run) throw new Error('tests/support/global-setup.ts did not run');
+  const name = `biomon_t_${run}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrlFor(base, 'postgres') });
   await admin.connect();
   try {
     // The template may be briefly busy while another file clones it: retry.
     for (let i = 0; ; i++) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE ${TEMPLATE_DB}`);
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
         break;
       } catch (err) {
         if (i > 50 || !/being accessed by other users/.test(String((err as Error).message))) throw err;

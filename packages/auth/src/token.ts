@@ -17,6 +17,9 @@ export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+/** `bm_<role>_` and the first 6 random characters: enough to recognise a token, useless to use it. */
 export function tokenPrefix(token: string): string {
-  return token.slice(0, token.lastIndexOf('_') + 7);
+  // the random part is base64url and may itself contain '_': anchor on the role, not the last '_'
+  const m = /^(bm_[a-z]+_)([A-Za-z0-9_-]{6})/.exec(token);
+  return m ? m[1] + m[2] : token.slice(0, 6);
 }
