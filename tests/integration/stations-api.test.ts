@@ -97,11 +97,12 @@ describe('POST /v1/stations (register)', () => {
       payload: { ...station('reg-bad'), location: { type: 'Point', coordinates: [200, 42] }, timeZone: 'Mars/Olympus', datastreams: [
         { datastreamId: 'reg-bad-1', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'boolean', validRange: [0, 1] },
         { datastreamId: 'reg-bad-2', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'number', validRange: [5, 1], expectedInterval: 'P0D' },
+        { datastreamId: 'reg-bad-3', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'number', expectedInterval: 'P1M1D' },
       ] },
     });
     expect(bad.statusCode).toBe(400);
     const fields = bad.json().error.details.errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`);
-    expect(fields).toEqual(expect.arrayContaining(['location:COORDINATE_OUT_OF_RANGE', 'datastreams[0].validRange:VALID_RANGE_INVALID', 'datastreams[1].validRange:VALID_RANGE_INVALID', 'datastreams[1].expectedInterval:INTERVAL_INVALID']));
+    expect(fields).toEqual(expect.arrayContaining(['location:COORDINATE_OUT_OF_RANGE', 'datastreams[0].validRange:VALID_RANGE_INVALID', 'datastreams[1].validRange:VALID_RANGE_INVALID', 'datastreams[1].expectedInterval:INTERVAL_INVALID', 'datastreams[2].expectedInterval:INTERVAL_INVALID']));
     const badType = await app.inject({ method: 'POST', url: '/v1/stations', headers: admin, payload: { ...station('reg-bad'), type: 'satellite' } });
     expect(badType.statusCode).toBe(400);
     const tz = await app.inject({ method: 'POST', url: '/v1/stations', headers: admin, payload: { ...station('reg-bad'), timeZone: 'Mars/Olympus' } });

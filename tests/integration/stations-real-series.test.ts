@@ -122,16 +122,12 @@ describe('seattle-weather-hourly-normals.csv (hourly, 2010)', () => {
     }
     // 3 × 8,759 = 26,277 lines, under the 50,000 per push
     expect(lines).toHaveLength(26277);
-    console.time('push');
     const res = await app.inject({ method: 'POST', url: '/v1/stations/seattle-normals/observations', headers: { ...tok, 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') });
-    console.timeEnd('push');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ inserted: 26277, updated: 0, unchanged: 0, rejected: [], warnings: [] });
 
     // the local year 2010: 8,760 hourly slots, 8,759 observed = 99.9886 % → 99.99; one gap at the start
-    console.time('health');
     const h = await health('seattle-normals', '2010-01-01T00:00:00-08:00', '2011-01-01T00:00:00-08:00');
-    console.timeEnd('health');
     for (const d of h.datastreams) {
       expect(d).toMatchObject({
         observations: 8759, expectedSlots: 8760, observedSlots: 8759, completenessPct: 99.99, gapCount: 1,

@@ -20,6 +20,13 @@ export interface Config {
   /** Prefix of bullmq queue names, so that several stacks or test files can share one Redis. */
   readonly queuePrefix: string;
   readonly dbPoolMax: number;
+  /** A request must arrive whole within this time (slow-drip bodies are cut off). */
+  readonly requestTimeoutMs: number;
+  /** Requests per minute per token, and per client address without a token (in process memory). */
+  readonly rateLimitPerMinute: number;
+  readonly rateLimitPublicPerMinute: number;
+  /** Browser origins allowed by CORS; empty = same-origin only. */
+  readonly corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -87,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     fileStoreDir: env.BIOMON_FILE_STORE || path.join(ROOT, '.data', 'files'),
     queuePrefix: env.BIOMON_QUEUE_PREFIX || 'biomon',
     dbPoolMax: intIn('BIOMON_DB_POOL_MAX', env.BIOMON_DB_POOL_MAX, 20, 1, 500, problems),
+    requestTimeoutMs: intIn('BIOMON_REQUEST_TIMEOUT_MS', env.BIOMON_REQUEST_TIMEOUT_MS, 60_000, 100, 3_600_000, problems),
+    rateLimitPerMinute: intIn('BIOMON_RATE_LIMIT_PER_MIN', env.BIOMON_RATE_LIMIT_PER_MIN, 6000, 1, 10_000_000, problems),
+    rateLimitPublicPerMinute: intIn('BIOMON_RATE_LIMIT_PUBLIC_PER_MIN', env.BIOMON_RATE_LIMIT_PUBLIC_PER_MIN, 1200, 1, 10_000_000, problems),
+    corsOrigins: (env.BIOMON_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

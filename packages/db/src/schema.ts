@@ -338,6 +338,43 @@ export interface ObservationHistoryTable {
   superseded_by: string | null;
 }
 
+// ---- ledger evidence files, frozen reports and their sign-off (0007) ---------------------------
+export interface FilesTable {
+  id: Generated<string>;
+  sha256: string;
+  mime: string;
+  size_bytes: number;
+  original_name: string;
+  storage_key: string;
+  uploaded_by: string | null;
+  department_id: number | null;
+  created_at: Timestamp;
+}
+export interface LedgerProgressFilesTable { progress_id: number; file_id: string }
+export interface ReportsTable {
+  id: Generated<string>;
+  kind: Generated<string>;
+  year: number;
+  region_code: string;
+  as_of: string;
+  snapshot: Json;
+  snapshot_sha256: string;
+  run_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_by_label: Generated<string>;
+  created_at: Timestamp;
+}
+export interface ReportReviewsTable {
+  id: Generated<number>;
+  report_id: string;
+  decision: string;
+  comment: Generated<string>;
+  reviewed_by: string | null;
+  reviewer_role: string;
+  reviewer_label: Generated<string>;
+  reviewed_at: Timestamp;
+}
+
 export interface Database {
   indicator_runs: IndicatorRunsTable;
   indicator_results: IndicatorResultsTable;
@@ -368,6 +405,10 @@ export interface Database {
   ledger_task_departments: LedgerTaskDepartmentsTable;
   ledger_task_links: LedgerTaskLinksTable;
   ledger_progress: LedgerProgressTable;
+  files: FilesTable;
+  ledger_progress_files: LedgerProgressFilesTable;
+  reports: ReportsTable;
+  report_reviews: ReportReviewsTable;
   stations: StationsTable;
   datastreams: DatastreamsTable;
   observations: ObservationsTable;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '@biomon/core';
 import { findPrincipal, type CallerRole, type Principal, type Role } from '@biomon/auth';
+import type { RateLimiter } from './rate-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,9 +21,14 @@ export function callerRole(request: FastifyRequest): CallerRole {
  * Bearer-token authentication and per-route role checks. A route without an `access` rule is
  * refused to everyone but admin, so a forgotten rule fails closed.
  */
-export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0]): void {
+export interface RateLimitOptions { limiter: RateLimiter; perToken: number; perAddress: number }
+
+export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0], rate?: RateLimitOptions): void {
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', async (request) => {
+  // onRequest: before the body is read, so unauthenticated or unauthorised callers cost nothing
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url ?? '';
+    const exempt = url === '/health' || url.startsWith('/docs');
     const header = request.headers.authorization;
     if (header) {
       const m = /^Bearer ([A-Za-z0-9_\-]{10,200})$/.exec(header.trim());
@@ -31,6 +37,10 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
       if (!principal) throw new AppError('TOKEN_INVALID');
       request.principal = principal;
     }
+    if (rate && !exempt) {
+      if (request.principal) rate.limiter.hit(`t:${request.principal.tokenId}`, rate.perToken);
+      else rate.limiter.hit(`a:${request.ip}`, rate.perAddress);
+    }
     // No route matched: let the 404 handler answer (a token, if sent, was still checked above).
     if (request.is404) return;
     const access = request.routeOptions.config?.access;
@@ -38,6 +48,6 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     const role = request.principal?.role;
     if (!role) throw new AppError('UNAUTHENTICATED');
     if (role === 'admin') return;
-    if (!access || !access.includes(role)) throw new AppError('FORBIDDEN', `Role ${role} may not call ${request.method} ${request.routeOptions.url}`);
+    if (!access || !access.includes(role)) throw new AppError('FORBIDDEN', `Role ${role} may not call ${request.method} ${request.routeOptions.url}`, { reason: 'role' });
   });
 }

@@ -28,14 +28,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
       appErr = new AppError('VALIDATION_FAILED', 'The request does not match the schema', {
         errors: fieldErrorsFromValidation(err.validation, err.validationContext),
       });
-    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here`);
-    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      appErr = new AppError('BODY_TOO_LARGE');
-    } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err instanceof SyntaxError && err.statusCode === 400)) {
-      appErr = new AppError('BAD_JSON', err.message);
-    } else if (err.code === 'FST_ERR_CTP_INVALID_TYPE') {
-      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE');
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_INVALID_TYPE') {
+      appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here`, {
+        errors: [{ field: 'headers.content-type', code: 'CONTENT_TYPE_UNSUPPORTED', message: 'send the content type this route declares (usually application/json)' }],
+      });
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      appErr = new AppError('BODY_TOO_LARGE', err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? undefined : 'Content-Length does not match the body', {
+        errors: [{ field: 'body', code: 'BODY_TOO_LARGE', message: err.message }],
+      });
+    } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+      || /prototype|constructor/i.test(String(err.message)) && err.statusCode === 400) {
+      appErr = new AppError('BAD_JSON', err.message, { errors: [{ field: 'body', code: 'JSON_INVALID', message: err.message }] });
     } else {
       appErr = translatePgError(err);
       if (!appErr && err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

@@ -8,6 +8,11 @@ import type { AppContext } from './context';
 import { registerErrorHandling } from './errors.plugin';
 import { registerAuth } from './auth.plugin';
 import { checkHealth } from './health';
+import { safeJsonParser } from './json-parser';
+
+import { RateLimiter } from './rate-limit';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
 
 export interface AppModule {
   /** e.g. 'ingest' or 'api' */
@@ -47,8 +52,10 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    connectionTimeout: 120_000,
-    requestTimeout: 120_000,
+    connectionTimeout: config.requestTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks request timeouts every 30 s by default: too slow to cut a slow-drip body promptly
+    http: { connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(config.requestTimeoutMs / 4))), headersTimeout: Math.min(config.requestTimeoutMs, 30_000) },
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
@@ -56,6 +63,24 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // Bodies: fastify's secure JSON parser (prototype/constructor poisoning refused) plus depth and
+  // finite-number checks; other content types are refused with 415 unless a route declares them.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, safeJsonParser(app));
+
+  // Security headers; CORS only for the configured browser origins (default: same-origin only).
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], connectSrc: ["'self'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.length ? config.corsOrigins : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'if-match', 'x-request-id', 'accept'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'etag'],
+    maxAge: 600,
   });
 
   app.addSchema(ErrorBody);
@@ -80,7 +105,7 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerErrorHandling(app);
-  registerAuth(app, () => ctx.db);
+  registerAuth(app, () => ctx.db, { limiter: new RateLimiter(), perToken: config.rateLimitPerMinute, perAddress: config.rateLimitPublicPerMinute });
 
   const appNames = apps.map((a) => a.name);
   app.get('/health', {

@@ -37,7 +37,8 @@ function hash(s: string): number {
  * A plausible value of the property at slot k (local hour `h`, Asia/Shanghai), from the PRNG.
  * Demo values only: shapes (daily cycles, rain showers, a dawn chorus) not measurements.
  */
-function demoValue(prop: string, k: number, h: number, rnd: () => number, perDay: number): number {
+function demoValue(prop: string, slot: number, h: number, rnd: () => number, perDay: number): number {
+  const k = slot;
   const day = Math.sin((2 * Math.PI * (h - 9)) / 24); // warmest mid-afternoon
   const noise = () => rnd() * 2 - 1;
   switch (prop) {
@@ -50,7 +51,8 @@ function demoValue(prop: string, k: number, h: number, rnd: () => number, perDay
     case 'wind_speed': return Math.abs(3.5 + 1.5 * day + 2 * noise());
     case 'discharge': return 45 + 12 * Math.sin(k / (perDay * 4)) + 3 * noise();
     case 'detections': return Math.floor(rnd() * 7);
-    case 'battery_level': return 100 - (60 * k) / (DEMO_DAYS * perDay) + 0.5 * noise();
+    // drains over two weeks, then the battery is swapped
+    case 'battery_level': return 100 - (60 * (k % (DEMO_DAYS * perDay))) / (DEMO_DAYS * perDay) + 0.5 * noise();
     case 'sound_pressure_level': return 42 + 9 * Math.exp(-((h - 5) ** 2) / 6) + 3 * noise();
     case 'bird_call_detections': return Math.floor(80 * Math.exp(-((h - 5) ** 2) / 4) + 6 * rnd());
     case 'crane_call_detections': return Math.floor((h >= 4 && h <= 8 ? 25 : 4) * rnd());
@@ -61,42 +63,45 @@ function demoValue(prop: string, k: number, h: number, rnd: () => number, perDay
 
 /**
  * The demo stations (seeds/demo/stations.json), without tokens (an admin rotates one to push),
- * and ~14 days of observations for every numeric datastream at its expected interval, ending at
- * the hour the seed runs so that the health view shows a recent week. Values and gaps depend only
- * on the datastream and the slot number (seeded PRNG), so two seeds at the same hour are identical.
+ * and ~14 days of observations for every numeric datastream at its expected interval, up to the
+ * latest slot before the seed runs, so that the health view shows a recent week. Slots are
+ * multiples of the interval since 1970 and each value depends only on the datastream and its slot
+ * (a PRNG seeded with both), so the same slot always gets the same value whenever the seed runs.
  * Gaps: each station is offline once for 3–12 hours; 莫莫格湿地水文站 has been silent for the last
  * 5 hours (an ongoing gap).
  */
 export async function seedDemoStations(tx: Tx, stations: unknown[], opts: { now?: Date } = {}): Promise<{ stations: number; datastreams: number; observations: number }> {
-  const end = new Date(Math.floor((opts.now ?? new Date()).getTime() / 3600_000) * 3600_000);
+  const now = (opts.now ?? new Date()).getTime();
+  const hour = Math.floor(now / 3600_000) * 3600_000;
   let datastreams = 0;
   let observations = 0;
   for (const [i, raw] of (stations as DemoStation[]).entries()) {
     await registerStation(tx, raw, { actor: SYSTEM_STATION_ACTOR, route: 'seed demo:stations', issueToken: false });
     datastreams += raw.datastreams.length;
-    const start = end.getTime() - DEMO_DAYS * 86400_000;
+    const start = hour - DEMO_DAYS * 86400_000;
     const outageFrom = start + (2 + ((i * 5) % 9)) * 86400_000 + ((i * 7) % 24) * 3600_000;
     const outageTo = outageFrom + (3 + ((i * 4) % 10)) * 3600_000;
-    const silentFrom = raw.stationId === 'demo-st-mmg-hyd' ? end.getTime() - 5 * 3600_000 : Infinity;
+    const silentFrom = raw.stationId === 'demo-st-mmg-hyd' ? hour - 5 * 3600_000 : Infinity;
     const rows: RawObservation[] = [];
     for (const ds of raw.datastreams) {
       if (ds.resultType !== 'number' && ds.resultType !== 'integer') continue;
       const step = (ds.expectedIntervalSeconds ?? 3600) * 1000;
       const perDay = 86400_000 / step;
-      const rnd = mulberry32(hash(ds.datastreamId));
+      const seed = hash(ds.datastreamId);
       const [lo, hi] = ds.validRange ?? [null, null];
-      let index = 0;
-      for (let k = 0, t = start + step; t <= end.getTime(); k++, t += step) {
-        const v0 = demoValue(ds.observedProperty, k, (new Date(t).getUTCHours() + 8) % 24, rnd, perDay);
+      const scale = ds.observedProperty === 'soil_moisture' ? 1000 : 10;
+      for (let slot = Math.floor((now - DEMO_DAYS * 86400_000) / step) + 1; slot * step <= now; slot++) {
+        const t = slot * step;
         if ((t >= outageFrom && t < outageTo) || t > silentFrom) continue;
-        let v = ds.resultType === 'integer' ? Math.round(v0) : Math.round(v0 * (ds.observedProperty === 'soil_moisture' ? 1000 : 10)) / (ds.observedProperty === 'soil_moisture' ? 1000 : 10);
+        const v0 = demoValue(ds.observedProperty, slot, (new Date(t).getUTCHours() + 8) % 24, mulberry32(seed ^ slot), perDay);
+        let v = ds.resultType === 'integer' ? Math.round(v0) : Math.round(v0 * scale) / scale;
         if (lo !== null && v < lo) v = lo;
         if (hi !== null && v > hi) v = hi;
-        rows.push({ datastreamId: ds.datastreamId, index: index++, time: new Date(t).toISOString(), result: v });
+        rows.push({ datastreamId: ds.datastreamId, index: rows.length, time: new Date(t).toISOString(), result: v });
       }
     }
     if (rows.length) {
-      const r = await ingestObservations(tx, raw.stationId, rows, { actor: SYSTEM_STATION_ACTOR, route: 'seed demo:stations', now: end });
+      const r = await ingestObservations(tx, raw.stationId, rows, { actor: SYSTEM_STATION_ACTOR, route: 'seed demo:stations', now: new Date(now) });
       observations += r.inserted;
     }
   }

@@ -105,7 +105,13 @@ export function validateDatastream(raw: unknown, at: string, errors: FieldError[
   }
   if (iso !== undefined && iso !== null) {
     const p = typeof iso === 'string' ? parseIsoDuration(iso) : null;
+    const monthsPart = p ? p.years !== 0 || p.months !== 0 : false;
+    const daysPart = p ? p.days !== 0 : false;
+    const timePart = p ? p.hours !== 0 || p.minutes !== 0 || p.seconds !== 0 : false;
     if (!p || nominalSeconds(p) > ONE_YEAR_S) errors.push({ field: `${at}.expectedInterval`, code: 'INTERVAL_INVALID', message: 'expectedInterval is an ISO 8601 duration up to one year, e.g. PT10M, P1D or P1M (a calendar month)' });
+    // Slots are counted, not searched (station-health.repository.ts): a calendar interval is whole
+    // months (P1M, P3M, P1Y) or whole days (P1D, P1W), never a mix with each other or with hours.
+    else if ((monthsPart && (daysPart || timePart)) || (daysPart && timePart)) errors.push({ field: `${at}.expectedInterval`, code: 'INTERVAL_INVALID', message: 'a calendar interval is whole months/years (P1M) or whole days/weeks (P1D); use PT36H for fixed lengths' });
     else if (expectedInterval && nominalSeconds(expectedInterval) !== nominalSeconds(p)) errors.push({ field: `${at}.expectedInterval`, code: 'INTERVAL_INVALID', message: 'give expectedIntervalSeconds or expectedInterval, not two different ones' });
     else expectedInterval = p;
   }

@@ -2,7 +2,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { safeJsonParser, type AppContext } from '@biomon/http';
 import { sql } from '@biomon/db';
 import { writeAudit } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
@@ -15,7 +15,7 @@ const KIND_TABLE: Record<LayerKind, string> = { regions: 'regions', 'protected-a
 
 export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   // GeoJSON arrives as application/geo+json too; parsed like JSON (prototype poisoning refused).
-  app.addContentTypeParser('application/geo+json', { parseAs: 'string', bodyLimit: LAYER_BODY_LIMIT }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser('application/geo+json', { parseAs: 'string', bodyLimit: LAYER_BODY_LIMIT }, safeJsonParser(app));
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/v1/layers/:kind', {

@@ -40,16 +40,22 @@ function parseBbox(s: string): [number, number, number, number] {
 
 function parseDate(field: string, s: string | undefined): Date | undefined {
   if (!s) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s);
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00+08:00` : s);
-  if (Number.isNaN(d.getTime())) throw new AppError('VALIDATION_FAILED', `${field} is not a date`, { errors: [{ field: `querystring.${field}`, code: 'DATE_INVALID', message: 'use an ISO 8601 date or date-time' }] });
+  if (!iso || Number.isNaN(d.getTime())) throw new AppError('VALIDATION_FAILED', `${field} is not a date`, { errors: [{ field: `querystring.${field}`, code: 'DATE_INVALID', message: 'use an ISO 8601 date or date-time' }] });
   return d;
 }
 
+/** Region and priority-area codes (GB/T 2260 or project codes): allow-listed characters only. */
+export const CODE_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+/** Scientific or Chinese names: letters (any script), marks, spaces and . - × ( ) only. */
+export const TAXON_PATTERN = '^[\\p{L}\\p{M} .×()-]{1,200}$';
+
 export const OccurrenceQuerySchema = Type.Object({
   bbox: Type.Optional(Type.String({ maxLength: 200 })),
-  region: Type.Optional(Type.String({ maxLength: 64 })),
-  priorityArea: Type.Optional(Type.String({ maxLength: 64 })),
-  taxon: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  region: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+  priorityArea: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+  taxon: Type.Optional(Type.String({ pattern: TAXON_PATTERN })),
   protectionClass: Type.Optional(Type.Union([Type.Literal('I'), Type.Literal('II')])),
   from: Type.Optional(Type.String({ maxLength: 40 })),
   to: Type.Optional(Type.String({ maxLength: 40 })),

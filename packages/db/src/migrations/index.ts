@@ -5,6 +5,7 @@ import * as m0003 from './0003_survey';
 import * as m0004 from './0004_generalisation_grid';
 import * as m0005 from './0005_stations';
 import * as m0006 from './0006_indicators';
+import * as m0007 from './0007_ledger_reports';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_generalisation_grid': m0004,
   '0005_stations': m0005,
   '0006_indicators': m0006,
+  '0007_ledger_reports': m0007,
 };

@@ -1,0 +1,177 @@
+import { sql, type DbOrTx } from '@biomon/db';
+import type { ProgressStatus, Timeline } from './overdue';
+
+// SQL of the ledger. Rows are mapped to camelCase here; rules live in ledger.service.ts.
+
+export interface TaskRow {
+  no: number;
+  section: string;
+  sectionTitle: string;
+  measure: string;
+  measureTitle: string;
+  text: string;
+  responsibilityNote: string | null;
+  timeline: Timeline;
+}
+
+export interface TaskDepartmentRow { taskNo: number; departmentId: number; name: string; kind: string; role: 'responsible' | 'implementing'; ord: number }
+export interface TaskLinkRow { taskNo: number; kind: 'indicator' | 'data'; ref: string }
+export interface DepartmentRow { id: number; name: string; kind: string }
+
+export interface EvidenceItem {
+  title: string;
+  url?: string;
+  fileId?: string;
+  mime?: string;
+  sizeBytes?: number;
+  sha256?: string;
+  originalName?: string;
+}
+
+export interface ProgressRow {
+  id: number;
+  taskNo: number;
+  departmentId: number | null;
+  department: string | null;
+  status: ProgressStatus;
+  note: string;
+  evidence: EvidenceItem[];
+  asOf: string;
+  reportedAt: Date;
+  reporterRole: string;
+}
+
+export async function selectTasks(db: DbOrTx, no?: number): Promise<TaskRow[]> {
+  let q = db.selectFrom('ledger_tasks as t')
+    .innerJoin('ledger_sections as s', 's.code', 't.section_code')
+    .innerJoin('ledger_measures as m', 'm.code', 't.measure_code')
+    .select(['t.no', 't.section_code', 's.title as section_title', 't.measure_code', 'm.title as measure_title', 't.text', 't.responsibility_note',
+      't.timeline_kind', 't.timeline_start', 't.timeline_end', 't.timeline_text']);
+  if (no !== undefined) q = q.where('t.no', '=', no);
+  const rows = await q.orderBy('t.no').execute();
+  return rows.map((r) => ({
+    no: r.no, section: r.section_code, sectionTitle: r.section_title, measure: r.measure_code, measureTitle: r.measure_title,
+    text: r.text, responsibilityNote: r.responsibility_note,
+    timeline: { kind: r.timeline_kind as Timeline['kind'], start: r.timeline_start, end: r.timeline_end, text: r.timeline_text },
+  }));
+}
+
+export async function selectTaskDepartments(db: DbOrTx, no?: number): Promise<TaskDepartmentRow[]> {
+  let q = db.selectFrom('ledger_task_departments as td').innerJoin('departments as d', 'd.id', 'td.department_id')
+    .select(['td.task_no', 'td.department_id', 'd.name', 'd.kind', 'td.role', 'td.ord']);
+  if (no !== undefined) q = q.where('td.task_no', '=', no);
+  const rows = await q.orderBy('td.task_no').orderBy('td.ord').execute();
+  return rows.map((r) => ({ taskNo: r.task_no, departmentId: r.department_id, name: r.name, kind: r.kind, role: r.role as TaskDepartmentRow['role'], ord: r.ord }));
+}
+
+export async function selectTaskLinks(db: DbOrTx, no?: number): Promise<TaskLinkRow[]> {
+  let q = db.selectFrom('ledger_task_links').select(['task_no', 'kind', 'ref']);
+  if (no !== undefined) q = q.where('task_no', '=', no);
+  const rows = await q.orderBy('task_no').orderBy('kind').orderBy('ref').execute();
+  return rows.map((r) => ({ taskNo: r.task_no, kind: r.kind as TaskLinkRow['kind'], ref: r.ref }));
+}
+
+export async function selectDepartments(db: DbOrTx): Promise<DepartmentRow[]> {
+  return db.selectFrom('departments').select(['id', 'name', 'kind']).orderBy('id').execute();
+}
+
+const progressColumns = ['p.id', 'p.task_no', 'p.department_id', 'd.name as department', 'p.status', 'p.note', 'p.evidence', 'p.as_of', 'p.reported_at', 'tk.role as reporter_role'] as const;
+
+function toProgress(r: { id: number; task_no: number; department_id: number | null; department: string | null; status: string; note: string; evidence: unknown; as_of: string; reported_at: Date; reporter_role: string | null }): ProgressRow {
+  return {
+    id: r.id, taskNo: r.task_no, departmentId: r.department_id, department: r.department, status: r.status as ProgressStatus,
+    note: r.note, evidence: (r.evidence ?? []) as EvidenceItem[], asOf: r.as_of, reportedAt: r.reported_at, reporterRole: r.reporter_role ?? 'system',
+  };
+}
+
+/**
+ * Each task's status as of a date: its latest report dated on or before it (by as_of, then by
+ * the order of reporting). Tasks without such a report are absent.
+ */
+export async function selectLatestProgress(db: DbOrTx, asOf: string): Promise<Map<number, ProgressRow>> {
+  const rows = await db.selectFrom('ledger_progress as p')
+    .leftJoin('departments as d', 'd.id', 'p.department_id')
+    .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
+    .select([...progressColumns])
+    .distinctOn('p.task_no')
+    .where('p.as_of', '<=', asOf)
+    .orderBy('p.task_no').orderBy('p.as_of', 'desc').orderBy('p.id', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.task_no, toProgress(r)]));
+}
+
+/** Every progress report of a task, newest first (by as_of, then by the order of reporting). */
+export async function selectProgressHistory(db: DbOrTx, taskNo: number): Promise<ProgressRow[]> {
+  const rows = await db.selectFrom('ledger_progress as p')
+    .leftJoin('departments as d', 'd.id', 'p.department_id')
+    .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
+    .select([...progressColumns])
+    .where('p.task_no', '=', taskNo)
+    .orderBy('p.as_of', 'desc').orderBy('p.id', 'desc')
+    .execute();
+  return rows.map(toProgress);
+}
+
+export async function insertProgress(db: DbOrTx, row: {
+  taskNo: number; departmentId: number | null; status: ProgressStatus; note: string; evidence: EvidenceItem[]; asOf: string; tokenId: string | null;
+}): Promise<ProgressRow> {
+  const inserted = await db.insertInto('ledger_progress').values({
+    task_no: row.taskNo, department_id: row.departmentId, status: row.status, note: row.note, evidence: JSON.stringify(row.evidence),
+    as_of: row.asOf, token_id: row.tokenId,
+  }).returning('id').executeTakeFirstOrThrow();
+  const fileIds = [...new Set(row.evidence.map((e) => e.fileId).filter((x): x is string => !!x))];
+  if (fileIds.length) {
+    await db.insertInto('ledger_progress_files').values(fileIds.map((file_id) => ({ progress_id: inserted.id, file_id }))).execute();
+  }
+  const out = await db.selectFrom('ledger_progress as p')
+    .leftJoin('departments as d', 'd.id', 'p.department_id')
+    .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
+    .select([...progressColumns]).where('p.id', '=', inserted.id).executeTakeFirstOrThrow();
+  return toProgress(out);
+}
+
+// ---- figures of the data links (counts only: no locations, so safe for the public ledger) ------
+
+export async function countSurveyByPriorityArea(db: DbOrTx): Promise<{ priorityArea: string | null; events: number; occurrences: number }[]> {
+  const r = await sql<{ priority_area: string | null; events: number; occurrences: number }>`
+    SELECT pa AS priority_area, sum(ev)::int AS events, sum(occ)::int AS occurrences FROM (
+      SELECT priority_area AS pa, count(*) AS ev, 0 AS occ FROM survey_events GROUP BY priority_area
+      UNION ALL
+      SELECT priority_area, 0, count(*) FROM occurrences GROUP BY priority_area
+    ) x GROUP BY pa ORDER BY pa NULLS LAST`.execute(db);
+  return r.rows.map((x) => ({ priorityArea: x.priority_area, events: x.events, occurrences: x.occurrences }));
+}
+
+export async function countStationsByType(db: DbOrTx): Promise<{ type: string; stations: number }[]> {
+  const rows = await db.selectFrom('stations').select(['type', sql<number>`count(*)::int`.as('n')]).groupBy('type').orderBy('type').execute();
+  return rows.map((r) => ({ type: r.type, stations: r.n }));
+}
+
+/** Occurrence records (present) per species name, subspecies counted for their species. */
+export async function countRecordsOfSpecies(db: DbOrTx, names: string[]): Promise<Map<string, number>> {
+  if (!names.length) return new Map();
+  const r = await sql<{ name: string; n: number }>`
+    SELECT s.name, count(o.id)::int AS n
+    FROM unnest(${names}::text[]) AS s(name)
+    LEFT JOIN occurrences o ON o.occurrence_status = 'present' AND o.review_state <> 'rejected'
+      AND (o.scientific_name = s.name OR o.scientific_name LIKE s.name || ' %')
+    GROUP BY s.name`.execute(db);
+  return new Map(r.rows.map((x) => [x.name, x.n]));
+}
+
+export async function countChecklist(db: DbOrTx): Promise<{ taxa: number; protectedTaxa: number; invasiveTaxa: number }> {
+  const r = await sql<{ taxa: number; protected_taxa: number; invasive_taxa: number }>`
+    SELECT count(*)::int AS taxa, count(*) FILTER (WHERE protection_class IS NOT NULL)::int AS protected_taxa,
+           count(*) FILTER (WHERE invasive)::int AS invasive_taxa
+    FROM taxa`.execute(db);
+  const x = r.rows[0];
+  return { taxa: x.taxa, protectedTaxa: x.protected_taxa, invasiveTaxa: x.invasive_taxa };
+}
+
+export async function countInvasiveRecords(db: DbOrTx): Promise<{ records: number; species: number }> {
+  const r = await sql<{ records: number; species: number }>`
+    SELECT count(o.id)::int AS records, count(DISTINCT t.id)::int AS species
+    FROM occurrences o JOIN taxa t ON t.id = o.taxon_id
+    WHERE t.invasive AND o.occurrence_status = 'present' AND o.review_state <> 'rejected'`.execute(db);
+  return r.rows[0];
+}
