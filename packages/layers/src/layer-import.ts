@@ -21,7 +21,8 @@ export interface LayerImportOptions {
 }
 
 export interface Repair { index: number; reason: string; areaChangePct: number }
-export interface Rejection { index: number; reason: string }
+/** A feature left out of a version: its index, the part that failed (`features[i].properties` / `.geometry`) and why. */
+export interface Rejection { index: number; field: string; reason: string }
 export interface LayerImportResult {
   datasetId: number;
   kind: LayerKind;
@@ -111,17 +112,17 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
       const i = index++;
       hash.update(JSON.stringify(f));
       if (!f || f.type !== 'Feature') {
-        rejected.push({ index: i, reason: 'not a GeoJSON Feature' });
+        rejected.push({ index: i, field: `features[${i}]`, reason: 'not a GeoJSON Feature' });
         continue;
       }
       const props = checkProperties(opts.kind, f.properties ?? {}, opts.year);
       if (!props.row) {
-        rejected.push({ index: i, reason: props.reason! });
+        rejected.push({ index: i, field: `features[${i}].properties`, reason: props.reason! });
         continue;
       }
       const geo = checkGeometry(opts.kind, f.geometry);
       if (!geo.geometry) {
-        rejected.push({ index: i, reason: geo.reason! });
+        rejected.push({ index: i, field: `features[${i}].geometry`, reason: geo.reason! });
         continue;
       }
       const converted = { type: geo.geometry.type, coordinates: convertCoordinates(geo.geometry.coordinates as number[], crs) };
@@ -154,10 +155,10 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
     const dropIdx: number[] = [];
     for (const r of report.rows) {
       if (!r.parsed) {
-        rejected.push({ index: r.idx, reason: 'PostGIS could not parse the geometry' });
+        rejected.push({ index: r.idx, field: `features[${r.idx}].geometry`, reason: 'PostGIS could not parse the geometry' });
         dropIdx.push(r.idx);
       } else if (r.empty) {
-        rejected.push({ index: r.idx, reason: `geometry ${r.reason ? `is invalid (${r.reason}) and ` : ''}has no polygonal area after repair` });
+        rejected.push({ index: r.idx, field: `features[${r.idx}].geometry`, reason: `geometry ${r.reason ? `is invalid (${r.reason}) and ` : ''}has no polygonal area after repair` });
         dropIdx.push(r.idx);
       } else if (r.valid === false || (r.fixes && r.fixes.some((f) => !f.startsWith('converted')))) {
         const before = r.area_before ?? 0;

@@ -1,0 +1,217 @@
+/**
+ * Builds corpus.json: hostile requests against every write route. Run with
+ * `npx tsx tests/hostile/build-corpus.ts`; the JSON is committed and replayed by hostile.test.ts.
+ * Every case must come back 4xx with a stable error code naming the failing field, never 5xx,
+ * and write nothing.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Case { name: string; method: 'POST' | 'PATCH'; url: string; as: string; headers: Record<string, string>; body: string }
+
+const JSON_CT = { 'content-type': 'application/json' };
+const cases: Case[] = [];
+const add = (route: { method: 'POST' | 'PATCH'; url: string; as: string }, name: string, body: string, headers: Record<string, string> = JSON_CT) =>
+  cases.push({ name: `${route.method} ${route.url}: ${name}`, ...route, headers, body });
+
+const deep = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
+
+/** Malformed bodies and content types every JSON route must refuse the same way. */
+function common(route: { method: 'POST' | 'PATCH'; url: string; as: string }, sample: string): void {
+  add(route, 'truncated JSON', sample.slice(0, Math.max(1, Math.floor(sample.length / 2))));
+  add(route, 'single quotes', `{'x': 1}`);
+  add(route, 'trailing comma', '{"x": 1,}');
+  add(route, 'bare word', 'undefined');
+  add(route, 'empty body', '');
+  add(route, '__proto__ key', '{"__proto__": {"isAdmin": true}}');
+  add(route, 'constructor.prototype', '{"constructor": {"prototype": {"isAdmin": true}}}');
+  add(route, 'nested 200 deep', deep(200));
+  add(route, 'number 1e400', '{"x": 1e400}');
+  add(route, 'text/plain', sample, { 'content-type': 'text/plain' });
+  add(route, 'application/xml', '<records/>', { 'content-type': 'application/xml' });
+  add(route, 'form-urlencoded', 'records=1', { 'content-type': 'application/x-www-form-urlencoded' });
+  add(route, 'space before ; with invalid JSON', '{"x":', { 'content-type': 'application/json ; charset=utf-8' });
+  add(route, 'tab before ; with invalid JSON', '{"x":', { 'content-type': 'application/json\t; charset=utf-8' });
+  add(route, 'leading space type', '{"x":', { 'content-type': ' application/json' });
+  add(route, 'trailing garbage type', sample, { 'content-type': 'application/json garbage' });
+  add(route, 'mixed case type, wrong shape', '[]', { 'content-type': 'Application/JSON' });
+  add(route, 'top-level array', '[]');
+  add(route, 'top-level string', '"records"');
+  add(route, 'top-level null', 'null');
+  add(route, 'top-level number', '42');
+}
+
+// ---- POST /v1/occurrences ------------------------------------------------------------------
+const occ = { method: 'POST' as const, url: '/v1/occurrences', as: 'surveyor' };
+const rec = { occurrenceID: 'hostile-1', scientificName: 'Sus scrofa', eventDate: '2025-01-01', decimalLatitude: 43, decimalLongitude: 126 };
+common(occ, JSON.stringify({ records: [rec] }));
+const badRecord = (name: string, patch: Record<string, unknown>, drop: string[] = []) => {
+  const r: Record<string, unknown> = { ...rec, ...patch };
+  for (const d of drop) delete r[d];
+  add(occ, `record ${name}`, JSON.stringify({ records: [r] }));
+};
+add(occ, 'records missing', '{}');
+add(occ, 'records not an array', '{"records": {"0": {}}}');
+add(occ, 'records empty', '{"records": []}');
+add(occ, 'record is a number', '{"records": [1]}');
+add(occ, 'record is null', '{"records": [null]}');
+add(occ, 'atomic not boolean', JSON.stringify({ records: [rec], atomic: 'yes' }));
+add(occ, 'unknown top-level property', JSON.stringify({ records: [rec], admin: true }));
+add(occ, '5,001 records', JSON.stringify({ records: Array.from({ length: 5001 }, () => ({})) }));
+badRecord('without occurrenceID', {}, ['occurrenceID']);
+badRecord('without scientificName', {}, ['scientificName']);
+badRecord('without eventDate', {}, ['eventDate']);
+badRecord('without coordinates', {}, ['decimalLatitude', 'decimalLongitude']);
+badRecord('latitude 95', { decimalLatitude: 95, decimalLongitude: 10 });
+badRecord('longitude 200', { decimalLongitude: 200 });
+badRecord('latitude text', { decimalLatitude: 'north' });
+badRecord('latitude "NaN"', { decimalLatitude: 'NaN' });
+badRecord('longitude "Infinity"', { decimalLongitude: 'Infinity' });
+badRecord('individualCount -1', { individualCount: -1 });
+badRecord('individualCount 1.5', { individualCount: 1.5 });
+badRecord('individualCount "many"', { individualCount: 'many' });
+badRecord('occurrenceStatus maybe', { occurrenceStatus: 'maybe' });
+badRecord('basisOfRecord UNKNOWN', { basisOfRecord: 'UNKNOWN' });
+badRecord('basisOfRecord SQL', { basisOfRecord: "HumanObservation'; DROP TABLE occurrences; --" });
+badRecord('eventDate in the future', { eventDate: '2999-01-01' });
+badRecord('eventDate tomorrow (word)', { eventDate: 'tomorrow' });
+badRecord('eventDate 30 February', { eventDate: '2025-02-30' });
+badRecord('eventDate interval ending before start', { eventDate: '2025-05-02/2025-05-01' });
+badRecord('eventDate day-first', { eventDate: '31/12/2024' });
+badRecord('geodeticDatum NAD27', { geodeticDatum: 'NAD27' });
+badRecord('uncertainty negative', { coordinateUncertaintyInMeters: -5 });
+badRecord('uncertainty text', { coordinateUncertaintyInMeters: 'far' });
+badRecord('nested object value', { scientificName: { genus: 'Sus' } });
+badRecord('array value', { recordedBy: ['a', 'b'] });
+badRecord('term with a space', { 'bad term': 'x' });
+badRecord('term with SQL', { "x'); DROP TABLE occurrences;--": 'x' });
+badRecord('value of 20,000 characters', { occurrenceRemarks: 'x'.repeat(20_000) });
+badRecord('version 0', { version: 0 });
+badRecord('version text', { version: 'latest' });
+badRecord('occurrenceID of 300 characters', { occurrenceID: 'o'.repeat(300) });
+badRecord('identificationVerificationStatus only, no name', { identificationVerificationStatus: 'verified' }, ['scientificName']);
+add(occ, 'If-Match on a two-record batch', JSON.stringify({ records: [rec, { ...rec, occurrenceID: 'hostile-2' }] }), { ...JSON_CT, 'if-match': '"1"' });
+add(occ, 'If-Match not a version', JSON.stringify({ records: [rec] }), { ...JSON_CT, 'if-match': '"abc"' });
+
+// ---- POST /v1/survey-events ----------------------------------------------------------------
+const ev = { method: 'POST' as const, url: '/v1/survey-events', as: 'surveyor' };
+const event = { eventID: 'hostile-ev-1', eventDate: '2025-06-01/2025-06-02', samplingProtocol: 'line transect', footprintWKT: 'LINESTRING(128 42, 128.1 42.1)' };
+common(ev, JSON.stringify({ records: [event] }));
+const badEvent = (name: string, patch: Record<string, unknown>, drop: string[] = []) => {
+  const e: Record<string, unknown> = { ...event, ...patch };
+  for (const d of drop) delete e[d];
+  add(ev, `event ${name}`, JSON.stringify({ records: [e] }));
+};
+add(ev, 'records empty', '{"records": []}');
+add(ev, 'records not an array', '{"records": "x"}');
+badEvent('without eventID', {}, ['eventID']);
+badEvent('without eventDate', {}, ['eventDate']);
+badEvent('eventDate words', { eventDate: 'last week' });
+badEvent('footprintWKT not WKT', { footprintWKT: 'CIRCLE(1 2, 3)' });
+badEvent('footprintWKT unreadable', { footprintWKT: 'POLYGON((1 2, 3))' });
+badEvent('geometry type Circle', { geometry: { type: 'Circle', coordinates: [1, 2] } }, ['footprintWKT']);
+badEvent('geometry with null coordinates', { geometry: { type: 'Point', coordinates: [null, 2] } }, ['footprintWKT']);
+badEvent('effort without unit', { 'eco:samplingEffortValue': 5 });
+badEvent('effort negative', { 'eco:samplingEffortValue': -5, 'eco:samplingEffortUnit': 'km' });
+badEvent('isAbsenceReported maybe', { 'eco:isAbsenceReported': 'maybe' });
+badEvent('sampleSizeValue text', { sampleSizeValue: 'ten', sampleSizeUnit: 'm2' });
+badEvent('geodeticDatum unknown', { geodeticDatum: 'MARS2000', decimalLatitude: 42, decimalLongitude: 128 }, ['footprintWKT']);
+badEvent('latitude out of range', { decimalLatitude: 142, decimalLongitude: 128 }, ['footprintWKT']);
+
+// ---- POST /v1/occurrences/{id}/review ------------------------------------------------------
+const review = { method: 'POST' as const, url: '/v1/occurrences/hostile-target/review', as: 'evaluator' };
+common(review, JSON.stringify({ state: 'verified' }));
+add(review, 'state missing', '{"comment": "x"}');
+add(review, 'state unknown', '{"state": "approved"}');
+add(review, 'state SQL', `{"state": "verified'; UPDATE occurrences SET review_state='verified'; --"}`);
+add(review, 'comment too long', JSON.stringify({ state: 'verified', comment: 'c'.repeat(5000) }));
+add(review, 'extra property', '{"state": "verified", "role": "admin"}');
+
+// ---- POST /v1/indicator-runs ---------------------------------------------------------------
+const runs = { method: 'POST' as const, url: '/v1/indicator-runs', as: 'evaluator' };
+common(runs, JSON.stringify({ year: 2024 }));
+add(runs, 'year missing', '{}');
+add(runs, 'year 1800', '{"year": 1800}');
+add(runs, 'year text', '{"year": "this year"}');
+add(runs, 'year fractional', '{"year": 2024.5}');
+add(runs, 'unknown indicator', '{"year": 2024, "indicators": ["happiness"]}');
+add(runs, 'unknown region', '{"year": 2024, "regions": ["999999"]}');
+add(runs, 'unknown dataset', '{"year": 2024, "datasets": {"regions": 999999}}');
+add(runs, 'threshold above 1', '{"year": 2024, "params": {"ecosystemThreshold": 5}}');
+add(runs, 'window 0 years', '{"year": 2024, "params": {"speciesWindowYears": 0}}');
+add(runs, 'unknown parameter', '{"year": 2024, "params": {"magic": true}}');
+add(runs, 'extra property', '{"year": 2024, "status": "completed"}');
+
+// ---- POST /v1/layers/{kind} ----------------------------------------------------------------
+const layer = { method: 'POST' as const, url: '/v1/layers/protected-areas?year=2025', as: 'admin' };
+const pa = (props: Record<string, unknown>, geometry: unknown = { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126.1, 42.1], [126, 42.1], [126, 42]]] }) =>
+  JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: props, geometry }] });
+const goodPa = { id: 'H1', name: 'x', designation: 'nature_reserve', status: 'designated' };
+common(layer, pa(goodPa));
+add(layer, 'not a FeatureCollection', '{"type": "Feature"}');
+add(layer, 'features not an array', '{"type": "FeatureCollection", "features": {}}');
+add(layer, 'unknown designation', pa({ ...goodPa, designation: 'castle' }));
+add(layer, 'status unknown', pa({ ...goodPa, status: 'rumoured' }));
+add(layer, 'id missing', pa({ ...goodPa, id: undefined }));
+add(layer, 'point geometry for an area', pa(goodPa, { type: 'Point', coordinates: [126, 42] }));
+add(layer, 'ring of 3 positions', pa(goodPa, { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126, 42]]] }));
+add(layer, 'coordinates out of range', pa(goodPa, { type: 'Polygon', coordinates: [[[526, 42], [526.1, 42], [526.1, 42.1], [526, 42]]] }));
+add(layer, 'string coordinates', pa(goodPa, { type: 'Polygon', coordinates: [[['126', '42'], ['127', '42'], ['127', '43'], ['126', '42']]] }));
+add(layer, 'empty polygon', pa(goodPa, { type: 'Polygon', coordinates: [] }));
+add(layer, 'zero-area polygon', pa(goodPa, { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126.2, 42], [126, 42]]] }));
+add({ method: 'POST', url: '/v1/layers/forests?year=2025', as: 'admin' }, 'unknown kind', pa(goodPa));
+add({ method: 'POST', url: '/v1/layers/protected-areas', as: 'admin' }, 'year missing', pa(goodPa));
+add({ method: 'POST', url: '/v1/layers/protected-areas?year=2025&crs=epsg3857', as: 'admin' }, 'unknown crs', pa(goodPa));
+add({ method: 'POST', url: '/v1/layers/protected-areas?year=20x5', as: 'admin' }, 'year not a number', pa(goodPa));
+
+// ---- stations --------------------------------------------------------------------------------
+const st = { method: 'POST' as const, url: '/v1/stations', as: 'admin' };
+const station = {
+  stationId: 'H-ST-NEW', name: 'x', type: 'weather', location: { type: 'Point', coordinates: [126, 43] },
+  datastreams: [{ datastreamId: 'H-ST-NEW-t', observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C' }, resultType: 'number' }],
+};
+common(st, JSON.stringify(station));
+const badStation = (name: string, patch: Record<string, unknown>) => add(st, `station ${name}`, JSON.stringify({ ...station, ...patch }));
+badStation('stationId missing', { stationId: undefined });
+badStation('stationId with spaces and quotes', { stationId: "a b'; --" });
+badStation('type unknown', { type: 'spaceship' });
+badStation('location not a point', { location: { type: 'Polygon', coordinates: [] } });
+badStation('location latitude 95', { location: { type: 'Point', coordinates: [126, 95] } });
+badStation('resultType unknown', { datastreams: [{ ...station.datastreams[0], resultType: 'complex' }] });
+badStation('validRange reversed', { datastreams: [{ ...station.datastreams[0], validRange: [5, 1] }] });
+badStation('expectedInterval unparseable', { datastreams: [{ ...station.datastreams[0], expectedInterval: 'P1X' }] });
+badStation('duplicate datastream ids', { datastreams: [station.datastreams[0], station.datastreams[0]] });
+badStation('name empty', { name: '' });
+const patch = { method: 'PATCH' as const, url: '/v1/stations/H-ST', as: 'admin' };
+common(patch, JSON.stringify({ name: 'renamed' }));
+add(patch, 'type unknown', '{"type": "spaceship"}');
+add(patch, 'datastream without unit', JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-x', observedProperty: 'p', resultType: 'number' }] }));
+const push = { method: 'POST' as const, url: '/v1/stations/H-ST/observations', as: 'station' };
+const pushBody = (arr: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-temp', components: ['phenomenonTime', 'result'], dataArray: arr, ...extra }] });
+common(push, pushBody([['2025-01-01T00:00:00+08:00', 1]]));
+add(push, 'datastreams missing', '{}');
+add(push, 'dataArray not an array', JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-temp', components: ['phenomenonTime', 'result'], dataArray: 'x' }] }));
+add(push, 'row not a pair', pushBody([['2025-01-01T00:00:00+08:00']]));
+add(push, 'time without offset', pushBody([['2025-01-01T00:00:00', 1]]));
+add(push, 'time in the future', pushBody([['2999-01-01T00:00:00Z', 1]]));
+add(push, 'time not a time', pushBody([['noon', 1]]));
+add(push, 'result "NaN"', pushBody([['2025-01-01T00:00:00Z', 'NaN']]));
+add(push, 'result "Infinity"', pushBody([['2025-01-01T00:00:00Z', 'Infinity']]));
+add(push, 'result text for a number stream', pushBody([['2025-01-01T00:00:00Z', 'warm']]));
+add(push, 'result out of range', pushBody([['2025-01-01T00:00:00Z', 1000]]));
+add(push, 'unknown datastream', JSON.stringify({ datastreams: [{ datastreamId: 'NOPE', components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }] }));
+add(push, 'unknown component', pushBody([['2025-01-01T00:00:00Z', 1]], { components: ['phenomenonTime', 'resultQuality'] }));
+add(push, 'components missing the result', pushBody([['2025-01-01T00:00:00Z']], { components: ['phenomenonTime'] }));
+
+// ---- POST /v1/imports (multipart) -------------------------------------------------------------
+const imp = { method: 'POST' as const, url: '/v1/imports', as: 'surveyor' };
+add(imp, 'JSON instead of a file', '{"file": "x"}');
+add(imp, 'text/plain', 'occurrenceID,scientificName', { 'content-type': 'text/plain' });
+add(imp, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(imp, 'multipart with an empty file', '--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\n\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(imp, 'multipart without a boundary', 'garbage', { 'content-type': 'multipart/form-data' });
+
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json');
+writeFileSync(out, JSON.stringify({ description: 'Hostile requests against biomon write routes; every one must be refused with a 4xx naming the failing field, and write nothing. Built by build-corpus.ts.', cases }, null, 1) + '\n');
+console.log(`${cases.length} cases → ${out}`);
