@@ -5,6 +5,7 @@ import { occurrenceReadRoutes } from './routes/occurrences.routes';
 import { indicatorRoutes } from './routes/indicators.routes';
 import { importReadRoutes } from './routes/imports.routes';
 import { layerRoutes } from './routes/layers.routes';
+import { auditRoutes } from './routes/audit.routes';
 import { stationRoutes } from './routes/stations.routes';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
@@ -14,6 +15,7 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(indicatorRoutes, opts);
   await app.register(importReadRoutes, opts);
   await app.register(layerRoutes, opts);
+  await app.register(auditRoutes, opts);
   await app.register(stationRoutes, opts);
 };
 

@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Db } from '@biomon/db';
-import { createToken, listTokens, revokeToken, revokeTokensByLabelPrefix, ROLES, type Role } from '@biomon/auth';
+import { userInfo } from 'node:os';
+import { createToken, listTokens, revokeToken, revokeTokensByLabelPrefix, writeAudit, ROLES, type Role } from '@biomon/auth';
+
+/** The command line acts as the operator who runs it; its writes are audited like any other. */
+const CLI_ACTOR = { tokenId: null, role: 'cli', label: `cli:${userInfo().username}` };
 import { UsageError } from './usage-error';
 
 async function departmentId(db: Db, name: string): Promise<number> {
@@ -14,7 +18,8 @@ export const DEMO_LABEL = 'demo:';
 /** The demo principals `npm start` prints, one per role. */
 export async function createDemoTokens(db: Db): Promise<Record<Role, string>> {
   return db.transaction().execute(async (tx) => {
-    await revokeTokensByLabelPrefix(tx, DEMO_LABEL);
+    const revoked = await revokeTokensByLabelPrefix(tx, DEMO_LABEL);
+    await writeAudit(tx, CLI_ACTOR, { action: 'tokens.demo', entity: 'api_token', entityIds: [], route: 'biomon tokens demo', summary: { revokedPrevious: revoked } });
     const dept = await tx.selectFrom('departments').select('id').where('name', '=', '省林草局').executeTakeFirst();
     const out = {} as Record<Role, string>;
     for (const role of ROLES) {
@@ -50,13 +55,11 @@ export async function tokensCommand(db: Db, args: string[]): Promise<number> {
         expiresAt = new Date(values.expires);
         if (Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires must be an ISO 8601 date-time');
       }
-      const { token } = await createToken(db, {
-        role,
-        team: values.team ?? null,
-        stationId: values.station ?? null,
-        departmentId: values.department ? await departmentId(db, values.department) : null,
-        label: values.label ?? '',
-        expiresAt,
+      const deptId = values.department ? await departmentId(db, values.department) : null;
+      const { token } = await db.transaction().execute(async (tx) => {
+        const created = await createToken(tx, { role, team: values.team ?? null, stationId: values.station ?? null, departmentId: deptId, label: values.label ?? '', expiresAt });
+        await writeAudit(tx, CLI_ACTOR, { action: 'tokens.create', entity: 'api_token', entityIds: [created.id], route: 'biomon tokens create', summary: { role, team: values.team ?? null, station: values.station ?? null, department: values.department ?? null } });
+        return created;
       });
       process.stdout.write(`${token}\n`);
       return 0;
@@ -69,7 +72,11 @@ export async function tokensCommand(db: Db, args: string[]): Promise<number> {
     }
     case 'revoke': {
       if (!rest[0]) throw new UsageError('usage: biomon tokens revoke ID|PREFIX');
-      const n = await revokeToken(db, rest[0]);
+      const n = await db.transaction().execute(async (tx) => {
+        const count = await revokeToken(tx, rest[0]);
+        if (count) await writeAudit(tx, CLI_ACTOR, { action: 'tokens.revoke', entity: 'api_token', entityIds: [rest[0]], route: 'biomon tokens revoke', summary: { revoked: count } });
+        return count;
+      });
       console.error(n ? `revoked ${n} token(s)` : 'no active token matched');
       return n ? 0 : 1;
     }

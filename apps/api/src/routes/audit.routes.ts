@@ -1,0 +1,44 @@
+import type {} from '@fastify/swagger';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '@biomon/http';
+
+/** The append-only audit log (审计日志): every write, who, when, through which route. Admin only. */
+export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.get('/v1/audit', {
+    config: { access: [] },
+    schema: {
+      summary: 'Audit log (审计日志), newest first; filter by entity, action, role, token, time',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        entity: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
+        action: Type.Optional(Type.String({ pattern: '^[a-z0-9_.-]{1,100}$' })),
+        role: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })),
+        tokenId: Type.Optional(Type.String({ format: 'uuid' })),
+        entityId: Type.Optional(Type.String({ maxLength: 200 })),
+        since: Type.Optional(Type.String({ format: 'date-time' })),
+        until: Type.Optional(Type.String({ format: 'date-time' })),
+        before: Type.Optional(Type.Integer({ minimum: 1, description: 'cursor: entries with a smaller id' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const q = req.query;
+    let sel = ctx.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit ?? 100);
+    if (q.entity) sel = sel.where('entity', '=', q.entity);
+    if (q.action) sel = sel.where('action', '=', q.action);
+    if (q.role) sel = sel.where('role', '=', q.role);
+    if (q.tokenId) sel = sel.where('token_id', '=', q.tokenId);
+    if (q.entityId) sel = sel.where((eb) => eb(eb.val(q.entityId!), '=', eb.fn.any('entity_ids')));
+    if (q.since) sel = sel.where('at', '>=', new Date(q.since));
+    if (q.until) sel = sel.where('at', '<', new Date(q.until));
+    if (q.before) sel = sel.where('id', '<', q.before);
+    const rows = await sel.execute();
+    return {
+      entries: rows.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, role: r.role, actor: r.actor, action: r.action, route: r.route, entity: r.entity, entityIds: r.entity_ids, summary: r.summary })),
+      nextBefore: rows.length === (q.limit ?? 100) ? rows[rows.length - 1].id : null,
+    };
+  });
+};

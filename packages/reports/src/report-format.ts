@@ -1,0 +1,49 @@
+/**
+ * How the report's numbers read: percentages to 2 decimals with `%`, gaps signed in percentage
+ * points. The HTML, the CSV and the charts all format through here, so a figure's text equals
+ * the JSON value formatted once.
+ */
+export function formatPct(v: number | null | undefined): string | null {
+  return v === null || v === undefined || !Number.isFinite(v) ? null : `${v.toFixed(2)}%`;
+}
+
+/** `+1.23` / `−4.56` (percentage points; U+2212 minus in text, ASCII in CSV). */
+export function formatGap(v: number | null | undefined, ascii = false): string | null {
+  if (v === null || v === undefined || !Number.isFinite(v)) return null;
+  const s = Math.abs(v).toFixed(2);
+  if (Number(s) === 0) return '0.00';
+  return `${v > 0 ? '+' : ascii ? '-' : '−'}${s}`;
+}
+
+export function meetsLabel(m: boolean | null): { zh: string; en: string; cls: 'met' | 'unmet' | 'na' } {
+  if (m === true) return { zh: '达标', en: 'met', cls: 'met' };
+  if (m === false) return { zh: '未达标', en: 'not met', cls: 'unmet' };
+  return { zh: '无数值目标', en: 'no numeric target', cls: 'na' };
+}
+
+const REGION_LEVEL_ZH: Record<string, string> = { province: '省', prefecture: '市（州）', county: '县（市、区）', priority_area: '优先区域' };
+export const regionLevelZh = (level: string): string => REGION_LEVEL_ZH[level] ?? level;
+
+const STATION_TYPE_ZH: Record<string, string> = {
+  eco_station: '生态定位站', camera_trap: '红外相机', acoustic: '声学监测', hydrological: '水文站', weather: '气象站', other: '其他',
+};
+export const stationTypeZh = (t: string): string => STATION_TYPE_ZH[t] ?? t;
+
+const DATASET_KIND_ZH: Record<string, string> = {
+  regions: '行政区划与优先区域', 'protected-areas': '自然保护地', 'land-cover': '土地覆盖', 'grassland-plots': '草原样地', ecosystems: '生态系统类型',
+};
+export const datasetKindZh = (k: string): string => DATASET_KIND_ZH[k] ?? k;
+
+/** `2026-11-28T03:04:05.000Z` → `2026-11-28 11:04`, Asia/Shanghai. */
+export function formatDateTimeShanghai(iso: string): string {
+  const d = new Date(iso);
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(d);
+  const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour') === '24' ? '00' : get('hour')}:${get('minute')}`;
+}
+
+/** `2026-11-28` → `2026年11月28日`. */
+export function formatDateZh(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date;
+}
