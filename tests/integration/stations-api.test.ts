@@ -336,6 +336,20 @@ describe('POST /v1/stations/{id}/observations', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().inserted).toBe(1);
+    // only its detections: a human observation from a camera trap is refused
+    const human = await app.inject({
+      method: 'POST', url: '/v1/occurrences', headers: cam,
+      payload: { records: [{ occurrenceID: 'cam-1:x', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus', eventDate: '2026-11-27', decimalLatitude: 42.4, decimalLongitude: 128.1 }] },
+    });
+    expect(human.statusCode).toBe(422);
+    expect(human.json().error.details.rejected[0].errors[0].code).toBe('BASIS_OF_RECORD_NOT_ALLOWED');
+    // a station that is not a camera trap may not post occurrences at all
+    const other = await register('weather-occ', { type: 'weather' });
+    const denied = await app.inject({
+      method: 'POST', url: '/v1/occurrences', headers: other,
+      payload: { records: [{ occurrenceID: 'w:1', basisOfRecord: 'MachineObservation', scientificName: 'Capreolus pygargus', eventDate: '2026-11-27', decimalLatitude: 42.4, decimalLongitude: 128.1 }] },
+    });
+    expect(denied.statusCode).toBe(403);
   });
 });
 

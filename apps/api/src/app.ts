@@ -7,6 +7,9 @@ import { importReadRoutes } from './routes/imports.routes';
 import { layerRoutes } from './routes/layers.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { stationRoutes } from './routes/stations.routes';
+import { ledgerRoutes } from './routes/ledger.routes';
+import { reportRoutes } from './routes/reports.routes';
+import { fileRoutes } from './routes/files.routes';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
 const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
@@ -17,6 +20,9 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(layerRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(stationRoutes, opts);
+  await app.register(ledgerRoutes, opts);
+  await app.register(reportRoutes, opts);
+  await app.register(fileRoutes, opts);
 };
 
 export const apiModule: AppModule = { name: 'api', plugin: apiPlugin };

@@ -13,6 +13,8 @@ export const MAX_BATCH_RECORDS = 5000;
 
 export interface IngestOptions {
   atomic?: boolean;
+  /** When set, records of any other basisOfRecord are rejected (a camera-trap station posts MachineObservation only). */
+  allowedBasisOfRecord?: string[];
   /** If-Match of a one-record request: the version the client edits. */
   ifMatchVersion?: number | null;
   actor: Actor;
@@ -64,6 +66,10 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     if (prev) {
       if (prev.rec.contentHash === v.value.contentHash) duplicatesUnchanged++;
       else rejected.push({ index, id: v.value.occurrenceId, errors: [{ field: 'occurrenceID', code: 'DUPLICATE_IN_BATCH', message: `occurrenceID also used with other content at index ${prev.index} of this batch` }] });
+      return;
+    }
+    if (opts.allowedBasisOfRecord && !opts.allowedBasisOfRecord.includes(v.value.basisOfRecord)) {
+      rejected.push({ index, id: v.value.occurrenceId, errors: [{ field: 'basisOfRecord', code: 'BASIS_OF_RECORD_NOT_ALLOWED', message: `this token may post only ${opts.allowedBasisOfRecord.join(', ')} records` }] });
       return;
     }
     if (opts.ifMatchVersion != null && v.value.expectedVersion === null) v.value.expectedVersion = opts.ifMatchVersion;

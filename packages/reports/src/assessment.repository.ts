@@ -99,20 +99,20 @@ export async function selectSurveyCoverage(db: DbOrTx, year: number): Promise<Su
   const from = `${year}-01-01T00:00:00+08:00`;
   const to = `${year + 1}-01-01T00:00:00+08:00`;
   const r = await sql<{ priority_area: string | null; events: number; occurrences: number; species: number; events_in_year: number; occurrences_in_year: number }>`
-    WITH ev AS (
-      SELECT priority_area, count(*)::int AS events,
-             count(*) FILTER (WHERE event_start < ${to}::timestamptz AND event_end >= ${from}::timestamptz)::int AS events_in_year
+    SELECT priority_area, sum(events)::int AS events, sum(occurrences)::int AS occurrences, sum(species)::int AS species,
+           sum(events_in_year)::int AS events_in_year, sum(occurrences_in_year)::int AS occurrences_in_year
+    FROM (
+      SELECT priority_area, count(*) AS events, 0 AS occurrences, 0 AS species,
+             count(*) FILTER (WHERE event_start < ${to}::timestamptz AND event_end >= ${from}::timestamptz) AS events_in_year, 0 AS occurrences_in_year
       FROM survey_events GROUP BY priority_area
-    ), occ AS (
-      SELECT priority_area, count(*)::int AS occurrences,
-             count(DISTINCT taxon_id) FILTER (WHERE occurrence_status = 'present' AND review_state <> 'rejected')::int AS species,
-             count(*) FILTER (WHERE event_start < ${to}::timestamptz AND event_end >= ${from}::timestamptz)::int AS occurrences_in_year
+      UNION ALL
+      SELECT priority_area, 0, count(*),
+             count(DISTINCT taxon_id) FILTER (WHERE occurrence_status = 'present' AND review_state <> 'rejected'),
+             0, count(*) FILTER (WHERE event_start < ${to}::timestamptz AND event_end >= ${from}::timestamptz)
       FROM occurrences GROUP BY priority_area
-    )
-    SELECT coalesce(ev.priority_area, occ.priority_area) AS priority_area,
-           coalesce(ev.events, 0) AS events, coalesce(occ.occurrences, 0) AS occurrences, coalesce(occ.species, 0) AS species,
-           coalesce(ev.events_in_year, 0) AS events_in_year, coalesce(occ.occurrences_in_year, 0) AS occurrences_in_year
-    FROM ev FULL JOIN occ ON ev.priority_area IS NOT DISTINCT FROM occ.priority_area`.execute(db);
+    ) x
+    GROUP BY priority_area
+    ORDER BY priority_area NULLS LAST`.execute(db);
   return r.rows.map((x) => ({
     priorityArea: x.priority_area, events: x.events, occurrences: x.occurrences, species: x.species, eventsInYear: x.events_in_year, occurrencesInYear: x.occurrences_in_year,
   }));

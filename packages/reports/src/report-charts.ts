@@ -9,11 +9,24 @@ import { formatPct } from './report-format';
 export const CHART_FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif";
 export const COLORS = { met: '#2e7d32', unmet: '#b3261e', noTarget: '#3f6e9a', target: '#dfe4ea', targetBorder: '#6b7785', axis: '#5f6670', grid: '#e6e8eb', text: '#1f2328' };
 
-function render(option: echarts.EChartsCoreOption, width: number, height: number): string {
+/**
+ * zrender names the SVG's CSS classes and ids after a process-wide counter (`zr3-cls-17`); renamed
+ * in order of appearance under the chart's own prefix, the same report always gives the same SVG,
+ * and two charts on one page never share a name.
+ */
+function stableNames(svg: string, prefix: string): string {
+  const names = new Map<string, string>();
+  return svg.replace(/zr\d+-[A-Za-z]+-?\d*/g, (m) => {
+    if (!names.has(m)) names.set(m, `${prefix}-${names.size}`);
+    return names.get(m)!;
+  });
+}
+
+function render(prefix: string, option: echarts.EChartsCoreOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: CHART_FONT, color: COLORS.text }, ...option });
-    return chart.renderToSVGString();
+    return stableNames(chart.renderToSVGString(), prefix);
   } finally {
     chart.dispose();
   }
@@ -29,7 +42,7 @@ const valueColor = (v: IndicatorValue) => (v.meetsTarget === true ? COLORS.met :
 export function targetsChartSvg(values: IndicatorValue[], width = 680): string {
   const rows = [...values].reverse(); // ECharts draws categories bottom-up
   const height = 70 + rows.length * 58;
-  return render({
+  return render('fig-targets', {
     grid: { left: 200, right: 150, top: 36, bottom: 34 },
     legend: {
       top: 4, right: 10, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 },
@@ -119,5 +132,5 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
       } : {}),
     });
   });
-  return render(option, width, height);
+  return render('fig-series', option, width, height);
 }

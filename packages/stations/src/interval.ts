@@ -91,5 +91,6 @@ export function toIsoDuration(p: IntervalParts): string {
   if (h) time += `${h}H`;
   if (mi) time += `${mi}M`;
   if (s) time += `${s}S`;
-  return `P${date}${time ? `T${time}` : ''}` === 'P' ? 'PT0S' : `P${date}${time ? `T${time}` : ''}`;
+  const iso = `P${date}${time ? `T${time}` : ''}`;
+  return iso === 'P' ? 'PT0S' : iso;
 }

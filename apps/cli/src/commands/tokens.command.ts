@@ -21,6 +21,9 @@ export async function createDemoTokens(db: Db): Promise<Record<Role, string>> {
     const revoked = await revokeTokensByLabelPrefix(tx, DEMO_LABEL);
     await writeAudit(tx, CLI_ACTOR, { action: 'tokens.demo', entity: 'api_token', entityIds: [], route: 'biomon tokens demo', summary: { revokedPrevious: revoked } });
     const dept = await tx.selectFrom('departments').select('id').where('name', '=', '省林草局').executeTakeFirst();
+    // the demo station token belongs to the first registered station (an eco station in the demo data)
+    const station = await tx.selectFrom('stations').select('station_id').orderBy('id').executeTakeFirst();
+    const stationId = station?.station_id ?? 'demo-st-cbs-eco';
     const out = {} as Record<Role, string>;
     for (const role of ROLES) {
       if (role === 'department' && !dept) continue;
@@ -28,7 +31,7 @@ export async function createDemoTokens(db: Db): Promise<Record<Role, string>> {
         role,
         label: `${DEMO_LABEL}${role}`,
         team: role === 'surveyor' ? 'demo-team-changbai' : null,
-        stationId: role === 'station' ? 'CBS-ECO-01' : null,
+        stationId: role === 'station' ? stationId : null,
         departmentId: role === 'department' ? dept!.id : null,
       });
       out[role] = token;

@@ -15,6 +15,18 @@ export function actorOf(req: FastifyRequest): Actor {
     : { tokenId: null, role: 'public', team: null, label: 'public' };
 }
 
+/**
+ * BRIEF §8: a station token may post occurrences only when its station is a camera trap, and only
+ * its detections (MachineObservation).
+ */
+async function stationLimits(ctx: AppContext, req: FastifyRequest): Promise<{ allowedBasisOfRecord?: string[] }> {
+  const p = req.principal;
+  if (p?.role !== 'station') return {};
+  const st = await ctx.db.selectFrom('stations').select('type').where('station_id', '=', p.stationId ?? '').executeTakeFirst();
+  if (st?.type !== 'camera_trap') throw new AppError('FORBIDDEN', 'only camera-trap stations may post occurrences (their detections, as MachineObservation)', { reason: 'scope' });
+  return { allowedBasisOfRecord: ['MachineObservation'] };
+}
+
 const BatchBody = Type.Object({
   records: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: MAX_BATCH_RECORDS }),
   atomic: Type.Optional(Type.Boolean()),
@@ -44,7 +56,7 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
       }
       ifMatchVersion = Number(m[1]);
     }
-    return ingestOccurrences(ctx.db, req.body.records, { atomic: req.body.atomic, actor: actorOf(req), route: 'POST /v1/occurrences', ifMatchVersion });
+    return ingestOccurrences(ctx.db, req.body.records, { atomic: req.body.atomic, actor: actorOf(req), route: 'POST /v1/occurrences', ifMatchVersion, ...(await stationLimits(ctx, req)) });
   });
 
   r.post('/v1/survey-events', {
