@@ -4,3 +4,4 @@ export {
   type TokenScope, type Principal, type TokenListItem,
 } from './token.repository';
 export { writeAudit, type AuditEntry, type AuditActor } from './audit.repository';
+export { ACCESS_MATRIX, accessFor, type Access } from './access-matrix';

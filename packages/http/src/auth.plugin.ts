@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '@biomon/core';
-import { findPrincipal, type CallerRole, type Principal, type Role } from '@biomon/auth';
+import { accessFor, findPrincipal, type CallerRole, type Principal, type Role } from '@biomon/auth';
 import type { RateLimiter } from './rate-limit';
 
 declare module 'fastify' {
@@ -8,7 +8,7 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** Who may call the route: 'public' (anyone, token optional) or the roles allowed. Admin may call everything. */
+    /** Transitional: a route's own rule, used only when ACCESS_MATRIX has none for it. */
     access?: 'public' | Role[];
   }
 }
@@ -17,12 +17,12 @@ export function callerRole(request: FastifyRequest): CallerRole {
   return request.principal?.role ?? 'public';
 }
 
-/**
- * Bearer-token authentication and per-route role checks. A route without an `access` rule is
- * refused to everyone but admin, so a forgotten rule fails closed.
- */
 export interface RateLimitOptions { limiter: RateLimiter; perToken: number; perAddress: number }
 
+/**
+ * Bearer-token authentication, rate limits and per-route role checks from the access matrix. A
+ * route without a rule is refused to everyone but admin, so a forgotten rule fails closed.
+ */
 export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0], rate?: RateLimitOptions): void {
   app.decorateRequest('principal', null);
   // onRequest: before the body is read, so unauthenticated or unauthorised callers cost nothing
@@ -43,7 +43,9 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     }
     // No route matched: let the 404 handler answer (a token, if sent, was still checked above).
     if (request.is404) return;
-    const access = request.routeOptions.config?.access;
+    // The matrix decides (packages/auth/src/access-matrix.ts). A route's own `config.access` is a
+    // transitional fallback for routes not yet moved there; a route with neither is admin-only.
+    const access = accessFor(request.method, url) ?? request.routeOptions.config?.access;
     if (access === 'public') return;
     const role = request.principal?.role;
     if (!role) throw new AppError('UNAUTHENTICATED');

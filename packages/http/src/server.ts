@@ -14,6 +14,13 @@ import { RateLimiter } from './rate-limit';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this server, as (method, url pattern). */
+    routeList: { method: string; url: string }[];
+  }
+}
+
 export interface AppModule {
   /** e.g. 'ingest' or 'api' */
   name: string;
@@ -98,9 +105,11 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
       tags: apps.map((a) => ({ name: a.name })),
     },
   });
-  // The docs UI's own routes (HTML, assets) are public, as BRIEF §8 says of /docs.
+  // Every registered route, for the exhaustive access-matrix test.
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...(route.config ?? {}), access: 'public' };
+    for (const method of [route.method].flat()) routeList.push({ method: String(method), url: route.url });
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
@@ -109,7 +118,6 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
 
   const appNames = apps.map((a) => a.name);
   app.get('/health', {
-    config: { access: 'public' },
     schema: {
       summary: 'Health of the server and its dependencies (db, redis, worker)',
       tags: ['system'],
@@ -124,7 +132,7 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     return report;
   });
 
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const mod of apps) {
     await app.register(mod.plugin, { ctx });

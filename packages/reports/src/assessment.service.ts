@@ -12,6 +12,7 @@ import {
   type AssessmentReport, type DataCoverage, type DatasetRef, type IndicatorValue, type LedgerSummary, type LedgerTaskBrief,
   type Provenance, type RegionRef, type RegionValues, type SeriesOut, type StationCoverage,
 } from './report-types';
+import { reasonZh } from './report-format';
 
 export interface AssessmentQuery {
   year?: number;
@@ -41,7 +42,7 @@ export function indicatorValue(code: string, year: number, row: ResultRow | unde
     target, targetText: def.target2025.text, targetTextEn: def.target2025.textEn, target2035Text: def.target2035.text,
     gap: value !== null && target !== null ? round(value - target) : null,
     meetsTarget: value !== null && target !== null ? value >= target : null,
-    reason: row ? (value === null ? row.reason ?? '无数值 (no value)' : null) : NO_RUN_REASON,
+    reason: row ? (value === null ? reasonZh(row.reason) ?? '无数值 (no value)' : null) : NO_RUN_REASON,
     runId: row?.runId ?? null,
     ...(def.companionOf ? { companionOf: def.companionOf } : {}),
   };
@@ -137,7 +138,7 @@ async function dataCoverage(db: DbOrTx, year: number, priorityAreas: RegionRow[]
   return {
     year,
     priorityAreas: priorityAreas.map((p) => row(p.code, p.name, survey.filter((s) => s.priorityArea === p.code))),
-    // species outside priority areas are counted per area; the sum over areas may count a species twice
+    // species: distinct per group; "outside" sums the unassigned group and unknown area codes (rarely more than one)
     outsidePriorityAreas: row(null, '优先区域以外', survey.filter((s) => s.priorityArea === null || !known.has(s.priorityArea))),
     stations: {
       window, total: list.length, expectedSlots: expected, observedSlots: observed,

@@ -43,7 +43,7 @@ export function targetsChartSvg(values: IndicatorValue[], width = 680): string {
   const rows = [...values].reverse(); // ECharts draws categories bottom-up
   const height = 70 + rows.length * 58;
   return render('fig-targets', {
-    grid: { left: 200, right: 150, top: 36, bottom: 34 },
+    grid: { left: 218, right: 150, top: 36, bottom: 34 },
     legend: {
       top: 4, right: 10, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 },
       data: [{ name: '现值 Value', itemStyle: { color: COLORS.noTarget } }, { name: '2025年目标 Target', itemStyle: { color: COLORS.target, borderColor: COLORS.targetBorder, borderWidth: 1 } }],
@@ -55,7 +55,7 @@ export function targetsChartSvg(values: IndicatorValue[], width = 680): string {
     },
     yAxis: {
       type: 'category', data: rows.map((v) => v.nameZh),
-      axisLabel: { color: COLORS.text, fontSize: 12, width: 186, overflow: 'break' },
+      axisLabel: { color: COLORS.text, fontSize: 11.5, width: 210, overflow: 'none' },
       axisTick: { show: false }, axisLine: { lineStyle: { color: COLORS.axis } },
     },
     series: [

@@ -47,3 +47,27 @@ export function formatDateZh(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date;
 }
+
+/** Chinese for the reasons indicator runs give for an empty value (their text is English). */
+const REASONS_ZH: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^the region has no area$/, () => '区域面积为零'],
+  [/^no natural wetland is mapped in the region$/, () => '区域内无自然湿地'],
+  [/^no wetland is mapped in the region$/, () => '区域内无湿地'],
+  [/^no terrestrial ecosystem type larger than the minimum area in the region$/, () => '区域内无超过最小面积的陆地生态系统类型'],
+  [/^no grassland cell with both mapped area and surveyed plots in the region$/, () => '区域内无同时具有草原图斑与当年样地调查的单元'],
+  [/^no qualifying record of a nationally protected species in the region$/, () => '区域内无国家重点保护物种的合格记录'],
+  [/^no (.+) dataset with vintage ≤ the run's year$/, (m) => `无年份不晚于计算年度的${datasetKindZh(m[1])}数据集`],
+];
+
+/** `中文 (English)` for a known reason; the reason as given otherwise (it may already be bilingual). */
+export function reasonZh(reason: string | null): string | null {
+  if (reason === null) return null;
+  for (const [re, zh] of REASONS_ZH) {
+    const m = re.exec(reason);
+    if (m) return `${zh(m)} (${reason})`;
+  }
+  return reason;
+}
+
+/** The Chinese part of a bilingual `中文 (English)` text. */
+export const zhPart = (s: string): string => s.replace(/\s*\([^()]*[A-Za-z][^()]*\)\s*$/, '');

@@ -2,7 +2,7 @@ import { INDICATORS } from '@biomon/indicators';
 import type { AssessmentReport, IndicatorValue, RegionValues } from './report-types';
 import { REPORT_INDICATORS } from './report-types';
 import { hasMultiYearSeries, seriesChartSvg, targetsChartSvg } from './report-charts';
-import { datasetKindZh, formatDateTimeShanghai, formatDateZh, formatGap, formatPct, meetsLabel, regionLevelZh, stationTypeZh } from './report-format';
+import { datasetKindZh, formatDateTimeShanghai, formatDateZh, formatGap, formatPct, meetsLabel, regionLevelZh, stationTypeZh, zhPart } from './report-format';
 
 /** What a frozen report adds to the page: its number, who froze it, and its sign-off. */
 export interface FrozenMeta {
@@ -48,7 +48,7 @@ function overallTable(r: AssessmentReport): string {
     const name = v.companionOf ? `（参考）${v.nameZh}` : v.nameZh;
     const value = v.value !== null
       ? `<span class="num value">${esc(formatPct(v.value))}</span>`
-      : `<span class="null">—</span><div class="reason">${esc(v.reason)}</div>`;
+      : `<span class="null">无数值</span><div class="reason">${esc(zhPart(v.reason ?? ''))}</div>`;
     return `<tr class="${companion.trim()}" data-indicator="${esc(v.indicator)}">
       <td class="ind"><div>${esc(name)}</div><div class="en">${esc(v.nameEn)}</div></td>
       <td class="r">${value}</td>
@@ -59,6 +59,7 @@ function overallTable(r: AssessmentReport): string {
     </tr>`;
   }).join('');
   return `<table class="grid overall">
+    <colgroup><col style="width:33%"><col style="width:11%"><col style="width:17%"><col style="width:12%"><col style="width:12%"><col style="width:15%"></colgroup>
     <thead><tr>${th('指标', 'Indicator')}${th('现值', 'Value', 'r')}${th('2025年目标', '2025 target', 'r')}${th('差距（百分点）', 'Gap (pp)', 'r')}${th('达标情况', 'Status', 'c')}${th('2035年目标', '2035 target')}</tr></thead>
     <tbody>${rows}</tbody></table>`;
 }
@@ -69,20 +70,22 @@ function regionTable(rows: RegionValues[], firstColZh: string, firstColEn: strin
   const defs = REPORT_INDICATORS.map((c) => INDICATORS.find((i) => i.code === c)!);
   const reasons = new Map<string, string[]>();
   const mark = (reason: string, where: string): string => {
+    where = where.trim();
     if (!reasons.has(reason)) reasons.set(reason, []);
     reasons.get(reason)!.push(where);
     return String.fromCharCode(0x61 + [...reasons.keys()].indexOf(reason));
   };
   const body = rows.map((r) => `<tr data-region="${esc(r.code)}"><td class="ind"><div>${esc(r.name)}</div><div class="en">${esc(r.nameEn ?? r.code)}</div></td>${r.values.map((v) => {
-    if (v.value === null) return `<td class="r"><span class="null">—</span><sup>${mark(v.reason ?? '无数值', `${r.name}·${SHORT[v.indicator]?.zh ?? v.nameZh}`)}</sup></td>`;
+    if (v.value === null) return `<td class="r"><span class="null">无数据</span><sup>${mark(`${SHORT[v.indicator]?.zh ?? v.nameZh}：${zhPart(v.reason ?? '无数值')}`, r.name)}</sup></td>`;
     const m = meetsLabel(v.meetsTarget);
     return `<td class="r"><span class="num ${m.cls}" data-indicator="${esc(v.indicator)}">${esc(formatPct(v.value))}</span>${v.meetsTarget === null ? '' : `<span class="dot ${m.cls}" title="${esc(m.zh)}"></span>`}</td>`;
   }).join('')}</tr>`).join('');
-  const targetRow = `<tr class="targets"><td class="ind">2025年目标<span class="en">Target</span></td>${defs.map((d) =>
+  const targetRow = `<tr class="targets"><td class="ind">2025年目标 <span class="en">Target</span></td>${defs.map((d) =>
     `<td class="r">${d.target2025.value !== null ? `≥ ${esc(formatPct(d.target2025.value))}` : `<span class="wording">${esc(d.target2025.text.replace(/（.*$/, ''))}</span>`}</td>`).join('')}</tr>`;
   const notes = [...reasons.entries()].map(([reason, where], i) =>
-    `<li><sup>${String.fromCharCode(0x61 + i)}</sup> ${esc(reason)}：${esc(where.join('、'))}</li>`).join('');
+    `<li><sup>${String.fromCharCode(0x61 + i)}</sup> ${esc(reason)}（${esc(where.join('、'))}）</li>`).join('');
   return `<table class="grid regions">
+    <colgroup><col style="width:22%">${REPORT_INDICATORS.map(() => '<col style="width:13%">').join('')}</colgroup>
     <thead><tr>${th(firstColZh, firstColEn)}${REPORT_INDICATORS.map((c) => th(SHORT[c].zh, SHORT[c].en, 'r')).join('')}</tr>${targetRow}</thead>
     <tbody>${body}</tbody></table>
     <p class="legend"><span class="dot met"></span>达标 met <span class="dot unmet"></span>未达标 not met；无圆点：无数值目标 no dot: no numeric target</p>
@@ -127,8 +130,8 @@ function ledgerSection(r: AssessmentReport): string {
       </tbody></table>`
     : '<p class="muted">无逾期任务。<span class="en">No overdue tasks.</span></p>';
   const list = l.overdueTasks.length
-    ? `<table class="grid tasks"><thead><tr>${th('编号', 'No.', 'c')}${th('细化分工', 'Task')}${th('责任部门', 'Departments')}${th('实施时间', 'Time')}${th('状态', 'Status', 'c')}${th('逾期天数', 'Days', 'r')}</tr></thead><tbody>
-      ${l.overdueTasks.map((x) => `<tr data-task="${x.no}"><td class="c num">${x.no}</td><td class="task">${esc(x.text)}<div class="muted small">（${esc(x.measure)}）· ${esc(x.section)}</div></td><td>${esc(x.departments.join('、'))}</td><td class="nowrap">${esc(x.timeline.text)}<div class="muted small">止于 ${esc(x.timeline.end)}</div></td><td class="c">${esc(x.statusZh)}</td><td class="r num unmet">${x.daysOverdue ?? ''}</td></tr>`).join('')}
+    ? `<table class="grid tasks"><colgroup><col style="width:6%"><col style="width:40%"><col style="width:22%"><col style="width:14%"><col style="width:8%"><col style="width:10%"></colgroup><thead><tr>${th('编号', 'No.', 'c nowrap')}${th('细化分工', 'Task')}${th('责任部门', 'Departments')}${th('实施时间', 'Time')}${th('状态', 'Status', 'c nowrap')}${th('逾期天数', 'Days overdue', 'r nowrap')}</tr></thead><tbody>
+      ${l.overdueTasks.map((x) => `<tr data-task="${x.no}"><td class="c num">${x.no}</td><td class="task">${esc(x.text)}<div class="muted small">（${esc(x.measure)}）· ${esc(x.section)}</div></td><td>${esc(x.departments.join('、'))}</td><td class="nowrap">${esc(x.timeline.text)}<div class="muted small">止于 ${esc(x.timeline.end)}</div></td><td class="c nowrap">${esc(x.statusZh)}</td><td class="r num unmet">${x.daysOverdue ?? ''}</td></tr>`).join('')}
       </tbody></table>`
     : '';
   const impl = l.implementing.map((d) => `${d.department}负责落实全部${d.tasks}项任务（任务1：“以下不再单独列出”），相应逾期${d.overdue}项`).join('；');
@@ -166,15 +169,15 @@ function coverageSection(r: AssessmentReport): string {
 function provenanceSection(r: AssessmentReport): string {
   const p = r.provenance;
   const params = (x: Record<string, unknown>) => Object.entries(x).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
-  const runs = p.runs.map((run) => `<tr><td class="mono small">${esc(run.runId)}</td><td class="c num">${run.year}</td><td class="mono small">${esc(run.methodVersion)}</td><td class="nowrap small">${run.finishedAt ? esc(formatDateTimeShanghai(run.finishedAt)) : '—'}</td><td class="small">${esc(Object.entries(run.datasets).map(([k, d]) => `${k}#${d ? d.id : '—'}`).join(' '))}</td><td class="small mono">${esc(params(run.params))}</td></tr>`).join('');
+  const runs = p.runs.map((run) => `<tr><td class="mono small">${esc(run.runId)}</td><td class="c num">${run.year}</td><td class="mono small nowrap">${esc(run.methodVersion)}</td><td class="nowrap small">${run.finishedAt ? esc(formatDateTimeShanghai(run.finishedAt)) : '—'}</td><td class="small">${esc(Object.entries(run.datasets).map(([k, d]) => `${k}#${d ? d.id : '—'}`).join(' '))}</td><td class="small mono">${esc(params(run.params))}</td></tr>`).join('');
   const ds = p.datasetVersions.map((d) => `<tr><td class="c num">${d.id}</td><td>${esc(datasetKindZh(d.kind))}<div class="en">${esc(d.kind)}</div></td><td class="c num">${d.vintageYear}</td><td class="small">${esc(d.source || d.name)}</td><td class="r num">${d.featureCount}</td></tr>`).join('');
   const defs = REPORT_INDICATORS.map((c) => INDICATORS.find((i) => i.code === c)!).map((d) => `<tr><td>${esc(d.nameZh)}<div class="en">${esc(d.code)}</div></td><td class="small">${esc(d.formulaZh)}</td></tr>`).join('');
   return `<section>
     ${h2('七、数据来源与方法', 'Provenance and methods')}
     ${h3('指标计算批次', 'Indicator runs')}
-    ${p.runs.length ? `<table class="grid prov"><thead><tr>${th('批次编号', 'Run id')}${th('年度', 'Year', 'c')}${th('方法版本', 'Method')}${th('完成时间', 'Finished')}${th('数据集', 'Datasets')}${th('参数', 'Parameters')}</tr></thead><tbody>${runs}</tbody></table>` : '<p class="muted">本报告未使用任何已完成的指标计算。<span class="en">No completed run was used.</span></p>'}
+    ${p.runs.length ? `<table class="grid prov"><thead><tr>${th('批次编号', 'Run id')}${th('年度', 'Year', 'c nowrap')}${th('方法版本', 'Method', 'nowrap')}${th('完成时间', 'Finished')}${th('数据集', 'Datasets')}${th('参数', 'Parameters')}</tr></thead><tbody>${runs}</tbody></table>` : '<p class="muted">本报告未使用任何已完成的指标计算。<span class="en">No completed run was used.</span></p>'}
     ${h3('数据集版本', 'Dataset versions')}
-    ${p.datasetVersions.length ? `<table class="grid"><thead><tr>${th('编号', 'Id', 'c')}${th('类型', 'Kind')}${th('年份', 'Vintage', 'c')}${th('来源', 'Source')}${th('要素数', 'Features', 'r')}</tr></thead><tbody>${ds}</tbody></table>` : '<p class="muted">—</p>'}
+    ${p.datasetVersions.length ? `<table class="grid"><thead><tr>${th('编号', 'Id', 'c nowrap')}${th('类型', 'Kind')}${th('年份', 'Vintage', 'c')}${th('来源', 'Source')}${th('要素数', 'Features', 'r')}</tr></thead><tbody>${ds}</tbody></table>` : '<p class="muted">—</p>'}
     ${h3('指标口径', 'Definitions')}
     <table class="grid defs"><tbody>${defs}</tbody></table>
     <p class="small muted">方法版本 Method versions：${esc(p.methodVersions.join('、') || '—')}；报告格式版本 Report schema：${p.reportSchemaVersion}；
@@ -211,9 +214,9 @@ body { margin: 0; background: #eceef1; }
 div.en, td .en, th .en { margin-left: 0; }
 th .en, .kpi .l .en, .pill .en, .sign .en { display: block; margin-left: 0; }
 .doc-top { display: flex; justify-content: space-between; font-size: 8.5pt; color: #5f6670; border-bottom: 1px solid #1f3b5c; padding-bottom: 3px; }
-h1 { font-size: 19pt; text-align: center; margin: 14mm 0 2mm; letter-spacing: .06em; color: #12263f; }
-.title-en { text-align: center; color: #5f6670; margin: 0 0 8mm; font-size: 10.5pt; }
-h2 { font-size: 13pt; color: #12263f; border-bottom: 1.5px solid #1f3b5c; padding-bottom: 2px; margin: 9mm 0 3mm; break-after: avoid; page-break-after: avoid; }
+h1 { font-size: 19pt; text-align: center; margin: 9mm 0 2mm; letter-spacing: .06em; color: #12263f; }
+.title-en { text-align: center; color: #5f6670; margin: 0 0 6mm; font-size: 10.5pt; }
+h2 { font-size: 13pt; color: #12263f; border-bottom: 1.5px solid #1f3b5c; padding-bottom: 2px; margin: 7mm 0 3mm; break-after: avoid; page-break-after: avoid; }
 h2 .en { font-size: 9.5pt; }
 h3 { font-size: 10.5pt; margin: 5mm 0 2mm; color: #1f3b5c; break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; }
@@ -226,7 +229,7 @@ table.grid td { padding: 4px 5px; border-bottom: 1px solid #e1e5ea; vertical-ali
 table.grid tr.targets td { background: #f7f8fa; color: #5f6670; font-size: 8.3pt; border-bottom: 1px solid #9aa6b5; }
 table.grid tbody tr:last-child td { border-bottom: 1.2px solid #1f3b5c; }
 thead { display: table-header-group; }
-tr, figure, .kpis, table.sign, .signoff { break-inside: avoid; page-break-inside: avoid; }
+tr, figure, .kpis, table.sign, .signoff, table.overall { break-inside: avoid; page-break-inside: avoid; }
 .r { text-align: right; } .c { text-align: center; } th.r { text-align: right; } th.c { text-align: center; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
@@ -292,7 +295,8 @@ export function renderAssessmentHtml(r: AssessmentReport, meta?: FrozenMeta): st
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>${CSS}
-@page { @top-left { content: "${esc(title).replace(/"/g, '')}"; font: 8pt 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif; color: #6b7280; } }</style>
+@page { @top-left { content: "${esc(title).replace(/"/g, '')}"; font: 8pt 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif; color: #6b7280; } }
+@page :first { @top-left { content: none; } }</style>
 </head>
 <body>
 <div class="page">

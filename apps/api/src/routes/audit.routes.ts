@@ -7,7 +7,6 @@ import type { AppContext } from '@biomon/http';
 export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.get('/v1/audit', {
-    config: { access: [] },
     schema: {
       summary: 'Audit log (审计日志), newest first; filter by entity, action, role, token, time',
       tags: ['api'],

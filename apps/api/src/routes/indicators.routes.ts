@@ -17,12 +17,10 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/v1/indicators', {
-    config: { access: 'public' },
     schema: { summary: 'Indicator definitions (指标定义): names in Chinese and English, formulas, 2025 and 2035 targets', tags: ['api'] },
   }, async () => ({ methodVersion: METHOD_VERSION, indicators: INDICATORS }));
 
   r.get('/v1/indicators/:code/values', {
-    config: { access: 'public' },
     schema: {
       summary: 'Latest completed value of an indicator per region and year (指标最新值), with its run id',
       tags: ['api'],
@@ -35,7 +33,6 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   });
 
   r.post('/v1/indicator-runs', {
-    config: { access: ['evaluator'] },
     schema: {
       summary: 'Start an indicator run (计算指标): 202 with its id; the worker computes it',
       tags: ['api'],
@@ -62,7 +59,6 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   });
 
   r.get('/v1/indicator-runs/:runId', {
-    config: { access: 'public' },
     schema: {
       summary: 'An indicator run: status, progress and, once completed, its results (immutable)',
       tags: ['api'],

@@ -20,7 +20,6 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 
   r.post('/v1/layers/:kind', {
     bodyLimit: LAYER_BODY_LIMIT,
-    config: { access: [] },
     schema: {
       summary: 'Upload a reference layer (上传参考图层) as a new immutable dataset version: GeoJSON FeatureCollection, up to 50 MB',
       tags: ['api'],
@@ -47,7 +46,6 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   });
 
   r.get('/v1/layers', {
-    config: { access: 'public' },
     schema: { summary: 'Layer dataset versions (图层版本列表)', tags: ['api'], querystring: Type.Object({ kind: Type.Optional(Type.Union(LAYER_KINDS.map((k) => Type.Literal(k)))) }, { additionalProperties: false }) },
   }, async (req) => {
     let q = ctx.db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year', 'source', 'name', 'crs_in', 'feature_count', 'created_at']).orderBy('kind').orderBy('vintage_year', 'desc').orderBy('id', 'desc');
@@ -57,7 +55,6 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   });
 
   r.get('/v1/layers/:datasetId', {
-    config: { access: 'public' },
     schema: { summary: 'One layer dataset version with its import report', tags: ['api'], params: Type.Object({ datasetId: Type.Integer({ minimum: 1 }) }) },
   }, async (req) => {
     const d = await ctx.db.selectFrom('layer_datasets').selectAll().where('id', '=', req.params.datasetId).executeTakeFirst();
@@ -67,7 +64,6 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   });
 
   r.get('/v1/layers/:datasetId/features', {
-    config: { access: 'public' },
     schema: {
       summary: 'Features of a layer dataset as GeoJSON, optionally within a bbox',
       tags: ['api'],

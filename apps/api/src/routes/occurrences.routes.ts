@@ -70,7 +70,6 @@ export const OccurrenceQuerySchema = Type.Object({
 export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.get('/v1/occurrences', {
-    config: { access: 'public' },
     schema: {
       summary: 'Query occurrences (查询物种记录); JSON or GeoJSON (Accept: application/geo+json). Sensitive taxa generalised unless evaluator/admin',
       tags: ['api'],
@@ -93,7 +92,6 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
   });
 
   r.get('/v1/occurrences/:occurrenceID', {
-    config: { access: 'public' },
     schema: {
       summary: 'One occurrence with its history (记录详情与修改历史)',
       tags: ['api'],
@@ -107,7 +105,6 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
   });
 
   r.post('/v1/occurrences/:occurrenceID/review', {
-    config: { access: ['evaluator'] },
     schema: {
       summary: 'Review a record (审核): verified, rejected or unreviewed, with a comment kept in its history',
       tags: ['api'],

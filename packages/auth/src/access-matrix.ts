@@ -1,0 +1,81 @@
+import type { Role } from './token';
+
+/** 'public': anyone, token optional. Otherwise the roles allowed; admin may call every route. */
+export type Access = 'public' | Role[];
+
+const ANY_TOKEN: Role[] = ['surveyor', 'station', 'evaluator', 'department'];
+const ADMIN_ONLY: Role[] = [];
+
+/**
+ * The authorisation matrix (BRIEF §8): route × role → allowed, in one place. Keys are
+ * "METHOD /path" exactly as registered (fastify's `:param` syntax); HEAD follows GET.
+ * A route missing here is refused to everyone but admin, and tests/integration/security/
+ * access-matrix.test.ts fails for it — so a new route cannot ship without a rule.
+ * Scope rules inside a role (a surveyor's team, a station's own station, a department's own
+ * tasks) are enforced by the services and answer 403 with `details.reason: 'scope'`.
+ */
+export const ACCESS_MATRIX: Record<string, Access> = {
+  // system
+  'GET /health': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/static/*': 'public',
+  'GET /docs/json': 'public',
+  'GET /docs/yaml': 'public',
+  'GET /docs/static/index.html': 'public',
+  'GET /docs/static/swagger-initializer.js': 'public',
+  'GET /v1/audit': ADMIN_ONLY,
+
+  // checklist
+  'GET /v1/taxa': ANY_TOKEN,
+
+  // survey ingest and reads
+  'POST /v1/occurrences': ['surveyor', 'station'],
+  'POST /v1/survey-events': ['surveyor', 'station'],
+  'GET /v1/occurrences': 'public',
+  'GET /v1/occurrences/:occurrenceID': 'public',
+  'POST /v1/occurrences/:occurrenceID/review': ['evaluator'],
+  'POST /v1/imports': ['surveyor', 'station'],
+  'GET /v1/imports/template.csv': 'public',
+  'GET /v1/imports/:id': ['surveyor', 'station', 'evaluator'],
+  'GET /v1/imports/:id/errors.csv': ['surveyor', 'station', 'evaluator'],
+
+  // stations
+  'POST /v1/stations': ADMIN_ONLY,
+  'PATCH /v1/stations/:id': ADMIN_ONLY,
+  'POST /v1/stations/:id/token': ADMIN_ONLY,
+  'POST /v1/stations/:id/observations': ['station'],
+  'GET /v1/stations': ['evaluator', 'station', 'department'],
+  'GET /v1/stations/:id': ['evaluator', 'station', 'department'],
+  'GET /v1/stations/:id/health': ['evaluator', 'station', 'department'],
+  'GET /v1/datastreams/:id/observations': ['evaluator', 'station', 'department'],
+
+  // layers and indicators
+  'POST /v1/layers/:kind': ADMIN_ONLY,
+  'GET /v1/layers': 'public',
+  'GET /v1/layers/:datasetId': 'public',
+  'GET /v1/layers/:datasetId/features': 'public',
+  'GET /v1/indicators': 'public',
+  'GET /v1/indicators/:code/values': 'public',
+  'POST /v1/indicator-runs': ['evaluator'],
+  'GET /v1/indicator-runs/:runId': 'public',
+
+  // ledger (责任分工台账), evidence files and reports
+  'GET /v1/ledger/tasks': 'public',
+  'GET /v1/ledger/tasks/:no': 'public',
+  'GET /v1/ledger/departments': 'public',
+  'POST /v1/ledger/tasks/:no/progress': ['department'],
+  'POST /v1/files': ['department'],
+  'GET /v1/files/:id': ANY_TOKEN,
+  'GET /v1/reports/assessment': 'public',
+  'GET /v1/reports': ['evaluator'],
+  'POST /v1/reports': ['evaluator'],
+  'GET /v1/reports/:id': ['evaluator'],
+  'POST /v1/reports/:id/review': ['evaluator'],
+};
+
+/** The rule for a registered route, or undefined when it has none. */
+export function accessFor(method: string, url: string): Access | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return ACCESS_MATRIX[`${m} ${url}`];
+}
