@@ -5,11 +5,17 @@ import { writeAudit } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
 import type { Actor } from './actor';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
-import { enrichOccurrences } from './enrichment';
+import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
 import { matchTaxa } from './taxon-match';
 import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
 
 export const MAX_BATCH_RECORDS = 5000;
+
+/** The columns of a prepared row in the jsonb_to_recordset of the INSERT and UPDATE statements. */
+const RECORDSET_COLUMNS = sql.raw(`occurrence_id text, event_id text, basis_of_record text, scientific_name text, taxon_id integer, taxon_match text,
+  occurrence_status text, event_start timestamptz, event_end timestamptz, individual_count integer,
+  coordinate_uncertainty_m double precision, lon double precision, lat double precision, flags text[], flag_notes jsonb,
+  data jsonb, content_hash text`);
 
 export interface IngestOptions {
   atomic?: boolean;
@@ -155,36 +161,43 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     };
     const touched: number[] = [];
     if (inserts.length) {
+      // one write per row: the spatial enrichment is computed inside the INSERT (the CTE is `src`:
+      // the enrichment's subqueries call regions `r`)
       const rows = await sql<{ id: number }>`
+        WITH lyr AS (${layersCte}),
+        src AS (
+          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
+          FROM jsonb_to_recordset(${JSON.stringify(inserts.map(rowOf))}::jsonb) AS j(${RECORDSET_COLUMNS})
+        )
         INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status,
-          event_start, event_end, individual_count, coordinate_uncertainty_m, geom, flags, flag_notes, team, data, content_hash,
-          import_id, created_by, updated_by)
-        SELECT r.occurrence_id, r.event_id, r.basis_of_record, r.scientific_name, r.taxon_id, r.taxon_match, r.occurrence_status,
-          r.event_start, r.event_end, r.individual_count, r.coordinate_uncertainty_m, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
-          r.flags, r.flag_notes, ${opts.actor.team}, r.data, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
-        FROM jsonb_to_recordset(${JSON.stringify(inserts.map(rowOf))}::jsonb) AS r(
-          occurrence_id text, event_id text, basis_of_record text, scientific_name text, taxon_id integer, taxon_match text,
-          occurrence_status text, event_start timestamptz, event_end timestamptz, individual_count integer,
-          coordinate_uncertainty_m double precision, lon double precision, lat double precision, flags text[], flag_notes jsonb,
-          data jsonb, content_hash text)
+          event_start, event_end, individual_count, coordinate_uncertainty_m, geom, region_codes, priority_area, in_counted_pa,
+          flags, flag_notes, team, data, content_hash, import_id, created_by, updated_by)
+        SELECT src.occurrence_id, src.event_id, src.basis_of_record, src.scientific_name, src.taxon_id, src.taxon_match, src.occurrence_status,
+          src.event_start, src.event_end, src.individual_count, src.coordinate_uncertainty_m, src.g, e.region_codes, e.priority_area, e.in_counted_pa,
+          ${mergedFlags(sql`src.flags`)}, src.flag_notes, ${opts.actor.team}, src.data, src.content_hash, ${opts.importId ?? null}::uuid,
+          ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
+        FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
         RETURNING id`.execute(tx);
       touched.push(...rows.rows.map((r) => r.id));
     }
     if (updates.length) {
       const rows = await sql<{ id: number; occurrence_id: string; version: number }>`
+        WITH lyr AS (${layersCte}),
+        src AS (
+          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
+          FROM jsonb_to_recordset(${JSON.stringify(updates.map((u) => rowOf(u.p)))}::jsonb) AS j(${RECORDSET_COLUMNS})
+        ),
+        x AS (SELECT src.*, e.* FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e)
         UPDATE occurrences o SET
-          event_id = r.event_id, basis_of_record = r.basis_of_record, scientific_name = r.scientific_name, taxon_id = r.taxon_id,
-          taxon_match = r.taxon_match, occurrence_status = r.occurrence_status, event_start = r.event_start, event_end = r.event_end,
-          individual_count = r.individual_count, coordinate_uncertainty_m = r.coordinate_uncertainty_m,
-          geom = ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), flags = r.flags, flag_notes = r.flag_notes, data = r.data,
-          content_hash = r.content_hash, version = o.version + 1, updated_at = now(), updated_by = ${opts.actor.tokenId}::uuid,
+          event_id = x.event_id, basis_of_record = x.basis_of_record, scientific_name = x.scientific_name, taxon_id = x.taxon_id,
+          taxon_match = x.taxon_match, occurrence_status = x.occurrence_status, event_start = x.event_start, event_end = x.event_end,
+          individual_count = x.individual_count, coordinate_uncertainty_m = x.coordinate_uncertainty_m, geom = x.g,
+          region_codes = x.region_codes, priority_area = x.priority_area, in_counted_pa = x.in_counted_pa,
+          flags = ${mergedFlags(sql`x.flags`, sql`x`)}, flag_notes = x.flag_notes, data = x.data,
+          content_hash = x.content_hash, version = o.version + 1, updated_at = now(), updated_by = ${opts.actor.tokenId}::uuid,
           import_id = coalesce(${opts.importId ?? null}::uuid, o.import_id)
-        FROM jsonb_to_recordset(${JSON.stringify(updates.map((u) => rowOf(u.p)))}::jsonb) AS r(
-          occurrence_id text, event_id text, basis_of_record text, scientific_name text, taxon_id integer, taxon_match text,
-          occurrence_status text, event_start timestamptz, event_end timestamptz, individual_count integer,
-          coordinate_uncertainty_m double precision, lon double precision, lat double precision, flags text[], flag_notes jsonb,
-          data jsonb, content_hash text)
-        WHERE o.occurrence_id = r.occurrence_id
+        FROM x
+        WHERE o.occurrence_id = x.occurrence_id
         RETURNING o.id, o.occurrence_id, o.version`.execute(tx);
       const byOcc = new Map(rows.rows.map((r) => [r.occurrence_id, r]));
       await tx.insertInto('occurrence_history').values(updates.map(({ p, old }) => ({
@@ -200,7 +213,6 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       }))).execute();
       touched.push(...rows.rows.map((r) => r.id));
     }
-    await enrichOccurrences(tx, touched);
     if (touched.length) {
       // the species indicator depends on records: mark it stale (debounced recompute in the worker)
       await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind: 'occurrences', count: touched.length } }]);

@@ -41,7 +41,7 @@ const valueColor = (v: IndicatorValue) => (v.meetsTarget === true ? COLORS.met :
  */
 export function targetsChartSvg(values: IndicatorValue[], width = 680): string {
   const rows = [...values].reverse(); // ECharts draws categories bottom-up
-  const height = 70 + rows.length * 58;
+  const height = 66 + rows.length * 50;
   return render('fig-targets', {
     grid: { left: 218, right: 150, top: 36, bottom: 34 },
     legend: {
@@ -60,14 +60,14 @@ export function targetsChartSvg(values: IndicatorValue[], width = 680): string {
     },
     series: [
       {
-        name: '现值 Value', type: 'bar', barWidth: 15, barGap: '15%',
+        name: '现值 Value', type: 'bar', barWidth: 14, barGap: '15%',
         data: rows.map((v) => (v.value === null
           ? { value: 0, label: { show: true, position: 'right', formatter: '暂无数值', color: COLORS.axis } }
           : { value: v.value, itemStyle: { color: valueColor(v) } })),
         label: { show: true, position: 'right', fontSize: 11, fontWeight: 'bold', formatter: (p: { value: unknown }) => formatPct(Number(p.value)) ?? '' },
       },
       {
-        name: '2025年目标 Target', type: 'bar', barWidth: 11,
+        name: '2025年目标 Target', type: 'bar', barWidth: 10,
         itemStyle: { color: COLORS.target, borderColor: COLORS.targetBorder, borderWidth: 1 },
         data: rows.map((v) => (v.target === null
           ? { value: 0, itemStyle: { borderWidth: 0 }, label: { show: true, position: 'right', formatter: `目标：${v.targetText.replace(/（.*$/, '')}`, color: COLORS.axis, fontSize: 10 } }

@@ -118,14 +118,24 @@ function summary(r: AssessmentReport): string {
       <div class="kpi"><div class="k">${totalOcc.toLocaleString('en-US')}</div><div class="l">观测记录（调查事件 ${totalEv}）<span class="en">records (survey events)</span></div></div>
     </div>
     <p class="lead">${sentences.map(esc).join('')}</p>
+    ${targetsFigure(r)}
   </section>`;
+}
+
+/** Figure 1, on the first page: where the region stands against its 2025 targets, at a glance. */
+function targetsFigure(r: AssessmentReport): string {
+  return `<figure data-figure="targets">
+    ${targetsChartSvg(r.overall.filter((v) => !v.companionOf))}
+    <div class="fig-legend"><i style="background:#2e7d32"></i>达标 met<i style="background:#b3261e"></i>未达标 not met<i style="background:#3f6e9a"></i>无数值目标 no numeric target<i style="background:#dfe4ea;border:1px solid #6b7785"></i>2025年目标 target</div>
+    <figcaption>图1　${esc(r.region.name)}${r.year}年度主要指标现值与2025年目标<span class="en">Figure 1. Values against 2025 targets</span></figcaption>
+  </figure>`;
 }
 
 function ledgerSection(r: AssessmentReport): string {
   const l = r.ledger;
   const t = l.totals;
   const byDept = l.overdueByDepartment.length
-    ? `<table class="grid"><thead><tr>${th('责任部门', 'Responsible department')}${th('逾期任务', 'Overdue', 'r')}${th('逾期任务编号', 'Task numbers')}${th('负责任务', 'Tasks', 'r')}${th('已完成', 'Done', 'r')}</tr></thead><tbody>
+    ? `<table class="grid keep"><thead><tr>${th('责任部门', 'Responsible department')}${th('逾期任务', 'Overdue', 'r')}${th('逾期任务编号', 'Task numbers')}${th('负责任务', 'Tasks', 'r')}${th('已完成', 'Done', 'r')}</tr></thead><tbody>
       ${l.overdueByDepartment.map((d) => `<tr data-department="${esc(d.department)}"><td>${esc(d.department)}</td><td class="r num unmet">${d.overdue}</td><td>${d.tasks.map((n) => `${n}`).join('、')}</td><td class="r num">${d.responsibleTasks}</td><td class="r num">${d.done}</td></tr>`).join('')}
       </tbody></table>`
     : '<p class="muted">无逾期任务。<span class="en">No overdue tasks.</span></p>';
@@ -157,7 +167,7 @@ function coverageSection(r: AssessmentReport): string {
   return `<section>
     ${h2('六、数据覆盖', 'Data coverage')}
     ${h3('优先区域调查覆盖', 'Survey events and records per priority area')}
-    <table class="grid"><thead><tr>${th('区域', 'Area')}${th('调查事件', 'Events', 'r')}${th('观测记录', 'Records', 'r')}${th('物种数', 'Species', 'r')}${th(`${c.year}年事件`, `Events ${c.year}`, 'r')}${th(`${c.year}年记录`, `Records ${c.year}`, 'r')}${th('监测站点', 'Stations', 'r')}</tr></thead>
+    <table class="grid keep"><thead><tr>${th('区域', 'Area')}${th('调查事件', 'Events', 'r')}${th('观测记录', 'Records', 'r')}${th('物种数', 'Species', 'r')}${th(`${c.year}年事件`, `Events ${c.year}`, 'r')}${th(`${c.year}年记录`, `Records ${c.year}`, 'r')}${th('监测站点', 'Stations', 'r')}</tr></thead>
     <tbody>${paRows}</tbody></table>
     ${h3('监测站点与数据完整率', 'Stations and data completeness')}
     <p class="small">统计窗口 ${esc(formatDateTimeShanghai(st.window.from))} 至 ${esc(formatDateTimeShanghai(st.window.to))}（北京时间）；完整率 = 有观测的时段数 ÷ 应有时段数 × 100。全网 ${st.total} 个站点，完整率 <strong>${esc(formatPct(st.completenessPct) ?? '—')}</strong>（${st.observedSlots} / ${st.expectedSlots}）。
@@ -175,9 +185,9 @@ function provenanceSection(r: AssessmentReport): string {
   return `<section>
     ${h2('七、数据来源与方法', 'Provenance and methods')}
     ${h3('指标计算批次', 'Indicator runs')}
-    ${p.runs.length ? `<table class="grid prov"><thead><tr>${th('批次编号', 'Run id')}${th('年度', 'Year', 'c nowrap')}${th('方法版本', 'Method', 'nowrap')}${th('完成时间', 'Finished')}${th('数据集', 'Datasets')}${th('参数', 'Parameters')}</tr></thead><tbody>${runs}</tbody></table>` : '<p class="muted">本报告未使用任何已完成的指标计算。<span class="en">No completed run was used.</span></p>'}
+    ${p.runs.length ? `<table class="grid prov keep"><thead><tr>${th('批次编号', 'Run id')}${th('年度', 'Year', 'c nowrap')}${th('方法版本', 'Method', 'nowrap')}${th('完成时间', 'Finished')}${th('数据集', 'Datasets')}${th('参数', 'Parameters')}</tr></thead><tbody>${runs}</tbody></table>` : '<p class="muted">本报告未使用任何已完成的指标计算。<span class="en">No completed run was used.</span></p>'}
     ${h3('数据集版本', 'Dataset versions')}
-    ${p.datasetVersions.length ? `<table class="grid"><thead><tr>${th('编号', 'Id', 'c nowrap')}${th('类型', 'Kind')}${th('年份', 'Vintage', 'c')}${th('来源', 'Source')}${th('要素数', 'Features', 'r')}</tr></thead><tbody>${ds}</tbody></table>` : '<p class="muted">—</p>'}
+    ${p.datasetVersions.length ? `<table class="grid keep"><thead><tr>${th('编号', 'Id', 'c nowrap')}${th('类型', 'Kind')}${th('年份', 'Vintage', 'c')}${th('来源', 'Source')}${th('要素数', 'Features', 'r')}</tr></thead><tbody>${ds}</tbody></table>` : '<p class="muted">—</p>'}
     ${h3('指标口径', 'Definitions')}
     <table class="grid defs"><tbody>${defs}</tbody></table>
     <p class="small muted">方法版本 Method versions：${esc(p.methodVersions.join('、') || '—')}；报告格式版本 Report schema：${p.reportSchemaVersion}；
@@ -229,7 +239,7 @@ table.grid td { padding: 4px 5px; border-bottom: 1px solid #e1e5ea; vertical-ali
 table.grid tr.targets td { background: #f7f8fa; color: #5f6670; font-size: 8.3pt; border-bottom: 1px solid #9aa6b5; }
 table.grid tbody tr:last-child td { border-bottom: 1.2px solid #1f3b5c; }
 thead { display: table-header-group; }
-tr, figure, .kpis, table.sign, .signoff, table.overall { break-inside: avoid; page-break-inside: avoid; }
+tr, figure, .kpis, table.sign, .signoff, section.keep, table.keep { break-inside: avoid; page-break-inside: avoid; }
 .r { text-align: right; } .c { text-align: center; } th.r { text-align: right; } th.c { text-align: center; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
@@ -282,7 +292,6 @@ table.sign td.line { border-bottom: 1px solid #1f2328; width: 36%; }
  */
 export function renderAssessmentHtml(r: AssessmentReport, meta?: FrozenMeta): string {
   const title = `${r.titleZh}（${r.year}年度）`;
-  const targets = r.overall.filter((v) => !v.companionOf);
   const multi = hasMultiYearSeries(r.series);
   const years = [...new Set(r.series.flatMap((s) => s.points.map((p) => p.year)))].sort();
   const status = meta
@@ -311,15 +320,10 @@ export function renderAssessmentHtml(r: AssessmentReport, meta?: FrozenMeta): st
   </tbody></table>
 </header>
 ${summary(r)}
-<section>
+<section class="keep">
   ${h2('一、总体目标', 'Overall targets')}
-  <p class="small muted">依据《吉林省关于进一步加强生物多样性保护的实施意见》总体目标；差距 = 现值 − 2025年目标（百分点），负值表示尚未达到。未给出数值的目标以原文表述列示，不作数值判定。</p>
+  <p class="small muted">依据《吉林省关于进一步加强生物多样性保护的实施意见》总体目标；差距 = 现值 − 2025年目标（百分点），负值表示尚未达到。未给出数值的目标以原文表述列示，不作数值判定（图1）。</p>
   ${overallTable(r)}
-  <figure data-figure="targets">
-    ${targetsChartSvg(targets)}
-    <div class="fig-legend"><i style="background:#2e7d32"></i>达标 met<i style="background:#b3261e"></i>未达标 not met<i style="background:#3f6e9a"></i>无数值目标 no numeric target<i style="background:#dfe4ea;border:1px solid #6b7785"></i>2025年目标 target</div>
-    <figcaption>图1　${esc(r.region.name)}${r.year}年度主要指标现值与2025年目标<span class="en">Figure 1. Values against 2025 targets</span></figcaption>
-  </figure>
 </section>
 <section>
   ${h2('二、年度变化', 'Values by year')}

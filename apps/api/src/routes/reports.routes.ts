@@ -57,6 +57,10 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       security: [{ bearer: [] }],
       body: Type.Object(ReportQuery, { additionalProperties: false }),
     },
+    // an empty POST freezes the default report (province, newest year, today)
+    preValidation: async (req) => {
+      if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
+    },
   }, async (req, reply) => {
     const out = await freezeReport(ctx.db, req.body ?? {}, ledgerActor(req.principal!), 'POST /v1/reports');
     return reply.status(201).header('location', `/v1/reports/${out.reportId}`).send(out);
