@@ -179,6 +179,8 @@ describe('ledger: reading the 55 tasks', () => {
     const t17 = (await get('/v1/ledger/tasks/17')).json();
     const flagship = t17.linkedData.find((d: { ref: string }) => d.ref === 'flagship_species_records');
     expect(flagship.figures.species.find((s: { nameZh: string }) => s.nameZh === '东北虎').records).toBeGreaterThan(0);
+    const t40 = (await get('/v1/ledger/tasks/40')).json();
+    expect(t40.linkedData[0].figures.stations.map((x: { stationId: string }) => x.stationId)).toEqual(['demo-st-stkm-dis']);
     expect((await get('/v1/ledger/tasks/56')).statusCode).toBe(404);
   });
 });

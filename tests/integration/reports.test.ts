@@ -160,6 +160,7 @@ describe('assessment report (CSV and HTML)', () => {
     expect(forest[3]).toBe('森林覆盖率');
     expect(Number(forest[6])).toBe(Number(r.overall[0].value!.toFixed(2)));
     expect(forest[7]).toBe('45.8');
+    expect(Number(forest[9])).toBe(Number(r.overall[0].gap!.toFixed(2)));
     const eco = rows.find((x) => x[0] === '220000' && x[2] === 'ecosystem_type_protection_rate')!;
     expect(eco[7]).toBe('');
     expect(eco[8]).toBe('达到国家要求');
@@ -233,7 +234,11 @@ describe('frozen reports', () => {
   });
 
   it('records sign-off: approvals append, a return needs a reason and is final', async () => {
-    const frozen = (await app.inject({ method: 'POST', url: '/v1/reports', headers: evaluator, payload: {} })).json();
+    // an empty POST freezes the default report
+    const res = await app.inject({ method: 'POST', url: '/v1/reports', headers: evaluator });
+    expect(res.statusCode, res.body).toBe(201);
+    const frozen = res.json();
+    expect(frozen).toMatchObject({ year: 2024, regionCode: '220000' });
     const noReason = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'returned' } });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().error.details.errors[0]).toMatchObject({ field: 'comment', code: 'COMMENT_REQUIRED' });
@@ -248,7 +253,7 @@ describe('frozen reports', () => {
     expect(again.statusCode).toBe(409);
     // the snapshot is untouched by reviews; the audit log has the freeze and both reviews
     expect(back.json().report).toEqual(frozen.report);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity', '=', 'report').where('entity_ids', '@>', [frozen.reportId]).execute();
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity', '=', 'report').where(sql<boolean>`${frozen.reportId} = ANY(entity_ids)`).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['reports.freeze', 'reports.review', 'reports.review']);
     await expect(sql`DELETE FROM report_reviews`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
   });

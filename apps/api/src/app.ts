@@ -10,6 +10,12 @@ import { stationRoutes } from './routes/stations.routes';
 import { ledgerRoutes } from './routes/ledger.routes';
 import { reportRoutes } from './routes/reports.routes';
 import { fileRoutes } from './routes/files.routes';
+import { exportRoutes } from './routes/exports.routes';
+import { ogcRoutes } from './routes/ogc.routes';
+import { tileRoutes } from './routes/tiles.routes';
+import { downloadRoutes } from './routes/downloads.routes';
+import { meRoutes } from './routes/me.routes';
+import { webRoutes } from './routes/web.routes';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
 const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
@@ -23,6 +29,13 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(ledgerRoutes, opts);
   await app.register(reportRoutes, opts);
   await app.register(fileRoutes, opts);
+  await app.register(exportRoutes, opts);
+  await app.register(ogcRoutes, opts);
+  await app.register(tileRoutes, opts);
+  await app.register(downloadRoutes, opts);
+  await app.register(meRoutes, opts);
+  // the evaluator dashboard (apps/web) at /
+  await app.register(webRoutes, opts);
 };
 
 export const apiModule: AppModule = { name: 'api', plugin: apiPlugin };

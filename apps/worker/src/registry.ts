@@ -7,6 +7,7 @@ import { runIndicatorsJob } from './jobs/run-indicators.job';
 import { processImportJob } from './jobs/process-import.job';
 import { dataChangedJob } from './jobs/data-changed.job';
 import { recomputeIndicatorsJob } from './jobs/recompute-indicators.job';
+import { exportDwcaJob } from './jobs/export-dwca.job';
 
 export interface JobContext { ctx: AppContext; log: Logger }
 export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
@@ -26,6 +27,9 @@ export const REGISTRY: Record<string, Record<string, JobHandler>> = {
   },
   [QUEUES.imports]: {
     process: processImportJob,
+  },
+  [QUEUES.exports]: {
+    dwca: exportDwcaJob,
   },
 };
 

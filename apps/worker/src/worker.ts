@@ -25,7 +25,9 @@ export function startWorker(ctx: AppContext, log: Logger, opts: { relayIntervalM
         const jlog = log.child({ jobId: job.id, jobName: job.name, queue });
         return handler(job, { ctx, log: jlog });
       },
-      { connection: ctx.redis.duplicate(), prefix, concurrency: opts.concurrency ?? 2 },
+      // A killed worker's active job is found stalled once its lock lapses and is run again
+      // (at-least-once): handlers are idempotent.
+      { connection: ctx.redis.duplicate(), prefix, concurrency: opts.concurrency ?? 2, lockDuration: ctx.config.jobLockMs, stalledInterval: ctx.config.jobLockMs, maxStalledCount: 3 },
     );
     w.on('failed', (job, err) => log.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed'));
     w.on('error', (err) => log.warn({ err: err.message }, 'worker error'));

@@ -25,6 +25,11 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'GET /docs/static/index.html': 'public',
   'GET /docs/static/swagger-initializer.js': 'public',
   'GET /v1/audit': ADMIN_ONLY,
+  'GET /v1/me': ANY_TOKEN,
+
+  // the evaluator dashboard (apps/web, static build): the page and its hashed bundles
+  'GET /': 'public',
+  'GET /assets/*': 'public',
 
   // checklist
   'GET /v1/taxa': ANY_TOKEN,
@@ -72,6 +77,26 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'POST /v1/reports': ['evaluator'],
   'GET /v1/reports/:id': ['evaluator'],
   'POST /v1/reports/:id/review': ['evaluator'],
+
+  // open data: Darwin Core Archive exports (requester or admin), OGC API – Features, vector tiles,
+  // streamed downloads; /ogc/** and /tiles/** are public and generalised without a token
+  'POST /v1/exports/dwca': ANY_TOKEN,
+  'GET /v1/exports/:id': ANY_TOKEN,
+  'GET /v1/exports/:id/download': ANY_TOKEN,
+  'GET /ogc': 'public',
+  'GET /ogc/api': 'public',
+  'GET /ogc/conformance': 'public',
+  'GET /ogc/collections': 'public',
+  'GET /ogc/collections/:collectionId': 'public',
+  'GET /ogc/collections/:collectionId/items': 'public',
+  'GET /ogc/collections/:collectionId/items/:featureId': 'public',
+  'GET /tiles': 'public',
+  'GET /tiles/:layer/tilejson.json': 'public',
+  'GET /tiles/:layer/:z/:x/:y.mvt': 'public',
+  'GET /v1/downloads/occurrences': 'public',
+  'GET /v1/downloads/observations': ['evaluator', 'station', 'department'],
+  'GET /v1/downloads/layers/:datasetId': 'public',
+  'GET /v1/downloads/indicator-results': 'public',
 };
 
 /** The rule for a registered route, or undefined when it has none. */

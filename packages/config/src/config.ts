@@ -27,6 +27,83 @@ export interface Config {
   readonly rateLimitPublicPerMinute: number;
   /** Browser origins allowed by CORS; empty = same-origin only. */
   readonly corsOrigins: string[];
+  /** How long a worker holds a job's lock; a killed worker's job is retried after about this long. */
+  readonly jobLockMs: number;
+  /** Fault injection for the reliability drills only: a pause between indicator-run steps (default 0). */
+  readonly faultStepDelayMs: number;
+  /** Dataset metadata written to eml.xml of Darwin Core Archive exports (BIOMON_EML_*). */
+  readonly eml: EmlConfig;
+  /** Alert schedules and webhook delivery (BIOMON_ALERT_*). */
+  readonly alerts: AlertsConfig;
+}
+
+/** How often the worker's schedulers evaluate the alert rules, and how webhooks are retried. */
+export interface AlertsConfig {
+  /** station silence and data-gap checks (BIOMON_ALERT_STATION_CHECK_MS, default 5 min) */
+  readonly stationCheckMs: number;
+  /** indicator deadline, drop and species-decline checks (BIOMON_ALERT_INDICATOR_CHECK_MS, default 1 h) */
+  readonly indicatorCheckMs: number;
+  /** sweep of finished imports (BIOMON_ALERT_IMPORT_CHECK_MS, default 15 min) */
+  readonly importCheckMs: number;
+  /** tries per webhook delivery before it goes to the dead letters (BIOMON_ALERT_WEBHOOK_ATTEMPTS, default 8) */
+  readonly webhookAttempts: number;
+  /** first retry delay; doubles each try (BIOMON_ALERT_WEBHOOK_BACKOFF_MS, default 10 s: 10 s, 20 s, 40 s … ≈ 21 min over 8 tries) */
+  readonly webhookBackoffMs: number;
+  /** time allowed for the receiver to answer (BIOMON_ALERT_WEBHOOK_TIMEOUT_MS, default 10 s) */
+  readonly webhookTimeoutMs: number;
+}
+
+function alertsConfig(env: NodeJS.ProcessEnv, problems: string[]): AlertsConfig {
+  return {
+    stationCheckMs: intIn('BIOMON_ALERT_STATION_CHECK_MS', env.BIOMON_ALERT_STATION_CHECK_MS, 300_000, 1000, 86_400_000, problems),
+    indicatorCheckMs: intIn('BIOMON_ALERT_INDICATOR_CHECK_MS', env.BIOMON_ALERT_INDICATOR_CHECK_MS, 3_600_000, 1000, 7 * 86_400_000, problems),
+    importCheckMs: intIn('BIOMON_ALERT_IMPORT_CHECK_MS', env.BIOMON_ALERT_IMPORT_CHECK_MS, 900_000, 1000, 86_400_000, problems),
+    webhookAttempts: intIn('BIOMON_ALERT_WEBHOOK_ATTEMPTS', env.BIOMON_ALERT_WEBHOOK_ATTEMPTS, 8, 1, 30, problems),
+    webhookBackoffMs: intIn('BIOMON_ALERT_WEBHOOK_BACKOFF_MS', env.BIOMON_ALERT_WEBHOOK_BACKOFF_MS, 10_000, 10, 3_600_000, problems),
+    webhookTimeoutMs: intIn('BIOMON_ALERT_WEBHOOK_TIMEOUT_MS', env.BIOMON_ALERT_WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000, problems),
+  };
+}
+
+/** The publisher's dataset metadata for eml.xml (GBIF metadata profile): bilingual defaults. */
+export interface EmlConfig {
+  readonly title: string;
+  readonly abstract: string;
+  readonly organisation: string;
+  readonly contactName: string;
+  readonly contactEmail: string;
+  /** A Creative Commons licence URL (GBIF accepts CC0, CC BY 4.0, CC BY-NC 4.0). */
+  readonly licenceUrl: string;
+  readonly licenceName: string;
+  readonly citation: string;
+  /** ISO 639 language of the metadata, e.g. `zh` or `en`. */
+  readonly language: string;
+}
+
+const EML_LICENCES: Record<string, string> = {
+  'http://creativecommons.org/publicdomain/zero/1.0/legalcode': 'Public Domain (CC0 1.0)',
+  'http://creativecommons.org/licenses/by/4.0/legalcode': 'Creative Commons Attribution (CC-BY) 4.0',
+  'http://creativecommons.org/licenses/by-nc/4.0/legalcode': 'Creative Commons Attribution Non Commercial (CC-BY-NC) 4.0',
+};
+
+function emlConfig(env: NodeJS.ProcessEnv, problems: string[]): EmlConfig {
+  const licenceUrl = (env.BIOMON_EML_LICENCE_URL || 'http://creativecommons.org/licenses/by/4.0/legalcode').replace(/^https:/, 'http:');
+  const licenceName = EML_LICENCES[licenceUrl];
+  if (!licenceName) problems.push(`BIOMON_EML_LICENCE_URL must be one of ${Object.keys(EML_LICENCES).join(', ')}`);
+  const contactEmail = env.BIOMON_EML_CONTACT_EMAIL || 'biomon@example.org';
+  if (!/^[^@\s]+@[^@\s]+$/.test(contactEmail)) problems.push('BIOMON_EML_CONTACT_EMAIL must be an e-mail address');
+  const title = env.BIOMON_EML_TITLE || '吉林省生物多样性监测数据 Jilin Province biodiversity monitoring data (biomon)';
+  const organisation = env.BIOMON_EML_ORGANISATION || '吉林省生物多样性监测数据平台 Jilin Province Biodiversity Monitoring Platform';
+  return {
+    title,
+    abstract: env.BIOMON_EML_ABSTRACT || '吉林省生物多样性监测数据平台汇集的调查事件与物种记录（样线、样方、红外相机），按达尔文核心标准发布；敏感物种（东北虎、东北豹等）的位置已按 10 km 网格模糊化。 Survey events and species occurrences (transects, plots, camera traps) collected by the Jilin Province biodiversity monitoring platform, published as Darwin Core; locations of sensitive species (Amur tiger, Amur leopard, …) are generalised to a 10 km grid.',
+    organisation,
+    contactName: env.BIOMON_EML_CONTACT_NAME || '数据管理员 Data manager',
+    contactEmail,
+    licenceUrl,
+    licenceName: licenceName ?? '',
+    citation: env.BIOMON_EML_CITATION || `${organisation}. ${title}. Darwin Core Archive exported from biomon.`,
+    language: env.BIOMON_EML_LANGUAGE || 'zh',
+  };
 }
 
 export class ConfigError extends Error {
@@ -97,7 +174,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     requestTimeoutMs: intIn('BIOMON_REQUEST_TIMEOUT_MS', env.BIOMON_REQUEST_TIMEOUT_MS, 60_000, 100, 3_600_000, problems),
     rateLimitPerMinute: intIn('BIOMON_RATE_LIMIT_PER_MIN', env.BIOMON_RATE_LIMIT_PER_MIN, 6000, 1, 10_000_000, problems),
     rateLimitPublicPerMinute: intIn('BIOMON_RATE_LIMIT_PUBLIC_PER_MIN', env.BIOMON_RATE_LIMIT_PUBLIC_PER_MIN, 1200, 1, 10_000_000, problems),
+    faultStepDelayMs: intIn('BIOMON_FAULT_STEP_DELAY_MS', env.BIOMON_FAULT_STEP_DELAY_MS, 0, 0, 60_000, problems),
+    jobLockMs: intIn('BIOMON_JOB_LOCK_MS', env.BIOMON_JOB_LOCK_MS, 30_000, 1000, 600_000, problems),
     corsOrigins: (env.BIOMON_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    eml: emlConfig(env, problems),
+    alerts: alertsConfig(env, problems),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -1,2 +1,2 @@
 export { loadConfig, ConfigError } from './config';
-export type { Config, SeedLevel } from './config';
+export type { Config, SeedLevel, EmlConfig, AlertsConfig } from './config';

@@ -375,7 +375,113 @@ export interface ReportReviewsTable {
   reviewed_at: Timestamp;
 }
 
+// ---- open-data exports (0008) -------------------------------------------------------------------
+export interface ExportsTable {
+  id: Generated<string>;
+  kind: string;
+  filters: Json;
+  exact: boolean;
+  requester_role: string;
+  token_id: string | null;
+  status: Generated<string>;
+  core: string | null;
+  counts: Json;
+  file_path: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  error: Json | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+// ---- alerts and webhooks (0009) ---------------------------------------------------------------
+export interface AlertRulesTable {
+  code: string;
+  enabled: Generated<boolean>;
+  severity: string;
+  params: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+export interface AlertsTable {
+  id: Generated<number>;
+  rule_code: string;
+  subject_key: string;
+  severity: string;
+  status: Generated<string>;
+  privileged: Generated<boolean>;
+  title_zh: string;
+  title_en: string;
+  details: Json<Record<string, unknown>>;
+  region_code: string | null;
+  region_name: string | null;
+  region_codes: ColumnType<string[], string[] | undefined, string[]>;
+  taxon_id: number | null;
+  cell_id: string | null;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+  occurrences: Generated<number>;
+  acknowledged_by: string | null;
+  acknowledged_by_label: string | null;
+  acknowledged_at: Date | null;
+  resolved_by: string | null;
+  resolved_by_label: string | null;
+  resolved_at: Date | null;
+  cleared_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface AlertTriggersTable { alert_id: number; trigger_key: string; occurrence_pk: number | null; at: Timestamp }
+export interface AlertEventsTable {
+  id: Generated<number>;
+  alert_id: number;
+  kind: string;
+  at: Timestamp;
+  token_id: string | null;
+  role: Generated<string>;
+  actor: Generated<string>;
+  note: string | null;
+  snapshot: Json<Record<string, unknown>>;
+}
+export interface WebhookSubscriptionsTable {
+  id: Generated<string>;
+  url: string;
+  secret: string;
+  description: Generated<string>;
+  include_sensitive: Generated<boolean>;
+  rules: string[] | null;
+  min_severity: Generated<string>;
+  events: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  created_by: string | null;
+  deleted_at: Date | null;
+}
+export interface WebhookDeliveriesTable {
+  alert_event_id: number;
+  subscription_id: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+}
+export interface WebhookDeadLettersTable {
+  id: Generated<number>;
+  alert_event_id: number;
+  subscription_id: string;
+  idempotency_key: string;
+  payload: Json<Record<string, unknown>>;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  failed_at: Timestamp;
+}
+
 export interface Database {
+  exports: ExportsTable;
   indicator_runs: IndicatorRunsTable;
   indicator_results: IndicatorResultsTable;
   indicator_staleness: IndicatorStalenessTable;
@@ -413,4 +519,11 @@ export interface Database {
   datastreams: DatastreamsTable;
   observations: ObservationsTable;
   observation_history: ObservationHistoryTable;
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  alert_triggers: AlertTriggersTable;
+  alert_events: AlertEventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_dead_letters: WebhookDeadLettersTable;
 }

@@ -90,7 +90,7 @@ const STEPS: { produces: IndicatorCode[]; run: (db: DbOrTx, ctx: RunContext, w: 
  * (run, indicator, region), so a worker killed mid-run and restarted ends with exactly one
  * complete result set. Each step commits on its own, with the progress.
  */
-export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void): Promise<'completed' | 'skipped'> {
+export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void, opts: { stepDelayMs?: number } = {}): Promise<'completed' | 'skipped'> {
   const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`indicator run ${runId} does not exist`);
   if (run.status === 'completed') return 'skipped';
@@ -119,6 +119,7 @@ export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress
         await tx.updateTable('indicator_runs').set({ progress_done: done }).where('id', '=', runId).execute();
       });
       onProgress?.(done, run.indicators.length);
+      if (opts.stepDelayMs) await new Promise((r) => setTimeout(r, opts.stepDelayMs));
     }
     await db.updateTable('indicator_runs').set({ status: 'completed', finished_at: new Date(), progress_done: run.indicators.length }).where('id', '=', runId).where('status', '<>', 'completed').execute();
     return 'completed';
@@ -148,6 +149,8 @@ export interface ResultOut {
   datasets: RunDatasets;
   methodVersion: string;
   runId: string;
+  /** when the run that computed the value finished (null while it runs) */
+  computedAt: Date | null;
 }
 
 export async function getIndicatorRun(db: DbOrTx, runId: string) {
@@ -165,7 +168,7 @@ export async function getIndicatorRun(db: DbOrTx, runId: string) {
 
 function toResultOut(
   r: { indicator: string; region_code: string; year: number; value: number | null; numerator: number | null; denominator: number | null; unit: string; reason: string | null; details: unknown },
-  run: { id: string; params: unknown; datasets: unknown; method_version: string },
+  run: { id: string; params: unknown; datasets: unknown; method_version: string; finished_at: Date | null },
 ): ResultOut {
   const def = indicatorDefinition(r.indicator);
   const details = (r.details ?? {}) as Record<string, unknown>;
@@ -175,6 +178,7 @@ function toResultOut(
     target: def?.target2025.value ?? null, targetText: def?.target2025.text ?? null, meetsTarget: meetsTarget(r.indicator, r.value),
     reason: r.reason, ...(details.missing ? { missing: details.missing } : {}), details,
     params: run.params as RunParams, datasets: run.datasets as RunDatasets, methodVersion: run.method_version, runId: run.id,
+    computedAt: run.finished_at,
   };
 }
 

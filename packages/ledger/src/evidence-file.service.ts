@@ -34,7 +34,6 @@ const fileError = (status: 'VALIDATION_FAILED' | 'UNSUPPORTED_MEDIA_TYPE' | 'BOD
 /** A display name safe to store and to send back in Content-Disposition: no path, no control characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
   return clean || 'evidence';
 }

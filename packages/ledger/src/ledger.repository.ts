@@ -112,6 +112,16 @@ export async function selectProgressHistory(db: DbOrTx, taskNo: number): Promise
   return rows.map(toProgress);
 }
 
+/** The latest report a token made on a task (by the order of reporting). */
+export async function selectLastProgressByToken(db: DbOrTx, taskNo: number, tokenId: string): Promise<ProgressRow | undefined> {
+  const r = await db.selectFrom('ledger_progress as p')
+    .leftJoin('departments as d', 'd.id', 'p.department_id')
+    .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
+    .select([...progressColumns]).where('p.task_no', '=', taskNo).where('p.token_id', '=', tokenId)
+    .orderBy('p.id', 'desc').limit(1).executeTakeFirst();
+  return r ? toProgress(r) : undefined;
+}
+
 export async function insertProgress(db: DbOrTx, row: {
   taskNo: number; departmentId: number | null; status: ProgressStatus; note: string; evidence: EvidenceItem[]; asOf: string; tokenId: string | null;
 }): Promise<ProgressRow> {
@@ -145,6 +155,12 @@ export async function countSurveyByPriorityArea(db: DbOrTx): Promise<{ priorityA
 export async function countStationsByType(db: DbOrTx): Promise<{ type: string; stations: number }[]> {
   const rows = await db.selectFrom('stations').select(['type', sql<number>`count(*)::int`.as('n')]).groupBy('type').orderBy('type').execute();
   return rows.map((r) => ({ type: r.type, stations: r.n }));
+}
+
+export async function selectStationsNamed(db: DbOrTx, part: string): Promise<{ stationId: string; name: string; type: string }[]> {
+  const rows = await db.selectFrom('stations').select(['station_id', 'name', 'type'])
+    .where('name', 'like', `%${part.replace(/[%_\\]/g, (c) => `\\${c}`)}%`).orderBy('station_id').execute();
+  return rows.map((r) => ({ stationId: r.station_id, name: r.name, type: r.type }));
 }
 
 /** Occurrence records (present) per species name, subspecies counted for their species. */

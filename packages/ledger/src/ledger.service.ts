@@ -9,8 +9,8 @@ import {
 } from './overdue';
 import { DATA_LINKS, FLAGSHIP_SPECIES } from './ledger-links';
 import {
-  countChecklist, countInvasiveRecords, countRecordsOfSpecies, countStationsByType, countSurveyByPriorityArea,
-  insertProgress, selectDepartments, selectLatestProgress, selectProgressHistory, selectTaskDepartments, selectTaskLinks, selectTasks,
+  countChecklist, countInvasiveRecords, countRecordsOfSpecies, countStationsByType, countSurveyByPriorityArea, selectStationsNamed,
+  insertProgress, selectLastProgressByToken, selectDepartments, selectLatestProgress, selectProgressHistory, selectTaskDepartments, selectTaskLinks, selectTasks,
   type EvidenceItem, type ProgressRow, type TaskDepartmentRow, type TaskLinkRow, type TaskRow,
 } from './ledger.repository';
 import { findFile } from './evidence-file.service';
@@ -256,9 +256,12 @@ async function linkedData(db: DbOrTx, refs: string[]): Promise<LinkedDataOut[]> 
         figures = { byPriorityArea: await countSurveyByPriorityArea(db) };
         break;
       case 'station_network_completeness':
-      case 'wildlife_disease_stations':
         figures = { stationsByType: await countStationsByType(db) };
         note = '完整率见评估报告“数据覆盖”部分 (completeness: see the assessment report, data coverage)';
+        break;
+      case 'wildlife_disease_stations':
+        figures = { stations: await selectStationsNamed(db, '疫源疫病') };
+        note = '按站点名称中的“疫源疫病”识别 (stations whose name says 疫源疫病, wildlife disease monitoring)';
         break;
       case 'species_checklist':
         figures = await countChecklist(db);
@@ -310,8 +313,9 @@ export interface ProgressInput {
  * (http or https) or a file uploaded with POST /v1/files — by the same department when a department
  * reports. asOf (default today, Asia/Shanghai) is the date the status holds from; it may be in the
  * past (a late report) but not in the future. Append-only; the report and its audit entry commit together.
+ * Retry-safe: the same report sent again by the same token returns the stored one (`duplicate: true`).
  */
-export async function reportProgress(db: Db, no: number, input: ProgressInput, actor: LedgerActor, route: string): Promise<{ progress: ProgressOut; task: TaskOut }> {
+export async function reportProgress(db: Db, no: number, input: ProgressInput, actor: LedgerActor, route: string): Promise<{ progress: ProgressOut; task: TaskOut; duplicate: boolean }> {
   const today = todayInShanghai();
   const asOf = resolveAsOf(input.asOf, 'asOf');
   if (asOf > today) throw fieldError('asOf', 'DATE_IN_FUTURE', `asOf ${asOf} is after today (${today}, Asia/Shanghai); report what holds now or held before`);
@@ -351,18 +355,31 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
   }
   if (errors.length) throw invalid(errors);
 
-  const progress = await withTx(db, async (tx) => {
-    const row = await insertProgress(tx, {
-      taskNo: no, departmentId: actor.departmentId ?? null, status: input.status, note: (input.note ?? '').trim(), evidence, asOf, tokenId: actor.tokenId,
-    });
+  const note = (input.note ?? '').trim();
+  const { row: progress, duplicate } = await withTx(db, async (tx) => {
+    // A retry (same token, same report as its latest one on this task) returns that report instead
+    // of appending a copy: reports are serialised per task, so two retries cannot both insert.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('biomon-ledger-progress'), ${no})`.execute(tx);
+    const last = actor.tokenId ? await selectLastProgressByToken(tx, no, actor.tokenId) : undefined;
+    if (last && last.status === input.status && last.note === note && last.asOf === asOf && canonical(last.evidence) === canonical(evidence)) {
+      return { row: last, duplicate: true };
+    }
+    const row = await insertProgress(tx, { taskNo: no, departmentId: actor.departmentId ?? null, status: input.status, note, evidence, asOf, tokenId: actor.tokenId });
     await writeAudit(tx, { tokenId: actor.tokenId, role: actor.role, label: actor.label }, {
       action: 'ledger-progress.create', entity: 'ledger_progress', entityIds: [row.id], route,
       summary: { taskNo: no, status: input.status, asOf, department: actor.departmentName ?? null, evidence: evidence.length },
     });
-    return row;
+    return { row, duplicate: false };
   });
   const { tasks: [task] } = await loadTasks(db, today, no);
-  return { progress: progressOut(progress), task };
+  return { progress: progressOut(progress), task, duplicate };
+}
+
+/** JSON with sorted keys, to compare evidence lists read back from jsonb. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
 export interface StatusCounts {

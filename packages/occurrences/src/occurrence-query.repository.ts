@@ -41,6 +41,16 @@ export interface OccurrenceOut {
  * that a tiny bbox cannot locate an animal. The exact point never leaves the database for them.
  */
 export async function queryOccurrences(db: DbOrTx, q: OccurrenceQuery, exact: boolean): Promise<OccurrenceOut[]> {
+  const rows = await occurrenceQuerySql(q, exact).execute(db);
+  return rows.rows;
+}
+
+/**
+ * The SQL of {@link queryOccurrences}, for callers that stream it (exports, downloads through a
+ * server-side cursor) or wrap it (tiles, counts). Without `limit` it has no LIMIT clause. Rows are
+ * ordered by the internal id, so `afterId` pages by keyset.
+ */
+export function occurrenceQuerySql(q: Omit<OccurrenceQuery, 'limit'> & { limit?: number }, exact: boolean): RawBuilder<OccurrenceOut> {
   const conds: RawBuilder<unknown>[] = [];
   const sensitive = sql`coalesce(t.sensitive, false) OR coalesce(pt.sensitive, false)`;
   const cellM = sql`greatest(coalesce(t.generalize_cell_m, 10000), coalesce(pt.generalize_cell_m, 10000))`;
@@ -68,7 +78,7 @@ export async function queryOccurrences(db: DbOrTx, q: OccurrenceQuery, exact: bo
   if (q.occurrenceID) conds.push(sql`o.occurrence_id = ${q.occurrenceID}`);
   if (q.afterId) conds.push(sql`o.id > ${q.afterId}`);
   const where = conds.length ? sql.join(conds, sql` AND `) : sql`true`;
-  const rows = await sql<{ id: number; record: Record<string, unknown>; lon: number; lat: number; generalised: boolean }>`
+  return sql<OccurrenceOut>`
     SELECT o.id,
       (CASE WHEN ${exact ? sql`false` : sensitive}
         THEN (o.data - ${LOCATION_TERMS}::text[]) || jsonb_build_object(
@@ -92,8 +102,7 @@ export async function queryOccurrences(db: DbOrTx, q: OccurrenceQuery, exact: bo
     LEFT JOIN taxa pt ON pt.id = t.parent_id
     WHERE ${where}
     ORDER BY o.id
-    LIMIT ${q.limit}`.execute(db);
-  return rows.rows;
+    ${q.limit === undefined ? sql`` : sql`LIMIT ${q.limit}`}`;
 }
 
 export async function occurrenceHistory(db: DbOrTx, occurrenceId: string, exact: boolean): Promise<Record<string, unknown>[]> {

@@ -6,6 +6,9 @@ export const QUEUES = {
   system: 'system',
   indicators: 'indicators',
   imports: 'imports',
+  exports: 'exports',
+  alerts: 'alerts',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

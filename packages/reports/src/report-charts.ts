@@ -91,13 +91,16 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
   const panels = series;
   const cols = 3;
   const rowsN = Math.ceil(panels.length / cols);
-  const panelH = 190;
+  const panelH = 200;
   const height = rowsN * panelH + 10;
   const years = [...new Set(series.flatMap((s) => s.points.map((p) => p.year)))].sort((a, b) => a - b);
   const cellW = width / cols;
   const option: echarts.EChartsCoreOption = {
     title: [] as object[], grid: [] as object[], xAxis: [] as object[], yAxis: [] as object[], series: [] as object[],
   };
+  // years on a value axis, so uneven gaps between runs (2018, 2020, 2024) keep their true spacing
+  const x0 = years[0] - 1;
+  const x1 = years[years.length - 1] + 1;
   panels.forEach((s, i) => {
     const col = i % cols;
     const row = Math.floor(i / cols);
@@ -106,13 +109,17 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
     const lo = all.length ? Math.max(0, Math.floor((Math.min(...all) - 5) / 5) * 5) : 0;
     const hi = all.length ? Math.min(100, Math.ceil((Math.max(...all) + 5) / 5) * 5) : 100;
     (option.title as object[]).push({
-      text: s.nameZh, left: col * cellW + cellW / 2, top: row * panelH + 4, textAlign: 'center',
+      text: s.nameZh, left: col * cellW + cellW / 2, top: row * panelH + 2, textAlign: 'center',
+      subtext: s.target !== null ? `虚线：2025年目标 ${formatPct(s.target)}` : `目标：${s.targetText.replace(/（.*$/, '')}`,
+      itemGap: 3,
       textStyle: { fontSize: 12, fontWeight: 'bold', fontFamily: CHART_FONT, color: COLORS.text },
+      subtextStyle: { fontSize: 9, fontFamily: CHART_FONT, color: s.target !== null ? COLORS.unmet : COLORS.axis },
     });
-    (option.grid as object[]).push({ left: col * cellW + 44, width: cellW - 64, top: row * panelH + 34, height: panelH - 70 });
+    (option.grid as object[]).push({ left: col * cellW + 44, width: cellW - 64, top: row * panelH + 48, height: panelH - 84 });
     (option.xAxis as object[]).push({
-      gridIndex: i, type: 'category', data: years.map(String), boundaryGap: true,
-      axisLabel: { fontSize: 10, color: COLORS.axis }, axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: COLORS.axis } },
+      gridIndex: i, type: 'value', min: x0, max: x1, minInterval: 1, interval: years.length > 8 ? 2 : 1,
+      axisLabel: { fontSize: 9, color: COLORS.axis, formatter: (v: number) => (v === x0 || v === x1 ? '' : String(v)) },
+      splitLine: { show: false }, axisLine: { lineStyle: { color: COLORS.axis } },
     });
     (option.yAxis as object[]).push({
       gridIndex: i, type: 'value', min: lo, max: hi, splitNumber: 3,
@@ -121,14 +128,10 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
     (option.series as object[]).push({
       type: 'line', xAxisIndex: i, yAxisIndex: i, symbol: 'circle', symbolSize: 6, connectNulls: false,
       lineStyle: { width: 2, color: COLORS.noTarget }, itemStyle: { color: COLORS.noTarget },
-      data: years.map((y) => s.points.find((p) => p.year === y)?.value ?? null),
-      label: { show: true, position: 'top', fontSize: 10, color: COLORS.text, formatter: (p: { value: unknown }) => formatPct(p.value as number | null) ?? '' },
+      data: s.points.map((p) => [p.year, p.value]),
+      label: { show: true, position: 'top', fontSize: 10, color: COLORS.text, formatter: (p: { value: unknown }) => formatPct((p.value as [number, number | null])[1]) ?? '' },
       ...(s.target !== null ? {
-        markLine: {
-          silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: COLORS.unmet, width: 1 },
-          label: { show: true, position: 'insideEndTop', fontSize: 9, color: COLORS.unmet, formatter: `目标 ${formatPct(s.target)}` },
-          data: [{ yAxis: s.target }],
-        },
+        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: COLORS.unmet, width: 1 }, label: { show: false }, data: [{ yAxis: s.target }] },
       } : {}),
     });
   });

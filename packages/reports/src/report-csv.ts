@@ -1,5 +1,5 @@
 import type { AssessmentReport, IndicatorValue } from './report-types';
-import { formatGap, meetsLabel } from './report-format';
+import { meetsLabel } from './report-format';
 
 /**
  * The report as CSV for Excel: UTF-8 with a BOM (so Excel in China opens it as UTF-8, not GBK),
@@ -25,7 +25,7 @@ const num2 = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
 function indicatorRow(regionCode: string, regionName: string, v: IndicatorValue): Cell[] {
   return [
     regionCode, regionName, v.indicator, v.nameZh, v.nameEn, v.year, num2(v.value), num2(v.target), v.targetText,
-    formatGap(v.gap, true), v.companionOf ? '参考 context' : `${meetsLabel(v.meetsTarget).zh} ${meetsLabel(v.meetsTarget).en}`, v.reason, v.runId,
+    num2(v.gap), v.companionOf ? '参考 context' : `${meetsLabel(v.meetsTarget).zh} ${meetsLabel(v.meetsTarget).en}`, v.reason, v.runId,
   ];
 }
 

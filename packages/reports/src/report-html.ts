@@ -196,6 +196,7 @@ function provenanceSection(r: AssessmentReport): string {
 }
 
 function signoff(meta: FrozenMeta | undefined): string {
+  const approvals = meta && meta.reviewStatus === 'approved' ? meta.reviews.filter((v) => v.decision === 'approved') : [];
   const reviews = meta?.reviews.length
     ? `<table class="grid"><thead><tr>${th('审核结论', 'Decision', 'c')}${th('审核意见', 'Comment')}${th('审核人', 'Reviewer')}${th('时间', 'Time')}</tr></thead><tbody>
       ${meta.reviews.map((v) => `<tr><td class="c"><span class="pill ${v.decision === 'approved' ? 'met' : 'unmet'}">${v.decision === 'approved' ? '批准' : '退回'}<span class="en">${v.decision}</span></span></td><td>${esc(v.comment || '—')}</td><td>${esc(v.reviewer)}<div class="en">${esc(v.reviewerRole)}</div></td><td class="nowrap small">${esc(formatDateTimeShanghai(v.reviewedAt))}</td></tr>`).join('')}
@@ -206,7 +207,7 @@ function signoff(meta: FrozenMeta | undefined): string {
     ${reviews}
     <table class="sign"><tbody>
       <tr><td>编制人<span class="en">Prepared by</span></td><td class="line">${meta ? esc(meta.createdBy) : ''}</td><td>日期<span class="en">Date</span></td><td class="line">${meta ? esc(formatDateTimeShanghai(meta.createdAt).slice(0, 10)) : ''}</td></tr>
-      <tr><td>审核人<span class="en">Reviewed by</span></td><td class="line"></td><td>日期<span class="en">Date</span></td><td class="line"></td></tr>
+      <tr><td>审核人<span class="en">Reviewed by</span></td><td class="line">${esc(approvals.map((v) => v.reviewer).join('、'))}</td><td>日期<span class="en">Date</span></td><td class="line">${approvals.length ? esc(formatDateTimeShanghai(approvals[approvals.length - 1].reviewedAt).slice(0, 10)) : ''}</td></tr>
       <tr><td>批准人<span class="en">Approved by</span></td><td class="line"></td><td>日期<span class="en">Date</span></td><td class="line"></td></tr>
     </tbody></table>
   </section>`;
@@ -328,7 +329,7 @@ ${summary(r)}
 <section>
   ${h2('二、年度变化', 'Values by year')}
   ${multi
-    ? `<figure data-figure="series">${seriesChartSvg(r.series)}<figcaption>图2　${esc(r.region.name)}主要指标年度变化（${years.join('、')}年）<span class="en">Figure 2. Values by year; dashed: 2025 target</span></figcaption></figure>`
+    ? `<figure data-figure="series">${seriesChartSvg(r.series)}<figcaption>图2　${esc(r.region.name)}主要指标年度变化（${years.join('、')}年）；无数值的年度不绘点<span class="en">Figure 2. Values by year; dashed: 2025 target; years without a value are not drawn</span></figcaption></figure>`
     : `<p class="muted">目前仅有 ${esc(years.join('、') || '—')} 年度的已完成计算，待有多个年度的结果后绘制年度变化图。<span class="en">Only one year has completed runs; the by-year chart appears once several years do.</span></p>`}
 </section>
 <section>

@@ -51,7 +51,7 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       summary: 'Report progress on a task (报送进展): append-only; the latest report (by asOf) gives the status',
       description: 'A department token reports only on tasks its department is linked to, as a listed 责任部门 or as an implementing department '
         + '(各市州人民政府 implements every task); admin on any task. Evidence: links (http/https) or files uploaded first with POST /v1/files by the same department. '
-        + 'asOf (default today, Asia/Shanghai) may be in the past, never in the future.',
+        + 'asOf (default today, Asia/Shanghai) may be in the past, never in the future. 201 when stored; 200 with `duplicate: true` when the same token sends the same report again (a retry).',
       tags: ['api'],
       security: [{ bearer: [] }],
       params: Type.Object({ no: Type.Integer({ minimum: 1, maximum: 999 }) }),
@@ -67,7 +67,7 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
   }, async (req, reply) => {
     const out = await reportProgress(ctx.db, req.params.no, req.body, ledgerActor(req.principal!), 'POST /v1/ledger/tasks/{no}/progress');
-    return reply.status(201).send(out);
+    return reply.status(out.duplicate ? 200 : 201).send(out);
   });
 
   r.get('/v1/ledger/departments', {

@@ -6,6 +6,8 @@ import * as m0004 from './0004_generalisation_grid';
 import * as m0005 from './0005_stations';
 import * as m0006 from './0006_indicators';
 import * as m0007 from './0007_ledger_reports';
+import * as m0008 from './0008_exports';
+import * as m0009 from './0009_alerts';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005_stations': m0005,
   '0006_indicators': m0006,
   '0007_ledger_reports': m0007,
+  '0008_exports': m0008,
+  '0009_alerts': m0009,
 };

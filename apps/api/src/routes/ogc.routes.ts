@@ -1,0 +1,111 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '@biomon/core';
+import type { AppContext } from '@biomon/http';
+import {
+  CRS84, GEOJSON, JSON_TYPE, OGC_DEFAULT_LIMIT, OGC_MAX_LIMIT, OPENAPI_TYPE, collectionsDoc, conformance, itemDoc, itemsDoc, landingPage,
+  oneCollectionDoc, parseBbox, parseDatetime, parseOccurrenceFilter,
+} from '@biomon/opendata';
+import { BASIS_OF_RECORD, REVIEW_STATES } from '@biomon/occurrences';
+import { CODE_PATTERN, TAXON_PATTERN, seesExact } from './occurrences.routes';
+
+/** The absolute base of the OGC API as the client reached it (links must be absolute for GIS clients). */
+function base(req: FastifyRequest): { base: string } {
+  return { base: `${req.protocol}://${req.host}/ogc` };
+}
+
+/** No token: the public (generalised) view, cacheable by anyone; a token: the role's own view, private. */
+function cacheHeaders(req: FastifyRequest, reply: FastifyReply, roleDependent: boolean): void {
+  reply.header('vary', 'Authorization, Accept');
+  reply.header('cache-control', roleDependent && req.headers.authorization ? 'private, max-age=60' : 'public, max-age=60');
+}
+
+const F = Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson')], { description: 'json: application/json; geojson (default for features): application/geo+json' }));
+const CollectionParams = Type.Object({ collectionId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+
+const ItemsQuery = Type.Object({
+  bbox: Type.Optional(Type.String({ maxLength: 200, description: 'minLon,minLat,maxLon,maxLat (CRS84)' })),
+  'bbox-crs': Type.Optional(Type.Literal(CRS84)),
+  datetime: Type.Optional(Type.String({ maxLength: 80, description: 'RFC 3339 instant, a date, or an interval start/end (.. for open)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: OGC_MAX_LIMIT, default: OGC_DEFAULT_LIMIT })),
+  next: Type.Optional(Type.Integer({ minimum: 0, description: 'position from a next link' })),
+  f: F,
+  // the occurrence filters of GET /v1/occurrences (occurrences collection only)
+  region: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+  priorityArea: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+  taxon: Type.Optional(Type.String({ pattern: TAXON_PATTERN })),
+  protectionClass: Type.Optional(Type.Union([Type.Literal('I'), Type.Literal('II')])),
+  eventID: Type.Optional(Type.String({ maxLength: 200 })),
+  basisOfRecord: Type.Optional(Type.Union(BASIS_OF_RECORD.map((b) => Type.Literal(b)))),
+  reviewState: Type.Optional(Type.Union(REVIEW_STATES.map((b) => Type.Literal(b)))),
+}, { additionalProperties: false });
+
+const OCCURRENCE_ONLY = ['region', 'priorityArea', 'taxon', 'protectionClass', 'eventID', 'basisOfRecord', 'reviewState'] as const;
+
+/**
+ * OGC API – Features – Part 1 (Core, GeoJSON, OpenAPI 3.0) under /ogc. No token needed (BRIEF §8):
+ * without one, occurrences and sensitive events are generalised; with one, the role's own view.
+ */
+export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['ogc'];
+
+  r.get('/ogc', { schema: { summary: 'OGC API – Features landing page', tags, querystring: Type.Object({ f: F }) } }, async (req, reply) => {
+    reply.type(JSON_TYPE).header('cache-control', 'public, max-age=300');
+    return landingPage(base(req));
+  });
+
+  r.get('/ogc/api', { schema: { summary: 'The API definition (OpenAPI 3.0)', tags, querystring: Type.Object({ f: F }) } }, async (_req, reply) => {
+    reply.type(OPENAPI_TYPE).header('cache-control', 'public, max-age=300');
+    return app.swagger();
+  });
+
+  r.get('/ogc/conformance', { schema: { summary: 'Conformance classes: core, geojson, oas30', tags, querystring: Type.Object({ f: F }) } }, async (_req, reply) => {
+    reply.type(JSON_TYPE).header('cache-control', 'public, max-age=300');
+    return conformance();
+  });
+
+  r.get('/ogc/collections', { schema: { summary: 'Feature collections', tags, querystring: Type.Object({ f: F }) } }, async (req, reply) => {
+    reply.type(JSON_TYPE);
+    cacheHeaders(req, reply, false);
+    return collectionsDoc(ctx.db, base(req));
+  });
+
+  r.get('/ogc/collections/:collectionId', { schema: { summary: 'One feature collection', tags, params: CollectionParams, querystring: Type.Object({ f: F }) } }, async (req, reply) => {
+    reply.type(JSON_TYPE);
+    cacheHeaders(req, reply, false);
+    return oneCollectionDoc(ctx.db, req.params.collectionId, base(req));
+  });
+
+  r.get('/ogc/collections/:collectionId/items', {
+    schema: { summary: 'Features of a collection: bbox (CRS84), datetime, limit, next; occurrences also take the GET /v1/occurrences filters', tags, params: CollectionParams, querystring: ItemsQuery },
+  }, async (req, reply) => {
+    const q = req.query;
+    const id = req.params.collectionId;
+    const extra = OCCURRENCE_ONLY.filter((k) => q[k] !== undefined);
+    if (extra.length && id !== 'occurrences') {
+      throw new AppError('VALIDATION_FAILED', `${extra.join(', ')} apply to the occurrences collection only`, { errors: extra.map((k) => ({ field: `querystring.${k}`, code: 'PARAM_NOT_SUPPORTED', message: 'only for the occurrences collection' })) });
+    }
+    const { from, to } = parseDatetime(q.datetime);
+    const params = Object.fromEntries(Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'next').map(([k, v]) => [k, String(v)]));
+    const asJson = q.f === 'json';
+    const doc = await itemsDoc(ctx.db, id, {
+      bbox: q.bbox ? parseBbox(q.bbox) : undefined, from, to, limit: q.limit ?? OGC_DEFAULT_LIMIT, after: q.next || undefined,
+      occurrence: id === 'occurrences' ? parseOccurrenceFilter({ region: q.region, priorityArea: q.priorityArea, taxon: q.taxon, protectionClass: q.protectionClass, eventID: q.eventID, basisOfRecord: q.basisOfRecord, reviewState: q.reviewState }) : undefined,
+      params, asJson,
+    }, seesExact(req), base(req));
+    reply.type(asJson ? JSON_TYPE : GEOJSON);
+    cacheHeaders(req, reply, true);
+    return doc;
+  });
+
+  r.get('/ogc/collections/:collectionId/items/:featureId', {
+    schema: { summary: 'One feature', tags, params: Type.Object({ collectionId: CollectionParams.properties.collectionId, featureId: Type.String({ minLength: 1, maxLength: 300 }) }), querystring: Type.Object({ f: F }) },
+  }, async (req, reply) => {
+    const asJson = req.query.f === 'json';
+    const doc = await itemDoc(ctx.db, req.params.collectionId, req.params.featureId, seesExact(req), base(req), asJson);
+    reply.type(asJson ? JSON_TYPE : GEOJSON);
+    cacheHeaders(req, reply, true);
+    return doc;
+  });
+};

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '@biomon/core';
+import type { AppContext } from '@biomon/http';
+import { buildTile, tileJson, MAX_TILE_ZOOM, ROLE_DEPENDENT, TILE_LAYERS, type TileLayer } from '@biomon/opendata';
+import { seesExact } from './occurrences.routes';
+
+const Layer = Type.Union(TILE_LAYERS.map((l) => Type.Literal(l)));
+export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
+
+/**
+ * Vector tiles (MVT, built by PostGIS) and TileJSON per layer. No token needed (BRIEF §8): the
+ * public gets generalised occurrences and camera traps, cacheable by anyone; with a token the
+ * role's own view (evaluators exact), so those responses are private and vary by Authorization.
+ */
+export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const base = (req: { protocol: string; host: string }) => `${req.protocol}://${req.host}`;
+
+  r.get('/tiles', { schema: { summary: 'Vector tile layers and their TileJSON documents', tags: ['tiles'] } }, async (req) => ({
+    layers: TILE_LAYERS.map((l) => ({ id: l, tilejson: `${base(req)}/tiles/${l}/tilejson.json`, tiles: `${base(req)}/tiles/${l}/{z}/{x}/{y}.mvt` })),
+  }));
+
+  r.get('/tiles/:layer/tilejson.json', { schema: { summary: 'TileJSON 3.0 of a layer', tags: ['tiles'], params: Type.Object({ layer: Layer }) } }, async (req, reply) => {
+    reply.header('cache-control', 'public, max-age=3600');
+    return tileJson(req.params.layer as TileLayer, base(req));
+  });
+
+  r.get('/tiles/:layer/:z/:x/:y.mvt', {
+    schema: {
+      summary: 'A Mapbox vector tile (z/x/y, Web Mercator); occurrences clustered at low zoom, sensitive taxa generalised unless evaluator/admin',
+      tags: ['tiles'],
+      params: Type.Object({ layer: Layer, z: Type.Integer({ minimum: 0, maximum: MAX_TILE_ZOOM }), x: Type.Integer({ minimum: 0 }), y: Type.Integer({ minimum: 0 }) }),
+    },
+  }, async (req, reply) => {
+    const { z, x, y } = req.params;
+    const layer = req.params.layer as TileLayer;
+    if (x >= 2 ** z || y >= 2 ** z) {
+      throw new AppError('VALIDATION_FAILED', `tile ${z}/${x}/${y} does not exist`, { errors: [{ field: 'params', code: 'TILE_OUT_OF_RANGE', message: `x and y must be below 2^z (${2 ** z})` }] });
+    }
+    const tile = await buildTile(ctx.db, layer, z, x, y, seesExact(req));
+    const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
+    const personal = ROLE_DEPENDENT[layer] && Boolean(req.headers.authorization);
+    reply.header('vary', 'Authorization').header('etag', etag)
+      .header('cache-control', personal ? 'private, max-age=60' : `public, max-age=${ROLE_DEPENDENT[layer] ? 300 : 3600}`);
+    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+    reply.type(MVT_TYPE);
+    return reply.send(tile);
+  });
+};

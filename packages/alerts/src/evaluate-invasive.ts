@@ -1,0 +1,114 @@
+import type { Tx } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { ALERT_CELL_M, cellBox, cellCentre, cellId, namedRegionOfCodes } from './alert-sql';
+import { raiseAlert, type RaiseResult } from './alert.repository';
+import { ledgerTasksFor } from './ledger-tasks';
+import { RULE_DEFINITIONS, type RuleConfig } from './rules';
+
+interface Row {
+  id: number;
+  occurrence_id: string;
+  gid: number;
+  scientific_name: string;
+  chinese_name: string | null;
+  cell: string;
+  centre_lon: number;
+  centre_lat: number;
+  region_codes: string[];
+  region_code: string | null;
+  region_name: string | null;
+  region_name_en: string | null;
+  event_end: Date;
+  basis_of_record: string;
+  is_first: boolean;
+}
+
+/**
+ * Rule 1, 外来入侵物种预警: an occurrence of an invasive taxon in a 10 km cell (BRIEF §8 grid)
+ * where the taxon had no earlier stored record. The taxon is taken at species level — a
+ * subspecies or a synonym (same taxon id) is the same taxon — and only present records that are
+ * not rejected count, as triggers and as earlier records. "Earlier stored" is insert order (the
+ * occurrence id), which makes the verdict stable: re-evaluating the same records gives the same
+ * answer, and of two batches racing into one new cell at least one sees itself first (both then
+ * upsert the same alert). An edited record keeps its place in that order.
+ *
+ * One alert per taxon × cell, ever: later records in the cell are linked to it while it is open
+ * (they update it, they do not fire), and once resolved the cell stays known.
+ */
+export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasive_new_cell'>, occurrencePks: number[], now: Date): Promise<RaiseResult[]> {
+  if (!rule.enabled || !occurrencePks.length) return [];
+  const p = rule.params;
+  const rows = await sql<Row>`
+    WITH t AS (
+      SELECT o.id, o.occurrence_id, o.geom, o.region_codes, o.event_end, o.basis_of_record, coalesce(tx.parent_id, tx.id) AS gid
+      FROM occurrences o
+      JOIN taxa tx ON tx.id = o.taxon_id
+      LEFT JOIN taxa pt ON pt.id = tx.parent_id
+      WHERE o.id = ANY(${occurrencePks}::bigint[])
+        AND o.occurrence_status = 'present' AND o.review_state <> 'rejected'
+        AND (tx.invasive OR coalesce(pt.invasive, false))
+        ${p.requireVerified ? sql`AND o.review_state = 'verified'` : sql``}
+        ${p.maxRecordAgeDays !== null ? sql`AND o.event_end >= ${now}::timestamptz - make_interval(days => ${p.maxRecordAgeDays}::int)` : sql``}
+    )
+    SELECT t.id, t.occurrence_id, t.gid, g.scientific_name, g.chinese_name, ${cellId(sql`t.geom`)} AS cell,
+      ST_X(${cellCentre(sql`t.geom`)}) AS centre_lon, ST_Y(${cellCentre(sql`t.geom`)}) AS centre_lat,
+      t.region_codes, reg.code AS region_code, reg.name AS region_name, reg.name_en AS region_name_en,
+      t.event_end, t.basis_of_record,
+      NOT EXISTS (
+        SELECT 1 FROM occurrences o2
+        WHERE o2.taxon_id IN (SELECT x.id FROM taxa x WHERE x.id = t.gid OR x.parent_id = t.gid)
+          AND o2.id < t.id
+          AND o2.occurrence_status = 'present' AND o2.review_state <> 'rejected'
+          AND o2.geom && ${cellBox(sql`t.geom`)}
+          AND ${cellId(sql`o2.geom`)} = ${cellId(sql`t.geom`)}
+      ) AS is_first
+    FROM t
+    JOIN taxa g ON g.id = t.gid
+    LEFT JOIN ${namedRegionOfCodes(sql`t.region_codes`)} reg ON true
+    ORDER BY t.gid, cell, t.id`.execute(tx);
+  if (!rows.rows.length) return [];
+
+  const groups = new Map<string, Row[]>();
+  for (const r of rows.rows) {
+    const k = `taxon=${r.gid};cell=${r.cell}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.invasive_new_cell.ledgerRefs);
+  const out: RaiseResult[] = [];
+  for (const [subjectKey, rs] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const first = rs.find((r) => r.is_first) ?? rs[0];
+    const nameZh = first.chinese_name ? `${first.chinese_name}（${first.scientific_name}）` : first.scientific_name;
+    const nameEn = first.chinese_name ? `${first.scientific_name} (${first.chinese_name})` : first.scientific_name;
+    const whereZh = first.region_name ?? '未知区域';
+    const whereEn = first.region_name_en ?? first.region_name ?? 'an unknown region';
+    const r = await raiseAlert(tx, {
+      rule: 'invasive_new_cell',
+      subjectKey,
+      severity: rule.severity,
+      privileged: false,
+      titleZh: `外来入侵物种新分布：${nameZh} 首次记录于${whereZh}（10 km 网格 ${first.cell}）`,
+      titleEn: `Invasive species in a new place: ${nameEn} first recorded in ${whereEn} (10 km cell ${first.cell})`,
+      details: {
+        taxon: { id: first.gid, scientificName: first.scientific_name, chineseName: first.chinese_name },
+        cell: { id: first.cell, sizeM: ALERT_CELL_M, centre: { type: 'Point', coordinates: [round6(first.centre_lon), round6(first.centre_lat)] } },
+        region: { code: first.region_code, name: first.region_name, nameEn: first.region_name_en },
+        // the records by id only: their points are read through GET /v1/occurrences, which applies the caller's rights
+        firstRecord: { occurrenceID: first.occurrence_id, eventDateEnd: first.event_end.toISOString(), basisOfRecord: first.basis_of_record },
+        occurrenceIDs: rs.map((x) => x.occurrence_id).slice(0, 100),
+        ledgerTasks: tasks,
+      },
+      regionCode: first.region_code,
+      regionName: first.region_name,
+      regionCodes: first.region_codes,
+      taxonId: first.gid,
+      cellId: first.cell,
+      seenAt: now,
+      triggers: rs.map((x) => ({ key: `occ:${x.id}`, occurrencePk: x.id })),
+    }, rs.some((x) => x.is_first) ? 'once-per-subject' : 'update-only');
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+export const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

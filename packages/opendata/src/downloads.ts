@@ -1,0 +1,149 @@
+/**
+ * Streamed downloads (BRIEF §4): CSV (UTF-8 with a BOM, so that Excel in China opens it) and
+ * GeoJSON for occurrences, station observations, layer datasets and indicator results. Rows come
+ * through a server-side cursor in batches and leave as text chunks with backpressure: a million
+ * rows pass through without being held in memory. Occurrences use the API's SQL
+ * (occurrenceQuerySql), so sensitive taxa are generalised exactly as in GET /v1/occurrences.
+ */
+import type pg from 'pg';
+import type { Db, RawBuilder } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { AppError } from '@biomon/core';
+import { occurrenceQuerySql, type OccurrenceOut } from '@biomon/occurrences';
+import { ReadSnapshot } from './cursor';
+import { csvLine, UTF8_BOM } from './dwc-text';
+import { indicatorSql, type IndicatorRow } from './ogc-collections';
+import type { OccurrenceFilter } from './occurrence-filters';
+
+export type DownloadFormat = 'csv' | 'geojson';
+
+export const CONTENT_TYPES: Record<DownloadFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  geojson: 'application/geo+json; charset=utf-8',
+};
+
+/** Reads a query's rows by cursor, one batch at a time, and yields each batch rendered as one text chunk. */
+async function* render<T>(pool: pg.Pool, db: Db, query: RawBuilder<T>, head: string, line: (r: T, first: boolean) => string, tail: string): AsyncGenerator<string> {
+  // the cursor is declared before the first byte goes out, so a bad query still fails as an HTTP error
+  const snap = await ReadSnapshot.open(pool, db);
+  let first = true;
+  try {
+    const batches = snap.batches(query);
+    const firstBatch = await batches.next();
+    yield head;
+    const rest = async function* () {
+      if (!firstBatch.done) yield firstBatch.value;
+      yield* batches;
+    };
+    for await (const batch of rest()) {
+      let chunk = '';
+      for (const r of batch) {
+        chunk += line(r, first);
+        first = false;
+      }
+      yield chunk;
+    }
+  } finally {
+    await snap.close();
+  }
+  yield tail;
+}
+
+function geojsonDocument<T>(pool: pg.Pool, db: Db, query: RawBuilder<T>, feature: (r: T) => unknown, meta: Record<string, unknown> = {}): AsyncGenerator<string> {
+  const head = `{"type":"FeatureCollection",${Object.entries(meta).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"features":[\n`;
+  return render(pool, db, query, head, (r, first) => `${first ? '' : ',\n'}${JSON.stringify(feature(r))}`, '\n]}\n');
+}
+
+// ---- occurrences -------------------------------------------------------------------------------
+/** Columns of the occurrence CSV: the Darwin Core terms biomon's template and API use, then the platform's. */
+export const OCCURRENCE_CSV_COLUMNS = [
+  'occurrenceID', 'eventID', 'basisOfRecord', 'scientificName', 'vernacularName', 'taxonRank', 'eventDate', 'decimalLatitude', 'decimalLongitude',
+  'geodeticDatum', 'coordinateUncertaintyInMeters', 'individualCount', 'organismQuantity', 'organismQuantityType', 'occurrenceStatus', 'recordedBy',
+  'identifiedBy', 'samplingProtocol', 'locality', 'associatedMedia', 'occurrenceRemarks', 'identificationVerificationStatus', 'dataGeneralizations', 'informationWithheld',
+] as const;
+const OCC_EXTRA = ['acceptedName', 'chineseName', 'protectionClass', 'regionCodes', 'priorityArea', 'flags', 'generalised'];
+
+function occurrenceCsvRow(r: OccurrenceOut): string {
+  const b = (r.record.biomon ?? {}) as { taxon?: { acceptedName?: string; chineseName?: string; protectionClass?: string } | null; regionCodes?: string[]; priorityArea?: string | null; flags?: string[] };
+  return csvLine([
+    ...OCCURRENCE_CSV_COLUMNS.map((k) => (!r.generalised && k === 'decimalLatitude' ? r.lat : !r.generalised && k === 'decimalLongitude' ? r.lon : r.record[k])),
+    b.taxon?.acceptedName, b.taxon?.chineseName, b.taxon?.protectionClass, (b.regionCodes ?? []).join(';'), b.priorityArea, (b.flags ?? []).join(';'), r.generalised,
+  ]);
+}
+
+export function occurrencesDownload(pool: pg.Pool, db: Db, filter: OccurrenceFilter, exact: boolean, format: DownloadFormat): AsyncGenerator<string> {
+  const q = occurrenceQuerySql(filter, exact);
+  if (format === 'csv') return render(pool, db, q, UTF8_BOM + csvLine([...OCCURRENCE_CSV_COLUMNS, ...OCC_EXTRA]), (r) => occurrenceCsvRow(r), '');
+  return geojsonDocument(pool, db, q, (r) => ({ type: 'Feature', id: String(r.record.occurrenceID), geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...r.record, generalised: r.generalised } }));
+}
+
+// ---- station observations ------------------------------------------------------------------------
+export interface ObservationScope {
+  /** Only these stations (a station token's own, or the one asked for); undefined = all. */
+  stationIds?: string[];
+  datastreamId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+interface ObservationRow { station_id: string; datastream_id: string; observed_property: string; unit: string | null; phenomenon_time: Date; result_number: number | null; result_json: unknown; lon: number; lat: number }
+
+function observationSql(s: ObservationScope): RawBuilder<ObservationRow> {
+  const conds: RawBuilder<unknown>[] = [sql`true`];
+  if (s.stationIds) conds.push(sql`s.station_id = ANY(${s.stationIds}::text[])`);
+  if (s.datastreamId) conds.push(sql`d.datastream_id = ${s.datastreamId}`);
+  if (s.from) conds.push(sql`o.phenomenon_time >= ${s.from}`);
+  if (s.to) conds.push(sql`o.phenomenon_time <= ${s.to}`);
+  return sql<ObservationRow>`
+    SELECT s.station_id, d.datastream_id, d.observed_property, d.unit->>'symbol' AS unit, o.phenomenon_time, o.result_number, o.result_json,
+      ST_X(s.location) AS lon, ST_Y(s.location) AS lat
+    FROM observations o JOIN datastreams d ON d.id = o.datastream_pk JOIN stations s ON s.id = d.station_pk
+    WHERE ${sql.join(conds, sql` AND `)}
+    ORDER BY o.datastream_pk, o.phenomenon_time`;
+}
+
+const resultOf = (r: ObservationRow): unknown => (r.result_number !== null ? r.result_number : r.result_json);
+
+export function observationsDownload(pool: pg.Pool, db: Db, scope: ObservationScope, format: DownloadFormat): AsyncGenerator<string> {
+  const q = observationSql(scope);
+  if (format === 'csv') {
+    return render(pool, db, q, UTF8_BOM + csvLine(['stationId', 'datastreamId', 'observedProperty', 'unit', 'phenomenonTime', 'result']),
+      (r) => csvLine([r.station_id, r.datastream_id, r.observed_property, r.unit, r.phenomenon_time.toISOString(), resultOf(r)]), '');
+  }
+  return geojsonDocument(pool, db, q, (r) => ({
+    type: 'Feature', geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+    properties: { stationId: r.station_id, datastreamId: r.datastream_id, observedProperty: r.observed_property, unit: r.unit, phenomenonTime: r.phenomenon_time.toISOString(), result: resultOf(r) },
+  }));
+}
+
+// ---- layer datasets --------------------------------------------------------------------------------
+const LAYER_TABLES: Record<string, string> = { regions: 'regions', 'protected-areas': 'protected_areas', 'land-cover': 'land_cover', 'grassland-plots': 'grassland_plots', ecosystems: 'ecosystems' };
+
+interface LayerRow { id: number; properties: Record<string, unknown>; wkt: string; geojson: string }
+
+export async function layerDownload(pool: pg.Pool, db: Db, datasetId: number, format: DownloadFormat): Promise<{ kind: string; year: number; body: AsyncGenerator<string> }> {
+  const ds = await db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year']).where('id', '=', datasetId).executeTakeFirst();
+  if (!ds) throw new AppError('NOT_FOUND', `No layer dataset ${datasetId}`);
+  const table = LAYER_TABLES[ds.kind];
+  if (!table) throw new AppError('NOT_FOUND', `Layer dataset ${datasetId} has no downloadable kind`);
+  const q = sql<LayerRow>`SELECT f.id, f.properties, ${format === 'csv' ? sql`ST_AsText(f.geom)` : sql`NULL`} AS wkt, ${format === 'geojson' ? sql`ST_AsGeoJSON(f.geom, 7)` : sql`NULL`} AS geojson
+    FROM ${sql.table(table)} f WHERE f.dataset_id = ${datasetId} ORDER BY f.id`;
+  if (format === 'geojson') {
+    return { kind: ds.kind, year: ds.vintage_year, body: geojsonDocument(pool, db, q, (r) => ({ type: 'Feature', id: r.id, geometry: JSON.parse(r.geojson), properties: r.properties }), { name: `${ds.kind} ${ds.vintage_year} (dataset ${ds.id})` }) };
+  }
+  const keys = (await sql<{ k: string }>`SELECT DISTINCT jsonb_object_keys(properties) AS k FROM ${sql.table(table)} WHERE dataset_id = ${datasetId} ORDER BY 1`.execute(db)).rows.map((r) => r.k);
+  return { kind: ds.kind, year: ds.vintage_year, body: render(pool, db, q, UTF8_BOM + csvLine(['featureId', ...keys, 'wkt']), (r) => csvLine([r.id, ...keys.map((k) => r.properties[k]), r.wkt]), '') };
+}
+
+// ---- indicator results -----------------------------------------------------------------------------
+export function indicatorResultsDownload(pool: pg.Pool, db: Db, q: { from?: Date; to?: Date }, format: DownloadFormat): AsyncGenerator<string> {
+  const query = indicatorSql(q);
+  if (format === 'csv') {
+    return render(pool, db, query, UTF8_BOM + csvLine(['indicator', 'regionCode', 'regionName', 'year', 'value', 'numerator', 'denominator', 'unit', 'reason', 'runId', 'computedAt']),
+      (r: IndicatorRow) => csvLine([r.indicator, r.region_code, r.region_name, r.year, r.value, r.numerator, r.denominator, r.unit, r.reason, r.run_id, r.computed_at]), '');
+  }
+  return geojsonDocument(pool, db, query, (r: IndicatorRow) => ({
+    type: 'Feature', id: `${r.indicator}.${r.region_code}.${r.year}`, geometry: r.geometry ? JSON.parse(r.geometry) : null,
+    properties: { indicator: r.indicator, regionCode: r.region_code, regionName: r.region_name, year: r.year, value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit, reason: r.reason, runId: r.run_id, computedAt: r.computed_at },
+  }));
+}
