@@ -3,7 +3,6 @@ import { defineConfig } from 'vite';
 // The evaluator dashboard: a static build served by the api at / (apps/api/src/routes/web.routes.ts).
 // MapLibre and ECharts load on demand (dynamic import), so the first page stays small.
 export default defineConfig({
-  root: import.meta.dirname,
   base: '/',
   build: {
     outDir: 'dist',

@@ -229,7 +229,12 @@ describe('ledger: progress reports', () => {
   });
 
   it('keeps an append-only history; the latest report by date gives the status, and a reopened task is overdue again', async () => {
-    expect((await report(40, dept['省林草局'], { status: 'in_progress', note: '复核发现问题，重新整改', asOf: '2026-11-20' })).statusCode).toBe(201);
+    const reopen = { status: 'in_progress', note: '复核发现问题，重新整改', asOf: '2026-11-20' };
+    expect((await report(40, dept['省林草局'], reopen)).statusCode).toBe(201);
+    // a retry of the same report by the same token stores nothing new
+    const retry = await report(40, dept['省林草局'], reopen);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({ duplicate: true, progress: { status: 'in_progress', asOf: '2026-11-20' } });
     expect(await overdueNos('2026-11-28')).toContain(40);
     // a late-entered report dated earlier does not override the newer one
     expect((await report(40, dept['省林草局'], { status: 'not_started', note: '补录', asOf: '2026-01-05' })).statusCode).toBe(201);

@@ -246,6 +246,10 @@ describe('frozen reports', () => {
     const ok = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'approved', comment: '同意' } });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().review).toMatchObject({ status: 'approved', reviews: [{ decision: 'approved', comment: '同意', reviewerRole: 'evaluator', selfReview: false }] });
+    const retried = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'approved', comment: '同意' } });
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ duplicate: true });
+    expect(retried.json().review.reviews).toHaveLength(1);
     const back = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator, payload: { decision: 'returned', comment: '湿地数据需复核' } });
     expect(back.json().review.status).toBe('returned');
     expect(back.json().review.reviews[1]).toMatchObject({ decision: 'returned', selfReview: true });

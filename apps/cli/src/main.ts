@@ -19,6 +19,8 @@ Usage: biomon <command> [options]
                                         import a species list (CSV or JSON, e.g. the 2021 national lists)
   layers import KIND FILE [--crs wgs84|gcj02|bd09] [--year Y] [--source S]
                                         import a GeoJSON layer as a new dataset version (streamed)
+  backup FILE                           pg_dump of the database plus the file store, as one .tar.gz
+  restore FILE [--force]                restore a backup into an empty database (and the file store)
   serve                                 run ingest + api under one origin on PORT (default 3000)
   worker                                run the job worker
 
@@ -71,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
       const { layersCommand } = await import('./commands/layers.command');
       return withDb(config, (db) => layersCommand(db, rest));
     }
+    case 'backup':
+      return (await import('./commands/backup.command')).backupCommand(config, rest);
+    case 'restore':
+      return (await import('./commands/backup.command')).restoreCommand(config, rest);
     case 'serve':
       return (await import('./commands/serve.command')).serveCommand(config);
     case 'worker':

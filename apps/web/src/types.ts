@@ -39,6 +39,7 @@ export interface CoverageRow { code: string | null; name: string; surveyEvents: 
 export interface AssessmentReport {
   year: number;
   region: { code: string; name: string; nameEn: string };
+  overall: ReportRegion['values'];
   prefectures: ReportRegion[];
   priorityAreas: ReportRegion[];
   ledger: { asOf: string; totals: { tasks: number; done: number; inProgress: number; blocked: number; notReported: number; overdue: number; continuous: number } };

@@ -8,6 +8,8 @@ import { processImportJob } from './jobs/process-import.job';
 import { dataChangedJob } from './jobs/data-changed.job';
 import { recomputeIndicatorsJob } from './jobs/recompute-indicators.job';
 import { exportDwcaJob } from './jobs/export-dwca.job';
+import { evaluateAlertsJob } from './jobs/evaluate-alerts.job';
+import { deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob } from './jobs/deliver-webhook.job';
 
 export interface JobContext { ctx: AppContext; log: Logger }
 export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
@@ -30,6 +32,14 @@ export const REGISTRY: Record<string, Record<string, JobHandler>> = {
   },
   [QUEUES.exports]: {
     dwca: exportDwcaJob,
+  },
+  [QUEUES.alerts]: {
+    evaluate: evaluateAlertsJob,
+  },
+  [QUEUES.webhooks]: {
+    'fan-out': fanOutWebhooksJob,
+    deliver: deliverWebhookJob,
+    sweep: sweepWebhooksJob,
   },
 };
 

@@ -13,7 +13,14 @@ export interface RunningWorker {
  * Starts the bullmq workers of every registered queue, the outbox relay and the heartbeat.
  * stop() closes them gracefully (active jobs finish first).
  */
-export function startWorker(ctx: AppContext, log: Logger, opts: { relayIntervalMs?: number; concurrency?: number } = {}): RunningWorker {
+export interface StartWorkerOptions {
+  relayIntervalMs?: number;
+  concurrency?: number;
+  /** Registers bullmq job schedulers (repeatable jobs) once the workers run; retried while Redis is away. */
+  registerSchedulers?: (ctx: AppContext, log: Logger) => Promise<void>;
+}
+
+export function startWorker(ctx: AppContext, log: Logger, opts: StartWorkerOptions = {}): RunningWorker {
   assertRegistryComplete();
   const prefix = ctx.config.queuePrefix;
   const workers = Object.entries(REGISTRY).map(([queue, handlers]) => {
@@ -61,10 +68,23 @@ export function startWorker(ctx: AppContext, log: Logger, opts: { relayIntervalM
     }
   }, opts.relayIntervalMs ?? 500);
 
+  let schedulerRetry: NodeJS.Timeout | undefined;
+  const registerSchedulers = async (): Promise<void> => {
+    if (!opts.registerSchedulers || stopped) return;
+    try {
+      await opts.registerSchedulers(ctx, log);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'job schedulers not registered; will retry');
+      schedulerRetry = setTimeout(() => void registerSchedulers(), 10_000);
+    }
+  };
+  void registerSchedulers();
+
   return {
     workers,
     async stop() {
       stopped = true;
+      clearTimeout(schedulerRetry);
       clearInterval(heartbeat);
       clearInterval(relay);
       await Promise.allSettled(workers.map((w) => w.close()));

@@ -19,6 +19,11 @@ export interface AlertDraft {
   titleZh: string;
   titleEn: string;
   details: Record<string, unknown>;
+  /**
+   * On an update of the open alert: keys merged into its stored details (jsonb ||) instead of
+   * replacing them with `details` — e.g. a repeat record must not overwrite the first one.
+   */
+  updateDetails?: Record<string, unknown>;
   regionCode: string | null;
   regionName: string | null;
   regionCodes: string[];
@@ -110,8 +115,8 @@ export async function raiseAlert(tx: Tx, d: AlertDraft, policy: RaisePolicy): Pr
     await tx.updateTable('alerts').set({
       last_seen: sql`greatest(last_seen, ${d.seenAt}::timestamptz)`,
       occurrences: sql`occurrences + ${added}::int`,
-      details: JSON.stringify(d.details),
-      title_zh: d.titleZh, title_en: d.titleEn,
+      details: d.updateDetails ? sql`details || ${JSON.stringify(d.updateDetails)}::jsonb` : JSON.stringify(d.details),
+      ...(d.updateDetails ? {} : { title_zh: d.titleZh, title_en: d.titleEn }),
       // severity follows the condition (an overdue deadline is critical), but an update never lowers it
       severity: escalated ? d.severity : open.severity,
       cleared_at: null,

@@ -40,7 +40,7 @@ export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasiv
   const p = rule.params;
   const rows = await sql<Row>`
     WITH t AS (
-      SELECT o.id, o.occurrence_id, o.geom, o.region_codes, o.event_end, o.basis_of_record, coalesce(tx.parent_id, tx.id) AS gid
+      SELECT o.id, o.occurrence_id, o.geom, o.region_codes, o.priority_area, o.event_end, o.basis_of_record, coalesce(tx.parent_id, tx.id) AS gid
       FROM occurrences o
       JOIN taxa tx ON tx.id = o.taxon_id
       LEFT JOIN taxa pt ON pt.id = tx.parent_id
@@ -52,7 +52,7 @@ export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasiv
     )
     SELECT t.id, t.occurrence_id, t.gid, g.scientific_name, g.chinese_name, ${cellId(sql`t.geom`)} AS cell,
       ST_X(${cellCentre(sql`t.geom`)}) AS centre_lon, ST_Y(${cellCentre(sql`t.geom`)}) AS centre_lat,
-      t.region_codes, reg.code AS region_code, reg.name AS region_name, reg.name_en AS region_name_en,
+      t.region_codes || CASE WHEN t.priority_area IS NULL THEN '{}'::text[] ELSE ARRAY[t.priority_area] END AS region_codes, reg.code AS region_code, reg.name AS region_name, reg.name_en AS region_name_en,
       t.event_end, t.basis_of_record,
       NOT EXISTS (
         SELECT 1 FROM occurrences o2
@@ -97,6 +97,9 @@ export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasiv
         firstRecord: { occurrenceID: first.occurrence_id, eventDateEnd: first.event_end.toISOString(), basisOfRecord: first.basis_of_record },
         occurrenceIDs: rs.map((x) => x.occurrence_id).slice(0, 100),
         ledgerTasks: tasks,
+      },
+      updateDetails: {
+        latestRecords: rs.map((x) => ({ occurrenceID: x.occurrence_id, eventDateEnd: x.event_end.toISOString(), basisOfRecord: x.basis_of_record })).slice(0, 100),
       },
       regionCode: first.region_code,
       regionName: first.region_name,

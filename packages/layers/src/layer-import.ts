@@ -20,7 +20,11 @@ export interface LayerImportOptions {
   createdBy?: string | null;
 }
 
-export interface Repair { index: number; reason: string; areaChangePct: number }
+/**
+ * A feature stored after repair: what was wrong, and the ellipsoidal area before and after.
+ * `areaChangePct` is null when the original had no measurable area (a bow-tie's signed parts cancel).
+ */
+export interface Repair { index: number; reason: string; areaChangePct: number | null; areaBeforeM2: number | null; areaAfterM2: number | null }
 /** A feature left out of a version: its index, the part that failed (`features[i].properties` / `.geometry`) and why. */
 export interface Rejection { index: number; field: string; reason: string }
 export interface LayerImportResult {
@@ -161,10 +165,16 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
         rejected.push({ index: r.idx, field: `features[${r.idx}].geometry`, reason: `geometry ${r.reason ? `is invalid (${r.reason}) and ` : ''}has no polygonal area after repair` });
         dropIdx.push(r.idx);
       } else if (r.valid === false || (r.fixes && r.fixes.some((f) => !f.startsWith('converted')))) {
-        const before = r.area_before ?? 0;
-        const after = r.area_after ?? before;
         const reasons = [...(r.fixes ?? []).filter((f) => !f.startsWith('converted')), ...(r.valid === false ? [`invalid: ${r.reason}`] : [])];
-        repaired.push({ index: r.idx, reason: reasons.join('; '), areaChangePct: r.valid === false && before > 0 ? round(((after - before) / before) * 100, 4) : 0 });
+        if (r.valid === false) {
+          const before = r.area_before;
+          const after = r.area_after;
+          const measurable = before !== null && before > 0 && after !== null;
+          repaired.push({ index: r.idx, reason: reasons.join('; '), areaChangePct: measurable ? round(((after! - before!) / before!) * 100, 4) : null, areaBeforeM2: before, areaAfterM2: after });
+        } else {
+          // structural fixes only (ring closed, 3-D dropped): the geometry PostGIS stored is the one sent
+          repaired.push({ index: r.idx, reason: reasons.join('; '), areaChangePct: 0, areaBeforeM2: null, areaAfterM2: null });
+        }
       }
     }
     if (dropIdx.length) await sql`DELETE FROM layer_stage WHERE idx = ANY(${dropIdx}::int[])`.execute(tx);

@@ -215,7 +215,11 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     }
     if (touched.length) {
       // the species indicator depends on records: mark it stale (debounced recompute in the worker)
-      await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind: 'occurrences', count: touched.length } }]);
+      await writeOutbox(tx, [
+        { queue: QUEUES.system, jobName: 'data-changed', payload: { kind: 'occurrences', count: touched.length } },
+        // early warning (@biomon/alerts, job `evaluate`): invasive species in a new cell, sensitive detections
+        { queue: QUEUES.alerts, jobName: 'evaluate', payload: { trigger: 'occurrences', occurrenceIds: touched } },
+      ]);
       await writeAudit(tx, opts.actor, {
         action: 'occurrences.upsert',
         entity: 'occurrence',

@@ -107,24 +107,30 @@ export async function getFrozenReport(db: DbOrTx, id: string): Promise<FrozenRep
 /**
  * POST /v1/reports/{id}/review: appends a sign-off (approved | returned). Returning needs a comment
  * (the reason); a returned report is final — the evaluator freezes a new one — so further reviews
- * are refused (409). Approvals may be added by several reviewers (co-signing).
+ * are refused (409). Approvals may be added by several reviewers (co-signing). The same review sent
+ * again by the same token (a retry) records nothing new and answers `duplicate: true`.
  */
 export async function reviewReport(
   db: Db, id: string, input: { decision: 'approved' | 'returned'; comment?: string }, actor: AuditActor & { tokenId: string | null }, route: string,
-): Promise<FrozenReportOut> {
+): Promise<FrozenReportOut & { duplicate: boolean }> {
   const comment = (input.comment ?? '').trim();
   if (input.decision === 'returned' && !comment) {
     throw new AppError('VALIDATION_FAILED', 'a returned report needs a comment saying why', { errors: [{ field: 'comment', code: 'COMMENT_REQUIRED', message: 'say why the report is returned' }] });
   }
-  await db.transaction().execute(async (tx) => {
+  const duplicate = await db.transaction().execute(async (tx) => {
     const report = await selectReport(tx, id, true);
     if (!report) throw new AppError('NOT_FOUND', `No report ${id}`);
     const reviews = await selectReviews(tx, id);
+    // a retry: the same reviewer's latest review says the same → nothing new to record
+    const mine = reviews.filter((v) => actor.tokenId !== null && v.reviewedBy === actor.tokenId);
+    const last = mine[mine.length - 1];
+    if (last && last.decision === input.decision && last.comment === comment) return true;
     if (reviewStatus(reviews) === 'returned') throw new AppError('CONFLICT', `Report ${id} was returned; freeze a new report instead of reviewing this one again`);
     const review = await insertReview(tx, { reportId: id, decision: input.decision, comment, reviewedBy: actor.tokenId, reviewerRole: actor.role, reviewerLabel: actor.label });
     await writeAudit(tx, actor, { action: 'reports.review', entity: 'report', entityIds: [id], route, summary: { reviewId: review.id, decision: input.decision, comment } });
+    return false;
   });
-  return (await getFrozenReport(db, id))!;
+  return { ...(await getFrozenReport(db, id))!, duplicate };
 }
 
 export async function listFrozenReports(db: DbOrTx, f: { year?: number; region?: string; limit?: number }) {

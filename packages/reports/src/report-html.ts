@@ -233,7 +233,7 @@ h3 { font-size: 10.5pt; margin: 5mm 0 2mm; color: #1f3b5c; break-after: avoid; p
 table { border-collapse: collapse; width: 100%; }
 table.meta { width: 100%; margin: 0 0 2mm; font-size: 9.5pt; }
 table.meta td { padding: 3px 6px; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
-table.meta td.k { color: #5f6670; width: 22%; white-space: nowrap; }
+table.meta td.k { color: #5f6670; white-space: nowrap; }
 table.grid { font-size: 8.8pt; margin: 2mm 0 1mm; }
 table.grid th { background: #eef2f7; color: #12263f; font-weight: bold; text-align: left; padding: 4px 5px; border-top: 1.2px solid #1f3b5c; border-bottom: 1px solid #9aa6b5; vertical-align: bottom; }
 table.grid td { padding: 4px 5px; border-bottom: 1px solid #e1e5ea; vertical-align: top; }
@@ -314,10 +314,10 @@ export function renderAssessmentHtml(r: AssessmentReport, meta?: FrozenMeta): st
   <div class="doc-top"><span>吉林省生物多样性监测数据平台</span><span>Jilin Biodiversity Monitoring Platform · biomon</span></div>
   <h1>${esc(r.titleZh)}</h1>
   <p class="title-en">${esc(r.titleEn)} · ${r.year}</p>
-  <table class="meta"><tbody>
+  <table class="meta"><colgroup><col style="width:19%"><col style="width:27%"><col style="width:19%"><col style="width:35%"></colgroup><tbody>
     <tr><td class="k">评估年度 Year</td><td>${r.year}年度</td><td class="k">评估区域 Region</td><td>${esc(r.region.name)}（${esc(regionLevelZh(r.region.level))}，${esc(r.region.code)}）</td></tr>
-    <tr><td class="k">台账截至 Ledger as of</td><td>${esc(formatDateZh(r.asOf))}</td><td class="k">生成时间 Generated</td><td>${esc(formatDateTimeShanghai(r.generatedAt))}（北京时间）</td></tr>
-    <tr><td class="k">报告编号 Report No.</td><td class="mono">${meta ? esc(meta.reportId) : '—'}</td><td class="k">状态 Status</td><td>${status}</td></tr>
+    <tr><td class="k">台账截至 Ledger as of</td><td>${esc(formatDateZh(r.asOf))}</td><td class="k">生成时间 Generated</td><td>${esc(formatDateTimeShanghai(r.generatedAt))} <span class="small muted">北京时间</span></td></tr>
+    <tr><td class="k">报告编号 Report No.</td><td colspan="3">${meta ? `<span class="mono">${esc(meta.reportId)}</span>　` : ''}${status}</td></tr>
   </tbody></table>
 </header>
 ${summary(r)}

@@ -109,6 +109,6 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
   }, async (req, reply) => {
     const out = await reviewReport(ctx.db, req.params.id, req.body, ledgerActor(req.principal!), 'POST /v1/reports/{id}/review');
-    return reply.status(201).send(out);
+    return reply.status(out.duplicate ? 200 : 201).send(out);
   });
 };

@@ -46,7 +46,7 @@ export async function renderAlerts(root: HTMLElement, route: Route): Promise<voi
     const res = await get<{ alerts?: Alert[]; items?: Alert[] } | Alert[]>('/v1/alerts', all ? {} : { status: 'open' }, { fresh: true });
     alerts = Array.isArray(res) ? res : res.alerts ?? res.items ?? [];
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404 && err.code !== 'NOT_FOUND_ALERT') {
+    if (err instanceof ApiError && err.status === 404) {
       mount(root, head, notice('warn', t('alertsUnavailable')));
       return;
     }

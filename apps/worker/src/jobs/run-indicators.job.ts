@@ -1,4 +1,5 @@
 import { executeIndicatorRun } from '@biomon/indicators';
+import { evaluateAlerts } from '@biomon/alerts';
 import type { JobHandler } from '../registry';
 
 /** Computes an indicator run. Re-delivery is harmless: results are upserts, a completed run is skipped. */
@@ -8,5 +9,7 @@ export const runIndicatorsJob: JobHandler = async (job, { ctx, log }) => {
     void job.updateProgress({ done, total });
   }, { stepDelayMs: ctx.config.faultStepDelayMs });
   log.info({ runId, outcome }, 'indicator run finished');
-  return { runId, outcome };
+  // new values: indicator alerts (off target near a deadline, drops) are checked now, not at the next schedule
+  const alerts = await evaluateAlerts(ctx.db, { trigger: 'rules', rules: ['indicator_deadline', 'indicator_drop'] });
+  return { runId, outcome, alerts };
 };

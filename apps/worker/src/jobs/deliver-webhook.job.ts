@@ -1,0 +1,38 @@
+import { deliverWebhook, fanOutEvent, sweepPendingDeliveries, type WebhookRetryOptions } from '@biomon/alerts';
+import type { Config } from '@biomon/config';
+import { QUEUES } from '@biomon/queue';
+import type { JobHandler } from '../registry';
+
+export const retryOptions = (config: Config): WebhookRetryOptions => ({
+  attempts: config.alerts.webhookAttempts,
+  backoffMs: config.alerts.webhookBackoffMs,
+  timeoutMs: config.alerts.webhookTimeoutMs,
+});
+
+/** An alert event's pending deliveries become one job each (job id = the delivery's idempotency key). */
+export const fanOutWebhooksJob: JobHandler = async (job, { ctx, log }) => {
+  const alertEventId = Number(job.data.alertEventId);
+  const n = await fanOutEvent(ctx.db, ctx.queues.get(QUEUES.webhooks)!, alertEventId, retryOptions(ctx.config));
+  log.info({ alertEventId, deliveries: n }, 'webhook deliveries enqueued');
+  return { alertEventId, deliveries: n };
+};
+
+/**
+ * One try of one delivery: a signed POST. A failure throws and bullmq retries with exponential
+ * backoff; the last try writes the dead letter before failing. The secret never reaches the log.
+ */
+export const deliverWebhookJob: JobHandler = async (job, { ctx, log }) => {
+  const alertEventId = Number(job.data.alertEventId);
+  const subscriptionId = String(job.data.subscriptionId);
+  const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const outcome = await deliverWebhook(ctx.db, alertEventId, subscriptionId, { isLast, timeoutMs: ctx.config.alerts.webhookTimeoutMs });
+  log.info({ alertEventId, subscriptionId, attempt: job.attemptsMade + 1, outcome }, 'webhook delivery');
+  return { outcome };
+};
+
+/** Re-adds deliveries left pending far longer than their retries take (a job lost with Redis data). */
+export const sweepWebhooksJob: JobHandler = async (_job, { ctx, log }) => {
+  const n = await sweepPendingDeliveries(ctx.db, ctx.queues.get(QUEUES.webhooks)!, retryOptions(ctx.config));
+  if (n) log.warn({ requeued: n }, 'stale pending webhook deliveries requeued');
+  return { requeued: n };
+};

@@ -1,0 +1,113 @@
+import type { Db, DbOrTx } from '@biomon/db';
+import { sql, withTx } from '@biomon/db';
+import { AppError, type FieldError } from '@biomon/core';
+import { writeAudit } from '@biomon/auth';
+import type { AlertOut } from './alert-out';
+import { appendEvent, listAlertEvents, listAlertRows, selectAlert, type AlertEventOut } from './alert.repository';
+import { RULE_CODES, SEVERITIES } from './rules';
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export const MAX_ALERTS_PAGE = 500;
+
+/** Who reads or acts on alerts. */
+export interface AlertViewer { tokenId: string | null; role: string; label: string }
+
+/**
+ * Evaluators and admins see every alert exactly. Every other role sees only alerts that are not
+ * privileged: sensitive-species detections are not listed to them at all, and no other alert
+ * carries an exact point of a sensitive taxon (the evaluators only put cell ids and centres there).
+ */
+export const seesPrivileged = (v: AlertViewer): boolean => v.role === 'admin' || v.role === 'evaluator';
+
+export interface AlertQuery {
+  status?: string;
+  rule?: string;
+  region?: string;
+  severity?: string;
+  since?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const bad = (field: string, code: string, message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message } satisfies FieldError] });
+
+function list(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const xs = [...new Set(raw.split(',').map((x) => x.trim()).filter(Boolean))];
+  const unknown = xs.filter((x) => !allowed.includes(x));
+  if (unknown.length) throw bad(`querystring.${field}`, `${field.toUpperCase()}_UNKNOWN`, `${field} takes ${allowed.join(', ')} (comma-separated); unknown: ${unknown.join(', ')}`);
+  return xs;
+}
+
+const encodeCursor = (id: number) => Buffer.from(`a:${id}`).toString('base64url');
+function decodeCursor(c: string): number {
+  const m = /^a:(\d{1,15})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
+  if (!m) throw bad('querystring.cursor', 'CURSOR_INVALID', 'use nextCursor from a previous page');
+  return Number(m[1]);
+}
+
+/** GET /v1/alerts: newest first, filtered, paged by cursor. */
+export async function listAlerts(db: DbOrTx, viewer: AlertViewer, q: AlertQuery): Promise<{ alerts: AlertOut[]; nextCursor: string | null }> {
+  const limit = Math.min(q.limit ?? 100, MAX_ALERTS_PAGE);
+  let since: Date | undefined;
+  if (q.since !== undefined) {
+    since = new Date(q.since);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(q.since) || Number.isNaN(since.getTime())) throw bad('querystring.since', 'DATE_INVALID', 'since is an ISO 8601 date or date-time');
+  }
+  const alerts = await listAlertRows(db, {
+    statuses: list('status', q.status, ALERT_STATUSES),
+    rules: list('rule', q.rule, RULE_CODES),
+    severities: list('severity', q.severity, SEVERITIES),
+    region: q.region || undefined,
+    since,
+    includePrivileged: seesPrivileged(viewer),
+    beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
+    limit,
+  });
+  return { alerts, nextCursor: alerts.length === limit ? encodeCursor(alerts[alerts.length - 1].id) : null };
+}
+
+/** GET /v1/alerts/{id}: the alert and its history; a privileged alert does not exist for other roles. */
+export async function getAlert(db: DbOrTx, viewer: AlertViewer, id: number): Promise<AlertOut & { events: AlertEventOut[] }> {
+  const a = await selectAlert(db, id);
+  if (!a || (a.privileged && !seesPrivileged(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
+  return { ...a, events: await listAlertEvents(db, id) };
+}
+
+async function transition(db: Db, viewer: AlertViewer, id: number, to: 'acknowledged' | 'resolved', note: string | null, route: string): Promise<AlertOut & { changed: boolean }> {
+  return withTx(db, async (tx) => {
+    const cur = await tx.selectFrom('alerts').select(['id', 'status', 'privileged']).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!cur || (cur.privileged && !seesPrivileged(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
+    // a retried request finds the alert already where it asked: 200, nothing written again
+    if (cur.status === to) return { ...(await selectAlert(tx, id))!, changed: false };
+    if (to === 'acknowledged' && cur.status === 'resolved') {
+      throw new AppError('CONFLICT', `Alert ${id} is resolved; it cannot be acknowledged`, { reason: 'ALERT_RESOLVED', status: cur.status });
+    }
+    const now = new Date();
+    const who = viewer.label || viewer.role;
+    if (to === 'acknowledged') {
+      await tx.updateTable('alerts').set({ status: 'acknowledged', acknowledged_by: viewer.tokenId, acknowledged_by_label: who, acknowledged_at: now, updated_at: now }).where('id', '=', id).execute();
+    } else {
+      await tx.updateTable('alerts').set({ status: 'resolved', resolved_by: viewer.tokenId, resolved_by_label: who, resolved_at: now, updated_at: now }).where('id', '=', id).execute();
+    }
+    await appendEvent(tx, id, to, { tokenId: viewer.tokenId, role: viewer.role, label: who }, note);
+    await writeAudit(tx, viewer, { action: `alerts.${to === 'acknowledged' ? 'ack' : 'resolve'}`, entity: 'alert', entityIds: [id], route, summary: { from: cur.status, to, note } });
+    return { ...(await selectAlert(tx, id))!, changed: true };
+  });
+}
+
+/** POST /v1/alerts/{id}/ack: open → acknowledged, with who and when. */
+export function acknowledgeAlert(db: Db, viewer: AlertViewer, id: number, note: string | null) {
+  return transition(db, viewer, id, 'acknowledged', note, 'POST /v1/alerts/{id}/ack');
+}
+
+/** POST /v1/alerts/{id}/resolve: open or acknowledged → resolved, with who and when. */
+export function resolveAlert(db: Db, viewer: AlertViewer, id: number, note: string | null) {
+  return transition(db, viewer, id, 'resolved', note, 'POST /v1/alerts/{id}/resolve');
+}
+
+/** Counts by status and rule (for dashboards and the test suite). */
+export async function alertCounts(db: DbOrTx): Promise<{ rule: string; status: string; n: number }[]> {
+  const r = await sql<{ rule: string; status: string; n: number }>`SELECT rule_code AS rule, status, count(*)::int AS n FROM alerts GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
