@@ -64,6 +64,18 @@ describe('biomon layers import', () => {
       }
     });
     expect(vertices).toBe(6120); // SOURCES.md: 13 polygons, 6,120 vertices
+
+    // the helper table of pieces (ST_Subdivide) covers each outline exactly, in pieces of ≤ 256 vertices
+    const pieces = await sql<{ code: string; whole: number; parts: number; n: number; maxv: number }>`
+      SELECT r.code, ST_Area(r.geom::geography) AS whole, sum(ST_Area(s.geom::geography)) AS parts, count(*)::int AS n, max(ST_NPoints(s.geom)) AS maxv
+      FROM regions r JOIN layer_subdivided s ON s.dataset_id = r.dataset_id AND s.feature_id = r.id
+      WHERE r.dataset_id = ${out.datasetId} GROUP BY r.code, r.geom`.execute(t.ctx.db);
+    expect(pieces.rows).toHaveLength(9);
+    for (const p of pieces.rows) {
+      expect(Math.abs(p.parts - p.whole) / p.whole).toBeLessThan(1e-6);
+      expect(p.maxv).toBeLessThanOrEqual(256);
+      expect(p.n).toBeGreaterThan(1);
+    }
     expect(minM).toBeGreaterThan(300);
     expect(maxM).toBeLessThan(800);
   });

@@ -16,6 +16,7 @@ import { tileRoutes } from './routes/tiles.routes';
 import { downloadRoutes } from './routes/downloads.routes';
 import { meRoutes } from './routes/me.routes';
 import { webRoutes } from './routes/web.routes';
+import { alertRoutes } from './routes/alerts.routes';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
 const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
@@ -34,6 +35,7 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(tileRoutes, opts);
   await app.register(downloadRoutes, opts);
   await app.register(meRoutes, opts);
+  await app.register(alertRoutes, opts);
   // the evaluator dashboard (apps/web) at /
   await app.register(webRoutes, opts);
 };

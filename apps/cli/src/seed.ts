@@ -9,6 +9,7 @@ import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers
 import { ingestOccurrences, ingestSurveyEvents } from '@biomon/occurrences';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { seedDemoStations } from '@biomon/stations';
+import { seedDefaultAlertRules } from '@biomon/alerts';
 
 export interface SeedStepResult { name: string; status: 'applied' | 'skipped'; summary?: unknown }
 
@@ -50,6 +51,13 @@ export const SEED_STEPS: SeedStep[] = [
     },
   },
   layerStep('reference:regions', 'regions', 'demo/regions.geojson', 2020, 'biomon demo outlines (approximate), derived from DataV GCJ-02 boundaries converted to WGS84'),
+  {
+    // the default alert rules (@biomon/alerts), so a fresh platform already warns; admins change them with PUT /v1/alert-rules
+    name: 'reference:alert-rules',
+    version: '1',
+    level: 'reference',
+    run: (tx) => seedDefaultAlertRules(tx),
+  },
   layerStep('demo:protected-areas', 'protected-areas', 'demo/protected-areas.geojson', 2024, 'biomon demo (approximate)'),
   layerStep('demo:land-cover-2020', 'land-cover', 'demo/land-cover-2020.geojson', 2020, 'biomon demo (synthetic)'),
   layerStep('demo:land-cover-2024', 'land-cover', 'demo/land-cover.geojson', 2024, 'biomon demo (synthetic)'),

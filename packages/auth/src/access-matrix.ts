@@ -97,6 +97,20 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'GET /v1/downloads/observations': ['evaluator', 'station', 'department'],
   'GET /v1/downloads/layers/:datasetId': 'public',
   'GET /v1/downloads/indicator-results': 'public',
+
+  // alerts and early warning (预警): every token reads (sensitive-species alerts only evaluator and
+  // admin, filtered in the service); evaluators acknowledge and resolve; admins configure rules and webhooks
+  'GET /v1/alerts': ANY_TOKEN,
+  'GET /v1/alerts/:id': ANY_TOKEN,
+  'POST /v1/alerts/:id/ack': ['evaluator'],
+  'POST /v1/alerts/:id/resolve': ['evaluator'],
+  'GET /v1/alert-rules': ['evaluator'],
+  'PUT /v1/alert-rules': ADMIN_ONLY,
+  'POST /v1/webhooks': ADMIN_ONLY,
+  'GET /v1/webhooks': ADMIN_ONLY,
+  'DELETE /v1/webhooks/:id': ADMIN_ONLY,
+  'POST /v1/webhooks/:id/test': ADMIN_ONLY,
+  'GET /v1/webhooks/:id/dead-letters': ADMIN_ONLY,
 };
 
 /** The rule for a registered route, or undefined when it has none. */

@@ -212,6 +212,16 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
     await sql`
       INSERT INTO ${sql.table(table)} (dataset_id, ${colList}, properties, geom)
       SELECT ${ds.id}, ${typed}, props->'all', fixed FROM layer_stage ORDER BY idx`.execute(tx);
+    if (opts.kind === 'regions' || opts.kind === 'protected-areas') {
+      // Big outlines cut into pieces of at most 256 vertices (ST_Subdivide): point lookups and
+      // overlays test small pieces found precisely by the GiST index instead of whole provinces.
+      await sql`
+        INSERT INTO layer_subdivided (dataset_id, feature_id, geom)
+        SELECT t.dataset_id, t.id, d.geom
+        FROM ${sql.table(table)} t
+        CROSS JOIN LATERAL (SELECT (ST_Dump(ST_Subdivide(t.geom, 256))).geom) d
+        WHERE t.dataset_id = ${ds.id} AND GeometryType(d.geom) = 'POLYGON'`.execute(tx);
+    }
     return { datasetId: ds.id, kind: opts.kind, year: opts.year, features: n, repaired, rejected, warnings };
   });
 }

@@ -20,16 +20,18 @@ export const layersCte = sql`
 export function enrichmentLateral(point: RawBuilder<unknown>, declared: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`LATERAL (
     SELECT
-      coalesce((SELECT array_agg(r.code ORDER BY r.code) FROM regions r
-                WHERE r.dataset_id = lyr.reg AND r.level <> 'priority_area' AND ST_Intersects(r.geom, ${point})), '{}') AS region_codes,
-      (SELECT r.code FROM regions r WHERE r.dataset_id = lyr.reg AND r.level = 'priority_area' AND ST_Intersects(r.geom, ${point})
-        ORDER BY r.code LIMIT 1) AS priority_area,
-      EXISTS (SELECT 1 FROM protected_areas p WHERE p.dataset_id = lyr.pa AND p.status = 'designated'
-              AND p.designation <> 'biosphere_reserve'
+      -- point lookups on the subdivided outlines (layer_subdivided), found by the GiST index
+      coalesce((SELECT array_agg(DISTINCT r.code ORDER BY r.code) FROM layer_subdivided s JOIN regions r ON r.id = s.feature_id
+                WHERE s.dataset_id = lyr.reg AND r.level <> 'priority_area' AND ST_Intersects(s.geom, ${point})), '{}') AS region_codes,
+      (SELECT r.code FROM layer_subdivided s JOIN regions r ON r.id = s.feature_id
+        WHERE s.dataset_id = lyr.reg AND r.level = 'priority_area' AND ST_Intersects(s.geom, ${point}) ORDER BY r.code LIMIT 1) AS priority_area,
+      EXISTS (SELECT 1 FROM layer_subdivided s JOIN protected_areas p ON p.id = s.feature_id
+              WHERE s.dataset_id = lyr.pa AND p.status = 'designated' AND p.designation <> 'biosphere_reserve'
               AND (p.established_year IS NULL OR p.established_year <= extract(year FROM now()))
-              AND ST_Intersects(p.geom, ${point})) AS in_counted_pa,
+              AND ST_Intersects(s.geom, ${point})) AS in_counted_pa,
       (EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level = 'province')
-        AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level = 'province' AND ST_Intersects(r.geom, ${point}))) AS outside_jilin,
+        AND NOT EXISTS (SELECT 1 FROM layer_subdivided s JOIN regions r ON r.id = s.feature_id
+                        WHERE s.dataset_id = lyr.reg AND r.level = 'province' AND ST_Intersects(s.geom, ${point}))) AS outside_jilin,
       (${declared} IS NOT NULL
         AND EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county') AND ${declared} IN (r.name, r.code))
         AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county')

@@ -262,9 +262,9 @@ const indicatorResults: CollectionDef = {
   },
   async extent(db) {
     return extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n,
-        make_timestamptz(min(yr), 1, 1, 0, 0, 0, 'UTC') AS t0, make_timestamptz(max(yr), 12, 31, 23, 59, 59, 'UTC') AS t1
-      FROM (SELECT ST_Extent(rg.geom) AS x FROM regions rg WHERE rg.dataset_id = (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)) a,
-        (SELECT DISTINCT year AS yr FROM indicator_results) y GROUP BY x`);
+        (SELECT make_timestamptz(min(year), 1, 1, 0, 0, 0, 'UTC') FROM indicator_results) AS t0,
+        (SELECT make_timestamptz(max(year), 12, 31, 23, 59, 59, 'UTC') FROM indicator_results) AS t1
+      FROM (SELECT ST_Extent(rg.geom) AS x FROM regions rg WHERE rg.dataset_id = (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)) a`);
   },
 };
 

@@ -36,6 +36,8 @@ export const webRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app) =>
     immutable: true,
     maxAge: '365d',
     schemaHide: true,
+    // the build writes .br and .gz beside each bundle (apps/web/vite.config.ts)
+    preCompressed: true,
   });
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {

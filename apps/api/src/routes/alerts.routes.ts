@@ -1,0 +1,81 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '@biomon/http';
+import {
+  MAX_ALERTS_PAGE, RULE_CODES, SEVERITIES, acknowledgeAlert, getAlert, listAlerts, readRules, resolveAlert, updateRules, type AlertViewer,
+} from '@biomon/alerts';
+import { webhookRoutes } from './webhooks.routes';
+
+export function viewerOf(req: FastifyRequest): AlertViewer {
+  const p = req.principal;
+  return p ? { tokenId: p.tokenId, role: p.role, label: p.label || p.role } : { tokenId: null, role: 'public', label: 'public' };
+}
+
+const AlertId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
+const NoteBody = Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }));
+
+/** Alerts and early warning (预警): the list, the lifecycle and the rules; webhooks register beside them. */
+export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
+  const { ctx } = opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get('/v1/alerts', {
+    schema: {
+      summary: 'Alerts (预警列表), newest first: invasive species in new places, sensitive detections, silent stations, indicators off target, declines, imports',
+      description: 'Any token. Evaluators and admins see every alert exactly; other roles never see sensitive-species detections, and no alert they see holds an exact point of a sensitive taxon (cell id and centre only). Filters take comma-separated values.',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        status: Type.Optional(Type.String({ maxLength: 100, description: 'open, acknowledged, resolved' })),
+        rule: Type.Optional(Type.String({ maxLength: 500, description: RULE_CODES.join(', ') })),
+        region: Type.Optional(Type.String({ maxLength: 64, description: 'region or priority-area code; matches alerts in it (220000 = all of Jilin)' })),
+        severity: Type.Optional(Type.String({ maxLength: 100, description: SEVERITIES.join(', ') })),
+        since: Type.Optional(Type.String({ maxLength: 40, description: 'alerts last seen at or after this ISO 8601 date or date-time' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ALERTS_PAGE, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => listAlerts(ctx.db, viewerOf(req), req.query));
+
+  r.get('/v1/alerts/:id', {
+    schema: { summary: 'One alert with its history (opened, updated, acknowledged, resolved: who and when)', tags: ['api'], security: [{ bearer: [] }], params: AlertId },
+  }, async (req) => getAlert(ctx.db, viewerOf(req), req.params.id));
+
+  r.post('/v1/alerts/:id/ack', {
+    schema: {
+      summary: 'Acknowledge an alert (确认): open → acknowledged; again is a no-op; a resolved alert answers 409',
+      tags: ['api'], security: [{ bearer: [] }], params: AlertId, body: NoteBody,
+    },
+  }, async (req) => acknowledgeAlert(ctx.db, viewerOf(req), req.params.id, req.body?.note ?? null));
+
+  r.post('/v1/alerts/:id/resolve', {
+    schema: {
+      summary: 'Resolve an alert (解除): open or acknowledged → resolved; again is a no-op',
+      description: 'A resolved alert of a condition rule (a silent station, an indicator off target) is not raised again until its condition has cleared once.',
+      tags: ['api'], security: [{ bearer: [] }], params: AlertId, body: NoteBody,
+    },
+  }, async (req) => resolveAlert(ctx.db, viewerOf(req), req.params.id, req.body?.note ?? null));
+
+  r.get('/v1/alert-rules', {
+    schema: { summary: 'Alert rules (预警规则) with their configuration and defaults', tags: ['api'], security: [{ bearer: [] }] },
+  }, async () => ({ rules: await readRules(ctx.db) }));
+
+  r.put('/v1/alert-rules', {
+    schema: {
+      summary: 'Configure alert rules (admin): enable or disable, severity, parameters (keys given replace the stored ones)',
+      description: 'All or nothing: when any change is invalid, 400 names the failing fields and nothing is stored.',
+      tags: ['api'],
+      security: [{ bearer: [] }],
+      body: Type.Object({
+        rules: Type.Array(Type.Object({
+          code: Type.String({ maxLength: 64 }),
+          enabled: Type.Optional(Type.Boolean()),
+          severity: Type.Optional(Type.String({ maxLength: 20 })),
+          params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: RULE_CODES.length }),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => ({ rules: await updateRules(ctx.db, req.body.rules, viewerOf(req)) }));
+
+  await app.register(webhookRoutes, opts);
+};
