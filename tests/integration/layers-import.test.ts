@@ -72,7 +72,8 @@ describe('biomon layers import', () => {
       WHERE r.dataset_id = ${out.datasetId} GROUP BY r.code, r.geom`.execute(t.ctx.db);
     expect(pieces.rows).toHaveLength(9);
     for (const p of pieces.rows) {
-      expect(Math.abs(p.parts - p.whole) / p.whole).toBeLessThan(1e-6);
+      // cuts split long edges at points of the lon/lat segment, a hair off the geodesic: ≤ 0.01 %
+      expect(Math.abs(p.parts - p.whole) / p.whole).toBeLessThan(1e-4);
       expect(p.maxv).toBeLessThanOrEqual(256);
       expect(p.n).toBeGreaterThan(1);
     }
