@@ -109,7 +109,9 @@ describe('rule 1: invasive species in a new 10 km cell (外来入侵物种预警
       record('inv-no-1', 'Pinus koraiensis', ...SIPING),
       record('inv-no-2', 'Ambrosia trifida', ...BAICHENG, { occurrenceStatus: 'absent' }),
     ]);
-    const summary = await evaluate(ids);
+    const [rejected] = await storeRecords(t, [record('inv-no-3', 'Ambrosia trifida', ...SIPING)]);
+    await t.ctx.db.updateTable('occurrences').set({ review_state: 'rejected' }).where('id', '=', rejected).execute();
+    const summary = await evaluate([...ids, rejected]);
     expect(summary.invasive_new_cell ?? { opened: 0 }).toMatchObject({ opened: 0 });
     expect((await alertRows(t, 'invasive_new_cell')).map((a) => a.region_code).sort()).toEqual(['220100', '220200']);
   });

@@ -89,6 +89,8 @@ export interface ExportCounts {
   humboldt: number;
   generalisedOccurrences: number;
   generalisedEvents: number;
+  /** Selected occurrences without a stored survey event: any makes the archive an Occurrence core (no event or Humboldt rows). */
+  occurrencesWithoutStoredEvent: number;
   ms: number;
   rowsPerSecond: number;
 }
@@ -200,7 +202,7 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
       await occOut.close();
       files.push({ file: 'occurrence.txt', decl: { role: core === 'occurrence' ? 'core' : 'extension', rowType: ROW_TYPES.occurrence, location: 'occurrence.txt', columns: occColumns } });
       const ms = Date.now() - started;
-      counts = { core, occurrences, events, humboldt, generalisedOccurrences: summary.g, generalisedEvents, ms, rowsPerSecond: Math.round(((occurrences + events + humboldt) / Math.max(ms, 1)) * 1000) };
+      counts = { core, occurrences, events, humboldt, generalisedOccurrences: summary.g, generalisedEvents, occurrencesWithoutStoredEvent: summary.n - summary.with_event, ms, rowsPerSecond: Math.round(((occurrences + events + humboldt) / Math.max(ms, 1)) * 1000) };
     } finally {
       await snap.close();
     }

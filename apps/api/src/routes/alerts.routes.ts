@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
 import {
   MAX_ALERTS_PAGE, RULE_CODES, SEVERITIES, acknowledgeAlert, getAlert, listAlerts, readRules, resolveAlert, updateRules, type AlertViewer,
@@ -12,7 +13,18 @@ export function viewerOf(req: FastifyRequest): AlertViewer {
 }
 
 const AlertId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
-const NoteBody = Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }));
+// The body is optional (a bare POST acknowledges): its shape is checked by noteOf, not by the schema.
+const NoteBody = Type.Unknown({ description: 'optional: { "note": "…" } (at most 2,000 characters)' });
+
+function noteOf(body: unknown): string | null {
+  if (body === undefined || body === null) return null;
+  const ok = typeof body === 'object' && !Array.isArray(body) && Object.keys(body).every((k) => k === 'note');
+  const note = ok ? (body as { note?: unknown }).note : undefined;
+  if (!ok || (note !== undefined && (typeof note !== 'string' || note.length > 2000))) {
+    throw new AppError('VALIDATION_FAILED', 'The body is optional; when given it is { "note": "<at most 2,000 characters>" }', { errors: [{ field: 'body.note', code: 'NOTE_INVALID', message: 'note is a string of at most 2,000 characters, and the only field' }] });
+  }
+  return (note as string | undefined) ?? null;
+}
 
 /** Alerts and early warning (预警): the list, the lifecycle and the rules; webhooks register beside them. */
 export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
@@ -46,7 +58,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       summary: 'Acknowledge an alert (确认): open → acknowledged; again is a no-op; a resolved alert answers 409',
       tags: ['api'], security: [{ bearer: [] }], params: AlertId, body: NoteBody,
     },
-  }, async (req) => acknowledgeAlert(ctx.db, viewerOf(req), req.params.id, req.body?.note ?? null));
+  }, async (req) => acknowledgeAlert(ctx.db, viewerOf(req), req.params.id, noteOf(req.body)));
 
   r.post('/v1/alerts/:id/resolve', {
     schema: {
@@ -54,7 +66,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       description: 'A resolved alert of a condition rule (a silent station, an indicator off target) is not raised again until its condition has cleared once.',
       tags: ['api'], security: [{ bearer: [] }], params: AlertId, body: NoteBody,
     },
-  }, async (req) => resolveAlert(ctx.db, viewerOf(req), req.params.id, req.body?.note ?? null));
+  }, async (req) => resolveAlert(ctx.db, viewerOf(req), req.params.id, noteOf(req.body)));
 
   r.get('/v1/alert-rules', {
     schema: { summary: 'Alert rules (预警规则) with their configuration and defaults', tags: ['api'], security: [{ bearer: [] }] },

@@ -17,7 +17,6 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/v1/ledger/tasks', {
-    config: { access: 'public' },
     schema: {
       summary: 'Ledger tasks (责任分工台账任务): all matching tasks in one response, with status and overdue flag as of a date',
       description: 'Overdue: the task\'s deadline or window has ended before asOf and its latest progress report dated on or before asOf is not `done`; `持续推进` tasks are never overdue. '
@@ -36,7 +35,6 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   }, async (req) => listTasks(ctx.db, req.query));
 
   r.get('/v1/ledger/tasks/:no', {
-    config: { access: 'public' },
     schema: {
       summary: 'One ledger task with its progress history and, per linked indicator, the latest value, the target and whether it is met',
       tags: ['api'],
@@ -46,7 +44,6 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   }, async (req) => getTask(ctx.db, req.params.no, req.query));
 
   r.post('/v1/ledger/tasks/:no/progress', {
-    config: { access: ['department'] },
     schema: {
       summary: 'Report progress on a task (报送进展): append-only; the latest report (by asOf) gives the status',
       description: 'A department token reports only on tasks its department is linked to, as a listed 责任部门 or as an implementing department '
@@ -71,7 +68,6 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   });
 
   r.get('/v1/ledger/departments', {
-    config: { access: 'public' },
     schema: {
       summary: 'Departments (责任部门) with their tasks and how many are done, in progress, overdue and due in the next 180 days',
       description: '`counts` covers every task a department is linked to (responsible or implementing); `responsibleCounts` only those it is a listed 责任部门 of.',

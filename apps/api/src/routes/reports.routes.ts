@@ -35,7 +35,6 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/v1/reports/assessment', {
-    config: { access: 'public' },
     schema: {
       summary: 'The assessment report (评估报告), built now: targets with value, gap and met / not met, per prefecture and priority area, ledger, data coverage, provenance',
       description: 'format=json|csv|html. Values come from the latest completed indicator run per indicator, region and year; targets without a number show the seed\'s Chinese wording.',
@@ -50,7 +49,6 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   });
 
   r.post('/v1/reports', {
-    config: { access: ['evaluator'] },
     schema: {
       summary: 'Freeze an assessment report (冻结报告): an immutable snapshot with its run ids — 201',
       tags: ['api'],
@@ -67,7 +65,6 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   });
 
   r.get('/v1/reports', {
-    config: { access: ['evaluator'] },
     schema: {
       summary: 'Frozen reports, newest first, with their review status',
       tags: ['api'],
@@ -81,7 +78,6 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   }, async (req) => ({ reports: await listFrozenReports(ctx.db, req.query) }));
 
   r.get('/v1/reports/:id', {
-    config: { access: ['evaluator'] },
     schema: {
       summary: 'A frozen report exactly as it was frozen (format=json|csv|html), with its sign-off',
       tags: ['api'],
@@ -96,7 +92,6 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   });
 
   r.post('/v1/reports/:id/review', {
-    config: { access: ['evaluator'] },
     schema: {
       summary: 'Sign off a frozen report (审核): approved or returned (returned needs a comment and is final)',
       tags: ['api'],

@@ -90,11 +90,11 @@ async function watch(id: string, progress: ReturnType<typeof progressBlock>, out
 
 export async function renderImports(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<void> {
   const title = h('h1', { class: 'page-title', tabindex: '-1' }, t('importsTitle'));
-  const templates = h('p', { class: 'templates' }, `${t('templates')}：`,
+  const templates = h('span', { class: 'templates' }, `${t('templates')}：`,
     h('a', { href: '/v1/imports/template.csv', download: '' }, t('templateDwc')), ' · ',
     h('a', { href: '/v1/imports/template.csv?headers=zh', download: '' }, t('templateZh')));
   if (!can.viewImports()) {
-    mount(root, h('div', { class: 'page-head' }, h('div', null, title, h('p', { class: 'lead' }, t('importsLead')))), notice('info', t('importsLogin')), templates);
+    mount(root, h('div', { class: 'page-head' }, h('div', null, title, h('p', { class: 'lead' }, t('importsLead')))), notice('info', t('importsLogin')), h('p', null, templates));
     return;
   }
 
@@ -127,10 +127,12 @@ export async function renderImports(root: HTMLElement, route: Route, isCurrent: 
         }
       } },
       field(t('chooseFile'), file, 'CSV · DwC-A (.zip) · Camtrap DP (.zip) · ≤ 512 MB'), submit),
-      templates, progress.el, out);
+      progress.el, out,
+      h('details', { class: 'steps', open: true }, h('summary', null, t('importSteps')),
+        h('ol', null, h('li', null, templates), h('li', null, t('importStep2')), h('li', null, t('importStep3')), h('li', null, t('importStep4')))));
     progress.el.hidden = true;
   } else {
-    uploadPanel = h('section', { class: 'panel' }, notice('info', t('importsNoUpload')), templates);
+    uploadPanel = h('section', { class: 'panel' }, notice('info', t('importsNoUpload')), h('p', null, templates));
   }
 
   // look-up by id (#/imports/<id>) and this browser's recent uploads

@@ -339,11 +339,18 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
       return showDetails(h('div', { class: 'feature-card' }, h('h3', null, pick(String(p.name), String(p.nameEn ?? ''))),
         dl([[t('designation'), word(DESIGNATIONS, p.designation)], [t('level'), word(LEVELS, p.level)], [t('status'), word(LEVELS, p.status)], [t('established'), p.establishedYear]])), at);
     }
-    const region = byLayer('priority-fill') ?? byLayer('region-fill');
+    // the smallest unit clicked (a prefecture before the province), with the priority area it lies in
+    const regionHits = hits.filter((x) => x.layer.id === 'region-fill' || x.layer.id === 'priority-fill');
+    const unit = regionHits.find((x) => x.properties.level !== 'province' && x.properties.level !== 'priority_area');
+    const priority = regionHits.find((x) => x.properties.level === 'priority_area');
+    const region = unit ?? priority ?? regionHits[0];
     const lc = byLayer('landcover-fill');
     if (region || lc) {
       const box = region ? regionDetails(region.properties) : h('div', { class: 'feature-card' });
-      if (lc) box.append(dl([[t('lcClass'), tx('lc_', String(lc.properties.class))]]));
+      const extra: [string, unknown][] = [];
+      if (priority && priority !== region) extra.push([t('priorityArea'), pick(String(priority.properties.name), String(priority.properties.nameEn ?? ''))]);
+      if (lc) extra.push([t('lcClass'), tx('lc_', String(lc.properties.class))]);
+      if (extra.length) box.insertBefore(dl(extra), box.children[2] ?? null);
       return showDetails(box, at);
     }
   });
