@@ -64,7 +64,7 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
 }
 
 async function reset(db: Db): Promise<void> {
-  await sql`TRUNCATE occurrences, occurrence_history, outbox`.execute(db);
+  await sql`TRUNCATE occurrences, occurrence_history, outbox CASCADE`.execute(db);
   await sql`CHECKPOINT`.execute(db);
 }
 

@@ -22,3 +22,22 @@ stack_down_started() {
     bash infra/stack.sh down "$STACK_STARTED" || true
   fi
 }
+
+# Builds the dashboard (apps/web → apps/web/dist, served at /) when the build is missing or older
+# than its sources; one line of output, the build's own output only when it fails.
+ensure_web_build() {
+  local index=apps/web/dist/index.html
+  if [[ -f $index && -z $(find apps/web/src apps/web/index.html apps/web/vite.config.ts apps/web/package.json apps/web/tsconfig.json -newer "$index" -print -quit 2>/dev/null) ]]; then
+    return 0
+  fi
+  echo "[setup] building the dashboard (npm run build:web)" >&2
+  local log
+  log=$(mktemp)
+  if ! npm run build:web >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "[setup] error: the dashboard build failed" >&2
+    return 1
+  fi
+  rm -f "$log"
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm start: the whole platform with the Jilin demo data, from nothing.
-# Installs what is missing, starts PostgreSQL+PostGIS and Redis under .data/, migrates, seeds
+# Installs what is missing, builds the dashboard (apps/web) when its build is stale, starts PostgreSQL+PostGIS and Redis under .data/, migrates, seeds
 # (BIOMON_SEED, default demo; never twice), then runs ingest+api on one origin (PORT, default 3000)
 # and the worker. Ctrl-C stops everything this command started.
 set -euo pipefail
@@ -10,6 +10,7 @@ source infra/lib.sh
 PORT=${PORT:-3000}
 export PORT BIOMON_SEED=${BIOMON_SEED:-demo}
 ensure_node_modules
+ensure_web_build
 stack_up
 
 BIN=node_modules/.bin/biomon
@@ -48,6 +49,7 @@ const t = JSON.parse(process.argv[1]); const port = process.argv[2];
 console.log(`
   biomon — 吉林省生物多样性监测数据平台 is running
 
+  Dashboard (评估看板)  http://127.0.0.1:${port}/
   API (ingest + api)   http://127.0.0.1:${port}
   Health               http://127.0.0.1:${port}/health
   API docs (OpenAPI)   http://127.0.0.1:${port}/docs   ·   http://127.0.0.1:${port}/openapi.json

@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/lib.sh
 
 ensure_node_modules
+ensure_web_build
 stack_up --with-test-tools
 trap stack_down_started EXIT
 

@@ -39,6 +39,9 @@ const tokens: Record<string, string> = {};
 /** console errors and page errors of every page opened, by page label */
 const problems: string[] = [];
 
+// per-test budget: Chromium with software WebGL, on a 2-core machine shared with other test files
+const SLOW = 150_000;
+
 const bearer = (h: { authorization: string }) => h.authorization.replace(/^Bearer /, '');
 
 beforeAll(async () => {
@@ -111,7 +114,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(asset.headers.get('content-encoding')).toBe('br');
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
-  });
+  }, SLOW);
 
   it('overview: the target cards show the API\'s values, met or not, the 2025 target and the trend charts', async () => {
     const { page, ctx } = await open('overview', '');
@@ -151,7 +154,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     await shot(page, 'overview-phone');
     noProblems('overview');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('switches to English and back; the choice persists across reloads', async () => {
     const { page, ctx } = await open('language', '');
@@ -173,7 +176,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     expect(await page.locator('[data-nav="overview"]').textContent()).toBe('总览');
     noProblems('language');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('ledger: filters to the overdue tasks of 省林草局 with the keyboard, and opens one', async () => {
     const { page, ctx } = await open('ledger', '#/ledger');
@@ -210,7 +213,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     await shot(page, 'task');
     noProblems('ledger');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('a department signs in by pasting its token and reports progress on its task', async () => {
     const { page, ctx } = await open('progress', '#/ledger/12');
@@ -250,7 +253,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     }
     noProblems('progress');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('a surveyor uploads a CSV and watches the progress reach done, then the counts and the error report', async () => {
     const header = 'occurrenceID,basisOfRecord,scientificName,vernacularName,eventDate,decimalLongitude,decimalLatitude,geodeticDatum,individualCount,occurrenceStatus,recordedBy';
@@ -294,7 +297,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     await shot(page, 'imports');
     noProblems('imports');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('map: the canvas draws the regions (pixels), clicks give details, occurrences are generalised for the public', async () => {
     const { page, ctx } = await open('map', '#/map');
@@ -302,8 +305,14 @@ describe('evaluator dashboard in headless Chromium', () => {
     await page.waitForSelector('.cluster-label', { timeout: 30_000 });
     await page.waitForTimeout(800);
     expect(await page.locator('.map-panel .notice').first().textContent()).toContain('模糊化');
-    const count = ((await app.inject({ method: 'GET', url: '/v1/occurrences?limit=1000' })).json().records as unknown[]).length;
-    expect(await page.locator('[data-role="occ-count"]').textContent()).toBe(`已显示 ${count} 条记录`);
+    // every public record (the CSV upload above added some), paged as the map pages them
+    let count = 0;
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page1 = (await app.inject({ method: 'GET', url: `/v1/occurrences?limit=1000${cursor ? `&cursor=${cursor}` : ''}` })).json() as { records: unknown[]; nextCursor: string | null };
+      count += page1.records.length;
+      cursor = page1.nextCursor;
+    }
+    expect(await page.locator('[data-role="occ-count"]').textContent()).toBe(`已显示 ${count.toLocaleString('zh-CN')} 条记录`);
     await shot(page, 'map', false);
 
     // only the regions: switch the other layers off with the keyboard, then count pixels
@@ -334,7 +343,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     expect(regions).toContain(await page.locator('[data-role="details"] .feature-card h3').first().textContent());
     noProblems('map');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('map for an evaluator: stations coloured by health', async () => {
     const { page, ctx } = await open('map-evaluator', '#/map', { token: tokens.evaluator });
@@ -345,7 +354,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     await shot(page, 'map-evaluator', false);
     noProblems('map-evaluator');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('stations: the health list and a chart per datastream', async () => {
     const { page, ctx } = await open('stations', '#/stations', { token: tokens.evaluator });
@@ -362,7 +371,7 @@ describe('evaluator dashboard in headless Chromium', () => {
     await shot(page, 'station');
     noProblems('stations');
     await ctx.close();
-  });
+  }, SLOW);
 
   it('alerts: open alerts for an evaluator (or a clear notice when the server has no alerts API)', async () => {
     const { page, ctx } = await open('alerts', '#/alerts', { token: tokens.evaluator });
@@ -383,5 +392,5 @@ describe('evaluator dashboard in headless Chromium', () => {
     await shot(page, 'alerts');
     noProblems('alerts');
     await ctx.close();
-  });
+  }, SLOW);
 });

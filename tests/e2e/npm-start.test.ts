@@ -65,6 +65,10 @@ describe('npm start', () => {
     expect(taxa.taxa[0]).toMatchObject({ scientificName: 'Panthera tigris', protectionClass: 'I', sensitive: true });
     const docs = await fetch(`${base}/openapi.json`);
     expect(docs.status).toBe(200);
+    // the dashboard (apps/web, built by start.sh when stale) at /
+    const dashboard = await fetch(`${base}/`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toMatch(/src="\/assets\/index-[^"]+\.js"/);
 
     process.kill(-first.child.pid!, 'SIGINT');
     expect(await first.exited).toBe(0);

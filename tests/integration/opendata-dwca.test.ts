@@ -174,6 +174,25 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
 
 });
 
+describe('bad export requests', () => {
+  it('answer 4xx with the failing field and store nothing', async () => {
+    const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM exports`.execute(t.ctx.db)).rows[0].n;
+    const bad = await app.inject({ method: 'POST', url: '/v1/exports/dwca', headers: H.surveyor, payload: { bbox: '1,2,3' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.errors[0]).toMatchObject({ field: 'body.bbox', code: 'BBOX_INVALID' });
+    expect((await app.inject({ method: 'POST', url: '/v1/exports/dwca', headers: H.surveyor, payload: { from: 'yesterday' } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/v1/exports/dwca', headers: H.surveyor, payload: { limit: 5 } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/v1/exports/dwca', payload: {} })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/v1/exports/not-a-uuid', headers: H.surveyor })).statusCode).toBe(400);
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM exports`.execute(t.ctx.db)).rows[0].n).toBe(before);
+    // without a body the filters may come in the query string
+    const q = await app.inject({ method: 'POST', url: '/v1/exports/dwca?taxon=Panthera%20tigris', headers: H.surveyor });
+    expect(q.statusCode, q.body).toBe(202);
+    const row = await t.ctx.db.selectFrom('exports').select(['filters', 'exact']).where('id', '=', q.json().exportId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ filters: { taxon: 'Panthera tigris' }, exact: false });
+  });
+});
+
 describe('round trip through biomon\'s importer', () => {
   it('re-imports the evaluator\'s archive into an empty platform with identical records', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/exports/dwca', headers: H.evaluator, payload: {} });

@@ -167,8 +167,14 @@ describe('GDAL OAPIF driver (a real GIS client)', () => {
   };
 
   it('lists the collections', async () => {
-    const { stdout } = await ogr(['-ro', '-so', `OAPIF:http://127.0.0.1:${port}/ogc`]);
+    const { stdout, stderr } = await ogr(['-ro', '-so', `OAPIF:http://127.0.0.1:${port}/ogc`]);
+    expect(stderr).not.toMatch(/ERROR|Warning/i);
     for (const id of ['occurrences', 'survey-events', 'stations', 'protected-areas', 'regions', 'indicator-results']) expect(stdout).toMatch(new RegExp(`^\\d+: ${id}( \\(|$)`, 'm'));
+    // a layer's summary: the feature count from numberMatched, the extent from the collection
+    const occ = await ogr(['-ro', '-so', `OAPIF:http://127.0.0.1:${port}/ogc`, 'occurrences']);
+    expect(occ.stdout).toMatch(/Feature Count: 304/);
+    expect(occ.stdout).toMatch(/Geometry: Point/);
+    expect(occ.stdout).toMatch(/scientificName: String/);
   });
 
   it('reads features with a bbox, generalised for the public', async () => {

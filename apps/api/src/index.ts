@@ -1,1 +1,2 @@
 export { apiModule } from './app';
+export { webRoutes, WEB_DIST_DIR } from './routes/web.routes';

@@ -36,7 +36,7 @@ export function trendChart(el: HTMLElement, points: { year: number; value: numbe
   const hi = Math.max(...values, target ?? -Infinity);
   const pad = Math.max(2, (hi - lo) * 0.25);
   return chartIn(el, {
-    grid: { left: 44, right: 16, top: 22, bottom: 26 },
+    grid: { left: 44, right: target === null ? 16 : 52, top: 22, bottom: 26 },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => pct(v as number) },
     xAxis: { type: 'category', data: points.map((p) => String(p.year)), axisLine: { lineStyle: { color: '#9aa7b1' } }, axisLabel: { color: PALETTE.text } },
     yAxis: {
@@ -48,7 +48,7 @@ export function trendChart(el: HTMLElement, points: { year: number; value: numbe
       label: { show: true, position: 'top', color: PALETTE.primary, fontWeight: 'bold', formatter: (p: { value: unknown }) => pct(p.value as number) },
       markLine: target === null ? undefined : {
         symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: PALETTE.target, width: 1.5 },
-        label: { formatter: `${t('target')} ${pct(target, 1)}`, color: PALETTE.target, position: 'insideEndTop' },
+        label: { formatter: `${t('target')}\n${pct(target, 1)}`, color: PALETTE.target, position: 'end', fontSize: 11, lineHeight: 13 },
         data: [{ yAxis: target }],
       },
     }],

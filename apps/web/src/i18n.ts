@@ -544,3 +544,8 @@ export function tx(prefix: string, value: string | null | undefined): string {
 export function pick(zhText: string | null | undefined, enText: string | null | undefined): string {
   return (lang === 'en' ? enText || zhText : zhText || enText) ?? '';
 }
+
+/** "：" in Chinese, ": " in English. */
+export function colon(): string {
+  return lang === 'en' ? ': ' : '：';
+}

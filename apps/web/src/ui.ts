@@ -1,5 +1,5 @@
 import { h, mount, type Child } from './dom';
-import { t, type Key } from './i18n';
+import { colon, t, type Key } from './i18n';
 import { ApiError } from './api';
 
 export function loadingBox(): HTMLElement {
@@ -14,7 +14,7 @@ export function errorMessage(err: unknown): string {
 /** An error notice with a retry button. */
 export function errorBox(err: unknown, retry?: () => void): HTMLElement {
   return h('div', { class: 'notice notice-error', role: 'alert' },
-    h('strong', null, `${t('errorPrefix')}：`), errorMessage(err),
+    h('strong', null, `${t('errorPrefix')}${colon()}`), errorMessage(err),
     retry ? h('button', { type: 'button', class: 'btn btn-small', onclick: retry }, t('retry')) : null);
 }
 

@@ -43,8 +43,3 @@ export function regionsOfPoint(point: RawBuilder<unknown>): RawBuilder<unknown> 
       (array_agg(r.name_en ORDER BY ${LEVEL_ORDER}, r.code))[1] AS name_en
     FROM regions r WHERE r.dataset_id = ${NEWEST_REGIONS} AND ST_Intersects(r.geom, ${point}))`;
 }
-
-/** Task numbers of the ledger linked to any of the refs (ledger_task_links, BRIEF §7). */
-export function tasksOfRefs(refs: string[]): RawBuilder<number[]> {
-  return sql<number[]>`(SELECT coalesce(array_agg(DISTINCT l.task_no ORDER BY l.task_no), '{}') FROM ledger_task_links l WHERE l.ref = ANY(${refs}::text[]))`;
-}

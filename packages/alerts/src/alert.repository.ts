@@ -106,9 +106,10 @@ async function insertTriggers(tx: Tx, alertId: number, triggers: AlertTrigger[])
  */
 export async function raiseAlert(tx: Tx, d: AlertDraft, policy: RaisePolicy): Promise<RaiseResult | null> {
   await lockSubject(tx, d.rule, d.subjectKey);
+  // FOR UPDATE: an evaluator resolving it concurrently either goes first (then it is not open here) or waits
   const open = await tx.selectFrom('alerts').select(['id', 'severity', 'status'])
     .where('rule_code', '=', d.rule).where('subject_key', '=', d.subjectKey).where('status', '<>', 'resolved')
-    .executeTakeFirst();
+    .forUpdate().executeTakeFirst();
   if (open) {
     const added = await insertTriggers(tx, open.id, d.triggers);
     const escalated = severityOrder(d.severity) > severityOrder(open.severity);

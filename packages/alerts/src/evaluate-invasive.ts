@@ -87,7 +87,7 @@ export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasiv
       subjectKey,
       severity: rule.severity,
       privileged: false,
-      titleZh: `外来入侵物种新分布：${nameZh} 首次记录于${whereZh}（10 km 网格 ${first.cell}）`,
+      titleZh: `外来入侵物种新分布：${nameZh}首次记录于${whereZh}（10 km 网格 ${first.cell}）`,
       titleEn: `Invasive species in a new place: ${nameEn} first recorded in ${whereEn} (10 km cell ${first.cell})`,
       details: {
         taxon: { id: first.gid, scientificName: first.scientific_name, chineseName: first.chinese_name },

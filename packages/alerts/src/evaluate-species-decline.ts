@@ -14,9 +14,14 @@ interface YearRow { priority_area: string; area_name: string | null; yr: number;
  * grid's total and its stations' own efforts would otherwise count twice) in the unit (and
  * protocol) of the species entry, in a priority area; the year is that of the event's end
  * (Asia/Shanghai). The count is the species' present, non-rejected records on those events, or
- * their individuals (individualCount, 1 when absent). A year with effort and no record counts 0.
+ * their individuals (individualCount, 1 when absent). A year with effort and no record counts 0 —
+ * with `zeros: 'if-absence-reported'` only events that report absences (Humboldt
+ * isAbsenceReported) or recorded the species carry effort, so a farmland bird transect does not
+ * count as zero cranes.
  */
-async function yearlyRates(tx: Tx, gid: number, entry: { effortUnit: string; protocol?: string | null; count: 'records' | 'individuals' }): Promise<YearRow[]> {
+async function yearlyRates(tx: Tx, gid: number, entry: { effortUnit: string; protocol?: string | null; count: 'records' | 'individuals'; zeros: 'always' | 'if-absence-reported' }): Promise<YearRow[]> {
+  const hasSpecies = (e: ReturnType<typeof sql>) => sql`EXISTS (SELECT 1 FROM occurrences o JOIN taxa tx ON tx.id = o.taxon_id
+    WHERE o.event_id = ${e}.event_id AND coalesce(tx.parent_id, tx.id) = ${gid} AND o.occurrence_status = 'present' AND o.review_state <> 'rejected')`;
   const r = await sql<YearRow>`
     WITH ev AS (
       SELECT e.event_id, e.priority_area, extract(year FROM e.event_end AT TIME ZONE 'Asia/Shanghai')::int AS yr, e.sampling_effort_value::float8 AS effort
@@ -25,6 +30,7 @@ async function yearlyRates(tx: Tx, gid: number, entry: { effortUnit: string; pro
         AND lower(trim(e.sampling_effort_unit)) = lower(trim(${entry.effortUnit}))
         ${entry.protocol ? sql`AND e.sampling_protocol = ${entry.protocol}` : sql``}
         AND NOT EXISTS (SELECT 1 FROM survey_events c WHERE c.parent_event_id = e.event_id)
+        ${entry.zeros === 'if-absence-reported' ? sql`AND (e.is_absence_reported IS TRUE OR ${hasSpecies(sql`e`)})` : sql``}
     ),
     eff AS (SELECT priority_area, yr, sum(effort) AS effort, count(*)::int AS events FROM ev GROUP BY priority_area, yr),
     cnt AS (
@@ -94,6 +100,7 @@ export async function evaluateSpeciesDecline(tx: Tx, rule: RuleConfig<'indicator
           effortUnit: entry.effortUnit,
           protocol: entry.protocol ?? null,
           count: entry.count,
+          zeros: entry.zeros,
           latest: { year: latest.yr, count: latest.n, effort: latest.effort, rate: round(rate(latest)), events: latest.events },
           baseline: { rate: round(baseline), years: base.map((y) => ({ year: y.yr, count: y.n, effort: y.effort, rate: round(rate(y)) })) },
           shareOfBaseline: round(share),

@@ -1,5 +1,6 @@
 import type { Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
+import { AppError } from '@biomon/core';
 import { SYSTEM_STATION_ACTOR, stationHealth } from '@biomon/stations';
 import { regionsOfPoint } from './alert-sql';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
@@ -45,7 +46,7 @@ async function scheduledStreams(tx: Tx, intervalsMissed: number, stationTypes: s
   return r.rows;
 }
 
-const regionCodesOf = (r: StreamRow): string[] => [...(r.region_codes ?? []), ...(r.priority_area ? [r.priority_area] : [])];
+const regionCodesOf = (r: StreamRow): string[] => [...new Set([...(r.region_codes ?? []), ...(r.priority_area ? [r.priority_area] : [])])];
 
 /**
  * Rule 3a, station silent: a scheduled datastream with no observation (by phenomenonTime) for N
@@ -129,7 +130,14 @@ export async function evaluateStationGaps(tx: Tx, rule: RuleConfig<'station_data
   for (const [stationId, st] of stations) {
     const from = new Date(Math.max(windowStart.getTime(), firstCreated.get(stationId)!.getTime()));
     if (now.getTime() - from.getTime() < 60_000) continue;
-    const h = await stationHealth(tx, SYSTEM_STATION_ACTOR, stationId, { from: from.toISOString(), to: now.toISOString() });
+    let h: Awaited<ReturnType<typeof stationHealth>>;
+    try {
+      h = await stationHealth(tx, SYSTEM_STATION_ACTOR, stationId, { from: from.toISOString(), to: now.toISOString() });
+    } catch (err) {
+      // a window too large for the station's interval (MAX_HEALTH_SLOTS): not judged, rather than failing every station
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') continue;
+      throw err;
+    }
     if (h.completenessPct === null || h.expectedSlots === 0 || h.completenessPct >= rule.params.minCompletenessPct) continue;
     const subjectKey = `station=${stationId}`;
     active.add(subjectKey);

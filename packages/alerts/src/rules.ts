@@ -40,6 +40,9 @@ const SpeciesEntry = Type.Object({
   effortUnit: Type.String({ minLength: 1, maxLength: 100, description: 'samplingEffortUnit of the survey events whose effort counts, e.g. trap-days or km' }),
   protocol: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'samplingProtocol the events must have, e.g. 红外相机 or 样线法' }))),
   count: Type.Union([Type.Literal('records'), Type.Literal('individuals')], { description: 'records (detections) or individuals (Σ individualCount, 1 when absent)' }),
+  zeros: Type.Union([Type.Literal('always'), Type.Literal('if-absence-reported')], {
+    description: 'when an event with effort but no record of the species counts as a zero: always (a camera trap records whatever passes), or only when the event reports absences (Humboldt isAbsenceReported; a transect for other taxa says nothing about this one)',
+  }),
 }, strict);
 
 export const PARAM_SCHEMAS = {
@@ -181,10 +184,10 @@ export const RULE_DEFINITIONS: { [K in RuleCode]: RuleDefinition<K> } = {
     severity: 'warning',
     params: {
       species: [
-        { taxon: 'Panthera tigris', effortUnit: 'trap-days', protocol: '红外相机', count: 'records' },
-        { taxon: 'Panthera pardus', effortUnit: 'trap-days', protocol: '红外相机', count: 'records' },
-        { taxon: 'Grus japonensis', effortUnit: 'km', protocol: '样线法', count: 'individuals' },
-        { taxon: 'Grus leucogeranus', effortUnit: 'km', protocol: '样线法', count: 'individuals' },
+        { taxon: 'Panthera tigris', effortUnit: 'trap-days', protocol: '红外相机', count: 'records', zeros: 'always' },
+        { taxon: 'Panthera pardus', effortUnit: 'trap-days', protocol: '红外相机', count: 'records', zeros: 'always' },
+        { taxon: 'Grus japonensis', effortUnit: 'km', protocol: '样线法', count: 'individuals', zeros: 'if-absence-reported' },
+        { taxon: 'Grus leucogeranus', effortUnit: 'km', protocol: '样线法', count: 'individuals', zeros: 'if-absence-reported' },
       ],
       minShareOfBaseline: 0.5,
       baselineYears: 5,

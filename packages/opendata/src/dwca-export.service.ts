@@ -80,6 +80,7 @@ interface Summary {
   n: number; g: number; with_event: number;
   w: number | null; s: number | null; e: number | null; nn: number | null;
   begin: string | null; end: string | null;
+  keys: string[];
 }
 
 export interface ExportCounts {
@@ -127,14 +128,17 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
     let summary: Summary;
     const files: { decl: DataFileDecl; file: string }[] = [];
     try {
+      // one pass for the archive's shape: counts, coverage, the terms present (columns must be known before the first row)
       [summary] = await snap.all(sql<Summary>`
-        WITH sel AS (${occSql})
+        WITH sel AS MATERIALIZED (${occSql}),
+        keys AS (SELECT coalesce(array_agg(DISTINCT k), '{}') AS keys FROM sel, jsonb_object_keys(sel.record - 'biomon') k)
         SELECT count(*)::int AS n, count(*) FILTER (WHERE sel.generalised)::int AS g, count(e.id)::int AS with_event,
           min(sel.lon) AS w, min(sel.lat) AS s, max(sel.lon) AS e, max(sel.lat) AS nn,
           to_char(min(o.event_start) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS begin,
-          to_char(max(o.event_end) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS end
+          to_char(max(o.event_end) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS end,
+          (SELECT keys FROM keys) AS keys
         FROM sel JOIN occurrences o ON o.id = sel.id LEFT JOIN survey_events e ON e.event_id = o.event_id`);
-      const keyRows = await snap.all(sql<{ k: string }>`WITH sel AS (${occSql}) SELECT DISTINCT k FROM sel, jsonb_object_keys(sel.record - 'biomon') k`);
+      const keyRows = summary.keys.map((k) => ({ k }));
       const core: 'event' | 'occurrence' = summary.n > 0 && summary.with_event === summary.n ? 'event' : 'occurrence';
       const occKeys = keyRows.map((r) => r.k).filter((k) => k !== 'occurrenceID' && k !== 'eventID');
       const occColumns = core === 'event' ? ['eventID', 'occurrenceID', ...orderTerms(occKeys)] : ['occurrenceID', ...orderTerms([...occKeys, ...(keyRows.some((r) => r.k === 'eventID') ? ['eventID'] : [])])];

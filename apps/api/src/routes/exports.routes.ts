@@ -19,11 +19,15 @@ export const exportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       tags: ['api'],
       security: [{ bearer: [] }],
       querystring: ExportFilterSchema,
-      body: Type.Optional(ExportFilterSchema),
+      body: ExportFilterSchema,
+    },
+    // no body at all is as good as {}: the filters may come in the query string
+    preValidation: async (req) => {
+      if (req.body === undefined || req.body === null) req.body = {};
     },
   }, async (req, reply) => {
     const p = req.principal!;
-    const filter = parseOccurrenceFilter({ ...req.query, ...(req.body ?? {}) }, req.body && Object.keys(req.body).length ? 'body' : 'querystring');
+    const filter = parseOccurrenceFilter({ ...req.query, ...req.body }, Object.keys(req.body).length ? 'body' : 'querystring');
     const out = await requestDwcaExport(ctx.db, filter, { tokenId: p.tokenId, role: p.role, label: p.label || p.role });
     reply.status(202).header('location', `/v1/exports/${out.exportId}`);
     return { ...out, links: { self: `/v1/exports/${out.exportId}` } };

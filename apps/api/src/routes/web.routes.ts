@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AppContext } from '@biomon/http';
 
-/** apps/web/dist: the Vite build of the evaluator dashboard (`npm run build:web`). */
+/** apps/web/dist: the Vite build of the evaluator dashboard (`npm run build:web`); tests may pass another. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 // Shown at / when the dashboard has not been built: a hint, never a 500.
@@ -25,9 +25,10 @@ const NOT_BUILT_HTML = `<!doctype html>
  * the hashed bundles (cached for a year). The app routes with the URL hash (#/ledger), so no
  * server-side fallback is needed and nothing here can shadow /v1, /ogc or /tiles.
  */
-export const webRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app) => {
+export const webRoutes: FastifyPluginAsync<{ ctx: AppContext; distDir?: string }> = async (app, opts) => {
+  const distDir = opts.distDir ?? WEB_DIST_DIR;
   await app.register(fastifyStatic, {
-    root: path.join(WEB_DIST_DIR, 'assets'),
+    root: path.join(distDir, 'assets'),
     prefix: '/assets/',
     wildcard: true,
     index: false,
@@ -44,7 +45,7 @@ export const webRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app) =>
     let html: string;
     try {
       // read per request: cheap, and a rebuild shows without a restart
-      html = await readFile(path.join(WEB_DIST_DIR, 'index.html'), 'utf8');
+      html = await readFile(path.join(distDir, 'index.html'), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       request.log.warn('apps/web/dist/index.html is missing: run npm run build:web');

@@ -1,6 +1,6 @@
 import { field, h, mount } from '../dom';
 import { ApiError, download, get, postFile } from '../api';
-import { t } from '../i18n';
+import { colon, t } from '../i18n';
 import { bytes, dateTime, num } from '../format';
 import { href, navigate, type Route } from '../router';
 import { can } from '../session';
@@ -67,7 +67,7 @@ function resultBlock(s: ImportStatus): HTMLElement {
       h('div', null, h('dt', null, t('status')), h('dd', null, chip(statusText(s), statusTone(s.status))))),
     s.error ? notice('error', `${s.error.code}: ${s.error.message}`) : null,
     s.status === 'completed' ? countsTable(s) : null,
-    s.errorRows > 0 ? h('p', null, `${t('errorRows')}：${num(s.errorRows)} · `,
+    s.errorRows > 0 ? h('p', null, `${t('errorRows')}${colon()}${num(s.errorRows)} · `,
       h('a', { href: `/v1/imports/${s.importId}/errors.csv`, 'data-role': 'error-report', onclick: (e: Event) => {
         e.preventDefault();
         void download(`/v1/imports/${s.importId}/errors.csv`, `import-${s.importId}-errors.csv`).catch((err) => alert(errorMessage(err)));
@@ -90,7 +90,7 @@ async function watch(id: string, progress: ReturnType<typeof progressBlock>, out
 
 export async function renderImports(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<void> {
   const title = h('h1', { class: 'page-title', tabindex: '-1' }, t('importsTitle'));
-  const templates = h('span', { class: 'templates' }, `${t('templates')}：`,
+  const templates = h('span', { class: 'templates' }, `${t('templates')}${colon()}`,
     h('a', { href: '/v1/imports/template.csv', download: '' }, t('templateDwc')), ' · ',
     h('a', { href: '/v1/imports/template.csv?headers=zh', download: '' }, t('templateZh')));
   if (!can.viewImports()) {

@@ -1,6 +1,6 @@
 import { field, h, mount, select } from '../dom';
 import { ApiError, get, post, postFile } from '../api';
-import { pick, t, tx } from '../i18n';
+import { colon, pick, t, tx } from '../i18n';
 import { dateTime, pct, todayBeijing } from '../format';
 import { href, navigate, type Route } from '../router';
 import { can, currentUser } from '../session';
@@ -132,7 +132,7 @@ function progressItem(p: Progress): HTMLElement {
     h('div', { class: 'timeline-head' }, chip(tx('st_', p.status), statusTone(p.status)),
       h('span', null, `${t('progressAsOf')} ${p.asOf}`), h('span', { class: 'muted small' }, `${t('reportedBy')} ${p.department ?? p.reporterRole} · ${dateTime(p.reportedAt)}`)),
     p.note ? h('p', { class: 'timeline-note' }, p.note) : null,
-    p.evidence.length ? h('ul', { class: 'evidence' }, p.evidence.map((e) => h('li', null, `${t('evidence')}：`,
+    p.evidence.length ? h('ul', { class: 'evidence' }, p.evidence.map((e) => h('li', null, `${t('evidence')}${colon()}`,
       'url' in e ? h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.title) : h('span', null, `${e.title}（${e.originalName ?? e.fileId}）`)))) : null);
 }
 

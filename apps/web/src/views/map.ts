@@ -243,13 +243,18 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     updateClusterLabels();
   }
 
-  // Cluster counts as HTML (a symbol layer would need a glyph server): one marker per cluster on screen.
+  // Cluster counts as HTML (a symbol layer would need a glyph server): one marker per cluster
+  // drawn, recomputed whenever the map settles and hidden while it zooms (clusters change by zoom).
   let labels = new Map<number, Marker>();
+  function clearClusterLabels(): void {
+    for (const m of labels.values()) m.remove();
+    labels = new Map();
+  }
   function updateClusterLabels(): void {
     const next = new Map<number, Marker>();
     const visible = map.getLayer('occ-clusters') && map.getLayoutProperty('occ-clusters', 'visibility') !== 'none';
-    if (visible && map.isSourceLoaded('occ')) {
-      for (const f of map.querySourceFeatures('occ', { filter: ['has', 'point_count'] })) {
+    if (visible) {
+      for (const f of map.queryRenderedFeatures({ layers: ['occ-clusters'] })) {
         const id = f.properties.cluster_id as number;
         if (next.has(id)) continue;
         const m = labels.get(id) ?? new maplibregl.Marker({ element: h('div', { class: 'cluster-label', 'aria-hidden': 'true' }, String(f.properties.point_count_abbreviated)) })
@@ -260,8 +265,8 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     for (const [id, m] of labels) if (!next.has(id)) m.remove();
     labels = next;
   }
-  map.on('moveend', updateClusterLabels);
-  map.on('sourcedata', (e) => { if (e.sourceId === 'occ' && e.isSourceLoaded) updateClusterLabels(); });
+  map.on('zoomstart', clearClusterLabels);
+  map.on('idle', updateClusterLabels);
 
   async function applyFilters(): Promise<void> {
     const f: Filters = { taxon: taxon.value.trim(), from: from.value, to: to.value, protectionClass: pc.value };
@@ -270,8 +275,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     count.textContent = t('loading');
     try {
       const res = await occurrences(f);
-      for (const m of labels.values()) m.remove();
-      labels = new Map();
+      clearClusterLabels();
       (map.getSource('occ') as GeoJSONSource).setData(res.fc);
       setCount(res.fc.features.length, res.truncated);
     } catch (err) {

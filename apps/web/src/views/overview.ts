@@ -1,6 +1,6 @@
 import { h, mount } from '../dom';
 import { get } from '../api';
-import { pick, t, getLang } from '../i18n';
+import { colon, pick, t, getLang } from '../i18n';
 import { date, num, pct, signed } from '../format';
 import { href } from '../router';
 import { trendChart } from '../charts';
@@ -60,7 +60,7 @@ function targetCard(def: IndicatorDef, v: IndicatorValue | undefined, companion:
       h('div', null, h('dt', null, t('computedOn')), h('dd', { 'data-role': 'computed' }, date(v?.computedAt ?? null))),
       h('div', { class: 'wide' }, h('dt', null, t('target2035')), h('dd', null, en ? def.target2035.textEn : def.target2035.text))),
     companion ? h('p', { class: 'companion', 'data-indicator': companion.def.code },
-      `${t('companion')}：`, h('strong', null, pct(companion.v?.value)), ` · ${en ? companion.def.target2025.textEn : companion.def.target2025.text}`) : null,
+      `${t('companion')}${colon()}`, h('strong', null, pct(companion.v?.value)), ` · ${en ? companion.def.target2025.textEn : companion.def.target2025.text}`) : null,
     h('details', { class: 'formula' }, h('summary', null, en ? 'Method' : '计算方法'), h('p', null, en ? def.formulaEn : def.formulaZh)));
 }
 
