@@ -8,6 +8,11 @@ const live = new Set<{ chart: EChartsType; observer: ResizeObserver }>();
 const FONT = '"Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", "Noto Sans CJK SC", system-ui, sans-serif';
 export const PALETTE = { primary: '#1c6e8c', target: '#b5532f', grid: '#e3e8ec', text: '#44515c', gap: 'rgba(200, 60, 40, 0.12)' };
 
+/** Starts loading ECharts (a view calls this first, so that the chunk arrives with its data). */
+export function preloadCharts(): void {
+  loader ??= import('./echarts-setup');
+}
+
 async function chartIn(el: HTMLElement, option: EChartsCoreOption, label: string): Promise<EChartsType> {
   const { echarts } = await (loader ??= import('./echarts-setup'));
   el.setAttribute('role', 'img');

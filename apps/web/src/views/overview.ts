@@ -3,31 +3,15 @@ import { get } from '../api';
 import { colon, pick, t, getLang } from '../i18n';
 import { date, num, pct, signed } from '../format';
 import { href } from '../router';
-import { trendChart } from '../charts';
+import { preloadCharts, trendChart } from '../charts';
 import { chip, errorBox, loadingBox, tableWrap, type Tone } from '../ui';
 import type { AssessmentReport, IndicatorDef, IndicatorValue, ReportRegion } from '../types';
 
 // Calls: GET /v1/indicators, GET /v1/indicators/{code}/values (every region and year, one call per
 // indicator) and GET /v1/reports/assessment (region names, priority areas, ledger totals, coverage).
 
-/** Jilin's GB/T 2260 code: used only when the assessment report cannot be read. */
-const FALLBACK_PROVINCE = '220000';
-
-interface Data {
-  defs: IndicatorDef[];
-  values: Map<string, IndicatorValue[]>;
-  report: AssessmentReport | null;
-  reportError: unknown;
-}
-
-async function load(): Promise<Data> {
-  const { indicators: defs } = await get<{ indicators: IndicatorDef[] }>('/v1/indicators');
-  const [vals, report] = await Promise.all([
-    Promise.all(defs.map((d) => get<{ values: IndicatorValue[] }>(`/v1/indicators/${encodeURIComponent(d.code)}/values`))),
-    get<AssessmentReport>('/v1/reports/assessment').then((r) => ({ r, e: null }), (e: unknown) => ({ r: null, e })),
-  ]);
-  return { defs, values: new Map(defs.map((d, i) => [d.code, vals[i].values])), report: report.r, reportError: report.e };
-}
+/** The platform's province: Jilin, GB/T 2260 220000 (the assessment report's default region). */
+const PROVINCE = '220000';
 
 const statusOf = (v: { value: number | null; target: number | null; meetsTarget: boolean | null }): { text: string; tone: Tone } =>
   v.value === null ? { text: t('noValue'), tone: 'muted' }
@@ -108,50 +92,63 @@ function ledgerStrip(report: AssessmentReport): HTMLElement {
 }
 
 export async function renderOverview(root: HTMLElement): Promise<void> {
-  mount(root, h('h1', { class: 'page-title', tabindex: '-1' }, t('ovTitle')), loadingBox());
-  let data: Data;
+  preloadCharts();
+  const title = () => h('h1', { class: 'page-title', tabindex: '-1' }, t('ovTitle'));
+  mount(root, title(), loadingBox());
+  // the report (region tables, ledger totals) is the slowest call: its sections fill in when it arrives
+  const reportP = get<AssessmentReport>('/v1/reports/assessment');
+  reportP.catch(() => undefined);
+  let defs: IndicatorDef[];
+  let values: Map<string, IndicatorValue[]>;
   try {
-    data = await load();
+    ({ indicators: defs } = await get<{ indicators: IndicatorDef[] }>('/v1/indicators'));
+    const vals = await Promise.all(defs.map((d) => get<{ values: IndicatorValue[] }>(`/v1/indicators/${encodeURIComponent(d.code)}/values`)));
+    values = new Map(defs.map((d, i) => [d.code, vals[i].values]));
   } catch (err) {
-    mount(root, h('h1', { class: 'page-title', tabindex: '-1' }, t('ovTitle')), errorBox(err, () => void renderOverview(root)));
+    mount(root, title(), errorBox(err, () => void renderOverview(root)));
     return;
   }
-  const { defs, values, report } = data;
-  const province = report?.region.code ?? FALLBACK_PROVINCE;
   const main = defs.filter((d) => !d.companionOf);
   const cards = main.map((d) => {
     const comp = defs.find((c) => c.companionOf === d.code);
-    return targetCard(d, latest(values.get(d.code) ?? [], province), comp ? { def: comp, v: latest(values.get(comp.code) ?? [], province) } : null);
+    return targetCard(d, latest(values.get(d.code) ?? [], PROVINCE), comp ? { def: comp, v: latest(values.get(comp.code) ?? [], PROVINCE) } : null);
   });
-  const years = [...new Set([...values.values()].flat().filter((v) => v.regionCode === province).map((v) => v.year))].sort();
+  const years = [...new Set([...values.values()].flat().filter((v) => v.regionCode === PROVINCE).map((v) => v.year))].sort();
   const chartEls = main.map((d) => h('div', { class: 'chart chart-trend', 'data-indicator': d.code }));
-  const q = report ? `year=${report.year}&region=${province}` : '';
+  const lead = h('p', { class: 'lead' }, t('ovLead'));
+  const links = h('nav', { class: 'report-links', 'aria-label': t('reportTitle') });
+  const reportLinks = (q: string) => mount(links,
+    h('a', { class: 'btn', href: `/v1/reports/assessment?${q}format=html`, target: '_blank', rel: 'noopener' }, t('reportHtml')),
+    h('a', { class: 'btn btn-ghost', href: `/v1/reports/assessment?${q}format=csv`, download: '' }, t('reportCsv')),
+    h('a', { class: 'btn btn-ghost', href: `/v1/reports/assessment?${q}`, target: '_blank', rel: 'noopener' }, t('reportJson')));
+  reportLinks('');
+  const regionsSlot = h('div', null, h('section', { class: 'panel' }, h('h2', null, t('prefTitle')), loadingBox()));
 
   mount(root,
-    h('div', { class: 'page-head' },
-      h('div', null,
-        h('h1', { class: 'page-title', tabindex: '-1' }, t('ovTitle')),
-        h('p', { class: 'lead' }, t('ovLead'), report ? ` ${pick(report.region.name, report.region.nameEn)} · ${t('dataYear')} ${report.year}` : '')),
-      h('nav', { class: 'report-links', 'aria-label': t('reportTitle') },
-        h('a', { class: 'btn', href: `/v1/reports/assessment?${q}&format=html`, target: '_blank', rel: 'noopener' }, t('reportHtml')),
-        h('a', { class: 'btn btn-ghost', href: `/v1/reports/assessment?${q}&format=csv`, download: '' }, t('reportCsv')),
-        h('a', { class: 'btn btn-ghost', href: `/v1/reports/assessment?${q}`, target: '_blank', rel: 'noopener' }, t('reportJson')))),
+    h('div', { class: 'page-head' }, h('div', null, title(), lead), links),
     h('section', { class: 'cards-grid', 'aria-label': t('ovTitle') }, cards),
     h('section', { class: 'panel' },
       h('h2', null, t('trendsTitle')), h('p', { class: 'lead' }, t('trendsLead')),
       h('div', { class: 'grid grid-3' }, main.map((d, i) => h('figure', { class: 'chart-figure' },
         h('figcaption', null, pick(d.nameZh, d.nameEn)), chartEls[i])))),
-    report ? h('section', { class: 'panel' },
-      h('h2', null, t('prefTitle')), h('p', { class: 'lead' }, `${t('prefLead')} (${report.year})`),
-      regionTable(report.prefectures, main, t('prefTitle'))) : errorBox(data.reportError),
-    report ? h('section', { class: 'panel' }, h('h2', null, t('paTitle')), priorityCards(report, main)) : null,
-    report ? ledgerStrip(report) : null);
+    regionsSlot);
 
-  // charts after the page is in place (ECharts loads on demand)
-  await Promise.all(main.map((d, i) => {
-    const series = values.get(d.code) ?? [];
-    const points = years.map((y) => ({ year: y, value: series.find((v) => v.regionCode === province && v.year === y)?.value ?? null }));
-    const label = `${pick(d.nameZh, d.nameEn)}: ${points.map((p) => `${p.year} ${pct(p.value)}`).join(', ')}`;
-    return trendChart(chartEls[i], points, d.target2025.value, label);
-  }));
+  await Promise.all([
+    ...main.map((d, i) => {
+      const series = values.get(d.code) ?? [];
+      const points = years.map((y) => ({ year: y, value: series.find((v) => v.regionCode === PROVINCE && v.year === y)?.value ?? null }));
+      const label = `${pick(d.nameZh, d.nameEn)}: ${points.map((p) => `${p.year} ${pct(p.value)}`).join(', ')}`;
+      return trendChart(chartEls[i], points, d.target2025.value, label);
+    }),
+    reportP.then((report) => {
+      lead.append(` ${pick(report.region.name, report.region.nameEn)} · ${t('dataYear')} ${report.year}`);
+      reportLinks(`year=${report.year}&region=${report.region.code}&`);
+      mount(regionsSlot,
+        h('section', { class: 'panel' },
+          h('h2', null, t('prefTitle')), h('p', { class: 'lead' }, `${t('prefLead')} (${report.year})`),
+          regionTable(report.prefectures, main, t('prefTitle'))),
+        h('section', { class: 'panel' }, h('h2', null, t('paTitle')), priorityCards(report, main)),
+        ledgerStrip(report));
+    }, (err: unknown) => mount(regionsSlot, errorBox(err, () => void renderOverview(root)))),
+  ]);
 }
