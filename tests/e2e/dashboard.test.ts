@@ -145,7 +145,8 @@ describe('evaluator dashboard in headless Chromium', () => {
     expect(fc).toEqual(expect.arrayContaining(['2020', '2024']));
     const fcValues = ((await app.inject({ method: 'GET', url: `/v1/indicators/forest_coverage/values?region=${PROVINCE}` })).json().values as ValueRow[]).map((v) => pctText(v.value));
     expect(fc).toEqual(expect.arrayContaining(fcValues));
-    // prefecture table and the two priority areas
+    // prefecture table and the two priority areas (from the assessment report, which fills in last)
+    await page.waitForSelector('.region-table tbody tr');
     expect(await page.locator('.region-table tbody tr').count()).toBe(9);
     expect(await page.locator('.pa-card').count()).toBe(2);
     await shot(page, 'overview');

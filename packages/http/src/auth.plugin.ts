@@ -1,15 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '@biomon/core';
-import { accessFor, findPrincipal, type CallerRole, type Principal, type Role } from '@biomon/auth';
+import { accessFor, findPrincipal, type CallerRole, type Principal } from '@biomon/auth';
 import type { RateLimiter } from './rate-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
-  }
-  interface FastifyContextConfig {
-    /** Transitional: a route's own rule, used only when ACCESS_MATRIX has none for it. */
-    access?: 'public' | Role[];
   }
 }
 
@@ -43,9 +39,8 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     }
     // No route matched: let the 404 handler answer (a token, if sent, was still checked above).
     if (request.is404) return;
-    // The matrix decides (packages/auth/src/access-matrix.ts). A route's own `config.access` is a
-    // transitional fallback for routes not yet moved there; a route with neither is admin-only.
-    const access = accessFor(request.method, url) ?? request.routeOptions.config?.access;
+    // The matrix decides (packages/auth/src/access-matrix.ts); a route without a rule is admin-only.
+    const access = accessFor(request.method, url);
     if (access === 'public') return;
     const role = request.principal?.role;
     if (!role) throw new AppError('UNAUTHENTICATED');

@@ -24,6 +24,9 @@ export const LOCATION_TERMS = [
   'decimalLatitude', 'decimalLongitude', 'verbatimLatitude', 'verbatimLongitude', 'verbatimCoordinates', 'verbatimLocality',
   'locality', 'locationRemarks', 'georeferenceRemarks', 'footprintWKT', 'associatedMedia', 'locationID', 'coordinatePrecision',
   'verbatimSRS', 'minimumElevationInMeters', 'maximumElevationInMeters', 'fieldNotes',
+  // the event links a sensitive record to the exact records of other species at the same trap or
+  // transect: withheld too (regression: a generalised tiger kept its eventID)
+  'eventID', 'parentEventID', 'fieldNumber', 'recordNumber', 'catalogNumber',
 ];
 
 export interface OccurrenceOut {

@@ -56,16 +56,3 @@ export class ReadSnapshot {
     }
   }
 }
-
-/**
- * The rows of one query, one at a time, from its own snapshot: for streamed HTTP downloads.
- * Stopping early (a client that disconnects) closes the cursor and returns the connection.
- */
-export async function* streamRows<T>(pool: pg.Pool, db: Db, query: RawBuilder<T>, batch = CURSOR_BATCH): AsyncGenerator<T> {
-  const snap = await ReadSnapshot.open(pool, db);
-  try {
-    for await (const rows of snap.batches(query, batch)) yield* rows;
-  } finally {
-    await snap.close();
-  }
-}

@@ -132,7 +132,9 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
       [summary] = await snap.all(sql<Summary>`
         WITH sel AS MATERIALIZED (${occSql}),
         keys AS (SELECT coalesce(array_agg(DISTINCT k), '{}') AS keys FROM sel, jsonb_object_keys(sel.record - 'biomon') k)
-        SELECT count(*)::int AS n, count(*) FILTER (WHERE sel.generalised)::int AS g, count(e.id)::int AS with_event,
+        SELECT count(*)::int AS n, count(*) FILTER (WHERE sel.generalised)::int AS g,
+          -- a generalised record shows no eventID (it would tie it to its trap's exact records): it cannot sit under an event core
+          count(e.id) FILTER (WHERE NOT sel.generalised)::int AS with_event,
           min(sel.lon) AS w, min(sel.lat) AS s, max(sel.lon) AS e, max(sel.lat) AS nn,
           to_char(min(o.event_start) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS begin,
           to_char(max(o.event_end) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS end,

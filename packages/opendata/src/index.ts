@@ -1,4 +1,4 @@
-export { ReadSnapshot, streamRows, CURSOR_BATCH } from './cursor';
+export { ReadSnapshot, CURSOR_BATCH } from './cursor';
 export { tsvCell, csvCell, tsvLine, csvLine, UTF8_BOM } from './dwc-text';
 export { buildMetaXml, termUri, orderTerms, ROW_TYPES, NS, type DataFileDecl } from './meta-xml';
 export { buildEml, type EmlInput, type EmlCoverage } from './eml';

@@ -20,7 +20,7 @@ const PLANTED = [
   { occurrenceID: 'sens-2', scientificName: 'Panthera pardus orientalis', decimalLatitude: 43.12345, decimalLongitude: 130.62345 },
   { occurrenceID: 'sens-3', scientificName: 'Panthera tigris', decimalLatitude: 42.98765, decimalLongitude: 130.45678 },
   { occurrenceID: 'sens-4', scientificName: 'Panthera tigris amurensis', decimalLatitude: 43.0555, decimalLongitude: 130.8555 },
-].map((r) => ({ ...r, eventDate: '2025-03-01', basisOfRecord: 'MachineObservation', geodeticDatum: 'WGS84', locality: '珲春 camera 7 at 43.31234,130.91234', associatedMedia: 'https://example.org/ct7.jpg' }));
+].map((r) => ({ ...r, eventID: 'sens-trap-7', eventDate: '2025-03-01', basisOfRecord: 'MachineObservation', geodeticDatum: 'WGS84', locality: '珲春 camera 7 at 43.31234,130.91234', associatedMedia: 'https://example.org/ct7.jpg' }));
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -92,6 +92,7 @@ describe('sensitive species in every output', () => {
           }
         }
         expect(body).not.toContain('camera 7 at');
+        expect(body).not.toContain('sens-trap-7'); // the eventID that would tie the record to the trap's exact records
         expect(body).not.toContain('ct7.jpg');
       }
     });

@@ -232,7 +232,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     });
     map.addLayer({
       id: 'stations', type: 'circle', source: 'stations',
-      paint: { 'circle-color': ['match', ['get', 'level'], 'ok', HEALTH_COLOURS.ok, 'warn', HEALTH_COLOURS.warn, 'bad', HEALTH_COLOURS.bad, HEALTH_COLOURS.unknown], 'circle-radius': 7.5, 'circle-stroke-color': '#1b2631', 'circle-stroke-width': 2 },
+      paint: { 'circle-color': ['match', ['get', 'level'], 'ok', HEALTH_COLOURS.ok, 'warn', HEALTH_COLOURS.warn, 'bad', HEALTH_COLOURS.bad, HEALTH_COLOURS.unknown], 'circle-radius': 9, 'circle-stroke-color': '#1b2631', 'circle-stroke-width': 2.5 },
     });
     for (const d of layerDefs) if (!d.on) setVisible(d.layers, false);
     mapEl.dataset.ready = 'true';
