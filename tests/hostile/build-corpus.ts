@@ -8,17 +8,17 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Case { name: string; method: 'POST' | 'PATCH'; url: string; as: string; headers: Record<string, string>; body: string }
+interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string; headers: Record<string, string>; body: string }
 
 const JSON_CT = { 'content-type': 'application/json' };
 const cases: Case[] = [];
-const add = (route: { method: 'POST' | 'PATCH'; url: string; as: string }, name: string, body: string, headers: Record<string, string> = JSON_CT) =>
+const add = (route: { method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string }, name: string, body: string, headers: Record<string, string> = JSON_CT) =>
   cases.push({ name: `${route.method} ${route.url}: ${name}`, ...route, headers, body });
 
 const deep = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
 
 /** Malformed bodies and content types every JSON route must refuse the same way. */
-function common(route: { method: 'POST' | 'PATCH'; url: string; as: string }, sample: string): void {
+function common(route: { method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string }, sample: string): void {
   add(route, 'truncated JSON', sample.slice(0, Math.max(1, Math.floor(sample.length / 2))));
   add(route, 'single quotes', `{'x': 1}`);
   add(route, 'trailing comma', '{"x": 1,}');
@@ -203,6 +203,72 @@ add(push, 'result out of range', pushBody([['2025-01-01T00:00:00Z', 1000]]));
 add(push, 'unknown datastream', JSON.stringify({ datastreams: [{ datastreamId: 'NOPE', components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }] }));
 add(push, 'unknown component', pushBody([['2025-01-01T00:00:00Z', 1]], { components: ['phenomenonTime', 'resultQuality'] }));
 add(push, 'components missing the result', pushBody([['2025-01-01T00:00:00Z']], { components: ['phenomenonTime'] }));
+
+// ---- ledger progress, evidence files, reports ----------------------------------------------------
+const progress = { method: 'POST' as const, url: '/v1/ledger/tasks/12/progress', as: 'department' };
+common(progress, JSON.stringify({ status: 'in_progress', note: 'x' }));
+add(progress, 'status missing', '{"note": "x"}');
+add(progress, 'status unknown', '{"status": "finished"}');
+add(progress, 'asOf not a date', '{"status": "done", "asOf": "yesterday"}');
+add(progress, 'asOf in the future', '{"status": "done", "asOf": "2999-01-01"}');
+add(progress, 'note too long', JSON.stringify({ status: 'done', note: 'n'.repeat(5000) }));
+add(progress, 'evidence not an array', '{"status": "done", "evidence": {"title": "x"}}');
+add(progress, 'evidence with a javascript: url', '{"status": "done", "evidence": [{"title": "x", "url": "javascript:alert(1)"}]}');
+add(progress, 'evidence with a file id not a uuid', '{"status": "done", "evidence": [{"title": "x", "fileId": "../../etc/passwd"}]}');
+add(progress, 'evidence with an unknown file', '{"status": "done", "evidence": [{"title": "x", "fileId": "00000000-0000-4000-8000-000000000000"}]}');
+add(progress, '21 evidence items', JSON.stringify({ status: 'done', evidence: Array.from({ length: 21 }, () => ({ title: 'x', url: 'https://example.org' })) }));
+add(progress, 'extra property', '{"status": "done", "department": "省林草局"}');
+add({ method: 'POST', url: '/v1/ledger/tasks/0/progress', as: 'department' }, 'task number 0', '{"status": "done"}');
+add({ method: 'POST', url: '/v1/ledger/tasks/abc/progress', as: 'department' }, 'task number text', '{"status": "done"}');
+const files = { method: 'POST' as const, url: '/v1/files', as: 'department' };
+add(files, 'JSON instead of a file', '{"file": "x"}');
+add(files, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(files, 'an executable disguised as a PDF', '--b\r\nContent-Disposition: form-data; name="file"; filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\nMZ\u0090\u0000binary\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(files, 'HTML disguised as a PNG', '--b\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n<script>alert(1)</script>\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(files, 'multipart without a boundary', 'garbage', { 'content-type': 'multipart/form-data' });
+const freeze = { method: 'POST' as const, url: '/v1/reports', as: 'evaluator' };
+common(freeze, JSON.stringify({ year: 2024 }));
+add(freeze, 'year text', '{"year": "last"}');
+add(freeze, 'year 1800', '{"year": 1800}');
+add(freeze, 'unknown region', '{"year": 2024, "region": "999999"}');
+add(freeze, 'extra property', '{"year": 2024, "approved": true}');
+const signoff = { method: 'POST' as const, url: '/v1/reports/00000000-0000-4000-8000-000000000000/review', as: 'evaluator' };
+add(signoff, 'decision unknown', '{"decision": "maybe"}');
+add(signoff, 'decision missing', '{"comment": "x"}');
+add(signoff, 'comment too long', JSON.stringify({ decision: 'approved', comment: 'c'.repeat(5000) }));
+add({ method: 'POST', url: '/v1/reports/not-a-uuid/review', as: 'evaluator' }, 'report id not a uuid', '{"decision": "approved"}');
+
+// ---- alerts, rules, webhooks, exports -----------------------------------------------------------
+const ack = { method: 'POST' as const, url: '/v1/alerts/1/ack', as: 'evaluator' };
+add(ack, 'note not a string', '{"note": 5}');
+add(ack, 'unknown field', '{"note": "x", "status": "resolved"}');
+add(ack, 'note too long', JSON.stringify({ note: 'n'.repeat(3000) }));
+add({ method: 'POST', url: '/v1/alerts/abc/ack', as: 'evaluator' }, 'alert id text', '{}');
+add({ method: 'POST', url: '/v1/alerts/1/resolve', as: 'evaluator' }, 'resolve: note an object', '{"note": {"x": 1}}');
+const rules = { method: 'PUT' as const, url: '/v1/alert-rules', as: 'admin' };
+add(rules as never, 'rules missing', '{}');
+add(rules as never, 'rules empty', '{"rules": []}');
+add(rules as never, 'unknown rule', '{"rules": [{"code": "weather_is_bad", "enabled": true}]}');
+add(rules as never, 'severity unknown', '{"rules": [{"code": "station_silent", "severity": "apocalyptic"}]}');
+add(rules as never, 'threshold negative', '{"rules": [{"code": "station_silent", "params": {"factor": -3}}]}');
+add(rules as never, 'enabled not boolean', '{"rules": [{"code": "station_silent", "enabled": "yes"}]}');
+const hooks = { method: 'POST' as const, url: '/v1/webhooks', as: 'admin' };
+add(hooks, 'url missing', '{"description": "x"}');
+add(hooks, 'url not http', '{"url": "ftp://example.org/hook"}');
+add(hooks, 'url javascript', '{"url": "javascript:alert(1)"}');
+add(hooks, 'secret too short', '{"url": "https://example.org/hook", "secret": "short"}');
+add(hooks, 'unknown rule filter', '{"url": "https://example.org/hook", "rules": ["nope"]}');
+add(hooks, 'severity unknown', '{"url": "https://example.org/hook", "minSeverity": "extreme"}');
+add(hooks, 'extra property', '{"url": "https://example.org/hook", "admin": true}');
+add({ method: 'POST', url: '/v1/webhooks/abc/test', as: 'admin' }, 'webhook id text', '{}');
+const exp = { method: 'POST' as const, url: '/v1/exports/dwca', as: 'surveyor' };
+add(exp, 'bbox garbage', '{"bbox": "1,2,3"}');
+add(exp, 'region injection', `{"region": "' OR 1=1 --"}`);
+add(exp, 'taxon injection', '{"taxon": "x\"); DROP TABLE occurrences; --"}');
+add(exp, 'from not a date', '{"from": "soon"}');
+add(exp, 'reviewState unknown', '{"reviewState": "approved"}');
+add(exp, 'unknown filter', '{"owner": "admin"}');
+add(exp, 'truncated JSON', '{"bbox": ');
 
 // ---- POST /v1/imports (multipart) -------------------------------------------------------------
 const imp = { method: 'POST' as const, url: '/v1/imports', as: 'surveyor' };

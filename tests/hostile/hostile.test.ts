@@ -15,11 +15,12 @@ import { REPO_ROOT } from '../support/cli';
 // write route gets a 4xx with a stable error code and the failing field, never a 5xx, and nothing
 // is written anywhere.
 
-interface Case { name: string; method: 'POST' | 'PATCH'; url: string; as: string; headers: Record<string, string>; body: string }
+interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string; headers: Record<string, string>; body: string }
 const corpus = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json'), 'utf8')) as { cases: Case[] };
 
 const TABLES = ['occurrences', 'occurrence_history', 'survey_events', 'imports', 'import_errors', 'indicator_runs', 'indicator_results', 'layer_datasets',
-  'protected_areas', 'stations', 'datastreams', 'observations', 'api_tokens', 'audit_log', 'outbox'];
+  'protected_areas', 'stations', 'datastreams', 'observations', 'api_tokens', 'audit_log', 'outbox', 'ledger_progress', 'files', 'reports', 'report_reviews',
+  'alert_rules', 'alerts', 'alert_events', 'webhook_subscriptions', 'exports'];
 
 let t: TestContext;
 let app: FastifyInstance;
@@ -55,6 +56,9 @@ beforeAll(async () => {
   auth.evaluator = await authAs(t, 'evaluator');
   auth.admin = await authAs(t, 'admin');
   auth.station = await authAs(t, 'station', { stationId: 'H-ST' });
+  // 省林草局 is responsible for task 12
+  const dept = await t.ctx.db.selectFrom('departments').select('id').where('name', '=', '省林草局').executeTakeFirstOrThrow();
+  auth.department = await authAs(t, 'department', { departmentId: dept.id });
 });
 afterAll(async () => {
   await app.close();
@@ -66,14 +70,15 @@ describe('hostile corpus', () => {
     expect(corpus.cases.length).toBeGreaterThanOrEqual(200);
     const routes = new Set(corpus.cases.map((c) => `${c.method} ${c.url.split('?')[0].replace(/\/(hostile-target|H-ST)(?=\/|$)/, '/{id}')}`));
     for (const r of ['POST /v1/occurrences', 'POST /v1/survey-events', 'POST /v1/occurrences/{id}/review', 'POST /v1/indicator-runs', 'POST /v1/layers/protected-areas',
-      'POST /v1/stations', 'PATCH /v1/stations/{id}', 'POST /v1/stations/{id}/observations', 'POST /v1/imports']) expect(routes).toContain(r);
+      'POST /v1/stations', 'PATCH /v1/stations/{id}', 'POST /v1/stations/{id}/observations', 'POST /v1/imports', 'POST /v1/ledger/tasks/12/progress',
+      'POST /v1/files', 'POST /v1/reports', 'POST /v1/alerts/1/ack', 'PUT /v1/alert-rules', 'POST /v1/webhooks', 'POST /v1/exports/dwca']) expect(routes).toContain(r);
   });
 
   it('refuses every case with a 4xx, a stable code and the failing field, and writes nothing', async () => {
     const before = await snapshot();
     const failures: string[] = [];
     for (const c of corpus.cases) {
-      const res = await app.inject({ method: c.method, url: c.url, headers: { ...auth[c.as], ...c.headers }, payload: c.body });
+      const res = await app.inject({ method: c.method as 'POST', url: c.url, headers: { ...auth[c.as], ...c.headers }, payload: c.body });
       let body: { error?: { code?: string; details?: unknown } } = {};
       try {
         body = res.json();

@@ -5,3 +5,4 @@ export { checkHealth, type HealthReport } from './health';
 export { fieldErrorsFromValidation } from './errors.plugin';
 export { safeJsonParser, MAX_JSON_DEPTH } from './json-parser';
 export { RateLimiter } from './rate-limit';
+export { readSingleFile } from './multipart';

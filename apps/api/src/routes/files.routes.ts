@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { readSingleFile, type AppContext } from '@biomon/http';
 import { MAX_EVIDENCE_BYTES, openEvidenceFile, storeEvidenceFile } from '@biomon/ledger';
 import { ledgerActor } from './ledger.routes';
 
@@ -29,9 +29,7 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       consumes: ['multipart/form-data'],
     },
   }, async (req, reply) => {
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'POST /v1/files takes multipart/form-data with a "file" part');
-    const part = await req.file();
-    if (!part) throw new AppError('VALIDATION_FAILED', 'no file part', { errors: [{ field: 'file', code: 'FILE_MISSING', message: 'send the file in a part named "file"' }] });
+    const part = await readSingleFile(req);
     const out = await storeEvidenceFile(ctx.db, part.file, {
       fileStoreDir: ctx.config.fileStoreDir, fileName: part.filename || 'evidence', truncated: () => part.file.truncated,
       actor: ledgerActor(req.principal!), route: 'POST /v1/files',

@@ -57,7 +57,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
     // an empty POST freezes the default report (province, newest year, today)
     preValidation: async (req) => {
-      if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
+      if (req.body === undefined) (req as { body: unknown }).body = {};
     },
   }, async (req, reply) => {
     const out = await freezeReport(ctx.db, req.body ?? {}, ledgerActor(req.principal!), 'POST /v1/reports');

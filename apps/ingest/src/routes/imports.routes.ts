@@ -2,7 +2,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { readSingleFile, type AppContext } from '@biomon/http';
 import { createImport, storeUpload, MAX_IMPORT_BYTES } from '@biomon/occurrences';
 import { actorOf } from './occurrences.routes';
 
@@ -18,17 +18,7 @@ export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
       consumes: ['multipart/form-data'],
     },
   }, async (req, reply) => {
-    const ctError = (message: string) => new AppError('UNSUPPORTED_MEDIA_TYPE', message, { errors: [{ field: 'headers.content-type', code: 'CONTENT_TYPE_UNSUPPORTED', message: 'send multipart/form-data with a boundary and a part named "file"' }] });
-    if (!req.isMultipart()) throw ctError('POST /v1/imports takes multipart/form-data with a "file" part');
-    let part;
-    try {
-      part = await req.file();
-    } catch (err) {
-      // malformed multipart (no boundary, broken framing): the client's fault, never a 500
-      if (err instanceof AppError) throw err;
-      throw ctError(`the multipart body cannot be read: ${(err as Error).message}`);
-    }
-    if (!part) throw new AppError('VALIDATION_FAILED', 'no file part', { errors: [{ field: 'file', code: 'FILE_MISSING', message: 'send the file in a part named "file"' }] });
+    const part = await readSingleFile(req);
     const upload = await storeUpload(part.file, ctx.config.fileStoreDir, part.filename || 'upload');
     if (part.file.truncated) throw new AppError('BODY_TOO_LARGE', `files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
     if (upload.sizeBytes === 0) throw new AppError('VALIDATION_FAILED', 'the file is empty', { errors: [{ field: 'file', code: 'FILE_EMPTY', message: 'the uploaded file has no content' }] });
