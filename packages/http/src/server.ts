@@ -16,8 +16,8 @@ import cors from '@fastify/cors';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every route registered on this server, as (method, url pattern). */
-    routeList: { method: string; url: string }[];
+    /** Every route registered on this server: method, url pattern and its query parameters. */
+    routeList: { method: string; url: string; query: string[] }[];
   }
 }
 
@@ -106,10 +106,11 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     },
   });
   // Every registered route, for the exhaustive access-matrix test.
-  const routeList: { method: string; url: string }[] = [];
+  const routeList: { method: string; url: string; query: string[] }[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeList.push({ method: String(method), url: route.url });
+    const qs = (route.schema as { querystring?: { properties?: Record<string, unknown> } } | undefined)?.querystring?.properties ?? {};
+    for (const method of [route.method].flat()) routeList.push({ method: String(method), url: route.url, query: Object.keys(qs) });
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 

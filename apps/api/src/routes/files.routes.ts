@@ -2,7 +2,6 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError } from '@biomon/core';
 import { readSingleFile, type AppContext } from '@biomon/http';
 import { MAX_EVIDENCE_BYTES, openEvidenceFile, storeEvidenceFile } from '@biomon/ledger';
 import { ledgerActor } from './ledger.routes';
