@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import autocannon from 'autocannon';
 import { loadConfig } from '@biomon/config';
 import { migrateToLatest, createDb } from '@biomon/db';
@@ -20,22 +19,14 @@ import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { ingestOccurrences } from '@biomon/occurrences';
 import { runSeeds } from '@biomon/cli';
+import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function main(): Promise<void> {
-  const base = loadConfig();
-  const name = `biomon_bench_read_${process.pid}`;
-  const adminUrl = new URL(base.databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(base.databaseUrl);
-  url.pathname = `/${name}`;
-  const config = loadConfig(process.env, { databaseUrl: url.toString(), queuePrefix: `benchread${process.pid}`, rateLimitPerMinute: 10_000_000, rateLimitPublicPerMinute: 10_000_000, logLevel: 'silent' });
+  const scratch = await createScratchDatabase('read');
+  const config = loadConfig(process.env, { databaseUrl: scratch.url, queuePrefix: `benchread${process.pid}`, rateLimitPerMinute: 10_000_000, rateLimitPublicPerMinute: 10_000_000, logLevel: 'silent' });
   const setup = createDb(config.databaseUrl, { max: 4 });
   await migrateToLatest(setup.db);
   await runSeeds(setup.db, 'demo', path.join(ROOT, 'seeds'));
@@ -74,8 +65,7 @@ async function main(): Promise<void> {
   await writeFile(path.join(ROOT, 'bench/results/api-read.json'), JSON.stringify(out, null, 2) + '\n');
   await app.close();
   await ctx.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }
 
 main().catch((err) => {

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdir, mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest } from '@biomon/db';
@@ -20,23 +19,15 @@ import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { startWorker } from '@biomon/worker';
 import { runSeeds } from '@biomon/cli';
+import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
 async function main(): Promise<void> {
-  const base = loadConfig();
-  const name = `biomon_bench_csv_${process.pid}`;
-  const adminUrl = new URL(base.databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(base.databaseUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase('csv');
   const files = await mkdtemp(path.join(os.tmpdir(), 'biomon-bench-files-'));
-  const config = loadConfig(process.env, { databaseUrl: url.toString(), queuePrefix: `benchcsv${process.pid}`, fileStoreDir: files, logLevel: 'silent' });
+  const config = loadConfig(process.env, { databaseUrl: scratch.url, queuePrefix: `benchcsv${process.pid}`, fileStoreDir: files, logLevel: 'silent' });
   const setup = createDb(config.databaseUrl, { max: 2 });
   await migrateToLatest(setup.db);
   await runSeeds(setup.db, 'reference', path.join(ROOT, 'seeds'));
@@ -75,8 +66,7 @@ async function main(): Promise<void> {
   await writeFile(path.join(ROOT, 'bench/results/import-csv.json'), JSON.stringify(out, null, 2) + '\n');
   // clean up with a deadline: the scheduled repeatable jobs of the in-process worker can hold close() up
   await Promise.race([Promise.allSettled([worker.stop(), app.close()]), new Promise((r) => setTimeout(r, 5000))]);
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
   await rm(files, { recursive: true, force: true });
   process.exit(0);
 }

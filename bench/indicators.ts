@@ -12,12 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest } from '@biomon/db';
 import { importLayer, type GeoJsonFeature } from '@biomon/layers';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { runSeeds } from '@biomon/cli';
+import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
@@ -61,17 +60,8 @@ function protectedAreas(): GeoJsonFeature[] {
 }
 
 async function runOnce(n: number): Promise<{ seconds: number }> {
-  const config = loadConfig();
-  const name = `biomon_bench_ind_${process.pid}_${n}`;
-  const adminUrl = new URL(config.databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(config.databaseUrl);
-  url.pathname = `/${name}`;
-  const h = createDb(url.toString(), { max: 4 });
+  const scratch = await createScratchDatabase(`ind_${n}`);
+  const h = createDb(scratch.url, { max: 4 });
   try {
     await migrateToLatest(h.db);
     await runSeeds(h.db, 'reference', path.join(ROOT, 'seeds'));
@@ -84,8 +74,7 @@ async function runOnce(n: number): Promise<{ seconds: number }> {
     return { seconds };
   } finally {
     await h.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 
