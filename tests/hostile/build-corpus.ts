@@ -8,17 +8,17 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string; headers: Record<string, string>; body: string }
+interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string; headers: Record<string, string>; body: string }
 
 const JSON_CT = { 'content-type': 'application/json' };
 const cases: Case[] = [];
-const add = (route: { method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string }, name: string, body: string, headers: Record<string, string> = JSON_CT) =>
+const add = (route: { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string }, name: string, body: string, headers: Record<string, string> = JSON_CT) =>
   cases.push({ name: `${route.method} ${route.url}: ${name}`, ...route, headers, body });
 
 const deep = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
 
 /** Malformed bodies and content types every JSON route must refuse the same way. */
-function common(route: { method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string }, sample: string): void {
+function common(route: { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string }, sample: string): void {
   add(route, 'truncated JSON', sample.slice(0, Math.max(1, Math.floor(sample.length / 2))));
   add(route, 'single quotes', `{'x': 1}`);
   add(route, 'trailing comma', '{"x": 1,}');
@@ -261,6 +261,8 @@ add(hooks, 'unknown rule filter', '{"url": "https://example.org/hook", "rules": 
 add(hooks, 'severity unknown', '{"url": "https://example.org/hook", "minSeverity": "extreme"}');
 add(hooks, 'extra property', '{"url": "https://example.org/hook", "admin": true}');
 add({ method: 'POST', url: '/v1/webhooks/abc/test', as: 'admin' }, 'webhook id text', '{}');
+for (const id of ['abc', "1%27%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', '-1']) add({ method: 'DELETE', url: `/v1/webhooks/${id}`, as: 'admin' }, `delete: webhook id ${decodeURIComponent(id)}`, '');
+for (const id of ["x'%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', 'a%20b', '%00']) add({ method: 'POST', url: `/v1/stations/${id}/token`, as: 'admin' }, `rotate token: station id ${decodeURIComponent(id)}`, '{}');
 const exp = { method: 'POST' as const, url: '/v1/exports/dwca', as: 'surveyor' };
 add(exp, 'bbox garbage', '{"bbox": "1,2,3"}');
 add(exp, 'region injection', `{"region": "' OR 1=1 --"}`);

@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../support/cli';
 // write route gets a 4xx with a stable error code and the failing field, never a 5xx, and nothing
 // is written anywhere.
 
-interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT'; url: string; as: string; headers: Record<string, string>; body: string }
+interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string; headers: Record<string, string>; body: string }
 const corpus = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json'), 'utf8')) as { cases: Case[] };
 
 const TABLES = ['occurrences', 'occurrence_history', 'survey_events', 'imports', 'import_errors', 'indicator_runs', 'indicator_results', 'layer_datasets',
@@ -71,7 +71,8 @@ describe('hostile corpus', () => {
     const routes = new Set(corpus.cases.map((c) => `${c.method} ${c.url.split('?')[0].replace(/\/(hostile-target|H-ST)(?=\/|$)/, '/{id}')}`));
     for (const r of ['POST /v1/occurrences', 'POST /v1/survey-events', 'POST /v1/occurrences/{id}/review', 'POST /v1/indicator-runs', 'POST /v1/layers/protected-areas',
       'POST /v1/stations', 'PATCH /v1/stations/{id}', 'POST /v1/stations/{id}/observations', 'POST /v1/imports', 'POST /v1/ledger/tasks/12/progress',
-      'POST /v1/files', 'POST /v1/reports', 'POST /v1/alerts/1/ack', 'PUT /v1/alert-rules', 'POST /v1/webhooks', 'POST /v1/exports/dwca']) expect(routes).toContain(r);
+      'POST /v1/files', 'POST /v1/reports', 'POST /v1/alerts/1/ack', 'PUT /v1/alert-rules', 'POST /v1/webhooks', 'POST /v1/exports/dwca', 'DELETE /v1/webhooks/abc']) expect(routes).toContain(r);
+    expect([...routes].some((r) => /^POST \/v1\/stations\/[^/]+\/token$/.test(r))).toBe(true);
   });
 
   it('refuses every case with a 4xx, a stable code and the failing field, and writes nothing', async () => {
