@@ -1,6 +1,6 @@
 import type { Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
-import { ALERT_CELL_M, cellBox, cellCentre, cellId, namedRegionOfCodes } from './alert-sql';
+import { ALERT_CELL_M, cellBox, cellCentre, cellId, groupByTaxonCell, namedRegionOfCodes, taxonNames } from './alert-sql';
 import { raiseAlert, type RaiseResult } from './alert.repository';
 import { ledgerTasksFor } from './ledger-tasks';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
@@ -68,18 +68,11 @@ export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasiv
     ORDER BY t.gid, cell, t.id`.execute(tx);
   if (!rows.rows.length) return [];
 
-  const groups = new Map<string, Row[]>();
-  for (const r of rows.rows) {
-    const k = `taxon=${r.gid};cell=${r.cell}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(r);
-  }
   const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.invasive_new_cell.ledgerRefs);
   const out: RaiseResult[] = [];
-  for (const [subjectKey, rs] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [subjectKey, rs] of groupByTaxonCell(rows.rows)) {
     const first = rs.find((r) => r.is_first) ?? rs[0];
-    const nameZh = first.chinese_name ? `${first.chinese_name}（${first.scientific_name}）` : first.scientific_name;
-    const nameEn = first.chinese_name ? `${first.scientific_name} (${first.chinese_name})` : first.scientific_name;
+    const { nameZh, nameEn } = taxonNames(first);
     const whereZh = first.region_name ?? '未知区域';
     const whereEn = first.region_name_en ?? first.region_name ?? 'an unknown region';
     const r = await raiseAlert(tx, {

@@ -1,7 +1,7 @@
 import type { DbOrTx, Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { nameKey } from '@biomon/taxa';
-import { ALERT_CELL_M, cellCentre, cellId, namedRegionOfCodes } from './alert-sql';
+import { ALERT_CELL_M, cellCentre, cellId, groupByTaxonCell, namedRegionOfCodes, taxonNames } from './alert-sql';
 import { occurrencesAlreadyTriggered, raiseAlert, type RaiseResult } from './alert.repository';
 import { round6 } from './evaluate-invasive';
 import { ledgerTasksFor } from './ledger-tasks';
@@ -85,18 +85,11 @@ export async function evaluateSensitiveDetections(tx: Tx, rule: RuleConfig<'sens
       ${p.maxRecordAgeDays !== null ? sql`AND o.event_end >= ${now}::timestamptz - make_interval(days => ${p.maxRecordAgeDays}::int)` : sql``}
     ORDER BY g.id, cell, o.id`.execute(tx);
   if (!rows.rows.length) return [];
-  const groups = new Map<string, Row[]>();
-  for (const r of rows.rows) {
-    const k = `taxon=${r.gid};cell=${r.cell}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(r);
-  }
   const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.sensitive_detection.ledgerRefs);
   const out: RaiseResult[] = [];
-  for (const [subjectKey, rs] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [subjectKey, rs] of groupByTaxonCell(rows.rows)) {
     const latest = rs.reduce((a, b) => (b.event_end > a.event_end ? b : a));
-    const nameZh = latest.chinese_name ? `${latest.chinese_name}（${latest.scientific_name}）` : latest.scientific_name;
-    const nameEn = latest.chinese_name ? `${latest.scientific_name} (${latest.chinese_name})` : latest.scientific_name;
+    const { nameZh, nameEn } = taxonNames(latest);
     const how = latest.basis_of_record === 'MachineObservation' ? { zh: '自动监测（红外相机等）记录到', en: 'detected by a machine (camera trap or sensor)' } : { zh: '记录到', en: 'recorded' };
     const whereZh = latest.region_name ?? '未知区域';
     const whereEn = latest.region_name_en ?? latest.region_name ?? 'an unknown region';
