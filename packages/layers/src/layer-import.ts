@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { sql, withTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { convertCoordinates, type InputCrs } from './crs';
 import { checkProperties, KIND_COLUMNS, KIND_TABLE, type LayerKind, type Row } from './layer-kinds';
@@ -95,8 +95,7 @@ export function contentHash(text: string | Buffer): string {
  */
 export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature> | AsyncIterable<GeoJsonFeature>, opts: LayerImportOptions): Promise<LayerImportResult> {
   const crs = opts.crs ?? 'wgs84';
-  const inTx = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db as Tx) : (db as Db).transaction().execute(fn));
-  return inTx(async (tx) => {
+  return withTx(db, async (tx) => {
     await sql`DROP TABLE IF EXISTS layer_stage`.execute(tx);
     await sql`CREATE TEMP TABLE layer_stage (idx integer, props jsonb, gj text, fixes text[]) ON COMMIT DROP`.execute(tx);
     const rejected: Rejection[] = [];

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { sql, withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
@@ -230,7 +230,7 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     }
     return { inserted: inserts.length, updated: updates.length, unchanged, rejected: rejected.sort((a, b) => a.index - b.index), warnings };
   };
-  return db.isTransaction ? run(db as Tx) : (db as Db).transaction().execute(run);
+  return withTx(db, run);
 }
 
 export type { FieldError };

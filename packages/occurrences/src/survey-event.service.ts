@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { sql, withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import { convertCoordinates, type InputCrs } from '@biomon/layers';
@@ -183,5 +183,5 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
     }
     return { inserted, updated, unchanged: good.length - res.rows.length, rejected: rejected.sort((a, b) => a.index - b.index), warnings: [] };
   };
-  return db.isTransaction ? run(db as Tx) : (db as Db).transaction().execute(run);
+  return withTx(db, run);
 }

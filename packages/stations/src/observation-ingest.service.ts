@@ -1,4 +1,4 @@
-import type { Db, Tx } from '@biomon/db';
+import { withTx, type Db, type Tx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import { FUTURE_TOLERANCE_MS, parsePhenomenonTime } from './phenomenon-time';
@@ -214,7 +214,7 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
     const counts = await writeObservations(tx, station, pks, cols, opts);
     return { inserted: counts.inserted, updated: counts.updated, unchanged: byKey.size - counts.inserted - counts.updated + sameInBatch, rejected, warnings };
   };
-  return db.isTransaction ? run(db as Tx) : (db as Db).transaction().execute(run);
+  return withTx(db, run);
 }
 
 async function writeObservations(tx: Tx, station: StationRef, pks: number[], cols: ObservationColumns, opts: PushOptions) {

@@ -1,4 +1,4 @@
-import { sql, type Db, type DbOrTx, type Tx } from '@biomon/db';
+import { sql, type Db, type DbOrTx, type Tx, withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { createToken, writeAudit } from '@biomon/auth';
 import { lockDatastreams } from './observation.repository';
@@ -11,7 +11,6 @@ import type { StationActor, StationOut, StationType } from './station.types';
 
 interface WriteOptions { actor: StationActor; route?: string }
 
-const inTx = <T>(db: Db | Tx, run: (tx: Tx) => Promise<T>): Promise<T> => (db.isTransaction ? run(db as Tx) : (db as Db).transaction().execute(run));
 
 async function assertTimeZone(db: DbOrTx, tz: string | undefined): Promise<void> {
   if (tz !== undefined && !(await isKnownTimeZone(db, tz))) {
@@ -33,7 +32,7 @@ async function issueStationToken(tx: Tx, stationId: string): Promise<{ id: strin
 export async function registerStation(db: Db | Tx, raw: unknown, opts: WriteOptions & { issueToken?: boolean }): Promise<{ station: StationOut; token: string | null }> {
   const s: NewStation = validateNewStation(raw);
   await assertTimeZone(db, s.timeZone);
-  return inTx(db, async (tx) => {
+  return withTx(db, async (tx) => {
     const conflicts: FieldError[] = [];
     if (await findStationRef(tx, s.stationId)) conflicts.push({ field: 'stationId', code: 'STATION_ID_TAKEN', message: `station ${s.stationId} is already registered; PATCH it to add datastreams` });
     const owners = await findDatastreamOwners(tx, s.datastreams.map((d) => d.datastreamId));
@@ -70,7 +69,7 @@ export async function updateStation(db: Db | Tx, stationId: string, raw: unknown
   const datastreams = validateDatastreamList(body.datastreams, errors, false);
   if (errors.length) throw new AppError('VALIDATION_FAILED', 'The station change is invalid', { errors });
   await assertTimeZone(db, fields.timeZone);
-  return inTx(db, async (tx) => {
+  return withTx(db, async (tx) => {
     const ref = await sql<{ id: number }>`SELECT id FROM stations WHERE station_id = ${stationId} FOR NO KEY UPDATE`.execute(tx);
     const pk = ref.rows[0]?.id;
     if (pk === undefined) throw new AppError('NOT_FOUND', `No station ${stationId}`);
@@ -105,7 +104,7 @@ export async function updateStation(db: Db | Tx, stationId: string, raw: unknown
 
 /** Revokes every live token of the station and issues a new one (shown once). */
 export async function rotateStationToken(db: Db | Tx, stationId: string, opts: WriteOptions): Promise<{ stationId: string; token: string; revoked: number }> {
-  return inTx(db, async (tx) => {
+  return withTx(db, async (tx) => {
     const ref = await findStationRef(tx, stationId);
     if (!ref) throw new AppError('NOT_FOUND', `No station ${stationId}`);
     const res = await tx
