@@ -3,20 +3,23 @@
 # each in a data folder of this checkout, on its own port.
 #
 #   bash infra/stack.sh up [--with-test-tools]   install if missing, initialise, start (idempotent)
-#   bash infra/stack.sh down                     stop both (only this checkout's servers)
+#   bash infra/stack.sh down [pg|redis|"pg redis"] stop both, or the ones named (only this checkout's servers)
 #   bash infra/stack.sh status                   print what runs where
 #   bash infra/stack.sh env                      print export lines for DATABASE_URL / REDIS_URL
 #
-# Ports: BIOMON_PG_PORT (default 55432), BIOMON_REDIS_PORT (default 56379).
-# `up` prints, on its last line, which servers it started itself ("started: pg redis"),
-# so callers can stop exactly those on exit.
+# Ports: BIOMON_PG_PORT (default 55432), BIOMON_REDIS_PORT (default 56379). Data folder:
+# BIOMON_DATA_DIR (default .data/ of the checkout).
+# `up` prints, on its last line, which servers it started itself ("started: pg redis"), so callers
+# can stop exactly those on exit. When BIOMON_STACK_LEDGER names a file, `up` also appends to it
+# the name of each server *before* it starts it: a caller interrupted while `up` runs (Ctrl-C)
+# still knows what to stop (`down` of a server that never came up is a no-op).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_PORT=${BIOMON_PG_PORT:-55432}
 REDIS_PORT=${BIOMON_REDIS_PORT:-56379}
 PG_BIN=/usr/lib/postgresql/15/bin
-DATA="$ROOT/.data"
+DATA="${BIOMON_DATA_DIR:-$ROOT/.data}"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -62,7 +65,7 @@ pg_data_dir() {
     echo "$DATA/pg"
   else
     local key
-    key=$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)
+    key=$(printf '%s' "${BIOMON_DATA_DIR:-$ROOT}" | sha1sum | cut -c1-12)
     echo "/var/lib/biomon/$key-pg"
   fi
 }
@@ -88,6 +91,9 @@ pg_up() {
     fi
     as_pg "$PG_BIN/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
       || die "initdb failed for $pgdata"
+  fi
+  # (a separate step, so that a start interrupted right after initdb is completed by the next one)
+  if ! grep -q "^include = 'biomon.conf'" "$pgdata/postgresql.conf" 2>/dev/null; then
     cp "$ROOT/infra/postgresql.conf" "$pgdata/biomon.conf"
     [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pgdata/biomon.conf"
     echo "include = 'biomon.conf'" | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
@@ -99,6 +105,7 @@ pg_up() {
       die "port $PG_PORT is taken by another program; set BIOMON_PG_PORT to a free port"
     fi
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    note_starting pg
     as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
       -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start >/dev/null \
       || { tail -n 20 "$pgdata/server.log" >&2; die "PostgreSQL did not start"; }
@@ -130,6 +137,7 @@ redis_up() {
     die "port $REDIS_PORT is taken by another program; set BIOMON_REDIS_PORT to a free port"
   fi
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  note_starting redis
   redis-server "$ROOT/infra/redis.conf" --port "$REDIS_PORT" --dir "$dir" \
     --pidfile "$pidfile" --logfile "$dir/redis.log" --daemonize yes
   for _ in $(seq 1 50); do
@@ -140,17 +148,41 @@ redis_up() {
   die "Redis did not start"
 }
 
+# The postmaster of a data folder, by its command line (pg_ctl starts `postgres -D <folder> …`), for
+# a server whose start was interrupted before it wrote postmaster.pid.
+postmaster_pids() { pgrep -f -x "$PG_BIN/postgres -D $1 .*" 2>/dev/null || true; }
+
 pg_down() {
   local pgdata
   pgdata=$(pg_data_dir)
-  if [[ -s "$pgdata/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+  [[ -s "$pgdata/PG_VERSION" ]] || return 0
+  # a start interrupted mid-way: give the postmaster a moment to write its pid file
+  for _ in $(seq 1 30); do
+    [[ -s "$pgdata/postmaster.pid" || -z $(postmaster_pids "$pgdata") ]] && break
+    sleep 0.1
+  done
+  if as_pg "$PG_BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     log "stopping PostgreSQL"
-    as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
+    as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m fast -w -t 60 stop >/dev/null || true
+  fi
+  local left
+  left=$(postmaster_pids "$pgdata")
+  if [[ -n $left ]]; then
+    log "stopping PostgreSQL (no pid file yet)"
+    # shellcheck disable=SC2086
+    kill -INT $left 2>/dev/null || true
+    for _ in $(seq 1 100); do [[ -z $(postmaster_pids "$pgdata") ]] && break; sleep 0.1; done
   fi
 }
 
 redis_down() {
   local pidfile="$DATA/redis/redis.pid"
+  # a start interrupted mid-way: the daemon may not have written its pid file yet
+  for _ in $(seq 1 20); do
+    [[ -s "$pidfile" ]] && break
+    port_open "$REDIS_PORT" || break
+    sleep 0.1
+  done
   if [[ -s "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     log "stopping Redis"
     redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$(cat "$pidfile")"
@@ -163,10 +195,18 @@ print_env() {
   echo "export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 }
 
+# Writes a server's name to the caller's ledger (BIOMON_STACK_LEDGER) before it is started.
+note_starting() {
+  if [[ -n "${BIOMON_STACK_LEDGER:-}" ]]; then echo "$1" >>"$BIOMON_STACK_LEDGER"; fi
+}
+
 STARTED=()
 cmd=${1:-status}
 case "$cmd" in
   up)
+    # SIGTERM (from a caller that is stopping) ends `up` once the command in progress returns, never
+    # in the middle of pg_ctl or initdb; the caller then stops what its ledger lists.
+    trap 'exit 143' TERM
     if [[ "${2:-}" == "--with-test-tools" ]]; then
       install_pkgs "${STACK_PKGS[@]}" "${TEST_PKGS[@]}"
     else

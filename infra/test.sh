@@ -2,23 +2,36 @@
 # npm test: the same set-up as npm start (plus gdal-bin, chromium and fonts-wqy-microhei for the
 # tests that need them), then type-checking and the whole suite (unit, integration, end-to-end)
 # against the real PostgreSQL+PostGIS and Redis. Stops afterwards what it started.
+# Ctrl-C or SIGTERM at any point stops the step in progress and the servers this run started
+# (a second Ctrl-C cannot cut that short) and exits 130: an interrupted run is not a pass.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source infra/lib.sh
 
+on_signal() {
+  stop_everything
+  echo "[test] interrupted; stopped what this run started" >&2
+  trap - EXIT
+  exit 130
+}
+on_exit() {
+  local code=$?
+  stop_everything
+  exit "$code"
+}
+trap on_signal INT TERM
+trap on_exit EXIT
+
 ensure_node_modules
 ensure_web_build
 stack_up --with-test-tools
-trap stack_down_started EXIT
 
 echo "[test] type-checking (tsc -b)" >&2
-node_modules/.bin/tsc -b
+run_step node_modules/.bin/tsc -b
 
 mkdir -p .data
-set +e
-node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest-report.json "$@"
-code=$?
-set -e
+code=0
+run_step node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest-report.json "$@" || code=$?
 node -e '
 const fs = require("fs");
 try {
