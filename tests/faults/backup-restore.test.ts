@@ -5,6 +5,7 @@ import path from 'node:path';
 import { runSeeds } from '@biomon/cli';
 import { createDb, sql, type DbHandle } from '@biomon/db';
 import { createIndicatorRun, executeIndicatorRun, getIndicatorRun } from '@biomon/indicators';
+import { SYSTEM_VIEWER } from '@biomon/sensitive';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { haveServers, startPostgres, type PrivatePostgres } from './private-stack';
 
@@ -63,7 +64,7 @@ describe('drill: backup and restore', () => {
       try {
         const { runId } = await createIndicatorRun(c.db, { year: 2024 }, { tokenId: null, role: 'evaluator', label: 'drill9' });
         await executeIndicatorRun(c.db, runId);
-        return (await getIndicatorRun(c.db, runId))!.results.map((x) => [x.indicator, x.regionCode, x.value, x.reason]);
+        return (await getIndicatorRun(c.db, runId, SYSTEM_VIEWER))!.results.map((x) => [x.indicator, x.regionCode, x.value, x.reason]);
       } finally {
         await c.close();
       }

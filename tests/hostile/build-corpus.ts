@@ -260,6 +260,37 @@ add(hooks, 'secret too short', '{"url": "https://example.org/hook", "secret": "s
 add(hooks, 'unknown rule filter', '{"url": "https://example.org/hook", "rules": ["nope"]}');
 add(hooks, 'severity unknown', '{"url": "https://example.org/hook", "minSeverity": "extreme"}');
 add(hooks, 'extra property', '{"url": "https://example.org/hook", "admin": true}');
+// webhook targets that are, or stand for, loopback, private, link-local, CGNAT, unspecified,
+// multicast, broadcast, reserved or cloud metadata addresses, in their many spellings: 422
+// WEBHOOK_URL_FORBIDDEN on `url` (or 400 for credentials and other schemes). Only literal
+// addresses and names refused without a lookup: replaying the corpus sends no packet and no DNS query.
+for (const [name, url] of [
+  ['loopback', 'http://127.0.0.1/hook'], ['loopback with port (Redis)', 'http://127.0.0.1:6379/'], ['loopback 127.8.9.10', 'http://127.8.9.10/'],
+  ['loopback decimal', 'http://2130706433/'], ['loopback hex', 'http://0x7f000001/'], ['loopback hex two parts', 'http://0x7f.1/'],
+  ['loopback octal', 'http://017700000001/'], ['loopback octal dotted', 'http://0177.0.0.1/'], ['loopback short form', 'http://127.1/'],
+  ['loopback percent-encoded', 'http://%31%32%37.0.0.1/'], ['loopback full-width digits', 'http://１２７.０.０.１/'], ['loopback ideographic dots', 'http://127。0。0。1/'],
+  ['loopback IPv6', 'http://[::1]/'], ['loopback IPv6 long form', 'http://[0:0:0:0:0:0:0:1]/'], ['IPv4-mapped loopback', 'http://[::ffff:127.0.0.1]/'],
+  ['IPv4-mapped loopback hex', 'http://[::ffff:7f00:1]/'], ['IPv4-compatible loopback', 'http://[::127.0.0.1]/'],
+  ['localhost', 'http://localhost/'], ['localhost trailing dot', 'http://localhost./'], ['localhost upper case', 'http://LOCALHOST:3000/'], ['subdomain of localhost', 'http://hooks.localhost/'],
+  ['unspecified 0.0.0.0', 'http://0.0.0.0/'], ['unspecified 0', 'http://0/'], ['unspecified IPv6', 'http://[::]/'],
+  ['private 10/8', 'http://10.0.0.5/'], ['private 10/8 decimal', 'http://167772165/'], ['private 172.16/12', 'http://172.16.0.1/'], ['private 172.31', 'https://172.31.255.254/'],
+  ['private 192.168/16', 'http://192.168.1.1:8080/hook'], ['IPv4-mapped private', 'http://[::ffff:10.0.0.5]/'],
+  ['IPv6 unique local fc00::/7', 'http://[fc00::1]/'], ['IPv6 unique local fd', 'http://[fd12:3456:789a::1]/'],
+  ['link-local 169.254/16', 'http://169.254.1.1/'], ['IPv6 link-local', 'http://[fe80::1]/'],
+  ['CGNAT 100.64/10', 'http://100.64.0.1/'], ['CGNAT upper end', 'http://100.127.255.254/'],
+  ['metadata 169.254.169.254', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'], ['metadata decimal', 'http://2852039166/'],
+  ['metadata hex', 'http://0xa9fea9fe/'], ['metadata dotted hex', 'http://0xa9.0xfe.0xa9.0xfe/'], ['metadata IPv4-mapped', 'http://[::ffff:169.254.169.254]/'],
+  ['metadata AWS IPv6', 'http://[fd00:ec2::254]/latest/meta-data/'], ['metadata ECS task', 'http://169.254.170.2/v2/credentials'],
+  ['metadata Alibaba Cloud', 'http://100.100.100.200/latest/meta-data/'], ['metadata Tencent Cloud', 'http://169.254.0.23/'],
+  ['metadata GCP name', 'http://metadata.google.internal/computeMetadata/v1/'], ['metadata GCP name trailing dot', 'http://metadata.google.internal./'],
+  ['metadata GCP name upper case', 'http://METADATA.GOOGLE.INTERNAL/'], ['metadata short name', 'http://metadata/'], ['metadata.goog', 'http://metadata.goog/'],
+  ['multicast', 'http://224.0.0.1/'], ['IPv6 multicast', 'http://[ff02::1]/'], ['broadcast', 'http://255.255.255.255/'],
+  ['reserved 240/4', 'http://240.0.0.1/'], ['TEST-NET-1', 'http://192.0.2.10/'], ['benchmarking 198.18/15', 'http://198.18.0.1/'],
+  ['NAT64 loopback', 'http://[64:ff9b::7f00:1]/'], ['6to4 loopback', 'http://[2002:7f00:1::1]/'], ['IPv6 documentation', 'http://[2001:db8::1]/'],
+  ['credentials in the url', 'https://user:secret@example.org/hook'], ['credentials on loopback', 'http://admin:admin@127.0.0.1/'],
+  ['gopher to Redis', 'gopher://127.0.0.1:6379/_INFO'], ['file url', 'file:///etc/passwd'], ['dict scheme', 'dict://127.0.0.1:11211/stat'],
+  ['ldap scheme', 'ldap://169.254.169.254/'], ['data url', 'data:text/plain,hello'],
+]) add(hooks, `url ${name}`, JSON.stringify({ url }));
 add({ method: 'POST', url: '/v1/webhooks/abc/test', as: 'admin' }, 'webhook id text', '{}');
 for (const id of ['abc', "1%27%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', '-1']) add({ method: 'DELETE', url: `/v1/webhooks/${id}`, as: 'admin' }, `delete: webhook id ${decodeURIComponent(id)}`, '');
 for (const id of ["x'%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', 'a%20b', '%00']) add({ method: 'POST', url: `/v1/stations/${id}/token`, as: 'admin' }, `rotate token: station id ${decodeURIComponent(id)}`, '{}');
@@ -279,6 +310,55 @@ add(imp, 'text/plain', 'occurrenceID,scientificName', { 'content-type': 'text/pl
 add(imp, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
 add(imp, 'multipart with an empty file', '--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\n\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
 add(imp, 'multipart without a boundary', 'garbage', { 'content-type': 'multipart/form-data' });
+
+// ---- text PostgreSQL cannot store: NUL and unpaired UTF-16 surrogates -------------------------
+// Sent as JSON escapes (JSON.stringify writes "\u0000" and "\ud800"), as %00 or undecodable
+// percent-encodings in paths, and as raw bytes in multipart headers: 422 TEXT_INVALID_CHARACTER
+// naming the field (or, in a batch, BATCH_REJECTED naming the record's term), never a 500.
+const BAD_TEXT: [string, string][] = [['NUL', '\u0000'], ['unpaired high surrogate', '\ud800'], ['unpaired low surrogate', '\udc00'], ['reversed surrogate pair', '\udc00\ud800']];
+type Route = { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string };
+const badText = (route: Route, what: string, body: (bad: string) => unknown, headers: Record<string, string> = JSON_CT) => {
+  for (const [name, bad] of BAD_TEXT) add(route, `${what} with ${name}`, JSON.stringify(body(bad)), headers);
+};
+badText(occ, 'record value', (b) => ({ records: [{ ...rec, occurrenceRemarks: `scat${b} at N43.12` }] }));
+badText(occ, 'record occurrenceID', (b) => ({ records: [{ ...rec, occurrenceID: `hostile${b}` }] }));
+badText(occ, 'record term name', (b) => ({ records: [{ ...rec, [`habitat${b}`]: 'forest' }] }));
+badText(occ, 'envelope property name', (b) => ({ records: [rec], [`atomic${b}`]: true }));
+badText(ev, 'event value', (b) => ({ records: [{ ...event, eventRemarks: `x${b}` }] }));
+badText(ev, 'single event value', (b) => ({ ...event, habitat: b }));
+badText(ev, 'event term name', (b) => ({ records: [{ ...event, [`eco:${b}`]: 1 }] }));
+badText(review, 'comment', (b) => ({ state: 'verified', comment: b }));
+badText(review, 'property name', (b) => ({ state: 'verified', [b]: 'x' }));
+add({ ...review, url: '/v1/occurrences/hostile%00/review' }, 'occurrence id with %00', '{"state": "verified"}');
+add({ ...review, url: '/v1/occurrences/hostile%ED%A0%80/review' }, 'occurrence id with a CESU-8 surrogate', '{"state": "verified"}');
+badText(runs, 'region', (b) => ({ year: 2024, regions: [`22${b}`] }));
+badText(layer, 'feature property', (b) => JSON.parse(pa({ ...goodPa, name: `保护区${b}` })));
+badText(layer, 'feature property name', (b) => JSON.parse(pa({ ...goodPa, [`名称${b}`]: 'x' })));
+badText(st, 'station name', (b) => ({ ...station, name: `站${b}` }));
+badText(st, 'datastream observedProperty', (b) => ({ ...station, datastreams: [{ ...station.datastreams[0], observedProperty: `t${b}` }] }));
+badText(patch, 'name', (b) => ({ name: b }));
+badText(push, 'datastreamId', (b) => ({ datastreams: [{ datastreamId: `H-ST-temp${b}`, components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }] }));
+badText(push, 'envelope property name', (b) => ({ ...JSON.parse(pushBody([['2025-01-01T00:00:00Z', 1]])), [`atomic${b}`]: true }));
+for (const [name, bad] of BAD_TEXT) add(push, `NDJSON datastreamId with ${name}`, JSON.stringify({ datastreamId: bad, phenomenonTime: '2025-01-01T00:00:00Z', result: 1 }), { 'content-type': 'application/x-ndjson' });
+add({ method: 'POST', url: '/v1/stations/H-ST%ED%B0%80/observations', as: 'station' }, 'station id with a CESU-8 surrogate', pushBody([['2025-01-01T00:00:00Z', 1]]));
+badText(progress, 'note', (b) => ({ status: 'in_progress', note: `进展${b}` }));
+badText(progress, 'evidence title', (b) => ({ status: 'done', evidence: [{ title: b, url: 'https://example.org/r' }] }));
+badText(freeze, 'region', (b) => ({ year: 2024, region: `22${b}` }));
+badText(signoff, 'comment', (b) => ({ decision: 'approved', comment: b }));
+badText(ack, 'note', (b) => ({ note: `看过${b}` }));
+badText({ method: 'POST', url: '/v1/alerts/1/resolve', as: 'evaluator' }, 'resolve note', (b) => ({ note: b }));
+badText(rules, 'rule code', (b) => ({ rules: [{ code: `station_silent${b}` }] }));
+badText(hooks, 'description', (b) => ({ url: 'https://example.org/hook', description: b }));
+badText({ method: 'POST', url: '/v1/webhooks/1/test', as: 'admin' }, 'test body property name', (b) => ({ [b]: 1 }));
+badText(exp, 'taxon filter', (b) => ({ taxon: `Panthera${b}` }));
+badText(exp, 'filter name', (b) => ({ [`region${b}`]: '220000' }));
+for (const id of ['%00', '%ED%A0%80', 'x%C0%80']) add({ method: 'DELETE', url: `/v1/webhooks/${id}`, as: 'admin' }, `delete: webhook id ${id}`, '');
+const part = (disposition: string, field = '') => `${field}--b\r\nContent-Disposition: ${disposition}\r\nContent-Type: text/csv\r\n\r\noccurrenceID\r\nx\r\n--b--\r\n`;
+const MULTIPART = { 'content-type': 'multipart/form-data; boundary=b' };
+add(imp, 'file name with a raw NUL', part('form-data; name="file"; filename="a\u0000.csv"'), MULTIPART);
+add(imp, 'file name with an encoded NUL (RFC 5987)', part("form-data; name=\"file\"; filename*=UTF-8''a%00.csv"), MULTIPART);
+add(imp, 'text field with a NUL before the file', part('form-data; name="file"; filename="a.csv"', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\u0000\r\n'), MULTIPART);
+add(files, 'file name with a raw NUL', part('form-data; name="file"; filename="证据\u0000.pdf"'), MULTIPART);
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json');
 writeFileSync(out, JSON.stringify({ description: 'Hostile requests against biomon write routes; every one must be refused with a 4xx naming the failing field, and write nothing. Built by build-corpus.ts.', cases }, null, 1) + '\n');

@@ -10,6 +10,7 @@ import { registerStation } from '@biomon/stations';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
 import { REPO_ROOT } from '../support/cli';
+import { guardSystemDns } from '../support/alerts';
 
 // Replays tests/hostile/corpus.json (built by build-corpus.ts): every hostile request against a
 // write route gets a 4xx with a stable error code and the failing field, never a 5xx, and nothing
@@ -94,5 +95,24 @@ describe('hostile corpus', () => {
     }
     expect(failures).toEqual([]);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses every forbidden webhook url with WEBHOOK_URL_FORBIDDEN (422) or URL_INVALID (400) on `url`, without a DNS query', async () => {
+    const hooks = corpus.cases.filter((c) => c.name.startsWith('POST /v1/webhooks: url '));
+    expect(hooks.length).toBeGreaterThanOrEqual(60);
+    const dnsGuard = guardSystemDns([new URL(t.config.databaseUrl).hostname, new URL(t.config.redisUrl).hostname]);
+    const wrong: string[] = [];
+    try {
+      for (const c of hooks) {
+        const res = await app.inject({ method: 'POST', url: c.url, headers: { ...auth[c.as], ...c.headers }, payload: c.body });
+        const e = res.json().error?.details?.errors?.[0];
+        const ok = (res.statusCode === 422 && e?.code === 'WEBHOOK_URL_FORBIDDEN') || (res.statusCode === 400 && (e?.code === 'URL_INVALID' || /^SCHEMA_/.test(e?.code)));
+        if (!ok || e?.field !== 'url') wrong.push(`${c.name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+    } finally {
+      dnsGuard.restore();
+    }
+    expect(wrong).toEqual([]);
+    expect(dnsGuard.names).toEqual([]);
   });
 });

@@ -193,7 +193,8 @@ describe('rule 5: indicator species decline', () => {
     expect((await run(['indicator_species_decline'])).indicator_species_decline).toEqual({ opened: 1, updated: 0, unchanged: 0 });
     const rows = await alertRows(t, 'indicator_species_decline');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ region_code: 'PA-CBS', privileged: false });
+    // a sensitive species' counts per priority area are for evaluators and admins only (BRIEF §8)
+    expect(rows[0]).toMatchObject({ region_code: 'PA-CBS', privileged: true });
     expect(rows[0].details).toMatchObject({
       taxon: { scientificName: 'Panthera tigris' }, latest: { year: 2024, count: 8, effort: 200, rate: 0.04 }, baseline: { rate: 0.09 },
     });

@@ -27,8 +27,13 @@ const BACKOFF_MS = 200;
 const silent = pino({ level: 'silent' });
 
 beforeAll(async () => {
-  // small delays for the test: 3 tries, 200 ms then 400 ms apart; a lost worker's job is retried after ~1 s
-  t = await createTestContext({ alerts: { ...loadConfig().alerts, webhookAttempts: 3, webhookBackoffMs: BACKOFF_MS, webhookTimeoutMs: 8000 }, jobLockMs: 1000 });
+  // small delays for the test: 3 tries, 200 ms then 400 ms apart; a lost worker's job is retried after ~1 s.
+  // The receiver is on loopback, which webhooks may reach only when BIOMON_WEBHOOK_ALLOW_PRIVATE lists it:
+  // this file lists 127.0.0.1 (and nothing else) for its own receiver.
+  t = await createTestContext({
+    alerts: { ...loadConfig().alerts, webhookAttempts: 3, webhookBackoffMs: BACKOFF_MS, webhookTimeoutMs: 8000, webhookAllowPrivate: ['127.0.0.1'] },
+    jobLockMs: 1000,
+  });
   await runSeeds(t.ctx.db, 'reference', path.join(REPO_ROOT, 'seeds'));
   app = await buildTestServer(t);
   await app.ready();

@@ -104,8 +104,10 @@ describe('POST /v1/occurrences', () => {
   it('lets a surveyor edit only its own team\'s records', async () => {
     await post([base('team-1')]);
     const res = await post([base('team-1', { individualCount: 9 })], otherTeam);
-    expect(res.statusCode).toBe(422);
-    expect(res.json().error.details.rejected[0].errors[0].code).toBe('RECORD_OF_OTHER_TEAM');
+    // a batch of nothing but someone else's records: 403, naming the record (BRIEF §8)
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('RECORD_OF_OTHER_OWNER');
+    expect(res.json().error.details.rejected[0]).toMatchObject({ index: 0, id: 'team-1', errors: [{ field: 'occurrenceID', code: 'RECORD_OF_OTHER_OWNER' }] });
   });
 
   it('flags what is usable but doubtful, converts GCJ-02, and enriches with regions and protected areas', async () => {

@@ -23,10 +23,13 @@ beforeAll(async () => {
   await runSeeds(t.ctx.db, 'demo', path.join(REPO_ROOT, 'seeds'));
   await sql`
     INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status, event_start, event_end,
-      individual_count, coordinate_uncertainty_m, geom, region_codes, priority_area, in_counted_pa, flags, data, content_hash, team)
+      individual_count, coordinate_uncertainty_m, geom, region_codes, priority_area, in_counted_pa, flags, data, content_hash, team,
+      generalised, ever_sensitive, cell_m, public_geom, public_region_codes, public_priority_area, public_in_counted_pa)
     SELECT 'gen-' || g, o.event_id, o.basis_of_record, o.scientific_name, o.taxon_id, o.taxon_match, o.occurrence_status, o.event_start, o.event_end,
       o.individual_count, o.coordinate_uncertainty_m, o.geom, o.region_codes, o.priority_area, o.in_counted_pa, o.flags,
-      o.data || jsonb_build_object('occurrenceID', 'gen-' || g), md5(g::text), o.team
+      o.data || jsonb_build_object('occurrenceID', 'gen-' || g), md5(g::text), o.team,
+      -- copies of stored rows (same taxon, same event): the same public view
+      o.generalised, o.ever_sensitive, o.cell_m, o.public_geom, o.public_region_codes, o.public_priority_area, o.public_in_counted_pa
     FROM generate_series(1, ${N}) g JOIN LATERAL (SELECT * FROM occurrences WHERE id = 1 + (g % 304) LIMIT 1) o ON true`.execute(t.ctx.db);
 }, 300_000);
 afterAll(async () => {

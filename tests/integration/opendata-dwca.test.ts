@@ -8,7 +8,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { runSeeds } from '@biomon/cli';
 import { sql } from '@biomon/db';
 import { startWorker, type RunningWorker } from '@biomon/worker';
-import { createImport, processImport, storeUpload, LOCATION_TERMS } from '@biomon/occurrences';
+import { createImport, processImport, storeUpload } from '@biomon/occurrences';
+import { GENERALISED_OCCURRENCE_TERMS } from '@biomon/sensitive';
 import { createReadStream } from 'node:fs';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
@@ -130,7 +131,11 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     archives.surveyor = files;
     const occ = table(files, 'occurrence.txt');
     const col = (n: string) => occ.header.indexOf(n);
-    const [exactDb] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrences o JOIN taxa t ON t.id = o.taxon_id LEFT JOIN taxa pt ON pt.id = t.parent_id WHERE t.sensitive OR coalesce(pt.sensitive, false)`.execute(t.ctx.db)).rows;
+    // generalised: records of sensitive taxa, every record of an event that holds one, and unmatched names (BRIEF §8)
+    const [exactDb] = (await sql<{ n: number }>`
+      WITH s AS (SELECT o.id, o.event_id FROM occurrences o JOIN taxa t ON t.id = o.taxon_id LEFT JOIN taxa pt ON pt.id = t.parent_id WHERE t.sensitive OR coalesce(pt.sensitive, false))
+      SELECT count(*)::int AS n FROM occurrences o
+      WHERE o.id IN (SELECT id FROM s) OR o.event_id IN (SELECT event_id FROM s) OR o.taxon_id IS NULL`.execute(t.ctx.db)).rows;
     const generalised = occ.rows.filter((r) => r[col('dataGeneralizations')] !== '');
     expect(generalised.length).toBe(exactDb.n);
     expect(generalised.length).toBeGreaterThan(20);
@@ -143,7 +148,14 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     expect(Number(tiger[col('coordinateUncertaintyInMeters')])).toBeGreaterThanOrEqual(7071);
     expect(tiger[col('informationWithheld')]).toMatch(/withheld/);
     expect(tiger[col('locality')]).toBe('');
-    for (const r of generalised) for (const term of LOCATION_TERMS) if (col(term) >= 0 && term !== 'decimalLatitude' && term !== 'decimalLongitude') expect(r[col(term)]).toBe('');
+    // a generalised row carries the allowed terms only (plus those the projection computes)
+    const allowed = new Set<string>([...GENERALISED_OCCURRENCE_TERMS, 'eventDate', 'year', 'month', 'decimalLatitude', 'decimalLongitude', 'geodeticDatum',
+      'coordinateUncertaintyInMeters', 'identificationVerificationStatus', 'dataGeneralizations', 'informationWithheld']);
+    for (const r of generalised) {
+      occ.header.forEach((term, i) => {
+        if (r[i] !== '') expect(allowed.has(term), `${term} of generalised ${r[col('occurrenceID')]}`).toBe(true);
+      });
+    }
     // no exact tiger coordinate anywhere in the archive, nor the trap's footprint
     const all = [...files.values()].map((b) => b.toString('utf8')).join('\n');
     expect(all).not.toMatch(/POINT \(130\.78 42\.95\)/);
@@ -153,9 +165,12 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     expect(files.has('event.txt')).toBe(false);
     for (const r of generalised) expect(col('eventID') < 0 || r[col('eventID')] === '').toBe(true);
     expect(all).not.toContain('demo-ev-ct-2023-hc01\tPanthera');
-    // a non-sensitive record keeps its exact point
-    const roe = occ.rows.find((r) => r[col('scientificName')] === 'Capreolus pygargus')!;
-    expect(roe[col('dataGeneralizations')]).toBe('');
+    // the roe deer of the tiger's camera trap are generalised with it; a record of no sensitive event keeps its exact point
+    expect(occ.rows.some((r) => r[col('scientificName')] === 'Capreolus pygargus' && r[col('dataGeneralizations')] !== '')).toBe(true);
+    const plain = occ.rows.find((r) => r[col('dataGeneralizations')] === '')!;
+    expect(plain).toBeDefined();
+    const [plainDb] = (await sql<{ lon: number; lat: number }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM occurrences WHERE occurrence_id = ${plain[col('occurrenceID')]}`.execute(t.ctx.db)).rows;
+    expect(Number(plain[col('decimalLongitude')])).toBeCloseTo(plainDb.lon, 6);
   });
 
   it('the archive belongs to its requester: another surveyor gets 404, an admin may read it', async () => {

@@ -1,4 +1,6 @@
+import dns from 'node:dns';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sql } from '@biomon/db';
 import { ingestOccurrences } from '@biomon/occurrences';
@@ -101,4 +103,65 @@ export class WebhookReceiver {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * A TCP listener that only counts connections (and answers 200 to anything that arrives): the
+ * target a refused webhook would have reached, on a loopback address the test owns, so "no
+ * connection was made" is observed rather than assumed.
+ */
+export class TrapServer {
+  connections = 0;
+  port = 0;
+  private server: Server;
+
+  constructor(readonly host = '127.0.0.2') {
+    this.server = createServer((_req, res) => res.end('trapped'));
+    this.server.on('connection', () => void this.connections++);
+  }
+
+  url(path: string, host = this.host): string {
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}${path}`;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, this.host, resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * Makes the system resolver (dns.lookup and dns.promises.lookup, which node:http and the default
+ * webhook resolver use) refuse every name but `passThrough`, and records the names asked: a test
+ * of webhook targets then never sends a DNS query, even when the code under test regresses.
+ * IP literals pass (server.listen looks them up too; getaddrinfo answers them without a query).
+ */
+export function guardSystemDns(passThrough: string[] = ['localhost']): { names: string[]; restore(): void } {
+  const names: string[] = [];
+  const lookup = dns.lookup;
+  const promisesLookup = dns.promises.lookup;
+  const refusal = (hostname: string) => Object.assign(new Error(`test guard: no system DNS lookup of ${hostname}`), { code: 'EAI_FAIL' });
+  dns.lookup = ((hostname: string, ...rest: unknown[]) => {
+    if (passThrough.includes(hostname) || isIP(hostname)) return (lookup as (...a: unknown[]) => void)(hostname, ...rest);
+    names.push(hostname);
+    const cb = rest[rest.length - 1] as (err: Error) => void;
+    process.nextTick(cb, refusal(hostname));
+  }) as typeof dns.lookup;
+  dns.promises.lookup = (async (hostname: string, ...rest: unknown[]) => {
+    if (passThrough.includes(hostname) || isIP(hostname)) return (promisesLookup as (...a: unknown[]) => unknown)(hostname, ...rest);
+    names.push(hostname);
+    throw refusal(hostname);
+  }) as typeof dns.promises.lookup;
+  return {
+    names,
+    restore() {
+      dns.lookup = lookup;
+      dns.promises.lookup = promisesLookup;
+    },
+  };
 }

@@ -4,9 +4,9 @@ import type { Db, Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import type { SeedLevel } from '@biomon/config';
 import { loadLedgerSeed, type LedgerSeed } from '@biomon/ledger';
-import { upsertTaxa, type TaxonInput, type TaxonRuleInput } from '@biomon/taxa';
+import { deriveHigherTaxa, upsertTaxa, type JilinChecklistSeed } from '@biomon/taxa';
 import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
-import { ingestOccurrences, ingestSurveyEvents } from '@biomon/occurrences';
+import { holdRulesExclusive, ingestOccurrences, ingestSurveyEvents, refreshSensitivity } from '@biomon/occurrences';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { seedDemoStations } from '@biomon/stations';
 import { seedDefaultAlertRules } from '@biomon/alerts';
@@ -46,8 +46,25 @@ export const SEED_STEPS: SeedStep[] = [
     version: '1',
     level: 'reference',
     async run(tx, dir) {
-      const seed = JSON.parse(await readFile(path.join(dir, 'taxa/jilin-checklist.json'), 'utf8')) as { taxa: TaxonInput[]; rules: TaxonRuleInput[] };
-      return upsertTaxa(tx, seed.taxa, seed.rules);
+      const seed = JSON.parse(await readFile(path.join(dir, 'taxa/jilin-checklist.json'), 'utf8')) as JilinChecklistSeed;
+      // taxon flags decide what the public sees of records: no record is written meanwhile, and stored ones follow
+      await holdRulesExclusive(tx);
+      const summary = await upsertTaxa(tx, seed.taxa, seed.rules, seed.higherTaxa);
+      await refreshSensitivity(tx, { all: true });
+      return summary;
+    },
+  },
+  {
+    // genus and family entries ("Panthera sp.", 豹属), for databases seeded before they existed
+    name: 'reference:taxa-higher',
+    version: '1',
+    level: 'reference',
+    async run(tx, dir) {
+      const seed = JSON.parse(await readFile(path.join(dir, 'taxa/jilin-checklist.json'), 'utf8')) as JilinChecklistSeed;
+      await holdRulesExclusive(tx);
+      const higherTaxa = await deriveHigherTaxa(tx, seed.higherTaxa);
+      const refreshed = await refreshSensitivity(tx, { all: true });
+      return { higherTaxa, ...refreshed };
     },
   },
   layerStep('reference:regions', 'regions', 'demo/regions.geojson', 2020, 'biomon demo outlines (approximate), derived from DataV GCJ-02 boundaries converted to WGS84'),

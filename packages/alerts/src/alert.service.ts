@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '@biomon/db';
 import { sql, withTx } from '@biomon/db';
-import { AppError, type FieldError } from '@biomon/core';
+import { AppError, type CursorCodec, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import type { AlertOut } from './alert-out';
 import { appendEvent, listAlertEvents, listAlertRows, selectAlert, type AlertEventOut } from './alert.repository';
@@ -39,15 +39,11 @@ function list(field: string, raw: string | undefined, allowed: readonly string[]
   return xs;
 }
 
-const encodeCursor = (id: number) => Buffer.from(`a:${id}`).toString('base64url');
-function decodeCursor(c: string): number {
-  const m = /^a:(\d{1,15})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
-  if (!m) throw bad('querystring.cursor', 'CURSOR_INVALID', 'use nextCursor from a previous page');
-  return Number(m[1]);
-}
+/** The kind of the paging cursors of GET /v1/alerts (sealed: @biomon/core CursorCodec). */
+const CURSOR_KIND = 'alerts';
 
 /** GET /v1/alerts: newest first, filtered, paged by cursor. */
-export async function listAlerts(db: DbOrTx, viewer: AlertViewer, q: AlertQuery): Promise<{ alerts: AlertOut[]; nextCursor: string | null }> {
+export async function listAlerts(db: DbOrTx, viewer: AlertViewer, q: AlertQuery, cursors: CursorCodec): Promise<{ alerts: AlertOut[]; nextCursor: string | null }> {
   const limit = Math.min(q.limit ?? 100, MAX_ALERTS_PAGE);
   let since: Date | undefined;
   if (q.since !== undefined) {
@@ -61,10 +57,10 @@ export async function listAlerts(db: DbOrTx, viewer: AlertViewer, q: AlertQuery)
     region: q.region || undefined,
     since,
     includePrivileged: seesPrivileged(viewer),
-    beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
+    beforeId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined,
     limit,
   });
-  return { alerts, nextCursor: alerts.length === limit ? encodeCursor(alerts[alerts.length - 1].id) : null };
+  return { alerts, nextCursor: alerts.length === limit ? cursors.encode(CURSOR_KIND, [alerts[alerts.length - 1].id]) : null };
 }
 
 /** GET /v1/alerts/{id}: the alert and its history; a privileged alert does not exist for other roles. */

@@ -1,4 +1,5 @@
 import type { Tx } from '@biomon/db';
+import { PUBLIC_VIEWER } from '@biomon/sensitive';
 import { sql } from '@biomon/db';
 import { indicatorDefinition, latestValues } from '@biomon/indicators';
 import { addDays, daysBetween, provinceRegion } from '@biomon/ledger';
@@ -40,7 +41,7 @@ export async function evaluateIndicatorDeadlines(tx: Tx, rule: RuleConfig<'indic
       const def = indicatorDefinition(l.ref);
       if (!def || def.target2025.value === null) continue;
       if (!latestByCode.has(l.ref)) {
-        const values = await latestValues(tx, l.ref, { region: province.code });
+        const values = await latestValues(tx, l.ref, { region: province.code }, PUBLIC_VIEWER);
         latestByCode.set(l.ref, values.filter((v) => v.value !== null).sort((a, b) => b.year - a.year)[0] ?? null);
       }
       const v = latestByCode.get(l.ref);

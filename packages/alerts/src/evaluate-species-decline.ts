@@ -1,4 +1,5 @@
 import type { Tx } from '@biomon/db';
+import { sensitiveSpeciesNames } from '@biomon/sensitive';
 import { sql } from '@biomon/db';
 import { NEWEST_REGIONS } from './alert-sql';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
@@ -67,6 +68,8 @@ export async function evaluateSpeciesDecline(tx: Tx, rule: RuleConfig<'indicator
     const gid = ids.get(entry.taxon);
     if (gid === undefined) continue;
     const taxon = await tx.selectFrom('taxa').select(['scientific_name', 'chinese_name']).where('id', '=', gid).executeTakeFirstOrThrow();
+    // a sensitive species' yearly counts per priority area are for evaluators and admins only (BRIEF §8)
+    const sensitive = (await sensitiveSpeciesNames(tx)).has(taxon.scientific_name);
     const rows = await yearlyRates(tx, gid, entry);
     const byArea = new Map<string, YearRow[]>();
     for (const r of rows) {
@@ -91,7 +94,7 @@ export async function evaluateSpeciesDecline(tx: Tx, rule: RuleConfig<'indicator
         rule: 'indicator_species_decline',
         subjectKey,
         severity: rule.severity,
-        privileged: false,
+        privileged: sensitive,
         titleZh: `指示物种下降：${areaName}${nameZh} ${latest.yr} 年每单位努力量${what.zh}为基线的 ${Math.round(share * 100)}%（阈值 ${Math.round(p.minShareOfBaseline * 100)}%）`,
         titleEn: `Indicator species decline: ${nameEn} in ${areaName}, ${what.en} per unit effort in ${latest.yr} at ${Math.round(share * 100)} % of baseline (threshold ${Math.round(p.minShareOfBaseline * 100)} %)`,
         details: {

@@ -16,7 +16,12 @@ export {
 export { GRID_SRID, ALERT_CELL_M } from './alert-sql';
 export {
   signBody, deliveryBody, deliverWebhook, fanOutEvent, sweepPendingDeliveries, createSubscription, readSubscriptions, removeSubscription,
-  readDeadLetters, testSubscription, SIGNATURE_HEADER, DELIVERY_HEADER, TIMESTAMP_HEADER, EVENT_HEADER, WEBHOOK_EVENTS,
-  type WebhookRetryOptions, type DeliveryOutcome, type SubscriptionInput, type PostResult,
+  readDeadLetters, testSubscription, postSigned, SIGNATURE_HEADER, DELIVERY_HEADER, TIMESTAMP_HEADER, EVENT_HEADER, WEBHOOK_EVENTS,
+  type WebhookRetryOptions, type DeliveryOutcome, type SubscriptionInput, type PostResult, type TestResult,
 } from './webhook.service';
+export {
+  webhookNetwork, checkWebhookTarget, classifyAddress, parseAllowList, parseWebhookUrl, pinnedLookup, sendPinned, systemResolver, describeSendFailure,
+  WebhookTargetError, METADATA_HOSTNAMES,
+  type WebhookNetwork, type WebhookResolver, type WebhookSender, type WebhookTarget, type WebhookRequest, type WebhookErrorCode, type AllowList,
+} from './webhook-target';
 export { FAN_OUT_JOB, DELIVER_JOB, SWEEP_JOB, deliveryKey, deliveryJobId, type SubscriptionOut, type DeadLetterOut } from './webhook.repository';

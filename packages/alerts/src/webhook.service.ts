@@ -6,6 +6,10 @@ import { writeAudit, type AuditActor } from '@biomon/auth';
 import type { Queue } from 'bullmq';
 import { RULE_CODES, SEVERITIES } from './rules';
 import {
+  checkWebhookTarget, describeSendFailure, parseWebhookUrl, webhookNetwork, WebhookTargetError,
+  type WebhookErrorCode, type WebhookNetwork, type WebhookTarget,
+} from './webhook-target';
+import {
   DELIVER_JOB, deleteSubscription, deliveryJobId, deliveryKey, insertDeadLetter, insertSubscription, listDeadLetters, listSubscriptions,
   findLiveSubscription, markDelivery, pendingDeliveriesOfEvent, readDelivery, recordAttempt, stalePendingDeliveries,
   type DeadLetterOut, type SubscriptionOut,
@@ -33,16 +37,45 @@ export function deliveryBody(key: string, kind: string, at: Date, snapshot: Reco
   return JSON.stringify({ id: key, type: `alert.${kind}`, createdAt: at.toISOString(), alert: snapshot });
 }
 
-export interface PostResult { delivered: boolean; statusCode: number | null; error: string | null; durationMs: number }
+/**
+ * The outcome of one try. `error` is a short generic reason and `errorCode` a stable code
+ * (WEBHOOK_URL_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE, WEBHOOK_TIMEOUT, WEBHOOK_CONNECT_FAILED,
+ * WEBHOOK_TLS_FAILED, WEBHOOK_HTTP_STATUS): never an errno, a syscall, an address or a stack.
+ * `internal` holds those for the worker's log and is never part of an answer.
+ */
+export interface PostResult {
+  delivered: boolean;
+  statusCode: number | null;
+  error: string | null;
+  errorCode: WebhookErrorCode | null;
+  durationMs: number;
+  /** true when the target was refused before any connection was attempted */
+  refused: boolean;
+  internal?: string;
+}
 
-/** One signed POST; 2xx is delivered, anything else (3xx included: redirects are not followed) is a failure. */
-export async function postSigned(url: string, secret: string, key: string, eventType: string, body: string, timeoutMs: number): Promise<PostResult> {
+/**
+ * One signed POST; 2xx is delivered, anything else (3xx included: redirects are not followed) is
+ * a failure. The URL is checked first (resolved now, every address public or allowed) and the
+ * request connects to the checked address only; a refused target is never connected to.
+ * `net` is the allow-list, the resolver and the connect path (`webhookNetwork()`; tests inject fakes).
+ */
+export async function postSigned(url: string, secret: string, key: string, eventType: string, body: string, timeoutMs: number, net: WebhookNetwork): Promise<PostResult> {
   const t0 = Date.now();
+  const failed = (e: WebhookTargetError, refused: boolean): PostResult => ({
+    delivered: false, statusCode: null, error: e.message.slice(0, 500), errorCode: e.code, durationMs: Date.now() - t0, refused, internal: e.internal,
+  });
+  let target: WebhookTarget;
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+    target = await checkWebhookTarget(url, net, timeoutMs);
+  } catch (err) {
+    if (err instanceof WebhookTargetError) return failed(err, true);
+    throw err;
+  }
+  try {
+    // one budget for the lookup and the exchange, so a try never takes longer than timeoutMs
+    const res = await net.send(target, {
+      timeoutMs: Math.max(1, timeoutMs - (Date.now() - t0)),
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'biomon-webhooks/1',
@@ -54,15 +87,15 @@ export async function postSigned(url: string, secret: string, key: string, event
       },
       body,
     });
-    await res.arrayBuffer().catch(() => undefined);
-    const ok = res.status >= 200 && res.status < 300;
-    return { delivered: ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: Date.now() - t0 };
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    return { delivered: ok, statusCode: res.statusCode, error: ok ? null : `HTTP ${res.statusCode}`, errorCode: ok ? null : 'WEBHOOK_HTTP_STATUS', durationMs: Date.now() - t0, refused: false };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const msg = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
-    return { delivered: false, statusCode: null, error: msg.slice(0, 500), durationMs: Date.now() - t0 };
+    return failed(describeSendFailure(err, timeoutMs), false);
   }
 }
+
+/** What a failed try stores (last_error, the dead letter): the stable code and the generic reason. */
+const storedError = (r: PostResult): string | null => (r.error === null ? null : r.errorCode && r.errorCode !== 'WEBHOOK_HTTP_STATUS' ? `${r.errorCode}: ${r.error}` : r.error);
 
 /** Adds one delivery job per pending delivery of the event; the job id dedupes while the job exists. */
 export async function fanOutEvent(db: DbOrTx, queue: Queue, alertEventId: number, retry: WebhookRetryOptions): Promise<number> {
@@ -103,8 +136,11 @@ export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'cancelled' | 
  * A failure throws, so bullmq retries with exponential backoff; on the last try the delivery goes
  * to the dead letters first. At-least-once: a worker that dies between the receiver's 2xx and
  * the database update sends again, with the same idempotency key and the same body.
+ * The URL is resolved and checked again on every try (a DNS answer that changed since creation,
+ * DNS rebinding, is caught here); a refused target is recorded as a failed try, without any
+ * connection, and after the last try it is a dead letter whose error says why.
  */
-export async function deliverWebhook(db: Db, alertEventId: number, subscriptionId: string, attempt: { isLast: boolean; timeoutMs: number }): Promise<DeliveryOutcome> {
+export async function deliverWebhook(db: Db, alertEventId: number, subscriptionId: string, attempt: { isLast: boolean; timeoutMs: number }, net: WebhookNetwork = webhookNetwork()): Promise<DeliveryOutcome> {
   const d = await readDelivery(db, alertEventId, subscriptionId);
   if (!d) return 'missing';
   if (d.status === 'delivered') return 'already-delivered';
@@ -116,19 +152,21 @@ export async function deliverWebhook(db: Db, alertEventId: number, subscriptionI
   }
   const key = deliveryKey(alertEventId, subscriptionId);
   const body = deliveryBody(key, d.kind, d.at, d.snapshot);
-  const r = await postSigned(d.url, d.secret, key, `alert.${d.kind}`, body, attempt.timeoutMs);
+  const r = await postSigned(d.url, d.secret, key, `alert.${d.kind}`, body, attempt.timeoutMs, net);
   if (r.delivered) {
     await recordAttempt(db, alertEventId, subscriptionId, { statusCode: r.statusCode, error: null, delivered: true });
     return 'delivered';
   }
+  const error = storedError(r);
   await withTx(db, async (tx) => {
-    await recordAttempt(tx, alertEventId, subscriptionId, { statusCode: r.statusCode, error: r.error, delivered: false });
+    await recordAttempt(tx, alertEventId, subscriptionId, { statusCode: r.statusCode, error, delivered: false });
     if (attempt.isLast) {
-      await insertDeadLetter(tx, { alertEventId, subscriptionId, key, payload: JSON.parse(body), attempts: d.attempts + 1, statusCode: r.statusCode, error: r.error });
+      await insertDeadLetter(tx, { alertEventId, subscriptionId, key, payload: JSON.parse(body), attempts: d.attempts + 1, statusCode: r.statusCode, error });
       await markDelivery(tx, alertEventId, subscriptionId, 'dead');
     }
   });
-  throw new Error(`webhook delivery ${key} failed: ${r.error}`);
+  // the worker logs this error (and bullmq keeps it in Redis): the internal detail may go there
+  throw Object.assign(new Error(`webhook delivery ${key} failed: ${error}`), { code: r.errorCode, refused: r.refused, detail: r.internal });
 }
 
 // ---- subscriptions (admin) -------------------------------------------------------------------------
@@ -148,15 +186,19 @@ const invalid = (errors: FieldError[]) => new AppError('VALIDATION_FAILED', erro
 /**
  * Creates a subscription. The secret (given, ≥ 16 characters, or generated) is in the answer this
  * once; it is stored as given, because signing needs it, and never shown or logged again.
+ * The URL's host must be, and resolve only to, public addresses (or ones BIOMON_WEBHOOK_ALLOW_PRIVATE
+ * lists): 422 with `details.errors[0] = { field: 'url', code: 'WEBHOOK_URL_FORBIDDEN' | 'WEBHOOK_URL_UNRESOLVABLE', reason }`.
+ * The name is looked up only after every other field has passed, so a refused request costs no lookup.
  */
-export async function createSubscription(db: Db, input: SubscriptionInput, actor: AuditActor & { tokenId: string | null }): Promise<SubscriptionOut & { secret: string }> {
+export async function createSubscription(db: Db, input: SubscriptionInput, actor: AuditActor & { tokenId: string | null }, net: WebhookNetwork = webhookNetwork(), timeoutMs = 10_000): Promise<SubscriptionOut & { secret: string }> {
   const errors: FieldError[] = [];
   let url: URL | null = null;
   try {
-    url = new URL(input.url);
-  } catch { /* below */ }
-  if (!url || !['http:', 'https:'].includes(url.protocol)) errors.push({ field: 'url', code: 'URL_INVALID', message: 'url must be an absolute http or https URL' });
-  else if (url.username || url.password) errors.push({ field: 'url', code: 'URL_INVALID', message: 'url must not carry credentials; the signature authenticates biomon' });
+    url = parseWebhookUrl(input.url).url;
+  } catch (err) {
+    if (!(err instanceof WebhookTargetError)) throw err;
+    errors.push({ field: 'url', code: 'URL_INVALID', message: err.message });
+  }
   if (input.secret !== undefined && input.secret.length < 16) errors.push({ field: 'secret', code: 'SECRET_TOO_SHORT', message: 'secret must have at least 16 characters' });
   for (const [i, r] of (input.rules ?? []).entries()) {
     if (!(RULE_CODES as readonly string[]).includes(r)) errors.push({ field: `rules[${i}]`, code: 'RULE_UNKNOWN', message: `unknown rule ${r}; known: ${RULE_CODES.join(', ')}` });
@@ -166,6 +208,12 @@ export async function createSubscription(db: Db, input: SubscriptionInput, actor
     if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) errors.push({ field: `events[${i}]`, code: 'EVENT_UNKNOWN', message: `events are ${WEBHOOK_EVENTS.join(', ')}` });
   }
   if (errors.length) throw invalid(errors);
+  try {
+    await checkWebhookTarget(input.url, net, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof WebhookTargetError)) throw err;
+    throw new AppError('UNPROCESSABLE', err.message, { errors: [{ field: 'url', code: err.code, reason: err.reason, message: err.message }] });
+  }
   const secret = input.secret ?? randomBytes(32).toString('base64url');
   return withTx(db, async (tx) => {
     const id = await insertSubscription(tx, {
@@ -197,16 +245,28 @@ export async function readDeadLetters(db: DbOrTx, id: string, limit: number): Pr
   return listDeadLetters(db, id, limit);
 }
 
+/** What POST /v1/webhooks/{id}/test answers: the outcome, a stable code and a generic reason, nothing internal. */
+export interface TestResult {
+  delivered: boolean;
+  statusCode: number | null;
+  errorCode: WebhookErrorCode | null;
+  error: string | null;
+  durationMs: number;
+  idempotencyKey: string;
+}
+
 /**
  * POST /v1/webhooks/{id}/test: one signed `ping` now, answered with what the receiver said. Not
- * retried and not stored as a delivery; its key starts with `test:`.
+ * retried and not stored as a delivery; its key starts with `test:`. The target is checked like
+ * a delivery's (a refused one is not contacted), and a failure is answered with a stable code
+ * and a short generic reason only: no stack, errno, syscall or address of the failing connection.
  */
-export async function testSubscription(db: Db, id: string, timeoutMs: number, actor: AuditActor & { tokenId: string | null }): Promise<PostResult & { idempotencyKey: string }> {
+export async function testSubscription(db: Db, id: string, timeoutMs: number, actor: AuditActor & { tokenId: string | null }, net: WebhookNetwork = webhookNetwork()): Promise<TestResult> {
   const sub = await findLiveSubscription(db, id);
   if (!sub) throw new AppError('NOT_FOUND', `No webhook subscription ${id}`);
   const key = `test:${randomUUID()}`;
   const body = JSON.stringify({ id: key, type: 'ping', createdAt: new Date().toISOString(), alert: null, message: 'biomon webhook test (测试消息)' });
-  const r = await postSigned(sub.url, sub.secret, key, 'ping', body, timeoutMs);
-  await writeAudit(db, actor, { action: 'webhooks.test', entity: 'webhook_subscription', entityIds: [id], route: 'POST /v1/webhooks/{id}/test', summary: { delivered: r.delivered, statusCode: r.statusCode } });
-  return { ...r, idempotencyKey: key };
+  const r = await postSigned(sub.url, sub.secret, key, 'ping', body, timeoutMs, net);
+  await writeAudit(db, actor, { action: 'webhooks.test', entity: 'webhook_subscription', entityIds: [id], route: 'POST /v1/webhooks/{id}/test', summary: { delivered: r.delivered, statusCode: r.statusCode, errorCode: r.errorCode } });
+  return { delivered: r.delivered, statusCode: r.statusCode, errorCode: r.errorCode, error: r.error, durationMs: r.durationMs, idempotencyKey: key };
 }

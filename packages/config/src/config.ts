@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { isIP } from 'node:net';
 
 /** Seed levels of BIOMON_SEED: `none` = schema only; `reference` = ledger, regions, checklist; `demo` = reference + demo data. */
 export type SeedLevel = 'none' | 'reference' | 'demo';
@@ -27,6 +28,11 @@ export interface Config {
   readonly rateLimitPublicPerMinute: number;
   /** Browser origins allowed by CORS; empty = same-origin only. */
   readonly corsOrigins: string[];
+  /**
+   * The secret that seals paging cursors (BIOMON_CURSOR_SECRET, at least 32 characters). Every api
+   * process must share it; when unset, one is generated once and kept in the database.
+   */
+  readonly cursorSecret: string | null;
   /** How long a worker holds a job's lock; a killed worker's job is retried after about this long. */
   readonly jobLockMs: number;
   /** Fault injection for the reliability drills only: a pause between indicator-run steps (default 0). */
@@ -35,6 +41,42 @@ export interface Config {
   readonly eml: EmlConfig;
   /** Alert schedules and webhook delivery (BIOMON_ALERT_*). */
   readonly alerts: AlertsConfig;
+  /** Caps of file imports against zip bombs and runaway files (BIOMON_ARCHIVE_*, BIOMON_IMPORT_MAX_ROWS). */
+  readonly importLimits: ImportLimits;
+}
+
+/**
+ * Caps of an uploaded archive (DwC-A or Camtrap DP zip; XLSX too when it comes), checked from the
+ * zip's central directory before anything is inflated, and of the rows of any import. Exceeding
+ * one fails the import once, with its own error code.
+ */
+export interface ImportLimits {
+  /** sum of the declared uncompressed sizes of all entries (BIOMON_ARCHIVE_MAX_BYTES, default 4 GiB) → ARCHIVE_TOO_LARGE */
+  readonly maxArchiveBytes: number;
+  /** entries in the zip, folders and ignored entries included (BIOMON_ARCHIVE_MAX_ENTRIES, default 10,000) → ARCHIVE_TOO_MANY_ENTRIES */
+  readonly maxArchiveEntries: number;
+  /** uncompressed : compressed size of an entry above 1 MiB (BIOMON_ARCHIVE_MAX_RATIO, default 200) → ARCHIVE_COMPRESSION_RATIO */
+  readonly maxCompressionRatio: number;
+  /** data rows of all files of one import, CSV included (BIOMON_IMPORT_MAX_ROWS, default 10,000,000) → IMPORT_TOO_MANY_ROWS */
+  readonly maxRows: number;
+}
+
+/** The defaults of ImportLimits (also used by callers that read files without a Config, e.g. tests of the readers). */
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = Object.freeze({
+  maxArchiveBytes: 4 * 1024 ** 3,
+  maxArchiveEntries: 10_000,
+  maxCompressionRatio: 200,
+  maxRows: 10_000_000,
+});
+
+function importLimitsConfig(env: NodeJS.ProcessEnv, problems: string[]): ImportLimits {
+  const d = DEFAULT_IMPORT_LIMITS;
+  return Object.freeze({
+    maxArchiveBytes: intIn('BIOMON_ARCHIVE_MAX_BYTES', env.BIOMON_ARCHIVE_MAX_BYTES, d.maxArchiveBytes, 1024, 2 ** 50, problems),
+    maxArchiveEntries: intIn('BIOMON_ARCHIVE_MAX_ENTRIES', env.BIOMON_ARCHIVE_MAX_ENTRIES, d.maxArchiveEntries, 1, 10_000_000, problems),
+    maxCompressionRatio: intIn('BIOMON_ARCHIVE_MAX_RATIO', env.BIOMON_ARCHIVE_MAX_RATIO, d.maxCompressionRatio, 2, 100_000, problems),
+    maxRows: intIn('BIOMON_IMPORT_MAX_ROWS', env.BIOMON_IMPORT_MAX_ROWS, d.maxRows, 1, 2_000_000_000, problems),
+  });
 }
 
 /** How often the worker's schedulers evaluate the alert rules, and how webhooks are retried. */
@@ -51,6 +93,45 @@ export interface AlertsConfig {
   readonly webhookBackoffMs: number;
   /** time allowed for the receiver to answer (BIOMON_ALERT_WEBHOOK_TIMEOUT_MS, default 10 s) */
   readonly webhookTimeoutMs: number;
+  /**
+   * Webhook targets allowed although they are (or resolve to) loopback, private, link-local, CGNAT
+   * or other non-public addresses (BIOMON_WEBHOOK_ALLOW_PRIVATE, comma-separated host names, IP
+   * addresses or CIDR blocks; default empty: only public addresses). Cloud metadata, unspecified,
+   * multicast and broadcast addresses stay refused even when listed. Lower-cased, trailing dots removed.
+   */
+  readonly webhookAllowPrivate: readonly string[];
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
+/**
+ * BIOMON_WEBHOOK_ALLOW_PRIVATE: each entry is an IP address, a CIDR block (`10.0.0.0/8`,
+ * `fd00::/8`; not `/0`, which would switch the check off) or a host name. Validated here with
+ * node:net only; `@biomon/alerts` parses the entries again (ipaddr.js) to match addresses.
+ */
+export function parseWebhookAllowPrivate(raw: string | undefined, problems: string[]): string[] {
+  const out: string[] = [];
+  for (const part of (raw ?? '').split(',')) {
+    let entry = part.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry.startsWith('[') && entry.endsWith(']')) entry = entry.slice(1, -1);
+    const slash = entry.indexOf('/');
+    if (slash >= 0) {
+      const ip = entry.slice(0, slash);
+      const bits = entry.slice(slash + 1);
+      const kind = isIP(ip);
+      const max = kind === 4 ? 32 : 128;
+      if (!kind || !/^\d{1,3}$/.test(bits) || Number(bits) > max) problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" is not a CIDR block`);
+      else if (Number(bits) === 0) problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" would allow every address; list the private hosts or blocks the webhooks need`);
+      else out.push(`${ip}/${Number(bits)}`);
+    } else if (isIP(entry)) out.push(entry);
+    else {
+      const name = entry.replace(/\.+$/, '');
+      if (!HOST_NAME.test(name) || /^[\d.]+$/.test(name)) problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" is neither an IP address, a CIDR block nor a host name`);
+      else out.push(name);
+    }
+  }
+  return [...new Set(out)];
 }
 
 function alertsConfig(env: NodeJS.ProcessEnv, problems: string[]): AlertsConfig {
@@ -61,6 +142,7 @@ function alertsConfig(env: NodeJS.ProcessEnv, problems: string[]): AlertsConfig 
     webhookAttempts: intIn('BIOMON_ALERT_WEBHOOK_ATTEMPTS', env.BIOMON_ALERT_WEBHOOK_ATTEMPTS, 8, 1, 30, problems),
     webhookBackoffMs: intIn('BIOMON_ALERT_WEBHOOK_BACKOFF_MS', env.BIOMON_ALERT_WEBHOOK_BACKOFF_MS, 10_000, 10, 3_600_000, problems),
     webhookTimeoutMs: intIn('BIOMON_ALERT_WEBHOOK_TIMEOUT_MS', env.BIOMON_ALERT_WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000, problems),
+    webhookAllowPrivate: parseWebhookAllowPrivate(env.BIOMON_WEBHOOK_ALLOW_PRIVATE, problems),
   };
 }
 
@@ -177,10 +259,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     faultStepDelayMs: intIn('BIOMON_FAULT_STEP_DELAY_MS', env.BIOMON_FAULT_STEP_DELAY_MS, 0, 0, 60_000, problems),
     jobLockMs: intIn('BIOMON_JOB_LOCK_MS', env.BIOMON_JOB_LOCK_MS, 30_000, 1000, 600_000, problems),
     corsOrigins: (env.BIOMON_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    cursorSecret: cursorSecretConfig(env.BIOMON_CURSOR_SECRET, problems),
     eml: emlConfig(env, problems),
     alerts: alertsConfig(env, problems),
+    importLimits: importLimitsConfig(env, problems),
     ...overrides,
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function cursorSecretConfig(v: string | undefined, problems: string[]): string | null {
+  if (v === undefined || v === '') return null;
+  if (v.length < 32) problems.push('BIOMON_CURSOR_SECRET: must have at least 32 characters (or be unset: a secret is generated once and kept in the database)');
+  return v;
 }

@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError } from './config';
-export type { Config, SeedLevel, EmlConfig, AlertsConfig } from './config';
+export { loadConfig, ConfigError, DEFAULT_IMPORT_LIMITS } from './config';
+export type { Config, SeedLevel, EmlConfig, AlertsConfig, ImportLimits } from './config';

@@ -165,6 +165,7 @@ export interface SurveyEventsTable {
   is_absence_reported: boolean | null;
   target_taxonomic_scope: string | null;
   team: string | null;
+  owner_station: string | null;
   footprint: unknown;
   geom: unknown;
   region_codes: ColumnType<string[], string[] | undefined, string[]>;
@@ -200,6 +201,7 @@ export interface OccurrencesTable {
   flag_notes: Json;
   review_state: Generated<string>;
   team: string | null;
+  owner_station: string | null;
   data: Json;
   content_hash: string;
   version: Generated<number>;
@@ -208,7 +210,20 @@ export interface OccurrencesTable {
   updated_at: Timestamp;
   created_by: string | null;
   updated_by: string | null;
+  /** What callers below evaluator see (written with the row, @biomon/sensitive): generalised to cell_m, at public_geom. */
+  generalised: Generated<boolean>;
+  /** Sticky: once of a sensitive taxon or in a sensitive event, always generalised. */
+  ever_sensitive: Generated<boolean>;
+  cell_m: number | null;
+  public_geom: unknown;
+  public_region_codes: ColumnType<string[], string[] | undefined, string[]>;
+  public_priority_area: string | null;
+  public_in_counted_pa: Generated<boolean>;
 }
+
+/** Events that hold or ever held a sensitive record, and small parents of them (sticky). */
+export interface SensitiveEventsTable { event_id: string; cell_m: number; reason: string; marked_at: Timestamp }
+export interface PlatformSecretsTable { name: string; value: Buffer; created_at: Timestamp }
 
 export interface OccurrenceHistoryTable {
   id: Generated<number>;
@@ -238,6 +253,9 @@ export interface ImportsTable {
   error: Json | null;
   team: string | null;
   token_id: string | null;
+  /** the uploading token's role and station: the import writes as that actor */
+  role: string | null;
+  station_id: string | null;
   created_at: Timestamp;
   started_at: Date | null;
   finished_at: Date | null;
@@ -489,6 +507,8 @@ export interface Database {
   survey_events: SurveyEventsTable;
   occurrences: OccurrencesTable;
   occurrence_history: OccurrenceHistoryTable;
+  sensitive_events: SensitiveEventsTable;
+  platform_secrets: PlatformSecretsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
   seed_runs: SeedRunsTable;

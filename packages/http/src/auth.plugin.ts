@@ -18,6 +18,11 @@ export interface RateLimitOptions { limiter: RateLimiter; perToken: number; perA
 /**
  * Bearer-token authentication, rate limits and per-route role checks from the access matrix. A
  * route without a rule is refused to everyone but admin, so a forgotten rule fails closed.
+ * A failed token attempt (malformed, unknown, expired or revoked) counts against the client
+ * address's limit like a request without a token; and once an address has failed that many times
+ * in the window, every token it sends gets 429 before it is looked up, so a lucky guess cannot be
+ * told from a miss. Valid tokens of an address are not held back by others' anonymous traffic
+ * from it (a shared NAT), only by failed attempts.
  */
 export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0], rate?: RateLimitOptions): void {
   app.decorateRequest('principal', null);
@@ -27,10 +32,18 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     const exempt = url === '/health' || url.startsWith('/docs');
     const header = request.headers.authorization;
     if (header) {
+      // failures of this address in the window: once at the limit, no token is looked up any more
+      const failures = `f:${request.ip}`;
+      if (rate) rate.limiter.assertUnder(failures, rate.perAddress);
       const m = /^Bearer ([A-Za-z0-9_\-]{10,200})$/.exec(header.trim());
-      if (!m) throw new AppError('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
-      const principal = await findPrincipal(getDb(), m[1]);
-      if (!principal) throw new AppError('TOKEN_INVALID');
+      const principal = m ? await findPrincipal(getDb(), m[1]) : null;
+      if (!principal) {
+        if (rate) {
+          rate.limiter.hit(failures, rate.perAddress);
+          rate.limiter.hit(`a:${request.ip}`, rate.perAddress);
+        }
+        throw new AppError('TOKEN_INVALID', m ? undefined : 'Authorization must be "Bearer <token>"');
+      }
       request.principal = principal;
     }
     if (rate && !exempt) {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '@biomon/config';
+import { CursorCodec } from '@biomon/core';
 import { createDb, type Db, type DbHandle } from '@biomon/db';
 import { createQueues, createRedis } from '@biomon/queue';
 import type { Queue } from 'bullmq';
@@ -11,19 +13,41 @@ export interface AppContext {
   dbHandle: DbHandle;
   redis: Redis;
   queues: Map<string, Queue>;
+  /** The paging-cursor codec (its secret from BIOMON_CURSOR_SECRET or, generated once, from the database). */
+  cursors(): Promise<CursorCodec>;
   close(): Promise<void>;
+}
+
+/**
+ * The platform's cursor secret: configured, or generated once and kept in the database, so that
+ * every api process (on any machine) seals and opens the same cursors.
+ */
+async function loadCursorCodec(config: Config, db: Db): Promise<CursorCodec> {
+  if (config.cursorSecret) return new CursorCodec(Buffer.from(config.cursorSecret, 'utf8'));
+  await db.insertInto('platform_secrets').values({ name: 'cursor', value: randomBytes(32) }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('platform_secrets').select('value').where('name', '=', 'cursor').executeTakeFirstOrThrow();
+  return new CursorCodec(Buffer.from(row.value));
 }
 
 export function createContext(config: Config, opts: { applicationName?: string } = {}): AppContext {
   const dbHandle = createDb(config.databaseUrl, { max: config.dbPoolMax, applicationName: opts.applicationName });
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.queuePrefix);
+  let codec: Promise<CursorCodec> | null = null;
   return {
     config,
     db: dbHandle.db,
     dbHandle,
     redis,
     queues,
+    cursors() {
+      // loaded once; a failure (database down) is not remembered, the next call tries again
+      codec ??= loadCursorCodec(config, dbHandle.db).catch((err) => {
+        codec = null;
+        throw err;
+      });
+      return codec;
+    },
     async close() {
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       redis.disconnect();

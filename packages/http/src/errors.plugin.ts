@@ -19,6 +19,21 @@ export function fieldErrorsFromValidation(errors: AjvError[], context: string | 
   });
 }
 
+/**
+ * Errors fastify raises while routing, before any hook (its `frameworkErrors`), in the one error
+ * format: a path that is not valid percent-encoded UTF-8 — `%ED%A0%80` (a UTF-16 surrogate in
+ * CESU-8), `%C0%80` (an overlong NUL) — or a path parameter over the router's length limit.
+ */
+export function frameworkError(err: FastifyError): AppError {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    return new AppError('VALIDATION_FAILED', 'The URL path is not valid percent-encoded UTF-8', { errors: [{ field: 'url', code: 'URL_ENCODING_INVALID', message: 'percent-encode UTF-8 text; surrogates and overlong forms (%ED%A0%80, %C0%80) are not UTF-8' }] });
+  }
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new AppError('VALIDATION_FAILED', 'A path parameter is too long', { errors: [{ field: 'url', code: 'PATH_PARAMETER_TOO_LONG', message: err.message }] });
+  }
+  return new AppError('INTERNAL');
+}
+
 /** One error format for every route: `{ error: { code, message, details } }`. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {

@@ -6,3 +6,4 @@ export { fieldErrorsFromValidation } from './errors.plugin';
 export { safeJsonParser, MAX_JSON_DEPTH } from './json-parser';
 export { RateLimiter } from './rate-limit';
 export { readSingleFile } from './multipart';
+export { registerTextGuard } from './text-guard';

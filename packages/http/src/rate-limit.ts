@@ -19,10 +19,18 @@ export class RateLimiter {
       this.windows.set(key, w);
     }
     w.count++;
-    if (w.count > limit) {
-      const retryAfter = Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
-      throw new AppError('RATE_LIMITED', `more than ${limit} requests a minute; retry after ${retryAfter} s`, { limit, windowSeconds: this.windowMs / 1000 }, { 'retry-after': String(retryAfter) });
-    }
+    if (w.count > limit) throw this.limited(w, limit, now);
+  }
+
+  /** Throws RATE_LIMITED when the key has already used its limit in the current window; counts nothing. */
+  assertUnder(key: string, limit: number, now = Date.now()): void {
+    const w = this.windows.get(key);
+    if (w && now - w.start < this.windowMs && w.count >= limit) throw this.limited(w, limit, now);
+  }
+
+  private limited(w: { start: number }, limit: number, now: number): AppError {
+    const retryAfter = Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
+    return new AppError('RATE_LIMITED', `more than ${limit} requests a minute; retry after ${retryAfter} s`, { limit, windowSeconds: this.windowMs / 1000 }, { 'retry-after': String(retryAfter) });
   }
 
   private sweep(now: number): void {

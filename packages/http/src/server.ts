@@ -1,14 +1,15 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LOG_REDACT_PATHS } from '@biomon/core';
 import type { AppContext } from './context';
-import { registerErrorHandling } from './errors.plugin';
+import { frameworkError, registerErrorHandling } from './errors.plugin';
 import { registerAuth } from './auth.plugin';
 import { checkHealth } from './health';
 import { safeJsonParser } from './json-parser';
+import { registerTextGuard } from './text-guard';
 
 import { RateLimiter } from './rate-limit';
 import helmet from '@fastify/helmet';
@@ -66,6 +67,10 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
+    frameworkErrors: (err, _req, reply) => {
+      const e = frameworkError(err);
+      (reply as unknown as FastifyReply).status(e.status).send(e.toBody());
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {
@@ -115,6 +120,7 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerErrorHandling(app);
+  registerTextGuard(app);
   registerAuth(app, () => ctx.db, { limiter: new RateLimiter(), perToken: config.rateLimitPerMinute, perAddress: config.rateLimitPublicPerMinute });
 
   const appNames = apps.map((a) => a.name);

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx, Tx } from '@biomon/db';
+import { projectIndicatorDetails, sensitiveSpeciesNames, type Viewer } from '@biomon/sensitive';
 import { sql, withTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { latestDataset, type LayerKind } from '@biomon/layers';
@@ -153,25 +154,29 @@ export interface ResultOut {
   computedAt: Date | null;
 }
 
-export async function getIndicatorRun(db: DbOrTx, runId: string) {
+/** A run with its results as the viewer sees them (details name no sensitive species below evaluator: @biomon/sensitive). */
+export async function getIndicatorRun(db: DbOrTx, runId: string, viewer: Viewer) {
   const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) return null;
   const results = await db.selectFrom('indicator_results').selectAll().where('run_id', '=', runId).orderBy('indicator').orderBy('region_code').execute();
+  const sensitive = await sensitiveSpeciesNames(db);
   return {
     runId: run.id, status: run.status, year: run.year, indicators: run.indicators, regions: run.region_codes,
     datasets: run.datasets as RunDatasets, params: run.params as RunParams, methodVersion: run.method_version,
     progress: { done: run.progress_done, total: run.progress_total }, error: run.error,
     createdAt: run.created_at, startedAt: run.started_at, finishedAt: run.finished_at,
-    results: run.status === 'completed' ? results.map((r) => toResultOut(r, run)) : [],
+    results: run.status === 'completed' ? results.map((r) => toResultOut(r, run, viewer, sensitive)) : [],
   };
 }
 
 function toResultOut(
   r: { indicator: string; region_code: string; year: number; value: number | null; numerator: number | null; denominator: number | null; unit: string; reason: string | null; details: unknown },
   run: { id: string; params: unknown; datasets: unknown; method_version: string; finished_at: Date | null },
+  viewer: Viewer,
+  sensitive: Set<string>,
 ): ResultOut {
   const def = indicatorDefinition(r.indicator);
-  const details = (r.details ?? {}) as Record<string, unknown>;
+  const details = projectIndicatorDetails((r.details ?? {}) as Record<string, unknown>, viewer, sensitive);
   return {
     indicator: r.indicator, nameZh: def?.nameZh ?? null, nameEn: def?.nameEn ?? null, regionCode: r.region_code, year: r.year,
     value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit,
@@ -182,21 +187,22 @@ function toResultOut(
   };
 }
 
-/** The value of the latest completed run for an indicator (optionally by region and year). */
-export async function latestValues(db: DbOrTx, code: string, opts: { region?: string; year?: number }): Promise<ResultOut[]> {
+/** The value of the latest completed run for an indicator (optionally by region and year), as the viewer sees it. */
+export async function latestValues(db: DbOrTx, code: string, opts: { region?: string; year?: number }, viewer: Viewer): Promise<ResultOut[]> {
   let q = db.selectFrom('indicator_results as r').innerJoin('indicator_runs as u', 'u.id', 'r.run_id')
     .select(['r.indicator', 'r.region_code', 'r.year', 'r.value', 'r.numerator', 'r.denominator', 'r.unit', 'r.reason', 'r.details', 'u.id', 'u.params', 'u.datasets', 'u.method_version', 'u.finished_at'])
     .where('u.status', '=', 'completed').where('r.indicator', '=', code);
   if (opts.region) q = q.where('r.region_code', '=', opts.region);
   if (opts.year) q = q.where('r.year', '=', opts.year);
   const rows = await q.orderBy('u.finished_at', 'desc').execute();
+  const sensitive = await sensitiveSpeciesNames(db);
   const seen = new Set<string>();
   const out: ResultOut[] = [];
   for (const r of rows) {
     const k = `${r.region_code}|${r.year}`;
     if (seen.has(k)) continue;
     seen.add(k);
-    out.push(toResultOut(r, r));
+    out.push(toResultOut(r, r, viewer, sensitive));
   }
   return out.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.year - b.year);
 }

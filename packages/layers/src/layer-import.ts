@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '@biomon/db';
 import { sql, withTx } from '@biomon/db';
-import { AppError } from '@biomon/core';
+import { AppError, invalidTextErrors } from '@biomon/core';
 import { convertCoordinates, type InputCrs } from './crs';
 import { checkProperties, KIND_COLUMNS, KIND_TABLE, type LayerKind, type Row } from './layer-kinds';
 
@@ -116,6 +116,12 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
       hash.update(JSON.stringify(f));
       if (!f || f.type !== 'Feature') {
         rejected.push({ index: i, field: `features[${i}]`, reason: 'not a GeoJSON Feature' });
+        continue;
+      }
+      // NUL and unpaired surrogates cannot be stored in jsonb: the feature is rejected, naming the property
+      const badText = invalidTextErrors(f.properties ?? {}, `features[${i}].properties`)[0];
+      if (badText) {
+        rejected.push({ index: i, field: badText.field, reason: badText.message });
         continue;
       }
       const props = checkProperties(opts.kind, f.properties ?? {}, opts.year);

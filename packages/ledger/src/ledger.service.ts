@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '@biomon/db';
+import { PUBLIC_VIEWER } from '@biomon/sensitive'; // the ledger shows values, never per-species details
 import { sql, withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
@@ -224,7 +225,7 @@ async function linkedIndicators(db: DbOrTx, codes: string[]): Promise<LinkedIndi
   for (const code of codes) {
     const def = indicatorDefinition(code);
     if (!def) continue;
-    const values = province ? await latestValues(db, code, { region: province.code }) : [];
+    const values = province ? await latestValues(db, code, { region: province.code }, PUBLIC_VIEWER) : [];
     const latest = values.sort((a, b) => b.year - a.year)[0];
     out.push({
       code, nameZh: def.nameZh, nameEn: def.nameEn, regionCode: province?.code ?? null, year: latest?.year ?? null,

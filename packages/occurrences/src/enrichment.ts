@@ -16,8 +16,12 @@ export const layersCte = sql`
   SELECT (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1) AS reg,
          (SELECT id FROM layer_datasets WHERE kind = 'protected-areas' ORDER BY vintage_year DESC, id DESC LIMIT 1) AS pa`;
 
-/** Columns: region_codes, priority_area, in_counted_pa, outside_jilin, outside_declared. Needs `lyr` (layersCte) in scope. */
-export function enrichmentLateral(point: RawBuilder<unknown>, declared: RawBuilder<unknown>): RawBuilder<unknown> {
+/**
+ * Columns: region_codes, priority_area, in_counted_pa, outside_jilin, outside_declared. Needs `lyr`
+ * (layersCte) in scope. With `when`, the lookups run only for rows where it holds (no row otherwise:
+ * use it in a LEFT JOIN).
+ */
+export function enrichmentLateral(point: RawBuilder<unknown>, declared: RawBuilder<unknown>, when?: RawBuilder<boolean>): RawBuilder<unknown> {
   return sql`LATERAL (
     SELECT
       -- point lookups on the subdivided outlines (layer_subdivided), found by the GiST index
@@ -36,6 +40,7 @@ export function enrichmentLateral(point: RawBuilder<unknown>, declared: RawBuild
         AND EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county') AND ${declared} IN (r.name, r.code))
         AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county')
                         AND ${declared} IN (r.name, r.code) AND ST_Intersects(r.geom, ${point}))) AS outside_declared
+    ${when ? sql`WHERE ${when}` : sql``}
   )`;
 }
 
@@ -47,21 +52,32 @@ export function mergedFlags(flags: RawBuilder<unknown>, e = sql`e`): RawBuilder<
     || CASE WHEN ${e}.outside_declared THEN ARRAY['COORDINATE_OUTSIDE_DECLARED_REGION'] ELSE '{}'::text[] END) f ORDER BY f)`;
 }
 
-/** Recomputes stored occurrences' enrichment (after a new regions or protected-areas version); `ids` null = all. */
+/**
+ * Recomputes stored occurrences' enrichment (after a new regions or protected-areas version); `ids`
+ * null = all. The public values follow: a generalised row's come from its cell centre (the public
+ * position), the others' are its own.
+ */
 export async function enrichOccurrences(db: DbOrTx, ids: number[] | null): Promise<void> {
   if (ids && ids.length === 0) return;
   const where = ids ? sql`o.id = ANY(${ids}::bigint[])` : sql`true`;
   await sql`
     WITH lyr AS (${layersCte}),
     calc AS (
-      SELECT o.id, e.* FROM occurrences o CROSS JOIN lyr
+      SELECT o.id, e.region_codes, e.priority_area, e.in_counted_pa, e.outside_jilin, e.outside_declared,
+        CASE WHEN o.generalised THEN coalesce(pe.region_codes, '{}') ELSE e.region_codes END AS public_region_codes,
+        CASE WHEN o.generalised THEN pe.priority_area ELSE e.priority_area END AS public_priority_area,
+        CASE WHEN o.generalised THEN coalesce(pe.in_counted_pa, false) ELSE e.in_counted_pa END AS public_in_counted_pa
+      FROM occurrences o CROSS JOIN lyr
       CROSS JOIN ${enrichmentLateral(sql`o.geom`, sql`coalesce(o.data->>'county', o.data->>'municipality')`)} e
+      LEFT JOIN ${enrichmentLateral(sql`o.public_geom`, sql`NULL::text`, sql<boolean>`o.generalised`)} pe ON true
       WHERE ${where}
     )
     UPDATE occurrences o SET
       region_codes = c.region_codes, priority_area = c.priority_area, in_counted_pa = c.in_counted_pa,
+      public_region_codes = c.public_region_codes, public_priority_area = c.public_priority_area, public_in_counted_pa = c.public_in_counted_pa,
       flags = ${mergedFlags(sql`o.flags`, sql`c`)}
     FROM calc c WHERE c.id = o.id
-      AND (o.region_codes, o.priority_area, o.in_counted_pa) IS DISTINCT FROM (c.region_codes, c.priority_area, c.in_counted_pa)
-       OR (c.id = o.id AND o.flags IS DISTINCT FROM ${mergedFlags(sql`o.flags`, sql`c`)})`.execute(db);
+      AND ((o.region_codes, o.priority_area, o.in_counted_pa, o.public_region_codes, o.public_priority_area, o.public_in_counted_pa)
+            IS DISTINCT FROM (c.region_codes, c.priority_area, c.in_counted_pa, c.public_region_codes, c.public_priority_area, c.public_in_counted_pa)
+        OR o.flags IS DISTINCT FROM ${mergedFlags(sql`o.flags`, sql`c`)})`.execute(db);
 }

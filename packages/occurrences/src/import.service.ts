@@ -6,14 +6,14 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { Db } from '@biomon/db';
 import { sql } from '@biomon/db';
-import { AppError, type FieldError } from '@biomon/core';
+import { AppError, csvDocument, escapeInvalidText, escapeInvalidTextDeep, type FieldError } from '@biomon/core';
 import { writeOutbox } from '@biomon/queue';
 import { writeAudit } from '@biomon/auth';
 import type { Actor } from './actor';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { ingestOccurrences } from './occurrence-ingest.service';
 import { ingestSurveyEvents } from './survey-event.service';
-import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ParsedRow } from './import/index';
+import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ImportLimits, type ParsedRow } from './import/index';
 
 export const IMPORT_QUEUE = 'imports';
 /** Upload limit of POST /v1/imports. */
@@ -56,7 +56,7 @@ export async function createImport(db: Db, upload: StoredUpload, fileName: strin
   return db.transaction().execute(async (tx) => {
     const inserted = await tx.insertInto('imports').values({
       content_hash: upload.contentHash, file_name: fileName.slice(0, 300), file_path: upload.path, size_bytes: upload.sizeBytes,
-      team: actor.team, token_id: actor.tokenId, counts: JSON.stringify({}),
+      team: actor.team, token_id: actor.tokenId, role: actor.role, station_id: actor.stationId ?? null, counts: JSON.stringify({}),
     }).onConflict((oc) => oc.column('content_hash').doNothing()).returning(['id', 'status']).executeTakeFirst();
     if (!inserted) {
       const existing = await tx.selectFrom('imports').select(['id', 'status']).where('content_hash', '=', upload.contentHash).executeTakeFirstOrThrow();
@@ -70,9 +70,16 @@ export async function createImport(db: Db, upload: StoredUpload, fileName: strin
 
 interface Counts { inserted: number; updated: number; unchanged: number; rejected: number; events: { inserted: number; updated: number; unchanged: number; rejected: number }; stats?: Record<string, number> }
 
+// Text from the file (ids, names, messages quoting a value) is kept with NUL and unpaired
+// surrogates escaped: PostgreSQL refuses them, and a row's report must never fail the import.
+const storable = (v: unknown): string => JSON.stringify(escapeInvalidTextDeep(v));
+
 async function recordErrors(db: Db, importId: string, rows: ParsedRow[], rejected: RejectedRecord[]): Promise<void> {
   if (!rejected.length) return;
-  const values = rejected.map((r) => ({ import_id: importId, file: rows[r.index].file, row_number: rows[r.index].rowNumber, record_id: r.id ?? null, errors: JSON.stringify(r.errors) }));
+  const values = rejected.map((r) => ({
+    import_id: importId, file: escapeInvalidText(rows[r.index].file), row_number: rows[r.index].rowNumber,
+    record_id: r.id == null ? null : escapeInvalidText(r.id), errors: storable(r.errors),
+  }));
   await db.insertInto('import_errors').values(values).onConflict((oc) => oc.columns(['import_id', 'file', 'row_number']).doUpdateSet((eb) => ({ errors: eb.ref('excluded.errors') }))).execute();
 }
 
@@ -81,9 +88,10 @@ async function ingestChunk(db: Db, kind: ParsedRow['kind'], rows: ParsedRow[], a
   try {
     return kind === 'event'
       ? await ingestSurveyEvents(db, records, { actor, importId, route: 'import' })
-      : await ingestOccurrences(db, records, { actor, importId, route: 'import' });
+      // a (camera-trap) station imports its detections only, as when it posts them (BRIEF §8)
+      : await ingestOccurrences(db, records, { actor, importId, route: 'import', ...(actor.role === 'station' ? { allowedBasisOfRecord: ['MachineObservation'] } : {}) });
   } catch (err) {
-    if (err instanceof AppError && (err.code === 'BATCH_REJECTED' || err.code === 'VERSION_CONFLICT')) {
+    if (err instanceof AppError && (err.code === 'BATCH_REJECTED' || err.code === 'VERSION_CONFLICT' || err.code === 'RECORD_OF_OTHER_OWNER')) {
       const rejected = ((err.details as { rejected?: RejectedRecord[] })?.rejected ?? []);
       return { inserted: 0, updated: 0, unchanged: 0, rejected, warnings: [] };
     }
@@ -96,21 +104,25 @@ async function ingestChunk(db: Db, kind: ParsedRow['kind'], rows: ParsedRow[], a
  * idempotent upserts as the API (events before the occurrences that reference them), records every
  * rejected row for errors.csv, and reports progress. A file-level problem (no meta.xml, field
  * counts that do not match, orphaned extension rows, …) fails the import before any row is stored.
- * Re-running is harmless: rows already stored come back as unchanged.
+ * Re-running is harmless: rows already stored come back as unchanged. `limits` are the archive and
+ * row caps (config `importLimits`; the defaults when omitted). Returns null when the file failed
+ * (status `failed`, `error: { code, message }`), when the import already finished, or when there
+ * is no such import.
  */
-export async function processImport(db: Db, importId: string): Promise<Counts | null> {
+export async function processImport(db: Db, importId: string, limits?: ImportLimits): Promise<Counts | null> {
   const imp = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
-  if (!imp) throw new Error(`import ${importId} does not exist`);
-  if (imp.status === 'completed' || imp.status === 'failed') return null;
+  // null: nothing to do (no such import, or it already finished); the job tells these apart
+  if (!imp || imp.status === 'completed' || imp.status === 'failed') return null;
   await db.updateTable('imports').set({ status: 'running', started_at: new Date(), rows_done: 0, counts: JSON.stringify({}) }).where('id', '=', importId).execute();
-  const actor: Actor = { tokenId: imp.token_id, role: 'surveyor', team: imp.team, label: `import:${importId}` };
+  // the import writes as the token that uploaded it: its role, team and station decide what it may change
+  const actor: Actor = { tokenId: imp.token_id, role: imp.role ?? 'surveyor', team: imp.team, stationId: imp.station_id, label: `import:${importId}` };
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
   let source;
   try {
-    source = await openImport(imp.file_path, { importId, originalName: imp.file_name });
+    source = await openImport(imp.file_path, { importId, originalName: imp.file_name, limits });
   } catch (err) {
     if (err instanceof ImportFormatError) {
-      await db.updateTable('imports').set({ status: 'failed', finished_at: new Date(), error: JSON.stringify({ code: err.code, message: err.message }) }).where('id', '=', importId).execute();
+      await markImportFailed(db, importId, err.code, err.message);
       return null;
     }
     throw err;
@@ -140,17 +152,27 @@ export async function processImport(db: Db, importId: string): Promise<Counts | 
     await flush();
     counts.stats = source.stats;
     const warnings = source.warnings;
-    await db.updateTable('imports').set({ status: 'completed', finished_at: new Date(), rows_done: done, rows_total: done, counts: JSON.stringify({ ...counts, warnings }) }).where('id', '=', importId).execute();
+    await db.updateTable('imports').set({ status: 'completed', finished_at: new Date(), rows_done: done, rows_total: done, counts: storable({ ...counts, warnings }) }).where('id', '=', importId).execute();
     return counts;
   } catch (err) {
     if (err instanceof ImportFormatError) {
-      await db.updateTable('imports').set({ status: 'failed', finished_at: new Date(), error: JSON.stringify({ code: err.code, message: err.message }) }).where('id', '=', importId).execute();
+      await markImportFailed(db, importId, err.code, err.message);
       return null;
     }
     throw err;
   } finally {
     await source.close();
   }
+}
+
+/**
+ * Records that an import failed for good (`error: { code, message }` on GET /v1/imports/{id}); an
+ * import that already finished is left as it is. Returns whether this call marked it.
+ */
+export async function markImportFailed(db: Db, importId: string, code: string, message: string): Promise<boolean> {
+  const r = await db.updateTable('imports').set({ status: 'failed', finished_at: new Date(), error: storable({ code, message }) })
+    .where('id', '=', importId).where('status', 'not in', ['completed', 'failed']).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 export async function getImport(db: Db, importId: string) {
@@ -160,34 +182,29 @@ export async function getImport(db: Db, importId: string) {
   return {
     importId: imp.id, fileName: imp.file_name, sizeBytes: imp.size_bytes, format: imp.format, status: imp.status,
     progress: { rowsDone: imp.rows_done, rowsTotal: imp.rows_total, percent: imp.rows_total ? Math.round((imp.rows_done / imp.rows_total) * 1000) / 10 : null },
-    counts: imp.counts, error: imp.error, errorRows: errors.n, team: imp.team,
+    counts: imp.counts, error: imp.error, errorRows: errors.n, team: imp.team, stationId: imp.station_id,
     createdAt: imp.created_at, startedAt: imp.started_at, finishedAt: imp.finished_at,
   };
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** The per-row error report: UTF-8 with a BOM so that Excel in China opens it. */
+/** The per-row error report: UTF-8 with a BOM so that Excel in China opens it (the platform's one CSV writer, formula-guarded). */
 export async function importErrorsCsv(db: Db, importId: string): Promise<string> {
   const rows = await db.selectFrom('import_errors').select(['file', 'row_number', 'record_id', 'errors']).where('import_id', '=', importId).orderBy('file').orderBy('row_number').execute();
-  const lines = ['文件 file,行号 row,记录编号 id,字段 field,错误代码 code,说明 message'];
-  for (const r of rows) for (const e of r.errors as FieldError[]) lines.push([r.file, r.row_number, r.record_id, e.field, e.code, e.message].map(csvCell).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  const lines: unknown[][] = [['文件 file', '行号 row', '记录编号 id', '字段 field', '错误代码 code', '说明 message']];
+  for (const r of rows) for (const e of r.errors as FieldError[]) lines.push([r.file, r.row_number, r.record_id, e.field, e.code, e.message]);
+  return csvDocument(lines);
 }
 
 /** The CSV template with one example row: Darwin Core headers, or the Chinese ones (both are accepted). */
 export function importTemplateCsv(headers: 'dwc' | 'zh' = 'dwc'): string {
-  const header = CSV_TEMPLATE_HEADERS.map((h) => (headers === 'zh' ? h.chinese : h.term)).join(',');
+  const header = CSV_TEMPLATE_HEADERS.map((h) => (headers === 'zh' ? h.chinese : h.term));
   const example: Record<string, string> = {
     occurrenceID: 'CBS-2025-0001', eventID: 'CBS-T01-20250601', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus',
     vernacularName: '狍', eventDate: '2025-06-01', decimalLatitude: '42.05', decimalLongitude: '128.06', geodeticDatum: 'WGS84',
     individualCount: '2', occurrenceStatus: 'present', recordedBy: '长白山调查队', locality: '长白山北坡',
   };
-  const row = CSV_TEMPLATE_HEADERS.map((h) => csvCell(example[h.term] ?? '')).join(',');
-  return `\uFEFF${header}\r\n${row}\r\n`;
+  const row = CSV_TEMPLATE_HEADERS.map((h) => example[h.term] ?? '');
+  return csvDocument([header, row]);
 }
 
 export async function fileSize(p: string): Promise<number> {

@@ -3,9 +3,10 @@ import { sql, withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
-import type { Actor } from './actor';
+import { mayEdit, ownerOf, type Actor } from './actor';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
+import { holdRulesShared, lockEvents, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral } from './sensitivity';
 import { matchTaxa } from './taxon-match';
 import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
 
@@ -37,6 +38,8 @@ interface ExistingRow {
   content_hash: string;
   version: number;
   team: string | null;
+  owner_station: string | null;
+  event_id: string | null;
   data: Record<string, unknown>;
 }
 
@@ -85,22 +88,27 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
   });
 
   const fail = (): never => {
-    const conflictsOnly = rejected.length > 0 && rejected.every((r) => r.errors.every((e) => e.code === 'VERSION_CONFLICT'));
-    if (conflictsOnly) throw new AppError('VERSION_CONFLICT', 'The version you sent is stale; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
+    const only = (code: string) => rejected.length > 0 && rejected.every((r) => r.errors.every((e) => e.code === code));
+    if (only('VERSION_CONFLICT')) throw new AppError('VERSION_CONFLICT', 'The version you sent is stale; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
+    if (only('RECORD_OF_OTHER_OWNER')) throw new AppError('RECORD_OF_OTHER_OWNER', 'These records belong to another team or station; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
     throw new AppError('BATCH_REJECTED', opts.atomic && prepared.length ? 'The batch is atomic and some records were rejected; nothing was stored' : 'No record of the batch could be stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
   };
   if (prepared.length === 0 || (opts.atomic && rejected.length)) fail();
 
   const run = async (tx: Tx): Promise<BatchResult> => {
+    // the sensitivity rules cannot change while we write (sensitivity.ts)
+    await holdRulesShared(tx);
     const taxa = await matchTaxa(tx, prepared.map((p) => p.rec.scientificName));
     const ids = prepared.map((p) => p.rec.occurrenceId);
     // Serialise writers of the same occurrenceIDs (a retry racing its original): sorted locks, no deadlock.
     await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(i, 7) AS h FROM unnest(${ids}::text[]) i ORDER BY h) s`.execute(tx);
     const existing = await tx
       .selectFrom('occurrences')
-      .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'data'])
+      .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'owner_station', 'event_id', 'data'])
       .where('occurrence_id', 'in', ids)
       .execute();
+    // … and of the events written to (new and previous ones): a record joining an event sees whether it is sensitive
+    await lockEvents(tx, [...prepared.map((p) => p.rec.eventId), ...existing.map((e) => e.event_id)]);
     const byId = new Map<string, ExistingRow>(existing.map((e) => [e.occurrence_id, e as unknown as ExistingRow]));
 
     const inserts: Prepared[] = [];
@@ -110,8 +118,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     for (const p of prepared) {
       const old = byId.get(p.rec.occurrenceId);
       const reject = (field: string, code: string, message: string) => rejected.push({ index: p.index, id: p.rec.occurrenceId, errors: [{ field, code, message }] });
-      if (old && opts.actor.role === 'surveyor' && old.team !== opts.actor.team) {
-        reject('occurrenceID', 'RECORD_OF_OTHER_TEAM', 'this occurrenceID belongs to another team; surveyors edit only their team\'s records');
+      if (old && !mayEdit(opts.actor, old)) {
+        reject('occurrenceID', 'RECORD_OF_OTHER_OWNER', `occurrenceID ${p.rec.occurrenceId} belongs to another team or station; a record is changed only by its owner (or an admin); nothing of it was changed`);
         continue;
       }
       if (old && p.rec.expectedVersion !== null && p.rec.expectedVersion !== old.version) {
@@ -160,10 +168,14 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       };
     };
     const touched: number[] = [];
+    // rows now generalised that sit in an event: their event may become sensitive (refreshSensitivity below)
+    const mayMarkEvents: number[] = [];
+    const owner = ownerOf(opts.actor);
+    const pub = publicEnrichmentValues(sql`sv`, sql`e`);
     if (inserts.length) {
-      // one write per row: the spatial enrichment is computed inside the INSERT (the CTE is `src`:
-      // the enrichment's subqueries call regions `r`)
-      const rows = await sql<{ id: number }>`
+      // one write per row: the spatial enrichment and what the public may see are computed inside the
+      // INSERT (the CTE is `src`: the enrichment's subqueries call regions `r`)
+      const rows = await sql<{ id: number; generalised: boolean; event_id: string | null }>`
         WITH lyr AS (${layersCte}),
         src AS (
           SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
@@ -171,23 +183,35 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
         )
         INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status,
           event_start, event_end, individual_count, coordinate_uncertainty_m, geom, region_codes, priority_area, in_counted_pa,
-          flags, flag_notes, team, data, content_hash, import_id, created_by, updated_by)
+          flags, flag_notes, team, owner_station, data, content_hash, import_id, created_by, updated_by,
+          ever_sensitive, cell_m, generalised, public_geom, public_region_codes, public_priority_area, public_in_counted_pa)
         SELECT src.occurrence_id, src.event_id, src.basis_of_record, src.scientific_name, src.taxon_id, src.taxon_match, src.occurrence_status,
           src.event_start, src.event_end, src.individual_count, src.coordinate_uncertainty_m, src.g, e.region_codes, e.priority_area, e.in_counted_pa,
-          ${mergedFlags(sql`src.flags`)}, src.flag_notes, ${opts.actor.team}, src.data, src.content_hash, ${opts.importId ?? null}::uuid,
-          ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
+          ${mergedFlags(sql`src.flags`)}, src.flag_notes, ${owner.team}, ${owner.owner_station}, src.data, src.content_hash, ${opts.importId ?? null}::uuid,
+          ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid,
+          sv.ever, sv.cell, sv.generalised, sv.public_geom, ${pub.regionCodes}, ${pub.priorityArea}, ${pub.inCountedPa}
         FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
-        RETURNING id`.execute(tx);
+        CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`)} sv
+        ${publicEnrichmentJoin(sql`sv`)}
+        RETURNING id, generalised, event_id`.execute(tx);
       touched.push(...rows.rows.map((r) => r.id));
+      mayMarkEvents.push(...rows.rows.filter((r) => r.generalised && r.event_id !== null).map((r) => r.id));
     }
     if (updates.length) {
-      const rows = await sql<{ id: number; occurrence_id: string; version: number }>`
+      const rows = await sql<{ id: number; occurrence_id: string; version: number; generalised: boolean; event_id: string | null }>`
         WITH lyr AS (${layersCte}),
         src AS (
           SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
           FROM jsonb_to_recordset(${JSON.stringify(updates.map((u) => rowOf(u.p)))}::jsonb) AS j(${RECORDSET_COLUMNS})
         ),
-        x AS (SELECT src.*, e.* FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e)
+        x AS (
+          SELECT src.*, e.region_codes, e.priority_area, e.in_counted_pa, e.outside_jilin, e.outside_declared,
+            sv.ever, sv.cell, sv.generalised, sv.public_geom,
+            ${pub.regionCodes} AS public_region_codes, ${pub.priorityArea} AS public_priority_area, ${pub.inCountedPa} AS public_in_counted_pa
+          FROM src JOIN occurrences cur ON cur.occurrence_id = src.occurrence_id
+          CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
+          CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`, sql`cur.ever_sensitive`, sql`cur.cell_m`)} sv
+          ${publicEnrichmentJoin(sql`sv`)})
         UPDATE occurrences o SET
           event_id = x.event_id, basis_of_record = x.basis_of_record, scientific_name = x.scientific_name, taxon_id = x.taxon_id,
           taxon_match = x.taxon_match, occurrence_status = x.occurrence_status, event_start = x.event_start, event_end = x.event_end,
@@ -195,10 +219,13 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
           region_codes = x.region_codes, priority_area = x.priority_area, in_counted_pa = x.in_counted_pa,
           flags = ${mergedFlags(sql`x.flags`, sql`x`)}, flag_notes = x.flag_notes, data = x.data,
           content_hash = x.content_hash, version = o.version + 1, updated_at = now(), updated_by = ${opts.actor.tokenId}::uuid,
-          import_id = coalesce(${opts.importId ?? null}::uuid, o.import_id)
+          import_id = coalesce(${opts.importId ?? null}::uuid, o.import_id),
+          ever_sensitive = x.ever, cell_m = x.cell, generalised = x.generalised, public_geom = x.public_geom,
+          public_region_codes = x.public_region_codes, public_priority_area = x.public_priority_area, public_in_counted_pa = x.public_in_counted_pa
         FROM x
         WHERE o.occurrence_id = x.occurrence_id
-        RETURNING o.id, o.occurrence_id, o.version`.execute(tx);
+        RETURNING o.id, o.occurrence_id, o.version, o.generalised, o.event_id`.execute(tx);
+      mayMarkEvents.push(...rows.rows.filter((r) => r.generalised && r.event_id !== null).map((r) => r.id));
       const byOcc = new Map(rows.rows.map((r) => [r.occurrence_id, r]));
       await tx.insertInto('occurrence_history').values(updates.map(({ p, old }) => ({
         occurrence_pk: old.id,
@@ -213,6 +240,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       }))).execute();
       touched.push(...rows.rows.map((r) => r.id));
     }
+    // a sensitive record marks its event, and every record of that event is generalised with it
+    if (mayMarkEvents.length) await refreshSensitivity(tx, { occurrencePks: mayMarkEvents });
     if (touched.length) {
       // the species indicator depends on records: mark it stale (debounced recompute in the worker)
       await writeOutbox(tx, [

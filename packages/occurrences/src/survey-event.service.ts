@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '@biomon/db';
 import { sql, withTx } from '@biomon/db';
-import { AppError, type FieldError } from '@biomon/core';
+import { AppError, invalidTextErrors, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import { convertCoordinates, type InputCrs } from '@biomon/layers';
-import type { Actor } from './actor';
+import { mayEdit, ownerOf, type Actor } from './actor';
+import { holdRulesShared, lockEvents, refreshSensitivity } from './sensitivity';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { DATUMS } from './dwc-vocabulary';
 import { parseEventDate } from './event-date';
@@ -57,6 +58,7 @@ export function validateSurveyEvent(raw: unknown, index: number): { ok: true; va
     return { ok: false, rejected: { index, id: null, errors: [{ field: '', code: 'RECORD_NOT_OBJECT', message: 'an event must be a JSON object of Darwin Core / Humboldt terms' }] } };
   }
   const rec = raw as Record<string, unknown>;
+  errors.push(...invalidTextErrors(rec)); // NUL / unpaired surrogates: TEXT_INVALID_CHARACTER naming the term
   for (const k of Object.keys(rec)) if (['__proto__', 'constructor', 'prototype'].includes(k)) e(k, 'TERM_NAME_INVALID', 'forbidden key');
   const eventId = s(rec.eventID);
   if (!eventId) e('eventID', 'EVENT_ID_MISSING', 'eventID is required: it is the idempotency key');
@@ -129,10 +131,23 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
     } else prepared.set(v.value.eventId, v.value);
   });
   const fail = (): never => {
-    throw new AppError('BATCH_REJECTED', 'No event of the batch could be stored', { rejected });
+    const ownerOnly = rejected.length > 0 && rejected.every((r) => r.errors.every((e) => e.code === 'RECORD_OF_OTHER_OWNER'));
+    if (ownerOnly) throw new AppError('RECORD_OF_OTHER_OWNER', 'These events belong to another team or station; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
+    throw new AppError('BATCH_REJECTED', 'No event of the batch could be stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
   };
   if (!prepared.size || (opts.atomic && rejected.length)) fail();
   const run = async (tx: Tx): Promise<BatchResult> => {
+    await holdRulesShared(tx);
+    // writers of the same events wait for each other; an event is changed only by its owner (BRIEF §8)
+    await lockEvents(tx, [...prepared.keys()]);
+    const owners = await tx.selectFrom('survey_events').select(['event_id', 'team', 'owner_station']).where('event_id', 'in', [...prepared.keys()]).execute();
+    for (const o of owners) {
+      if (mayEdit(opts.actor, o)) continue;
+      const p = prepared.get(o.event_id)!;
+      prepared.delete(o.event_id);
+      rejected.push({ index: p.index, id: p.eventId, errors: [{ field: 'eventID', code: 'RECORD_OF_OTHER_OWNER', message: `eventID ${p.eventId} belongs to another team or station; an event is changed only by its owner (or an admin); nothing of it was changed` }] });
+    }
+    if (!prepared.size || (opts.atomic && rejected.length)) fail();
     const list = [...prepared.values()];
     const geomCheck = await sql<{ i: number; ok: boolean }>`
       SELECT i, (CASE WHEN gj IS NOT NULL THEN biomon_try_geojson(gj) ELSE biomon_try_wkt(wkt) END) IS NOT NULL OR (gj IS NULL AND wkt IS NULL) AS ok
@@ -150,12 +165,13 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
       sampling_effort_value: p.effortValue, sampling_effort_unit: p.effortUnit, is_absence_reported: p.absenceReported,
       target_taxonomic_scope: p.targetScope, gj: p.geojson, wkt: p.wkt, data: p.data, content_hash: p.hash,
     }));
+    const owner = ownerOf(opts.actor);
     const res = await sql<{ inserted: boolean; changed: boolean }>`
       INSERT INTO survey_events AS e (event_id, parent_event_id, sampling_protocol, event_start, event_end, sample_size_value, sample_size_unit,
-        sampling_effort_value, sampling_effort_unit, is_absence_reported, target_taxonomic_scope, team, footprint, geom, data, content_hash,
+        sampling_effort_value, sampling_effort_unit, is_absence_reported, target_taxonomic_scope, team, owner_station, footprint, geom, data, content_hash,
         import_id, created_by, updated_by)
       SELECT r.event_id, r.parent_event_id, r.sampling_protocol, r.event_start, r.event_end, r.sample_size_value, r.sample_size_unit,
-        r.sampling_effort_value, r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${opts.actor.team},
+        r.sampling_effort_value, r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${owner.team}, ${owner.owner_station},
         g.g, ST_PointOnSurface(g.g), r.data, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(event_id text, parent_event_id text, sampling_protocol text,
         event_start timestamptz, event_end timestamptz, sample_size_value numeric, sample_size_unit text, sampling_effort_value numeric,
@@ -178,6 +194,8 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
         region_codes = coalesce((SELECT array_agg(r.code ORDER BY r.code) FROM regions r WHERE r.dataset_id = (SELECT id FROM reg) AND r.level <> 'priority_area' AND ST_Intersects(r.geom, e.geom)), '{}'),
         priority_area = (SELECT r.code FROM regions r WHERE r.dataset_id = (SELECT id FROM reg) AND r.level = 'priority_area' AND ST_Intersects(r.geom, e.geom) ORDER BY r.code LIMIT 1)
       WHERE e.event_id = ANY(${good.map((p) => p.eventId)}::text[]) AND e.geom IS NOT NULL`.execute(tx);
+    // a new or changed event may be the small parent of a sensitive one: it becomes sensitive too, with its records
+    if (res.rows.length) await refreshSensitivity(tx, {});
     if (res.rows.length) {
       await writeAudit(tx, opts.actor, { action: 'survey-events.upsert', entity: 'survey_event', entityIds: good.map((p) => p.eventId), route: opts.route ?? null, summary: { inserted, updated } });
     }

@@ -5,7 +5,7 @@ import { FLAG, type Flag } from './dwc-vocabulary';
 
 export interface TaxonMatchResult {
   taxonId: number | null;
-  match: 'exact' | 'synonym' | 'chinese' | 'infraspecific' | 'fuzzy' | 'none';
+  match: 'exact' | 'synonym' | 'chinese' | 'infraspecific' | 'higherrank' | 'fuzzy' | 'none';
   acceptedName: string | null;
   flag: Flag | null;
   note: string | null;
@@ -33,6 +33,10 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
     JOIN taxa t ON t.id = n.taxon_id
     LEFT JOIN taxa p ON p.id = t.parent_id`.execute(db);
   for (const r of exact.rows) {
+    if (r.rank === 'genus' || r.rank === 'family') {
+      out.set(r.name, { taxonId: r.taxon_id, match: 'higherrank', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_HIGHERRANK, note: `identified only to the ${r.rank} ${r.scientific_name}` });
+      continue;
+    }
     const infra = r.rank !== 'species';
     const species = r.parent_name ?? speciesOf(r.scientific_name) ?? r.scientific_name;
     if (r.kind === 'synonym') {
@@ -62,8 +66,8 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
   const rest2 = distinct.filter((n) => !out.has(n));
   if (rest2.length) {
     const keys2 = rest2.map((n) => nameKey(n));
-    const fuzzy = await sql<{ name: string; taxon_id: number; scientific_name: string; d: number }>`
-      SELECT i.name, t.id AS taxon_id, t.scientific_name, f.d
+    const fuzzy = await sql<{ name: string; taxon_id: number; scientific_name: string; rank: string; d: number }>`
+      SELECT i.name, t.id AS taxon_id, t.scientific_name, t.rank, f.d
       FROM unnest(${rest2}::text[], ${keys2}::text[]) AS i(name, key)
       JOIN LATERAL (
         SELECT n.taxon_id, levenshtein(n.name_key, i.key) AS d FROM taxon_names n
@@ -75,6 +79,10 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
       JOIN taxa t ON t.id = f.taxon_id
       WHERE length(i.key) >= 8`.execute(db);
     for (const r of fuzzy.rows) {
+      if (r.rank === 'genus' || r.rank === 'family') {
+        out.set(r.name, { taxonId: r.taxon_id, match: 'higherrank', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_HIGHERRANK, note: `fuzzy match to the ${r.rank} ${r.scientific_name} (edit distance ${r.d})` });
+        continue;
+      }
       out.set(r.name, { taxonId: r.taxon_id, match: 'fuzzy', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_FUZZY, note: `fuzzy match to ${r.scientific_name} (edit distance ${r.d})` });
     }
   }

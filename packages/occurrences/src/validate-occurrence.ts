@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FieldError } from '@biomon/core';
+import { hasInvalidText, invalidTextErrors, type FieldError } from '@biomon/core';
 import { toWgs84 } from '@biomon/layers';
 import { BASIS_OF_RECORD, DATUMS, FLAG, OCCURRENCE_STATUS, SERVER_TERMS, type Flag } from './dwc-vocabulary';
 import { parseEventDate } from './event-date';
@@ -75,6 +75,8 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
     return { ok: false, id: null, errors: [{ field: '', code: 'RECORD_NOT_OBJECT', message: 'a record must be a JSON object of Darwin Core terms' }] };
   }
   const rec = raw as Record<string, unknown>;
+  // NUL and unpaired surrogates, in term names or values (TEXT_INVALID_CHARACTER naming the term)
+  errors.push(...invalidTextErrors(rec));
   const id = str(rec.occurrenceID);
   const keys = Object.keys(rec);
   if (keys.length > MAX_TERMS) err('', 'TOO_MANY_TERMS', `a record may have at most ${MAX_TERMS} terms`);
@@ -82,6 +84,7 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
   let expectedVersion: number | null = null;
   for (const k of keys) {
     const v = rec[k];
+    if (hasInvalidText(k)) continue; // reported above
     // Darwin Core names, prefixed terms (eco:…) or full term URIs of unknown terms kept verbatim
     if (FORBIDDEN_KEYS.has(k) || k.length > 200 || !/^[A-Za-z_][A-Za-z0-9_:./#\-]*$/.test(k)) {
       err(k.slice(0, 200), 'TERM_NAME_INVALID', 'term names are letters, digits and _ : . / # - (at most 200 characters)');

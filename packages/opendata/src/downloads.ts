@@ -2,14 +2,14 @@
  * Streamed downloads (BRIEF §4): CSV (UTF-8 with a BOM, so that Excel in China opens it) and
  * GeoJSON for occurrences, station observations, layer datasets and indicator results. Rows come
  * through a server-side cursor in batches and leave as text chunks with backpressure: a million
- * rows pass through without being held in memory. Occurrences use the API's SQL
- * (occurrenceQuerySql), so sensitive taxa are generalised exactly as in GET /v1/occurrences.
+ * rows pass through without being held in memory. Occurrences and station positions are shaped for
+ * the viewer by the one sensitive-data projection (@biomon/sensitive), exactly as in GET /v1/occurrences.
  */
 import type pg from 'pg';
 import type { Db, RawBuilder } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { AppError } from '@biomon/core';
-import { occurrenceQuerySql, type OccurrenceOut } from '@biomon/occurrences';
+import { occurrenceReadSql, stationShown, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
 import { ReadSnapshot } from './cursor';
 import { csvLine, UTF8_BOM } from './dwc-text';
 import { indicatorSql, type IndicatorRow } from './ogc-collections';
@@ -71,8 +71,8 @@ function occurrenceCsvRow(r: OccurrenceOut): string {
   ]);
 }
 
-export function occurrencesDownload(pool: pg.Pool, db: Db, filter: OccurrenceFilter, exact: boolean, format: DownloadFormat): AsyncGenerator<string> {
-  const q = occurrenceQuerySql(filter, exact);
+export function occurrencesDownload(pool: pg.Pool, db: Db, filter: OccurrenceFilter, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
+  const q = occurrenceReadSql(viewer, filter);
   if (format === 'csv') return render(pool, db, q, UTF8_BOM + csvLine([...OCCURRENCE_CSV_COLUMNS, ...OCC_EXTRA]), (r) => occurrenceCsvRow(r), '');
   return geojsonDocument(pool, db, q, (r) => ({ type: 'Feature', id: String(r.record.occurrenceID), geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...r.record, generalised: r.generalised } }));
 }
@@ -88,7 +88,8 @@ export interface ObservationScope {
 
 interface ObservationRow { station_id: string; datastream_id: string; observed_property: string; unit: string | null; phenomenon_time: Date; result_number: number | null; result_json: unknown; lon: number; lat: number }
 
-function observationSql(s: ObservationScope): RawBuilder<ObservationRow> {
+function observationSql(s: ObservationScope, viewer: Viewer): RawBuilder<ObservationRow> {
+  const shown = stationShown(viewer).location;
   const conds: RawBuilder<unknown>[] = [sql`true`];
   if (s.stationIds) conds.push(sql`s.station_id = ANY(${s.stationIds}::text[])`);
   if (s.datastreamId) conds.push(sql`d.datastream_id = ${s.datastreamId}`);
@@ -96,7 +97,7 @@ function observationSql(s: ObservationScope): RawBuilder<ObservationRow> {
   if (s.to) conds.push(sql`o.phenomenon_time <= ${s.to}`);
   return sql<ObservationRow>`
     SELECT s.station_id, d.datastream_id, d.observed_property, d.unit->>'symbol' AS unit, o.phenomenon_time, o.result_number, o.result_json,
-      ST_X(s.location) AS lon, ST_Y(s.location) AS lat
+      ST_X(${shown}) AS lon, ST_Y(${shown}) AS lat
     FROM observations o JOIN datastreams d ON d.id = o.datastream_pk JOIN stations s ON s.id = d.station_pk
     WHERE ${sql.join(conds, sql` AND `)}
     ORDER BY o.datastream_pk, o.phenomenon_time`;
@@ -104,8 +105,8 @@ function observationSql(s: ObservationScope): RawBuilder<ObservationRow> {
 
 const resultOf = (r: ObservationRow): unknown => (r.result_number !== null ? r.result_number : r.result_json);
 
-export function observationsDownload(pool: pg.Pool, db: Db, scope: ObservationScope, format: DownloadFormat): AsyncGenerator<string> {
-  const q = observationSql(scope);
+export function observationsDownload(pool: pg.Pool, db: Db, scope: ObservationScope, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
+  const q = observationSql(scope, viewer);
   if (format === 'csv') {
     return render(pool, db, q, UTF8_BOM + csvLine(['stationId', 'datastreamId', 'observedProperty', 'unit', 'phenomenonTime', 'result']),
       (r) => csvLine([r.station_id, r.datastream_id, r.observed_property, r.unit, r.phenomenon_time.toISOString(), resultOf(r)]), '');

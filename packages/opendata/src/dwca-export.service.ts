@@ -3,8 +3,9 @@
  * job in one transaction (202); the worker streams the selected rows out of PostgreSQL through
  * server-side cursors in one read-only snapshot, writes the data files, meta.xml and eml.xml, and
  * zips them into the file store (exports/<id>.zip). Generalisation is fixed on the row when it is
- * requested: evaluators and admins get exact points, everyone else the generalised view — the same
- * SQL as GET /v1/occurrences (occurrenceQuerySql), so a record looks the same in both.
+ * requested: evaluators and admins get exact points, everyone else the generalised view — shaped by
+ * the one sensitive-data projection (@biomon/sensitive) like GET /v1/occurrences, so a record looks
+ * the same in both.
  *
  * Structure (GBIF Darwin Core text guide): tab-separated UTF-8 files with one header row, each
  * declared in meta.xml. When every selected occurrence belongs to a stored survey event the core
@@ -28,12 +29,11 @@ import { AppError } from '@biomon/core';
 import type { EmlConfig } from '@biomon/config';
 import { writeOutbox, QUEUES } from '@biomon/queue';
 import { writeAudit } from '@biomon/auth';
-import { occurrenceQuerySql, type OccurrenceOut } from '@biomon/occurrences';
+import { eventReadSql, occurrenceReadSql, PUBLIC_VIEWER, seesExact, SYSTEM_VIEWER, type EventRow, type OccurrenceOut } from '@biomon/sensitive';
 import { ReadSnapshot } from './cursor';
 import { tsvLine } from './dwc-text';
 import { buildEml } from './eml';
 import { buildMetaXml, orderTerms, ROW_TYPES, type DataFileDecl } from './meta-xml';
-import { eventRecord, eventSelectSql, type EventRow } from './survey-event.repository';
 import { filterFromJson, filterToJson, type OccurrenceFilter } from './occurrence-filters';
 import { findExport, markExport, type ExportRow } from './export.repository';
 import { LineWriter } from './line-writer';
@@ -42,13 +42,10 @@ export const EXPORT_JOB = { queue: QUEUES.exports, name: 'dwca' } as const;
 
 export interface Requester { tokenId: string | null; role: string; label: string }
 
-/** Roles that see exact coordinates of sensitive taxa (BRIEF §8). */
-export const seesExactRole = (role: string | null | undefined): boolean => role === 'admin' || role === 'evaluator';
-
 /** Records the export and its job in one transaction; the job id follows from the row (outbox id). */
 export async function requestDwcaExport(db: Db, filter: OccurrenceFilter, who: Requester): Promise<{ exportId: string; status: string; generalised: boolean }> {
   return db.transaction().execute(async (tx) => {
-    const exact = seesExactRole(who.role);
+    const exact = seesExact({ role: who.role });
     const row = await tx.insertInto('exports').values({
       kind: 'dwca', filters: JSON.stringify(filterToJson(filter)), exact, requester_role: who.role, token_id: who.tokenId, counts: JSON.stringify({}),
     }).returning(['id', 'status']).executeTakeFirstOrThrow();
@@ -121,8 +118,9 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
   await mkdir(work, { recursive: true });
   try {
     const filter = filterFromJson(row.filters as Record<string, unknown>);
-    const exact = row.exact;
-    const occSql = occurrenceQuerySql(filter, exact);
+    // the generalisation was fixed when the export was requested, by the requester's role then
+    const viewer = row.exact ? SYSTEM_VIEWER : PUBLIC_VIEWER;
+    const occSql = occurrenceReadSql(viewer, filter);
     const snap = await ReadSnapshot.open(pool, db);
     let counts: ExportCounts;
     let summary: Summary;
@@ -158,13 +156,13 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
             UNION
             SELECT p.event_id, p.parent_event_id FROM survey_events p JOIN tree t ON p.event_id = t.parent_event_id)
           SELECT event_id FROM tree`;
-        const evSql = eventSelectSql({ exact, eventIds });
+        const evSql = eventReadSql(viewer, { eventIds });
         // pass 1: the columns (events are few next to records, but still read by cursor)
         const coreKeys = new Set<string>();
         const ecoKeys = new Set<string>();
         for await (const batch of snap.batches<EventRow>(evSql)) {
           for (const r of batch) {
-            for (const [k, v] of Object.entries(eventRecord(r))) {
+            for (const [k, v] of Object.entries(r.record)) {
               if (v === null || v === undefined || v === '') continue;
               if (k.startsWith('eco:')) ecoKeys.add(k);
               else if (k !== 'eventID') coreKeys.add(k);
@@ -179,8 +177,7 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
         await hbOut.write(tsvLine(ecoColumns));
         for await (const batch of snap.batches<EventRow>(evSql)) {
           for (const r of batch) {
-            const rec = eventRecord(r);
-            rec.eventID = r.event_id;
+            const rec: Record<string, unknown> = { ...r.record, eventID: r.event_id };
             await evOut.write(tsvLine(evColumns.map((k) => rec[k])));
             events++;
             if (r.generalised) generalisedEvents++;
@@ -216,7 +213,7 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
     const coreDecl = files.find((f) => f.decl.role === 'core')!.decl;
     const metaXml = buildMetaXml(coreDecl, files.filter((f) => f.decl.role === 'extension').map((f) => f.decl));
     const emlXml = buildEml({
-      exportId, config: deps.eml, generalised: !exact, generalisedRows: counts.generalisedOccurrences + counts.generalisedEvents, createdAt: row.created_at,
+      exportId, config: deps.eml, generalised: !row.exact, generalisedRows: counts.generalisedOccurrences + counts.generalisedEvents, createdAt: row.created_at,
       filters: row.filters as Record<string, unknown>,
       coverage: { bbox: summary.w === null ? null : [summary.w, summary.s!, summary.e!, summary.nn!], begin: summary.begin, end: summary.end },
     });

@@ -1,11 +1,10 @@
 export { ReadSnapshot, CURSOR_BATCH } from './cursor';
-export { tsvCell, csvCell, tsvLine, csvLine, UTF8_BOM } from './dwc-text';
+export { tsvLine, csvLine, UTF8_BOM } from './dwc-text';
 export { buildMetaXml, termUri, orderTerms, ROW_TYPES, NS, type DataFileDecl } from './meta-xml';
 export { buildEml, type EmlInput, type EmlCoverage } from './eml';
 export { parseOccurrenceFilter, parseBbox, parseDate, filterFromJson, filterToJson, type OccurrenceFilter, type OccurrenceFilterInput } from './occurrence-filters';
-export { eventSelectSql, eventRecord, type EventRow } from './survey-event.repository';
 export {
-  requestDwcaExport, runDwcaExport, readableExport, exportView, openExportDownload, seesExactRole, EXPORT_JOB,
+  requestDwcaExport, runDwcaExport, readableExport, exportView, openExportDownload, EXPORT_JOB,
   type ExportCounts, type Requester,
 } from './dwca-export.service';
 export { findExport, type ExportRow } from './export.repository';

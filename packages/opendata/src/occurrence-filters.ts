@@ -1,5 +1,5 @@
 import { AppError } from '@biomon/core';
-import type { OccurrenceQuery } from '@biomon/occurrences';
+import type { OccurrenceFilter as ProjectionFilter } from '@biomon/sensitive';
 
 /** The filters of GET /v1/occurrences (BRIEF §4), as strings from a query or a JSON body. */
 export interface OccurrenceFilterInput {
@@ -15,7 +15,7 @@ export interface OccurrenceFilterInput {
   reviewState?: string;
 }
 
-export type OccurrenceFilter = Omit<OccurrenceQuery, 'limit' | 'afterId'>;
+export type OccurrenceFilter = Omit<ProjectionFilter, 'occurrenceID'>;
 
 const invalid = (field: string, code: string, message: string): AppError =>
   new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });

@@ -1,15 +1,16 @@
 /**
  * The feature collections of biomon's OGC API – Features (Part 1: Core), each a small adapter
  * from a table to GeoJSON features: items (bbox in CRS84 and datetime filters, keyset paging),
- * one item, the number matched and the extent. Occurrences and survey events are generalised for
- * callers without exact rights by the same SQL as the API (BRIEF §8); camera-trap stations, whose
- * positions tell where animals are recorded, likewise.
+ * one item, the number matched and the extent. Occurrences, survey events and stations are shaped
+ * for the viewer by the one sensitive-data projection (@biomon/sensitive, BRIEF §8) — their
+ * extents too, which come from what the viewer may see.
  */
 import type { Db, RawBuilder } from '@biomon/db';
 import { sql } from '@biomon/db';
-import { occurrenceQuerySql } from '@biomon/occurrences';
-import { eventRecord, eventSelectSql, type EventRow } from './survey-event.repository';
-import type { OccurrenceFilter } from './occurrence-filters';
+import {
+  eventExtentSql, eventReadSql, occurrenceExtentSql, occurrenceReadSql, stationShown, STATION_GENERALISATION, STATION_WITHHELD,
+  type EventRow, type OccurrenceFilter, type OccurrenceOut, type Viewer,
+} from '@biomon/sensitive';
 
 export interface Feature {
   type: 'Feature';
@@ -37,23 +38,20 @@ export interface CollectionDef {
   id: string;
   title: string;
   description: string;
-  /** Properties of the features and their JSON types, for the collection document and TileJSON-like listings. */
-  items(db: Db, q: ItemsQuery, exact: boolean): Promise<ItemsPage>;
-  item(db: Db, featureId: string, exact: boolean): Promise<Feature | null>;
-  extent(db: Db): Promise<Extent>;
+  items(db: Db, q: ItemsQuery, viewer: Viewer): Promise<ItemsPage>;
+  item(db: Db, featureId: string, viewer: Viewer): Promise<Feature | null>;
+  /** the extent of what the viewer may see */
+  extent(db: Db, viewer: Viewer): Promise<Extent>;
 }
-
-/** Cells of the grid that generalises camera-trap stations: the BRIEF §8 grid, 10 km. */
-const STATION_CELL_M = 10_000;
 
 const envelope = (b: [number, number, number, number]) => sql`ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)`;
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
-async function extentOf(db: Db, q: RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }>, pad = 0): Promise<Extent> {
+async function extentOf(db: Db, q: RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }>): Promise<Extent> {
   const [r] = (await q.execute(db)).rows;
   return {
-    bbox: r && r.w !== null ? [Math.max(-180, r.w - pad), Math.max(-90, r.s! - pad), Math.min(180, r.e! + pad), Math.min(90, r.n! + pad)] : null,
+    bbox: r && r.w !== null ? [r.w, r.s!, r.e!, r.n!] : null,
     interval: r && (r.t0 || r.t1) ? [iso(r.t0), iso(r.t1)] : null,
   };
 }
@@ -69,67 +67,67 @@ const occurrences: CollectionDef = {
   id: 'occurrences',
   title: '物种记录 Occurrences (Darwin Core)',
   description: 'Darwin Core occurrences. Records of sensitive taxa are generalised to the centre of their 10 km grid cell for every caller but evaluators and admins (BRIEF §8); bbox applies to the point shown.',
-  async items(db, q, exact) {
+  async items(db, q, viewer) {
     const filter: OccurrenceFilter = { ...(q.occurrence ?? {}), bbox: q.bbox, from: q.from ?? q.occurrence?.from, to: q.to ?? q.occurrence?.to };
-    const rows = (await occurrenceQuerySql({ ...filter, afterId: q.after, limit: q.limit + 1 }, exact).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${occurrenceQuerySql(filter, exact)}) q`.execute(db)).rows;
+    const rows = (await occurrenceReadSql(viewer, { ...filter, afterId: q.after, limit: q.limit + 1 }).execute(db)).rows;
+    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${occurrenceReadSql(viewer, filter)}) q`.execute(db)).rows;
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(occurrenceFeature) };
   },
-  async item(db, featureId, exact) {
-    const [r] = (await occurrenceQuerySql({ occurrenceID: featureId, limit: 1 }, exact).execute(db)).rows;
+  async item(db, featureId, viewer) {
+    const [r] = (await occurrenceReadSql(viewer, { occurrenceID: featureId, limit: 1 }).execute(db)).rows;
     return r ? occurrenceFeature(r) : null;
   },
-  async extent(db) {
-    // padded by 0.1° so that the extent cannot pin an extreme generalised record to its exact point
-    return extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1
-      FROM (SELECT ST_Extent(geom) AS x, min(event_start) AS t0, max(event_end) AS t1 FROM occurrences) a`, 0.1);
+  async extent(db, viewer) {
+    return extentOf(db, occurrenceExtentSql(viewer));
   },
 };
 
-function occurrenceFeature(r: { record: Record<string, unknown>; lon: number; lat: number; generalised: boolean }): Feature {
+function occurrenceFeature(r: OccurrenceOut): Feature {
   return { type: 'Feature', id: String(r.record.occurrenceID), geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...r.record, generalised: r.generalised } };
 }
 
 // ---- survey events -----------------------------------------------------------------------------
 function eventFeature(r: EventRow): Feature {
-  const rec = eventRecord(r);
+  const rec = { ...r.record };
   delete rec.footprintWKT; // the geometry carries it
-  return { type: 'Feature', id: r.event_id, geometry: r.geometry ? JSON.parse(r.geometry) : null, properties: { ...rec, eventID: r.event_id, eventStart: r.event_start, eventEnd: r.event_end, generalised: r.generalised } };
+  delete rec.footprintSRS;
+  // a generalised event shows its dates to the day only (in its record); the others their instants
+  const times = r.generalised ? {} : { eventStart: r.event_start, eventEnd: r.event_end };
+  return { type: 'Feature', id: r.event_id, geometry: r.geometry ? JSON.parse(r.geometry) : null, properties: { ...rec, eventID: r.event_id, ...times, generalised: r.generalised } };
 }
 
 const surveyEvents: CollectionDef = {
   id: 'survey-events',
   title: '调查事件 Survey events (Darwin Core Event + Humboldt)',
   description: 'Survey events (transects, plots, camera-trap deployments) with Humboldt effort terms. An event holding records of a sensitive taxon is shown at the centre of its grid cell for callers without exact rights.',
-  async items(db, q, exact) {
-    const rows = (await eventSelectSql({ exact, bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 }).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${eventSelectSql({ exact, bbox: q.bbox, from: q.from, to: q.to })}) q`.execute(db)).rows;
+  async items(db, q, viewer) {
+    const rows = (await eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 }).execute(db)).rows;
+    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to })}) q`.execute(db)).rows;
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(eventFeature) };
   },
-  async item(db, featureId, exact) {
-    const [r] = (await eventSelectSql({ exact, eventId: featureId, limit: 1 }).execute(db)).rows;
+  async item(db, featureId, viewer) {
+    const [r] = (await eventReadSql(viewer, { eventId: featureId, limit: 1 }).execute(db)).rows;
     return r ? eventFeature(r) : null;
   },
-  async extent(db) {
-    return extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1
-      FROM (SELECT ST_Extent(footprint) AS x, min(event_start) AS t0, max(event_end) AS t1 FROM survey_events) a`, 0.1);
+  async extent(db, viewer) {
+    return extentOf(db, eventExtentSql(viewer));
   },
 };
 
 // ---- stations ----------------------------------------------------------------------------------
 interface StationRow { id: number; station_id: string; name: string; description: string | null; type: string; elevation_m: number | null; priority_area: string | null; department: string | null; time_zone: string; datastreams: unknown; geometry: string; generalised: boolean }
 
-function stationSql(exact: boolean, q: { bbox?: [number, number, number, number]; stationId?: string; after?: number; limit?: number }): RawBuilder<StationRow> {
-  const generalised = exact ? sql`false` : sql`(s.type = 'camera_trap')`;
-  const shown = sql`(CASE WHEN ${generalised} THEN biomon_cell_centre(s.location, ${STATION_CELL_M}) ELSE s.location END)`;
+function stationSql(viewer: Viewer, q: { bbox?: [number, number, number, number]; stationId?: string; after?: number; limit?: number }): RawBuilder<StationRow> {
+  const { generalised, location: shown } = stationShown(viewer);
   const conds: RawBuilder<unknown>[] = [];
   if (q.bbox) conds.push(sql`s.location && ST_Expand(${envelope(q.bbox)}, 0.2) AND ${shown} && ${envelope(q.bbox)}`);
   if (q.stationId !== undefined) conds.push(sql`s.station_id = ${q.stationId}`);
   if (q.after) conds.push(sql`s.id > ${q.after}`);
   return sql<StationRow>`
-    SELECT s.id, s.station_id, s.name, s.description, s.type, ${exact ? sql`s.elevation_m` : sql`CASE WHEN ${generalised} THEN NULL ELSE s.elevation_m END`} AS elevation_m,
+    SELECT s.id, s.station_id, s.name, CASE WHEN ${generalised} THEN NULL ELSE s.description END AS description, s.type,
+      CASE WHEN ${generalised} THEN NULL ELSE s.elevation_m END AS elevation_m,
       s.priority_area, s.department, s.time_zone, ST_AsGeoJSON(${shown}, 7) AS geometry, ${generalised} AS generalised,
       coalesce((SELECT jsonb_agg(jsonb_build_object('datastreamId', d.datastream_id, 'observedProperty', d.observed_property, 'unitOfMeasurement', d.unit, 'resultType', d.result_type) ORDER BY d.datastream_id)
         FROM datastreams d WHERE d.station_pk = s.id), '[]'::jsonb) AS datastreams
@@ -145,7 +143,7 @@ function stationFeature(r: StationRow): Feature {
     properties: {
       stationId: r.station_id, name: r.name, description: r.description, type: r.type, elevationM: r.elevation_m, priorityArea: r.priority_area,
       department: r.department, timeZone: r.time_zone, datastreams: r.datastreams, generalised: r.generalised,
-      ...(r.generalised ? { dataGeneralizations: `Camera-trap position generalised to the centre of its ${STATION_CELL_M / 1000} km grid cell`, informationWithheld: 'Precise camera-trap position withheld' } : {}),
+      ...(r.generalised ? { dataGeneralizations: STATION_GENERALISATION, informationWithheld: STATION_WITHHELD } : {}),
     },
   };
 }
@@ -154,19 +152,19 @@ const stations: CollectionDef = {
   id: 'stations',
   title: '监测站点 Monitoring stations (SensorThings Things)',
   description: 'Monitoring stations with their datastreams (observed property, unit). Camera traps are shown at the centre of their 10 km grid cell for callers without exact rights.',
-  async items(db, q, exact) {
-    const rows = (await stationSql(exact, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${stationSql(exact, { bbox: q.bbox })}) q`.execute(db)).rows;
+  async items(db, q, viewer) {
+    const rows = (await stationSql(viewer, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }).execute(db)).rows;
+    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${stationSql(viewer, { bbox: q.bbox })}) q`.execute(db)).rows;
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(stationFeature) };
   },
-  async item(db, featureId, exact) {
-    const [r] = (await stationSql(exact, { stationId: featureId, limit: 1 }).execute(db)).rows;
+  async item(db, featureId, viewer) {
+    const [r] = (await stationSql(viewer, { stationId: featureId, limit: 1 }).execute(db)).rows;
     return r ? stationFeature(r) : null;
   },
-  async extent(db) {
+  async extent(db, viewer) {
     return extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, NULL::timestamptz AS t0, NULL::timestamptz AS t1
-      FROM (SELECT ST_Extent(location) AS x FROM stations) a`, 0.1);
+      FROM (SELECT ST_Extent(${stationShown(viewer).location}) AS x FROM stations s) a`);
   },
 };
 

@@ -5,7 +5,8 @@
  * CRS84 only.
  */
 import type { Db } from '@biomon/db';
-import { AppError } from '@biomon/core';
+import { AppError, type CursorCodec } from '@biomon/core';
+import type { Viewer } from '@biomon/sensitive';
 import { findCollection, listCollections, type CollectionDef, type Extent, type ItemsQuery } from './ogc-collections';
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -53,7 +54,7 @@ function extentDoc(e: Extent) {
   };
 }
 
-async function collectionDoc(db: Db, c: CollectionDef, { base }: OgcBase) {
+async function collectionDoc(db: Db, c: CollectionDef, { base }: OgcBase, viewer: Viewer) {
   const self = `${base}/collections/${encodeURIComponent(c.id)}`;
   return {
     id: c.id,
@@ -62,7 +63,7 @@ async function collectionDoc(db: Db, c: CollectionDef, { base }: OgcBase) {
     itemType: 'feature',
     crs: [CRS84],
     storageCrs: CRS84,
-    extent: extentDoc(await c.extent(db)),
+    extent: extentDoc(await c.extent(db, viewer)),
     links: [
       link(self, 'self', JSON_TYPE, 'This collection'),
       link(`${self}/items`, 'items', GEOJSON, 'Features as GeoJSON'),
@@ -71,11 +72,11 @@ async function collectionDoc(db: Db, c: CollectionDef, { base }: OgcBase) {
   };
 }
 
-export async function collectionsDoc(db: Db, b: OgcBase) {
+export async function collectionsDoc(db: Db, b: OgcBase, viewer: Viewer) {
   const all = await listCollections(db);
   return {
     links: [link(`${b.base}/collections`, 'self', JSON_TYPE, 'This document')],
-    collections: await Promise.all(all.map((c) => collectionDoc(db, c, b))),
+    collections: await Promise.all(all.map((c) => collectionDoc(db, c, b, viewer))),
   };
 }
 
@@ -85,8 +86,8 @@ async function mustFind(db: Db, id: string): Promise<CollectionDef> {
   return c;
 }
 
-export async function oneCollectionDoc(db: Db, id: string, b: OgcBase) {
-  return collectionDoc(db, await mustFind(db, id), b);
+export async function oneCollectionDoc(db: Db, id: string, b: OgcBase, viewer: Viewer) {
+  return collectionDoc(db, await mustFind(db, id), b, viewer);
 }
 
 /**
@@ -117,15 +118,21 @@ export function parseDatetime(s: string | undefined): { from?: Date; to?: Date }
   return { from, to };
 }
 
-export interface ItemsRequest extends ItemsQuery {
+export interface ItemsRequest extends Omit<ItemsQuery, 'after'> {
   /** The request's own query string parameters, to rebuild self/next links. */
   params: Record<string, string>;
   asJson: boolean;
+  /** `next` of the request: a sealed cursor of a previous page's next link */
+  next?: string;
 }
 
-export async function itemsDoc(db: Db, id: string, q: ItemsRequest, exact: boolean, b: OgcBase) {
+/** The kind of the paging cursors of a collection's items (a cursor of one collection is refused by another). */
+const cursorKind = (collectionId: string) => `ogc:${collectionId}`;
+
+export async function itemsDoc(db: Db, id: string, q: ItemsRequest, viewer: Viewer, b: OgcBase, cursors: CursorCodec) {
   const c = await mustFind(db, id);
-  const page = await c.items(db, q, exact);
+  const after = q.next ? cursors.decodeId(cursorKind(c.id), q.next, 'querystring.next') : undefined;
+  const page = await c.items(db, { ...q, after }, viewer);
   const itemsUrl = `${b.base}/collections/${encodeURIComponent(c.id)}/items`;
   const qs = (p: Record<string, string>) => {
     const s = new URLSearchParams(p).toString();
@@ -139,7 +146,7 @@ export async function itemsDoc(db: Db, id: string, q: ItemsRequest, exact: boole
     link(`${b.base}/collections/${encodeURIComponent(c.id)}`, 'collection', JSON_TYPE, 'The collection'),
   ];
   if (page.next !== null) {
-    const p = { ...own, limit: String(q.limit), next: String(page.next), ...(q.asJson ? { f: 'json' } : {}) };
+    const p = { ...own, limit: String(q.limit), next: cursors.encode(cursorKind(c.id), [page.next]), ...(q.asJson ? { f: 'json' } : {}) };
     links.push(link(`${itemsUrl}${qs(p)}`, 'next', q.asJson ? JSON_TYPE : GEOJSON, 'Next page'));
   }
   return {
@@ -152,9 +159,9 @@ export async function itemsDoc(db: Db, id: string, q: ItemsRequest, exact: boole
   };
 }
 
-export async function itemDoc(db: Db, id: string, featureId: string, exact: boolean, b: OgcBase, asJson: boolean) {
+export async function itemDoc(db: Db, id: string, featureId: string, viewer: Viewer, b: OgcBase, asJson: boolean) {
   const c = await mustFind(db, id);
-  const f = await c.item(db, featureId, exact);
+  const f = await c.item(db, featureId, viewer);
   if (!f) throw new AppError('NOT_FOUND', `No feature ${featureId} in ${id}`);
   const self = `${b.base}/collections/${encodeURIComponent(c.id)}/items/${encodeURIComponent(featureId)}`;
   return {

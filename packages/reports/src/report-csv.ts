@@ -1,24 +1,17 @@
+import { csvDocument, UTF8_BOM } from '@biomon/core';
 import type { AssessmentReport, IndicatorValue } from './report-types';
 import { meetsLabel } from './report-format';
 
 /**
  * The report as CSV for Excel: UTF-8 with a BOM (so Excel in China opens it as UTF-8, not GBK),
- * CRLF line ends, RFC 4180 quoting. Sections follow each other, each with a title row and its own
- * header row, separated by an empty row. Numbers are plain (2 decimals, no `%`) so Excel computes
- * with them; text cells that start like a formula are prefixed with `'` (CSV injection).
+ * CRLF line ends, RFC 4180 quoting, from the platform's one CSV writer (`@biomon/core`). Sections
+ * follow each other, each with a title row and its own header row, separated by an empty row.
+ * Numbers are plain (2 decimals, no `%`) so Excel computes with them; text cells that start like a
+ * formula are prefixed with `'` (CSV injection).
  */
-export const BOM = '\uFEFF';
+export const BOM = UTF8_BOM;
 
 type Cell = string | number | boolean | null | undefined;
-
-function cell(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  let s = v;
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 const num2 = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
 
@@ -57,5 +50,5 @@ export function renderAssessmentCsv(r: AssessmentReport): string {
     r.provenance.runs.map((x) => [x.runId, x.year, x.methodVersion, x.finishedAt, Object.entries(x.datasets).map(([k, d]) => `${k}#${d?.id ?? ''}`).join(' '), JSON.stringify(x.params)]));
   section('七、数据集版本 Dataset versions', ['编号 id', '类型 kind', '年份 vintage', '来源 source', '要素数 features'],
     r.provenance.datasetVersions.map((d) => [d.id, d.kind, d.vintageYear, d.source || d.name, d.featureCount]));
-  return BOM + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(lines);
 }

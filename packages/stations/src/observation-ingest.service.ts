@@ -1,5 +1,5 @@
 import { withTx, type Db, type Tx } from '@biomon/db';
-import { AppError, type FieldError } from '@biomon/core';
+import { AppError, hasInvalidText, TEXT_INVALID_CHARACTER, type FieldError } from '@biomon/core';
 import { writeAudit } from '@biomon/auth';
 import { FUTURE_TOLERANCE_MS, parsePhenomenonTime } from './phenomenon-time';
 import { checkResult } from './observation-values';
@@ -166,6 +166,10 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
   for (const r of raw) {
     if (r.error) {
       reject(r, r.error);
+      continue;
+    }
+    if (hasInvalidText(r.datastreamId!)) {
+      reject(r, { field: 'datastreamId', code: TEXT_INVALID_CHARACTER, message: 'datastreamId contains a NUL character or an unpaired UTF-16 surrogate' });
       continue;
     }
     const ds = rules.get(r.datastreamId!);

@@ -1,5 +1,5 @@
 import { sql, type DbOrTx } from '@biomon/db';
-import { AppError } from '@biomon/core';
+import { AppError, type CursorCodec } from '@biomon/core';
 import { isCalendar, nominalSeconds, parseIntervalParam, toIsoDuration, toPgInterval } from './interval';
 import { parsePhenomenonTime } from './phenomenon-time';
 import { aggregateObservations, selectObservations, type Aggregate } from './observation.repository';
@@ -34,12 +34,12 @@ export async function resolveBound(db: DbOrTx, field: string, value: string | un
   return new Date(t.epochMs);
 }
 
-const encodeCursor = (iso: string) => Buffer.from(`t:${iso}`).toString('base64url');
-function decodeCursor(c: string): string {
-  const s = Buffer.from(c, 'base64url').toString('utf8');
-  const m = /^t:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,6}Z)$/.exec(s);
-  if (!m) throw badParam('cursor', 'CURSOR_INVALID', 'use nextCursor from a previous page');
-  return m[1];
+/** Paging cursors of a datastream's observations or buckets: the last time of a page, sealed (@biomon/core CursorCodec). */
+const cursorKind = (datastreamId: string, aggregated: boolean) => `observations:${aggregated ? 'buckets' : 'raw'}:${datastreamId}`;
+function decodeCursor(cursors: CursorCodec, kind: string, c: string): string {
+  const [iso] = cursors.decode(kind, c);
+  if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,6}Z$/.test(iso)) throw badParam('cursor', 'CURSOR_INVALID', 'use nextCursor from a previous page');
+  return iso;
 }
 
 /**
@@ -48,7 +48,7 @@ function decodeCursor(c: string): string {
  * (avg, min, max, count; default avg, or count for non-numeric datastreams): one value per
  * non-empty bucket, computed in SQL. Both page with `limit` and `nextCursor`.
  */
-export async function queryDatastreamObservations(db: DbOrTx, actor: StationActor, datastreamId: string, q: ObservationQuery) {
+export async function queryDatastreamObservations(db: DbOrTx, actor: StationActor, datastreamId: string, q: ObservationQuery, cursors: CursorCodec) {
   const ds = await db
     .selectFrom('datastreams as d')
     .innerJoin('stations as s', 's.id', 'd.station_pk')
@@ -61,7 +61,8 @@ export async function queryDatastreamObservations(db: DbOrTx, actor: StationActo
   const to = await resolveBound(db, 'to', q.to, station.timeZone);
   if (from && to && from >= to) throw badParam('to', 'RANGE_INVALID', 'to must be after from');
   const limit = Math.min(q.limit ?? 1000, MAX_QUERY_LIMIT);
-  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const kind = cursorKind(ds.datastream_id, q.interval !== undefined);
+  const after = q.cursor ? decodeCursor(cursors, kind, q.cursor) : null;
   const numeric = ds.result_type === 'number' || ds.result_type === 'integer';
   const head = { datastreamId: ds.datastream_id, stationId: ds.station_id, resultType: ds.result_type, unitOfMeasurement: ds.unit, from: from?.toISOString() ?? null, to: to?.toISOString() ?? null };
 
@@ -70,7 +71,7 @@ export async function queryDatastreamObservations(db: DbOrTx, actor: StationActo
     const rows = await selectObservations(db, { datastreamPk: ds.id, from, to, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     // the cursor keeps microseconds (a JS Date would drop them and repeat a row)
-    const nextCursor = rows.length > limit ? encodeCursor(page[page.length - 1].time_iso) : null;
+    const nextCursor = rows.length > limit ? cursors.encode(kind, [page[page.length - 1].time_iso]) : null;
     return {
       ...head,
       interval: null,
@@ -97,6 +98,6 @@ export async function queryDatastreamObservations(db: DbOrTx, actor: StationActo
     interval: toIsoDuration(iv),
     agg,
     buckets: page.map((r) => ({ time: r.bucket.toISOString(), value: r.value, count: r.n })),
-    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].bucket.toISOString()) : null,
+    nextCursor: rows.length > limit ? cursors.encode(kind, [page[page.length - 1].bucket.toISOString()]) : null,
   };
 }

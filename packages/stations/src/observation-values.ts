@@ -1,4 +1,4 @@
-import type { FieldError } from '@biomon/core';
+import { invalidTextErrors, type FieldError } from '@biomon/core';
 import type { DatastreamRule } from './station.repository';
 
 /** Longest string result (characters) and largest json result (bytes as JSON). */
@@ -20,10 +20,10 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-// jsonb refuses NUL characters and unpaired surrogates; refuse them per row instead of failing the batch.
-const UNSTORABLE = /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
-
 const fail = (code: string, message: string): CheckedResult => ({ ok: false, error: { field: 'result', code, message } });
+
+/** jsonb refuses NUL characters and unpaired surrogates: the row is rejected (TEXT_INVALID_CHARACTER), not the push. */
+const unstorable = (value: unknown): FieldError | undefined => invalidTextErrors(value, 'result')[0];
 
 /**
  * Checks a result against its datastream: the type (RESULT_TYPE_MISMATCH), finiteness of numbers
@@ -53,12 +53,14 @@ export function checkResult(value: unknown, ds: DatastreamRule): CheckedResult {
     case 'string':
       if (typeof value !== 'string') return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes strings`);
       if (value.length > MAX_STRING_RESULT) return fail('RESULT_TOO_LARGE', `string results are limited to ${MAX_STRING_RESULT} characters`);
-      if (UNSTORABLE.test(JSON.stringify(value))) return fail('RESULT_INVALID', 'result contains a NUL character or an unpaired surrogate');
+      const bad = unstorable(value);
+      if (bad) return { ok: false, error: bad };
       return { ok: true, num: null, json: JSON.stringify(value), cmp: JSON.stringify(value) };
     case 'json': {
       const json = JSON.stringify(value);
       if (json.length > MAX_JSON_RESULT) return fail('RESULT_TOO_LARGE', `json results are limited to ${MAX_JSON_RESULT} bytes`);
-      if (UNSTORABLE.test(json)) return fail('RESULT_INVALID', 'result contains a NUL character or an unpaired surrogate');
+      const bad = unstorable(value);
+      if (bad) return { ok: false, error: bad };
       return { ok: true, num: null, json, cmp: canonicalJson(value) };
     }
   }

@@ -1,4 +1,5 @@
 import { sql, type DbOrTx, type PgInterval } from '@biomon/db';
+import { stationShown, STATION_GENERALISATION, STATION_WITHHELD, type Viewer } from '@biomon/sensitive';
 import { fromPg, isCalendar, nominalSeconds, toIsoDuration, toPgInterval } from './interval';
 import type { NewDatastream, NewStation, StationFields } from './station-input';
 import type { DatastreamOut, ResultType, StationOut, StationType } from './station.types';
@@ -38,6 +39,7 @@ interface StationRow {
   created_at: Date;
   updated_at: Date;
   last_seen_at: Date | null;
+  generalised: boolean;
 }
 
 interface DatastreamRow {
@@ -91,6 +93,7 @@ function stationOut(r: StationRow, datastreams: DatastreamOut[]): StationOut {
     description: r.description,
     type: r.type as StationType,
     location: { type: 'Point', coordinates: r.elevation_m === null ? [r.lon, r.lat] : [r.lon, r.lat, r.elevation_m] },
+    ...(r.generalised ? { generalised: true, dataGeneralizations: STATION_GENERALISATION, informationWithheld: STATION_WITHHELD } : {}),
     priorityArea: r.priority_area,
     department: r.department,
     timeZone: r.time_zone,
@@ -193,9 +196,18 @@ export interface StationListFilter {
   limit: number;
 }
 
-const stationColumns = sql`s.id, s.station_id, s.name, s.description, s.type, ST_X(s.location) AS lon, ST_Y(s.location) AS lat, s.elevation_m,
-  s.priority_area, s.department, s.time_zone, s.properties, s.created_at, s.updated_at,
-  (SELECT max(d.last_received_at) FROM datastreams d WHERE d.station_pk = s.id) AS last_seen_at`;
+/**
+ * A station's columns as the viewer sees them (@biomon/sensitive): a camera trap is at the centre of
+ * its 10 km cell for everyone but evaluators, admins and the station itself, without its elevation,
+ * description and free properties.
+ */
+function stationColumns(viewer: Viewer) {
+  const { generalised, location } = stationShown(viewer);
+  return sql`s.id, s.station_id, s.name, CASE WHEN ${generalised} THEN NULL ELSE s.description END AS description, s.type,
+  ST_X(${location}) AS lon, ST_Y(${location}) AS lat, CASE WHEN ${generalised} THEN NULL ELSE s.elevation_m END AS elevation_m,
+  s.priority_area, s.department, s.time_zone, CASE WHEN ${generalised} THEN '{}'::jsonb ELSE s.properties END AS properties, s.created_at, s.updated_at,
+  (SELECT max(d.last_received_at) FROM datastreams d WHERE d.station_pk = s.id) AS last_seen_at, ${generalised} AS generalised`;
+}
 
 async function datastreamsOf(db: DbOrTx, stationPks: number[], withLatest: boolean): Promise<Map<number, DatastreamOut[]>> {
   const out = new Map<number, DatastreamOut[]>(stationPks.map((pk) => [pk, []]));
@@ -215,16 +227,16 @@ async function datastreamsOf(db: DbOrTx, stationPks: number[], withLatest: boole
   return out;
 }
 
-export async function getStation(db: DbOrTx, stationPk: number, withLatest: boolean): Promise<StationOut> {
-  const r = await sql<StationRow>`SELECT ${stationColumns} FROM stations s WHERE s.id = ${stationPk}`.execute(db);
+export async function getStation(db: DbOrTx, stationPk: number, withLatest: boolean, viewer: Viewer): Promise<StationOut> {
+  const r = await sql<StationRow>`SELECT ${stationColumns(viewer)} FROM stations s WHERE s.id = ${stationPk}`.execute(db);
   const ds = await datastreamsOf(db, [stationPk], withLatest);
   return stationOut(r.rows[0], ds.get(stationPk)!);
 }
 
-export async function listStations(db: DbOrTx, f: StationListFilter): Promise<{ stations: StationOut[]; lastPk: number | null }> {
+export async function listStations(db: DbOrTx, f: StationListFilter, viewer: Viewer): Promise<{ stations: StationOut[]; lastPk: number | null }> {
   const dep = f.onlyDepartment;
   const r = await sql<StationRow>`
-    SELECT ${stationColumns} FROM stations s
+    SELECT ${stationColumns(viewer)} FROM stations s
     WHERE true
       ${f.type ? sql`AND s.type = ${f.type}` : sql``}
       ${f.priorityArea ? sql`AND s.priority_area = ${f.priorityArea}` : sql``}

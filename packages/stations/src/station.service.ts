@@ -1,4 +1,5 @@
 import { sql, type Db, type DbOrTx, type Tx, withTx } from '@biomon/db';
+import { SYSTEM_VIEWER, viewerOf } from '@biomon/sensitive';
 import { AppError, type FieldError } from '@biomon/core';
 import { createToken, writeAudit } from '@biomon/auth';
 import { lockDatastreams } from './observation.repository';
@@ -50,7 +51,7 @@ export async function registerStation(db: Db | Tx, raw: unknown, opts: WriteOpti
       route: opts.route ?? null,
       summary: { datastreams: s.datastreams.map((d) => d.datastreamId), tokenId: token?.id ?? null },
     });
-    return { station: await getStation(tx, pk, false), token: token?.token ?? null };
+    return { station: await getStation(tx, pk, false, SYSTEM_VIEWER), token: token?.token ?? null };
   });
 }
 
@@ -98,7 +99,7 @@ export async function updateStation(db: Db | Tx, stationId: string, raw: unknown
       route: opts.route ?? null,
       summary: { fields: Object.keys(fields), addedDatastreams: added.map((d) => d.datastreamId), changedDatastreams: changed.map((c) => c.d.datastreamId) },
     });
-    return getStation(tx, pk, false);
+    return getStation(tx, pk, false, SYSTEM_VIEWER);
   });
 }
 
@@ -151,7 +152,7 @@ export async function findReadableStation(db: DbOrTx, actor: StationActor, stati
 /** GET /v1/stations/{id}: the station with its datastreams and each one's latest value. */
 export async function readStation(db: DbOrTx, actor: StationActor, stationId: string): Promise<StationOut> {
   const ref = await findReadableStation(db, actor, stationId);
-  return getStation(db, ref.pk, true);
+  return getStation(db, ref.pk, true, viewerOf(actor));
 }
 
 export interface StationListQuery { type?: StationType; priorityArea?: string; limit: number; afterPk?: number }
@@ -162,5 +163,5 @@ export async function readStations(db: DbOrTx, actor: StationActor, q: StationLi
   if (actor.role === 'station') scope.onlyStationId = actor.stationId ?? '';
   else if (actor.role === 'department') scope.onlyDepartment = { id: actor.departmentId ?? null, name: actor.departmentName ?? null };
   else if (actor.role !== 'admin' && actor.role !== 'evaluator' && actor.role !== 'system') throw new AppError('FORBIDDEN', 'This token may not list stations');
-  return listStations(db, { ...q, ...scope });
+  return listStations(db, { ...q, ...scope }, viewerOf(actor));
 }

@@ -54,6 +54,10 @@ export interface StationOut {
   description: string | null;
   type: StationType;
   location: { type: 'Point'; coordinates: number[] };
+  /** a camera trap shown at its cell centre to this caller (BRIEF §8) */
+  generalised?: boolean;
+  dataGeneralizations?: string;
+  informationWithheld?: string;
   priorityArea: string | null;
   department: string | null;
   timeZone: string;

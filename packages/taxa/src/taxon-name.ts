@@ -138,7 +138,8 @@ export function normalizeScientificName(s: string): string {
  */
 export function nameKey(s: string): string {
   const n = normalizeScientificName(s);
-  if (CJK.test(n)) return n;
+  // "豹属一种", "豹属未定种", "猫科sp." — a record identified only to the genus or family: the group's key
+  if (CJK.test(n)) return n.replace(/(属|科)的?(一种|未定种|某种|sp\.?|spp\.?)$/i, '$1');
   return n.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 

@@ -1,16 +1,16 @@
 import type { DbOrTx, Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
-import type { TaxonInput, TaxonRuleInput } from './taxon.types';
+import { sql, type RawBuilder } from '@biomon/db';
+import type { HigherTaxonName, TaxonInput, TaxonRuleInput } from './taxon.types';
 import { genusOf, nameKey, normalizeChineseName } from './taxon-name';
 
-export interface TaxaImportSummary { taxa: number; inserted: number; updated: number; rules: number; names: number }
+export interface TaxaImportSummary { taxa: number; inserted: number; updated: number; rules: number; names: number; higherTaxa: number }
 
 /**
  * Upserts taxa by scientific name. Flags set by the Jilin checklist (sensitive, invasive, inJilin)
  * are never cleared by a later national-list import: they are OR-ed; the protection class and
  * names are filled where missing; sources are merged.
  */
-export async function upsertTaxa(tx: Tx, taxa: TaxonInput[], rules: TaxonRuleInput[] = []): Promise<TaxaImportSummary> {
+export async function upsertTaxa(tx: Tx, taxa: TaxonInput[], rules: TaxonRuleInput[] = [], higherNames: HigherTaxonName[] = []): Promise<TaxaImportSummary> {
   let inserted = 0;
   let updated = 0;
   let names = 0;
@@ -97,7 +97,65 @@ export async function upsertTaxa(tx: Tx, taxa: TaxonInput[], rules: TaxonRuleInp
         sources: sql`(SELECT array_agg(DISTINCT s ORDER BY s) FROM unnest(taxon_rules.sources || excluded.sources) s)`,
       })).execute();
   }
-  return { taxa: taxa.length, inserted, updated, rules: rules.length, names };
+  const higherTaxa = await deriveHigherTaxa(tx, higherNames);
+  return { taxa: taxa.length, inserted, updated, rules: rules.length, names, higherTaxa };
+}
+
+const SPECIES_RANKS = sql`('species', 'subspecies', 'variety', 'form')`;
+
+/**
+ * The genus and family entries of every taxon in the table (rank genus / family), so that a record
+ * identified only to a genus or family ("Panthera sp.", "豹属", "Felidae") matches a taxon. An entry
+ * is flagged sensitive when the group contains a sensitive taxon (with the group's largest cell), and
+ * stays flagged (flags are only ever OR-ed, like the checklist's). It has no protection class: it is
+ * not a species. Names: the Latin name, and the Chinese one from `names` or from the lists' group
+ * entries (红豆杉属 Taxus). Species are never attached to these entries (parent_id is for infraspecific
+ * taxa), so a genus's flag says nothing about its other species. Returns the number of entries.
+ */
+export async function deriveHigherTaxa(tx: Tx, names: HigherTaxonName[] = []): Promise<number> {
+  const upsert = (rank: 'genus' | 'family', key: RawBuilder<unknown>) => sql<{ id: number; scientific_name: string }>`
+    INSERT INTO taxa AS x (scientific_name, rank, kingdom, taxon_class, taxon_order, family, genus, sensitive, generalize_cell_m, sources)
+    SELECT ${key}, ${rank}, min(t.kingdom), min(t.taxon_class), min(t.taxon_order), ${rank === 'genus' ? sql`min(t.family)` : key}, ${rank === 'genus' ? key : sql`''`},
+      bool_or(t.sensitive), coalesce(max(t.generalize_cell_m) FILTER (WHERE t.sensitive), 10000), ARRAY['derived']
+    FROM taxa t WHERE t.rank IN ${SPECIES_RANKS} AND coalesce(${key}, '') ~ '^[A-Z][a-z]+$'
+    GROUP BY ${key}
+    ON CONFLICT (scientific_name) DO UPDATE SET
+      sensitive = x.sensitive OR excluded.sensitive,
+      generalize_cell_m = greatest(x.generalize_cell_m, excluded.generalize_cell_m),
+      family = coalesce(x.family, excluded.family), taxon_order = coalesce(x.taxon_order, excluded.taxon_order),
+      taxon_class = coalesce(x.taxon_class, excluded.taxon_class), updated_at = now()
+    WHERE x.rank = ${rank}
+    RETURNING x.id, x.scientific_name`.execute(tx);
+  // the group entries of the lists (红豆杉属 所有种) are genera and families too, with or without species of their own here
+  const fromGroups = await sql<{ id: number; scientific_name: string }>`
+    INSERT INTO taxa AS x (scientific_name, rank, kingdom, family, genus, sources)
+    SELECT DISTINCT ON (r.scientific_name) r.scientific_name, r.rank, r.kingdom,
+      CASE WHEN r.rank = 'family' THEN r.scientific_name END, CASE WHEN r.rank = 'genus' THEN r.scientific_name ELSE '' END, ARRAY['derived']
+    FROM taxon_rules r WHERE r.rank IN ('genus', 'family') AND r.scientific_name ~ '^[A-Z][a-z]+$'
+    ORDER BY r.scientific_name, r.rank
+    ON CONFLICT (scientific_name) DO UPDATE SET updated_at = x.updated_at
+    WHERE x.rank = excluded.rank
+    RETURNING x.id, x.scientific_name`.execute(tx);
+  const byId = new Map<number, { id: number; scientific_name: string }>();
+  for (const r of [...(await upsert('genus', sql`t.genus`)).rows, ...(await upsert('family', sql`t.family`)).rows, ...fromGroups.rows]) byId.set(r.id, r);
+  const rows = [...byId.values()];
+  if (!rows.length) return 0;
+  // Chinese names: given ones first, then the lists' group entries of that rank and name
+  const chinese = new Map(names.map((n) => [n.scientificName, normalizeChineseName(n.chineseName)]));
+  const fromRules = await tx.selectFrom('taxon_rules').select(['scientific_name', 'chinese_name']).where('rank', 'in', ['genus', 'family']).execute();
+  for (const r of fromRules) if (!chinese.has(r.scientific_name) && r.chinese_name) chinese.set(r.scientific_name, normalizeChineseName(r.chinese_name));
+  const nameRows: { name_key: string; name: string; taxon_id: number; kind: string }[] = [];
+  for (const r of rows) {
+    nameRows.push({ name_key: nameKey(r.scientific_name), name: r.scientific_name, taxon_id: r.id, kind: 'accepted' });
+    const zh = chinese.get(r.scientific_name);
+    if (zh) nameRows.push({ name_key: nameKey(zh), name: zh, taxon_id: r.id, kind: 'chinese' });
+  }
+  await tx.insertInto('taxon_names').values(nameRows).onConflict((oc) => oc.columns(['name_key', 'taxon_id']).doNothing()).execute();
+  const withChinese = rows.filter((r) => chinese.has(r.scientific_name));
+  for (const r of withChinese) {
+    await tx.updateTable('taxa').set({ chinese_name: chinese.get(r.scientific_name)! }).where('id', '=', r.id).where('chinese_name', 'is', null).execute();
+  }
+  return rows.length;
 }
 
 export interface TaxonMatch {

@@ -62,9 +62,18 @@ export interface ParsedSpeciesList {
   warnings: string[];
 }
 
+/** A genus or family name of the checklist with its Chinese name (豹属 Panthera, 猫科 Felidae). */
+export interface HigherTaxonName {
+  rank: 'genus' | 'family';
+  scientificName: string;
+  chineseName: string;
+}
+
 /** seeds/taxa/jilin-checklist.json */
 export interface JilinChecklistSeed {
   description: string;
   taxa: TaxonInput[];
   rules: TaxonRuleInput[];
+  /** Chinese names of the genera and families derived from the taxa (their entries are derived, not listed). */
+  higherTaxa?: HigherTaxonName[];
 }

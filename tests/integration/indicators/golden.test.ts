@@ -5,6 +5,7 @@ import { importLayer } from '@biomon/layers';
 import { upsertTaxa, type TaxonInput, type TaxonRuleInput } from '@biomon/taxa';
 import { ingestOccurrences, SYSTEM_ACTOR } from '@biomon/occurrences';
 import { createIndicatorRun, executeIndicatorRun, getIndicatorRun, type ResultOut } from '@biomon/indicators';
+import { SYSTEM_VIEWER } from '@biomon/sensitive';
 import { sql } from '@biomon/db';
 import { createTestContext, type TestContext } from '../../support/test-db';
 import { REPO_ROOT } from '../../support/cli';
@@ -111,7 +112,7 @@ async function run(params: Record<string, unknown> = {}, indicators?: string[]) 
     params,
   }, actor);
   expect(await executeIndicatorRun(t.ctx.db, runId)).toBe('completed');
-  const out = await getIndicatorRun(t.ctx.db, runId);
+  const out = await getIndicatorRun(t.ctx.db, runId, SYSTEM_VIEWER);
   return { runId, out: out!, get: (ind: string, region: string) => out!.results.find((r) => r.indicator === ind && r.regionCode === region) as ResultOut };
 }
 
@@ -223,7 +224,7 @@ describe('indicator golden fixture (closed-form expectations)', () => {
     expect(r.out.params).toMatchObject({ speciesWindowYears: 10, ecosystemThreshold: 0.01 });
     await importLayer(t.ctx.db, [feature(box(126, 127, 42, 43), { class: 'forest' })], { kind: 'land-cover', year: 2024 });
     expect(await executeIndicatorRun(t.ctx.db, r.runId)).toBe('skipped');
-    const again = await getIndicatorRun(t.ctx.db, r.runId);
+    const again = await getIndicatorRun(t.ctx.db, r.runId, SYSTEM_VIEWER);
     expect(again!.results).toEqual(r.out.results);
   });
 });

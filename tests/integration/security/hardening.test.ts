@@ -8,6 +8,7 @@ import { buildServer, createContext } from '@biomon/http';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { loadConfig } from '@biomon/config';
+import { createToken, revokeToken } from '@biomon/auth';
 import { createTestContext, type TestContext } from '../../support/test-db';
 import { authAs, buildTestServer } from '../../support/http';
 import { REPO_ROOT } from '../../support/cli';
@@ -141,6 +142,53 @@ describe('rate limits and timeouts (own server instances)', () => {
       for (let i = 0; i < 4; i++) pub.push((await limited.inject({ method: 'GET', url: '/v1/indicators' })).statusCode);
       expect(pub).toEqual([200, 200, 200, 429]);
       expect((await limited.inject({ method: 'GET', url: '/health' })).statusCode).not.toBe(429);
+    } finally {
+      await limited.close();
+      await ctx.close();
+    }
+  });
+
+  it('counts failed token attempts against the address: guessing gets 429 with Retry-After, and no token is looked up past the limit', async () => {
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: t.config.queuePrefix, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 3 });
+    const ctx = createContext(config);
+    const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
+    try {
+      const guess = (authorization: string, url = '/v1/taxa?name=x', remoteAddress = '127.0.0.1') => limited.inject({ method: 'GET', url, headers: { authorization }, remoteAddress });
+      // unknown, malformed and revoked tokens, also against a route exempt from counting (/health)
+      const revoked = await createToken(ctx.db, { role: 'surveyor', label: 'revoked', team: 'h', stationId: null, departmentId: null });
+      await revokeToken(ctx.db, revoked.id);
+      const codes = [
+        (await guess('Bearer bm_aaaaaaaaaaaaaaaaaaaaaaaaaaaa')).statusCode,
+        (await guess('Basic abc')).statusCode,
+        (await guess(`Bearer ${revoked.token}`, '/health')).statusCode,
+      ];
+      expect(codes).toEqual([401, 401, 401]);
+      const fourth = await guess('Bearer bm_bbbbbbbbbbbbbbbbbbbbbbbbbbbb');
+      expect(fourth.statusCode).toBe(429);
+      expect(fourth.json().error.code).toBe('RATE_LIMITED');
+      expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+      // past the limit even a valid token from that address is not looked up: a lucky guess looks like a miss
+      expect((await guess(surveyor.authorization)).statusCode).toBe(429);
+      // the failures counted against the address's own limit: its anonymous requests are over it too
+      expect((await limited.inject({ method: 'GET', url: '/v1/indicators', remoteAddress: '127.0.0.1' })).statusCode).toBe(429);
+      // another address is not affected; a valid token there works
+      expect((await guess(surveyor.authorization, '/v1/taxa?name=x', '10.9.9.9')).statusCode).toBe(200);
+      expect((await limited.inject({ method: 'GET', url: '/v1/indicators', remoteAddress: '10.9.9.9' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+      await ctx.close();
+    }
+  });
+
+  it('does not hold back valid tokens of an address whose anonymous traffic is over its limit (a shared NAT)', async () => {
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: t.config.queuePrefix, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 2 });
+    const ctx = createContext(config);
+    const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
+    try {
+      const pub: number[] = [];
+      for (let i = 0; i < 3; i++) pub.push((await limited.inject({ method: 'GET', url: '/v1/indicators', remoteAddress: '10.1.1.1' })).statusCode);
+      expect(pub).toEqual([200, 200, 429]);
+      expect((await limited.inject({ method: 'GET', url: '/v1/taxa?name=x', headers: surveyor, remoteAddress: '10.1.1.1' })).statusCode).toBe(200);
     } finally {
       await limited.close();
       await ctx.close();

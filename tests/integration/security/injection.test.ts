@@ -14,7 +14,13 @@ import { REPO_ROOT } from '../../support/cli';
 let t: TestContext;
 let app: FastifyInstance;
 let admin: { authorization: string };
-const NASTY = ["' OR '1'='1", '1; DROP TABLE occurrences; --', "x') UNION SELECT token_hash::text FROM api_tokens --", '../../../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%00', '\\u0000', '${7*7}', '<script>alert(1)</script>'];
+const NASTY = ["' OR '1'='1", '1; DROP TABLE occurrences; --', "x') UNION SELECT token_hash::text FROM api_tokens --", '../../../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%00', '\\u0000', '${7*7}', '<script>alert(1)</script>',
+  // text PostgreSQL cannot store: a NUL character (sent as %00)
+  '\u0000', 'Panthera\u0000tigris'];
+// Already percent-encoded: UTF-16 surrogates cannot be encoded as UTF-8, so clients that send them
+// write CESU-8 (%ED%A0%80 = U+D800, %ED%B0%80 = U+DC00); %C0%80 is the overlong NUL of "modified
+// UTF-8", %F4%90%80%80 lies past U+10FFFF. None of them decodes to text.
+const NASTY_ENCODED = ['%ED%A0%80', 'x%ED%B0%80y', '%ED%A0%80%ED%B0%80', '%C0%80', '%F4%90%80%80'];
 const TABLES = ['occurrences', 'survey_events', 'api_tokens', 'layer_datasets', 'ledger_tasks', 'ledger_progress', 'indicator_runs', 'stations', 'alerts', 'audit_log', 'exports'];
 
 beforeAll(async () => {
@@ -46,15 +52,20 @@ describe('injection and traversal strings in every path and query parameter', ()
     for (const r of routes) {
       const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
       const targets: string[] = [];
-      for (const p of params) for (const n of NASTY) targets.push(r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (name === p ? encodeURIComponent(n) : '1')));
+      const values = [...NASTY.map((n) => encodeURIComponent(n)), ...NASTY_ENCODED];
+      for (const p of params) for (const v of values) targets.push(r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (name === p ? v : '1')));
       const base = r.url.replace(/:([A-Za-z]+)/g, '1');
-      for (const q of r.query) for (const n of NASTY) targets.push(`${base}?${q}=${encodeURIComponent(n)}`);
+      for (const q of r.query) for (const v of values) targets.push(`${base}?${q}=${v}`);
+      // a bad character in a query parameter's name, too
+      targets.push(`${base}?x%00y=1`, `${base}?x%ED%A0%80=1`);
       for (const url of targets) {
         for (const headers of [{}, admin]) {
           const res = await app.inject({ method: 'GET', url, headers });
           requests++;
           if (res.statusCode >= 400 && res.statusCode < 500) refused++;
           if (res.statusCode >= 500) failures.push(`${url} → ${res.statusCode} ${res.body.slice(0, 160)}`);
+          // a real NUL (%00, not the text "%00" = %2500) never reaches a handler: 4xx (422 TEXT_INVALID_CHARACTER once authorised)
+          if (url.includes('%00') && res.statusCode < 400) failures.push(`${url} → ${res.statusCode}: a NUL was accepted`);
           if (/syntax error|unterminated quoted|relation ".*" does not exist/i.test(res.body)) failures.push(`${url} leaks an SQL error`);
         }
       }

@@ -44,10 +44,10 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         severity: Type.Optional(Type.String({ maxLength: 100, description: SEVERITIES.join(', ') })),
         since: Type.Optional(Type.String({ maxLength: 40, description: 'alerts last seen at or after this ISO 8601 date or date-time' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ALERTS_PAGE, default: 100 })),
-        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 400 })),
       }, { additionalProperties: false }),
     },
-  }, async (req) => listAlerts(ctx.db, viewerOf(req), req.query));
+  }, async (req) => listAlerts(ctx.db, viewerOf(req), req.query, await ctx.cursors()));
 
   r.get('/v1/alerts/:id', {
     schema: { summary: 'One alert with its history (opened, updated, acknowledged, resolved: who and when)', tags: ['api'], security: [{ bearer: [] }], params: AlertId },

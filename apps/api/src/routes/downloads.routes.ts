@@ -10,7 +10,7 @@ import {
   type DownloadFormat, type ObservationScope,
 } from '@biomon/opendata';
 import { ExportFilterSchema } from './exports.routes';
-import { seesExact } from './occurrences.routes';
+import { viewer } from './occurrences.routes';
 
 const Format = Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson')], { default: 'csv', description: 'csv (UTF-8 with BOM) or geojson' }));
 const ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$';
@@ -44,7 +44,7 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     },
   }, async (req, reply) => {
     const { format = 'csv', ...filters } = req.query;
-    const body = occurrencesDownload(pool, ctx.db, parseOccurrenceFilter(filters), seesExact(req), format);
+    const body = occurrencesDownload(pool, ctx.db, parseOccurrenceFilter(filters), viewer(req), format);
     return sendStream(reply, body, format, 'biomon-occurrences');
   });
 
@@ -81,7 +81,7 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       throw new AppError('VALIDATION_FAILED', 'name a station or a datastream', { errors: [{ field: 'querystring.station', code: 'STATION_REQUIRED', message: 'departments download one station at a time' }] });
     }
     const format = q.format ?? 'csv';
-    return sendStream(reply, observationsDownload(pool, ctx.db, scope, format), format, stationId ? `biomon-observations-${stationId}` : 'biomon-observations');
+    return sendStream(reply, observationsDownload(pool, ctx.db, scope, viewer(req), format), format, stationId ? `biomon-observations-${stationId}` : 'biomon-observations');
   });
 
   r.get('/v1/downloads/layers/:datasetId', {

@@ -1,10 +1,21 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
 import { getImport, importErrorsCsv, importTemplateCsv } from '@biomon/occurrences';
 
 const ImportId = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/**
+ * An import, its status and its error report (which quotes the rows it refused) are its uploader's:
+ * the surveyors of its team, or its station; evaluators and admins read every import.
+ */
+function assertMayRead(p: FastifyRequest['principal'], imp: { team: string | null; stationId: string | null }): void {
+  if (p?.role === 'admin' || p?.role === 'evaluator') return;
+  if (p?.role === 'surveyor' && imp.stationId === null && imp.team !== null && imp.team === p.team) return;
+  if (p?.role === 'station' && imp.stationId !== null && imp.stationId === p.stationId) return;
+  throw new AppError('FORBIDDEN', 'this import belongs to another team or station', { reason: 'scope' });
+}
 
 export const importReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -24,7 +35,7 @@ export const importReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
   }, async (req) => {
     const imp = await getImport(ctx.db, req.params.id);
     if (!imp) throw new AppError('NOT_FOUND', `No import ${req.params.id}`);
-    if (req.principal?.role === 'surveyor' && imp.team !== req.principal.team) throw new AppError('FORBIDDEN', 'this import belongs to another team');
+    assertMayRead(req.principal, imp);
     return imp;
   });
 
@@ -33,7 +44,7 @@ export const importReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
   }, async (req, reply) => {
     const imp = await getImport(ctx.db, req.params.id);
     if (!imp) throw new AppError('NOT_FOUND', `No import ${req.params.id}`);
-    if (req.principal?.role === 'surveyor' && imp.team !== req.principal.team) throw new AppError('FORBIDDEN', 'this import belongs to another team');
+    assertMayRead(req.principal, imp);
     reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${req.params.id}-errors.csv"`);
     return importErrorsCsv(ctx.db, req.params.id);
   });

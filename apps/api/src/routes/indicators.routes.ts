@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
+import { viewer } from './occurrences.routes';
 import { INDICATORS, INDICATOR_CODES, METHOD_VERSION, createIndicatorRun, getIndicatorRun, indicatorDefinition, latestValues } from '@biomon/indicators';
 
 const DatasetIds = Type.Object({
@@ -29,7 +30,7 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     },
   }, async (req) => {
     if (!indicatorDefinition(req.params.code)) throw new AppError('NOT_FOUND', `No indicator ${req.params.code}; known: ${INDICATOR_CODES.join(', ')}`);
-    return { indicator: indicatorDefinition(req.params.code), values: await latestValues(ctx.db, req.params.code, req.query) };
+    return { indicator: indicatorDefinition(req.params.code), values: await latestValues(ctx.db, req.params.code, req.query, viewer(req)) };
   });
 
   r.post('/v1/indicator-runs', {
@@ -65,7 +66,7 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
     },
   }, async (req) => {
-    const run = await getIndicatorRun(ctx.db, req.params.runId);
+    const run = await getIndicatorRun(ctx.db, req.params.runId, viewer(req));
     if (!run) throw new AppError('NOT_FOUND', `No indicator run ${req.params.runId}`);
     return run;
   });

@@ -2,12 +2,12 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
-import { BASIS_OF_RECORD, REVIEW_STATES, occurrenceHistory, queryOccurrences, reviewOccurrence, type OccurrenceOut } from '@biomon/occurrences';
+import { BASIS_OF_RECORD, REVIEW_STATES, reviewOccurrence } from '@biomon/occurrences';
+import { readOccurrenceHistory, readOccurrences, viewerOf, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
 
-/** Evaluators and admins read exact coordinates; everyone else gets sensitive taxa generalised (BRIEF §8). */
-export function seesExact(req: FastifyRequest): boolean {
-  const role = req.principal?.role;
-  return role === 'admin' || role === 'evaluator';
+/** Who asks: every output of occurrence, event or station data is shaped for this viewer by @biomon/sensitive (BRIEF §8). */
+export function viewer(req: FastifyRequest): Viewer {
+  return viewerOf(req.principal);
 }
 
 export function wantsGeoJson(req: FastifyRequest): boolean {
@@ -22,12 +22,8 @@ export function toFeatureCollection(rows: OccurrenceOut[], extra: Record<string,
   };
 }
 
-const encodeCursor = (id: number) => Buffer.from(`o:${id}`).toString('base64url');
-function decodeCursor(c: string): number {
-  const m = /^o:(\d{1,15})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('VALIDATION_FAILED', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', code: 'CURSOR_INVALID', message: 'use nextCursor from a previous page' }] });
-  return Number(m[1]);
-}
+/** The kind of the paging cursors of GET /v1/occurrences (sealed: @biomon/core CursorCodec). */
+const CURSOR_KIND = 'occurrences';
 
 function parseBbox(s: string): [number, number, number, number] {
   const parts = s.split(',').map((x) => Number(x));
@@ -63,7 +59,7 @@ export const OccurrenceQuerySchema = Type.Object({
   basisOfRecord: Type.Optional(Type.Union(BASIS_OF_RECORD.map((b) => Type.Literal(b)))),
   reviewState: Type.Optional(Type.Union(REVIEW_STATES.map((b) => Type.Literal(b)))),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 400 })),
   f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson')])),
 }, { additionalProperties: false });
 
@@ -78,12 +74,13 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
   }, async (req, reply) => {
     const q = req.query;
     const limit = q.limit ?? 100;
-    const rows = await queryOccurrences(ctx.db, {
+    const cursors = await ctx.cursors();
+    const rows = await readOccurrences(ctx.db, viewer(req), {
       bbox: q.bbox ? parseBbox(q.bbox) : undefined, region: q.region, priorityArea: q.priorityArea, taxon: q.taxon,
       protectionClass: q.protectionClass, from: parseDate('from', q.from), to: parseDate('to', q.to), eventID: q.eventID,
-      basisOfRecord: q.basisOfRecord, reviewState: q.reviewState, limit, afterId: q.cursor ? decodeCursor(q.cursor) : undefined,
-    }, seesExact(req));
-    const nextCursor = rows.length === limit ? encodeCursor(rows[rows.length - 1].id) : null;
+      basisOfRecord: q.basisOfRecord, reviewState: q.reviewState, limit, afterId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined,
+    });
+    const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
     if (wantsGeoJson(req)) {
       reply.type('application/geo+json');
       return toFeatureCollection(rows, { nextCursor, numberReturned: rows.length });
@@ -98,25 +95,26 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
       params: Type.Object({ occurrenceID: Type.String({ minLength: 1, maxLength: 200 }) }),
     },
   }, async (req) => {
-    const exact = seesExact(req);
-    const [row] = await queryOccurrences(ctx.db, { occurrenceID: req.params.occurrenceID, limit: 1 }, exact);
+    const v = viewer(req);
+    const [row] = await readOccurrences(ctx.db, v, { occurrenceID: req.params.occurrenceID, limit: 1 });
     if (!row) throw new AppError('NOT_FOUND', `No occurrence ${req.params.occurrenceID}`);
-    return { record: row.record, history: await occurrenceHistory(ctx.db, req.params.occurrenceID, exact) };
+    return { record: row.record, history: await readOccurrenceHistory(ctx.db, v, req.params.occurrenceID) };
   });
 
   r.post('/v1/occurrences/:occurrenceID/review', {
     schema: {
-      summary: 'Review a record (审核): verified, rejected or unreviewed, with a comment kept in its history',
+      summary: 'Review a record (审核): verified, rejected or unreviewed, with a comment kept in its history; `taxon` sets the record\'s taxon (a checklist name)',
       tags: ['api'],
       security: [{ bearer: [] }],
       params: Type.Object({ occurrenceID: Type.String({ minLength: 1, maxLength: 200 }) }),
       body: Type.Object({
         state: Type.Union(REVIEW_STATES.map((b) => Type.Literal(b))),
         comment: Type.Optional(Type.String({ maxLength: 4000 })),
+        taxon: Type.Optional(Type.String({ pattern: TAXON_PATTERN, description: 'the record\'s taxon as the reviewer identifies it (scientific or Chinese name of the checklist): an unmatched name is no longer generalised unless the taxon is sensitive' })),
       }, { additionalProperties: false }),
     },
   }, async (req) => {
     const p = req.principal!;
-    return reviewOccurrence(ctx.db, req.params.occurrenceID, req.body.state, req.body.comment ?? null, { tokenId: p.tokenId, role: p.role, team: p.team, label: p.label || p.role });
+    return reviewOccurrence(ctx.db, req.params.occurrenceID, req.body.state, req.body.comment ?? null, { tokenId: p.tokenId, role: p.role, team: p.team, label: p.label || p.role }, req.body.taxon ?? null);
   });
 };

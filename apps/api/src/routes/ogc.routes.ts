@@ -7,7 +7,7 @@ import {
   oneCollectionDoc, parseBbox, parseDatetime, parseOccurrenceFilter,
 } from '@biomon/opendata';
 import { BASIS_OF_RECORD, REVIEW_STATES } from '@biomon/occurrences';
-import { CODE_PATTERN, TAXON_PATTERN, seesExact } from './occurrences.routes';
+import { CODE_PATTERN, TAXON_PATTERN, viewer } from './occurrences.routes';
 
 /** The absolute base of the OGC API as the client reached it (links must be absolute for GIS clients). */
 function base(req: FastifyRequest): { base: string } {
@@ -28,7 +28,7 @@ const ItemsQuery = Type.Object({
   'bbox-crs': Type.Optional(Type.Literal(CRS84)),
   datetime: Type.Optional(Type.String({ maxLength: 80, description: 'RFC 3339 instant, a date, or an interval start/end (.. for open)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: OGC_MAX_LIMIT, default: OGC_DEFAULT_LIMIT })),
-  next: Type.Optional(Type.Integer({ minimum: 0, description: 'position from a next link' })),
+  next: Type.Optional(Type.String({ maxLength: 400, description: 'position from a next link (opaque)' })),
   f: F,
   // the occurrence filters of GET /v1/occurrences (occurrences collection only)
   region: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
@@ -65,16 +65,16 @@ export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     return conformance();
   });
 
-  r.get('/ogc/collections', { schema: { summary: 'Feature collections', tags, querystring: Type.Object({ f: F }) } }, async (req, reply) => {
+  r.get('/ogc/collections', { schema: { summary: 'Feature collections (extents of what the caller may see)', tags, querystring: Type.Object({ f: F }) } }, async (req, reply) => {
     reply.type(JSON_TYPE);
-    cacheHeaders(req, reply, false);
-    return collectionsDoc(ctx.db, base(req));
+    cacheHeaders(req, reply, true);
+    return collectionsDoc(ctx.db, base(req), viewer(req));
   });
 
   r.get('/ogc/collections/:collectionId', { schema: { summary: 'One feature collection', tags, params: CollectionParams, querystring: Type.Object({ f: F }) } }, async (req, reply) => {
     reply.type(JSON_TYPE);
-    cacheHeaders(req, reply, false);
-    return oneCollectionDoc(ctx.db, req.params.collectionId, base(req));
+    cacheHeaders(req, reply, true);
+    return oneCollectionDoc(ctx.db, req.params.collectionId, base(req), viewer(req));
   });
 
   r.get('/ogc/collections/:collectionId/items', {
@@ -90,10 +90,10 @@ export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     const params = Object.fromEntries(Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'next').map(([k, v]) => [k, String(v)]));
     const asJson = q.f === 'json';
     const doc = await itemsDoc(ctx.db, id, {
-      bbox: q.bbox ? parseBbox(q.bbox) : undefined, from, to, limit: q.limit ?? OGC_DEFAULT_LIMIT, after: q.next || undefined,
+      bbox: q.bbox ? parseBbox(q.bbox) : undefined, from, to, limit: q.limit ?? OGC_DEFAULT_LIMIT, next: q.next || undefined,
       occurrence: id === 'occurrences' ? parseOccurrenceFilter({ region: q.region, priorityArea: q.priorityArea, taxon: q.taxon, protectionClass: q.protectionClass, eventID: q.eventID, basisOfRecord: q.basisOfRecord, reviewState: q.reviewState }) : undefined,
       params, asJson,
-    }, seesExact(req), base(req));
+    }, viewer(req), base(req), await ctx.cursors());
     reply.type(asJson ? JSON_TYPE : GEOJSON);
     cacheHeaders(req, reply, true);
     return doc;
@@ -103,7 +103,7 @@ export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     schema: { summary: 'One feature', tags, params: Type.Object({ collectionId: CollectionParams.properties.collectionId, featureId: Type.String({ minLength: 1, maxLength: 300 }) }), querystring: Type.Object({ f: F }) },
   }, async (req, reply) => {
     const asJson = req.query.f === 'json';
-    const doc = await itemDoc(ctx.db, req.params.collectionId, req.params.featureId, seesExact(req), base(req), asJson);
+    const doc = await itemDoc(ctx.db, req.params.collectionId, req.params.featureId, viewer(req), base(req), asJson);
     reply.type(asJson ? JSON_TYPE : GEOJSON);
     cacheHeaders(req, reply, true);
     return doc;

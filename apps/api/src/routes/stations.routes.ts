@@ -43,12 +43,8 @@ const Window = {
   to: Type.Optional(Type.String({ maxLength: 40 })),
 };
 
-const encodeCursor = (pk: number) => Buffer.from(`s:${pk}`).toString('base64url');
-function decodeCursor(c: string): number {
-  const m = /^s:(\d{1,15})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('VALIDATION_FAILED', 'cursor is not valid', { errors: [{ field: 'querystring.cursor', code: 'CURSOR_INVALID', message: 'use nextCursor from a previous page' }] });
-  return Number(m[1]);
-}
+/** The kind of the paging cursors of GET /v1/stations (sealed: @biomon/core CursorCodec). */
+const CURSOR_KIND = 'stations';
 
 /** Station management (admin) and station reads: registry, latest values, series, health. */
 export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -115,15 +111,16 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         type: Type.Optional(Type.Union(STATION_TYPES.map((t) => Type.Literal(t)))),
         priorityArea: Type.Optional(Type.String({ maxLength: 64 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 400 })),
       }, { additionalProperties: false }),
     },
   }, async (req) => {
     const limit = req.query.limit ?? 100;
+    const cursors = await ctx.cursors();
     const { stations, lastPk } = await readStations(ctx.db, actorFromPrincipal(req.principal), {
-      type: req.query.type, priorityArea: req.query.priorityArea, limit, afterPk: req.query.cursor ? decodeCursor(req.query.cursor) : undefined,
+      type: req.query.type, priorityArea: req.query.priorityArea, limit, afterPk: req.query.cursor ? cursors.decodeId(CURSOR_KIND, req.query.cursor) : undefined,
     });
-    return { stations, nextCursor: stations.length === limit && lastPk !== null ? encodeCursor(lastPk) : null };
+    return { stations, nextCursor: stations.length === limit && lastPk !== null ? cursors.encode(CURSOR_KIND, [lastPk]) : null };
   });
 
   r.get('/v1/stations/:id', {
@@ -158,8 +155,8 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         interval: Type.Optional(Type.String({ maxLength: 20 })),
         agg: Type.Optional(Type.Union(AGGREGATES.map((a) => Type.Literal(a)))),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_QUERY_LIMIT, default: 1000 })),
-        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 400 })),
       }, { additionalProperties: false }),
     },
-  }, async (req) => queryDatastreamObservations(ctx.db, actorFromPrincipal(req.principal), req.params.id, req.query));
+  }, async (req) => queryDatastreamObservations(ctx.db, actorFromPrincipal(req.principal), req.params.id, req.query, await ctx.cursors()));
 };

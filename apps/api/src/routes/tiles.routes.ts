@@ -4,7 +4,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
 import { buildTile, tileJson, MAX_TILE_ZOOM, ROLE_DEPENDENT, TILE_LAYERS, type TileLayer } from '@biomon/opendata';
-import { seesExact } from './occurrences.routes';
+import { viewer } from './occurrences.routes';
 
 const Layer = Type.Union(TILE_LAYERS.map((l) => Type.Literal(l)));
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -39,7 +39,7 @@ export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     if (x >= 2 ** z || y >= 2 ** z) {
       throw new AppError('VALIDATION_FAILED', `tile ${z}/${x}/${y} does not exist`, { errors: [{ field: 'params', code: 'TILE_OUT_OF_RANGE', message: `x and y must be below 2^z (${2 ** z})` }] });
     }
-    const tile = await buildTile(ctx.db, layer, z, x, y, seesExact(req));
+    const tile = await buildTile(ctx.db, layer, z, x, y, viewer(req));
     const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
     const personal = ROLE_DEPENDENT[layer] && Boolean(req.headers.authorization);
     reply.header('vary', 'Authorization').header('etag', etag)

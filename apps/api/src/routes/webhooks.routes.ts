@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '@biomon/http';
-import { WEBHOOK_EVENTS, createSubscription, readDeadLetters, readSubscriptions, removeSubscription, testSubscription } from '@biomon/alerts';
+import { WEBHOOK_EVENTS, createSubscription, readDeadLetters, readSubscriptions, removeSubscription, testSubscription, webhookNetwork } from '@biomon/alerts';
 import { viewerOf } from './alerts.routes';
 
 const SubscriptionId = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -11,14 +11,18 @@ const SubscriptionId = Type.Object({ id: Type.String({ format: 'uuid' }) });
  * HMAC-SHA256 of the raw body with the subscription secret>`, with `X-Biomon-Timestamp`, and carry
  * the idempotency key `X-Biomon-Delivery` / `Idempotency-Key` (`<alertEventId>:<subscriptionId>`),
  * the same on every retry: receivers dedupe by it (delivery is at least once).
+ * A URL must be, and resolve only to, public addresses unless BIOMON_WEBHOOK_ALLOW_PRIVATE lists it
+ * (checked at creation, 422 WEBHOOK_URL_FORBIDDEN on `url`, and again before every delivery).
  */
 export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const net = webhookNetwork({ allowPrivate: ctx.config.alerts.webhookAllowPrivate });
 
   r.post('/v1/webhooks', {
     schema: {
       summary: 'Subscribe a URL to alerts (admin): the answer shows the secret this once',
-      description: 'includeSensitive: true lets sensitive-species alerts (evaluator and admin only) reach this URL; other subscriptions never receive them. events default to ["opened"].',
+      description: 'includeSensitive: true lets sensitive-species alerts (evaluator and admin only) reach this URL; other subscriptions never receive them. events default to ["opened"]. '
+        + 'The URL is http or https without credentials; its host must be, and resolve only to, public addresses (loopback, private, link-local, CGNAT, metadata and other special addresses are refused with 422, details.errors[0].code WEBHOOK_URL_FORBIDDEN, unless BIOMON_WEBHOOK_ALLOW_PRIVATE lists them).',
       tags: ['api'],
       security: [{ bearer: [] }],
       body: Type.Object({
@@ -32,7 +36,7 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const out = await createSubscription(ctx.db, req.body, viewerOf(req));
+    const out = await createSubscription(ctx.db, req.body, viewerOf(req), net, ctx.config.alerts.webhookTimeoutMs);
     reply.header('cache-control', 'no-store').status(201);
     return out;
   });
@@ -49,8 +53,12 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   });
 
   r.post('/v1/webhooks/:id/test', {
-    schema: { summary: 'Send a signed ping now and report the receiver\'s answer (not retried)', tags: ['api'], security: [{ bearer: [] }], params: SubscriptionId },
-  }, async (req) => testSubscription(ctx.db, req.params.id, ctx.config.alerts.webhookTimeoutMs, viewerOf(req)));
+    schema: {
+      summary: 'Send a signed ping now and report the receiver\'s answer (not retried)',
+      description: 'Answers { delivered, statusCode, errorCode, error, durationMs, idempotencyKey }: on failure a stable errorCode (WEBHOOK_URL_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE, WEBHOOK_TIMEOUT, WEBHOOK_CONNECT_FAILED, WEBHOOK_TLS_FAILED, WEBHOOK_HTTP_STATUS) and a short generic reason.',
+      tags: ['api'], security: [{ bearer: [] }], params: SubscriptionId,
+    },
+  }, async (req) => testSubscription(ctx.db, req.params.id, ctx.config.alerts.webhookTimeoutMs, viewerOf(req), net));
 
   r.get('/v1/webhooks/:id/dead-letters', {
     schema: {

@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import { AppError } from '@biomon/core';
 import { readSingleFile, type AppContext } from '@biomon/http';
 import { createImport, storeUpload, MAX_IMPORT_BYTES } from '@biomon/occurrences';
-import { actorOf } from './occurrences.routes';
+import { actorOf, stationLimits } from './occurrences.routes';
 
 /** POST /v1/imports: one file (CSV, Darwin Core Archive zip, Camtrap DP zip) streamed to the file store. */
 export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -18,6 +18,7 @@ export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
       consumes: ['multipart/form-data'],
     },
   }, async (req, reply) => {
+    await stationLimits(ctx, req); // a station imports only if it is a camera trap, and only its detections (checked per row)
     const part = await readSingleFile(req);
     const upload = await storeUpload(part.file, ctx.config.fileStoreDir, part.filename || 'upload');
     if (part.file.truncated) throw new AppError('BODY_TOO_LARGE', `files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);

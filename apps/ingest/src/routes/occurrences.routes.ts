@@ -19,7 +19,7 @@ export function actorOf(req: FastifyRequest): Actor {
  * BRIEF §8: a station token may post occurrences only when its station is a camera trap, and only
  * its detections (MachineObservation).
  */
-async function stationLimits(ctx: AppContext, req: FastifyRequest): Promise<{ allowedBasisOfRecord?: string[] }> {
+export async function stationLimits(ctx: AppContext, req: FastifyRequest): Promise<{ allowedBasisOfRecord?: string[] }> {
   const p = req.principal;
   if (p?.role !== 'station') return {};
   const st = await ctx.db.selectFrom('stations').select('type').where('station_id', '=', p.stationId ?? '').executeTakeFirst();
@@ -36,6 +36,7 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.post('/v1/occurrences', {
     bodyLimit: OCCURRENCE_BODY_LIMIT,
+    config: { batchRecords: 'records' },
     schema: {
       summary: 'Upload Darwin Core occurrences (上传物种记录): up to 5,000 a request, idempotent by occurrenceID',
       description: 'Body limit 16 MB. 200 with counts when anything was stored; 422 BATCH_REJECTED when nothing was (or, with atomic: true, when anything was rejected). A record with `version` that is stale is rejected with VERSION_CONFLICT.',
@@ -60,6 +61,7 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
 
   r.post('/v1/survey-events', {
     bodyLimit: OCCURRENCE_BODY_LIMIT,
+    config: { batchRecords: 'records' },
     schema: {
       summary: 'Upload survey events (调查事件) — Darwin Core Event with Humboldt effort; upsert by eventID',
       tags: ['ingest'],

@@ -50,6 +50,7 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.post('/v1/stations/:id/observations', {
+    config: { batchRecords: 'datastreams' },
     schema: {
       summary: 'Push observations of a station (站点数据推送): SensorThings dataArray or NDJSON, idempotent on (datastream, phenomenonTime)',
       description: [

@@ -1,4 +1,4 @@
-import { deliverWebhook, fanOutEvent, sweepPendingDeliveries, type WebhookRetryOptions } from '@biomon/alerts';
+import { deliverWebhook, fanOutEvent, sweepPendingDeliveries, webhookNetwork, type WebhookNetwork, type WebhookRetryOptions } from '@biomon/alerts';
 import type { Config } from '@biomon/config';
 import { QUEUES } from '@biomon/queue';
 import type { JobHandler } from '../registry';
@@ -17,15 +17,32 @@ export const fanOutWebhooksJob: JobHandler = async (job, { ctx, log }) => {
   return { alertEventId, deliveries: n };
 };
 
+/** The allow-list of a configuration, parsed once per configuration object. */
+const networks = new WeakMap<Config, WebhookNetwork>();
+const networkOf = (config: Config): WebhookNetwork => {
+  let net = networks.get(config);
+  if (!net) networks.set(config, (net = webhookNetwork({ allowPrivate: config.alerts.webhookAllowPrivate })));
+  return net;
+};
+
 /**
- * One try of one delivery: a signed POST. A failure throws and bullmq retries with exponential
- * backoff; the last try writes the dead letter before failing. The secret never reaches the log.
+ * One try of one delivery: a signed POST. The URL is resolved and checked again first (DNS
+ * rebinding) and the POST connects to the checked address; a refused target fails the try without
+ * a connection. A failure throws and bullmq retries with exponential backoff; the last try writes
+ * the dead letter before failing. The secret never reaches the log.
  */
 export const deliverWebhookJob: JobHandler = async (job, { ctx, log }) => {
   const alertEventId = Number(job.data.alertEventId);
   const subscriptionId = String(job.data.subscriptionId);
   const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const outcome = await deliverWebhook(ctx.db, alertEventId, subscriptionId, { isLast, timeoutMs: ctx.config.alerts.webhookTimeoutMs });
+  let outcome;
+  try {
+    outcome = await deliverWebhook(ctx.db, alertEventId, subscriptionId, { isLast, timeoutMs: ctx.config.alerts.webhookTimeoutMs }, networkOf(ctx.config));
+  } catch (err) {
+    const e = err as Error & { code?: string; refused?: boolean; detail?: string };
+    if (e.refused) log.warn({ alertEventId, subscriptionId, attempt: job.attemptsMade + 1, code: e.code, detail: e.detail }, 'webhook target refused before connecting');
+    throw err;
+  }
   log.info({ alertEventId, subscriptionId, attempt: job.attemptsMade + 1, outcome }, 'webhook delivery');
   return { outcome };
 };

@@ -8,6 +8,7 @@ import * as m0006 from './0006_indicators';
 import * as m0007 from './0007_ledger_reports';
 import * as m0008 from './0008_exports';
 import * as m0009 from './0009_alerts';
+import * as m0010 from './0010_sensitive_linkage';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_ledger_reports': m0007,
   '0008_exports': m0008,
   '0009_alerts': m0009,
+  '0010_sensitive_linkage': m0010,
 };

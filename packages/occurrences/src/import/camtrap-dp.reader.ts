@@ -12,6 +12,7 @@
  *  4. rows(): deployments as events, then observations again to yield the occurrences.
  */
 import path from 'node:path';
+import { DEFAULT_IMPORT_LIMITS, RowBudget, type ImportLimits } from './archive-limits';
 import { finishRecord } from './dwc-values';
 import { readDelimited } from './delimited-text';
 import { ImportFormatError, type DwcRecord, type ImportSource, type ParsedRow } from './import.types';
@@ -158,7 +159,8 @@ const eventKey = (deploymentID: string, eventID: string): string => `${deploymen
  * observation of the same scientificName). Observations pointing to an unknown deployment fail
  * with `CAMTRAPDP_UNKNOWN_DEPLOYMENT`; a missing resource with `CAMTRAPDP_RESOURCE_MISSING`.
  */
-export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Json, opts: { importId: string }): Promise<ImportSource> {
+export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Json, opts: { importId: string; limits?: ImportLimits }): Promise<ImportSource> {
+  const budget = new RowBudget(opts.limits ?? DEFAULT_IMPORT_LIMITS);
   const warnings: string[] = [];
   if (src.ignored.length > 0) {
     warnings.push(`Ignored ${src.ignored.length} macOS metadata or hidden entr${src.ignored.length === 1 ? 'y' : 'ies'} (__MACOSX/, dot-files).`);
@@ -175,6 +177,7 @@ export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Jso
   const deployments: { n: number; row: Record<string, string> }[] = [];
   const deploymentById = new Map<string, Record<string, string>>();
   for await (const d of readTable(src, deploymentsT)) {
+    budget.add(deploymentsT.file);
     deployments.push(d);
     deploymentById.set(d.row.deploymentID ?? '', d.row);
   }
@@ -187,6 +190,7 @@ export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Jso
   const unknownDeployments = new Map<string, number>();
   let otherTypes = 0;
   for await (const { n, row } of readTable(src, observationsT)) {
+    budget.add(observationsT.file);
     stats.observations++;
     const dep = row.deploymentID ?? '';
     if (!deploymentById.has(dep) && !unknownDeployments.has(dep)) unknownDeployments.set(dep, n);
@@ -277,6 +281,7 @@ export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Jso
 
   // Media pass.
   for await (const { row } of readTable(src, mediaT)) {
+    budget.add(mediaT.file);
     stats.media++;
     const mediaID = row.mediaID ?? '';
     const filePath = row.filePath ?? '';

@@ -6,6 +6,7 @@
  * anything is yielded, (3) rows() parses again and yields one record at a time.
  */
 import { createReadStream } from 'node:fs';
+import { DEFAULT_IMPORT_LIMITS, RowBudget, type ImportLimits } from './archive-limits';
 import { canonicalTerm, knownTerm } from './dwc-terms';
 import { finishRecord } from './dwc-values';
 import { detectEncoding, firstLine, readDelimited, sniffDelimiter, type DelimitedOptions } from './delimited-text';
@@ -15,6 +16,8 @@ export interface CsvOpenOptions {
   importId: string;
   /** Name of the uploaded file (ParsedRow.file and the synthetic occurrenceID use it). */
   file: string;
+  /** The row cap (IMPORT_TOO_MANY_ROWS, checked in pass 2); the default when omitted. */
+  limits?: ImportLimits;
 }
 
 interface HeaderPlan {
@@ -71,6 +74,7 @@ export async function openCsv(filePath: string, opts: CsvOpenOptions): Promise<I
   const open = async () => createReadStream(filePath);
 
   // Pass 2: header + full parse, so a malformed file fails before any row is yielded.
+  const budget = new RowBudget(opts.limits ?? DEFAULT_IMPORT_LIMITS);
   let header: string[] | null = null;
   let dataRows = 0;
   let emptyRows = 0;
@@ -80,6 +84,7 @@ export async function openCsv(filePath: string, opts: CsvOpenOptions): Promise<I
       header = rec;
       continue;
     }
+    budget.add(opts.file);
     if (isBlankRow(rec)) emptyRows++;
     else dataRows++;
     if (rec.length !== header.length) ragged++;

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
+import { DEFAULT_IMPORT_LIMITS, RowBudget, type ImportLimits } from './archive-limits';
 import { canonicalTerm } from './dwc-terms';
 import { finishRecord } from './dwc-values';
 import { isUtf8Name, readDelimited, type DelimitedOptions } from './delimited-text';
@@ -199,7 +200,8 @@ const MAX_LISTED_ORPHANS = 50;
 /**
  * Opens a Darwin Core Archive whose meta.xml is at `metaPath` inside `src`.
  *
- * Validation pass (before rows() can yield anything), in this order of reporting:
+ * Validation pass (before rows() can yield anything), in this order of reporting (IMPORT_TOO_MANY_ROWS
+ * as soon as core and extension rows together pass the row cap):
  * - `DWCA_FIELD_COUNT_MISMATCH` for a core row whose field count differs from the highest declared index + 1;
  * - `DWCA_ORPHANED_EXTENSION_ROWS` for extension rows whose coreid matches no core id (core ids are kept in a Set);
  * - `DWCA_FIELD_COUNT_MISMATCH` for extension rows;
@@ -209,7 +211,8 @@ const MAX_LISTED_ORPHANS = 50;
  * Event core: 'event' per core row (Humboldt `eco:Event` extension rows merged in), then one
  * 'occurrence' per Occurrence-extension row with eventID defaulting to its coreid.
  */
-export async function openDwca(src: ArchiveSource, metaPath: string, opts: { importId: string }): Promise<ImportSource> {
+export async function openDwca(src: ArchiveSource, metaPath: string, opts: { importId: string; limits?: ImportLimits }): Promise<ImportSource> {
+  const budget = new RowBudget(opts.limits ?? DEFAULT_IMPORT_LIMITS);
   const xml = (await src.readBuffer(metaPath)).toString('utf8').replace(/^\uFEFF/, '');
   const { core, extensions } = parseMetaXml(xml, metaPath, src);
   const warnings: string[] = [];
@@ -223,6 +226,7 @@ export async function openDwca(src: ArchiveSource, metaPath: string, opts: { imp
   let coreProblem: FieldCountProblem | null = null;
   for await (const row of readRows(src, core)) {
     coreRows++;
+    budget.add(core.location);
     if (row.length !== core.expectedFields) {
       if (coreProblem === null) coreProblem = { file: core.location, declared: core.expectedFields, row: coreRows, found: row.length, rows: 0 };
       coreProblem.rows++;
@@ -241,6 +245,7 @@ export async function openDwca(src: ArchiveSource, metaPath: string, opts: { imp
     const o = { file: ext.location, coreids: [] as string[], rows: [] as number[], count: 0 };
     for await (const row of readRows(src, ext)) {
       n++;
+      budget.add(ext.location);
       if (row.length !== ext.expectedFields) {
         if (problem === null) problem = { file: ext.location, declared: ext.expectedFields, row: n, found: row.length, rows: 0 };
         problem.rows++;

@@ -8,18 +8,22 @@ import path from 'node:path';
 import { openCamtrapDp, isCamtrapDataPackage } from './camtrap-dp.reader';
 import { openCsv } from './csv.reader';
 import { openDwca } from './dwca.reader';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './archive-limits';
 import { ImportFormatError, type ImportSource } from './import.types';
 import { isZipFile, locateFile, openFolderSource, openZipSource, type ArchiveSource } from './zip';
 
 export { ImportFormatError } from './import.types';
 export type { DwcRecord, ImportSource, ParsedRow } from './import.types';
 export { CSV_TEMPLATE_HEADERS, canonicalTerm, knownTerm, CANONICAL_TERMS } from './dwc-terms';
+export { ARCHIVE_LIMIT_CODES, DEFAULT_IMPORT_LIMITS, type ImportLimits } from './archive-limits';
 
 export interface OpenImportOptions {
   /** Id of this import; part of the synthetic occurrenceID `${importId}:${file}:${rowNumber}`. */
   importId: string;
   /** Name the user uploaded (the stored file may have none); decides CSV vs. other by extension. */
   originalName?: string;
+  /** Caps on archives and rows (packages/config ImportLimits); the defaults when omitted. */
+  limits?: ImportLimits;
 }
 
 async function openArchive(src: ArchiveSource, opts: OpenImportOptions): Promise<ImportSource> {
@@ -34,10 +38,10 @@ async function openArchive(src: ArchiveSource, opts: OpenImportOptions): Promise
       if (err instanceof ImportFormatError) throw err;
       throw new ImportFormatError('CAMTRAPDP_INVALID', `datapackage.json is not valid JSON: ${(err as Error).message}`);
     }
-    if (isCamtrapDataPackage(pkg)) return openCamtrapDp(src, dpPath, pkg as Record<string, unknown>, opts);
+    if (isCamtrapDataPackage(pkg)) return openCamtrapDp(src, dpPath, pkg as Record<string, unknown>, { importId: opts.importId, limits: opts.limits });
     dpIsOther = true;
   }
-  if (metaPath !== undefined) return openDwca(src, metaPath, opts);
+  if (metaPath !== undefined) return openDwca(src, metaPath, { importId: opts.importId, limits: opts.limits });
   if (dpIsOther) {
     throw new ImportFormatError('CAMTRAPDP_PROFILE_UNSUPPORTED', 'datapackage.json is not a Camera Trap Data Package (Camtrap DP) and there is no meta.xml');
   }
@@ -53,6 +57,9 @@ async function openArchive(src: ArchiveSource, opts: OpenImportOptions): Promise
  * - `.csv`, `.txt`, `.tsv` (by `originalName`, else the path) → 'csv';
  * - anything else → ImportFormatError `IMPORT_FORMAT_UNSUPPORTED`.
  *
+ * Zips are held to the archive caps of `opts.limits` (ARCHIVE_TOO_MANY_ENTRIES, ARCHIVE_TOO_LARGE,
+ * ARCHIVE_COMPRESSION_RATIO) before anything is inflated, and every import to its row cap
+ * (IMPORT_TOO_MANY_ROWS) before any row is yielded.
  * `__MACOSX/` entries and dot-files are ignored in archives and folders. Archive-level problems
  * (malformed meta.xml, wrong field counts, orphaned extension rows, …) are thrown here, before any
  * row is read. Callers must `close()` the source.
@@ -67,7 +74,7 @@ export async function openImport(filePath: string, opts: OpenImportOptions): Pro
   const name = path.basename(opts.originalName ?? filePath);
   let src: ArchiveSource | null = null;
   if (info.isDirectory()) src = await openFolderSource(filePath);
-  else if (await isZipFile(filePath)) src = await openZipSource(filePath);
+  else if (await isZipFile(filePath)) src = await openZipSource(filePath, opts.limits ?? DEFAULT_IMPORT_LIMITS);
   if (src !== null) {
     try {
       return await openArchive(src, opts);
@@ -77,7 +84,7 @@ export async function openImport(filePath: string, opts: OpenImportOptions): Pro
     }
   }
   const ext = path.extname(name).toLowerCase();
-  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return openCsv(filePath, { importId: opts.importId, file: name });
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return openCsv(filePath, { importId: opts.importId, file: name, limits: opts.limits });
   throw new ImportFormatError(
     'IMPORT_FORMAT_UNSUPPORTED',
     `${name}: unsupported file type; upload a CSV/TSV file, a Darwin Core Archive (.zip) or a Camtrap DP package (.zip)`,

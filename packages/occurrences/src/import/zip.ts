@@ -6,8 +6,9 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import { ArchiveBudget, checkEntryCount, DEFAULT_IMPORT_LIMITS, type ImportLimits } from './archive-limits';
 import { ImportFormatError } from './import.types';
 
 /** Largest file read whole into memory (meta.xml, datapackage.json, deployments.csv). */
@@ -70,15 +71,37 @@ async function collect(stream: Readable, limit: number, name: string): Promise<B
   return Buffer.concat(chunks);
 }
 
-/** Opens a zip file; entries are listed once from the central directory and streamed on demand. */
-export async function openZipSource(filePath: string): Promise<ArchiveSource> {
-  let zip: yauzl.ZipFile;
+/**
+ * An entry's stream whose errors (a corrupt deflate stream, more bytes than the central directory
+ * declared — yauzl's validateEntrySizes) become ImportFormatError ZIP_INVALID: the file is bad,
+ * retrying cannot help.
+ */
+function entryStream(raw: Readable, name: string): Readable {
+  const out = new PassThrough();
+  raw.on('error', (err) => {
+    out.destroy(err instanceof ImportFormatError ? err : new ImportFormatError('ZIP_INVALID', `Cannot read ${name} from the zip: ${err.message}`));
+  });
+  out.on('close', () => raw.destroy());
+  raw.pipe(out);
+  return out;
+}
+
+/**
+ * Opens a zip file; entries are listed once from the central directory and streamed on demand.
+ * The archive caps (entry count, total uncompressed size, compression ratio: archive-limits.ts)
+ * are checked while listing, before any entry is inflated.
+ */
+export async function openZipSource(filePath: string, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<ArchiveSource> {
+  let zip: yauzl.ZipFile | undefined;
   const entries = new Map<string, yauzl.Entry>();
   const files: string[] = [];
   const ignored: string[] = [];
+  const budget = new ArchiveBudget(limits);
   try {
-    zip = await yauzl.openPromise(filePath, { lazyEntries: true, autoClose: false, strictFileNames: false });
+    zip = await yauzl.openPromise(filePath, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true });
+    checkEntryCount(zip.entryCount, limits);
     for await (const entry of zip.eachEntry()) {
+      budget.add({ name: entry.fileName, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize });
       const name = entry.fileName.replace(/\\/g, '/');
       if (name.endsWith('/')) {
         if (isIgnoredEntry(name)) ignored.push(name);
@@ -92,8 +115,11 @@ export async function openZipSource(filePath: string): Promise<ArchiveSource> {
       files.push(name);
     }
   } catch (err) {
+    zip?.close();
+    if (err instanceof ImportFormatError) throw err;
     throw new ImportFormatError('ZIP_INVALID', `The file is not a readable zip archive: ${(err as Error).message}`);
   }
+  const opened = zip!;
   const find = makeFind(files);
   const entryFor = (p: string): yauzl.Entry => {
     const stored = find(p);
@@ -103,7 +129,7 @@ export async function openZipSource(filePath: string): Promise<ArchiveSource> {
   };
   const openStream = async (p: string): Promise<Readable> => {
     try {
-      return await zip.openReadStreamPromise(entryFor(p));
+      return entryStream(await opened.openReadStreamPromise(entryFor(p)), p);
     } catch (err) {
       if (err instanceof ImportFormatError) throw err;
       throw new ImportFormatError('ZIP_INVALID', `Cannot read ${p} from the zip: ${(err as Error).message}`);
@@ -126,7 +152,7 @@ export async function openZipSource(filePath: string): Promise<ArchiveSource> {
     async close() {
       if (!closed) {
         closed = true;
-        zip.close();
+        opened.close();
       }
     },
   };

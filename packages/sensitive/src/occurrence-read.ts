@@ -1,0 +1,207 @@
+import type { DbOrTx, RawBuilder } from '@biomon/db';
+import { sql } from '@biomon/db';
+import { nameKey } from '@biomon/taxa';
+import { COORDINATE_LIKE } from './text';
+import { seesExact, type Viewer } from './viewer';
+
+/** The filters of GET /v1/occurrences (BRIEF §4), parsed. */
+export interface OccurrenceFilter {
+  bbox?: [number, number, number, number];
+  region?: string;
+  priorityArea?: string;
+  taxon?: string;
+  protectionClass?: 'I' | 'II';
+  from?: Date;
+  to?: Date;
+  eventID?: string;
+  basisOfRecord?: string;
+  reviewState?: string;
+  occurrenceID?: string;
+}
+
+export interface OccurrenceRead extends OccurrenceFilter {
+  limit?: number;
+  /** keyset position: rows after this internal id (from a signed cursor, never from the caller) */
+  afterId?: number;
+}
+
+export interface OccurrenceOut {
+  id: number;
+  record: Record<string, unknown>;
+  lon: number;
+  lat: number;
+  /** whether this viewer sees the row generalised */
+  generalised: boolean;
+  /** whether the row is generalised for viewers below evaluator (an evaluator sees it exactly, and sees that it is) */
+  sensitive: boolean;
+}
+
+/**
+ * The only terms a generalised occurrence carries (BRIEF §8, issue 14), besides those computed
+ * here (eventDate to the day, year, month, the cell centre, geodeticDatum, the raised uncertainty,
+ * identificationVerificationStatus, dataGeneralizations, informationWithheld). Everything else —
+ * eventID, locality, remarks, habitat, verbatim terms, elevation, recordedBy, media, unknown terms,
+ * dynamicProperties — is withheld. An allowed string that looks like a coordinate is withheld too.
+ */
+export const GENERALISED_OCCURRENCE_TERMS = [
+  'occurrenceID', 'basisOfRecord',
+  'scientificName', 'vernacularName', 'taxonRank', 'scientificNameAuthorship', 'kingdom', 'phylum', 'class', 'order', 'superfamily',
+  'family', 'subfamily', 'tribe', 'genus', 'genericName', 'subgenus', 'specificEpithet', 'infraspecificEpithet',
+  'individualCount', 'organismQuantity', 'organismQuantityType', 'occurrenceStatus', 'sex', 'lifeStage', 'establishmentMeans',
+  'license', 'institutionCode', 'datasetName',
+] as const;
+
+/** Flags a generalised row keeps: none of them is derived from its exact point. */
+export const GENERALISED_FLAGS = [
+  'TAXON_MATCH_NONE', 'TAXON_MATCH_FUZZY', 'TAXON_MATCH_SYNONYM', 'TAXON_MATCH_INFRASPECIFIC', 'TAXON_MATCH_HIGHERRANK',
+  'INDIVIDUAL_COUNT_ZERO_PRESENT', 'GEODETIC_DATUM_CONVERTED', 'GEODETIC_DATUM_ASSUMED_WGS84', 'COORDINATE_UNCERTAINTY_HIGH',
+] as const;
+
+export const INFORMATION_WITHHELD = '精确位置及可关联信息已隐去（敏感物种或其所在调查事件） Precise location and linking terms withheld: sensitive species, or a survey event that holds one';
+
+const localDay = (t: RawBuilder<unknown>) => sql`to_char(${t} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+
+/** jsonb of a row's allowed terms (for generalised rows). */
+export function pickAllowed(data: RawBuilder<unknown>, allowed: readonly string[]): RawBuilder<unknown> {
+  return sql`(SELECT coalesce(jsonb_object_agg(x.k, x.v), '{}'::jsonb) FROM jsonb_each(${data}) AS x(k, v)
+    WHERE x.k = ANY(${[...allowed]}::text[]) AND NOT (jsonb_typeof(x.v) = 'string' AND (x.v #>> '{}') ~ ${COORDINATE_LIKE}))`;
+}
+
+/** eventDate of a generalised row: the day (or days) of the event, in China's time zone. */
+export function dayPrecisionDate(start: RawBuilder<unknown>, end: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(CASE WHEN ${localDay(start)} = ${localDay(end)} THEN ${localDay(start)} ELSE ${localDay(start)} || '/' || ${localDay(end)} END)`;
+}
+
+const cellKm = sql`round(o.cell_m / 1000.0)::int`;
+
+/**
+ * The SELECT list of an occurrence as the viewer sees it. `o` is the occurrences row, `t` its taxon
+ * (LEFT JOIN taxa t ON t.id = o.taxon_id), `pt` the taxon's parent.
+ */
+function occurrenceColumns(exact: boolean): RawBuilder<unknown> {
+  const taxonBlock = sql`CASE WHEN t.id IS NULL THEN NULL ELSE jsonb_build_object('acceptedName', t.scientific_name, 'chineseName', t.chinese_name,
+    'rank', t.rank, 'match', o.taxon_match, 'protectionClass', coalesce(t.protection_class, pt.protection_class)) END`;
+  const full = (geom: RawBuilder<unknown>, regions: RawBuilder<unknown>, pa: RawBuilder<unknown>, inPa: RawBuilder<unknown>) => sql`o.data || jsonb_build_object(
+      'identificationVerificationStatus', o.review_state,
+      'decimalLatitude', round(ST_Y(${geom})::numeric, 6), 'decimalLongitude', round(ST_X(${geom})::numeric, 6),
+      'biomon', jsonb_build_object(
+        'version', o.version, 'flags', to_jsonb(o.flags), 'regionCodes', to_jsonb(${regions}), 'priorityArea', ${pa},
+        'inCountedProtectedArea', ${inPa}, 'taxon', ${taxonBlock}, 'generalised', false,
+        'createdAt', o.created_at, 'updatedAt', o.updated_at))`;
+  if (exact) {
+    return sql`${full(sql`o.geom`, sql`o.region_codes`, sql`o.priority_area`, sql`o.in_counted_pa`)} AS record,
+      ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat, false AS generalised, o.generalised AS sensitive`;
+  }
+  const generalisedRecord = sql`${pickAllowed(sql`o.data`, GENERALISED_OCCURRENCE_TERMS)} || jsonb_build_object(
+      'eventDate', ${dayPrecisionDate(sql`o.event_start`, sql`o.event_end`)},
+      'year', extract(year FROM o.event_start AT TIME ZONE 'Asia/Shanghai')::int,
+      'month', extract(month FROM o.event_start AT TIME ZONE 'Asia/Shanghai')::int,
+      'decimalLatitude', round(ST_Y(o.public_geom)::numeric, 6), 'decimalLongitude', round(ST_X(o.public_geom)::numeric, 6),
+      'geodeticDatum', 'EPSG:4326',
+      'coordinateUncertaintyInMeters', round(o.cell_m * sqrt(2) / 2),
+      'identificationVerificationStatus', o.review_state,
+      'dataGeneralizations', '坐标已泛化至 ' || ${cellKm} || ' 公里网格中心 Coordinates generalised to the centre of a ' || ${cellKm} || ' km grid cell (Albers equal-area, BRIEF §8 grid)',
+      'informationWithheld', ${INFORMATION_WITHHELD}::text,
+      'biomon', jsonb_build_object(
+        'version', o.version,
+        'flags', to_jsonb(ARRAY(SELECT f FROM unnest(o.flags) f WHERE f = ANY(${[...GENERALISED_FLAGS]}::text[]) ORDER BY f)),
+        'regionCodes', to_jsonb(o.public_region_codes), 'priorityArea', o.public_priority_area, 'inCountedProtectedArea', o.public_in_counted_pa,
+        'taxon', ${taxonBlock}, 'generalised', true,
+        'createdAt', ${localDay(sql`o.created_at`)}, 'updatedAt', ${localDay(sql`o.updated_at`)}))`;
+  return sql`(CASE WHEN o.generalised THEN ${generalisedRecord}
+      ELSE ${full(sql`o.public_geom`, sql`o.public_region_codes`, sql`o.public_priority_area`, sql`o.public_in_counted_pa`)} END) AS record,
+    ST_X(o.public_geom) AS lon, ST_Y(o.public_geom) AS lat, o.generalised AS generalised, o.generalised AS sensitive`;
+}
+
+/**
+ * Occurrences with the BRIEF §4 filters, shaped for the viewer — the one SQL behind every output of
+ * occurrences (the API, OGC items, tiles, downloads, Darwin Core Archives). For viewers below
+ * evaluator a generalised row is at its stored public position (the cell centre) with the allowed
+ * terms only; filters apply to what the viewer sees: the bbox and regions to the public position and
+ * its regions (one index scan), eventID only to rows that show it, dates to the day for generalised
+ * rows. Rows come in internal id order; `afterId` pages by keyset. Without `limit` there is no LIMIT.
+ */
+export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder<OccurrenceOut> {
+  const exact = seesExact(viewer);
+  const conds: RawBuilder<unknown>[] = [];
+  const geom = exact ? sql`o.geom` : sql`o.public_geom`;
+  if (q.bbox) conds.push(sql`${geom} && ST_MakeEnvelope(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]}, 4326)`);
+  if (q.region) {
+    conds.push(exact
+      ? sql`(${q.region} = ANY(o.region_codes) OR o.priority_area = ${q.region})`
+      : sql`(o.public_region_codes @> ARRAY[${q.region}]::text[] OR o.public_priority_area = ${q.region})`);
+  }
+  if (q.priorityArea) conds.push(exact ? sql`o.priority_area = ${q.priorityArea}` : sql`o.public_priority_area = ${q.priorityArea}`);
+  if (q.taxon) {
+    const key = nameKey(q.taxon);
+    // the taxon, its synonyms (same taxon id) and its infraspecific taxa
+    conds.push(sql`o.taxon_id IN (
+      SELECT x.id FROM taxa x WHERE x.id IN (SELECT taxon_id FROM taxon_names WHERE name_key = ${key})
+         OR x.parent_id IN (SELECT taxon_id FROM taxon_names WHERE name_key = ${key}))`);
+  }
+  if (q.protectionClass) conds.push(sql`coalesce(t.protection_class, pt.protection_class) = ${q.protectionClass}`);
+  // a generalised row shows its dates to the day: it matches a bound when its day does
+  const dayEnd = sql`(date_trunc('day', o.event_end AT TIME ZONE 'Asia/Shanghai') + interval '1 day') AT TIME ZONE 'Asia/Shanghai'`;
+  const dayStart = sql`date_trunc('day', o.event_start AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`;
+  if (q.from) conds.push(exact ? sql`o.event_end >= ${q.from}` : sql`(CASE WHEN o.generalised THEN ${dayEnd} > ${q.from} ELSE o.event_end >= ${q.from} END)`);
+  if (q.to) conds.push(exact ? sql`o.event_start <= ${q.to}` : sql`(CASE WHEN o.generalised THEN ${dayStart} <= ${q.to} ELSE o.event_start <= ${q.to} END)`);
+  // a generalised row does not show its eventID, so an eventID filter cannot find it
+  if (q.eventID) conds.push(exact ? sql`o.event_id = ${q.eventID}` : sql`o.event_id = ${q.eventID} AND NOT o.generalised`);
+  if (q.basisOfRecord) conds.push(sql`o.basis_of_record = ${q.basisOfRecord}`);
+  if (q.reviewState) conds.push(sql`o.review_state = ${q.reviewState}`);
+  if (q.occurrenceID) conds.push(sql`o.occurrence_id = ${q.occurrenceID}`);
+  if (q.afterId) conds.push(sql`o.id > ${q.afterId}`);
+  const where = conds.length ? sql.join(conds, sql` AND `) : sql`true`;
+  return sql<OccurrenceOut>`
+    SELECT o.id, ${occurrenceColumns(exact)}
+    FROM occurrences o
+    LEFT JOIN taxa t ON t.id = o.taxon_id
+    LEFT JOIN taxa pt ON pt.id = t.parent_id
+    WHERE ${where}
+    ORDER BY o.id
+    ${q.limit === undefined ? sql`` : sql`LIMIT ${q.limit}`}`;
+}
+
+export async function readOccurrences(db: DbOrTx, viewer: Viewer, q: OccurrenceRead): Promise<OccurrenceOut[]> {
+  return (await occurrenceReadSql(viewer, q).execute(db)).rows;
+}
+
+export interface HistoryEntry {
+  version: number;
+  action: string;
+  at: string | Date;
+  role: string;
+  actor?: string;
+  changes?: Record<string, [unknown, unknown]>;
+  /** for a record that was ever sensitive, below evaluator: only which fields changed */
+  changedFields?: string[];
+  comment?: string | null;
+}
+
+/**
+ * The history of a record as the viewer sees it. For a record that was ever sensitive (of a
+ * sensitive taxon or in a sensitive event — sticky), viewers below evaluator see which fields
+ * changed and on which day, never a value (past places, past taxa, withheld terms), an actor or a
+ * comment.
+ */
+export async function readOccurrenceHistory(db: DbOrTx, viewer: Viewer, occurrenceId: string): Promise<HistoryEntry[]> {
+  const exact = seesExact(viewer);
+  const rows = await sql<{ version: number; action: string; at: Date; day: string; role: string; actor: string; changes: Record<string, [unknown, unknown]>; comment: string | null; masked: boolean }>`
+    SELECT h.version, h.action, h.at, ${localDay(sql`h.at`)} AS day, h.role, h.actor, h.changes, h.comment,
+      (o.ever_sensitive OR o.generalised) AS masked
+    FROM occurrence_history h JOIN occurrences o ON o.id = h.occurrence_pk
+    WHERE o.occurrence_id = ${occurrenceId} ORDER BY h.id`.execute(db);
+  return rows.rows.map((r) => (exact || !r.masked
+    ? { version: r.version, action: r.action, at: r.at, role: r.role, actor: r.actor, changes: r.changes, comment: r.comment }
+    : { version: r.version, action: r.action, at: r.day, role: r.role, changedFields: Object.keys(r.changes).sort() }));
+}
+
+/** The extent (and time span) of the occurrences a viewer may see, in what it is shown. */
+export function occurrenceExtentSql(viewer: Viewer): RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }> {
+  const exact = seesExact(viewer);
+  const day = (t: RawBuilder<unknown>) => sql`CASE WHEN o.generalised THEN date_trunc('day', ${t} AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' ELSE ${t} END`;
+  return sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1
+    FROM (SELECT ST_Extent(${exact ? sql`o.geom` : sql`o.public_geom`}) AS x,
+            min(${exact ? sql`o.event_start` : day(sql`o.event_start`)}) AS t0, max(${exact ? sql`o.event_end` : day(sql`o.event_end`)}) AS t1
+          FROM occurrences o) a`;
+}
