@@ -257,14 +257,15 @@ describe('evaluator dashboard in headless Chromium', () => {
   }, SLOW);
 
   it('a surveyor uploads a CSV and watches the progress reach done, then the counts and the error report', async () => {
-    const header = 'occurrenceID,basisOfRecord,scientificName,vernacularName,eventDate,decimalLongitude,decimalLatitude,geodeticDatum,individualCount,occurrenceStatus,recordedBy';
+    // the last column maps to no term: kept as data (dynamicProperties) and shown as such in the column mapping
+    const header = 'occurrenceID,basisOfRecord,scientificName,vernacularName,eventDate,decimalLongitude,decimalLatitude,geodeticDatum,individualCount,occurrenceStatus,recordedBy,天气';
     const rows: string[] = [];
     const n = 2500;
     for (let i = 0; i < n; i++) {
-      rows.push(`E2E-WEB-${i},HumanObservation,Capreolus pygargus,狍,2025-0${1 + (i % 9)}-1${i % 10},${(126 + (i % 200) / 100).toFixed(4)},${(42.5 + (i % 150) / 100).toFixed(4)},WGS84,${1 + (i % 3)},present,长白山调查队`);
+      rows.push(`E2E-WEB-${i},HumanObservation,Capreolus pygargus,狍,2025-0${1 + (i % 9)}-1${i % 10},${(126 + (i % 200) / 100).toFixed(4)},${(42.5 + (i % 150) / 100).toFixed(4)},WGS84,${1 + (i % 3)},present,长白山调查队,晴`);
     }
-    rows.push('E2E-WEB-BAD-1,HumanObservation,,狍,2025-06-01,128.1,42.1,WGS84,1,present,长白山调查队'); // no name
-    rows.push('E2E-WEB-BAD-2,HumanObservation,Capreolus pygargus,狍,2025-06-01,128.1,142.1,WGS84,1,present,长白山调查队'); // latitude out of range
+    rows.push('E2E-WEB-BAD-1,HumanObservation,,狍,2025-06-01,128.1,42.1,WGS84,1,present,长白山调查队,阴'); // no name
+    rows.push('E2E-WEB-BAD-2,HumanObservation,Capreolus pygargus,狍,2025-06-01,128.1,142.1,WGS84,1,present,长白山调查队,阴'); // latitude out of range
     const csv = `${header}\n${rows.join('\n')}\n`;
 
     const { page, ctx } = await open('imports', '#/imports', { token: tokens.surveyor });
@@ -290,6 +291,10 @@ describe('evaluator dashboard in headless Chromium', () => {
     const importId = await page.locator('.import-result').getAttribute('data-import');
     const api = (await app.inject({ method: 'GET', url: `/v1/imports/${importId}`, headers: { authorization: `Bearer ${tokens.surveyor}` } })).json();
     expect(api).toMatchObject({ status: 'completed', counts: { inserted: n, rejected: 2 }, errorRows: 2 });
+    // the column mapping: every source column with its term, 天气 kept as data
+    expect(await page.locator('[data-role="column-mapping"] tbody tr').count()).toBe(12);
+    expect(await page.locator('[data-role="column-mapping"] tr[data-term="decimalLatitude"]').count()).toBe(1);
+    expect((await page.locator('[data-role="column-mapping"] tr[data-term=""]').allTextContents()).join(' ')).toMatch(/天气.*保留为附加数据/);
 
     // the error report downloads with the token
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-role="error-report"]')]);

@@ -84,8 +84,10 @@ badRecord('uncertainty negative', { coordinateUncertaintyInMeters: -5 });
 badRecord('uncertainty text', { coordinateUncertaintyInMeters: 'far' });
 badRecord('nested object value', { scientificName: { genus: 'Sus' } });
 badRecord('array value', { recordedBy: ['a', 'b'] });
-badRecord('term with a space', { 'bad term': 'x' });
-badRecord('term with SQL', { "x'); DROP TABLE occurrences;--": 'x' });
+// (a key that is not a term name — 'Site Name', '天气', even "x'); DROP…" — is data since issue 15: kept in dynamicProperties)
+badRecord('key of 201 characters', { ['x'.repeat(201)]: 'x' });
+badRecord('unknown key with an object value', { 'bad term': { nested: true } });
+badRecord('unknown key with SQL and an array value', { "x'); DROP TABLE occurrences;--": ['x'] });
 badRecord('value of 20,000 characters', { occurrenceRemarks: 'x'.repeat(20_000) });
 badRecord('version 0', { version: 0 });
 badRecord('version text', { version: 'latest' });
@@ -359,6 +361,24 @@ add(imp, 'file name with a raw NUL', part('form-data; name="file"; filename="a\u
 add(imp, 'file name with an encoded NUL (RFC 5987)', part("form-data; name=\"file\"; filename*=UTF-8''a%00.csv"), MULTIPART);
 add(imp, 'text field with a NUL before the file', part('form-data; name="file"; filename="a.csv"', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\u0000\r\n'), MULTIPART);
 add(files, 'file name with a raw NUL', part('form-data; name="file"; filename="证据\u0000.pdf"'), MULTIPART);
+
+// ---- PUT /v1/import-mappings/{name} (a team's saved header mapping) -------------------------------
+const mapping = { method: 'PUT' as const, url: '/v1/import-mappings/hostile-target', as: 'surveyor' };
+common(mapping, JSON.stringify({ columns: { 经度E: 'decimalLongitude' } }));
+add(mapping, 'columns missing', '{}');
+add(mapping, 'columns not an object', '{"columns": ["decimalLongitude"]}');
+add(mapping, 'columns empty', '{"columns": {}}');
+add(mapping, 'unknown term', JSON.stringify({ columns: { 经度E: 'longitudeOfTheThing' } }));
+add(mapping, 'term not a string', JSON.stringify({ columns: { 经度E: 7 } }));
+add(mapping, 'one term for two headers', JSON.stringify({ columns: { 经度E: 'decimalLongitude', lon2: 'decimalLongitude' } }));
+add(mapping, 'header of 201 characters', JSON.stringify({ columns: { ['h'.repeat(201)]: 'decimalLongitude' } }));
+add(mapping, 'unknown property', JSON.stringify({ columns: { 经度E: 'decimalLongitude' }, owner: 'team-x' }));
+add({ ...mapping, url: '/v1/import-mappings/bad%20name!' }, 'name with a space and !', JSON.stringify({ columns: { 经度E: 'decimalLongitude' } }));
+add({ ...mapping, url: `/v1/import-mappings/${'n'.repeat(65)}` }, 'name of 65 characters', JSON.stringify({ columns: { 经度E: 'decimalLongitude' } }));
+badText(mapping, 'header', (b) => ({ columns: { [`经度${b}`]: 'decimalLongitude' } }));
+badText(mapping, 'description', (b) => ({ columns: { 经度E: 'decimalLongitude' }, description: b }));
+add({ ...imp, url: '/v1/imports?mapping=no-such-mapping' }, 'mapping that does not exist', part('form-data; name="file"; filename="a.csv"'), MULTIPART);
+add({ ...imp, url: '/v1/imports?crs=epsg3857' }, 'crs not supported', part('form-data; name="file"; filename="a.csv"'), MULTIPART);
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json');
 writeFileSync(out, JSON.stringify({ description: 'Hostile requests against biomon write routes; every one must be refused with a 4xx naming the failing field, and write nothing. Built by build-corpus.ts.', cases }, null, 1) + '\n');

@@ -19,7 +19,7 @@ import { guardSystemDns } from '../support/alerts';
 interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string; headers: Record<string, string>; body: string }
 const corpus = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json'), 'utf8')) as { cases: Case[] };
 
-const TABLES = ['occurrences', 'occurrence_history', 'survey_events', 'imports', 'import_errors', 'indicator_runs', 'indicator_results', 'layer_datasets',
+const TABLES = ['occurrences', 'occurrence_history', 'survey_events', 'imports', 'import_errors', 'import_mappings', 'indicator_runs', 'indicator_results', 'layer_datasets',
   'protected_areas', 'stations', 'datastreams', 'observations', 'api_tokens', 'audit_log', 'outbox', 'ledger_progress', 'files', 'reports', 'report_reviews',
   'alert_rules', 'alerts', 'alert_events', 'webhook_subscriptions', 'exports'];
 
@@ -72,7 +72,7 @@ describe('hostile corpus', () => {
     const routes = new Set(corpus.cases.map((c) => `${c.method} ${c.url.split('?')[0].replace(/\/(hostile-target|H-ST)(?=\/|$)/, '/{id}')}`));
     for (const r of ['POST /v1/occurrences', 'POST /v1/survey-events', 'POST /v1/occurrences/{id}/review', 'POST /v1/indicator-runs', 'POST /v1/layers/protected-areas',
       'POST /v1/stations', 'PATCH /v1/stations/{id}', 'POST /v1/stations/{id}/observations', 'POST /v1/imports', 'POST /v1/ledger/tasks/12/progress',
-      'POST /v1/files', 'POST /v1/reports', 'POST /v1/alerts/1/ack', 'PUT /v1/alert-rules', 'POST /v1/webhooks', 'POST /v1/exports/dwca', 'DELETE /v1/webhooks/abc']) expect(routes).toContain(r);
+      'POST /v1/files', 'POST /v1/reports', 'POST /v1/alerts/1/ack', 'PUT /v1/alert-rules', 'POST /v1/webhooks', 'POST /v1/exports/dwca', 'DELETE /v1/webhooks/abc', 'PUT /v1/import-mappings/{id}']) expect(routes).toContain(r);
     expect([...routes].some((r) => /^POST \/v1\/stations\/[^/]+\/token$/.test(r))).toBe(true);
   });
 

@@ -123,11 +123,11 @@ export async function scanBody(contentType: string, body: Buffer, tile?: { z: nu
     if (vt) for (const name of Object.keys(vt.layers)) for (let i = 0; i < vt.layers[name].length; i++) texts.push(JSON.stringify(vt.layers[name].feature(i).properties));
     return { coordinates: coordinatesInTile(body, tile!.z, tile!.x, tile!.y), text: texts.join('\n') };
   }
-  if (ct.includes('zip')) {
+  if (ct.includes('zip') || ct.includes('spreadsheetml')) {
     const entries = await readZip(body);
     const out: Scanned = { coordinates: [], text: '' };
     for (const [name, data] of entries) {
-      const s = await scanBody(name.endsWith('.xml') ? 'application/xml' : name.endsWith('.txt') ? 'text/tab-separated-values' : 'text/plain', data);
+      const s = await scanBody(name.endsWith('.xml') || name.endsWith('.rels') ? 'application/xml' : name.endsWith('.txt') ? 'text/tab-separated-values' : 'text/plain', data);
       out.coordinates.push(...s.coordinates);
       out.text += `\n${s.text}`;
     }

@@ -453,7 +453,9 @@ describe('CSV files (shared/data/dwc)', () => {
     expect(rows.source.format).toBe('csv');
     expect(rows.source.totalRows).toBe(3);
     expect(countBy(rows, (r) => r.kind)).toEqual({ occurrence: 3 });
-    expect(rows.source.warnings).toEqual([]);
+    // "species" (an epithet in DwC 1.2, a binomial elsewhere: deliberately not mapped) is kept as data, named once
+    expect(rows.source.warnings).toEqual(['1 column(s) map to no Darwin Core term and are kept in each record\'s dynamicProperties: "species".']);
+    expect(rows.source.columns![0].columns.find((c) => c.header === 'species')).toMatchObject({ term: null, via: 'dynamicProperties' });
     expect(rows.map((r) => r.record.catalogNumber)).toEqual(['1', '2', '3']); // BOM not part of the header
     expect(rows.map((r) => r.record.occurrenceID)).toEqual(['MO:Tropicos:1', 'MO:Tropicos:2', 'MO:Tropicos:3']);
     expect(rows.map((r) => r.record.eventDate)).toEqual([undefined, '1985-10-29', '1989-08-01']);
@@ -461,8 +463,8 @@ describe('CSV files (shared/data/dwc)', () => {
     expect(rows[2].record.decimalLongitude).toBe('-67.17');
     expect(rows[0].record.scientificName).toBe('Thelypteris minutula C.V. Morton');
     expect(rows[0].record.basisOfRecord).toBe('PreservedSpecimen');
-    // "species" holds an epithet here but a binomial elsewhere: kept verbatim, not guessed.
-    expect(rows[0].record.species).toBe('minutula');
+    // "species" holds an epithet here but a binomial elsewhere: kept verbatim (as data, in dynamicProperties), not guessed.
+    expect(JSON.parse(rows[0].record.dynamicProperties).species).toBe('minutula');
     // DwC 1.4 occurrenceDetails (a URL) is today's dcterms:references.
     expect(rows[0].record.references).toBe('http://www.tropicos.org/specimen/1');
     // Cross-check against a raw read: 4 non-empty lines, tabs, BOM.
@@ -532,7 +534,7 @@ describe('CSV files (written by this test)', () => {
         locality: '珲春市春化镇',
         geodeticDatum: 'WGS84',
         occurrenceRemarks: '足迹',
-        天气: '晴',
+        dynamicProperties: '{"天气":"晴"}', // a column no term maps to is data: kept in dynamicProperties
       },
     });
     expect(rows[1].record.occurrenceID).toBe(`${IMPORT_ID}:survey.csv:2`);

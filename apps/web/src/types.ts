@@ -127,6 +127,9 @@ export interface StationHealth {
   datastreams: { datastreamId: string; observedProperty: string; expectedInterval: string | null; completenessPct: number | null; gapCount: number; gaps: Gap[]; status: string; lastPhenomenonTime: string | null }[];
 }
 
+export interface ColumnMapping { column: number; header: string; term: string | null; via: 'name' | 'mapping' | 'dynamicProperties' | 'duplicate' }
+export interface ImportMapping { name: string; description: string | null; columns: Record<string, string | null>; version: number }
+
 export interface ImportStatus {
   importId: string;
   fileName: string;
@@ -134,9 +137,13 @@ export interface ImportStatus {
   format: string | null;
   status: 'queued' | 'running' | 'completed' | 'failed';
   progress: { rowsDone: number; rowsTotal: number | null; percent: number | null };
-  counts: { inserted?: number; updated?: number; unchanged?: number; rejected?: number; events?: { inserted: number; updated: number; unchanged: number; rejected: number } };
+  counts: { inserted?: number; updated?: number; unchanged?: number; rejected?: number; events?: { inserted: number; updated: number; unchanged: number; rejected: number }; warnings?: string[]; stats?: Record<string, number> };
   error: { code: string; message: string } | null;
   errorRows: number;
+  /** the saved header mapping applied, by name */
+  mapping?: string | null;
+  /** how each source column was mapped: a term, or kept in dynamicProperties */
+  columns?: { file: string; columns: ColumnMapping[] }[];
   createdAt: string;
   finishedAt: string | null;
 }

@@ -44,6 +44,9 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'GET /v1/imports/template.csv': 'public',
   'GET /v1/imports/:id': ['surveyor', 'station', 'evaluator'],
   'GET /v1/imports/:id/errors.csv': ['surveyor', 'station', 'evaluator'],
+  'PUT /v1/import-mappings/:name': ['surveyor', 'station'],
+  'GET /v1/import-mappings': ['surveyor', 'station'],
+  'GET /v1/import-mappings/:name': ['surveyor', 'station'],
 
   // stations
   'POST /v1/stations': ADMIN_ONLY,

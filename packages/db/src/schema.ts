@@ -256,9 +256,27 @@ export interface ImportsTable {
   /** the uploading token's role and station: the import writes as that actor */
   role: string | null;
   station_id: string | null;
+  /** how each source column was mapped: [{ file, columns: [{ column, header, term, via }] }] */
+  columns: ColumnType<unknown, string | undefined, string>;
+  /** the saved mapping applied (?mapping=name), by name and as it was then */
+  mapping_name: string | null;
+  mapping: Json | null;
+  /** options of the upload, e.g. { crs: 'gcj02' } for coordinates the file does not declare */
+  options: Json<{ crs?: 'wgs84' | 'gcj02' | 'bd09' }>;
   created_at: Timestamp;
   started_at: Date | null;
   finished_at: Date | null;
+}
+
+export interface ImportMappingsTable {
+  id: Generated<number>;
+  owner: string;
+  name: string;
+  columns: Json;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
 }
 
 export interface ImportErrorsTable { import_id: string; file: string; row_number: number; record_id: string | null; errors: Json }
@@ -511,6 +529,7 @@ export interface Database {
   platform_secrets: PlatformSecretsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
+  import_mappings: ImportMappingsTable;
   seed_runs: SeedRunsTable;
   departments: DepartmentsTable;
   api_tokens: ApiTokensTable;

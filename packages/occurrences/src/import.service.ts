@@ -13,7 +13,8 @@ import type { Actor } from './actor';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { ingestOccurrences } from './occurrence-ingest.service';
 import { ingestSurveyEvents } from './survey-event.service';
-import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ImportLimits, type ParsedRow } from './import/index';
+import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ImportLimits, type ParsedRow, type SavedMapping } from './import/index';
+import type { ImportMappingOut } from './import-mapping.service';
 
 export const IMPORT_QUEUE = 'imports';
 /** Upload limit of POST /v1/imports. */
@@ -52,14 +53,25 @@ export async function storeUpload(stream: Readable, fileStoreDir: string, fileNa
  * Registers an upload for import (202). The same file twice (by content hash) is recognised and
  * returns the existing import instead of importing again. The row and its job commit together.
  */
-export async function createImport(db: Db, upload: StoredUpload, fileName: string, actor: Actor): Promise<{ importId: string; duplicate: boolean; status: string }> {
+export interface ImportOptions {
+  /** a team's saved header mapping (?mapping=name) */
+  mapping?: ImportMappingOut;
+  /** the coordinate system of a file that does not declare it (?crs=gcj02: tracks from Chinese phone apps) */
+  crs?: 'wgs84' | 'gcj02' | 'bd09';
+}
+
+export async function createImport(db: Db, upload: StoredUpload, fileName: string, actor: Actor, opts: ImportOptions = {}): Promise<{ importId: string; duplicate: boolean; status: string }> {
+  // the same file with another saved mapping (or another version of it), or read in another CRS, is another import
+  const key = [upload.contentHash, opts.mapping ? `mapping:${opts.mapping.owner}/${opts.mapping.name}@${opts.mapping.version}` : null, opts.crs ? `crs:${opts.crs}` : null].filter(Boolean).join(':');
   return db.transaction().execute(async (tx) => {
     const inserted = await tx.insertInto('imports').values({
-      content_hash: upload.contentHash, file_name: fileName.slice(0, 300), file_path: upload.path, size_bytes: upload.sizeBytes,
+      content_hash: key, file_name: fileName.slice(0, 300), file_path: upload.path, size_bytes: upload.sizeBytes,
       team: actor.team, token_id: actor.tokenId, role: actor.role, station_id: actor.stationId ?? null, counts: JSON.stringify({}),
+      mapping_name: opts.mapping?.name ?? null, mapping: opts.mapping ? JSON.stringify(opts.mapping.columns) : null,
+      options: JSON.stringify(opts.crs ? { crs: opts.crs } : {}),
     }).onConflict((oc) => oc.column('content_hash').doNothing()).returning(['id', 'status']).executeTakeFirst();
     if (!inserted) {
-      const existing = await tx.selectFrom('imports').select(['id', 'status']).where('content_hash', '=', upload.contentHash).executeTakeFirstOrThrow();
+      const existing = await tx.selectFrom('imports').select(['id', 'status']).where('content_hash', '=', key).executeTakeFirstOrThrow();
       return { importId: existing.id, duplicate: true, status: existing.status };
     }
     await writeOutbox(tx, [{ queue: IMPORT_QUEUE, jobName: 'process', payload: { importId: inserted.id } }]);
@@ -119,7 +131,7 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
   let source;
   try {
-    source = await openImport(imp.file_path, { importId, originalName: imp.file_name, limits });
+    source = await openImport(imp.file_path, { importId, originalName: imp.file_name, limits, mapping: (imp.mapping as SavedMapping | null) ?? undefined, crs: imp.options?.crs });
   } catch (err) {
     if (err instanceof ImportFormatError) {
       await markImportFailed(db, importId, err.code, err.message);
@@ -128,7 +140,8 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
     throw err;
   }
   try {
-    await db.updateTable('imports').set({ format: source.format, rows_total: source.totalRows }).where('id', '=', importId).execute();
+    // how each source column was mapped: shown with the status, before the first row is stored
+    await db.updateTable('imports').set({ format: source.format, rows_total: source.totalRows, columns: storable(source.columns ?? []) }).where('id', '=', importId).execute();
     let chunk: ParsedRow[] = [];
     let done = 0;
     const flush = async () => {
@@ -183,6 +196,7 @@ export async function getImport(db: Db, importId: string) {
     importId: imp.id, fileName: imp.file_name, sizeBytes: imp.size_bytes, format: imp.format, status: imp.status,
     progress: { rowsDone: imp.rows_done, rowsTotal: imp.rows_total, percent: imp.rows_total ? Math.round((imp.rows_done / imp.rows_total) * 1000) / 10 : null },
     counts: imp.counts, error: imp.error, errorRows: errors.n, team: imp.team, stationId: imp.station_id,
+    mapping: imp.mapping_name, options: imp.options, columns: imp.columns,
     createdAt: imp.created_at, startedAt: imp.started_at, finishedAt: imp.finished_at,
   };
 }

@@ -3,6 +3,7 @@ import { hasInvalidText, invalidTextErrors, type FieldError } from '@biomon/core
 import { toWgs84 } from '@biomon/layers';
 import { BASIS_OF_RECORD, DATUMS, FLAG, OCCURRENCE_STATUS, SERVER_TERMS, type Flag } from './dwc-vocabulary';
 import { parseEventDate } from './event-date';
+import { mergeDynamic } from './import/columns';
 
 /** A record that passed validation, ready to store. Coordinates are WGS84. */
 export interface NormalizedOccurrence {
@@ -81,13 +82,24 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
   const keys = Object.keys(rec);
   if (keys.length > MAX_TERMS) err('', 'TOO_MANY_TERMS', `a record may have at most ${MAX_TERMS} terms`);
   const data: NormalizedOccurrence['data'] = {};
+  /** keys that are not term names, kept in dynamicProperties */
+  const dynamic: Record<string, string | number | boolean> = {};
   let expectedVersion: number | null = null;
   for (const k of keys) {
     const v = rec[k];
     if (hasInvalidText(k)) continue; // reported above
-    // Darwin Core names, prefixed terms (eco:…) or full term URIs of unknown terms kept verbatim
-    if (FORBIDDEN_KEYS.has(k) || k.length > 200 || !/^[A-Za-z_][A-Za-z0-9_:./#\-]*$/.test(k)) {
-      err(k.slice(0, 200), 'TERM_NAME_INVALID', 'term names are letters, digits and _ : . / # - (at most 200 characters)');
+    if (FORBIDDEN_KEYS.has(k)) {
+      err(k, 'TERM_NAME_INVALID', 'this key is not allowed');
+      continue;
+    }
+    // Darwin Core names, prefixed terms (eco:…) or full term URIs of unknown terms are kept verbatim;
+    // any other key (`天气`, `Site Name`) is data all the same: kept in dynamicProperties
+    if (k.length > 200 || !/^[A-Za-z_][A-Za-z0-9_:./#\-]*$/.test(k)) {
+      if (k.length > 200) err(k.slice(0, 200), 'TERM_NAME_INVALID', 'a key is at most 200 characters');
+      else if (v !== null && typeof v === 'object') err(k, 'VALUE_NOT_SCALAR', 'Darwin Core values are strings, numbers or booleans');
+      else if (typeof v === 'string' && v.length > MAX_VALUE_LENGTH) err(k, 'VALUE_TOO_LONG', `values are at most ${MAX_VALUE_LENGTH} characters`);
+      else if (typeof v === 'number' && !Number.isFinite(v)) err(k, 'NUMBER_NOT_FINITE', 'numbers must be finite');
+      else if (v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '')) dynamic[k] = typeof v === 'string' ? v.trim() : (v as number | boolean);
       continue;
     }
     if (k === 'version') {
@@ -118,13 +130,24 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
   const scientificName = str(rec.scientificName);
   if (!scientificName) err('scientificName', 'SCIENTIFIC_NAME_MISSING', 'scientificName is required');
 
+  // No silent defaults: a missing (or empty) value that is defaulted is flagged; an invalid one is an error.
+  const flags: Flag[] = [];
+  const flagNotes: Record<string, string> = {};
   const basis = str(rec.basisOfRecord) ?? 'HumanObservation';
   if (!(BASIS_OF_RECORD as readonly string[]).includes(basis)) {
     err('basisOfRecord', 'BASIS_OF_RECORD_INVALID', `basisOfRecord "${basis}" is not in the Darwin Core vocabulary (${BASIS_OF_RECORD.join(', ')})`);
   }
-  if (str(rec.basisOfRecord) === null) data.basisOfRecord = basis;
+  if (str(rec.basisOfRecord) === null) {
+    data.basisOfRecord = basis;
+    flags.push(FLAG.BASIS_OF_RECORD_ASSUMED);
+    flagNotes[FLAG.BASIS_OF_RECORD_ASSUMED] = 'basisOfRecord was missing or empty; HumanObservation assumed';
+  }
 
   const statusRaw = str(rec.occurrenceStatus)?.toLowerCase() ?? 'present';
+  if (str(rec.occurrenceStatus) === null) {
+    flags.push(FLAG.OCCURRENCE_STATUS_ASSUMED_PRESENT);
+    flagNotes[FLAG.OCCURRENCE_STATUS_ASSUMED_PRESENT] = 'occurrenceStatus was missing or empty; present assumed';
+  }
   if (!(OCCURRENCE_STATUS as readonly string[]).includes(statusRaw)) {
     err('occurrenceStatus', 'OCCURRENCE_STATUS_INVALID', 'occurrenceStatus must be present or absent');
   }
@@ -151,8 +174,6 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
     }
   }
 
-  const flags: Flag[] = [];
-  const flagNotes: Record<string, string> = {};
   let lat = num(rec.decimalLatitude);
   let lon = num(rec.decimalLongitude);
   if (lat === null) err('decimalLatitude', 'COORDINATES_MISSING', 'decimalLatitude is required');
@@ -210,6 +231,12 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
   data.decimalLongitude = wLon;
   if (individualCount === 0 && statusRaw === 'present') flags.push(FLAG.INDIVIDUAL_COUNT_ZERO_PRESENT);
   data.occurrenceStatus = statusRaw;
+  const dynamicKeys = Object.keys(dynamic);
+  if (dynamicKeys.length) {
+    data.dynamicProperties = mergeDynamic(typeof data.dynamicProperties === 'string' ? data.dynamicProperties : undefined, dynamic);
+    flags.push(FLAG.TERMS_KEPT_IN_DYNAMIC_PROPERTIES);
+    flagNotes[FLAG.TERMS_KEPT_IN_DYNAMIC_PROPERTIES] = `not Darwin Core term names, kept in dynamicProperties: ${dynamicKeys.join(', ')}`;
+  }
 
   const hashed: Record<string, unknown> = { ...rec };
   delete hashed.version;

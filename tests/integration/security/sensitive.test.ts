@@ -158,6 +158,8 @@ beforeAll(async () => {
   expect(foreignStation.json().error).toMatchObject({ code: 'RECORD_OF_OTHER_OWNER', details: { rejected: [{ id: 'foreign-1', errors: [{ code: 'RECORD_OF_OTHER_OWNER' }] }] } });
   expect((await post('/v1/occurrences', H.surveyorB, { records: [rec('foreign-1', 'Panthera tigris', [129, 43])] })).statusCode).toBe(403);
 
+  // team A's saved header mapping (its sheets write 经度E/纬度N)
+  await ok(await app.inject({ method: 'PUT', url: '/v1/import-mappings/team-a-sheet', headers: H.surveyorA, payload: { columns: { 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude' }, description: `trap sheet near ${f4(P.trap[1])}` } }), 201);
   // a CSV import by team A: one tiger stored, one refused (its date) — the refused row's place is in no report to others
   const csv = ['occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,geodeticDatum',
     `imp-tiger-1,Panthera tigris,2026-06-07,${P.imported[1]},${P.imported[0]},WGS84`,
@@ -273,6 +275,9 @@ async function recipes(): Promise<Record<string, () => Promise<Target[]>>> {
     '/v1/imports/:id': async () => [u(`/v1/imports/${IDS.importId}`)],
     '/v1/imports/:id/errors.csv': async () => [u(`/v1/imports/${IDS.importId}/errors.csv`)],
     '/v1/imports/template.csv': async () => [u('/v1/imports/template.csv'), u('/v1/imports/template.csv?headers=zh')],
+    '/v1/imports/template.xlsx': async () => [u('/v1/imports/template.xlsx'), u('/v1/imports/template.xlsx?headers=zh')],
+    '/v1/import-mappings': async () => [u('/v1/import-mappings')],
+    '/v1/import-mappings/:name': async () => [u('/v1/import-mappings/team-a-sheet')],
     '/v1/indicator-runs/:runId': async () => runs.map((r) => u(`/v1/indicator-runs/${r}`)),
     '/v1/indicators': async () => [u('/v1/indicators')],
     '/v1/indicators/:code/values': async () => codes.flatMap((c) => [u(`/v1/indicators/${c}/values`), u(`/v1/indicators/${c}/values?region=PA-CBS`)]),

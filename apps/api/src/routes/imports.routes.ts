@@ -2,7 +2,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
-import { getImport, importErrorsCsv, importTemplateCsv } from '@biomon/occurrences';
+import { getImport, getMapping, importErrorsCsv, importTemplateCsv, listMappings, saveMapping, MAPPING_NAME_PATTERN, type Actor } from '@biomon/occurrences';
+
+const MappingName = Type.Object({ name: Type.String({ pattern: MAPPING_NAME_PATTERN }) });
+const actorOf = (p: NonNullable<FastifyRequest['principal']>): Actor => ({ tokenId: p.tokenId, role: p.role, team: p.team, stationId: p.stationId, label: p.label || p.role });
 
 const ImportId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -48,4 +51,30 @@ export const importReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
     reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${req.params.id}-errors.csv"`);
     return importErrorsCsv(ctx.db, req.params.id);
   });
+
+  // Saved header mappings of a team or station (import-mappings): used with POST /v1/imports?mapping=name
+  r.put('/v1/import-mappings/:name', {
+    schema: {
+      summary: 'Save a header mapping (保存表头映射) for your own field sheets: header → Darwin Core term (or null: keep in dynamicProperties)',
+      description: 'Mappings belong to the team of the surveyor (or the station) that saves them and are used with POST /v1/imports?mapping={name}. The same content again changes nothing.',
+      tags: ['ingest'],
+      security: [{ bearer: [] }],
+      params: MappingName,
+      body: Type.Object({
+        columns: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Union([Type.Null(), Type.String({ maxLength: 200 })]), { description: 'e.g. { "经度E": "decimalLongitude", "天气": null }' }),
+        description: Type.Optional(Type.String({ maxLength: 2000 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const { mapping, created } = await saveMapping(ctx.db, actorOf(req.principal!), req.params.name, req.body);
+    return reply.status(created ? 201 : 200).send(mapping);
+  });
+
+  r.get('/v1/import-mappings', {
+    schema: { summary: 'Your saved header mappings (表头映射)', tags: ['ingest'], security: [{ bearer: [] }] },
+  }, async (req) => ({ mappings: await listMappings(ctx.db, actorOf(req.principal!)) }));
+
+  r.get('/v1/import-mappings/:name', {
+    schema: { summary: 'One of your saved header mappings', tags: ['ingest'], security: [{ bearer: [] }], params: MappingName },
+  }, async (req) => getMapping(ctx.db, actorOf(req.principal!), req.params.name));
 };

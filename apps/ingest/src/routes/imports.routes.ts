@@ -3,8 +3,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { AppError } from '@biomon/core';
 import { readSingleFile, type AppContext } from '@biomon/http';
-import { createImport, storeUpload, MAX_IMPORT_BYTES } from '@biomon/occurrences';
+import { Type } from '@fastify/type-provider-typebox';
+import { createImport, getMapping, storeUpload, MAPPING_NAME_PATTERN, MAX_IMPORT_BYTES } from '@biomon/occurrences';
 import { actorOf, stationLimits } from './occurrences.routes';
+
+const ImportQuery = Type.Object({
+  mapping: Type.Optional(Type.String({ pattern: MAPPING_NAME_PATTERN, description: 'a saved header mapping of yours (PUT /v1/import-mappings/{name}), applied before the built-in names' })),
+  crs: Type.Optional(Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], { description: 'coordinate system of coordinates the file does not declare (GPS tracks from Chinese phone apps: gcj02)' })),
+}, { additionalProperties: false });
 
 /** POST /v1/imports: one file (CSV, Darwin Core Archive zip, Camtrap DP zip) streamed to the file store. */
 export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -16,14 +22,18 @@ export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
       tags: ['ingest'],
       security: [{ bearer: [] }],
       consumes: ['multipart/form-data'],
+      querystring: ImportQuery,
     },
   }, async (req, reply) => {
     await stationLimits(ctx, req); // a station imports only if it is a camera trap, and only its detections (checked per row)
+    const q = req.query as { mapping?: string; crs?: 'wgs84' | 'gcj02' | 'bd09' };
+    const actor = actorOf(req);
+    const mapping = q.mapping ? await getMapping(ctx.db, actor, q.mapping, 'querystring.mapping') : undefined;
     const part = await readSingleFile(req);
     const upload = await storeUpload(part.file, ctx.config.fileStoreDir, part.filename || 'upload');
     if (part.file.truncated) throw new AppError('BODY_TOO_LARGE', `files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
     if (upload.sizeBytes === 0) throw new AppError('VALIDATION_FAILED', 'the file is empty', { errors: [{ field: 'file', code: 'FILE_EMPTY', message: 'the uploaded file has no content' }] });
-    const out = await createImport(ctx.db, upload, part.filename || 'upload', actorOf(req));
+    const out = await createImport(ctx.db, upload, part.filename || 'upload', actor, { mapping, crs: q.crs });
     return reply.status(202).send(out);
   });
 };

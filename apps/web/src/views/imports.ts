@@ -5,10 +5,11 @@ import { bytes, dateTime, num } from '../format';
 import { href, navigate, type Route } from '../router';
 import { can } from '../session';
 import { chip, errorBox, errorMessage, notice, tableWrap } from '../ui';
-import type { ImportStatus } from '../types';
+import type { ImportMapping, ImportStatus } from '../types';
 
-// Calls: POST /v1/imports (multipart, upload progress), GET /v1/imports/{id} (polled until done),
-// GET /v1/imports/{id}/errors.csv (with the token), GET /v1/imports/template.csv (public).
+// Calls: POST /v1/imports[?mapping=&crs=] (multipart, upload progress), GET /v1/imports/{id} (polled
+// until done), GET /v1/imports/{id}/errors.csv (with the token), GET /v1/imports/template.{csv,xlsx}
+// (public), GET /v1/import-mappings (the team's saved header mappings).
 
 const RECENT_KEY = 'biomon.imports';
 const POLL_MS = 400;
@@ -58,6 +59,19 @@ function countsTable(s: ImportStatus): HTMLElement {
     h('tbody', null, row(t('recordsLabel'), c), c.events ? row(t('eventsLabel'), c.events) : null)), t('uploadProgress'));
 }
 
+/** How each source column was mapped: the team sees at once that 纬度 became decimalLatitude, and which columns were kept as data. */
+function columnsTable(s: ImportStatus): HTMLElement | null {
+  const files = (s.columns ?? []).filter((f) => f.columns.length);
+  if (!files.length) return null;
+  return h('details', { class: 'column-mapping', 'data-role': 'column-mapping', open: files.some((f) => f.columns.some((c) => c.term === null)) },
+    h('summary', null, `${t('columnsTitle')}${s.mapping ? ` · ${t('mappingLabel')}${colon()}${s.mapping}` : ''}`),
+    files.map((f) => tableWrap(h('table', { class: 'data-table' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, `${t('colSource')}${files.length > 1 ? ` (${f.file})` : ''}`), h('th', { scope: 'col' }, t('colTerm')))),
+      h('tbody', null, f.columns.map((c) => h('tr', { 'data-term': c.term ?? '' },
+        h('td', { class: 'num' }, String(c.column)), h('td', null, c.header),
+        h('td', { class: c.term ? 'mono' : 'muted' }, c.term ? `${c.term}${c.via === 'mapping' ? ` ${t('colViaMapping')}` : ''}` : t('colKept')))))), t('columnsTitle'))));
+}
+
 function resultBlock(s: ImportStatus): HTMLElement {
   return h('div', { class: 'import-result', 'data-import': s.importId, 'data-status': s.status },
     h('dl', { class: 'facts' },
@@ -67,6 +81,8 @@ function resultBlock(s: ImportStatus): HTMLElement {
       h('div', null, h('dt', null, t('status')), h('dd', null, chip(statusText(s), statusTone(s.status))))),
     s.error ? notice('error', `${s.error.code}: ${s.error.message}`) : null,
     s.status === 'completed' ? countsTable(s) : null,
+    columnsTable(s),
+    s.counts.warnings?.length ? h('div', { class: 'import-warnings' }, h('h3', null, t('warningsTitle')), h('ul', null, s.counts.warnings.map((w) => h('li', null, w)))) : null,
     s.errorRows > 0 ? h('p', null, `${t('errorRows')}${colon()}${num(s.errorRows)} · `,
       h('a', { href: `/v1/imports/${s.importId}/errors.csv`, 'data-role': 'error-report', onclick: (e: Event) => {
         e.preventDefault();
@@ -91,8 +107,10 @@ async function watch(id: string, progress: ReturnType<typeof progressBlock>, out
 export async function renderImports(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<void> {
   const title = h('h1', { class: 'page-title', tabindex: '-1' }, t('importsTitle'));
   const templates = h('span', { class: 'templates' }, `${t('templates')}${colon()}`,
-    h('a', { href: '/v1/imports/template.csv', download: '' }, t('templateDwc')), ' · ',
-    h('a', { href: '/v1/imports/template.csv?headers=zh', download: '' }, t('templateZh')));
+    h('a', { href: '/v1/imports/template.xlsx?headers=zh', download: '' }, `Excel · ${t('templateZh')}`), ' · ',
+    h('a', { href: '/v1/imports/template.xlsx', download: '' }, `Excel · ${t('templateDwc')}`), ' · ',
+    h('a', { href: '/v1/imports/template.csv?headers=zh', download: '' }, `CSV · ${t('templateZh')}`), ' · ',
+    h('a', { href: '/v1/imports/template.csv', download: '' }, `CSV · ${t('templateDwc')}`));
   if (!can.viewImports()) {
     mount(root, h('div', { class: 'page-head' }, h('div', null, title, h('p', { class: 'lead' }, t('importsLead')))), notice('info', t('importsLogin')), h('p', null, templates));
     return;
@@ -102,7 +120,13 @@ export async function renderImports(root: HTMLElement, route: Route, isCurrent: 
   const out = h('div', { 'aria-live': 'polite' });
   let uploadPanel: HTMLElement;
   if (can.upload()) {
-    const file = h('input', { type: 'file', name: 'file', accept: '.csv,.txt,.zip,text/csv,application/zip', required: true });
+    const file = h('input', { type: 'file', name: 'file', accept: '.xlsx,.xls,.csv,.tsv,.txt,.gpx,.kml,.kmz,.zip,text/csv,application/zip', required: true });
+    // the team's saved header mappings, and the CRS of GPS tracks that do not declare it
+    const mappingSelect = h('select', { name: 'mapping' }, h('option', { value: '' }, t('mappingNone')));
+    void get<{ mappings: ImportMapping[] }>('/v1/import-mappings', {}, { fresh: true }).then((r) => {
+      for (const m of r.mappings) mappingSelect.append(h('option', { value: m.name }, m.description ? `${m.name} — ${m.description}` : m.name));
+    }).catch(() => { /* none, or not this role */ });
+    const crsSelect = h('select', { name: 'crs' }, h('option', { value: '' }, t('crsAuto')), h('option', { value: 'gcj02' }, 'GCJ-02'), h('option', { value: 'bd09' }, 'BD-09'), h('option', { value: 'wgs84' }, 'WGS84'));
     const submit = h('button', { type: 'submit', class: 'btn' }, t('upload'));
     uploadPanel = h('section', { class: 'panel panel-accent' },
       h('form', { class: 'upload-form', 'data-role': 'upload-form', onsubmit: async (e: Event) => {
@@ -114,7 +138,8 @@ export async function renderImports(root: HTMLElement, route: Route, isCurrent: 
         progress.el.hidden = false;
         progress.set(0, t('phaseUpload', { p: 0 }));
         try {
-          const res = await postFile<{ importId: string; duplicate: boolean }>('/v1/imports', f, (p) => progress.set(p, t('phaseUpload', { p })));
+          const query = new URLSearchParams(Object.entries({ mapping: mappingSelect.value, crs: crsSelect.value }).filter(([, v]) => v !== '')).toString();
+          const res = await postFile<{ importId: string; duplicate: boolean }>(`/v1/imports${query ? `?${query}` : ''}`, f, (p) => progress.set(p, t('phaseUpload', { p })));
           remember({ id: res.importId, fileName: f.name, at: new Date().toISOString() });
           if (res.duplicate) out.before(notice('info', t('duplicateFile')));
           progress.set(null, t('phaseQueued'));
@@ -126,7 +151,8 @@ export async function renderImports(root: HTMLElement, route: Route, isCurrent: 
           submit.disabled = false;
         }
       } },
-      field(t('chooseFile'), file, 'CSV · DwC-A (.zip) · Camtrap DP (.zip) · ≤ 512 MB'), submit),
+      field(t('chooseFile'), file, 'Excel (.xlsx/.xls) · CSV · GPX/KML/KMZ · DwC-A (.zip) · Camtrap DP (.zip) · ≤ 512 MB'),
+      field(t('mappingLabel'), mappingSelect), field(t('crsLabel'), crsSelect), submit),
       progress.el, out,
       h('details', { class: 'steps', open: true }, h('summary', null, t('importSteps')),
         h('ol', null, h('li', null, templates), h('li', null, t('importStep2')), h('li', null, t('importStep3')), h('li', null, t('importStep4')))));

@@ -9,6 +9,7 @@ import * as m0007 from './0007_ledger_reports';
 import * as m0008 from './0008_exports';
 import * as m0009 from './0009_alerts';
 import * as m0010 from './0010_sensitive_linkage';
+import * as m0011 from './0011_import_mappings';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_exports': m0008,
   '0009_alerts': m0009,
   '0010_sensitive_linkage': m0010,
+  '0011_import_mappings': m0011,
 };

@@ -7,10 +7,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { DEFAULT_IMPORT_LIMITS, RowBudget, type ImportLimits } from './archive-limits';
-import { canonicalTerm, knownTerm } from './dwc-terms';
+import { buildRecord, namesAnyTerm, planHeader, type SavedMapping } from './columns';
 import { finishRecord } from './dwc-values';
 import { detectEncoding, firstLine, readDelimited, sniffDelimiter, type DelimitedOptions } from './delimited-text';
-import { ImportFormatError, type DwcRecord, type ImportSource, type ParsedRow } from './import.types';
+import { ImportFormatError, type ImportSource, type ParsedRow } from './import.types';
 
 export interface CsvOpenOptions {
   importId: string;
@@ -18,38 +18,8 @@ export interface CsvOpenOptions {
   file: string;
   /** The row cap (IMPORT_TOO_MANY_ROWS, checked in pass 2); the default when omitted. */
   limits?: ImportLimits;
-}
-
-interface HeaderPlan {
-  keys: string[];
-  kind: 'occurrence' | 'event';
-  warnings: string[];
-}
-
-/**
- * Record keys for the header cells: canonical terms where known, else the header verbatim. When two
- * columns map to the same term (`学名` and `scientificName`), the first keeps the term and the later
- * one keeps its own header, so no value is lost. Blank headers become `column<N>`.
- */
-export function planHeader(header: string[]): HeaderPlan {
-  const keys: string[] = [];
-  const used = new Set<string>();
-  const warnings: string[] = [];
-  header.forEach((cell, i) => {
-    const verbatim = cell.replace(/^\uFEFF/, '').trim();
-    let key = verbatim === '' ? `column${i + 1}` : canonicalTerm(verbatim);
-    if (used.has(key)) {
-      const alt = verbatim !== '' && !used.has(verbatim) ? verbatim : `${verbatim || 'column'}#${i + 1}`;
-      warnings.push(`Column ${i + 1} "${verbatim}" maps to ${key}, which an earlier column already provides; kept as "${alt}".`);
-      key = alt;
-    }
-    used.add(key);
-    keys.push(key);
-  });
-  const has = (k: string): boolean => used.has(k);
-  const eventish = has('samplingProtocol') || has('sampleSizeValue') || has('samplingEffort') || keys.some((k) => k.startsWith('eco:'));
-  const kind = has('eventID') && eventish && !has('scientificName') && !has('vernacularName') ? 'event' : 'occurrence';
-  return { keys, kind, warnings };
+  /** The team's saved header → term mapping (?mapping=name), applied before the built-in names. */
+  mapping?: SavedMapping;
 }
 
 const isBlankRow = (rec: string[]): boolean => rec.every((v) => v.trim() === '');
@@ -92,24 +62,23 @@ export async function openCsv(filePath: string, opts: CsvOpenOptions): Promise<I
   if (header === null) {
     throw new ImportFormatError('CSV_HEADER_MISSING', `${opts.file} has no header row.`);
   }
-  if (!header.some((h) => knownTerm(h) !== null)) {
+  if (!namesAnyTerm(header, opts.mapping)) {
     throw new ImportFormatError(
       'CSV_HEADER_MISSING',
       `The first line of ${opts.file} names no Darwin Core or Chinese column (e.g. scientificName/物种学名, eventDate/调查日期); a header row is required.`,
       { header },
     );
   }
-  const plan = planHeader(header);
+  const plan = planHeader(header, opts.mapping);
   warnings.push(...plan.warnings);
   if (ragged > 0) {
-    warnings.push(`${ragged} row(s) have a different number of fields than the header (${header.length}); missing fields are empty, extra ones are kept as column<N>.`);
+    warnings.push(`${ragged} row(s) have a different number of fields than the header (${header.length}); missing fields are empty, extra ones are kept in dynamicProperties as column<N>.`);
   }
   const stats: Record<string, number> = {};
   if (emptyRows > 0) {
     stats.emptyRows = emptyRows;
     warnings.push(`${emptyRows} row(s) with only empty fields were skipped.`);
   }
-  const headerLength = header.length;
 
   async function* rows(): AsyncGenerator<ParsedRow> {
     let first = true;
@@ -121,12 +90,7 @@ export async function openCsv(filePath: string, opts: CsvOpenOptions): Promise<I
       }
       rowNumber++;
       if (isBlankRow(rec)) continue;
-      const raw: DwcRecord = {};
-      for (let i = 0; i < rec.length; i++) {
-        const key = i < headerLength ? plan.keys[i] : `column${i + 1}`;
-        if (raw[key] === undefined || raw[key] === '') raw[key] = rec[i];
-      }
-      const record = finishRecord(raw, { kind: plan.kind, importId: opts.importId, file: opts.file, rowNumber });
+      const record = finishRecord(buildRecord(rec, plan), { kind: plan.kind, importId: opts.importId, file: opts.file, rowNumber });
       yield { kind: plan.kind, rowNumber, file: opts.file, record };
     }
   }
@@ -135,6 +99,7 @@ export async function openCsv(filePath: string, opts: CsvOpenOptions): Promise<I
     format: 'csv',
     rows,
     totalRows: dataRows,
+    columns: [{ file: opts.file, columns: plan.columns }],
     warnings,
     stats,
     async close() {},

@@ -2,8 +2,11 @@
  * File imports (CSV, Darwin Core Archive, Camtrap DP) are read into plain Darwin Core records
  * before the shared validator sees them. A record maps canonical Darwin Core term names
  * (camelCase, e.g. `scientificName`, `decimalLatitude`, `eventDate`, or Humboldt `eco:…` terms
- * for events) to verbatim string values. Unknown columns are kept under their original header.
+ * for events) to verbatim string values. Columns that map to no term are kept in `dynamicProperties`
+ * (a JSON object, header → value: see columns.ts).
  */
+import type { ColumnMapping } from './columns';
+
 export type DwcRecord = Record<string, string>;
 
 export interface ParsedRow {
@@ -25,6 +28,8 @@ export interface ImportSource {
   warnings: string[];
   /** Counts the format reports besides stored rows, e.g. Camtrap DP blanks/humans/vehicles. Filled while rows() is read. */
   stats: Record<string, number>;
+  /** How each source column of each tabular file was mapped (shown with the import's status); absent for formats without columns. */
+  columns?: { file: string; columns: ColumnMapping[] }[];
   close(): Promise<void>;
 }
 

@@ -16,6 +16,8 @@ export { ImportFormatError } from './import.types';
 export type { DwcRecord, ImportSource, ParsedRow } from './import.types';
 export { CSV_TEMPLATE_HEADERS, canonicalTerm, knownTerm, CANONICAL_TERMS } from './dwc-terms';
 export { ARCHIVE_LIMIT_CODES, DEFAULT_IMPORT_LIMITS, type ImportLimits } from './archive-limits';
+export { planHeader, buildRecord, termCount, namesAnyTerm, mergeDynamic, type ColumnMapping, type HeaderPlan, type SavedMapping } from './columns';
+import type { SavedMapping } from './columns';
 
 export interface OpenImportOptions {
   /** Id of this import; part of the synthetic occurrenceID `${importId}:${file}:${rowNumber}`. */
@@ -24,6 +26,10 @@ export interface OpenImportOptions {
   originalName?: string;
   /** Caps on archives and rows (packages/config ImportLimits); the defaults when omitted. */
   limits?: ImportLimits;
+  /** A team's saved header → term mapping (POST /v1/imports?mapping=name) for tabular files. */
+  mapping?: SavedMapping;
+  /** The coordinate system of coordinates the file does not declare (POST /v1/imports?crs=): wgs84, gcj02 or bd09. */
+  crs?: 'wgs84' | 'gcj02' | 'bd09';
 }
 
 async function openArchive(src: ArchiveSource, opts: OpenImportOptions): Promise<ImportSource> {
@@ -84,7 +90,7 @@ export async function openImport(filePath: string, opts: OpenImportOptions): Pro
     }
   }
   const ext = path.extname(name).toLowerCase();
-  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return openCsv(filePath, { importId: opts.importId, file: name, limits: opts.limits });
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return openCsv(filePath, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
   throw new ImportFormatError(
     'IMPORT_FORMAT_UNSUPPORTED',
     `${name}: unsupported file type; upload a CSV/TSV file, a Darwin Core Archive (.zip) or a Camtrap DP package (.zip)`,
