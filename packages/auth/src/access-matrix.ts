@@ -42,6 +42,7 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'POST /v1/occurrences/:occurrenceID/review': ['evaluator'],
   'POST /v1/imports': ['surveyor', 'station'],
   'GET /v1/imports/template.csv': 'public',
+  'GET /v1/imports/template.xlsx': 'public',
   'GET /v1/imports/:id': ['surveyor', 'station', 'evaluator'],
   'GET /v1/imports/:id/errors.csv': ['surveyor', 'station', 'evaluator'],
   'PUT /v1/import-mappings/:name': ['surveyor', 'station'],

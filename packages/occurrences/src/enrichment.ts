@@ -41,6 +41,8 @@ export function enrichmentLateral(point: RawBuilder<unknown>, declared: RawBuild
         AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county')
                         AND ${declared} IN (r.name, r.code) AND ST_Intersects(r.geom, ${point}))) AS outside_declared
     ${when ? sql`WHERE ${when}` : sql``}
+    -- a fence: each lookup runs once per row, however often its column is used
+    OFFSET 0
   )`;
 }
 

@@ -13,8 +13,10 @@ import type { Actor } from './actor';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { ingestOccurrences } from './occurrence-ingest.service';
 import { ingestSurveyEvents } from './survey-event.service';
+import { matchTaxa } from './taxon-match';
 import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ImportLimits, type ParsedRow, type SavedMapping } from './import/index';
 import type { ImportMappingOut } from './import-mapping.service';
+import { buildTemplateXlsx } from './import/xlsx-template';
 
 export const IMPORT_QUEUE = 'imports';
 /** Upload limit of POST /v1/imports. */
@@ -131,7 +133,8 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
   let source;
   try {
-    source = await openImport(imp.file_path, { importId, originalName: imp.file_name, limits, mapping: (imp.mapping as SavedMapping | null) ?? undefined, crs: imp.options?.crs });
+    source = await openImport(imp.file_path, { importId, originalName: imp.file_name, limits, mapping: (imp.mapping as SavedMapping | null) ?? undefined, crs: imp.options?.crs,
+      matchTaxonNames: (names) => matchTaxa(db, names) }); // GPS tracks: waypoints that name a checklist taxon
   } catch (err) {
     if (err instanceof ImportFormatError) {
       await markImportFailed(db, importId, err.code, err.message);
@@ -209,16 +212,28 @@ export async function importErrorsCsv(db: Db, importId: string): Promise<string>
   return csvDocument(lines);
 }
 
+/** The example row of the import templates (CSV and Excel), by term. */
+const TEMPLATE_EXAMPLE: Record<string, string> = {
+  occurrenceID: 'CBS-2025-0001', eventID: 'CBS-T01-20250601', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus',
+  vernacularName: '狍', eventDate: '2025-06-01', decimalLatitude: '42.05', decimalLongitude: '128.06', geodeticDatum: 'WGS84',
+  individualCount: '2', occurrenceStatus: 'present', recordedBy: '长白山调查队', locality: '长白山北坡',
+};
+
 /** The CSV template with one example row: Darwin Core headers, or the Chinese ones (both are accepted). */
 export function importTemplateCsv(headers: 'dwc' | 'zh' = 'dwc'): string {
   const header = CSV_TEMPLATE_HEADERS.map((h) => (headers === 'zh' ? h.chinese : h.term));
-  const example: Record<string, string> = {
-    occurrenceID: 'CBS-2025-0001', eventID: 'CBS-T01-20250601', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus',
-    vernacularName: '狍', eventDate: '2025-06-01', decimalLatitude: '42.05', decimalLongitude: '128.06', geodeticDatum: 'WGS84',
-    individualCount: '2', occurrenceStatus: 'present', recordedBy: '长白山调查队', locality: '长白山北坡',
-  };
-  const row = CSV_TEMPLATE_HEADERS.map((h) => example[h.term] ?? '');
+  const row = CSV_TEMPLATE_HEADERS.map((h) => TEMPLATE_EXAMPLE[h.term] ?? '');
   return csvDocument([header, row]);
+}
+
+/**
+ * The Excel template (.xlsx): the CSV template's header row and example row (the date as a date
+ * cell, numbers as numbers), drop-down lists for basisOfRecord, occurrenceStatus and geodeticDatum
+ * on rows 2–10000, and a notes sheet (说明 Notes: each column in Chinese then English, required or
+ * not, formats). See import/xlsx-template.ts.
+ */
+export function importTemplateXlsx(headers: 'dwc' | 'zh' = 'dwc'): Promise<Buffer> {
+  return buildTemplateXlsx(headers, TEMPLATE_EXAMPLE);
 }
 
 export async function fileSize(p: string): Promise<number> {

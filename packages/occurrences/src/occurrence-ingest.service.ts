@@ -6,7 +6,7 @@ import { QUEUES, writeOutbox } from '@biomon/queue';
 import { mayEdit, ownerOf, type Actor } from './actor';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
-import { holdRulesShared, lockEvents, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral } from './sensitivity';
+import { holdRulesShared, lockEvents, markEventsBeforeWrite, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral } from './sensitivity';
 import { matchTaxa } from './taxon-match';
 import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
 
@@ -168,14 +168,15 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       };
     };
     const touched: number[] = [];
-    // rows now generalised that sit in an event: their event may become sensitive (refreshSensitivity below)
-    const mayMarkEvents: number[] = [];
+    // a sensitive record marks its event before the write, so the write generalises every record of the
+    // batch in that event; the event's records stored earlier are recomputed after it
+    const newlyMarked = await markEventsBeforeWrite(tx, [...inserts, ...updates.map((u) => u.p)].map((p) => ({ eventId: p.rec.eventId, taxonId: taxa.get(p.rec.scientificName)!.taxonId })));
     const owner = ownerOf(opts.actor);
     const pub = publicEnrichmentValues(sql`sv`, sql`e`);
     if (inserts.length) {
       // one write per row: the spatial enrichment and what the public may see are computed inside the
       // INSERT (the CTE is `src`: the enrichment's subqueries call regions `r`)
-      const rows = await sql<{ id: number; generalised: boolean; event_id: string | null }>`
+      const rows = await sql<{ id: number }>`
         WITH lyr AS (${layersCte}),
         src AS (
           SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
@@ -193,12 +194,11 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
         FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
         CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`)} sv
         ${publicEnrichmentJoin(sql`sv`)}
-        RETURNING id, generalised, event_id`.execute(tx);
+        RETURNING id`.execute(tx);
       touched.push(...rows.rows.map((r) => r.id));
-      mayMarkEvents.push(...rows.rows.filter((r) => r.generalised && r.event_id !== null).map((r) => r.id));
     }
     if (updates.length) {
-      const rows = await sql<{ id: number; occurrence_id: string; version: number; generalised: boolean; event_id: string | null }>`
+      const rows = await sql<{ id: number; occurrence_id: string; version: number }>`
         WITH lyr AS (${layersCte}),
         src AS (
           SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
@@ -224,8 +224,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
           public_region_codes = x.public_region_codes, public_priority_area = x.public_priority_area, public_in_counted_pa = x.public_in_counted_pa
         FROM x
         WHERE o.occurrence_id = x.occurrence_id
-        RETURNING o.id, o.occurrence_id, o.version, o.generalised, o.event_id`.execute(tx);
-      mayMarkEvents.push(...rows.rows.filter((r) => r.generalised && r.event_id !== null).map((r) => r.id));
+        RETURNING o.id, o.occurrence_id, o.version`.execute(tx);
+
       const byOcc = new Map(rows.rows.map((r) => [r.occurrence_id, r]));
       await tx.insertInto('occurrence_history').values(updates.map(({ p, old }) => ({
         occurrence_pk: old.id,
@@ -240,8 +240,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       }))).execute();
       touched.push(...rows.rows.map((r) => r.id));
     }
-    // a sensitive record marks its event, and every record of that event is generalised with it
-    if (mayMarkEvents.length) await refreshSensitivity(tx, { occurrencePks: mayMarkEvents });
+    // every record of an event a sensitive record marked is generalised with it
+    if (newlyMarked.length) await refreshSensitivity(tx, { events: newlyMarked, skipPks: touched });
     if (touched.length) {
       // the species indicator depends on records: mark it stale (debounced recompute in the worker)
       await writeOutbox(tx, [

@@ -53,17 +53,21 @@ export async function lockEvents(tx: Tx, eventIds: (string | null)[]): Promise<v
  */
 export function sensitivityLateral(taxonId: RawBuilder<unknown>, eventId: RawBuilder<unknown>, geom: RawBuilder<unknown>,
   prevEver: RawBuilder<unknown> = sql`false`, prevCell: RawBuilder<unknown> = sql`NULL::int`): RawBuilder<unknown> {
+  // OFFSET 0 fences: each level is computed once per row (the planner would otherwise inline the
+  // expressions into every place they are used, and call the lookups many times over)
   return sql`LATERAL (
     SELECT a.ever, a.cell, a.cell IS NOT NULL AS generalised, a.tc IS NOT NULL AS taxon_sensitive,
       CASE WHEN a.cell IS NULL THEN ${geom} ELSE biomon_cell_centre(${geom}, a.cell) END AS public_geom
     FROM (
       SELECT b.ever, b.tc,
-        CASE WHEN b.ever THEN coalesce(greatest(b.tc, b.ec, b.pc), ${DEFAULT_CELL_M}) WHEN ${taxonId} IS NULL THEN ${DEFAULT_CELL_M} END AS cell
+        CASE WHEN b.ever THEN coalesce(greatest(b.tc, b.ec, b.pc), ${DEFAULT_CELL_M}) WHEN b.unmatched THEN ${DEFAULT_CELL_M} END AS cell
       FROM (
-        SELECT (${prevEver} OR c.tc IS NOT NULL OR c.ec IS NOT NULL) AS ever, c.tc, c.ec, CASE WHEN ${prevEver} THEN ${prevCell} END AS pc
-        FROM (SELECT biomon_taxon_cell(${taxonId}) AS tc, (SELECT se.cell_m FROM sensitive_events se WHERE se.event_id = ${eventId}) AS ec) c
-      ) b
-    ) a)`;
+        SELECT (c.prev_ever OR c.tc IS NOT NULL OR c.ec IS NOT NULL) AS ever, c.tc, c.ec, CASE WHEN c.prev_ever THEN c.prev_cell END AS pc, c.unmatched
+        FROM (SELECT biomon_taxon_cell(${taxonId}) AS tc, (SELECT se.cell_m FROM sensitive_events se WHERE se.event_id = ${eventId}) AS ec,
+                ${prevEver} AS prev_ever, ${prevCell} AS prev_cell, ${taxonId} IS NULL AS unmatched OFFSET 0) c
+        OFFSET 0) b
+      OFFSET 0) a
+    OFFSET 0)`;
 }
 
 /**
@@ -97,6 +101,30 @@ async function markEventsOfRecords(tx: Tx, occurrencePks: number[] | 'all'): Pro
   return rows.rows.map((r) => r.event_id);
 }
 
+/**
+ * Marks the events that records about to be written make sensitive (their taxon is), before the
+ * write, so that the write itself already generalises every record of the batch that sits in them.
+ * Returns the events newly marked (or given a larger cell), small parents included: their records
+ * written earlier must be recomputed afterwards ({@link refreshSensitivity} with `events`).
+ */
+export async function markEventsBeforeWrite(tx: Tx, rows: { eventId: string | null; taxonId: number | null }[]): Promise<string[]> {
+  const pairs = rows.filter((r): r is { eventId: string; taxonId: number } => r.eventId !== null && r.taxonId !== null);
+  if (!pairs.length) return [];
+  const marked = await sql<{ event_id: string }>`
+    INSERT INTO sensitive_events AS x (event_id, cell_m, reason)
+    SELECT u.e, max(c.tc), 'record'
+    FROM unnest(${pairs.map((p) => p.eventId)}::text[], ${pairs.map((p) => p.taxonId)}::int[]) AS u(e, t)
+    CROSS JOIN LATERAL (SELECT biomon_taxon_cell(u.t) AS tc) c
+    WHERE c.tc IS NOT NULL
+    GROUP BY u.e
+    ON CONFLICT (event_id) DO UPDATE SET cell_m = excluded.cell_m WHERE x.cell_m < excluded.cell_m
+    RETURNING event_id`.execute(tx);
+  if (!marked.rows.length) return [];
+  const parents = await markSmallParents(tx);
+  await lockEvents(tx, parents);
+  return [...marked.rows.map((r) => r.event_id), ...parents];
+}
+
 /** Marks the parents of sensitive events whose footprint is smaller than the cell, up the tree; returns the events newly marked. */
 async function markSmallParents(tx: Tx): Promise<string[]> {
   const marked: string[] = [];
@@ -119,20 +147,27 @@ async function markSmallParents(tx: Tx): Promise<string[]> {
 }
 
 /**
- * Brings the stored public view of occurrences up to date after something that changes it: records
- * written (their events may become sensitive, and with them every record of the event), events
- * written (a small parent of a sensitive event becomes sensitive), a taxon's flag or a reviewer's
- * taxon (`all`, or the records concerned). Idempotent; only rows whose view changes are written.
+ * Brings the stored public view of occurrences up to date after something that changes it. Idempotent;
+ * only rows whose view changes are written.
+ *
+ * - `events`: events newly marked sensitive (markEventsBeforeWrite) — their records are recomputed,
+ *   except `skipPks`, the rows the caller just wrote with their view already right;
+ * - `occurrencePks`: records whose view must be recomputed (a reviewer changed their taxon); their
+ *   events are marked when they hold a sensitive taxon;
+ * - `all`: every record (a taxon's flag changed), every event marked anew;
+ * - nothing: events written — a small parent of a sensitive event becomes sensitive, with its records.
  */
-export async function refreshSensitivity(tx: Tx, scope: { occurrencePks?: number[]; all?: boolean }): Promise<{ eventsMarked: number; occurrencesUpdated: number }> {
-  const pks = scope.all ? 'all' : (scope.occurrencePks ?? []);
-  const events = [...(pks === 'all' || pks.length ? await markEventsOfRecords(tx, pks) : []), ...(await markSmallParents(tx))];
+export async function refreshSensitivity(tx: Tx, scope: { occurrencePks?: number[]; events?: string[]; skipPks?: number[]; all?: boolean }): Promise<{ eventsMarked: number; occurrencesUpdated: number }> {
+  const own = scope.occurrencePks ?? [];
+  const marked = scope.all ? await markEventsOfRecords(tx, 'all') : own.length ? await markEventsOfRecords(tx, own) : [];
+  const events = [...(scope.events ?? []), ...marked, ...(await markSmallParents(tx))];
   // writers into the newly marked events finish first (or wait for us), so none of their rows is missed
-  if (pks !== 'all') await lockEvents(tx, events);
-  const cand = pks === 'all'
+  if (!scope.all) await lockEvents(tx, events);
+  if (!scope.all && !own.length && !events.length) return { eventsMarked: 0, occurrencesUpdated: 0 };
+  const skip = scope.skipPks ?? [];
+  const cand = scope.all
     ? sql`true`
-    : sql`(o.id = ANY(${pks}::bigint[]) OR o.event_id = ANY(${events}::text[]))`;
-  if (pks !== 'all' && !pks.length && !events.length) return { eventsMarked: 0, occurrencesUpdated: 0 };
+    : sql`(o.id = ANY(${own}::bigint[]) OR (o.event_id = ANY(${events}::text[]) AND NOT o.id = ANY(${skip}::bigint[])))`;
   const pub = publicEnrichmentValues(sql`sv`, sql`o`);
   const res = await sql`
     WITH lyr AS (${layersCte}),
@@ -148,8 +183,8 @@ export async function refreshSensitivity(tx: Tx, scope: { occurrencePks?: number
       public_region_codes = c.public_region_codes, public_priority_area = c.public_priority_area, public_in_counted_pa = c.public_in_counted_pa
     FROM calc c
     WHERE c.id = o.id
-      AND (o.ever_sensitive, o.cell_m, o.generalised, o.public_region_codes, o.public_priority_area, o.public_in_counted_pa)
-          IS DISTINCT FROM (c.ever, c.cell, c.generalised, c.public_region_codes, c.public_priority_area, c.public_in_counted_pa)
-       OR (c.id = o.id AND NOT ST_Equals(o.public_geom, c.public_geom))`.execute(tx);
-  return { eventsMarked: events.length, occurrencesUpdated: Number(res.numAffectedRows ?? 0) };
+      AND ((o.ever_sensitive, o.cell_m, o.generalised, o.public_region_codes, o.public_priority_area, o.public_in_counted_pa)
+            IS DISTINCT FROM (c.ever, c.cell, c.generalised, c.public_region_codes, c.public_priority_area, c.public_in_counted_pa)
+        OR NOT ST_Equals(o.public_geom, c.public_geom))`.execute(tx);
+  return { eventsMarked: events.length - (scope.events?.length ?? 0), occurrencesUpdated: Number(res.numAffectedRows ?? 0) };
 }

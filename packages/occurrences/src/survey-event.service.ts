@@ -9,8 +9,9 @@ import { holdRulesShared, lockEvents, refreshSensitivity } from './sensitivity';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { DATUMS } from './dwc-vocabulary';
 import { parseEventDate } from './event-date';
+import { asksFootprintLength, FOOTPRINT_LENGTH_DECIMALS, FOOTPRINT_LENGTH_UNITS } from './footprint-effort';
 
-const HUMBOLDT = ['samplingEffortValue', 'samplingEffortUnit', 'isAbsenceReported', 'targetTaxonomicScope', 'eventDurationValue', 'eventDurationUnit', 'totalAreaSampledValue', 'totalAreaSampledUnit', 'inventoryTypes', 'protocolNames', 'samplingPerformedBy', 'absentTaxa', 'taxonCompletenessReported'];
+const HUMBOLDT = ['samplingEffortValue', 'samplingEffortUnit', 'samplingEffortProtocol', 'isAbsenceReported', 'targetTaxonomicScope', 'eventDurationValue', 'eventDurationUnit', 'totalAreaSampledValue', 'totalAreaSampledUnit', 'inventoryTypes', 'protocolNames', 'samplingPerformedBy', 'absentTaxa', 'taxonCompletenessReported'];
 
 interface PreparedEvent {
   index: number;
@@ -23,6 +24,8 @@ interface PreparedEvent {
   sampleSizeUnit: string | null;
   effortValue: number | null;
   effortUnit: string | null;
+  /** the effort is the footprint's geodesic length in this unit (footprint-effort.ts), computed when stored */
+  effortFromFootprint: string | null;
   absenceReported: boolean | null;
   targetScope: string | null;
   geojson: string | null;
@@ -78,6 +81,13 @@ export function validateSurveyEvent(raw: unknown, index: number): { ok: true; va
   const sev = n(eco(rec, 'samplingEffortValue'));
   if (sev === 'bad' || (typeof sev === 'number' && sev < 0)) e('eco:samplingEffortValue', 'NUMBER_INVALID', 'eco:samplingEffortValue must be a non-negative number');
   if (typeof sev === 'number' && !s(eco(rec, 'samplingEffortUnit'))) e('eco:samplingEffortUnit', 'UNIT_MISSING', 'eco:samplingEffortValue requires eco:samplingEffortUnit');
+  // effort = the footprint's geodesic length, computed by PostGIS when stored (footprint-effort.ts)
+  let effortFromFootprint: string | null = null;
+  if (sev === null && asksFootprintLength(s(eco(rec, 'samplingEffortProtocol')))) {
+    const unit = s(eco(rec, 'samplingEffortUnit'))?.toLowerCase() ?? '';
+    if (FOOTPRINT_LENGTH_UNITS[unit] === undefined) e('eco:samplingEffortUnit', 'UNIT_INVALID', `the footprint's length is given in km or m, not "${unit}"`);
+    else effortFromFootprint = unit;
+  }
   const absence = bool(eco(rec, 'isAbsenceReported'));
   if (absence === 'bad') e('eco:isAbsenceReported', 'BOOLEAN_INVALID', 'eco:isAbsenceReported must be true or false');
 
@@ -104,6 +114,10 @@ export function validateSurveyEvent(raw: unknown, index: number): { ok: true; va
     if (typeof lat !== 'number' || typeof lon !== 'number' || lat < -90 || lat > 90 || lon < -180 || lon > 180) e('decimalLatitude', 'COORDINATE_INVALID', 'decimalLatitude/decimalLongitude must be valid WGS84 decimal degrees');
     else geojson = JSON.stringify({ type: 'Point', coordinates: datum && datum !== 'wgs84' ? convertCoordinates([lon, lat], datum) : [lon, lat] });
   }
+  if (effortFromFootprint !== null) {
+    const linear = geojson !== null ? /^(Multi)?LineString$/.test(String((g as { type?: unknown }).type)) : wkt !== null && /^\s*(MULTI)?LINESTRING\s*\(/i.test(wkt);
+    if (!linear) e(wkt !== null ? 'footprintWKT' : 'geometry', 'EFFORT_FOOTPRINT_NOT_LINEAR', 'eco:samplingEffortProtocol asks for the footprint\'s length: the footprint must be a LineString or MultiLineString');
+  }
   if (errors.length) return { ok: false, rejected: { index, id: eventId, errors } };
   const data: Record<string, unknown> = { ...rec };
   const hash = createHash('sha256').update(JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]))).digest('hex');
@@ -113,7 +127,7 @@ export function validateSurveyEvent(raw: unknown, index: number): { ok: true; va
     value: {
       index, eventId: eventId!, parentEventId: s(rec.parentEventID), samplingProtocol: s(rec.samplingProtocol), start, end,
       sampleSizeValue: ssv as number | null, sampleSizeUnit: s(rec.sampleSizeUnit), effortValue: sev as number | null,
-      effortUnit: s(eco(rec, 'samplingEffortUnit')), absenceReported: absence as boolean | null, targetScope: s(eco(rec, 'targetTaxonomicScope')),
+      effortUnit: s(eco(rec, 'samplingEffortUnit')), effortFromFootprint, absenceReported: absence as boolean | null, targetScope: s(eco(rec, 'targetTaxonomicScope')),
       geojson, wkt, data, hash,
     },
   };
@@ -149,14 +163,18 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
     }
     if (!prepared.size || (opts.atomic && rejected.length)) fail();
     const list = [...prepared.values()];
-    const geomCheck = await sql<{ i: number; ok: boolean }>`
-      SELECT i, (CASE WHEN gj IS NOT NULL THEN biomon_try_geojson(gj) ELSE biomon_try_wkt(wkt) END) IS NOT NULL OR (gj IS NULL AND wkt IS NULL) AS ok
-      FROM unnest(${list.map((_, i) => i)}::int[], ${list.map((p) => p.geojson)}::text[], ${list.map((p) => p.wkt)}::text[]) AS x(i, gj, wkt)`.execute(tx);
+    // a length on the ellipsoid needs longitudes and latitudes in range (geography refuses others)
+    const geomCheck = await sql<{ i: number; ok: boolean; geodetic: boolean }>`
+      SELECT x.i, c.geom IS NOT NULL OR (x.gj IS NULL AND x.wkt IS NULL) AS ok,
+        NOT x.len OR coalesce(ST_XMin(c.geom) >= -180 AND ST_XMax(c.geom) <= 180 AND ST_YMin(c.geom) >= -90 AND ST_YMax(c.geom) <= 90, false) AS geodetic
+      FROM unnest(${list.map((_, i) => i)}::int[], ${list.map((p) => p.geojson)}::text[], ${list.map((p) => p.wkt)}::text[], ${list.map((p) => p.effortFromFootprint !== null)}::bool[]) AS x(i, gj, wkt, len)
+      CROSS JOIN LATERAL (SELECT CASE WHEN x.gj IS NOT NULL THEN biomon_try_geojson(x.gj) ELSE biomon_try_wkt(x.wkt) END AS geom) c`.execute(tx);
     const good: PreparedEvent[] = [];
     for (const r of geomCheck.rows) {
       const p = list[r.i];
-      if (r.ok) good.push(p);
-      else rejected.push({ index: p.index, id: p.eventId, errors: [{ field: p.wkt ? 'footprintWKT' : 'geometry', code: 'GEOMETRY_INVALID', message: 'PostGIS could not read the geometry' }] });
+      if (r.ok && r.geodetic) good.push(p);
+      else if (!r.ok) rejected.push({ index: p.index, id: p.eventId, errors: [{ field: p.wkt ? 'footprintWKT' : 'geometry', code: 'GEOMETRY_INVALID', message: 'PostGIS could not read the geometry' }] });
+      else rejected.push({ index: p.index, id: p.eventId, errors: [{ field: p.wkt ? 'footprintWKT' : 'geometry', code: 'GEOMETRY_INVALID', message: 'the footprint has coordinates outside longitude ±180 / latitude ±90, so its length on the ellipsoid cannot be computed' }] });
     }
     if (!good.length || (opts.atomic && rejected.length)) fail();
     const rows = good.map((p) => ({
@@ -164,6 +182,8 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
       event_end: p.end.toISOString(), sample_size_value: p.sampleSizeValue, sample_size_unit: p.sampleSizeUnit,
       sampling_effort_value: p.effortValue, sampling_effort_unit: p.effortUnit, is_absence_reported: p.absenceReported,
       target_taxonomic_scope: p.targetScope, gj: p.geojson, wkt: p.wkt, data: p.data, content_hash: p.hash,
+      effort_div: p.effortFromFootprint === null ? null : FOOTPRINT_LENGTH_UNITS[p.effortFromFootprint],
+      effort_decimals: p.effortFromFootprint === null ? null : FOOTPRINT_LENGTH_DECIMALS[p.effortFromFootprint],
     }));
     const owner = ownerOf(opts.actor);
     const res = await sql<{ inserted: boolean; changed: boolean }>`
@@ -171,12 +191,15 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
         sampling_effort_value, sampling_effort_unit, is_absence_reported, target_taxonomic_scope, team, owner_station, footprint, geom, data, content_hash,
         import_id, created_by, updated_by)
       SELECT r.event_id, r.parent_event_id, r.sampling_protocol, r.event_start, r.event_end, r.sample_size_value, r.sample_size_unit,
-        r.sampling_effort_value, r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${owner.team}, ${owner.owner_station},
-        g.g, ST_PointOnSurface(g.g), r.data, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
+        coalesce(l.len, r.sampling_effort_value), r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${owner.team}, ${owner.owner_station},
+        g.g, ST_PointOnSurface(g.g), CASE WHEN l.len IS NULL THEN r.data ELSE r.data || jsonb_build_object('eco:samplingEffortValue', l.len) END, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(event_id text, parent_event_id text, sampling_protocol text,
         event_start timestamptz, event_end timestamptz, sample_size_value numeric, sample_size_unit text, sampling_effort_value numeric,
-        sampling_effort_unit text, is_absence_reported boolean, target_taxonomic_scope text, gj text, wkt text, data jsonb, content_hash text)
+        sampling_effort_unit text, is_absence_reported boolean, target_taxonomic_scope text, gj text, wkt text, data jsonb, content_hash text,
+        effort_div numeric, effort_decimals int)
       CROSS JOIN LATERAL (SELECT CASE WHEN r.gj IS NOT NULL THEN biomon_try_geojson(r.gj) ELSE biomon_try_wkt(r.wkt) END AS g) g
+      -- the footprint's geodesic length on the WGS84 ellipsoid (geography: GeographicLib), when the event asks for it
+      CROSS JOIN LATERAL (SELECT CASE WHEN r.effort_div IS NOT NULL THEN round((ST_Length(g.g::geography) / r.effort_div)::numeric, r.effort_decimals) END AS len) l
       ON CONFLICT (event_id) DO UPDATE SET
         parent_event_id = excluded.parent_event_id, sampling_protocol = excluded.sampling_protocol, event_start = excluded.event_start,
         event_end = excluded.event_end, sample_size_value = excluded.sample_size_value, sample_size_unit = excluded.sample_size_unit,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/http';
-import { getImport, getMapping, importErrorsCsv, importTemplateCsv, listMappings, saveMapping, MAPPING_NAME_PATTERN, type Actor } from '@biomon/occurrences';
+import { getImport, getMapping, importErrorsCsv, importTemplateCsv, importTemplateXlsx, listMappings, saveMapping, MAPPING_NAME_PATTERN, type Actor } from '@biomon/occurrences';
 
 const MappingName = Type.Object({ name: Type.String({ pattern: MAPPING_NAME_PATTERN }) });
 const actorOf = (p: NonNullable<FastifyRequest['principal']>): Actor => ({ tokenId: p.tokenId, role: p.role, team: p.team, stationId: p.stationId, label: p.label || p.role });
@@ -31,6 +31,19 @@ export const importReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
   }, async (req, reply) => {
     reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="biomon-occurrences-template.csv"');
     return importTemplateCsv(req.query.headers ?? 'dwc');
+  });
+
+  r.get('/v1/imports/template.xlsx', {
+    schema: {
+      summary: 'Excel template (导入模板 .xlsx): the CSV template\'s columns (Darwin Core headers, or Chinese ones with ?headers=zh), an example row, drop-down lists for basisOfRecord, occurrenceStatus and geodeticDatum, and a notes sheet (说明 Notes)',
+      tags: ['api'],
+      querystring: Type.Object({ headers: Type.Optional(Type.Union([Type.Literal('dwc'), Type.Literal('zh')])) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const headers = req.query.headers ?? 'dwc';
+    reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="biomon-occurrences-template${headers === 'zh' ? '-zh' : ''}.xlsx"`);
+    return importTemplateXlsx(headers);
   });
 
   r.get('/v1/imports/:id', {

@@ -12,12 +12,12 @@ const ImportQuery = Type.Object({
   crs: Type.Optional(Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02'), Type.Literal('bd09')], { description: 'coordinate system of coordinates the file does not declare (GPS tracks from Chinese phone apps: gcj02)' })),
 }, { additionalProperties: false });
 
-/** POST /v1/imports: one file (CSV, Darwin Core Archive zip, Camtrap DP zip) streamed to the file store. */
+/** POST /v1/imports: one file (Excel, CSV, GPS track, Darwin Core Archive zip, Camtrap DP zip) streamed to the file store. */
 export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, parts: 6 } });
   app.post('/v1/imports', {
     schema: {
-      summary: 'Upload a file to import (文件导入): CSV (UTF-8 or GBK), Darwin Core Archive or Camtrap DP — 202 with its id',
+      summary: 'Upload a file to import (文件导入): Excel (.xlsx/.xls), CSV (UTF-8 or GBK), GPS tracks (GPX/KML/KMZ), Darwin Core Archive or Camtrap DP — 202 with its id',
       description: `multipart/form-data with one part "file"; at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB. The same file twice is recognised by content hash.`,
       tags: ['ingest'],
       security: [{ bearer: [] }],

@@ -27,15 +27,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE occurrences ADD CONSTRAINT occurrences_taxon_match_check CHECK (taxon_match IN ('exact', 'synonym', 'chinese', 'infraspecific', 'higherrank', 'fuzzy', 'none'))`.execute(db);
 
   // The generalisation cell of a taxon: the largest cell of the taxon and its ancestors (parent_id:
-  // subspecies → species) that are flagged sensitive; NULL when none is.
+  // form/variety → subspecies → species; three levels) that are flagged sensitive; NULL when none is.
+  // Plain joins, no recursion: it runs once per written row.
   await sql`
     CREATE FUNCTION biomon_taxon_cell(p_taxon integer) RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-      WITH RECURSIVE up(id, parent_id, sensitive, cell, depth) AS (
-        SELECT id, parent_id, sensitive, generalize_cell_m, 0 FROM taxa WHERE id = p_taxon
-        UNION ALL
-        SELECT t.id, t.parent_id, t.sensitive, t.generalize_cell_m, u.depth + 1 FROM taxa t JOIN up u ON t.id = u.parent_id WHERE u.depth < 8)
-      SELECT (max(cell) FILTER (WHERE sensitive))::int FROM up
+      SELECT (SELECT max(x.cell) FROM (VALUES (t.sensitive, t.generalize_cell_m), (p.sensitive, p.generalize_cell_m), (g.sensitive, g.generalize_cell_m)) x(s, cell) WHERE x.s)::int
+      FROM taxa t LEFT JOIN taxa p ON p.id = t.parent_id LEFT JOIN taxa g ON g.id = p.parent_id
+      WHERE t.id = p_taxon
     $$`.execute(db);
 
   // ---- sensitive events ------------------------------------------------------------------------

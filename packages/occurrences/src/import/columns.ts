@@ -6,6 +6,7 @@
  * all the same: its values are kept under `dynamicProperties` (a JSON object, header → value), never
  * a per-row error. The plan says for each column where its values went, for the import status.
  */
+import { hasInvalidText } from '@biomon/core';
 import { canonicalTerm, knownTerm } from './dwc-terms';
 import type { DwcRecord } from './import.types';
 
@@ -59,7 +60,11 @@ export function planHeader(header: string[], mapping: SavedMapping = {}): Header
       term = null;
       via = 'duplicate';
     }
-    if (term === null) {
+    if (term === null && hasInvalidText(name)) {
+      // a header PostgreSQL cannot store (NUL, an unpaired surrogate): its key goes to the validator as it
+      // is, which rejects every row that fills the column with TEXT_INVALID_CHARACTER naming it
+      keys.push(name);
+    } else if (term === null) {
       unknown.push(name);
       keys.push(`${DYNAMIC}${name}`);
     } else {

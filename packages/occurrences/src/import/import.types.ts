@@ -19,7 +19,7 @@ export interface ParsedRow {
 }
 
 export interface ImportSource {
-  format: 'csv' | 'dwca' | 'camtrap-dp';
+  format: 'csv' | 'dwca' | 'camtrap-dp' | 'gpx' | 'kml' | 'kmz' | 'xlsx' | 'xls';
   /** Rows in order: events before the occurrences that reference them. */
   rows(): AsyncIterable<ParsedRow>;
   /** Total data rows when known up front (for progress), else null. */

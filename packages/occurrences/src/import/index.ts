@@ -1,7 +1,9 @@
 /**
  * Entry point of file imports: detects the format of an upload and returns a streaming
  * ImportSource. Formats: Darwin Core Archive (zip or folder with meta.xml), Camtrap DP (zip or
- * folder with a Camtrap DP datapackage.json), plain CSV/TSV (.csv, .txt, .tsv).
+ * folder with a Camtrap DP datapackage.json), plain CSV/TSV (.csv, .txt, .tsv), Excel workbooks
+ * (.xlsx: xlsx.reader.ts; .xls through GDAL: xls.reader.ts), GPS tracks (.gpx, .kml, .kmz:
+ * track.reader.ts).
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +11,9 @@ import { openCamtrapDp, isCamtrapDataPackage } from './camtrap-dp.reader';
 import { openCsv } from './csv.reader';
 import { openDwca } from './dwca.reader';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './archive-limits';
+import { isXlsxArchive, openXlsx } from './xlsx.reader';
+import { isOle2File, notAWorkbook, openXls } from './xls.reader';
+import { detectTrackFile, isKmzArchive, openKmz, openTrackFile, type TaxonNameLookup } from './track.reader';
 import { ImportFormatError, type ImportSource } from './import.types';
 import { isZipFile, locateFile, openFolderSource, openZipSource, type ArchiveSource } from './zip';
 
@@ -30,6 +35,8 @@ export interface OpenImportOptions {
   mapping?: SavedMapping;
   /** The coordinate system of coordinates the file does not declare (POST /v1/imports?crs=): wgs84, gcj02 or bd09. */
   crs?: 'wgs84' | 'gcj02' | 'bd09';
+  /** Checklist lookup (matchTaxa): a GPS track's waypoints become occurrences only when they name a taxon. */
+  matchTaxonNames?: TaxonNameLookup;
 }
 
 async function openArchive(src: ArchiveSource, opts: OpenImportOptions): Promise<ImportSource> {
@@ -59,8 +66,13 @@ async function openArchive(src: ArchiveSource, opts: OpenImportOptions): Promise
  *
  * - zip or folder with a Camtrap DP `datapackage.json` → 'camtrap-dp';
  * - zip or folder with `meta.xml` (at the root or in a sub-folder) → 'dwca';
- * - zip with neither → ImportFormatError `DWCA_META_MISSING`;
+ * - zip holding `[Content_Types].xml` and `xl/workbook.xml` (checked first) → 'xlsx' (xlsx.reader.ts);
+ * - an OLE2 compound file (Excel 97–2003 `.xls`) → 'xls', through GDAL's XLS driver (xls.reader.ts),
+ *   or `XLS_UNSUPPORTED` where GDAL is missing; `.xlsx`/`.xls` that are neither → `IMPORT_FORMAT_UNSUPPORTED`;
+ * - zip with neither, holding a .kml document or named .kmz → 'kmz' (GPS tracks);
+ * - zip with neither and no .kml → ImportFormatError `DWCA_META_MISSING`;
  * - `.csv`, `.txt`, `.tsv` (by `originalName`, else the path) → 'csv';
+ * - `.gpx`, `.kml`, or another name whose root element is `<gpx>`/`<kml>` → 'gpx' / 'kml' (GPS tracks);
  * - anything else → ImportFormatError `IMPORT_FORMAT_UNSUPPORTED`.
  *
  * Zips are held to the archive caps of `opts.limits` (ARCHIVE_TOO_MANY_ENTRIES, ARCHIVE_TOO_LARGE,
@@ -83,6 +95,9 @@ export async function openImport(filePath: string, opts: OpenImportOptions): Pro
   else if (await isZipFile(filePath)) src = await openZipSource(filePath, opts.limits ?? DEFAULT_IMPORT_LIMITS);
   if (src !== null) {
     try {
+      const trackOpts = { importId: opts.importId, file: name, limits: opts.limits, crs: opts.crs, matchTaxonNames: opts.matchTaxonNames };
+      if (isXlsxArchive(src)) return await openXlsx(src, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
+      if (isKmzArchive(src, name)) return await openKmz(src, trackOpts);
       return await openArchive(src, opts);
     } catch (err) {
       await src.close();
@@ -90,9 +105,13 @@ export async function openImport(filePath: string, opts: OpenImportOptions): Pro
     }
   }
   const ext = path.extname(name).toLowerCase();
+  if (await isOle2File(filePath)) return openXls(filePath, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
+  if (ext === '.xlsx' || ext === '.xlsm' || ext === '.xls') throw notAWorkbook(name);
   if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return openCsv(filePath, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
+  const track = await detectTrackFile(filePath, name);
+  if (track) return openTrackFile(filePath, track, { importId: opts.importId, file: name, limits: opts.limits, crs: opts.crs, matchTaxonNames: opts.matchTaxonNames });
   throw new ImportFormatError(
     'IMPORT_FORMAT_UNSUPPORTED',
-    `${name}: unsupported file type; upload a CSV/TSV file, a Darwin Core Archive (.zip) or a Camtrap DP package (.zip)`,
+    `${name}: unsupported file type; upload a CSV/TSV file, a Darwin Core Archive (.zip), a Camtrap DP package (.zip), an Excel workbook (.xlsx, .xls) or a GPS track (.gpx, .kml, .kmz)`,
   );
 }
