@@ -1,5 +1,5 @@
 export { INDICATORS, INDICATOR_CODES, METHOD_VERSION, indicatorDefinition, meetsTarget, type IndicatorCode, type IndicatorDefinition } from './indicator-catalogue';
 export { DEFAULT_PARAMS, type RunParams } from './run-params';
 export type { RunContext, RunDatasets, ResultRow } from './run-context';
-export { createIndicatorRun, executeIndicatorRun, getIndicatorRun, latestValues, INDICATOR_QUEUE, type RunRequest, type ResultOut } from './indicator-run.service';
+export { createIndicatorRun, executeIndicatorRun, getIndicatorRun, latestValues, INDICATOR_QUEUE, type ExecuteOptions, type RunRequest, type ResultOut } from './indicator-run.service';
 export { markIndicatorsStale, recomputeStale } from './staleness.service';

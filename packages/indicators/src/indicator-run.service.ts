@@ -4,13 +4,14 @@ import { sql, withTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { latestDataset, type LayerKind } from '@biomon/layers';
 import { writeOutbox } from '@biomon/queue';
-import { writeAudit, type AuditActor } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { INDICATOR_CODES, METHOD_VERSION, indicatorDefinition, meetsTarget, type IndicatorCode } from './indicator-catalogue';
 import { DEFAULT_PARAMS, type RunParams } from './run-params';
 import type { ResultRow, RunContext, RunDatasets } from './run-context';
 import { ecosystemTypeProtection, forestCoverage, paCoverage, wetlandProtection } from './compute/area-indicators';
 import { grasslandVegetationCover } from './compute/grassland';
 import { protectedSpeciesRate } from './compute/species';
+import { DEFAULT_WORK, doneStages, dropWork, preparePaUnion, prepareGrid, recordStage, type StepEnv, type WorkOptions } from './compute/run-work';
 
 export const INDICATOR_QUEUE = 'indicators';
 
@@ -33,7 +34,7 @@ const invalid = (field: string, code: string, message: string) => new AppError('
  * will use — given ones are checked, missing ones default to the newest of each kind whose vintage
  * is ≤ the run's year — and its parameters, so it can be reproduced.
  */
-export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: AuditActor & { tokenId?: string | null }, trigger = 'api'): Promise<{ runId: string }> {
+export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, trigger = 'api'): Promise<{ runId: string }> {
   const indicators = req.indicators?.length ? [...new Set(req.indicators)] : INDICATOR_CODES;
   for (const code of indicators) if (!indicatorDefinition(code)) throw invalid('indicators', 'INDICATOR_UNKNOWN', `unknown indicator ${code}; known: ${INDICATOR_CODES.join(', ')}`);
   const params: RunParams = { ...DEFAULT_PARAMS, ...(req.params ?? {}) };
@@ -75,23 +76,36 @@ async function paWarningsFor(db: DbOrTx, ctx: RunContext): Promise<string[]> {
   return rows.map((r) => `protected area ${r.pa_id} (${r.name}) has no establishedYear and is counted as established`);
 }
 
-/** Which compute step produces which indicators (wetland produces both wetland rates). */
-const STEPS: { produces: IndicatorCode[]; run: (db: DbOrTx, ctx: RunContext, w: string[]) => Promise<ResultRow[]> }[] = [
-  { produces: ['forest_coverage'], run: (db, ctx) => forestCoverage(db, ctx) },
-  { produces: ['grassland_vegetation_cover'], run: (db, ctx) => grasslandVegetationCover(db, ctx) },
-  { produces: ['natural_wetland_protection_rate', 'wetland_protection_rate'], run: wetlandProtection },
-  { produces: ['protected_species_rate'], run: (db, ctx) => protectedSpeciesRate(db, ctx) },
-  { produces: ['ecosystem_type_protection_rate'], run: ecosystemTypeProtection },
-  { produces: ['pa_coverage'], run: paCoverage },
+/**
+ * Which compute step produces which indicators (wetland produces both wetland rates), under which
+ * stage name it is recorded, and whether it reads the run's counted-PA union.
+ */
+const STEPS: { stage: string; produces: IndicatorCode[]; usesPa: boolean; run: (db: DbOrTx, ctx: RunContext, env: StepEnv) => Promise<ResultRow[]> }[] = [
+  { stage: 'forest_coverage', produces: ['forest_coverage'], usesPa: false, run: forestCoverage },
+  { stage: 'grassland_vegetation_cover', produces: ['grassland_vegetation_cover'], usesPa: false, run: grasslandVegetationCover },
+  { stage: 'wetland_protection', produces: ['natural_wetland_protection_rate', 'wetland_protection_rate'], usesPa: true, run: wetlandProtection },
+  { stage: 'protected_species_rate', produces: ['protected_species_rate'], usesPa: true, run: protectedSpeciesRate },
+  { stage: 'ecosystem_type_protection_rate', produces: ['ecosystem_type_protection_rate'], usesPa: true, run: ecosystemTypeProtection },
+  { stage: 'pa_coverage', produces: ['pa_coverage'], usesPa: true, run: paCoverage },
 ];
+
+export interface ExecuteOptions {
+  /** a pause after each step (fault drills) */
+  stepDelayMs?: number;
+  /** how the run's shared work is cut and run (defaults: compute/run-work.ts DEFAULT_WORK) */
+  work?: Partial<WorkOptions>;
+}
 
 /**
  * Executes a run (the worker's job). At-least-once safe: a completed run is left untouched (runs
- * are immutable); otherwise every step recomputes and upserts its results keyed by
- * (run, indicator, region), so a worker killed mid-run and restarted ends with exactly one
- * complete result set. Each step commits on its own, with the progress.
+ * are immutable); otherwise the run's shared work — its grid with the regions cut by it, and the
+ * counted-PA union, built once per run and kept by run id — is built unless a previous attempt
+ * built it, and every step not yet committed computes and upserts its results keyed by
+ * (run, indicator, region), committing them with its stage record and the progress. A worker
+ * killed mid-run and restarted so ends with exactly one complete result set, without redoing what
+ * was committed. The shared work is removed when the run completes.
  */
-export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void, opts: { stepDelayMs?: number } = {}): Promise<'completed' | 'skipped'> {
+export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void, opts: ExecuteOptions = {}): Promise<'completed' | 'skipped'> {
   const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`indicator run ${runId} does not exist`);
   if (run.status === 'completed') return 'skipped';
@@ -101,12 +115,22 @@ export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress
   const ctx: RunContext = { runId, year: run.year, datasets, params: run.params as RunParams, regionCodes: codes };
   const wanted = new Set(run.indicators);
   const steps = STEPS.filter((s) => s.produces.some((p) => wanted.has(p)));
+  const work: WorkOptions = { ...DEFAULT_WORK, ...(opts.work ?? {}) };
   try {
     const warnings = await paWarningsFor(db, ctx);
-    let done = 0;
+    const committed = await doneStages(db, runId);
+    const grid = await prepareGrid(db, ctx, work);
+    if (steps.some((s) => s.usesPa && !committed.has(s.stage))) await preparePaUnion(db, ctx);
+    const env: StepEnv = { warnings, grid, work };
+    let done = steps.filter((s) => committed.has(s.stage)).reduce((n, s) => n + s.produces.filter((p) => wanted.has(p)).length, 0);
     for (const step of steps) {
-      const rows = (await step.run(db, ctx, warnings)).filter((r) => wanted.has(r.indicator));
-      await withTx(db, async (tx) => {
+      if (committed.has(step.stage)) continue;
+      const startedAt = new Date();
+      const rows = (await step.run(db, ctx, env)).filter((r) => wanted.has(r.indicator));
+      const written = await withTx(db, async (tx) => {
+        // a run completed meanwhile (a duplicate delivery finished first) is immutable: write nothing
+        const status = await sql<{ status: string }>`SELECT status FROM indicator_runs WHERE id = ${runId} FOR UPDATE`.execute(tx);
+        if (status.rows[0]?.status === 'completed') return false;
         if (rows.length) {
           await tx.insertInto('indicator_results').values(rows.map((r) => ({
             run_id: runId, indicator: r.indicator, region_code: r.regionCode, year: run.year, value: r.value, numerator: r.numerator,
@@ -118,14 +142,22 @@ export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress
         }
         done += step.produces.filter((p) => wanted.has(p)).length;
         await tx.updateTable('indicator_runs').set({ progress_done: done }).where('id', '=', runId).execute();
+        await recordStage(tx, runId, step.stage, startedAt, { results: rows.length });
+        return true;
       });
+      if (!written) return 'skipped';
       onProgress?.(done, run.indicators.length);
       if (opts.stepDelayMs) await new Promise((r) => setTimeout(r, opts.stepDelayMs));
     }
-    await db.updateTable('indicator_runs').set({ status: 'completed', finished_at: new Date(), progress_done: run.indicators.length }).where('id', '=', runId).where('status', '<>', 'completed').execute();
+    await withTx(db, async (tx) => {
+      const updated = await tx.updateTable('indicator_runs').set({ status: 'completed', finished_at: new Date(), progress_done: run.indicators.length })
+        .where('id', '=', runId).where('status', '<>', 'completed').executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) await dropWork(tx, runId);
+    });
     return 'completed';
   } catch (err) {
-    await db.updateTable('indicator_runs').set({ status: 'failed', error: (err as Error).message.slice(0, 2000) }).where('id', '=', runId).execute();
+    // the shared work stays: a retry resumes from it
+    await db.updateTable('indicator_runs').set({ status: 'failed', error: (err as Error).message.slice(0, 2000) }).where('id', '=', runId).where('status', '<>', 'completed').execute();
     throw err;
   }
 }

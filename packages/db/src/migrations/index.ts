@@ -10,6 +10,7 @@ import * as m0008 from './0008_exports';
 import * as m0009 from './0009_alerts';
 import * as m0010 from './0010_sensitive_linkage';
 import * as m0011 from './0011_import_mappings';
+import * as m0012 from './0012_indicator_scale';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_alerts': m0009,
   '0010_sensitive_linkage': m0010,
   '0011_import_mappings': m0011,
+  '0012_indicator_scale': m0012,
 };

@@ -1,61 +1,57 @@
 import type { DbOrTx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
-import { areaM2 } from './sql-helpers';
+import { byCode, cellOfPoint, overlay, runRegions, withoutJit, type StepEnv } from './run-work';
 
-interface Cell { region: string; unit: string; type: string; s: number | null; c: number | null; n: number | null }
+interface Cell { unit: string; type: string; s: number | null; c: number | null; n: number | null }
 
 /**
  * 草原综合植被盖度 (BRIEF §6): in each leaf unit k (a region without child regions, or a priority
  * area) and grassland type t, C(t,k) = mean vegetationCover of the year's plots, S(t,k) = mapped
  * grassland area of type t in k; value = Σ C·S / Σ S over the (t,k) cells of the leaves under the
  * region — area-weighted by type, then by unit; never a plain mean of plots. Cells with area but no
- * plots, or plots but no area, are left out and listed as missing.
+ * plots, or plots but no area, are left out and listed as missing. S(t,k) is the area of the union
+ * of type t's polygons within k, summed over the cells of the run's grid.
  */
-export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext): Promise<ResultRow[]> {
+export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.landCover === null) return missingDataset('grassland_vegetation_cover', ctx.regionCodes, 'land-cover');
   if (ctx.datasets.grasslandPlots === null) return missingDataset('grassland_vegetation_cover', ctx.regionCodes, 'grassland-plots');
-  const rows = await sql<Cell>`
-    WITH RECURSIVE allr AS (SELECT code, parent_code, level, geom FROM regions WHERE dataset_id = ${ctx.datasets.regions}),
-    leaves AS (
-      SELECT a.code, a.geom FROM allr a
-      WHERE a.level = 'priority_area'
-         OR NOT EXISTS (SELECT 1 FROM allr c WHERE c.parent_code = a.code AND c.level <> 'priority_area')
-    ),
-    -- each leaf with itself and its ancestors (priority areas have none and are nobody's leaf)
-    anc (leaf, code) AS (
-      SELECT l.code, l.code FROM leaves l
-      UNION
-      SELECT anc.leaf, p.parent_code FROM anc JOIN allr p ON p.code = anc.code
-      WHERE p.parent_code IS NOT NULL AND p.level <> 'priority_area'
-    ),
-    cells AS (
-      SELECT l.code AS unit, lc.grassland_type AS type, ${areaM2(sql`ST_Intersection(ST_Union(lc.geom), l.geom)`)} AS s
-      FROM leaves l JOIN land_cover lc ON lc.dataset_id = ${ctx.datasets.landCover} AND lc.class = 'grassland' AND ST_Intersects(lc.geom, l.geom)
-      GROUP BY l.code, l.geom, lc.grassland_type
-    ),
-    plots AS (
-      SELECT l.code AS unit, p.grassland_type AS type, avg(p.vegetation_cover_pct)::float8 AS c, count(*)::int AS n
-      FROM leaves l JOIN grassland_plots p ON p.dataset_id = ${ctx.datasets.grasslandPlots}
-        AND extract(year FROM p.survey_date) = ${ctx.year} AND ST_Intersects(p.geom, l.geom)
-      GROUP BY 1, 2
-    ),
-    joined AS (
-      SELECT coalesce(c.unit, p.unit) AS unit, coalesce(c.type, p.type) AS type, c.s, p.c, p.n
-      FROM cells c FULL JOIN plots p ON p.unit = c.unit AND p.type = c.type
+  const { leafOf } = await runRegions(db, ctx);
+  const leaves = [...leafOf.keys()].sort(byCode);
+  const o = await overlay(db, ctx, env.grid, {
+    table: 'land_cover', where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'grassland'`,
+    keys: sql`ARRAY[s.grassland_type]`, withPa: false, regions: leaves,
+  }, env.work);
+  // plots of the year in each leaf: the leaves whose piece of the plot's cell holds it (a plot on a
+  // border between leaves counts in both)
+  const plots = await withoutJit(db, (tx) => sql<{ unit: string; type: string; c: number; n: number }>`
+    WITH pl AS (
+      SELECT p.id, f.region_code AS unit, p.grassland_type AS type, p.vegetation_cover_pct AS cover
+      FROM grassland_plots p
+      JOIN indicator_run_region_cells f ON f.run_id = ${ctx.runId} AND f.cell = ${cellOfPoint(env.grid, sql`p.geom`)} AND f.region_code = ANY(${leaves}::text[])
+      WHERE p.dataset_id = ${ctx.datasets.grasslandPlots} AND extract(year FROM p.survey_date) = ${ctx.year}
+        AND (f.full_cell OR ST_Intersects(f.geom, p.geom))
     )
-    SELECT a.code AS region, j.unit, j.type, j.s, j.c, j.n
-    FROM anc a JOIN joined j ON j.unit = a.leaf
-    WHERE a.code = ANY(${ctx.regionCodes}::text[])
-    ORDER BY a.code, j.unit, j.type`.execute(db);
+    SELECT unit, type, avg(cover)::float8 AS c, count(*)::int AS n FROM pl GROUP BY unit, type`.execute(tx));
+  const cells = new Map<string, Cell>();
+  const cellOf = (unit: string, type: string): Cell => {
+    const k = `${unit}\u0000${type}`;
+    let c = cells.get(k);
+    if (!c) cells.set(k, (c = { unit, type, s: null, c: null, n: null }));
+    return c;
+  };
+  for (const [unit, byType] of o.area) for (const [type, s] of byType) cellOf(unit, type).s = s;
+  for (const p of plots.rows) Object.assign(cellOf(p.unit, p.type), { c: p.c, n: p.n });
   const byRegion = new Map<string, Cell[]>(ctx.regionCodes.map((c) => [c, []]));
-  for (const r of rows.rows) byRegion.get(r.region)?.push(r);
-  return [...byRegion.entries()].map(([code, cells]) => {
+  for (const cell of [...cells.values()].sort((a, b) => byCode(a.unit, b.unit) || byCode(a.type, b.type))) {
+    for (const code of leafOf.get(cell.unit) ?? []) byRegion.get(code)?.push(cell);
+  }
+  return [...byRegion.entries()].map(([code, list]) => {
     let cs = 0;
     let s = 0;
     const used: { unit: string; type: string; meanCoverPct: number; areaKm2: number; plots: number }[] = [];
     const missing: { unit: string; type: string; reason: string }[] = [];
-    for (const cell of cells) {
+    for (const cell of list) {
       const hasArea = (cell.s ?? 0) > 0;
       const hasPlots = cell.c !== null && (cell.n ?? 0) > 0;
       if (hasArea && hasPlots) {

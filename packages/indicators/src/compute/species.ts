@@ -1,7 +1,7 @@
 import type { DbOrTx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
-import { countedPaUnion, regionsCte } from './sql-helpers';
+import { cellOfPoint, withoutJit, type StepEnv } from './run-work';
 
 /**
  * 国家重点保护野生动植物物种数保护率 (BRIEF §6): of the listed species (2021 lists, class I/II) with
@@ -10,15 +10,15 @@ import { countedPaUnion, regionsCte } from './sql-helpers';
  * resolve to the same taxon), and group entries (e.g. 红豆杉属 所有种) cover every species of the
  * group, keyed by the record's binomial. Qualifying: present; year of the event's end (UTC+8) in
  * (year − window, year]; uncertainty ≤ the maximum or absent; not captive/cultivated; not rejected
- * (or verified, by parameter).
+ * (or verified, by parameter). A record is in a region when it lies in one of the region's pieces of
+ * the run's grid, and inside the counted-PA union when it lies in one of the run's pieces of it.
  */
-export async function protectedSpeciesRate(db: DbOrTx, ctx: RunContext): Promise<ResultRow[]> {
+export async function protectedSpeciesRate(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.protectedAreas === null) return missingDataset('protected_species_rate', ctx.regionCodes, 'protected-areas');
   const p = ctx.params;
-  const rows = await sql<{ code: string; key: string; class: string; chinese: string | null; in_pa: boolean; records: number }>`
-    WITH r AS (${regionsCte(ctx)}), pa AS MATERIALIZED (${countedPaUnion(ctx)}),
-    q AS (
-      SELECT o.geom, k.key, k.class, k.chinese
+  const rows = await withoutJit(db, (tx) => sql<{ code: string; key: string; class: string; chinese: string | null; in_pa: boolean; records: number }>`
+    WITH q0 AS MATERIALIZED (
+      SELECT o.id, o.geom, ${cellOfPoint(env.grid, sql`o.geom`)} AS cell, k.key, k.class, k.chinese
       FROM occurrences o
       LEFT JOIN taxa t ON t.id = o.taxon_id
       LEFT JOIN taxa pt ON pt.id = t.parent_id
@@ -56,11 +56,18 @@ export async function protectedSpeciesRate(db: DbOrTx, ctx: RunContext): Promise
         AND lower(coalesce(o.data->>'establishmentMeans', '')) NOT IN ('captive', 'cultivated', 'managed')
         AND lower(coalesce(o.data->>'degreeOfEstablishment', '')) NOT IN ('captive', 'cultivated')
         AND ${p.speciesRequireVerified ? sql`o.review_state = 'verified'` : sql`o.review_state <> 'rejected'`}
+    ),
+    -- inside the counted-PA union: in one of the run's pieces of it in the record's cell
+    q AS MATERIALIZED (
+      SELECT q0.*, EXISTS (SELECT 1 FROM indicator_run_pa_pieces p WHERE p.run_id = ${ctx.runId} AND p.cell = q0.cell AND ST_Intersects(p.geom, q0.geom)) AS in_pa
+      FROM q0
     )
-    SELECT r.code, q.key, min(q.class) AS class, min(q.chinese) AS chinese,
-           coalesce(bool_or(ST_Intersects(q.geom, pa.g)), false) AS in_pa, count(*)::int AS records
-    FROM r JOIN q ON ST_Intersects(q.geom, r.geom) CROSS JOIN pa
-    GROUP BY r.code, q.key ORDER BY r.code, q.key`.execute(db);
+    -- the regions of each record: those whose piece of the record's cell holds it
+    SELECT f.region_code AS code, q.key, min(q.class) AS class, min(q.chinese) AS chinese,
+           coalesce(bool_or(q.in_pa), false) AS in_pa, count(*)::int AS records
+    FROM q JOIN indicator_run_region_cells f ON f.run_id = ${ctx.runId} AND f.cell = q.cell AND f.region_code = ANY(${ctx.regionCodes}::text[])
+    WHERE f.full_cell OR ST_Intersects(f.geom, q.geom)
+    GROUP BY f.region_code, q.key ORDER BY f.region_code, q.key`.execute(tx));
   const byRegion = new Map<string, typeof rows.rows>(ctx.regionCodes.map((c) => [c, []]));
   for (const r of rows.rows) byRegion.get(r.code)?.push(r);
   return [...byRegion.entries()].map(([code, species]) =>
