@@ -1,0 +1,191 @@
+/**
+ * Public reads at index speed (issue 17): on 1,000,000 occurrences (10 % of a sensitive taxon),
+ * public `GET /v1/occurrences?bbox=…&limit=100` pages — 0.5° boxes spread over the province, 20 at
+ * once — against the same pages read straight from PostgreSQL by pgbench (the plain indexed query
+ * on the stored points, `SELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences WHERE geom &&
+ * <bbox> ORDER BY id LIMIT 100`, same boxes, same concurrency), in the same run; and indicator value
+ * reads against a bare fastify route of the same server. The load generator runs in a process of
+ * its own (bench/support/load.mjs), the server in this one.
+ *
+ *   npm run bench -- public-read        BENCH_OCCURRENCES=1000000 BENCH_SECONDS=20 by default
+ *   BENCH_KEEP=1 keeps the scratch database and prints its name; BENCH_DB=<name> reuses one.
+ *
+ * Writes bench/results/public-read.json: ratios.publicBboxOverSql (+ the API's p99),
+ * ratios.indicatorValuesOverBare.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@biomon/config';
+import { createDb, migrateToLatest, sql } from '@biomon/db';
+import { ACCESS_MATRIX } from '@biomon/auth';
+import { buildServer } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
+import { apiModule } from '@biomon/api';
+import { ingestModule } from '@biomon/ingest';
+import { ingestOccurrences } from '@biomon/occurrences';
+import { runSeeds } from '@biomon/seed';
+import { createScratchDatabase } from './support/scratch-database';
+
+const execFileP = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const N = Number(process.env.BENCH_OCCURRENCES ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = 20;
+const BOXES = 200;
+/** The province's extent (WGS84) over which records and query boxes are spread. */
+const PROVINCE = { w: 121.7, s: 40.9, e: 131.2, n: 46.2 };
+
+/** A small deterministic PRNG (mulberry32), so every run plants the same records and asks the same boxes. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SPECIES = ['Capreolus pygargus', 'Sus scrofa', 'Lepus mandshuricus', 'Nyctereutes procyonoides', 'Vulpes vulpes', 'Sciurus vulgaris', 'Phasianus colchicus', 'Pica pica', 'Grus japonensis'];
+const SENSITIVE = ['Panthera tigris altaica', 'Panthera pardus orientalis', 'Ursus thibetanus', 'Moschus moschiferus'];
+
+async function plant(url: string): Promise<void> {
+  const h = createDb(url, { max: 6 });
+  try {
+    await migrateToLatest(h.db);
+    await runSeeds(h.db, 'demo', path.join(ROOT, 'seeds'));
+    const r = rng(17);
+    const t0 = performance.now();
+    const BATCH = 2000;
+    const WRITERS = 3;
+    let next = 0;
+    const writer = async () => {
+      for (;;) {
+        const from = next;
+        next += BATCH;
+        if (from >= N) return;
+        const recs = [];
+        for (let i = from; i < Math.min(N, from + BATCH); i++) {
+          const sensitive = r() < 0.1;
+          recs.push({
+            occurrenceID: `pr-${i}`, basisOfRecord: 'HumanObservation', occurrenceStatus: 'present', geodeticDatum: 'WGS84',
+            scientificName: sensitive ? SENSITIVE[i % SENSITIVE.length] : SPECIES[i % SPECIES.length],
+            eventDate: `20${16 + (i % 9)}-0${1 + (i % 9)}-1${i % 10}`, individualCount: 1 + (i % 4),
+            decimalLongitude: Math.round((PROVINCE.w + r() * (PROVINCE.e - PROVINCE.w)) * 1e5) / 1e5,
+            decimalLatitude: Math.round((PROVINCE.s + r() * (PROVINCE.n - PROVINCE.s)) * 1e5) / 1e5,
+            recordedBy: 'bench', locality: `样地 ${i % 1000}`,
+          });
+        }
+        await ingestOccurrences(h.db, recs, { actor: { tokenId: null, role: 'surveyor', team: 'bench', label: 'bench' } });
+        if ((from / BATCH) % 50 === 0) console.log(`  planted ${Math.min(N, from + BATCH).toLocaleString('en')} of ${N.toLocaleString('en')} (${Math.round((from + BATCH) / ((performance.now() - t0) / 1000))} rec/s)`);
+      }
+    };
+    await Promise.all(Array.from({ length: WRITERS }, writer));
+    await sql`VACUUM ANALYZE occurrences`.execute(h.db);
+    console.log(`  planted ${N.toLocaleString('en')} occurrences in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } finally {
+    await h.close();
+  }
+}
+
+/** 0.5° query boxes spread over the province (south-west corners), the same for the API and for pgbench. */
+function boxes(): [number, number][] {
+  const r = rng(42);
+  return Array.from({ length: BOXES }, () => [
+    Math.round((PROVINCE.w + r() * (PROVINCE.e - PROVINCE.w - 0.5)) * 1000) / 1000,
+    Math.round((PROVINCE.s + r() * (PROVINCE.n - PROVINCE.s - 0.5)) * 1000) / 1000,
+  ]);
+}
+
+async function load(url: string, paths: string[], headers: Record<string, string> = {}): Promise<{ reqPerS: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; requests: number }> {
+  const { stdout } = await execFileP(process.execPath, [path.join(ROOT, 'bench/support/load.mjs'), JSON.stringify({ url, paths, connections: CONNECTIONS, duration: SECONDS, headers })], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+/** pgbench: the plain indexed page query, the same boxes (a table the script picks from at random), the same concurrency. */
+async function pgbenchPages(url: string, bx: [number, number][]): Promise<{ tps: number; latencyAvgMs: number }> {
+  const h = createDb(url, { max: 1 });
+  await sql`DROP TABLE IF EXISTS bench_bboxes`.execute(h.db);
+  await sql`CREATE TABLE bench_bboxes (id int PRIMARY KEY, b geometry(Polygon, 4326) NOT NULL)`.execute(h.db);
+  await sql`INSERT INTO bench_bboxes SELECT i, ST_MakeEnvelope(x, y, x + 0.5, y + 0.5, 4326)
+    FROM unnest(${bx.map((_, i) => i + 1)}::int[], ${bx.map((b) => b[0])}::float8[], ${bx.map((b) => b[1])}::float8[]) AS u(i, x, y)`.execute(h.db);
+  await h.close();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'biomon-pgbench-'));
+  const script = path.join(dir, 'page.sql');
+  await writeFile(script, `\\set i random(1, ${BOXES})\nSELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences WHERE geom && (SELECT b FROM bench_bboxes WHERE id = :i) ORDER BY id LIMIT 100;\n`);
+  const u = new URL(url);
+  const { stdout } = await execFileP('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', script,
+    '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { maxBuffer: 1 << 22 });
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
+  const latencyAvgMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+  if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
+  return { tps, latencyAvgMs };
+}
+
+async function main(): Promise<void> {
+  const reuse = process.env.BENCH_DB;
+  const scratch = reuse ? null : await createScratchDatabase('pubread');
+  const url = reuse ? Object.assign(new URL(loadConfig().databaseUrl), { pathname: `/${reuse}` }).toString() : scratch!.url;
+  if (!reuse) await plant(url);
+  const [{ n, s }] = (await (async () => {
+    const h = createDb(url, { max: 1 });
+    try {
+      return (await sql<{ n: number; s: number }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE generalised)::int AS s FROM occurrences`.execute(h.db)).rows;
+    } finally {
+      await h.close();
+    }
+  })());
+  console.log(`  ${n.toLocaleString('en')} occurrences, ${s.toLocaleString('en')} generalised for the public`);
+  const bx = boxes();
+
+  const config = loadConfig(process.env, { databaseUrl: url, queuePrefix: `benchpub${process.pid}`, rateLimitPerMinute: 100_000_000, rateLimitPublicPerMinute: 100_000_000, logLevel: 'silent', dbPoolMax: CONNECTIONS });
+  const ctx = createContext(config);
+  const app = await buildServer({ ctx, apps: [ingestModule, apiModule] });
+  ACCESS_MATRIX['GET /bench/bare'] = 'public'; // the baseline route: the same server and hooks, no work
+  app.get('/bench/bare', async () => ({ ok: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const results: Record<string, unknown> = {};
+  try {
+    // warm both paths (buffers, plans)
+    await load(base, bx.slice(0, 20).map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
+    const sqlPages = await pgbenchPages(url, bx);
+    console.log(`  SQL (pgbench)        ${Math.round(sqlPages.tps).toLocaleString('en')} pages/s  latency avg ${sqlPages.latencyAvgMs} ms`);
+    const api = await load(base, bx.map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
+    console.log(`  API public bbox      ${Math.round(api.reqPerS).toLocaleString('en')} pages/s  p50 ${api.p50Ms} ms  p99 ${api.p99Ms} ms  non-2xx ${api.non2xx}`);
+    const bare = await load(base, ['/bench/bare']);
+    console.log(`  bare route           ${Math.round(bare.reqPerS).toLocaleString('en')} req/s   p99 ${bare.p99Ms} ms`);
+    const ind = await load(base, ['/v1/indicators/forest_coverage/values?region=220000', '/v1/indicators/pa_coverage/values', '/v1/indicators/protected_species_rate/values?region=220000']);
+    console.log(`  indicator values     ${Math.round(ind.reqPerS).toLocaleString('en')} req/s   p99 ${ind.p99Ms} ms  non-2xx ${ind.non2xx}`);
+    Object.assign(results, { sqlPages, apiPublicBbox: api, bare, indicatorValues: ind });
+    const ratios = { publicBboxOverSql: api.reqPerS / sqlPages.tps, indicatorValuesOverBare: ind.reqPerS / bare.reqPerS };
+    console.log(`  ratios: public bbox / SQL ${ratios.publicBboxOverSql.toFixed(3)} (p99 ${api.p99Ms} ms); indicator values / bare ${ratios.indicatorValuesOverBare.toFixed(3)}`);
+    const out = {
+      when: new Date().toISOString(), command: 'npm run bench -- public-read', occurrences: n, generalised: s, boxes: BOXES, boxSizeDeg: 0.5,
+      connections: CONNECTIONS, secondsPerTarget: SECONDS,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      results, ratios, apiP99Ms: api.p99Ms,
+    };
+    await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
+    await writeFile(path.join(ROOT, 'bench/results/public-read.json'), JSON.stringify(out, null, 2) + '\n');
+  } finally {
+    await app.close();
+    await ctx.close();
+    if (scratch) {
+      if (process.env.BENCH_KEEP) {
+        console.log(`  kept the scratch database: BENCH_DB=${new URL(url).pathname.slice(1)}`);
+        await scratch.keep();
+      } else await scratch.drop();
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
