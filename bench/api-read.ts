@@ -14,11 +14,12 @@ import autocannon from 'autocannon';
 import { loadConfig } from '@biomon/config';
 import { migrateToLatest, createDb } from '@biomon/db';
 import { ACCESS_MATRIX } from '@biomon/auth';
-import { buildServer, createContext } from '@biomon/http';
+import { buildServer } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { ingestOccurrences } from '@biomon/occurrences';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

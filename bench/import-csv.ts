@@ -14,11 +14,12 @@ import pino from 'pino';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest } from '@biomon/db';
 import { createToken } from '@biomon/auth';
-import { buildServer, createContext } from '@biomon/http';
+import { buildServer } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { startWorker } from '@biomon/worker';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -29,12 +29,13 @@ import pino from 'pino';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest, sql } from '@biomon/db';
 import { createToken } from '@biomon/auth';
-import { buildServer, createContext } from '@biomon/http';
+import { buildServer } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { startWorker } from '@biomon/worker';
 import { openImport } from '@biomon/occurrences';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -22,9 +22,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest, sql, type Db } from '@biomon/db';
-import { createToken } from '@biomon/auth';
+import { createToken, type Actor } from '@biomon/auth';
 import { ingestOccurrences } from '@biomon/occurrences';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const batches: unknown[][] = [];
     for (let i = 0; i < records.length; i += BATCH) batches.push(records.slice(i, i + BATCH));
     const bodies = batches.map((b) => JSON.stringify({ records: b }));
-    const actor = { tokenId: null, role: 'surveyor', team: 'bench', label: 'bench' };
+    const actor: Actor = { tokenId: null, role: 'surveyor', team: 'bench', label: 'bench' };
     console.log(`ingest-occurrences: ${fmt(ROWS)} records, batches of ${BATCH}, ${CLIENTS} concurrent clients`);
 
     // 1. same-semantics SQL: the service, in-process, no HTTP

@@ -31,7 +31,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest, sql, type Db } from '@biomon/db';
-import { ingestObservations, registerStation, SYSTEM_STATION_ACTOR, type RawObservation } from '@biomon/stations';
+import { SYSTEM_ACTOR } from '@biomon/auth';
+import { ingestObservations, registerStation, type RawObservation } from '@biomon/stations';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
         datastreams: Array.from({ length: DS_PER_STATION }, (_, k) => ({
           datastreamId: `${stationId}-d${k}`, observedProperty: `p${k}`, unitOfMeasurement: { symbol: 'u' }, resultType: 'number', validRange: [-100, 100], expectedIntervalSeconds: 60,
         })),
-      }, { actor: SYSTEM_STATION_ACTOR });
+      }, { actor: SYSTEM_ACTOR });
       tokens.set(stationId, r.token!);
     }
     const pks = new Map((await db.selectFrom('datastreams').select(['id', 'datastream_id']).execute()).map((r) => [r.datastream_id, r.id]));

@@ -4,6 +4,8 @@ import { loadConfig } from '@biomon/config';
 export interface ScratchDatabase {
   url: string;
   drop(): Promise<void>;
+  /** Leaves the database in place (for a later look) and closes the admin connection. */
+  keep(): Promise<void>;
 }
 
 /**
@@ -25,6 +27,9 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
     url: url.toString(),
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+    async keep() {
       await admin.end();
     },
   };

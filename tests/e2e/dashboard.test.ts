@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../support/test-db';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import type { AssessmentReport } from '@biomon/reports';
 import { createTestContext, type TestContext } from '../support/test-db';

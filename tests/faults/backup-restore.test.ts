@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createDb, sql, type DbHandle } from '@biomon/db';
 import { createIndicatorRun, executeIndicatorRun, getIndicatorRun } from '@biomon/indicators';
 import { SYSTEM_VIEWER } from '@biomon/sensitive';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createDb, sql, type DbHandle } from '@biomon/db';
 import { createToken } from '@biomon/auth';
 import { REPO_ROOT } from '../support/cli';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { sql } from '@biomon/db';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { evaluateAlerts } from '@biomon/alerts';
 import { startWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../support/test-db';

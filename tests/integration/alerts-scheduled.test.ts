@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from '@biomon/db';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { evaluateAlerts, updateRules, type RuleCode } from '@biomon/alerts';
-import { SYSTEM_STATION_ACTOR, registerStation } from '@biomon/stations';
+import { SYSTEM_ACTOR, type Actor } from '@biomon/auth';
+import { registerStation } from '@biomon/stations';
 import { ingestSurveyEvents } from '@biomon/occurrences';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
@@ -23,7 +24,7 @@ const MIN = 60_000;
 const NOW = Math.floor(Date.now() / (10 * MIN)) * 10 * MIN;
 const iso = (ms: number) => new Date(ms).toISOString();
 const run = (rules: RuleCode[], at = NOW, asOf?: string) => evaluateAlerts(t.ctx.db, { trigger: 'rules', rules, now: iso(at), ...(asOf ? { asOf } : {}) });
-const admin = { tokenId: null, role: 'admin', label: 'test admin' };
+const admin: Actor = { tokenId: null, role: 'admin', label: 'test admin' };
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -42,7 +43,7 @@ async function station(id: string, slots: number[], lon = 126.0, lat = 43.5): Pr
   await registerStation(t.ctx.db, {
     stationId: id, name: `测试站 ${id}`, type: 'weather', location: { type: 'Point', coordinates: [lon, lat] },
     datastreams: [{ datastreamId: `${id}-t`, observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C' }, resultType: 'number', expectedIntervalSeconds: 600 }],
-  }, { actor: SYSTEM_STATION_ACTOR, route: 'test' });
+  }, { actor: SYSTEM_ACTOR, route: 'test' });
   // registered two days ago, so the whole one-day window counts
   await t.ctx.db.updateTable('datastreams').set({ created_at: new Date(NOW - 2 * 86_400_000) }).where('datastream_id', '=', `${id}-t`).execute();
   const from = NOW - 86_400_000;
@@ -168,7 +169,7 @@ describe('rule 4: indicators', () => {
 
 describe('rule 5: indicator species decline', () => {
   beforeAll(async () => {
-    const actor = { tokenId: null, role: 'surveyor', team: 'alerts-test', label: 'alerts test' };
+    const actor: Actor = { tokenId: null, role: 'surveyor', team: 'alerts-test', label: 'alerts test' };
     const ev = (eventID: string, year: number, effort: number, parentEventID?: string) => ({
       eventID, ...(parentEventID ? { parentEventID } : {}), samplingProtocol: '红外相机', eventDate: `${year}-06-01/${year}-08-31`,
       footprintWKT: 'POINT (130.78 42.95)', samplingEffortValue: effort, samplingEffortUnit: 'trap-days', isAbsenceReported: false,

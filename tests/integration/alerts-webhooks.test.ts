@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '@biomon/config';
 import { LOG_REDACT_PATHS } from '@biomon/core';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { QUEUES } from '@biomon/queue';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../support/test-db';

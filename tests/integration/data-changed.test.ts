@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { QUEUES } from '@biomon/queue';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../support/test-db';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildServer, createContext } from '@biomon/http';
+import { buildServer } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { createToken } from '@biomon/auth';

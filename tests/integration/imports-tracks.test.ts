@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import yazl from 'yazl';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { processImport } from '@biomon/occurrences';
 import { createTestContext, type TestContext } from '../support/test-db';

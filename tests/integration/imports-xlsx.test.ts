@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import pino from 'pino';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { CSV_TEMPLATE_HEADERS } from '@biomon/occurrences';
 import { startWorker, type RunningWorker } from '@biomon/worker';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../support/test-db';

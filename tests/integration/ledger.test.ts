@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import yazl from 'yazl';
 import { sql } from '@biomon/db';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import type { LedgerSeed } from '@biomon/ledger';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';

@@ -5,7 +5,7 @@ import vm from 'node:vm';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { OCCURRENCE_CSV_COLUMNS } from '@biomon/opendata';
 import { createTestContext, type TestContext } from '../support/test-db';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { openImport } from '@biomon/occurrences';
 import { requestDwcaExport, runDwcaExport, parseOccurrenceFilter } from '@biomon/opendata';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { XMLParser } from 'fast-xml-parser';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createImport, processImport, storeUpload } from '@biomon/occurrences';

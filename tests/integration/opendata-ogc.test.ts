@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';

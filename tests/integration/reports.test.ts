@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
 import { sql } from '@biomon/db';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { canonicalJson, snapshotHash, type AssessmentReport } from '@biomon/reports';
 import { createTestContext, type TestContext } from '../support/test-db';

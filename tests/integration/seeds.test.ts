@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from '@biomon/db';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import type { LedgerSeed } from '@biomon/ledger';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { REPO_ROOT } from '../support/cli';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql, type Tx } from '@biomon/db';
-import { SEED_STEPS } from '@biomon/cli';
+import { SEED_STEPS } from '@biomon/seed';
 import { seedDemoStations } from '@biomon/stations';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { webRoutes } from '@biomon/api';
 
 // The dashboard's static routes (GET / and GET /assets/*) on their own: a built dist and a missing one.

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '@biomon/config';
 import { AppError } from '@biomon/core';
-import { runSeeds } from '@biomon/cli';
+import type { Actor } from '@biomon/auth';
+import { runSeeds } from '@biomon/seed';
 import {
   createSubscription, deliverWebhook, evaluateAlerts, removeSubscription, sendPinned, systemResolver, testSubscription, webhookNetwork,
   type WebhookResolver, type WebhookSender,
@@ -26,7 +27,7 @@ import { TrapServer, WebhookReceiver, guardSystemDns, record, storeRecords, wait
 // through a spy sender), and "no connection" is observed on trap listeners on 127.0.0.1 and
 // 127.0.0.2, which the test owns.
 
-const ADMIN = { tokenId: null, role: 'admin', label: 'ssrf test' };
+const ADMIN: Actor = { tokenId: null, role: 'admin', label: 'ssrf test' };
 const SECRET = 'whsec-0123456789-abcdef';
 const PUBLIC = '93.184.215.14';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '@biomon/config';
-import { createContext, type AppContext } from '@biomon/http';
+import { createContext, type AppContext } from '@biomon/runtime';
 
 
 export function databaseUrlFor(base: string, name: string): string {

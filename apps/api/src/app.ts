@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext, AppModule } from '@biomon/http';
+import type { AppModule } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { taxaRoutes } from './routes/taxa.routes';
 import { occurrenceReadRoutes } from './routes/occurrences.routes';
 import { indicatorRoutes } from './routes/indicators.routes';
@@ -17,6 +18,7 @@ import { downloadRoutes } from './routes/downloads.routes';
 import { meRoutes } from './routes/me.routes';
 import { webRoutes } from './routes/web.routes';
 import { alertRoutes } from './routes/alerts.routes';
+import { API_SCHEMAS } from './schemas';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
 const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => {
@@ -40,4 +42,4 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(webRoutes, opts);
 };
 
-export const apiModule: AppModule = { name: 'api', plugin: apiPlugin };
+export const apiModule: AppModule = { name: 'api', plugin: apiPlugin, schemas: API_SCHEMAS };

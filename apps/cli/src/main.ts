@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       const level = (values.level ?? config.seed) as Config['seed'];
       if (!['none', 'reference', 'demo'].includes(level)) throw new ConfigError([`--level must be none, reference or demo`]);
       return withDb(config, async (db) => {
-        const { runSeeds } = await import('./seed');
+        const { runSeeds } = await import('@biomon/seed');
         const results = await runSeeds(db, level, path.join(config.rootDir, 'seeds'));
         for (const r of results) console.error(`seed ${r.name}: ${r.status}${r.summary ? ` ${JSON.stringify(r.summary)}` : ''}`);
         return 0;

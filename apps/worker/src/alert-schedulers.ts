@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { EVALUATE_JOB, SCHEDULE_GROUPS, SWEEP_JOB, type ScheduleGroup } from '@biomon/alerts';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { QUEUES } from '@biomon/queue';
 
 /**

@@ -1,4 +1,4 @@
 export { startWorker, type RunningWorker, type StartWorkerOptions } from './worker';
 export { registerAlertSchedulers } from './alert-schedulers';
 export { runWorkerUntilSignal } from './run';
-export { REGISTRY } from './registry';
+export { REGISTRY, type JobRegistry, type JobHandler } from './registry';

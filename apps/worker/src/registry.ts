@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AppContext } from '@biomon/http';
-import { QUEUES } from '@biomon/queue';
+import type { AppContext } from '@biomon/runtime';
+import { QUEUES, type JobData, type JobName, type QueueName } from '@biomon/queue';
 import { noopJob } from './jobs/noop.job';
 import { runIndicatorsJob } from './jobs/run-indicators.job';
 import { processImportJob } from './jobs/process-import.job';
@@ -12,13 +12,18 @@ import { evaluateAlertsJob } from './jobs/evaluate-alerts.job';
 import { deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob } from './jobs/deliver-webhook.job';
 
 export interface JobContext { ctx: AppContext; log: Logger }
-export type JobHandler = (job: Job, jc: JobContext) => Promise<unknown>;
+
+/** The handler of job N of queue Q: its `job.data` is that job's payload (@biomon/queue, the job contract). */
+export type JobHandler<Q extends QueueName, N extends JobName<Q>> = (job: Job<JobData<Q, N>, unknown, N>, jc: JobContext) => Promise<unknown>;
+
+/** One handler for every job of the contract: a job without a handler, or a handler of no job, fails `tsc`. */
+export type JobRegistry = { [Q in QueueName]: { [N in JobName<Q>]: JobHandler<Q, N> } };
 
 /**
  * Every job name the platform enqueues, by queue, mapped to its handler. Handlers re-read state
  * from the database and write with upserts, so running a job twice is harmless (at-least-once).
  */
-export const REGISTRY: Record<string, Record<string, JobHandler>> = {
+export const REGISTRY: JobRegistry = {
   [QUEUES.system]: {
     noop: noopJob,
     'data-changed': dataChangedJob,
@@ -43,7 +48,7 @@ export const REGISTRY: Record<string, Record<string, JobHandler>> = {
   },
 };
 
-/** Startup fails when a queue has no handlers registered. */
+/** Startup fails when a queue has no handlers registered (the types say so too; this holds at run time). */
 export function assertRegistryComplete(): void {
   for (const q of Object.values(QUEUES)) {
     if (!REGISTRY[q] || Object.keys(REGISTRY[q]).length === 0) throw new Error(`worker: no handlers registered for queue ${q}`);

@@ -1,6 +1,6 @@
 import type { Config } from '@biomon/config';
 import { createLogger } from '@biomon/core';
-import { createContext } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
 import { startWorker } from './worker';
 import { registerAlertSchedulers } from './alert-schedulers';
 

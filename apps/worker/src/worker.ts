@@ -1,8 +1,8 @@
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { heartbeatKey, relayOutboxOnce } from '@biomon/queue';
-import { REGISTRY, assertRegistryComplete } from './registry';
+import { REGISTRY, assertRegistryComplete, type JobContext } from './registry';
 
 export interface RunningWorker {
   workers: Worker[];
@@ -23,7 +23,9 @@ export interface StartWorkerOptions {
 export function startWorker(ctx: AppContext, log: Logger, opts: StartWorkerOptions = {}): RunningWorker {
   assertRegistryComplete();
   const prefix = ctx.config.queuePrefix;
-  const workers = Object.entries(REGISTRY).map(([queue, handlers]) => {
+  // at run time a job's name is a string from Redis: look its handler up by name (typed in registry.ts)
+  const registry = REGISTRY as unknown as Record<string, Record<string, (job: Job, jc: JobContext) => Promise<unknown>>>;
+  const workers = Object.entries(registry).map(([queue, handlers]) => {
     const w = new Worker(
       queue,
       async (job: Job) => {

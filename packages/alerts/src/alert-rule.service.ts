@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from '@biomon/db';
 import { withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
-import { writeAudit, type AuditActor } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { loadRuleConfigs, storeRuleConfig } from './alert-rule.repository';
 import { RULE_CODES, RULE_DEFINITIONS, SEVERITIES, isRuleCode, validateRuleParams, type RuleCode, type Severity } from './rules';
 
@@ -43,7 +43,7 @@ export interface RuleChange { code: string; enabled?: boolean; severity?: string
  * keep their value); the result is validated against the rule's schema as a whole, and nothing is
  * stored when any change is invalid. Audited in the same transaction.
  */
-export async function updateRules(db: Db, changes: RuleChange[], actor: AuditActor & { tokenId: string | null }): Promise<RuleOut[]> {
+export async function updateRules(db: Db, changes: RuleChange[], actor: Pick<Actor, 'tokenId' | 'role' | 'label'>): Promise<RuleOut[]> {
   return withTx(db, async (tx) => {
     const cfg = await loadRuleConfigs(tx);
     const errors: FieldError[] = [];

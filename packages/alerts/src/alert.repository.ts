@@ -1,5 +1,6 @@
 import type { DbOrTx, Tx } from '@biomon/db';
 import { sql, type RawBuilder } from '@biomon/db';
+import { SYSTEM_ACTOR, type Actor } from '@biomon/auth';
 import { toAlertOut, type AlertOut, type AlertRowWithTaxon } from './alert-out';
 import type { RuleCode, Severity } from './rules';
 import { createDeliveriesForEvent } from './webhook.repository';
@@ -69,14 +70,11 @@ async function lockSubject(tx: Tx, rule: string, subjectKey: string): Promise<vo
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`alert|${rule}|${subjectKey}`}, 9))`.execute(tx);
 }
 
-export interface EventActor { tokenId: string | null; role: string; label: string }
-export const SYSTEM_EVENT_ACTOR: EventActor = { tokenId: null, role: 'system', label: 'system' };
-
 /**
  * Appends a lifecycle event with the alert as it now is, and the webhook deliveries it calls for
  * (same transaction: an event exists if and only if its deliveries do).
  */
-export async function appendEvent(tx: Tx, alertId: number, kind: 'opened' | 'updated' | 'acknowledged' | 'resolved', actor: EventActor, note: string | null): Promise<number> {
+export async function appendEvent(tx: Tx, alertId: number, kind: 'opened' | 'updated' | 'acknowledged' | 'resolved', actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, note: string | null): Promise<number> {
   const alert = await selectAlert(tx, alertId);
   if (!alert) throw new Error(`alert ${alertId} vanished`);
   const ev = await tx.insertInto('alert_events').values({
@@ -124,7 +122,7 @@ export async function raiseAlert(tx: Tx, d: AlertDraft, policy: RaisePolicy): Pr
       updated_at: new Date(),
     }).where('id', '=', open.id).execute();
     if (added > 0 || escalated) {
-      await appendEvent(tx, open.id, 'updated', SYSTEM_EVENT_ACTOR, escalated ? `severity ${open.severity} → ${d.severity}` : `${added} new trigger(s)`);
+      await appendEvent(tx, open.id, 'updated', SYSTEM_ACTOR, escalated ? `severity ${open.severity} → ${d.severity}` : `${added} new trigger(s)`);
       return { alertId: open.id, action: 'updated' };
     }
     return { alertId: open.id, action: 'unchanged' };
@@ -154,7 +152,7 @@ export async function raiseAlert(tx: Tx, d: AlertDraft, policy: RaisePolicy): Pr
     occurrences: Math.max(1, d.triggers.length),
   }).returning('id').executeTakeFirstOrThrow();
   await insertTriggers(tx, row.id, d.triggers);
-  await appendEvent(tx, row.id, 'opened', SYSTEM_EVENT_ACTOR, null);
+  await appendEvent(tx, row.id, 'opened', SYSTEM_ACTOR, null);
   return { alertId: row.id, action: 'opened' };
 }
 
@@ -181,7 +179,7 @@ export async function clearConditions(tx: Tx, rule: RuleCode, activeSubjects: Se
         status: 'resolved', resolved_at: now, resolved_by: null, resolved_by_label: 'system: condition cleared (条件已解除)',
         cleared_at: now, updated_at: now,
       }).where('id', '=', a.id).execute();
-      await appendEvent(tx, a.id, 'resolved', SYSTEM_EVENT_ACTOR, 'condition cleared');
+      await appendEvent(tx, a.id, 'resolved', SYSTEM_ACTOR, 'condition cleared');
       resolved.push(a.id);
     } else {
       await tx.updateTable('alerts').set({ cleared_at: now, updated_at: now }).where('id', '=', a.id).execute();

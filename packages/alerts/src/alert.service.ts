@@ -1,7 +1,8 @@
 import type { Db, DbOrTx } from '@biomon/db';
 import { sql, withTx } from '@biomon/db';
-import { AppError, type CursorCodec, type FieldError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
+import { AppError, invalidField, pageLimit, parseDate, type CursorCodec } from '@biomon/core';
+import { writeAudit, type Actor } from '@biomon/auth';
+import { seesExact, type Viewer } from '@biomon/sensitive';
 import type { AlertOut } from './alert-out';
 import { appendEvent, listAlertEvents, listAlertRows, selectAlert, type AlertEventOut } from './alert.repository';
 import { RULE_CODES, SEVERITIES } from './rules';
@@ -9,15 +10,15 @@ import { RULE_CODES, SEVERITIES } from './rules';
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export const MAX_ALERTS_PAGE = 500;
 
-/** Who reads or acts on alerts. */
-export interface AlertViewer { tokenId: string | null; role: string; label: string }
-
-/**
- * Evaluators and admins see every alert exactly. Every other role sees only alerts that are not
+/*
+ * Who sees privileged alerts is who sees exact positions (@biomon/sensitive, seesExact):
+ * evaluators and admins see every alert exactly. Every other role sees only alerts that are not
  * privileged: sensitive-species detections are not listed to them at all, and no other alert
  * carries an exact point of a sensitive taxon (the evaluators only put cell ids and centres there).
  */
-export const seesPrivileged = (v: AlertViewer): boolean => v.role === 'admin' || v.role === 'evaluator';
+
+/** Who acts on an alert: authorised by its role, recorded by its token and label. */
+type AlertActor = Pick<Actor, 'tokenId' | 'role' | 'label'>;
 
 export interface AlertQuery {
   status?: string;
@@ -29,13 +30,11 @@ export interface AlertQuery {
   cursor?: string;
 }
 
-const bad = (field: string, code: string, message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message } satisfies FieldError] });
-
 function list(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   const xs = [...new Set(raw.split(',').map((x) => x.trim()).filter(Boolean))];
   const unknown = xs.filter((x) => !allowed.includes(x));
-  if (unknown.length) throw bad(`querystring.${field}`, `${field.toUpperCase()}_UNKNOWN`, `${field} takes ${allowed.join(', ')} (comma-separated); unknown: ${unknown.join(', ')}`);
+  if (unknown.length) throw invalidField(`querystring.${field}`, `${field.toUpperCase()}_UNKNOWN`, `${field} takes ${allowed.join(', ')} (comma-separated); unknown: ${unknown.join(', ')}`);
   return xs;
 }
 
@@ -43,20 +42,16 @@ function list(field: string, raw: string | undefined, allowed: readonly string[]
 const CURSOR_KIND = 'alerts';
 
 /** GET /v1/alerts: newest first, filtered, paged by cursor. */
-export async function listAlerts(db: DbOrTx, viewer: AlertViewer, q: AlertQuery, cursors: CursorCodec): Promise<{ alerts: AlertOut[]; nextCursor: string | null }> {
-  const limit = Math.min(q.limit ?? 100, MAX_ALERTS_PAGE);
-  let since: Date | undefined;
-  if (q.since !== undefined) {
-    since = new Date(q.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(q.since) || Number.isNaN(since.getTime())) throw bad('querystring.since', 'DATE_INVALID', 'since is an ISO 8601 date or date-time');
-  }
+export async function listAlerts(db: DbOrTx, viewer: Viewer, q: AlertQuery, cursors: CursorCodec): Promise<{ alerts: AlertOut[]; nextCursor: string | null }> {
+  const limit = pageLimit(q.limit, 100, MAX_ALERTS_PAGE);
+  const since = parseDate('querystring.since', q.since);
   const alerts = await listAlertRows(db, {
     statuses: list('status', q.status, ALERT_STATUSES),
     rules: list('rule', q.rule, RULE_CODES),
     severities: list('severity', q.severity, SEVERITIES),
     region: q.region || undefined,
     since,
-    includePrivileged: seesPrivileged(viewer),
+    includePrivileged: seesExact(viewer),
     beforeId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined,
     limit,
   });
@@ -64,16 +59,16 @@ export async function listAlerts(db: DbOrTx, viewer: AlertViewer, q: AlertQuery,
 }
 
 /** GET /v1/alerts/{id}: the alert and its history; a privileged alert does not exist for other roles. */
-export async function getAlert(db: DbOrTx, viewer: AlertViewer, id: number): Promise<AlertOut & { events: AlertEventOut[] }> {
+export async function getAlert(db: DbOrTx, viewer: Viewer, id: number): Promise<AlertOut & { events: AlertEventOut[] }> {
   const a = await selectAlert(db, id);
-  if (!a || (a.privileged && !seesPrivileged(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
+  if (!a || (a.privileged && !seesExact(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
   return { ...a, events: await listAlertEvents(db, id) };
 }
 
-async function transition(db: Db, viewer: AlertViewer, id: number, to: 'acknowledged' | 'resolved', note: string | null, route: string): Promise<AlertOut & { changed: boolean }> {
+async function transition(db: Db, viewer: AlertActor, id: number, to: 'acknowledged' | 'resolved', note: string | null, route: string): Promise<AlertOut & { changed: boolean }> {
   return withTx(db, async (tx) => {
     const cur = await tx.selectFrom('alerts').select(['id', 'status', 'privileged']).where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!cur || (cur.privileged && !seesPrivileged(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
+    if (!cur || (cur.privileged && !seesExact(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
     // a retried request finds the alert already where it asked: 200, nothing written again
     if (cur.status === to) return { ...(await selectAlert(tx, id))!, changed: false };
     if (to === 'acknowledged' && cur.status === 'resolved') {
@@ -93,12 +88,12 @@ async function transition(db: Db, viewer: AlertViewer, id: number, to: 'acknowle
 }
 
 /** POST /v1/alerts/{id}/ack: open → acknowledged, with who and when. */
-export function acknowledgeAlert(db: Db, viewer: AlertViewer, id: number, note: string | null) {
+export function acknowledgeAlert(db: Db, viewer: AlertActor, id: number, note: string | null) {
   return transition(db, viewer, id, 'acknowledged', note, 'POST /v1/alerts/{id}/ack');
 }
 
 /** POST /v1/alerts/{id}/resolve: open or acknowledged → resolved, with who and when. */
-export function resolveAlert(db: Db, viewer: AlertViewer, id: number, note: string | null) {
+export function resolveAlert(db: Db, viewer: AlertActor, id: number, note: string | null) {
   return transition(db, viewer, id, 'resolved', note, 'POST /v1/alerts/{id}/resolve');
 }
 

@@ -1,6 +1,6 @@
 import type { Tx } from '@biomon/db';
 import { sensitiveSpeciesNames } from '@biomon/sensitive';
-import { sql } from '@biomon/db';
+import { chinaPart, sql } from '@biomon/db';
 import { NEWEST_REGIONS } from './alert-sql';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
 import { speciesIdsOf } from './evaluate-sensitive';
@@ -25,7 +25,7 @@ async function yearlyRates(tx: Tx, gid: number, entry: { effortUnit: string; pro
     WHERE o.event_id = ${e}.event_id AND coalesce(tx.parent_id, tx.id) = ${gid} AND o.occurrence_status = 'present' AND o.review_state <> 'rejected')`;
   const r = await sql<YearRow>`
     WITH ev AS (
-      SELECT e.event_id, e.priority_area, extract(year FROM e.event_end AT TIME ZONE 'Asia/Shanghai')::int AS yr, e.sampling_effort_value::float8 AS effort
+      SELECT e.event_id, e.priority_area, ${chinaPart('year', sql`e.event_end`)} AS yr, e.sampling_effort_value::float8 AS effort
       FROM survey_events e
       WHERE e.priority_area IS NOT NULL AND e.sampling_effort_value > 0
         AND lower(trim(e.sampling_effort_unit)) = lower(trim(${entry.effortUnit}))

@@ -1,7 +1,8 @@
 import type { Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
-import { AppError } from '@biomon/core';
-import { SYSTEM_STATION_ACTOR, stationHealth } from '@biomon/stations';
+import { AppError, chinaDate } from '@biomon/core';
+import { SYSTEM_ACTOR } from '@biomon/auth';
+import { stationHealth } from '@biomon/stations';
 import { regionsOfPoint } from './alert-sql';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
 import { ledgerTasksFor } from './ledger-tasks';
@@ -132,7 +133,7 @@ export async function evaluateStationGaps(tx: Tx, rule: RuleConfig<'station_data
     if (now.getTime() - from.getTime() < 60_000) continue;
     let h: Awaited<ReturnType<typeof stationHealth>>;
     try {
-      h = await stationHealth(tx, SYSTEM_STATION_ACTOR, stationId, { from: from.toISOString(), to: now.toISOString() });
+      h = await stationHealth(tx, SYSTEM_ACTOR, stationId, { from: from.toISOString(), to: now.toISOString() });
     } catch (err) {
       // a window too large for the station's interval (MAX_HEALTH_SLOTS): not judged, rather than failing every station
       if (err instanceof AppError && err.code === 'VALIDATION_FAILED') continue;
@@ -165,8 +166,8 @@ export async function evaluateStationGaps(tx: Tx, rule: RuleConfig<'station_data
       taxonId: null,
       cellId: null,
       seenAt: now,
-      // one trigger per day the gap was observed (Asia/Shanghai date)
-      triggers: [{ key: `gap:${new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now)}` }],
+      // one trigger per day the gap was observed (China's date)
+      triggers: [{ key: `gap:${chinaDate(now)}` }],
     }, 'condition');
     if (r) out.push(r);
   }

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '@biomon/db';
 import { withTx } from '@biomon/db';
-import { todayInShanghai } from '@biomon/ledger';
+import { chinaDate } from '@biomon/core';
 import { loadRuleConfigs } from './alert-rule.repository';
 import type { RaiseResult } from './alert.repository';
 import { evaluateImports } from './evaluate-imports';
@@ -66,7 +66,7 @@ const MAX_IDS_PER_TX = 2000;
 export async function evaluateAlerts(db: Db, req: EvaluateRequest): Promise<EvaluateSummary> {
   const now = req.now ? new Date(req.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new Error(`alerts: bad now ${req.now}`);
-  const asOf = req.asOf ?? todayInShanghai(now);
+  const asOf = req.asOf ?? chinaDate(now);
   const rules = await loadRuleConfigs(db);
   const summary: EvaluateSummary = {};
   const run = async (code: RuleCode, f: (tx: Tx) => Promise<RaiseResult[]>) => {

@@ -7,8 +7,8 @@ export { readRules, updateRules, type RuleOut, type RuleChange } from './alert-r
 export type { AlertOut } from './alert-out';
 export type { AlertEventOut } from './alert.repository';
 export {
-  listAlerts, getAlert, acknowledgeAlert, resolveAlert, alertCounts, seesPrivileged, ALERT_STATUSES, MAX_ALERTS_PAGE,
-  type AlertViewer, type AlertQuery,
+  listAlerts, getAlert, acknowledgeAlert, resolveAlert, alertCounts, ALERT_STATUSES, MAX_ALERTS_PAGE,
+  type AlertQuery,
 } from './alert.service';
 export {
   evaluateAlerts, parseEvaluateRequest, EVALUATE_JOB, SCHEDULE_GROUPS, type EvaluateRequest, type EvaluateSummary, type ScheduleGroup,

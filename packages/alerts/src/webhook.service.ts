@@ -2,8 +2,8 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '@biomon/db';
 import { withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
-import { writeAudit, type AuditActor } from '@biomon/auth';
-import type { Queue } from 'bullmq';
+import { writeAudit, type Actor } from '@biomon/auth';
+import type { JobQueue } from '@biomon/queue';
 import { RULE_CODES, SEVERITIES } from './rules';
 import {
   checkWebhookTarget, describeSendFailure, parseWebhookUrl, webhookNetwork, WebhookTargetError,
@@ -98,14 +98,14 @@ export async function postSigned(url: string, secret: string, key: string, event
 const storedError = (r: PostResult): string | null => (r.error === null ? null : r.errorCode && r.errorCode !== 'WEBHOOK_HTTP_STATUS' ? `${r.errorCode}: ${r.error}` : r.error);
 
 /** Adds one delivery job per pending delivery of the event; the job id dedupes while the job exists. */
-export async function fanOutEvent(db: DbOrTx, queue: Queue, alertEventId: number, retry: WebhookRetryOptions): Promise<number> {
+export async function fanOutEvent(db: DbOrTx, queue: JobQueue<'webhooks'>, alertEventId: number, retry: WebhookRetryOptions): Promise<number> {
   const pending = await pendingDeliveriesOfEvent(db, alertEventId);
   await enqueueDeliveries(queue, pending, retry);
   return pending.length;
 }
 
 /** Re-adds deliveries still pending long after creation (their job was lost, e.g. with Redis data). */
-export async function sweepPendingDeliveries(db: DbOrTx, queue: Queue, retry: WebhookRetryOptions): Promise<number> {
+export async function sweepPendingDeliveries(db: DbOrTx, queue: JobQueue<'webhooks'>, retry: WebhookRetryOptions): Promise<number> {
   // a delivery may legitimately wait through its whole backoff; only older ones are suspect
   const horizon = retry.backoffMs * 2 ** Math.min(retry.attempts, 20) + retry.timeoutMs * retry.attempts + 60_000;
   const stale = await stalePendingDeliveries(db, horizon);
@@ -113,7 +113,7 @@ export async function sweepPendingDeliveries(db: DbOrTx, queue: Queue, retry: We
   return stale.length;
 }
 
-async function enqueueDeliveries(queue: Queue, items: { alertEventId: number; subscriptionId: string }[], retry: WebhookRetryOptions): Promise<void> {
+async function enqueueDeliveries(queue: JobQueue<'webhooks'>, items: { alertEventId: number; subscriptionId: string }[], retry: WebhookRetryOptions): Promise<void> {
   if (!items.length) return;
   await queue.addBulk(items.map((d) => ({
     name: DELIVER_JOB,
@@ -190,7 +190,7 @@ const invalid = (errors: FieldError[]) => new AppError('VALIDATION_FAILED', erro
  * lists): 422 with `details.errors[0] = { field: 'url', code: 'WEBHOOK_URL_FORBIDDEN' | 'WEBHOOK_URL_UNRESOLVABLE', reason }`.
  * The name is looked up only after every other field has passed, so a refused request costs no lookup.
  */
-export async function createSubscription(db: Db, input: SubscriptionInput, actor: AuditActor & { tokenId: string | null }, net: WebhookNetwork = webhookNetwork(), timeoutMs = 10_000): Promise<SubscriptionOut & { secret: string }> {
+export async function createSubscription(db: Db, input: SubscriptionInput, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, net: WebhookNetwork = webhookNetwork(), timeoutMs = 10_000): Promise<SubscriptionOut & { secret: string }> {
   const errors: FieldError[] = [];
   let url: URL | null = null;
   try {
@@ -232,7 +232,7 @@ export async function readSubscriptions(db: DbOrTx): Promise<SubscriptionOut[]> 
   return listSubscriptions(db);
 }
 
-export async function removeSubscription(db: Db, id: string, actor: AuditActor & { tokenId: string | null }): Promise<void> {
+export async function removeSubscription(db: Db, id: string, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>): Promise<void> {
   await withTx(db, async (tx) => {
     if (!(await deleteSubscription(tx, id))) throw new AppError('NOT_FOUND', `No webhook subscription ${id}`);
     await writeAudit(tx, actor, { action: 'webhooks.delete', entity: 'webhook_subscription', entityIds: [id], route: 'DELETE /v1/webhooks/{id}' });
@@ -261,7 +261,7 @@ export interface TestResult {
  * a delivery's (a refused one is not contacted), and a failure is answered with a stable code
  * and a short generic reason only: no stack, errno, syscall or address of the failing connection.
  */
-export async function testSubscription(db: Db, id: string, timeoutMs: number, actor: AuditActor & { tokenId: string | null }, net: WebhookNetwork = webhookNetwork()): Promise<TestResult> {
+export async function testSubscription(db: Db, id: string, timeoutMs: number, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, net: WebhookNetwork = webhookNetwork()): Promise<TestResult> {
   const sub = await findLiveSubscription(db, id);
   if (!sub) throw new AppError('NOT_FOUND', `No webhook subscription ${id}`);
   const key = `test:${randomUUID()}`;

@@ -1,4 +1,5 @@
 import type { DbOrTx } from '@biomon/db';
+import type { Actor } from './actor';
 
 export interface AuditEntry {
   action: string;
@@ -9,10 +10,7 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log, in the caller's transaction, so the write and its record commit together. */
-/** Who acted: a principal (token) or the system. */
-export interface AuditActor { tokenId?: string | null; role: string; label: string }
-
-export async function writeAudit(db: DbOrTx, who: AuditActor, entry: AuditEntry): Promise<void> {
+export async function writeAudit(db: DbOrTx, who: Pick<Actor, 'tokenId' | 'role' | 'label'>, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({

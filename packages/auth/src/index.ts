@@ -3,5 +3,6 @@ export {
   createToken, findPrincipal, listTokens, revokeToken, revokeTokensByLabelPrefix,
   type TokenScope, type Principal, type TokenListItem,
 } from './token.repository';
-export { writeAudit, type AuditEntry, type AuditActor } from './audit.repository';
+export { writeAudit, type AuditEntry } from './audit.repository';
+export { actorOf, readsEveryScope, PUBLIC_ACTOR, SYSTEM_ACTOR, type Actor, type ActorRole } from './actor';
 export { ACCESS_MATRIX, accessFor, type Access } from './access-matrix';

@@ -5,3 +5,9 @@ export {
 } from './text';
 export { csvLine, csvDocument, tsvLine, guardFormula, UTF8_BOM } from './csv';
 export { CursorCodec, type CursorKey } from './cursor';
+export {
+  CHINA_TZ, CHINA_OFFSET, CHINA_OFFSET_MS, chinaDate, chinaYear, chinaDateTime, startOfChinaDay, startOfChinaYear, isCalendarDate, addDays, daysBetween,
+} from './time';
+export {
+  parseBbox, parseDate, parseCalendarDate, parseDateRange, assertRange, pageLimit, isDateOnly, invalidField, type Bbox,
+} from './query';

@@ -27,6 +27,12 @@ export function createDb(databaseUrl: string, options: { max?: number; applicati
   });
   // An idle client that loses its server (restart, network) must not crash the process.
   pool.on('error', () => {});
+  // A checked-out client is not covered by the pool's listener: when its server goes away
+  // between queries, pg emits 'error' on the client itself, which would otherwise be uncaught.
+  // The query in flight (if any) still rejects, and the pool discards the broken client.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

@@ -3,3 +3,4 @@ export type * from './schema';
 export { migrateToLatest } from './migrate';
 export { translatePgError } from './pg-errors';
 export { sql, type RawBuilder } from 'kysely';
+export { CHINA_TZ_SQL, inChinaTime, chinaDayStart, chinaDayEnd, chinaDateText, chinaPart } from './china-time.sql';

@@ -1,6 +1,6 @@
 import { sql } from '@biomon/db';
 import { heartbeatKey } from '@biomon/queue';
-import type { AppContext } from './context';
+import type { AppContext } from '@biomon/runtime';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';

@@ -1,5 +1,5 @@
-export { buildServer, ErrorBody, type AppModule, type BuildServerOptions } from './server';
-export { createContext, type AppContext } from './context';
+export { buildServer, type AppModule, type BuildServerOptions, type RouteInfo } from './server';
+export * from './schemas';
 export { callerRole } from './auth.plugin';
 export { checkHealth, type HealthReport } from './health';
 export { fieldErrorsFromValidation } from './errors.plugin';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './context';
+import type { AppContext } from '@biomon/runtime';
 
 /**
  * Listens and closes gracefully on SIGINT/SIGTERM: fastify stops accepting (new requests get 503),

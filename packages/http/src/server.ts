@@ -2,14 +2,15 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRep
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TSchema, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LOG_REDACT_PATHS } from '@biomon/core';
-import type { AppContext } from './context';
+import type { AppContext } from '@biomon/runtime';
 import { frameworkError, registerErrorHandling } from './errors.plugin';
 import { registerAuth } from './auth.plugin';
 import { checkHealth } from './health';
 import { safeJsonParser } from './json-parser';
 import { registerTextGuard } from './text-guard';
+import { ErrorBody, HTTP_SCHEMAS, errorResponses } from './schemas';
 
 import { RateLimiter } from './rate-limit';
 import helmet from '@fastify/helmet';
@@ -17,15 +18,28 @@ import cors from '@fastify/cors';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every route registered on this server: method, url pattern and its query parameters. */
-    routeList: { method: string; url: string; query: string[] }[];
+    /** Every route registered on this server: method, url pattern, its query parameters and whether it declares a response schema. */
+    routeList: RouteInfo[];
   }
+}
+
+/** One registered route as the server lists it (`app.routeList`). */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  query: string[];
+  /** the route's schema declares `response` (what comes back is described in /openapi.json) */
+  response: boolean;
+  /** hidden from /openapi.json (`schema.hide`) */
+  hidden: boolean;
 }
 
 export interface AppModule {
   /** e.g. 'ingest' or 'api' */
   name: string;
   plugin: FastifyPluginAsync<{ ctx: AppContext }>;
+  /** Shared schemas (each with an `$id`) its routes reference: added at the root, named in /openapi.json's components. */
+  schemas?: TSchema[];
 }
 
 export interface BuildServerOptions {
@@ -34,16 +48,14 @@ export interface BuildServerOptions {
   title?: string;
 }
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-  { $id: 'ErrorBody' },
-);
+
+const UpDown = Type.Union([Type.Literal('up'), Type.Literal('down')]);
+const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')], { description: 'down when the database or Redis is; degraded when only the worker is' }),
+  db: UpDown, redis: UpDown, worker: UpDown,
+  apps: Type.Array(Type.String()),
+  checkedAt: Type.String({ format: 'date-time' }),
+});
 
 /**
  * Builds (does not start) a fastify server hosting the given apps. In production each app runs
@@ -95,8 +107,13 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     maxAge: 600,
   });
 
-  app.addSchema(ErrorBody);
+  // Shared schemas, at the root so that every app's routes and /openapi.json see them (one copy per $id).
+  for (const schema of [...HTTP_SCHEMAS, ...apps.flatMap((a) => a.schemas ?? [])]) {
+    if (!app.getSchema(String(schema.$id))) app.addSchema(schema);
+  }
   await app.register(swagger, {
+    // components are named by their $id (ErrorBody, Occurrence, …), so generated clients get those names
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -111,11 +128,12 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     },
   });
   // Every registered route, for the exhaustive access-matrix test.
-  const routeList: { method: string; url: string; query: string[] }[] = [];
+  const routeList: RouteInfo[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
-    const qs = (route.schema as { querystring?: { properties?: Record<string, unknown> } } | undefined)?.querystring?.properties ?? {};
-    for (const method of [route.method].flat()) routeList.push({ method: String(method), url: route.url, query: Object.keys(qs) });
+    const schema = route.schema as { querystring?: { properties?: Record<string, unknown> }; response?: unknown; hide?: boolean } | undefined;
+    const qs = schema?.querystring?.properties ?? {};
+    for (const method of [route.method].flat()) routeList.push({ method: String(method), url: route.url, query: Object.keys(qs), response: schema?.response !== undefined, hidden: schema?.hide === true });
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
@@ -129,8 +147,9 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
       summary: 'Health of the server and its dependencies (db, redis, worker)',
       tags: ['system'],
       response: {
-        200: Type.Object({ status: Type.String(), db: Type.String(), redis: Type.String(), worker: Type.String(), apps: Type.Array(Type.String()), checkedAt: Type.String() }),
-        503: Type.Object({ status: Type.String(), db: Type.String(), redis: Type.String(), worker: Type.String(), apps: Type.Array(Type.String()), checkedAt: Type.String() }),
+        200: HealthSchema,
+        503: { ...HealthSchema, description: 'a dependency is down (with Retry-After)' },
+        '4xx': errorResponses['4xx'],
       },
     },
   }, async (_req, reply) => {
@@ -139,7 +158,8 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     return report;
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // the document itself: an object whose shape is OpenAPI's, not described again here
+  app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } }, async () => app.swagger());
 
   for (const mod of apps) {
     await app.register(mod.plugin, { ctx });

@@ -6,9 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { Db, DbOrTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { ACCEPTED_EXTENSIONS, SNIFF_BYTES, detectEvidenceType, extensionContradicts } from './file-type';
-import type { LedgerActor } from './ledger.service';
 
 /** Upload limit of POST /v1/files (evidence: scans, photos, office documents). */
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
@@ -50,7 +49,7 @@ class TooLarge extends Error {}
 export async function storeEvidenceFile(
   db: Db,
   stream: Readable,
-  opts: { fileStoreDir: string; fileName: string; truncated: () => boolean; actor: LedgerActor; route: string },
+  opts: { fileStoreDir: string; fileName: string; truncated: () => boolean; actor: Pick<Actor, 'tokenId' | 'role' | 'label' | 'departmentId' | 'departmentName'>; route: string },
 ): Promise<FileOut> {
   const originalName = cleanFileName(opts.fileName);
   const tmpDir = path.join(opts.fileStoreDir, 'evidence', 'tmp');
@@ -97,7 +96,7 @@ export async function storeEvidenceFile(
         sha256, mime: type.mime, size_bytes: size, original_name: originalName, storage_key: storageKey,
         uploaded_by: opts.actor.tokenId, department_id: opts.actor.departmentId ?? null,
       }).returningAll().executeTakeFirstOrThrow();
-      await writeAudit(tx, { tokenId: opts.actor.tokenId, role: opts.actor.role, label: opts.actor.label }, {
+      await writeAudit(tx, opts.actor, {
         action: 'files.create', entity: 'file', entityIds: [row.id], route: opts.route,
         summary: { originalName, mime: type.mime, sizeBytes: size, sha256 },
       });

@@ -1,12 +1,12 @@
 export { loadLedgerSeed, type LedgerSeed } from './ledger-seed';
 export {
-  LEDGER_TIME_ZONE, PROGRESS_STATUSES, STATUS_LABELS, todayInShanghai, isIsoDate, addDays, daysBetween, isOverdue, isDueWithin,
+  PROGRESS_STATUSES, STATUS_LABELS, isOverdue, isDueWithin,
   type ProgressStatus, type Timeline,
 } from './overdue';
 export { DATA_LINKS, FLAGSHIP_SPECIES } from './ledger-links';
 export {
   listTasks, getTask, reportProgress, departmentSummaries, ledgerSnapshot, provinceRegion, resolveAsOf, DUE_SOON_DAYS,
-  type LedgerActor, type TaskOut, type TaskDetailOut, type TaskFilters, type ProgressOut, type ProgressInput, type LinkOut,
+  type TaskOut, type TaskDetailOut, type TaskFilters, type ProgressOut, type ProgressInput, type LinkOut,
   type LinkedIndicatorOut, type LinkedDataOut, type DepartmentSummary, type StatusCounts,
 } from './ledger.service';
 export type { EvidenceItem } from './ledger.repository';

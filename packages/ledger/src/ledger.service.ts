@@ -1,11 +1,11 @@
 import type { Db, DbOrTx } from '@biomon/db';
 import { PUBLIC_VIEWER } from '@biomon/sensitive'; // the ledger shows values, never per-species details
 import { sql, withTx } from '@biomon/db';
-import { AppError, type FieldError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
+import { AppError, CHINA_TZ, chinaDate, daysBetween, parseCalendarDate, type FieldError } from '@biomon/core';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { indicatorDefinition, latestValues } from '@biomon/indicators';
 import {
-  PROGRESS_STATUSES, STATUS_LABELS, daysBetween, isDueWithin, isIsoDate, isOverdue, todayInShanghai,
+  PROGRESS_STATUSES, STATUS_LABELS, isDueWithin, isOverdue,
   type ProgressStatus, type Timeline,
 } from './overdue';
 import { DATA_LINKS, FLAGSHIP_SPECIES } from './ledger-links';
@@ -15,15 +15,6 @@ import {
   type EvidenceItem, type ProgressRow, type TaskDepartmentRow, type TaskLinkRow, type TaskRow,
 } from './ledger.repository';
 import { findFile } from './evidence-file.service';
-
-/** Who acts on the ledger (a request's principal, or the system). */
-export interface LedgerActor {
-  tokenId: string | null;
-  role: string;
-  label: string;
-  departmentId?: number | null;
-  departmentName?: string | null;
-}
 
 /** "Due soon" horizon of the department summary. */
 export const DUE_SOON_DAYS = 180;
@@ -82,11 +73,9 @@ export interface TaskFilters {
 const invalid = (errors: FieldError[]) => new AppError('VALIDATION_FAILED', errors.map((e) => e.message).join('; '), { errors });
 const fieldError = (field: string, code: string, message: string) => invalid([{ field, code, message }]);
 
-/** The date a question is asked for: given (validated) or today in Asia/Shanghai. */
+/** The date a question is asked for: given (validated) or today in China. */
 export function resolveAsOf(asOf: string | undefined, field = 'querystring.asOf'): string {
-  if (asOf === undefined || asOf === '') return todayInShanghai();
-  if (!isIsoDate(asOf)) throw fieldError(field, 'DATE_INVALID', `${field.split('.').pop()} must be a date YYYY-MM-DD, got "${asOf}"`);
-  return asOf;
+  return parseCalendarDate(field, asOf);
 }
 
 function progressOut(p: ProgressRow): ProgressOut {
@@ -157,7 +146,7 @@ const stripMarker = (s: string) => s.trim().replace(/^[（(]\s*/, '').replace(/\
  */
 export async function listTasks(db: DbOrTx, f: TaskFilters): Promise<{ asOf: string; count: number; tasks: TaskOut[] }> {
   const asOf = resolveAsOf(f.asOf);
-  if (f.dueBefore !== undefined && !isIsoDate(f.dueBefore)) throw fieldError('querystring.dueBefore', 'DATE_INVALID', `dueBefore must be a date YYYY-MM-DD, got "${f.dueBefore}"`);
+  if (f.dueBefore !== undefined) parseCalendarDate('querystring.dueBefore', f.dueBefore);
   if (f.status !== undefined && ![...PROGRESS_STATUSES, 'not_reported'].includes(f.status)) {
     throw fieldError('querystring.status', 'STATUS_UNKNOWN', `status must be one of ${[...PROGRESS_STATUSES, 'not_reported'].join(', ')}`);
   }
@@ -316,10 +305,10 @@ export interface ProgressInput {
  * past (a late report) but not in the future. Append-only; the report and its audit entry commit together.
  * Retry-safe: the same report sent again by the same token returns the stored one (`duplicate: true`).
  */
-export async function reportProgress(db: Db, no: number, input: ProgressInput, actor: LedgerActor, route: string): Promise<{ progress: ProgressOut; task: TaskOut; duplicate: boolean }> {
-  const today = todayInShanghai();
+export async function reportProgress(db: Db, no: number, input: ProgressInput, actor: Pick<Actor, 'tokenId' | 'role' | 'label' | 'departmentId' | 'departmentName'>, route: string): Promise<{ progress: ProgressOut; task: TaskOut; duplicate: boolean }> {
+  const today = chinaDate();
   const asOf = resolveAsOf(input.asOf, 'asOf');
-  if (asOf > today) throw fieldError('asOf', 'DATE_IN_FUTURE', `asOf ${asOf} is after today (${today}, Asia/Shanghai); report what holds now or held before`);
+  if (asOf > today) throw fieldError('asOf', 'DATE_IN_FUTURE', `asOf ${asOf} is after today (${today}, ${CHINA_TZ}); report what holds now or held before`);
   if (!PROGRESS_STATUSES.includes(input.status)) throw fieldError('status', 'STATUS_UNKNOWN', `status must be one of ${PROGRESS_STATUSES.join(', ')}`);
 
   const tasks = await selectTasks(db, no);
@@ -366,7 +355,7 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
       return { row: last, duplicate: true };
     }
     const row = await insertProgress(tx, { taskNo: no, departmentId: actor.departmentId ?? null, status: input.status, note, evidence, asOf, tokenId: actor.tokenId });
-    await writeAudit(tx, { tokenId: actor.tokenId, role: actor.role, label: actor.label }, {
+    await writeAudit(tx, actor, {
       action: 'ledger-progress.create', entity: 'ledger_progress', entityIds: [row.id], route,
       summary: { taskNo: no, status: input.status, asOf, department: actor.departmentName ?? null, evidence: evidence.length },
     });

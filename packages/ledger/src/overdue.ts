@@ -1,8 +1,9 @@
+import { addDays } from '@biomon/core';
+
 /**
- * Dates and the overdue rule of the ledger (BRIEF §7). Ledger dates are calendar dates in
- * Asia/Shanghai, written `YYYY-MM-DD`; comparing two such strings compares the dates.
+ * The overdue rule of the ledger (BRIEF §7). Ledger dates are calendar dates in China, written
+ * `YYYY-MM-DD` (@biomon/core time.ts); comparing two such strings compares the dates.
  */
-export const LEDGER_TIME_ZONE = 'Asia/Shanghai';
 
 export const PROGRESS_STATUSES = ['not_started', 'in_progress', 'done', 'blocked'] as const;
 export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
@@ -23,31 +24,6 @@ export interface Timeline {
   end: string | null;
   /** the 实施时间 cell as written */
   text: string;
-}
-
-/** Today's date in Asia/Shanghai (`YYYY-MM-DD`). */
-export function todayInShanghai(now: Date = new Date()): string {
-  // en-CA formats as YYYY-MM-DD
-  return new Intl.DateTimeFormat('en-CA', { timeZone: LEDGER_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-/** Whether s is a real calendar date written `YYYY-MM-DD` (2025-02-30 is not). */
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/** The date `days` days after (or before, when negative) the given date. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whole days from a to b (b − a). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
 /**

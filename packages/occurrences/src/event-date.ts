@@ -4,10 +4,12 @@
  * Dates without a time are whole days in China Standard Time (UTC+8, no daylight saving), the
  * platform's reference zone; date-times without an offset are read as UTC+8 as well.
  */
+import { CHINA_OFFSET } from '@biomon/core';
+
 export interface EventDateRange { start: Date; end: Date }
 export type EventDateResult = { ok: true; value: EventDateRange } | { ok: false; reason: string };
 
-const CST = '+08:00';
+const CST = CHINA_OFFSET;
 const YEAR = /^(\d{4})$/;
 const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

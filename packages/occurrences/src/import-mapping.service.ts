@@ -1,8 +1,7 @@
 import type { Db, DbOrTx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
-import type { Actor } from './actor';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { CANONICAL_TERMS, knownTerm, type SavedMapping } from './import/index';
 
 /**

@@ -8,8 +8,7 @@ import type { Db } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { AppError, csvDocument, escapeInvalidText, escapeInvalidTextDeep, type FieldError } from '@biomon/core';
 import { writeOutbox } from '@biomon/queue';
-import { writeAudit } from '@biomon/auth';
-import type { Actor } from './actor';
+import { writeAudit, type Actor, type ActorRole } from '@biomon/auth';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { ingestOccurrences } from './occurrence-ingest.service';
 import { ingestSurveyEvents } from './survey-event.service';
@@ -129,7 +128,7 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
   if (!imp || imp.status === 'completed' || imp.status === 'failed') return null;
   await db.updateTable('imports').set({ status: 'running', started_at: new Date(), rows_done: 0, counts: JSON.stringify({}) }).where('id', '=', importId).execute();
   // the import writes as the token that uploaded it: its role, team and station decide what it may change
-  const actor: Actor = { tokenId: imp.token_id, role: imp.role ?? 'surveyor', team: imp.team, stationId: imp.station_id, label: `import:${importId}` };
+  const actor: Actor = { tokenId: imp.token_id, role: (imp.role ?? 'surveyor') as ActorRole, team: imp.team, stationId: imp.station_id, label: `import:${importId}` };
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
   let source;
   try {

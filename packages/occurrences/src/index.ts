@@ -6,7 +6,7 @@ export { enrichOccurrences } from './enrichment';
 export { matchTaxa, type TaxonMatchResult } from './taxon-match';
 export { BASIS_OF_RECORD, OCCURRENCE_STATUS, REVIEW_STATES, FLAG, type Flag, type ReviewState } from './dwc-vocabulary';
 export type { BatchResult, RejectedRecord, BatchWarning } from './batch-result';
-export { SYSTEM_ACTOR, mayEdit, ownerOf, type Actor, type Owner } from './actor';
+export { mayEdit, ownerOf, type Owner } from './record-owner';
 export { refreshSensitivity, holdRulesExclusive, holdRulesShared, DEFAULT_CELL_M } from './sensitivity';
 export { reviewOccurrence } from './occurrence-review.service';
 export { storeUpload, createImport, type ImportOptions, processImport, getImport, markImportFailed, importErrorsCsv, importTemplateCsv, importTemplateXlsx, IMPORT_QUEUE, MAX_IMPORT_BYTES, type StoredUpload } from './import.service';

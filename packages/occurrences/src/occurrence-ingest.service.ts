@@ -1,9 +1,9 @@
 import type { Db, Tx } from '@biomon/db';
 import { sql, withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
-import { mayEdit, ownerOf, type Actor } from './actor';
+import { mayEdit, ownerOf } from './record-owner';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
 import { holdRulesShared, lockEvents, markEventsBeforeWrite, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral } from './sensitivity';

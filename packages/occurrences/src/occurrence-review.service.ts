@@ -1,10 +1,9 @@
 import type { Db } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { AppError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { findTaxaByName } from '@biomon/taxa';
 import { QUEUES, writeOutbox } from '@biomon/queue';
-import type { Actor } from './actor';
 import type { ReviewState } from './dwc-vocabulary';
 import { holdRulesShared, lockEvents, refreshSensitivity } from './sensitivity';
 

@@ -24,11 +24,11 @@ import { Transform } from 'node:stream';
 import type pg from 'pg';
 import yazl from 'yazl';
 import type { Db } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { chinaDateText, sql } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import type { EmlConfig } from '@biomon/config';
 import { writeOutbox, QUEUES } from '@biomon/queue';
-import { writeAudit } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { eventReadSql, occurrenceReadSql, PUBLIC_VIEWER, seesExact, SYSTEM_VIEWER, type EventRow, type OccurrenceOut } from '@biomon/sensitive';
 import { ReadSnapshot } from './cursor';
 import { tsvLine } from './dwc-text';
@@ -40,12 +40,10 @@ import { LineWriter } from './line-writer';
 
 export const EXPORT_JOB = { queue: QUEUES.exports, name: 'dwca' } as const;
 
-export interface Requester { tokenId: string | null; role: string; label: string }
-
 /** Records the export and its job in one transaction; the job id follows from the row (outbox id). */
-export async function requestDwcaExport(db: Db, filter: OccurrenceFilter, who: Requester): Promise<{ exportId: string; status: string; generalised: boolean }> {
+export async function requestDwcaExport(db: Db, filter: OccurrenceFilter, who: Pick<Actor, 'tokenId' | 'role' | 'label'>): Promise<{ exportId: string; status: string; generalised: boolean }> {
   return db.transaction().execute(async (tx) => {
-    const exact = seesExact({ role: who.role });
+    const exact = seesExact(who);
     const row = await tx.insertInto('exports').values({
       kind: 'dwca', filters: JSON.stringify(filterToJson(filter)), exact, requester_role: who.role, token_id: who.tokenId, counts: JSON.stringify({}),
     }).returning(['id', 'status']).executeTakeFirstOrThrow();
@@ -56,7 +54,7 @@ export async function requestDwcaExport(db: Db, filter: OccurrenceFilter, who: R
 }
 
 /** The export if the caller may see it: its requester, or an admin. Others get 404 (its existence is not theirs to know). */
-export async function readableExport(db: Db, id: string, who: { tokenId: string | null; role: string }): Promise<ExportRow> {
+export async function readableExport(db: Db, id: string, who: Pick<Actor, 'tokenId' | 'role'>): Promise<ExportRow> {
   const row = await findExport(db, id);
   if (!row || (who.role !== 'admin' && (row.token_id === null || row.token_id !== who.tokenId))) throw new AppError('NOT_FOUND', `No export ${id}`);
   return row;
@@ -134,8 +132,8 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
           -- a generalised record shows no eventID (it would tie it to its trap's exact records): it cannot sit under an event core
           count(e.id) FILTER (WHERE NOT sel.generalised)::int AS with_event,
           min(sel.lon) AS w, min(sel.lat) AS s, max(sel.lon) AS e, max(sel.lat) AS nn,
-          to_char(min(o.event_start) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS begin,
-          to_char(max(o.event_end) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS end,
+          ${chinaDateText(sql`min(o.event_start)`)} AS begin,
+          ${chinaDateText(sql`max(o.event_end)`)} AS end,
           (SELECT keys FROM keys) AS keys
         FROM sel JOIN occurrences o ON o.id = sel.id LEFT JOIN survey_events e ON e.event_id = o.event_id`);
       const keyRows = summary.keys.map((k) => ({ k }));
@@ -242,7 +240,7 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
 }
 
 /** The archive of a completed export, as a stream, for its requester or an admin. */
-export async function openExportDownload(db: Db, id: string, who: { tokenId: string | null; role: string }) {
+export async function openExportDownload(db: Db, id: string, who: Pick<Actor, 'tokenId' | 'role'>) {
   const row = await readableExport(db, id, who);
   if (row.status !== 'completed' || !row.file_path) throw new AppError('CONFLICT', `Export ${id} is ${row.status}; download it when completed`, { status: row.status });
   const size = (await stat(row.file_path)).size;

@@ -1,4 +1,4 @@
-import { AppError } from '@biomon/core';
+import { parseBbox, parseDate } from '@biomon/core';
 import type { OccurrenceFilter as ProjectionFilter } from '@biomon/sensitive';
 
 /** The filters of GET /v1/occurrences (BRIEF §4), as strings from a query or a JSON body. */
@@ -17,28 +17,7 @@ export interface OccurrenceFilterInput {
 
 export type OccurrenceFilter = Omit<ProjectionFilter, 'occurrenceID'>;
 
-const invalid = (field: string, code: string, message: string): AppError =>
-  new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });
-
-/** `minLon,minLat,maxLon,maxLat` in WGS84 (CRS84); min < max. */
-export function parseBbox(s: string, field = 'querystring.bbox'): [number, number, number, number] {
-  const parts = s.split(',').map((x) => Number(x));
-  const bad = () => invalid(field, 'BBOX_INVALID', 'bbox must be four finite numbers minLon,minLat,maxLon,maxLat with min < max, lon in -180..180, lat in -90..90');
-  if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) throw bad();
-  const [a, b, c, d] = parts;
-  if (a >= c || b >= d || a < -180 || c > 180 || b < -90 || d > 90) throw bad();
-  return [a, b, c, d];
-}
-
-/** An ISO 8601 date (read as midnight in China, UTC+8) or date-time with offset. */
-export function parseDate(field: string, s: string | undefined): Date | undefined {
-  if (!s) return undefined;
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s);
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00+08:00` : s);
-  if (!iso || Number.isNaN(d.getTime())) throw invalid(field, 'DATE_INVALID', `${field.split('.').pop()} must be an ISO 8601 date or date-time`);
-  return d;
-}
-
+/** The filters as the projection takes them; bbox and dates parsed by @biomon/core (query.ts), naming `<where>.bbox` etc. */
 export function parseOccurrenceFilter(input: OccurrenceFilterInput, where = 'querystring'): OccurrenceFilter {
   return {
     bbox: input.bbox ? parseBbox(input.bbox, `${where}.bbox`) : undefined,

@@ -90,34 +90,6 @@ export async function oneCollectionDoc(db: Db, id: string, b: OgcBase, viewer: V
   return collectionDoc(db, await mustFind(db, id), b, viewer);
 }
 
-/**
- * OGC `datetime`: an instant (a date is the whole day, in China's UTC+8) or an interval
- * `start/end` with `..` (or empty) for an open end.
- */
-export function parseDatetime(s: string | undefined): { from?: Date; to?: Date } {
-  if (!s) return {};
-  const bad = () => new AppError('VALIDATION_FAILED', 'datetime must be an RFC 3339 date-time, a date, or an interval start/end with .. for an open end', { errors: [{ field: 'querystring.datetime', code: 'DATETIME_INVALID', message: 'use e.g. 2024-05-01, 2024-05-01T00:00:00Z or 2024-01-01/..' }] });
-  const one = (v: string, end: boolean): Date | undefined => {
-    if (v === '..' || v === '') return undefined;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-      const d = new Date(`${v}T00:00:00+08:00`);
-      if (Number.isNaN(d.getTime())) throw bad();
-      return end ? new Date(d.getTime() + 86_400_000 - 1) : d;
-    }
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v)) throw bad();
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw bad();
-    return d;
-  };
-  const parts = s.split('/');
-  if (parts.length === 1) return { from: one(parts[0], false), to: one(parts[0], true) };
-  if (parts.length !== 2 || (parts[0] === '..' && parts[1] === '..')) throw bad();
-  const from = one(parts[0], false);
-  const to = one(parts[1], true);
-  if (from && to && from > to) throw bad();
-  return { from, to };
-}
-
 export interface ItemsRequest extends Omit<ItemsQuery, 'after'> {
   /** The request's own query string parameters, to rebuild self/next links. */
   params: Record<string, string>;

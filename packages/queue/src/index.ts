@@ -1,2 +1,5 @@
-export { writeOutbox, relayOutboxOnce, type OutboxMessage, type RelayResult } from './outbox';
-export { QUEUES, createRedis, createQueues, heartbeatKey, type QueueName } from './queues';
+export { writeOutbox, relayOutboxOnce, type RelayResult } from './outbox';
+export { QUEUES, createRedis, createQueues, heartbeatKey } from './queues';
+export type {
+  JobPayloads, QueueName, JobName, JobPayload, JobData, JobOf, OutboxMessage, JobQueue, JobQueues, EvaluateJobPayload,
+} from './jobs';

@@ -1,17 +1,12 @@
 import type { DbOrTx, Db } from '@biomon/db';
 import { sql } from '@biomon/db';
 import type { Queue } from 'bullmq';
-
-export interface OutboxMessage {
-  queue: string;
-  jobName: string;
-  payload: Record<string, unknown>;
-}
+import type { OutboxMessage } from './jobs';
 
 /**
  * Records work to be done, in the caller's transaction: the job exists if and only if the data
  * it announces was committed. The relay enqueues it to bullmq later, so a Redis outage delays
- * work and loses none.
+ * work and loses none. Each message names a job of the job contract (jobs.ts) with its payload.
  */
 export async function writeOutbox(tx: DbOrTx, messages: OutboxMessage[]): Promise<number[]> {
   if (!messages.length) return [];

@@ -1,7 +1,8 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { JobQueues, QueueName } from './jobs';
 
-/** Queue names of the platform; each has a worker registered in apps/worker. */
+/** Queue names of the platform (the queues of the job contract, jobs.ts); each has a worker registered in apps/worker. */
 export const QUEUES = {
   system: 'system',
   indicators: 'indicators',
@@ -9,8 +10,7 @@ export const QUEUES = {
   exports: 'exports',
   alerts: 'alerts',
   webhooks: 'webhooks',
-} as const;
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+} as const satisfies { [Q in QueueName]: Q };
 
 /** A Redis connection as bullmq wants it: no per-command retry limit, no ready check stalls. */
 export function createRedis(url: string, opts: { lazy?: boolean } = {}): Redis {
@@ -19,12 +19,13 @@ export function createRedis(url: string, opts: { lazy?: boolean } = {}): Redis {
   return r;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Map<string, Queue> {
+export function createQueues(connection: ConnectionOptions, prefix: string): JobQueues {
   const map = new Map<string, Queue>();
   for (const name of Object.values(QUEUES)) {
     map.set(name, new Queue(name, { connection, prefix, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 7 * 24 * 3600, count: 10000 }, removeOnFail: { age: 30 * 24 * 3600 } } }));
   }
-  return map;
+  // the typed view of the same Queue objects (jobs.ts): names and payloads are checked where jobs are added
+  return { get: ((name: string) => map.get(name)) as JobQueues['get'], values: () => map.values() };
 }
 
 /** Worker heartbeat key: the worker refreshes it; /health reports the worker down when it lapses. */

@@ -1,4 +1,5 @@
 import { sql, type DbOrTx } from '@biomon/db';
+import { startOfChinaYear } from '@biomon/core';
 import type { DatasetRef } from './report-types';
 
 // SQL reads of the assessment report. Values always parameterised.
@@ -96,8 +97,8 @@ export interface SurveyCoverageRow {
  * present, not rejected records.
  */
 export async function selectSurveyCoverage(db: DbOrTx, year: number): Promise<SurveyCoverageRow[]> {
-  const from = `${year}-01-01T00:00:00+08:00`;
-  const to = `${year + 1}-01-01T00:00:00+08:00`;
+  const from = startOfChinaYear(year).toISOString();
+  const to = startOfChinaYear(year + 1).toISOString();
   const r = await sql<{ priority_area: string | null; events: number; occurrences: number; species: number; events_in_year: number; occurrences_in_year: number }>`
     SELECT priority_area, sum(events)::int AS events, sum(occurrences)::int AS occurrences, sum(species)::int AS species,
            sum(events_in_year)::int AS events_in_year, sum(occurrences_in_year)::int AS occurrences_in_year

@@ -1,8 +1,9 @@
 import type { DbOrTx } from '@biomon/db';
-import { AppError } from '@biomon/core';
+import { AppError, chinaYear } from '@biomon/core';
 import { indicatorDefinition } from '@biomon/indicators';
-import { ledgerSnapshot, resolveAsOf, todayInShanghai, type TaskOut } from '@biomon/ledger';
-import { HEALTH_WINDOW_DAYS, SYSTEM_STATION_ACTOR, readStations, stationHealth, type StationOut } from '@biomon/stations';
+import { ledgerSnapshot, resolveAsOf, type TaskOut } from '@biomon/ledger';
+import { HEALTH_WINDOW_DAYS, readStations, stationHealth, type StationOut } from '@biomon/stations';
+import { SYSTEM_ACTOR } from '@biomon/auth';
 import {
   selectDatasets, selectLatestResults, selectLatestYear, selectNewestRegions, selectRuns, selectSeedRun, selectSeries, selectSurveyCoverage,
   type RegionRow, type ResultRow,
@@ -101,7 +102,7 @@ async function allStations(db: DbOrTx): Promise<StationOut[]> {
   const out: StationOut[] = [];
   let afterPk: number | undefined;
   for (;;) {
-    const page = await readStations(db, SYSTEM_STATION_ACTOR, { limit: 500, afterPk });
+    const page = await readStations(db, SYSTEM_ACTOR, { limit: 500, afterPk });
     out.push(...page.stations);
     if (page.stations.length < 500 || page.lastPk === null) return out;
     afterPk = page.lastPk;
@@ -115,7 +116,7 @@ async function dataCoverage(db: DbOrTx, year: number, priorityAreas: RegionRow[]
   const list: StationCoverage[] = [];
   let window = { from: new Date(now.getTime() - HEALTH_WINDOW_DAYS * 86_400_000).toISOString(), to: now.toISOString() };
   for (const s of stations) {
-    const h = await stationHealth(db, SYSTEM_STATION_ACTOR, s.stationId, { now });
+    const h = await stationHealth(db, SYSTEM_ACTOR, s.stationId, { now });
     window = h.window;
     list.push({
       stationId: s.stationId, name: s.name, type: s.type, priorityArea: s.priorityArea, department: s.department,
@@ -191,7 +192,7 @@ export async function buildAssessmentReport(db: DbOrTx, q: AssessmentQuery = {})
   } else {
     region = regions.find((r) => r.level === 'province') ?? regions[0];
   }
-  const year = q.year ?? (await selectLatestYear(db, region.code)) ?? Number(todayInShanghai(now).slice(0, 4));
+  const year = q.year ?? (await selectLatestYear(db, region.code)) ?? chinaYear(now);
 
   const prefectures = regions.filter((r) => r.level === 'prefecture' && r.parentCode === region!.code);
   const priorityAreas = regions.filter((r) => r.level === 'priority_area');

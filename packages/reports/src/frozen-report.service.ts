@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
-import { writeAudit, type AuditActor } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { buildAssessmentReport, type AssessmentQuery } from './assessment.service';
 import { insertReport, insertReview, listReports, selectReport, selectReviews, type ReportRow, type ReviewRow } from './frozen-report.repository';
 import type { AssessmentReport } from './report-types';
@@ -81,7 +81,7 @@ export function frozenMeta(f: FrozenReportOut): FrozenMeta {
  * view of the database — with its audit entry. GET /v1/reports/{id} returns it unchanged forever
  * (UPDATE and DELETE on reports are refused by a trigger), whatever runs come later.
  */
-export async function freezeReport(db: Db, q: AssessmentQuery, actor: AuditActor & { tokenId: string | null }, route: string): Promise<FrozenReportOut> {
+export async function freezeReport(db: Db, q: AssessmentQuery, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, route: string): Promise<FrozenReportOut> {
   const id = await db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
     const report = await buildAssessmentReport(tx, q);
     const sha = snapshotHash(report);
@@ -111,7 +111,7 @@ export async function getFrozenReport(db: DbOrTx, id: string): Promise<FrozenRep
  * again by the same token (a retry) records nothing new and answers `duplicate: true`.
  */
 export async function reviewReport(
-  db: Db, id: string, input: { decision: 'approved' | 'returned'; comment?: string }, actor: AuditActor & { tokenId: string | null }, route: string,
+  db: Db, id: string, input: { decision: 'approved' | 'returned'; comment?: string }, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, route: string,
 ): Promise<FrozenReportOut & { duplicate: boolean }> {
   const comment = (input.comment ?? '').trim();
   if (input.decision === 'returned' && !comment) {

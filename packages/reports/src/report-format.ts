@@ -3,6 +3,8 @@
  * points. The HTML, the CSV and the charts all format through here, so a figure's text equals
  * the JSON value formatted once.
  */
+import { chinaDateTime } from '@biomon/core';
+
 export function formatPct(v: number | null | undefined): string | null {
   return v === null || v === undefined || !Number.isFinite(v) ? null : `${v.toFixed(2)}%`;
 }
@@ -34,12 +36,9 @@ const DATASET_KIND_ZH: Record<string, string> = {
 };
 export const datasetKindZh = (k: string): string => DATASET_KIND_ZH[k] ?? k;
 
-/** `2026-11-28T03:04:05.000Z` → `2026-11-28 11:04`, Asia/Shanghai. */
+/** `2026-11-28T03:04:05.000Z` → `2026-11-28 11:04`, China's time (@biomon/core chinaDateTime). */
 export function formatDateTimeShanghai(iso: string): string {
-  const d = new Date(iso);
-  const p = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(d);
-  const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour') === '24' ? '00' : get('hour')}:${get('minute')}`;
+  return chinaDateTime(new Date(iso));
 }
 
 /** `2026-11-28` → `2026年11月28日`. */

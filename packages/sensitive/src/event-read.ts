@@ -1,5 +1,5 @@
 import type { RawBuilder } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { chinaDayEnd, chinaDayStart, chinaPart, sql } from '@biomon/db';
 import { dayPrecisionDate, INFORMATION_WITHHELD, pickAllowed } from './occurrence-read';
 import { seesExact, type Viewer } from './viewer';
 
@@ -57,8 +57,8 @@ export function eventReadSql(viewer: Viewer, q: EventSelect): RawBuilder<EventRo
     // the index narrows by the footprint (a cell centre lies within ~8 km of it), then the shown geometry decides
     conds.push(exact ? sql`e.footprint && ${env} AND ST_Intersects(e.footprint, ${env})` : sql`e.footprint && ST_Expand(${env}, 0.2) AND ST_Intersects(${shown}, ${env})`);
   }
-  const dayEnd = sql`(date_trunc('day', e.event_end AT TIME ZONE 'Asia/Shanghai') + interval '1 day') AT TIME ZONE 'Asia/Shanghai'`;
-  const dayStart = sql`date_trunc('day', e.event_start AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`;
+  const dayEnd = chinaDayEnd(sql`e.event_end`);
+  const dayStart = chinaDayStart(sql`e.event_start`);
   if (q.from) conds.push(exact ? sql`e.event_end >= ${q.from}` : sql`(CASE WHEN se.event_id IS NOT NULL THEN ${dayEnd} > ${q.from} ELSE e.event_end >= ${q.from} END)`);
   if (q.to) conds.push(exact ? sql`e.event_start <= ${q.to}` : sql`(CASE WHEN se.event_id IS NOT NULL THEN ${dayStart} <= ${q.to} ELSE e.event_start <= ${q.to} END)`);
   if (q.eventIds) conds.push(sql`e.event_id IN (${q.eventIds})`);
@@ -72,8 +72,8 @@ export function eventReadSql(viewer: Viewer, q: EventSelect): RawBuilder<EventRo
   const generalisedRecord = sql`${pickAllowed(sql`e.data`, GENERALISED_EVENT_TERMS)} || jsonb_build_object(
       'eventID', e.event_id,
       'eventDate', ${dayPrecisionDate(sql`e.event_start`, sql`e.event_end`)},
-      'year', extract(year FROM e.event_start AT TIME ZONE 'Asia/Shanghai')::int,
-      'month', extract(month FROM e.event_start AT TIME ZONE 'Asia/Shanghai')::int,
+      'year', ${chinaPart('year', sql`e.event_start`)},
+      'month', ${chinaPart('month', sql`e.event_start`)},
       'decimalLatitude', round(ST_Y(${shown})::numeric, 6), 'decimalLongitude', round(ST_X(${shown})::numeric, 6),
       'geodeticDatum', CASE WHEN e.footprint IS NULL THEN NULL ELSE 'EPSG:4326' END,
       'coordinateUncertaintyInMeters', CASE WHEN e.footprint IS NULL THEN NULL ELSE round(se.cell_m * sqrt(2) / 2) END,
@@ -96,7 +96,7 @@ export function eventExtentSql(viewer: Viewer): RawBuilder<{ w: number | null; s
   const exact = seesExact(viewer);
   return sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1
     FROM (SELECT ST_Extent(${shownGeometry(exact)}) AS x,
-            min(${exact ? sql`e.event_start` : sql`CASE WHEN se.event_id IS NULL THEN e.event_start ELSE date_trunc('day', e.event_start AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' END`}) AS t0,
-            max(${exact ? sql`e.event_end` : sql`CASE WHEN se.event_id IS NULL THEN e.event_end ELSE date_trunc('day', e.event_end AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' END`}) AS t1
+            min(${exact ? sql`e.event_start` : sql`CASE WHEN se.event_id IS NULL THEN e.event_start ELSE ${chinaDayStart(sql`e.event_start`)} END`}) AS t0,
+            max(${exact ? sql`e.event_end` : sql`CASE WHEN se.event_id IS NULL THEN e.event_end ELSE ${chinaDayStart(sql`e.event_end`)} END`}) AS t1
           FROM survey_events e LEFT JOIN sensitive_events se ON se.event_id = e.event_id) a`;
 }

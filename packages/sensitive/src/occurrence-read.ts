@@ -1,5 +1,5 @@
 import type { DbOrTx, RawBuilder } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { chinaDateText, chinaDayEnd, chinaDayStart, chinaPart, sql } from '@biomon/db';
 import { nameKey } from '@biomon/taxa';
 import { COORDINATE_LIKE } from './text';
 import { seesExact, type Viewer } from './viewer';
@@ -59,7 +59,7 @@ export const GENERALISED_FLAGS = [
 
 export const INFORMATION_WITHHELD = '精确位置及可关联信息已隐去（敏感物种或其所在调查事件） Precise location and linking terms withheld: sensitive species, or a survey event that holds one';
 
-const localDay = (t: RawBuilder<unknown>) => sql`to_char(${t} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+const localDay = chinaDateText;
 
 /** jsonb of a row's allowed terms (for generalised rows). */
 export function pickAllowed(data: RawBuilder<unknown>, allowed: readonly string[]): RawBuilder<unknown> {
@@ -94,8 +94,8 @@ function occurrenceColumns(exact: boolean): RawBuilder<unknown> {
   }
   const generalisedRecord = sql`${pickAllowed(sql`o.data`, GENERALISED_OCCURRENCE_TERMS)} || jsonb_build_object(
       'eventDate', ${dayPrecisionDate(sql`o.event_start`, sql`o.event_end`)},
-      'year', extract(year FROM o.event_start AT TIME ZONE 'Asia/Shanghai')::int,
-      'month', extract(month FROM o.event_start AT TIME ZONE 'Asia/Shanghai')::int,
+      'year', ${chinaPart('year', sql`o.event_start`)},
+      'month', ${chinaPart('month', sql`o.event_start`)},
       'decimalLatitude', round(ST_Y(o.public_geom)::numeric, 6), 'decimalLongitude', round(ST_X(o.public_geom)::numeric, 6),
       'geodeticDatum', 'EPSG:4326',
       'coordinateUncertaintyInMeters', round(o.cell_m * sqrt(2) / 2),
@@ -141,8 +141,8 @@ export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder
   }
   if (q.protectionClass) conds.push(sql`coalesce(t.protection_class, pt.protection_class) = ${q.protectionClass}`);
   // a generalised row shows its dates to the day: it matches a bound when its day does
-  const dayEnd = sql`(date_trunc('day', o.event_end AT TIME ZONE 'Asia/Shanghai') + interval '1 day') AT TIME ZONE 'Asia/Shanghai'`;
-  const dayStart = sql`date_trunc('day', o.event_start AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`;
+  const dayEnd = chinaDayEnd(sql`o.event_end`);
+  const dayStart = chinaDayStart(sql`o.event_start`);
   if (q.from) conds.push(exact ? sql`o.event_end >= ${q.from}` : sql`(CASE WHEN o.generalised THEN ${dayEnd} > ${q.from} ELSE o.event_end >= ${q.from} END)`);
   if (q.to) conds.push(exact ? sql`o.event_start <= ${q.to}` : sql`(CASE WHEN o.generalised THEN ${dayStart} <= ${q.to} ELSE o.event_start <= ${q.to} END)`);
   // a generalised row does not show its eventID, so an eventID filter cannot find it
@@ -199,7 +199,7 @@ export async function readOccurrenceHistory(db: DbOrTx, viewer: Viewer, occurren
 /** The extent (and time span) of the occurrences a viewer may see, in what it is shown. */
 export function occurrenceExtentSql(viewer: Viewer): RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }> {
   const exact = seesExact(viewer);
-  const day = (t: RawBuilder<unknown>) => sql`CASE WHEN o.generalised THEN date_trunc('day', ${t} AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' ELSE ${t} END`;
+  const day = (t: RawBuilder<unknown>) => sql`CASE WHEN o.generalised THEN ${chinaDayStart(t)} ELSE ${t} END`;
   return sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1
     FROM (SELECT ST_Extent(${exact ? sql`o.geom` : sql`o.public_geom`}) AS x,
             min(${exact ? sql`o.event_start` : day(sql`o.event_start`)}) AS t0, max(${exact ? sql`o.event_end` : day(sql`o.event_end`)}) AS t1

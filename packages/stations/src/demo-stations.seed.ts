@@ -1,7 +1,8 @@
 import type { Tx } from '@biomon/db';
+import { CHINA_OFFSET_MS } from '@biomon/core';
 import { ingestObservations, type RawObservation } from './observation-ingest.service';
 import { registerStation } from './station.service';
-import { SYSTEM_STATION_ACTOR } from './station.types';
+import { SYSTEM_ACTOR } from '@biomon/auth';
 
 /** Days of generated observations per numeric datastream. */
 export const DEMO_DAYS = 14;
@@ -76,7 +77,7 @@ export async function seedDemoStations(tx: Tx, stations: unknown[], opts: { now?
   let datastreams = 0;
   let observations = 0;
   for (const [i, raw] of (stations as DemoStation[]).entries()) {
-    await registerStation(tx, raw, { actor: SYSTEM_STATION_ACTOR, route: 'seed demo:stations', issueToken: false });
+    await registerStation(tx, raw, { actor: SYSTEM_ACTOR, route: 'seed demo:stations', issueToken: false });
     datastreams += raw.datastreams.length;
     const start = hour - DEMO_DAYS * 86400_000;
     const outageFrom = start + (2 + ((i * 5) % 9)) * 86400_000 + ((i * 7) % 24) * 3600_000;
@@ -93,7 +94,7 @@ export async function seedDemoStations(tx: Tx, stations: unknown[], opts: { now?
       for (let slot = Math.floor((now - DEMO_DAYS * 86400_000) / step) + 1; slot * step <= now; slot++) {
         const t = slot * step;
         if ((t >= outageFrom && t < outageTo) || t > silentFrom) continue;
-        const v0 = demoValue(ds.observedProperty, slot, (new Date(t).getUTCHours() + 8) % 24, mulberry32(seed ^ slot), perDay);
+        const v0 = demoValue(ds.observedProperty, slot, new Date(t + CHINA_OFFSET_MS).getUTCHours(), mulberry32(seed ^ slot), perDay);
         let v = ds.resultType === 'integer' ? Math.round(v0) : Math.round(v0 * scale) / scale;
         if (lo !== null && v < lo) v = lo;
         if (hi !== null && v > hi) v = hi;
@@ -101,7 +102,7 @@ export async function seedDemoStations(tx: Tx, stations: unknown[], opts: { now?
       }
     }
     if (rows.length) {
-      const r = await ingestObservations(tx, raw.stationId, rows, { actor: SYSTEM_STATION_ACTOR, route: 'seed demo:stations', now: new Date(now) });
+      const r = await ingestObservations(tx, raw.stationId, rows, { actor: SYSTEM_ACTOR, route: 'seed demo:stations', now: new Date(now) });
       observations += r.inserted;
     }
   }

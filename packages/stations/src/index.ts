@@ -1,6 +1,6 @@
 export {
-  STATION_TYPES, RESULT_TYPES, SYSTEM_STATION_ACTOR, actorFromPrincipal,
-  type StationType, type ResultType, type StationActor, type StationOut, type DatastreamOut, type UnitOfMeasurement,
+  STATION_TYPES, RESULT_TYPES,
+  type StationType, type ResultType, type StationOut, type DatastreamOut, type UnitOfMeasurement,
   type ObservationBatchResult, type ObservationRejection, type ObservationWarning,
 } from './station.types';
 export { ID_PATTERN, MAX_DATASTREAMS_PER_STATION } from './station-input';

@@ -1,11 +1,11 @@
 import { withTx, type Db, type Tx } from '@biomon/db';
 import { AppError, hasInvalidText, TEXT_INVALID_CHARACTER, type FieldError } from '@biomon/core';
-import { writeAudit } from '@biomon/auth';
+import { writeAudit, type Actor } from '@biomon/auth';
 import { FUTURE_TOLERANCE_MS, parsePhenomenonTime } from './phenomenon-time';
 import { checkResult } from './observation-values';
 import { lockDatastreams, touchDatastreams, upsertObservations, type ObservationColumns } from './observation.repository';
 import { datastreamRules, findStationRef, type DatastreamRule, type StationRef } from './station.repository';
-import type { ObservationBatchResult, ObservationRejection, ObservationWarning, StationActor } from './station.types';
+import type { ObservationBatchResult, ObservationRejection, ObservationWarning } from './station.types';
 
 /** At most this many observations per push (JSON dataArray or NDJSON lines). */
 export const MAX_OBSERVATIONS_PER_PUSH = 50_000;
@@ -13,7 +13,7 @@ export const MAX_OBSERVATIONS_PER_PUSH = 50_000;
 export const MAX_DATASTREAMS_PER_PUSH = 1_000;
 
 export interface PushOptions {
-  actor: StationActor;
+  actor: Actor;
   /** All or nothing: any rejected observation rejects the push (422) and nothing is stored. */
   atomic?: boolean;
   route?: string;
@@ -44,7 +44,7 @@ interface Valid {
  * (e.g. to load a backlog for a station). Checked before the station is looked up, so a token
  * learns nothing about other stations.
  */
-export function assertMayPush(actor: StationActor, stationId: string): void {
+export function assertMayPush(actor: Actor, stationId: string): void {
   if (actor.role === 'admin' || actor.role === 'system') return;
   if (actor.role === 'station' && actor.stationId === stationId) return;
   throw new AppError('FORBIDDEN', actor.role === 'station' ? `This token belongs to station ${actor.stationId}; it may not push to ${stationId}` : 'Only the station\'s own token may push observations');

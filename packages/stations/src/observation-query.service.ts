@@ -1,10 +1,10 @@
 import { sql, type DbOrTx } from '@biomon/db';
-import { AppError, type CursorCodec } from '@biomon/core';
+import { AppError, assertRange, isDateOnly, pageLimit, type CursorCodec } from '@biomon/core';
 import { isCalendar, nominalSeconds, parseIntervalParam, toIsoDuration, toPgInterval } from './interval';
 import { parsePhenomenonTime } from './phenomenon-time';
 import { aggregateObservations, selectObservations, type Aggregate } from './observation.repository';
 import { findReadableStation } from './station.service';
-import type { StationActor } from './station.types';
+import type { Actor } from '@biomon/auth';
 
 export const MAX_QUERY_LIMIT = 10_000;
 export const AGGREGATES: readonly Aggregate[] = ['avg', 'min', 'max', 'count'];
@@ -24,7 +24,7 @@ const badParam = (field: string, code: string, message: string) =>
 /** A query bound: a date-time with offset, or a date meaning local midnight at the station. */
 export async function resolveBound(db: DbOrTx, field: string, value: string | undefined, tz: string): Promise<Date | null> {
   if (value === undefined || value === '') return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+  if (isDateOnly(value)) {
     // an impossible date (2024-02-30) fails the cast and falls through to the error below
     const r = await sql<{ t: Date }>`SELECT (${value}::date::timestamp AT TIME ZONE ${tz}) AS t`.execute(db).catch(() => null);
     if (r) return r.rows[0].t;
@@ -48,7 +48,7 @@ function decodeCursor(cursors: CursorCodec, kind: string, c: string): string {
  * (avg, min, max, count; default avg, or count for non-numeric datastreams): one value per
  * non-empty bucket, computed in SQL. Both page with `limit` and `nextCursor`.
  */
-export async function queryDatastreamObservations(db: DbOrTx, actor: StationActor, datastreamId: string, q: ObservationQuery, cursors: CursorCodec) {
+export async function queryDatastreamObservations(db: DbOrTx, actor: Actor, datastreamId: string, q: ObservationQuery, cursors: CursorCodec) {
   const ds = await db
     .selectFrom('datastreams as d')
     .innerJoin('stations as s', 's.id', 'd.station_pk')
@@ -59,8 +59,8 @@ export async function queryDatastreamObservations(db: DbOrTx, actor: StationActo
   const station = await findReadableStation(db, actor, ds.station_id);
   const from = await resolveBound(db, 'from', q.from, station.timeZone);
   const to = await resolveBound(db, 'to', q.to, station.timeZone);
-  if (from && to && from >= to) throw badParam('to', 'RANGE_INVALID', 'to must be after from');
-  const limit = Math.min(q.limit ?? 1000, MAX_QUERY_LIMIT);
+  assertRange(from, to);
+  const limit = pageLimit(q.limit, 1000, MAX_QUERY_LIMIT);
   const kind = cursorKind(ds.datastream_id, q.interval !== undefined);
   const after = q.cursor ? decodeCursor(cursors, kind, q.cursor) : null;
   const numeric = ds.result_type === 'number' || ds.result_type === 'integer';

@@ -1,11 +1,11 @@
 import type { DbOrTx } from '@biomon/db';
-import { AppError } from '@biomon/core';
+import { AppError, assertRange } from '@biomon/core';
 import { fromPg, nominalSeconds } from './interval';
 import { resolveBound } from './observation-query.service';
 import { healthGaps, healthSummary } from './station-health.repository';
 import { intervalOut } from './station.repository';
 import { findReadableStation } from './station.service';
-import type { StationActor } from './station.types';
+import type { Actor } from '@biomon/auth';
 
 export const HEALTH_WINDOW_DAYS = 7;
 /** Bound on expected slots per datastream in one health window (e.g. 10-minute data over ~3.8 years). */
@@ -53,11 +53,11 @@ const maxIso = (xs: (Date | null)[]): string | null => {
  * gaps (silences longer than 1.5 × the interval). Computed in SQL (generate_series, width_bucket,
  * window functions); see station-health.repository.ts for the exact rules.
  */
-export async function stationHealth(db: DbOrTx, actor: StationActor, stationId: string, q: { from?: string; to?: string; now?: Date }) {
+export async function stationHealth(db: DbOrTx, actor: Actor, stationId: string, q: { from?: string; to?: string; now?: Date }) {
   const ref = await findReadableStation(db, actor, stationId);
   const to = (await resolveBound(db, 'to', q.to, ref.timeZone)) ?? q.now ?? new Date();
   const from = (await resolveBound(db, 'from', q.from, ref.timeZone)) ?? new Date(to.getTime() - HEALTH_WINDOW_DAYS * 86400_000);
-  if (from >= to) throw new AppError('VALIDATION_FAILED', 'to must be after from', { errors: [{ field: 'querystring.to', code: 'RANGE_INVALID', message: 'to must be after from' }] });
+  assertRange(from, to);
 
   const intervals = await db.selectFrom('datastreams').select(['datastream_id', 'expected_interval']).where('station_pk', '=', ref.pk).execute();
   const windowS = (to.getTime() - from.getTime()) / 1000;

@@ -1,4 +1,4 @@
-import { AppError, type FieldError } from '@biomon/core';
+import { AppError, CHINA_TZ, type FieldError } from '@biomon/core';
 import { fromSeconds, nominalSeconds, parseIsoDuration, type IntervalParts } from './interval';
 import { RESULT_TYPES, STATION_TYPES, type ResultType, type StationType, type UnitOfMeasurement } from './station.types';
 
@@ -163,7 +163,7 @@ export function validateStationFields(raw: Obj, errors: FieldError[]): StationFi
   if (desc !== undefined) out.description = desc;
   if (raw.timeZone !== undefined) {
     // checked against PostgreSQL's zone list by the service
-    if (typeof raw.timeZone !== 'string' || !/^[A-Za-z0-9_+\-/]{1,64}$/.test(raw.timeZone)) errors.push({ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: 'timeZone is an IANA zone name such as Asia/Shanghai' });
+    if (typeof raw.timeZone !== 'string' || !/^[A-Za-z0-9_+\-/]{1,64}$/.test(raw.timeZone)) errors.push({ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: `timeZone is an IANA zone name such as ${CHINA_TZ}` });
     else out.timeZone = raw.timeZone;
   }
   if (raw.properties !== undefined) {
@@ -194,7 +194,7 @@ export function validateNewStation(raw: unknown): NewStation {
     elevationM: fields.elevationM ?? null,
     priorityArea: fields.priorityArea ?? null,
     department: fields.department ?? null,
-    timeZone: fields.timeZone ?? 'Asia/Shanghai',
+    timeZone: fields.timeZone ?? CHINA_TZ,
     properties: fields.properties ?? {},
     datastreams,
   };

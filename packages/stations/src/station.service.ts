@@ -1,21 +1,21 @@
 import { sql, type Db, type DbOrTx, type Tx, withTx } from '@biomon/db';
 import { SYSTEM_VIEWER, viewerOf } from '@biomon/sensitive';
-import { AppError, type FieldError } from '@biomon/core';
-import { createToken, writeAudit } from '@biomon/auth';
+import { AppError, CHINA_TZ, type FieldError } from '@biomon/core';
+import { createToken, readsEveryScope, writeAudit, type Actor } from '@biomon/auth';
 import { lockDatastreams } from './observation.repository';
 import { validateDatastreamList, validateNewStation, validateStationFields, type NewStation } from './station-input';
 import {
   datastreamRowsOf, findDatastreamOwners, findStationRef, getStation, insertDatastreams, insertStation, isKnownTimeZone,
   listStations, updateDatastreamRow, updateStationRow, type StationRef,
 } from './station.repository';
-import type { StationActor, StationOut, StationType } from './station.types';
+import type { StationOut, StationType } from './station.types';
 
-interface WriteOptions { actor: StationActor; route?: string }
+interface WriteOptions { actor: Actor; route?: string }
 
 
 async function assertTimeZone(db: DbOrTx, tz: string | undefined): Promise<void> {
   if (tz !== undefined && !(await isKnownTimeZone(db, tz))) {
-    throw new AppError('VALIDATION_FAILED', `Unknown time zone ${tz}`, { errors: [{ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: 'timeZone is an IANA zone name such as Asia/Shanghai (PostgreSQL pg_timezone_names)' }] });
+    throw new AppError('VALIDATION_FAILED', `Unknown time zone ${tz}`, { errors: [{ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: `timeZone is an IANA zone name such as ${CHINA_TZ} (PostgreSQL pg_timezone_names)` }] });
   }
 }
 
@@ -132,15 +132,15 @@ export async function rotateStationToken(db: Db | Tx, stationId: string, opts: W
  * Who may read a station: admin and evaluators all; a station token its own station; a department
  * token the stations it is responsible for. Others are refused (403).
  */
-export function assertMayRead(actor: StationActor, station: StationRef): void {
-  if (actor.role === 'admin' || actor.role === 'evaluator' || actor.role === 'system') return;
+export function assertMayRead(actor: Actor, station: StationRef): void {
+  if (readsEveryScope(actor)) return;
   if (actor.role === 'station' && actor.stationId === station.stationId) return;
   if (actor.role === 'department' && ((actor.departmentId != null && actor.departmentId === station.departmentId) || (actor.departmentName != null && actor.departmentName === station.department))) return;
   throw new AppError('FORBIDDEN', `This token may not read station ${station.stationId}`);
 }
 
 /** The station (NOT_FOUND if unknown, FORBIDDEN if out of the caller's scope). */
-export async function findReadableStation(db: DbOrTx, actor: StationActor, stationId: string): Promise<StationRef> {
+export async function findReadableStation(db: DbOrTx, actor: Actor, stationId: string): Promise<StationRef> {
   // A station token asking for another station learns nothing about it.
   if (actor.role === 'station' && actor.stationId !== stationId) throw new AppError('FORBIDDEN', `This token may not read station ${stationId}`);
   const ref = await findStationRef(db, stationId);
@@ -150,7 +150,7 @@ export async function findReadableStation(db: DbOrTx, actor: StationActor, stati
 }
 
 /** GET /v1/stations/{id}: the station with its datastreams and each one's latest value. */
-export async function readStation(db: DbOrTx, actor: StationActor, stationId: string): Promise<StationOut> {
+export async function readStation(db: DbOrTx, actor: Actor, stationId: string): Promise<StationOut> {
   const ref = await findReadableStation(db, actor, stationId);
   return getStation(db, ref.pk, true, viewerOf(actor));
 }
@@ -158,10 +158,10 @@ export async function readStation(db: DbOrTx, actor: StationActor, stationId: st
 export interface StationListQuery { type?: StationType; priorityArea?: string; limit: number; afterPk?: number }
 
 /** GET /v1/stations, scoped to what the caller may read, in registration order, paged by cursor. */
-export async function readStations(db: DbOrTx, actor: StationActor, q: StationListQuery): Promise<{ stations: StationOut[]; lastPk: number | null }> {
+export async function readStations(db: DbOrTx, actor: Actor, q: StationListQuery): Promise<{ stations: StationOut[]; lastPk: number | null }> {
   const scope: { onlyStationId?: string; onlyDepartment?: { id: number | null; name: string | null } } = {};
   if (actor.role === 'station') scope.onlyStationId = actor.stationId ?? '';
   else if (actor.role === 'department') scope.onlyDepartment = { id: actor.departmentId ?? null, name: actor.departmentName ?? null };
-  else if (actor.role !== 'admin' && actor.role !== 'evaluator' && actor.role !== 'system') throw new AppError('FORBIDDEN', 'This token may not list stations');
+  else if (!readsEveryScope(actor)) throw new AppError('FORBIDDEN', 'This token may not list stations');
   return listStations(db, { ...q, ...scope }, viewerOf(actor));
 }

@@ -1,30 +1,10 @@
 import type { FieldError } from '@biomon/core';
-import type { Principal } from '@biomon/auth';
 
 export const STATION_TYPES = ['eco_station', 'camera_trap', 'acoustic', 'hydrological', 'weather', 'other'] as const;
 export type StationType = (typeof STATION_TYPES)[number];
 
 export const RESULT_TYPES = ['number', 'integer', 'boolean', 'string', 'json'] as const;
 export type ResultType = (typeof RESULT_TYPES)[number];
-
-/** Who acts: enough to authorise (a station token acts only for its own station) and to audit. */
-export interface StationActor {
-  tokenId: string | null;
-  role: string;
-  label: string;
-  stationId?: string | null;
-  departmentId?: number | null;
-  departmentName?: string | null;
-}
-
-export const SYSTEM_STATION_ACTOR: StationActor = { tokenId: null, role: 'system', label: 'system' };
-
-/** The actor of a request's principal; a request without a token acts as `public`. */
-export function actorFromPrincipal(p: Principal | null): StationActor {
-  return p
-    ? { tokenId: p.tokenId, role: p.role, label: p.label || p.role, stationId: p.stationId, departmentId: p.departmentId, departmentName: p.departmentName }
-    : { tokenId: null, role: 'public', label: 'public' };
-}
 
 export interface UnitOfMeasurement {
   symbol: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import * as turf from '@turf/turf';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../../support/test-db';
 import { authAs, buildTestServer } from '../../support/http';

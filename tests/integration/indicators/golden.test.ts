@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importLayer } from '@biomon/layers';
 import { upsertTaxa, type TaxonInput, type TaxonRuleInput } from '@biomon/taxa';
-import { ingestOccurrences, SYSTEM_ACTOR } from '@biomon/occurrences';
+import { SYSTEM_ACTOR, type Actor } from '@biomon/auth';
+import { ingestOccurrences } from '@biomon/occurrences';
 import { createIndicatorRun, executeIndicatorRun, getIndicatorRun, type ResultOut } from '@biomon/indicators';
 import { SYSTEM_VIEWER } from '@biomon/sensitive';
 import { sql } from '@biomon/db';
@@ -19,7 +20,7 @@ import { boxAreaM2 as A, boxPolygon as box } from '../../support/ellipsoid';
 
 let t: TestContext;
 const ds: Record<string, number> = {};
-const actor = { tokenId: null, role: 'evaluator', label: 'test' };
+const actor: Actor = { tokenId: null, role: 'evaluator', label: 'test' };
 
 const feature = (geometry: unknown, properties: Record<string, unknown>) => ({ type: 'Feature' as const, geometry: geometry as never, properties });
 

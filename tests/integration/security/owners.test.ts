@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { runSeeds } from '@biomon/cli';
+import { runSeeds } from '@biomon/seed';
 import { createImport, importErrorsCsv, processImport, storeUpload } from '@biomon/occurrences';
 import { createTestContext, type TestContext } from '../../support/test-db';
 import { authAs, buildTestServer } from '../../support/http';

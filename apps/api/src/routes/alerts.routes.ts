@@ -1,16 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { actorOf } from '@biomon/auth';
+import type { AppContext } from '@biomon/runtime';
 import {
-  MAX_ALERTS_PAGE, RULE_CODES, SEVERITIES, acknowledgeAlert, getAlert, listAlerts, readRules, resolveAlert, updateRules, type AlertViewer,
+  MAX_ALERTS_PAGE, RULE_CODES, SEVERITIES, acknowledgeAlert, getAlert, listAlerts, readRules, resolveAlert, updateRules,
 } from '@biomon/alerts';
 import { webhookRoutes } from './webhooks.routes';
-
-export function viewerOf(req: FastifyRequest): AlertViewer {
-  const p = req.principal;
-  return p ? { tokenId: p.tokenId, role: p.role, label: p.label || p.role } : { tokenId: null, role: 'public', label: 'public' };
-}
+import { errorResponses } from '@biomon/http';
+import { AlertDetail, AlertList, AlertRuleList, AlertTransition } from '../schemas/alerts.schemas';
 
 const AlertId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 // The body is optional (a bare POST acknowledges): its shape is checked by noteOf, not by the schema.
@@ -46,30 +44,33 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ALERTS_PAGE, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 400 })),
       }, { additionalProperties: false }),
+      response: { 200: AlertList, ...errorResponses },
     },
-  }, async (req) => listAlerts(ctx.db, viewerOf(req), req.query, await ctx.cursors()));
+  }, async (req) => listAlerts(ctx.db, actorOf(req.principal), req.query, await ctx.cursors()));
 
   r.get('/v1/alerts/:id', {
-    schema: { summary: 'One alert with its history (opened, updated, acknowledged, resolved: who and when)', tags: ['api'], security: [{ bearer: [] }], params: AlertId },
-  }, async (req) => getAlert(ctx.db, viewerOf(req), req.params.id));
+    schema: { summary: 'One alert with its history (opened, updated, acknowledged, resolved: who and when)', tags: ['api'], security: [{ bearer: [] }], params: AlertId, response: { 200: AlertDetail, ...errorResponses } },
+  }, async (req) => getAlert(ctx.db, actorOf(req.principal), req.params.id));
 
   r.post('/v1/alerts/:id/ack', {
     schema: {
       summary: 'Acknowledge an alert (确认): open → acknowledged; again is a no-op; a resolved alert answers 409',
       tags: ['api'], security: [{ bearer: [] }], params: AlertId, body: NoteBody,
+      response: { 200: AlertTransition, ...errorResponses },
     },
-  }, async (req) => acknowledgeAlert(ctx.db, viewerOf(req), req.params.id, noteOf(req.body)));
+  }, async (req) => acknowledgeAlert(ctx.db, actorOf(req.principal), req.params.id, noteOf(req.body)));
 
   r.post('/v1/alerts/:id/resolve', {
     schema: {
       summary: 'Resolve an alert (解除): open or acknowledged → resolved; again is a no-op',
       description: 'A resolved alert of a condition rule (a silent station, an indicator off target) is not raised again until its condition has cleared once.',
       tags: ['api'], security: [{ bearer: [] }], params: AlertId, body: NoteBody,
+      response: { 200: AlertTransition, ...errorResponses },
     },
-  }, async (req) => resolveAlert(ctx.db, viewerOf(req), req.params.id, noteOf(req.body)));
+  }, async (req) => resolveAlert(ctx.db, actorOf(req.principal), req.params.id, noteOf(req.body)));
 
   r.get('/v1/alert-rules', {
-    schema: { summary: 'Alert rules (预警规则) with their configuration and defaults', tags: ['api'], security: [{ bearer: [] }] },
+    schema: { summary: 'Alert rules (预警规则) with their configuration and defaults', tags: ['api'], security: [{ bearer: [] }], response: { 200: AlertRuleList, ...errorResponses } },
   }, async () => ({ rules: await readRules(ctx.db) }));
 
   r.put('/v1/alert-rules', {
@@ -86,8 +87,9 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         }, { additionalProperties: false }), { minItems: 1, maxItems: RULE_CODES.length }),
       }, { additionalProperties: false }),
+      response: { 200: AlertRuleList, ...errorResponses },
     },
-  }, async (req) => ({ rules: await updateRules(ctx.db, req.body.rules, viewerOf(req)) }));
+  }, async (req) => ({ rules: await updateRules(ctx.db, req.body.rules, actorOf(req.principal)) }));
 
   await app.register(webhookRoutes, opts);
 };

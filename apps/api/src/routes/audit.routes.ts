@@ -1,7 +1,13 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '@biomon/http';
+import { pageLimit } from '@biomon/core';
+import type { AppContext } from '@biomon/runtime';
+import { errorResponses } from '@biomon/http';
+import { AuditPage } from '../schemas/system.schemas';
+
+/** The kind of the paging cursors of GET /v1/audit (sealed: @biomon/core CursorCodec). */
+const CURSOR_KIND = 'audit';
 
 /** The append-only audit log (审计日志): every write, who, when, through which route. Admin only. */
 export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -19,13 +25,17 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         entityId: Type.Optional(Type.String({ maxLength: 200 })),
         since: Type.Optional(Type.String({ format: 'date-time' })),
         until: Type.Optional(Type.String({ format: 'date-time' })),
-        before: Type.Optional(Type.Integer({ minimum: 1, description: 'cursor: entries with a smaller id' })),
+        cursor: Type.Optional(Type.String({ maxLength: 400, description: 'nextCursor of the previous page (opaque)' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
       }, { additionalProperties: false }),
+      response: { 200: AuditPage, ...errorResponses },
     },
   }, async (req) => {
     const q = req.query;
-    let sel = ctx.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit ?? 100);
+    const limit = pageLimit(q.limit, 100);
+    const cursors = await ctx.cursors();
+    const before = q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined;
+    let sel = ctx.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit);
     if (q.entity) sel = sel.where('entity', '=', q.entity);
     if (q.action) sel = sel.where('action', '=', q.action);
     if (q.role) sel = sel.where('role', '=', q.role);
@@ -33,11 +43,11 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     if (q.entityId) sel = sel.where((eb) => eb(eb.val(q.entityId!), '=', eb.fn.any('entity_ids')));
     if (q.since) sel = sel.where('at', '>=', new Date(q.since));
     if (q.until) sel = sel.where('at', '<', new Date(q.until));
-    if (q.before) sel = sel.where('id', '<', q.before);
+    if (before !== undefined) sel = sel.where('id', '<', before);
     const rows = await sel.execute();
     return {
       entries: rows.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, role: r.role, actor: r.actor, action: r.action, route: r.route, entity: r.entity, entityIds: r.entity_ids, summary: r.summary })),
-      nextBefore: rows.length === (q.limit ?? 100) ? rows[rows.length - 1].id : null,
+      nextCursor: rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null,
     };
   });
 };

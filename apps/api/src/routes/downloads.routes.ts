@@ -1,16 +1,17 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { AppError, parseDate } from '@biomon/core';
+import type { AppContext } from '@biomon/runtime';
 import { sql } from '@biomon/db';
-import { findReadableStation, actorFromPrincipal } from '@biomon/stations';
+import { actorOf, readsEveryScope } from '@biomon/auth';
+import { findReadableStation } from '@biomon/stations';
 import {
-  CONTENT_TYPES, indicatorResultsDownload, layerDownload, observationsDownload, occurrencesDownload, parseDate, parseOccurrenceFilter,
+  CONTENT_TYPES, indicatorResultsDownload, layerDownload, observationsDownload, occurrencesDownload, parseOccurrenceFilter,
   type DownloadFormat, type ObservationScope,
 } from '@biomon/opendata';
 import { ExportFilterSchema } from './exports.routes';
-import { viewer } from './occurrences.routes';
+import { DOWNLOAD_RESPONSE } from '../schemas/opendata.schemas';
 
 const Format = Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson')], { default: 'csv', description: 'csv (UTF-8 with BOM) or geojson' }));
 const ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$';
@@ -41,10 +42,11 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       summary: 'Download occurrences (下载物种记录) as CSV or GeoJSON, streamed, with the filters of GET /v1/occurrences; sensitive taxa generalised unless evaluator/admin',
       tags: ['api'],
       querystring: Type.Composite([ExportFilterSchema, Type.Object({ format: Format })], { additionalProperties: false }),
+      response: DOWNLOAD_RESPONSE,
     },
   }, async (req, reply) => {
     const { format = 'csv', ...filters } = req.query;
-    const body = occurrencesDownload(pool, ctx.db, parseOccurrenceFilter(filters), viewer(req), format);
+    const body = occurrencesDownload(pool, ctx.db, parseOccurrenceFilter(filters), actorOf(req.principal), format);
     return sendStream(reply, body, format, 'biomon-occurrences');
   });
 
@@ -60,10 +62,11 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
         to: Type.Optional(Type.String({ maxLength: 40 })),
         format: Format,
       }, { additionalProperties: false }),
+      response: DOWNLOAD_RESPONSE,
     },
   }, async (req, reply) => {
     const q = req.query;
-    const actor = actorFromPrincipal(req.principal);
+    const actor = actorOf(req.principal);
     let stationId = q.station;
     if (q.datastream) {
       const ds = await sql<{ station_id: string }>`SELECT s.station_id FROM datastreams d JOIN stations s ON s.id = d.station_pk WHERE d.datastream_id = ${q.datastream}`.execute(ctx.db);
@@ -77,11 +80,11 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       scope.stationIds = [stationId];
     } else if (actor.role === 'station') {
       scope.stationIds = [actor.stationId ?? ''];
-    } else if (actor.role !== 'admin' && actor.role !== 'evaluator') {
+    } else if (!readsEveryScope(actor)) {
       throw new AppError('VALIDATION_FAILED', 'name a station or a datastream', { errors: [{ field: 'querystring.station', code: 'STATION_REQUIRED', message: 'departments download one station at a time' }] });
     }
     const format = q.format ?? 'csv';
-    return sendStream(reply, observationsDownload(pool, ctx.db, scope, viewer(req), format), format, stationId ? `biomon-observations-${stationId}` : 'biomon-observations');
+    return sendStream(reply, observationsDownload(pool, ctx.db, scope, actor, format), format, stationId ? `biomon-observations-${stationId}` : 'biomon-observations');
   });
 
   r.get('/v1/downloads/layers/:datasetId', {
@@ -90,6 +93,7 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       tags: ['api'],
       params: Type.Object({ datasetId: Type.Integer({ minimum: 1 }) }),
       querystring: Type.Object({ format: Format }, { additionalProperties: false }),
+      response: DOWNLOAD_RESPONSE,
     },
   }, async (req, reply) => {
     const format = req.query.format ?? 'csv';
@@ -106,6 +110,7 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
         toYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100 })),
         format: Format,
       }, { additionalProperties: false }),
+      response: DOWNLOAD_RESPONSE,
     },
   }, async (req, reply) => {
     const q = req.query;

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
+import { actorOf } from '@biomon/auth';
 import { exportView, openExportDownload, parseOccurrenceFilter, readableExport, requestDwcaExport } from '@biomon/opendata';
 import { OccurrenceQuerySchema } from './occurrences.routes';
+import { errorResponses, fileResponse, ref } from '@biomon/http';
+import { Export, ExportAccepted } from '../schemas/opendata.schemas';
 
 /** The filters of GET /v1/occurrences, without paging. */
 export const ExportFilterSchema = Type.Omit(OccurrenceQuerySchema, ['limit', 'cursor', 'f'], { additionalProperties: false });
@@ -20,31 +23,29 @@ export const exportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       security: [{ bearer: [] }],
       querystring: ExportFilterSchema,
       body: ExportFilterSchema,
+      response: { 202: ExportAccepted, ...errorResponses },
     },
     // no body at all is as good as {}: the filters may come in the query string
     preValidation: async (req) => {
       if (req.body === undefined || req.body === null) req.body = {};
     },
   }, async (req, reply) => {
-    const p = req.principal!;
     const filter = parseOccurrenceFilter({ ...req.query, ...req.body }, Object.keys(req.body).length ? 'body' : 'querystring');
-    const out = await requestDwcaExport(ctx.db, filter, { tokenId: p.tokenId, role: p.role, label: p.label || p.role });
+    const out = await requestDwcaExport(ctx.db, filter, actorOf(req.principal));
     reply.status(202).header('location', `/v1/exports/${out.exportId}`);
     return { ...out, links: { self: `/v1/exports/${out.exportId}` } };
   });
 
   r.get('/v1/exports/:id', {
-    schema: { summary: 'Status of an export and its download link (requester or admin)', tags: ['api'], security: [{ bearer: [] }], params: IdParams },
+    schema: { summary: 'Status of an export and its download link (requester or admin)', tags: ['api'], security: [{ bearer: [] }], params: IdParams, response: { 200: ref(Export), ...errorResponses } },
   }, async (req) => {
-    const p = req.principal!;
-    return exportView(await readableExport(ctx.db, req.params.id, { tokenId: p.tokenId, role: p.role }));
+    return exportView(await readableExport(ctx.db, req.params.id, actorOf(req.principal)));
   });
 
   r.get('/v1/exports/:id/download', {
-    schema: { summary: 'Download a completed Darwin Core Archive (requester or admin), streamed', tags: ['api'], security: [{ bearer: [] }], params: IdParams },
+    schema: { summary: 'Download a completed Darwin Core Archive (requester or admin), streamed', tags: ['api'], security: [{ bearer: [] }], params: IdParams, response: { 200: fileResponse('The Darwin Core Archive (zip)', ['application/zip'], { binary: true }), ...errorResponses } },
   }, async (req, reply) => {
-    const p = req.principal!;
-    const d = await openExportDownload(ctx.db, req.params.id, { tokenId: p.tokenId, role: p.role });
+    const d = await openExportDownload(ctx.db, req.params.id, actorOf(req.principal));
     reply.type('application/zip').header('content-length', String(d.size)).header('content-disposition', `attachment; filename="${d.fileName}"`)
       .header('cache-control', 'private, no-store');
     if (d.sha256) reply.header('etag', `"${d.sha256}"`);

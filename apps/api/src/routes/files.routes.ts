@@ -2,9 +2,12 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { readSingleFile, type AppContext } from '@biomon/http';
+import { readSingleFile } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { MAX_EVIDENCE_BYTES, openEvidenceFile, storeEvidenceFile } from '@biomon/ledger';
-import { ledgerActor } from './ledger.routes';
+import { actorOf } from '@biomon/auth';
+import { errorResponses, fileResponse } from '@biomon/http';
+import { EVIDENCE_MEDIA_TYPES, EvidenceFile } from '../schemas/ledger.schemas';
 
 /** Types shown inline by the browser; office documents always download. */
 const INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -26,12 +29,13 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       tags: ['api'],
       security: [{ bearer: [] }],
       consumes: ['multipart/form-data'],
+      response: { 201: EvidenceFile, ...errorResponses },
     },
   }, async (req, reply) => {
     const part = await readSingleFile(req);
     const out = await storeEvidenceFile(ctx.db, part.file, {
       fileStoreDir: ctx.config.fileStoreDir, fileName: part.filename || 'evidence', truncated: () => part.file.truncated,
-      actor: ledgerActor(req.principal!), route: 'POST /v1/files',
+      actor: actorOf(req.principal), route: 'POST /v1/files',
     });
     return reply.status(201).send(out);
   });
@@ -42,6 +46,7 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       tags: ['api'],
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      response: { 200: fileResponse('The file as uploaded (inline for PDF and images, else an attachment)', EVIDENCE_MEDIA_TYPES, { binary: true }), ...errorResponses },
     },
   }, async (req, reply) => {
     const { file, stream } = await openEvidenceFile(ctx.db, ctx.config.fileStoreDir, req.params.id);

@@ -2,9 +2,11 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
-import { viewer } from './occurrences.routes';
+import type { AppContext } from '@biomon/runtime';
+import { actorOf } from '@biomon/auth';
 import { INDICATORS, INDICATOR_CODES, METHOD_VERSION, createIndicatorRun, getIndicatorRun, indicatorDefinition, latestValues } from '@biomon/indicators';
+import { errorResponses, ref } from '@biomon/http';
+import { IndicatorList, IndicatorRun, IndicatorValues, RunStarted } from '../schemas/indicators.schemas';
 
 const DatasetIds = Type.Object({
   regions: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -18,7 +20,7 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/v1/indicators', {
-    schema: { summary: 'Indicator definitions (指标定义): names in Chinese and English, formulas, 2025 and 2035 targets', tags: ['api'] },
+    schema: { summary: 'Indicator definitions (指标定义): names in Chinese and English, formulas, 2025 and 2035 targets', tags: ['api'], response: { 200: IndicatorList, ...errorResponses } },
   }, async () => ({ methodVersion: METHOD_VERSION, indicators: INDICATORS }));
 
   r.get('/v1/indicators/:code/values', {
@@ -27,10 +29,11 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       tags: ['api'],
       params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
       querystring: Type.Object({ region: Type.Optional(Type.String({ maxLength: 64 })), year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })) }, { additionalProperties: false }),
+      response: { 200: IndicatorValues, ...errorResponses },
     },
   }, async (req) => {
     if (!indicatorDefinition(req.params.code)) throw new AppError('NOT_FOUND', `No indicator ${req.params.code}; known: ${INDICATOR_CODES.join(', ')}`);
-    return { indicator: indicatorDefinition(req.params.code), values: await latestValues(ctx.db, req.params.code, req.query, viewer(req)) };
+    return { indicator: indicatorDefinition(req.params.code), values: await latestValues(ctx.db, req.params.code, req.query, actorOf(req.principal)) };
   });
 
   r.post('/v1/indicator-runs', {
@@ -51,11 +54,10 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
           speciesRequireVerified: Type.Optional(Type.Boolean()),
         }, { additionalProperties: false })),
       }, { additionalProperties: false }),
-      response: { 202: Type.Object({ runId: Type.String() }) },
+      response: { 202: RunStarted, ...errorResponses },
     },
   }, async (req, reply) => {
-    const p = req.principal!;
-    const out = await createIndicatorRun(ctx.db, req.body, { tokenId: p.tokenId, role: p.role, label: p.label || p.role });
+    const out = await createIndicatorRun(ctx.db, req.body, actorOf(req.principal));
     return reply.status(202).send(out);
   });
 
@@ -64,9 +66,10 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       summary: 'An indicator run: status, progress and, once completed, its results (immutable)',
       tags: ['api'],
       params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
+      response: { 200: ref(IndicatorRun), ...errorResponses },
     },
   }, async (req) => {
-    const run = await getIndicatorRun(ctx.db, req.params.runId, viewer(req));
+    const run = await getIndicatorRun(ctx.db, req.params.runId, actorOf(req.principal));
     if (!run) throw new AppError('NOT_FOUND', `No indicator run ${req.params.runId}`);
     return run;
   });

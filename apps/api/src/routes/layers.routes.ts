@@ -1,12 +1,15 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError } from '@biomon/core';
-import { safeJsonParser, type AppContext } from '@biomon/http';
+import { AppError, parseBbox } from '@biomon/core';
+import { safeJsonParser } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { sql } from '@biomon/db';
-import { writeAudit } from '@biomon/auth';
+import { actorOf, writeAudit } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
 import { importLayer, INPUT_CRS, LAYER_KINDS, type GeoJsonFeature, type InputCrs, type LayerKind } from '@biomon/layers';
+import { contentResponse, errorResponses } from '@biomon/http';
+import { LayerDatasetDetail, LayerDatasetList, LayerFeatureCollection, LayerImported } from '../schemas/layers.schemas';
 
 /** Layer uploads are bounded at 50 MB a request; larger files go through `biomon layers import` (streamed). */
 export const LAYER_BODY_LIMIT = 50 * 1024 * 1024;
@@ -31,22 +34,23 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         crs: Type.Optional(Type.Union(INPUT_CRS.map((c) => Type.Literal(c)))),
       }, { additionalProperties: false }),
       body: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown(), { maxItems: 500_000 }) }, { additionalProperties: true }),
+      response: { 200: LayerImported, ...errorResponses },
     },
   }, async (req) => {
-    const p = req.principal!;
+    const actor = actorOf(req.principal);
     const kind = req.params.kind as LayerKind;
     const result = await ctx.db.transaction().execute(async (tx) => {
-      const res = await importLayer(tx, req.body.features as GeoJsonFeature[], { kind, year: req.query.year, source: req.query.source ?? '', crs: (req.query.crs ?? 'wgs84') as InputCrs, createdBy: p.tokenId });
+      const res = await importLayer(tx, req.body.features as GeoJsonFeature[], { kind, year: req.query.year, source: req.query.source ?? '', crs: (req.query.crs ?? 'wgs84') as InputCrs, createdBy: actor.tokenId });
       // occurrences' enrichment and indicators follow the new version (worker, through the outbox)
       await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind, datasetId: res.datasetId } }]);
-      await writeAudit(tx, { tokenId: p.tokenId, role: p.role, label: p.label || p.role }, { action: 'layers.create', entity: 'layer_dataset', entityIds: [res.datasetId], route: `POST /v1/layers/${kind}`, summary: { features: res.features, repaired: res.repaired.length, rejected: res.rejected.length } });
+      await writeAudit(tx, actor, { action: 'layers.create', entity: 'layer_dataset', entityIds: [res.datasetId], route: `POST /v1/layers/${kind}`, summary: { features: res.features, repaired: res.repaired.length, rejected: res.rejected.length } });
       return res;
     });
     return result;
   });
 
   r.get('/v1/layers', {
-    schema: { summary: 'Layer dataset versions (图层版本列表)', tags: ['api'], querystring: Type.Object({ kind: Type.Optional(Type.Union(LAYER_KINDS.map((k) => Type.Literal(k)))) }, { additionalProperties: false }) },
+    schema: { summary: 'Layer dataset versions (图层版本列表)', tags: ['api'], querystring: Type.Object({ kind: Type.Optional(Type.Union(LAYER_KINDS.map((k) => Type.Literal(k)))) }, { additionalProperties: false }), response: { 200: LayerDatasetList, ...errorResponses } },
   }, async (req) => {
     let q = ctx.db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year', 'source', 'name', 'crs_in', 'feature_count', 'created_at']).orderBy('kind').orderBy('vintage_year', 'desc').orderBy('id', 'desc');
     if (req.query.kind) q = q.where('kind', '=', req.query.kind);
@@ -55,7 +59,7 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   });
 
   r.get('/v1/layers/:datasetId', {
-    schema: { summary: 'One layer dataset version with its import report', tags: ['api'], params: Type.Object({ datasetId: Type.Integer({ minimum: 1 }) }) },
+    schema: { summary: 'One layer dataset version with its import report', tags: ['api'], params: Type.Object({ datasetId: Type.Integer({ minimum: 1 }) }), response: { 200: LayerDatasetDetail, ...errorResponses } },
   }, async (req) => {
     const d = await ctx.db.selectFrom('layer_datasets').selectAll().where('id', '=', req.params.datasetId).executeTakeFirst();
     if (!d) throw new AppError('NOT_FOUND', `No layer dataset ${req.params.datasetId}`);
@@ -69,16 +73,14 @@ export const layerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       tags: ['api'],
       params: Type.Object({ datasetId: Type.Integer({ minimum: 1 }) }),
       querystring: Type.Object({ bbox: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000, default: 10_000 })) }, { additionalProperties: false }),
+      response: { 200: contentResponse('A GeoJSON FeatureCollection', { 'application/geo+json': LayerFeatureCollection }), ...errorResponses },
     },
   }, async (req, reply) => {
     const d = await ctx.db.selectFrom('layer_datasets').select(['id', 'kind']).where('id', '=', req.params.datasetId).executeTakeFirst();
     if (!d) throw new AppError('NOT_FOUND', `No layer dataset ${req.params.datasetId}`);
     let bboxCond = sql`true`;
     if (req.query.bbox) {
-      const b = req.query.bbox.split(',').map(Number);
-      if (b.length !== 4 || b.some((x) => !Number.isFinite(x)) || b[0] >= b[2] || b[1] >= b[3]) {
-        throw new AppError('VALIDATION_FAILED', 'bbox must be minLon,minLat,maxLon,maxLat', { errors: [{ field: 'querystring.bbox', code: 'BBOX_INVALID', message: 'four finite numbers with min < max' }] });
-      }
+      const b = parseBbox(req.query.bbox);
       bboxCond = sql`geom && ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)`;
     }
     // table name from the fixed kind → table map, never from input

@@ -1,16 +1,14 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '@biomon/http';
-import type { Principal } from '@biomon/auth';
-import { PROGRESS_STATUSES, departmentSummaries, getTask, listTasks, reportProgress, type LedgerActor } from '@biomon/ledger';
+import type { AppContext } from '@biomon/runtime';
+import { actorOf } from '@biomon/auth';
+import { PROGRESS_STATUSES, departmentSummaries, getTask, listTasks, reportProgress } from '@biomon/ledger';
+import { errorResponses, ref } from '@biomon/http';
+import { DepartmentList, ProgressAnswer, TaskDetail, TaskList } from '../schemas/ledger.schemas';
 
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 const AsOf = Type.Optional(Type.String({ pattern: DATE, description: 'the date the question is asked for (YYYY-MM-DD, Asia/Shanghai); default today' }));
-
-export function ledgerActor(p: Principal): LedgerActor {
-  return { tokenId: p.tokenId, role: p.role, label: p.label || p.role, departmentId: p.departmentId, departmentName: p.departmentName };
-}
 
 /** The ledger (责任分工台账): tasks, their progress, and departments. Reads are public. */
 export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -31,6 +29,7 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         dueBefore: Type.Optional(Type.String({ pattern: DATE })),
         asOf: AsOf,
       }, { additionalProperties: false }),
+      response: { 200: TaskList, ...errorResponses },
     },
   }, async (req) => listTasks(ctx.db, req.query));
 
@@ -40,6 +39,7 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       tags: ['api'],
       params: Type.Object({ no: Type.Integer({ minimum: 1, maximum: 999 }) }),
       querystring: Type.Object({ asOf: AsOf }, { additionalProperties: false }),
+      response: { 200: ref(TaskDetail), ...errorResponses },
     },
   }, async (req) => getTask(ctx.db, req.params.no, req.query));
 
@@ -61,9 +61,10 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         ]), { maxItems: 20 })),
         asOf: Type.Optional(Type.String({ pattern: DATE })),
       }, { additionalProperties: false }),
+      response: { 200: ProgressAnswer, 201: ProgressAnswer, ...errorResponses },
     },
   }, async (req, reply) => {
-    const out = await reportProgress(ctx.db, req.params.no, req.body, ledgerActor(req.principal!), 'POST /v1/ledger/tasks/{no}/progress');
+    const out = await reportProgress(ctx.db, req.params.no, req.body, actorOf(req.principal), 'POST /v1/ledger/tasks/{no}/progress');
     return reply.status(out.duplicate ? 200 : 201).send(out);
   });
 
@@ -73,6 +74,7 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       description: '`counts` covers every task a department is linked to (responsible or implementing); `responsibleCounts` only those it is a listed 责任部门 of.',
       tags: ['api'],
       querystring: Type.Object({ asOf: AsOf }, { additionalProperties: false }),
+      response: { 200: DepartmentList, ...errorResponses },
     },
   }, async (req) => departmentSummaries(ctx.db, req.query));
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
+import { errorResponses } from '@biomon/http';
 
 const Me = Type.Object({
   role: Type.String(),
@@ -18,7 +19,7 @@ export const meRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app) => 
       summary: 'The caller\'s token: role and scope (team, station, department) (当前令牌的角色与范围)',
       tags: ['api'],
       security: [{ bearer: [] }],
-      response: { 200: Me },
+      response: { 200: Me, ...errorResponses },
     },
   }, async (req) => {
     const p = req.principal!;

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { AppError, pageLimit } from '@biomon/core';
+import { actorOf } from '@biomon/auth';
+import type { AppContext } from '@biomon/runtime';
 import { BASIS_OF_RECORD, REVIEW_STATES, reviewOccurrence } from '@biomon/occurrences';
-import { readOccurrenceHistory, readOccurrences, viewerOf, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
-
-/** Who asks: every output of occurrence, event or station data is shaped for this viewer by @biomon/sensitive (BRIEF §8). */
-export function viewer(req: FastifyRequest): Viewer {
-  return viewerOf(req.principal);
-}
+import { readOccurrenceHistory, readOccurrences, type OccurrenceOut } from '@biomon/sensitive';
+import { parseOccurrenceFilter } from '@biomon/opendata';
+import { contentResponse, errorResponses } from '@biomon/http';
+import { OccurrenceDetail, OccurrenceFeatureCollection, OccurrenceList, ReviewAnswer } from '../schemas/occurrences.schemas';
 
 export function wantsGeoJson(req: FastifyRequest): boolean {
   return /application\/geo\+json/i.test(String(req.headers.accept ?? '')) || (req.query as { f?: string })?.f === 'geojson';
@@ -24,23 +23,6 @@ export function toFeatureCollection(rows: OccurrenceOut[], extra: Record<string,
 
 /** The kind of the paging cursors of GET /v1/occurrences (sealed: @biomon/core CursorCodec). */
 const CURSOR_KIND = 'occurrences';
-
-function parseBbox(s: string): [number, number, number, number] {
-  const parts = s.split(',').map((x) => Number(x));
-  const bad = () => new AppError('VALIDATION_FAILED', 'bbox must be minLon,minLat,maxLon,maxLat', { errors: [{ field: 'querystring.bbox', code: 'BBOX_INVALID', message: 'bbox must be four finite numbers minLon,minLat,maxLon,maxLat with min < max, lon in -180..180, lat in -90..90' }] });
-  if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) throw bad();
-  const [a, b, c, d] = parts;
-  if (a >= c || b >= d || a < -180 || c > 180 || b < -90 || d > 90) throw bad();
-  return [a, b, c, d];
-}
-
-function parseDate(field: string, s: string | undefined): Date | undefined {
-  if (!s) return undefined;
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s);
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00+08:00` : s);
-  if (!iso || Number.isNaN(d.getTime())) throw new AppError('VALIDATION_FAILED', `${field} is not a date`, { errors: [{ field: `querystring.${field}`, code: 'DATE_INVALID', message: 'use an ISO 8601 date or date-time' }] });
-  return d;
-}
 
 /** Region and priority-area codes (GB/T 2260 or project codes): allow-listed characters only. */
 export const CODE_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
@@ -70,15 +52,15 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
       summary: 'Query occurrences (查询物种记录); JSON or GeoJSON (Accept: application/geo+json). Sensitive taxa generalised unless evaluator/admin',
       tags: ['api'],
       querystring: OccurrenceQuerySchema,
+      headers: Type.Object({ accept: Type.Optional(Type.String({ description: 'application/geo+json for a GeoJSON FeatureCollection' })) }),
+      response: { 200: contentResponse('Records (JSON) or a GeoJSON FeatureCollection (Accept: application/geo+json or f=geojson)', { 'application/json': OccurrenceList, 'application/geo+json': OccurrenceFeatureCollection }), ...errorResponses },
     },
   }, async (req, reply) => {
     const q = req.query;
-    const limit = q.limit ?? 100;
+    const limit = pageLimit(q.limit, 100);
     const cursors = await ctx.cursors();
-    const rows = await readOccurrences(ctx.db, viewer(req), {
-      bbox: q.bbox ? parseBbox(q.bbox) : undefined, region: q.region, priorityArea: q.priorityArea, taxon: q.taxon,
-      protectionClass: q.protectionClass, from: parseDate('from', q.from), to: parseDate('to', q.to), eventID: q.eventID,
-      basisOfRecord: q.basisOfRecord, reviewState: q.reviewState, limit, afterId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined,
+    const rows = await readOccurrences(ctx.db, actorOf(req.principal), {
+      ...parseOccurrenceFilter(q), limit, afterId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined,
     });
     const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
     if (wantsGeoJson(req)) {
@@ -93,9 +75,10 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
       summary: 'One occurrence with its history (记录详情与修改历史)',
       tags: ['api'],
       params: Type.Object({ occurrenceID: Type.String({ minLength: 1, maxLength: 200 }) }),
+      response: { 200: OccurrenceDetail, ...errorResponses },
     },
   }, async (req) => {
-    const v = viewer(req);
+    const v = actorOf(req.principal);
     const [row] = await readOccurrences(ctx.db, v, { occurrenceID: req.params.occurrenceID, limit: 1 });
     if (!row) throw new AppError('NOT_FOUND', `No occurrence ${req.params.occurrenceID}`);
     return { record: row.record, history: await readOccurrenceHistory(ctx.db, v, req.params.occurrenceID) };
@@ -112,9 +95,9 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
         comment: Type.Optional(Type.String({ maxLength: 4000 })),
         taxon: Type.Optional(Type.String({ pattern: TAXON_PATTERN, description: 'the record\'s taxon as the reviewer identifies it (scientific or Chinese name of the checklist): an unmatched name is no longer generalised unless the taxon is sensitive' })),
       }, { additionalProperties: false }),
+      response: { 200: ReviewAnswer, ...errorResponses },
     },
   }, async (req) => {
-    const p = req.principal!;
-    return reviewOccurrence(ctx.db, req.params.occurrenceID, req.body.state, req.body.comment ?? null, { tokenId: p.tokenId, role: p.role, team: p.team, label: p.label || p.role }, req.body.taxon ?? null);
+    return reviewOccurrence(ctx.db, req.params.occurrenceID, req.body.state, req.body.comment ?? null, actorOf(req.principal), req.body.taxon ?? null);
   });
 };

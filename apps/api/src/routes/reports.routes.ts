@@ -2,12 +2,14 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import {
   buildAssessmentReport, freezeReport, frozenMeta, getFrozenReport, listFrozenReports, renderAssessmentCsv, renderAssessmentHtml, reviewReport,
   type AssessmentReport, type FrozenMeta,
 } from '@biomon/reports';
-import { ledgerActor } from './ledger.routes';
+import { actorOf } from '@biomon/auth';
+import { errorResponses, ref } from '@biomon/http';
+import { FrozenReport, FrozenReportList, ReviewedReport, assessmentResponse, frozenReportResponse } from '../schemas/reports.schemas';
 
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 const Format = Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html')], { description: 'json (default), csv (UTF-8 with BOM, for Excel) or html (printable A4 page)' }));
@@ -40,6 +42,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       description: 'format=json|csv|html. Values come from the latest completed indicator run per indicator, region and year; targets without a number show the seed\'s Chinese wording.',
       tags: ['api'],
       querystring: Type.Object({ ...ReportQuery, format: Format }, { additionalProperties: false }),
+      response: { 200: assessmentResponse, ...errorResponses },
     },
   }, async (req, reply) => {
     const { format, ...q } = req.query;
@@ -54,13 +57,14 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       tags: ['api'],
       security: [{ bearer: [] }],
       body: Type.Object(ReportQuery, { additionalProperties: false }),
+      response: { 201: ref(FrozenReport), ...errorResponses },
     },
     // an empty POST freezes the default report (province, newest year, today)
     preValidation: async (req) => {
       if (req.body === undefined) (req as { body: unknown }).body = {};
     },
   }, async (req, reply) => {
-    const out = await freezeReport(ctx.db, req.body ?? {}, ledgerActor(req.principal!), 'POST /v1/reports');
+    const out = await freezeReport(ctx.db, req.body ?? {}, actorOf(req.principal), 'POST /v1/reports');
     return reply.status(201).header('location', `/v1/reports/${out.reportId}`).send(out);
   });
 
@@ -74,6 +78,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         region: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
       }, { additionalProperties: false }),
+      response: { 200: FrozenReportList, ...errorResponses },
     },
   }, async (req) => ({ reports: await listFrozenReports(ctx.db, req.query) }));
 
@@ -84,6 +89,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       querystring: Type.Object({ format: Format }, { additionalProperties: false }),
+      response: { 200: frozenReportResponse, ...errorResponses },
     },
   }, async (req, reply) => {
     const f = await getFrozenReport(ctx.db, req.params.id);
@@ -101,9 +107,10 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         decision: Type.Union([Type.Literal('approved'), Type.Literal('returned')]),
         comment: Type.Optional(Type.String({ maxLength: 4000 })),
       }, { additionalProperties: false }),
+      response: { 200: ReviewedReport, 201: ReviewedReport, ...errorResponses },
     },
   }, async (req, reply) => {
-    const out = await reviewReport(ctx.db, req.params.id, req.body, ledgerActor(req.principal!), 'POST /v1/reports/{id}/review');
+    const out = await reviewReport(ctx.db, req.params.id, req.body, actorOf(req.principal), 'POST /v1/reports/{id}/review');
     return reply.status(out.duplicate ? 200 : 201).send(out);
   });
 };

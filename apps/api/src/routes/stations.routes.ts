@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import { AppError, pageLimit } from '@biomon/core';
+import type { AppContext } from '@biomon/runtime';
+import { actorOf } from '@biomon/auth';
 import {
-  AGGREGATES, ID_PATTERN, MAX_QUERY_LIMIT, RESULT_TYPES, STATION_TYPES, actorFromPrincipal, queryDatastreamObservations,
+  AGGREGATES, ID_PATTERN, MAX_QUERY_LIMIT, RESULT_TYPES, STATION_TYPES, queryDatastreamObservations,
   readStation, readStations, registerStation, rotateStationToken, stationHealth, updateStation,
 } from '@biomon/stations';
+import { errorResponses, ref } from '@biomon/http';
+import { ObservationPage, RotatedToken, Station, StationHealth, StationList, StationWithToken } from '../schemas/stations.schemas';
 
 // Shapes for validation of the envelope and for the OpenAPI document. Nullable and numeric-pair
 // fields are left to the service (Ajv's type coercion would turn a null bound into 0), which
@@ -61,9 +64,10 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         ...StationFields,
         datastreams: Type.Array(DatastreamBody, { minItems: 1, maxItems: 200 }),
       }, { additionalProperties: false }),
+      response: { 201: StationWithToken, ...errorResponses },
     },
   }, async (req, reply) => {
-    const res = await registerStation(ctx.db, req.body, { actor: actorFromPrincipal(req.principal), route: 'POST /v1/stations' });
+    const res = await registerStation(ctx.db, req.body, { actor: actorOf(req.principal), route: 'POST /v1/stations' });
     reply.header('cache-control', 'no-store').status(201);
     return res;
   });
@@ -86,8 +90,9 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         properties: StationFields.properties,
         datastreams: Type.Optional(Type.Array(DatastreamBody, { maxItems: 200 })),
       }, { additionalProperties: false }),
+      response: { 200: ref(Station), ...errorResponses },
     },
-  }, async (req) => updateStation(ctx.db, req.params.id, req.body, { actor: actorFromPrincipal(req.principal), route: 'PATCH /v1/stations/{id}' }));
+  }, async (req) => updateStation(ctx.db, req.params.id, req.body, { actor: actorOf(req.principal), route: 'PATCH /v1/stations/{id}' }));
 
   r.post('/v1/stations/:id/token', {
     schema: {
@@ -95,10 +100,11 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       tags: ['api'],
       security: [{ bearer: [] }],
       params: StationParams,
+      response: { 200: RotatedToken, ...errorResponses },
     },
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store');
-    return rotateStationToken(ctx.db, req.params.id, { actor: actorFromPrincipal(req.principal), route: 'POST /v1/stations/{id}/token' });
+    return rotateStationToken(ctx.db, req.params.id, { actor: actorOf(req.principal), route: 'POST /v1/stations/{id}/token' });
   });
 
   r.get('/v1/stations', {
@@ -113,11 +119,12 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 400 })),
       }, { additionalProperties: false }),
+      response: { 200: StationList, ...errorResponses },
     },
   }, async (req) => {
-    const limit = req.query.limit ?? 100;
+    const limit = pageLimit(req.query.limit, 100);
     const cursors = await ctx.cursors();
-    const { stations, lastPk } = await readStations(ctx.db, actorFromPrincipal(req.principal), {
+    const { stations, lastPk } = await readStations(ctx.db, actorOf(req.principal), {
       type: req.query.type, priorityArea: req.query.priorityArea, limit, afterPk: req.query.cursor ? cursors.decodeId(CURSOR_KIND, req.query.cursor) : undefined,
     });
     return { stations, nextCursor: stations.length === limit && lastPk !== null ? cursors.encode(CURSOR_KIND, [lastPk]) : null };
@@ -129,8 +136,9 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       tags: ['api'],
       security: [{ bearer: [] }],
       params: StationParams,
+      response: { 200: ref(Station), ...errorResponses },
     },
-  }, async (req) => readStation(ctx.db, actorFromPrincipal(req.principal), req.params.id));
+  }, async (req) => readStation(ctx.db, actorOf(req.principal), req.params.id));
 
   r.get('/v1/stations/:id/health', {
     schema: {
@@ -140,8 +148,9 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       security: [{ bearer: [] }],
       params: StationParams,
       querystring: Type.Object(Window, { additionalProperties: false }),
+      response: { 200: ref(StationHealth), ...errorResponses },
     },
-  }, async (req) => stationHealth(ctx.db, actorFromPrincipal(req.principal), req.params.id, req.query));
+  }, async (req) => stationHealth(ctx.db, actorOf(req.principal), req.params.id, req.query));
 
   r.get('/v1/datastreams/:id/observations', {
     schema: {
@@ -157,6 +166,7 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_QUERY_LIMIT, default: 1000 })),
         cursor: Type.Optional(Type.String({ maxLength: 400 })),
       }, { additionalProperties: false }),
+      response: { 200: ref(ObservationPage), ...errorResponses },
     },
-  }, async (req) => queryDatastreamObservations(ctx.db, actorFromPrincipal(req.principal), req.params.id, req.query, await ctx.cursors()));
+  }, async (req) => queryDatastreamObservations(ctx.db, actorOf(req.principal), req.params.id, req.query, await ctx.cursors()));
 };

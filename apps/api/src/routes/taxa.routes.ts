@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { findTaxaByName } from '@biomon/taxa';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
+import { errorResponses } from '@biomon/http';
 
 const TaxonMatch = Type.Object({
   id: Type.Integer(),
@@ -22,7 +23,7 @@ export const taxaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       tags: ['api'],
       security: [{ bearer: [] }],
       querystring: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ taxa: Type.Array(TaxonMatch) }) },
+      response: { 200: Type.Object({ taxa: Type.Array(TaxonMatch) }), ...errorResponses },
     },
   }, async (req) => ({ taxa: await findTaxaByName(ctx.db, req.query.name) }));
 };

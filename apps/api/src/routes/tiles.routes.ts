@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { buildTile, tileJson, MAX_TILE_ZOOM, ROLE_DEPENDENT, TILE_LAYERS, type TileLayer } from '@biomon/opendata';
-import { viewer } from './occurrences.routes';
+import { actorOf } from '@biomon/auth';
+import { NoContent, errorResponses, fileResponse } from '@biomon/http';
+import { TileJson, TileLayers } from '../schemas/opendata.schemas';
 
 const Layer = Type.Union(TILE_LAYERS.map((l) => Type.Literal(l)));
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -18,11 +20,11 @@ export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const base = (req: { protocol: string; host: string }) => `${req.protocol}://${req.host}`;
 
-  r.get('/tiles', { schema: { summary: 'Vector tile layers and their TileJSON documents', tags: ['tiles'] } }, async (req) => ({
+  r.get('/tiles', { schema: { summary: 'Vector tile layers and their TileJSON documents', tags: ['tiles'], response: { 200: TileLayers, ...errorResponses } } }, async (req) => ({
     layers: TILE_LAYERS.map((l) => ({ id: l, tilejson: `${base(req)}/tiles/${l}/tilejson.json`, tiles: `${base(req)}/tiles/${l}/{z}/{x}/{y}.mvt` })),
   }));
 
-  r.get('/tiles/:layer/tilejson.json', { schema: { summary: 'TileJSON 3.0 of a layer', tags: ['tiles'], params: Type.Object({ layer: Layer }) } }, async (req, reply) => {
+  r.get('/tiles/:layer/tilejson.json', { schema: { summary: 'TileJSON 3.0 of a layer', tags: ['tiles'], params: Type.Object({ layer: Layer }), response: { 200: TileJson, ...errorResponses } } }, async (req, reply) => {
     reply.header('cache-control', 'public, max-age=3600');
     return tileJson(req.params.layer as TileLayer, base(req));
   });
@@ -32,6 +34,8 @@ export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       summary: 'A Mapbox vector tile (z/x/y, Web Mercator); occurrences clustered at low zoom, sensitive taxa generalised unless evaluator/admin',
       tags: ['tiles'],
       params: Type.Object({ layer: Layer, z: Type.Integer({ minimum: 0, maximum: MAX_TILE_ZOOM }), x: Type.Integer({ minimum: 0 }), y: Type.Integer({ minimum: 0 }) }),
+      headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: 'the ETag of a copy you hold: 304 when unchanged' })) }),
+      response: { 200: fileResponse('The tile (Mapbox Vector Tile 2.1)', [MVT_TYPE], { binary: true }), 304: NoContent('Not modified: the ETag matched'), ...errorResponses },
     },
   }, async (req, reply) => {
     const { z, x, y } = req.params;
@@ -39,7 +43,7 @@ export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     if (x >= 2 ** z || y >= 2 ** z) {
       throw new AppError('VALIDATION_FAILED', `tile ${z}/${x}/${y} does not exist`, { errors: [{ field: 'params', code: 'TILE_OUT_OF_RANGE', message: `x and y must be below 2^z (${2 ** z})` }] });
     }
-    const tile = await buildTile(ctx.db, layer, z, x, y, viewer(req));
+    const tile = await buildTile(ctx.db, layer, z, x, y, actorOf(req.principal));
     const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
     const personal = ROLE_DEPENDENT[layer] && Boolean(req.headers.authorization);
     reply.header('vary', 'Authorization').header('etag', etag)

@@ -3,7 +3,8 @@ import fastifyStatic from '@fastify/static';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
+import { fileResponse } from '@biomon/http';
 
 /** apps/web/dist: the Vite build of the evaluator dashboard (`npm run build:web`); tests may pass another. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -41,7 +42,7 @@ export const webRoutes: FastifyPluginAsync<{ ctx: AppContext; distDir?: string }
     preCompressed: true,
   });
 
-  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/', { schema: { hide: true, response: { 200: fileResponse('The dashboard\'s page (or a hint to build it)', ['text/html']) } } }, async (request, reply) => {
     let html: string;
     try {
       // read per request: cheap, and a rebuild shows without a restart

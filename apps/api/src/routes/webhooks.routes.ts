@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { WEBHOOK_EVENTS, createSubscription, readDeadLetters, readSubscriptions, removeSubscription, testSubscription, webhookNetwork } from '@biomon/alerts';
-import { viewerOf } from './alerts.routes';
+import { actorOf } from '@biomon/auth';
+import { NoContent, errorResponses } from '@biomon/http';
+import { DeadLetterList, WebhookCreated, WebhookList, WebhookTest } from '../schemas/alerts.schemas';
 
 const SubscriptionId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -34,21 +36,22 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         minSeverity: Type.Optional(Type.String({ maxLength: 20, description: 'info, warning or critical' })),
         events: Type.Optional(Type.Array(Type.String({ maxLength: 20 }), { maxItems: WEBHOOK_EVENTS.length, description: WEBHOOK_EVENTS.join(', ') })),
       }, { additionalProperties: false }),
+      response: { 201: WebhookCreated, ...errorResponses },
     },
   }, async (req, reply) => {
-    const out = await createSubscription(ctx.db, req.body, viewerOf(req), net, ctx.config.alerts.webhookTimeoutMs);
+    const out = await createSubscription(ctx.db, req.body, actorOf(req.principal), net, ctx.config.alerts.webhookTimeoutMs);
     reply.header('cache-control', 'no-store').status(201);
     return out;
   });
 
   r.get('/v1/webhooks', {
-    schema: { summary: 'Webhook subscriptions with delivery counts (never their secrets)', tags: ['api'], security: [{ bearer: [] }] },
+    schema: { summary: 'Webhook subscriptions with delivery counts (never their secrets)', tags: ['api'], security: [{ bearer: [] }], response: { 200: WebhookList, ...errorResponses } },
   }, async () => ({ webhooks: await readSubscriptions(ctx.db) }));
 
   r.delete('/v1/webhooks/:id', {
-    schema: { summary: 'Delete a subscription; its pending deliveries are cancelled, its history kept', tags: ['api'], security: [{ bearer: [] }], params: SubscriptionId },
+    schema: { summary: 'Delete a subscription; its pending deliveries are cancelled, its history kept', tags: ['api'], security: [{ bearer: [] }], params: SubscriptionId, response: { 204: NoContent('Deleted'), ...errorResponses } },
   }, async (req, reply) => {
-    await removeSubscription(ctx.db, req.params.id, viewerOf(req));
+    await removeSubscription(ctx.db, req.params.id, actorOf(req.principal));
     return reply.status(204).send();
   });
 
@@ -57,14 +60,16 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       summary: 'Send a signed ping now and report the receiver\'s answer (not retried)',
       description: 'Answers { delivered, statusCode, errorCode, error, durationMs, idempotencyKey }: on failure a stable errorCode (WEBHOOK_URL_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE, WEBHOOK_TIMEOUT, WEBHOOK_CONNECT_FAILED, WEBHOOK_TLS_FAILED, WEBHOOK_HTTP_STATUS) and a short generic reason.',
       tags: ['api'], security: [{ bearer: [] }], params: SubscriptionId,
+      response: { 200: WebhookTest, ...errorResponses },
     },
-  }, async (req) => testSubscription(ctx.db, req.params.id, ctx.config.alerts.webhookTimeoutMs, viewerOf(req), net));
+  }, async (req) => testSubscription(ctx.db, req.params.id, ctx.config.alerts.webhookTimeoutMs, actorOf(req.principal), net));
 
   r.get('/v1/webhooks/:id/dead-letters', {
     schema: {
       summary: 'Deliveries that failed their last try, with the payload as sent',
       tags: ['api'], security: [{ bearer: [] }], params: SubscriptionId,
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
+      response: { 200: DeadLetterList, ...errorResponses },
     },
   }, async (req) => ({ deadLetters: await readDeadLetters(ctx.db, req.params.id, req.query.limit ?? 100) }));
 };

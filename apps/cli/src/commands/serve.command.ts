@@ -1,5 +1,6 @@
 import type { Config } from '@biomon/config';
-import { buildServer, createContext } from '@biomon/http';
+import { buildServer } from '@biomon/http';
+import { createContext } from '@biomon/runtime';
 import { listenUntilSignal } from '@biomon/http/listen';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';

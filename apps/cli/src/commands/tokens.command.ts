@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Db } from '@biomon/db';
 import { userInfo } from 'node:os';
-import { createToken, listTokens, revokeToken, revokeTokensByLabelPrefix, writeAudit, ROLES, type Role } from '@biomon/auth';
+import { createToken, listTokens, revokeToken, revokeTokensByLabelPrefix, writeAudit, ROLES, type Actor, type Role } from '@biomon/auth';
 
 /** The command line acts as the operator who runs it; its writes are audited like any other. */
-const CLI_ACTOR = { tokenId: null, role: 'cli', label: `cli:${userInfo().username}` };
+const CLI_ACTOR: Actor = { tokenId: null, role: 'cli', label: `cli:${userInfo().username}` };
 import { UsageError } from './usage-error';
 
 async function departmentId(db: Db, name: string): Promise<number> {

@@ -19,4 +19,14 @@ export const BatchResultSchema = Type.Object({
     flags: Type.Array(Type.String()),
     notes: Type.Optional(Type.Record(Type.String(), Type.String())),
   })),
+}, { $id: 'BatchResult' });
+
+/** 202 of POST /v1/imports: the import's id (the same file again answers the first import's). */
+export const ImportAcceptedSchema = Type.Object({
+  importId: Type.String(),
+  duplicate: Type.Boolean({ description: 'the same file (content hash, mapping and CRS) was uploaded before: its import' }),
+  status: Type.String({ description: 'queued, running, completed or failed' }),
 });
+
+/** The ingest app's shared schemas (with an `$id`): added at the root by buildServer (ingestModule.schemas). */
+export const INGEST_SCHEMAS = [BatchResultSchema];

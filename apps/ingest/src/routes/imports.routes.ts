@@ -2,10 +2,14 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { AppError } from '@biomon/core';
-import { readSingleFile, type AppContext } from '@biomon/http';
+import { readSingleFile } from '@biomon/http';
+import type { AppContext } from '@biomon/runtime';
 import { Type } from '@fastify/type-provider-typebox';
 import { createImport, getMapping, storeUpload, MAPPING_NAME_PATTERN, MAX_IMPORT_BYTES } from '@biomon/occurrences';
-import { actorOf, stationLimits } from './occurrences.routes';
+import { actorOf } from '@biomon/auth';
+import { stationLimits } from './occurrences.routes';
+import { errorResponses } from '@biomon/http';
+import { ImportAcceptedSchema } from './batch.schemas';
 
 const ImportQuery = Type.Object({
   mapping: Type.Optional(Type.String({ pattern: MAPPING_NAME_PATTERN, description: 'a saved header mapping of yours (PUT /v1/import-mappings/{name}), applied before the built-in names' })),
@@ -23,11 +27,12 @@ export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
       security: [{ bearer: [] }],
       consumes: ['multipart/form-data'],
       querystring: ImportQuery,
+      response: { 202: ImportAcceptedSchema, ...errorResponses },
     },
   }, async (req, reply) => {
     await stationLimits(ctx, req); // a station imports only if it is a camera trap, and only its detections (checked per row)
     const q = req.query as { mapping?: string; crs?: 'wgs84' | 'gcj02' | 'bd09' };
-    const actor = actorOf(req);
+    const actor = actorOf(req.principal);
     const mapping = q.mapping ? await getMapping(ctx.db, actor, q.mapping, 'querystring.mapping') : undefined;
     const part = await readSingleFile(req);
     const upload = await storeUpload(part.file, ctx.config.fileStoreDir, part.filename || 'upload');

@@ -1,19 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
-import type { AppContext } from '@biomon/http';
-import { ingestOccurrences, ingestSurveyEvents, MAX_BATCH_RECORDS, type Actor } from '@biomon/occurrences';
+import type { AppContext } from '@biomon/runtime';
+import { actorOf } from '@biomon/auth';
+import { ingestOccurrences, ingestSurveyEvents, MAX_BATCH_RECORDS } from '@biomon/occurrences';
 import { BatchResultSchema } from './batch.schemas';
+import { errorResponses, ref } from '@biomon/http';
 
 /** 5,000 records of up to ~3 KB each; larger uploads go through POST /v1/imports. */
 export const OCCURRENCE_BODY_LIMIT = 16 * 1024 * 1024;
-
-export function actorOf(req: FastifyRequest): Actor {
-  const p = req.principal;
-  return p
-    ? { tokenId: p.tokenId, role: p.role, team: p.team, label: p.label || p.role, stationId: p.stationId }
-    : { tokenId: null, role: 'public', team: null, label: 'public' };
-}
 
 /**
  * BRIEF §8: a station token may post occurrences only when its station is a camera trap, and only
@@ -43,7 +38,8 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
       tags: ['ingest'],
       security: [{ bearer: [] }],
       body: BatchBody,
-      response: { 200: BatchResultSchema },
+      response: { 200: ref(BatchResultSchema), ...errorResponses },
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'the version of the one record sent ("3"): 409 VERSION_CONFLICT when it is stale' })) }),
     },
   }, async (req) => {
     // If-Match: "<version>" applies to a one-record request (the record's version as GET returned it).
@@ -56,7 +52,7 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
       }
       ifMatchVersion = Number(m[1]);
     }
-    return ingestOccurrences(ctx.db, req.body.records, { atomic: req.body.atomic, actor: actorOf(req), route: 'POST /v1/occurrences', ifMatchVersion, ...(await stationLimits(ctx, req)) });
+    return ingestOccurrences(ctx.db, req.body.records, { atomic: req.body.atomic, actor: actorOf(req.principal), route: 'POST /v1/occurrences', ifMatchVersion, ...(await stationLimits(ctx, req)) });
   });
 
   r.post('/v1/survey-events', {
@@ -67,12 +63,12 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
       tags: ['ingest'],
       security: [{ bearer: [] }],
       body: Type.Object({ records: Type.Optional(Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH_RECORDS })), atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: true, description: 'one event, or { records: [...], atomic? }' }),
-      response: { 200: BatchResultSchema },
+      response: { 200: ref(BatchResultSchema), ...errorResponses },
     },
   }, async (req) => {
     const body = req.body as { records?: unknown[]; atomic?: boolean };
     // one event, or { records: [...] }
     const records = Array.isArray(body.records) ? body.records : [body];
-    return ingestSurveyEvents(ctx.db, records, { actor: actorOf(req), atomic: body.atomic, route: 'POST /v1/survey-events' });
+    return ingestSurveyEvents(ctx.db, records, { actor: actorOf(req.principal), atomic: body.atomic, route: 'POST /v1/survey-events' });
   });
 };

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '@biomon/http';
-import { ID_PATTERN, MAX_DATASTREAMS_PER_PUSH, MAX_OBSERVATIONS_PER_PUSH, actorFromPrincipal, ingestDataArrayPush, ingestNdjsonPush } from '@biomon/stations';
+import type { AppContext } from '@biomon/runtime';
+import { actorOf } from '@biomon/auth';
+import { ID_PATTERN, MAX_DATASTREAMS_PER_PUSH, MAX_OBSERVATIONS_PER_PUSH, ingestDataArrayPush, ingestNdjsonPush } from '@biomon/stations';
+import { errorResponses } from '@biomon/http';
 
 /**
  * Body limits of a push. 50,000 dataArray rows are ~2.5 MB with numeric results
@@ -73,10 +75,10 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
           'application/x-ndjson': { schema: Type.String({ description: 'one JSON object per line: { "datastreamId", "phenomenonTime", "result" }' }) },
         },
       },
-      response: { 200: ObservationBatchResultSchema },
+      response: { 200: ObservationBatchResultSchema, ...errorResponses },
     },
   }, async (req) => {
-    const actor = actorFromPrincipal(req.principal);
+    const actor = actorOf(req.principal);
     const body = req.body as unknown;
     const atomic = req.query.atomic === true || (typeof body === 'object' && body !== null && (body as { atomic?: unknown }).atomic === true);
     const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations' };

@@ -99,7 +99,7 @@ async function renderTask(root: HTMLElement, no: number): Promise<void> {
         h('td', null, v.target !== null ? pct(v.target, 1) : (v.targetText ?? '—')),
         h('td', null, v.meetsTarget === null ? chip(t('noNumericTarget'), 'info') : v.meetsTarget ? chip(t('met'), 'ok') : chip(t('notMet'), 'bad')))))), t('linkedIndicators'))) : null;
   const data = task.linkedData.length ? h('section', { class: 'panel' }, h('h2', null, t('linkedData')),
-    task.linkedData.map((d) => h('div', { class: 'linked-data' }, h('h3', null, pick(d.nameZh, d.nameEn)), figures(d.figures), d.note ? h('p', { class: 'muted small' }, d.note) : null))) : null;
+    task.linkedData.map((d) => h('div', { class: 'linked-data' }, h('h3', null, pick(d.nameZh, d.nameEn)), figures(d.figures ?? {}), d.note ? h('p', { class: 'muted small' }, d.note) : null))) : null;
 
   const history = h('section', { class: 'panel', 'aria-labelledby': 'h-history' }, h('h2', { id: 'h-history' }, t('progressHistory')),
     task.progress.length ? h('ol', { class: 'timeline', 'data-role': 'progress' }, task.progress.map(progressItem)) : h('p', { class: 'muted' }, t('noProgress')));

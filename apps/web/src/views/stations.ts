@@ -96,7 +96,7 @@ async function renderStation(root: HTMLElement, id: string): Promise<void> {
         h('div', null, h('dt', null, t('gaps')), h('dd', null, dh ? String(dh.gapCount) : '—')),
         h('div', null, h('dt', null, t('lastSeen')), h('dd', null, dateTime(dh?.lastPhenomenonTime ?? null)))),
       chartEl,
-      dh && dh.gaps.length ? h('details', null, h('summary', null, `${t('gapsTitle')} (${dh.gaps.length})`),
+      dh && dh.gaps?.length ? h('details', null, h('summary', null, `${t('gapsTitle')} (${dh.gaps.length})`),
         h('ul', { class: 'gap-list' }, dh.gaps.map((g) => h('li', null, `${dateTime(g.from)} → ${g.ongoing ? t('ongoing') : dateTime(g.to)} · ${t('missingSlots')} ${g.missingSlots}`)))) : null);
     return { ds, dh, chartEl, card };
   });

@@ -11,8 +11,8 @@ export const RECOMPUTE_DEBOUNCE_MS = 60_000;
  * when regions or protected areas changed, mark indicators stale and schedule one debounced
  * recompute (a delayed job whose id names the time window, so repeats inside it add nothing).
  */
-export const dataChangedJob: JobHandler = async (job, { ctx, log }) => {
-  const kind = String(job.data.kind);
+export const dataChangedJob: JobHandler<'system', 'data-changed'> = async (job, { ctx, log }) => {
+  const kind = job.data.kind;
   if (kind === 'regions' || kind === 'protected-areas') await enrichOccurrences(ctx.db, null);
   await markIndicatorsStale(ctx.db, kind);
   const bucket = Math.floor(Date.now() / RECOMPUTE_DEBOUNCE_MS);

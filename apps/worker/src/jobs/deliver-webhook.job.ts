@@ -10,8 +10,8 @@ export const retryOptions = (config: Config): WebhookRetryOptions => ({
 });
 
 /** An alert event's pending deliveries become one job each (job id = the delivery's idempotency key). */
-export const fanOutWebhooksJob: JobHandler = async (job, { ctx, log }) => {
-  const alertEventId = Number(job.data.alertEventId);
+export const fanOutWebhooksJob: JobHandler<'webhooks', 'fan-out'> = async (job, { ctx, log }) => {
+  const alertEventId = job.data.alertEventId;
   const n = await fanOutEvent(ctx.db, ctx.queues.get(QUEUES.webhooks)!, alertEventId, retryOptions(ctx.config));
   log.info({ alertEventId, deliveries: n }, 'webhook deliveries enqueued');
   return { alertEventId, deliveries: n };
@@ -31,9 +31,8 @@ const networkOf = (config: Config): WebhookNetwork => {
  * a connection. A failure throws and bullmq retries with exponential backoff; the last try writes
  * the dead letter before failing. The secret never reaches the log.
  */
-export const deliverWebhookJob: JobHandler = async (job, { ctx, log }) => {
-  const alertEventId = Number(job.data.alertEventId);
-  const subscriptionId = String(job.data.subscriptionId);
+export const deliverWebhookJob: JobHandler<'webhooks', 'deliver'> = async (job, { ctx, log }) => {
+  const { alertEventId, subscriptionId } = job.data;
   const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   let outcome;
   try {
@@ -48,7 +47,7 @@ export const deliverWebhookJob: JobHandler = async (job, { ctx, log }) => {
 };
 
 /** Re-adds deliveries left pending far longer than their retries take (a job lost with Redis data). */
-export const sweepWebhooksJob: JobHandler = async (_job, { ctx, log }) => {
+export const sweepWebhooksJob: JobHandler<'webhooks', 'sweep'> = async (_job, { ctx, log }) => {
   const n = await sweepPendingDeliveries(ctx.db, ctx.queues.get(QUEUES.webhooks)!, retryOptions(ctx.config));
   if (n) log.warn({ requeued: n }, 'stale pending webhook deliveries requeued');
   return { requeued: n };

@@ -6,8 +6,9 @@ import type { JobHandler } from '../registry';
  * import, or a schedule group (the job schedulers of alert-schedulers.ts). Re-delivery is
  * harmless: triggers count once and at most one alert per rule and subject is open.
  */
-export const evaluateAlertsJob: JobHandler = async (job, { ctx, log }) => {
-  const req = parseEvaluateRequest(job.data as Record<string, unknown>);
+export const evaluateAlertsJob: JobHandler<'alerts', 'evaluate'> = async (job, { ctx, log }) => {
+  // the contract types the payload; the alerts package still checks its rule codes and groups
+  const req = parseEvaluateRequest(job.data);
   const summary = await evaluateAlerts(ctx.db, req);
   log.info({ trigger: req.trigger, summary }, 'alerts evaluated');
   return summary;

@@ -12,8 +12,8 @@ import type { JobHandler } from '../registry';
  * transient and retried with backoff; the last attempt marks the import failed (IMPORT_FAILED)
  * so that it does not stay `running` for ever.
  */
-export const processImportJob: JobHandler = async (job, { ctx, log }) => {
-  const importId = String(job.data.importId);
+export const processImportJob: JobHandler<'imports', 'process'> = async (job, { ctx, log }) => {
+  const importId = job.data.importId;
   const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   let counts;
   try {

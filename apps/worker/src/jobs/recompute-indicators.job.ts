@@ -1,9 +1,10 @@
 import { recomputeStale } from '@biomon/indicators';
+import { chinaYear } from '@biomon/core';
 import type { JobHandler } from '../registry';
 
 /** Debounced recompute: one new run for the current year (Asia/Shanghai) over the newest datasets. */
-export const recomputeIndicatorsJob: JobHandler = async (_job, { ctx, log }) => {
-  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+export const recomputeIndicatorsJob: JobHandler<'indicators', 'recompute'> = async (_job, { ctx, log }) => {
+  const year = chinaYear();
   const out = await recomputeStale(ctx.db, year);
   log.info({ out }, 'stale indicators recompute');
   return out;

@@ -45,6 +45,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { CHINA_OFFSET_MS } from '@biomon/core';
 import { toWgs84, type InputCrs } from '@biomon/layers';
 import { DATUMS } from '../dwc-vocabulary';
 import { parseEventDate } from '../event-date';
@@ -292,7 +293,7 @@ function distance2(lon: number, lat: number, segments: number[][]): number {
 
 /** The calendar day (China Standard Time, the platform's reference zone) of an instant. */
 function chinaDay(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 const fmtNum = (n: number): string => String(Math.round(n * 1000) / 1000);

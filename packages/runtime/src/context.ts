@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '@biomon/config';
 import { CursorCodec } from '@biomon/core';
 import { createDb, type Db, type DbHandle } from '@biomon/db';
-import { createQueues, createRedis } from '@biomon/queue';
-import type { Queue } from 'bullmq';
+import { createQueues, createRedis, type JobQueues } from '@biomon/queue';
 import type { Redis } from 'ioredis';
 
 /** What every app and job needs: config, the database, Redis and the queues. Built once per process. */
@@ -12,7 +11,8 @@ export interface AppContext {
   db: Db;
   dbHandle: DbHandle;
   redis: Redis;
-  queues: Map<string, Queue>;
+  /** the platform's queues, typed by the job contract of @biomon/queue */
+  queues: JobQueues;
   /** The paging-cursor codec (its secret from BIOMON_CURSOR_SECRET or, generated once, from the database). */
   cursors(): Promise<CursorCodec>;
   close(): Promise<void>;

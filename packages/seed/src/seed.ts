@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Db, Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import type { SeedLevel } from '@biomon/config';
+import { startOfChinaDay } from '@biomon/core';
+import type { Actor } from '@biomon/auth';
 import { loadLedgerSeed, type LedgerSeed } from '@biomon/ledger';
 import { deriveHigherTaxa, upsertTaxa, type JilinChecklistSeed } from '@biomon/taxa';
 import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
@@ -86,9 +88,9 @@ export const SEED_STEPS: SeedStep[] = [
     level: 'demo',
     async run(tx, dir) {
       const survey = JSON.parse(await readFile(path.join(dir, 'demo/survey.json'), 'utf8')) as { events: unknown[]; occurrences: unknown[] };
-      const actor = { tokenId: null, role: 'surveyor', team: 'demo-team-changbai', label: 'demo seed' };
+      const actor: Actor = { tokenId: null, role: 'surveyor', team: 'demo-team-changbai', label: 'demo seed' };
       const events = await ingestSurveyEvents(tx, survey.events, { actor, route: 'seed' });
-      const occurrences = await ingestOccurrences(tx, survey.occurrences, { actor, route: 'seed', now: new Date('2026-11-28T00:00:00+08:00') });
+      const occurrences = await ingestOccurrences(tx, survey.occurrences, { actor, route: 'seed', now: startOfChinaDay('2026-11-28') });
       return { events: { inserted: events.inserted, rejected: events.rejected.length }, occurrences: { inserted: occurrences.inserted, rejected: occurrences.rejected.length } };
     },
   },

@@ -1,0 +1,1 @@
+export { createContext, type AppContext } from './context';

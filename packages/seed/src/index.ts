@@ -1,0 +1,1 @@
+export { runSeeds, SEED_STEPS, type SeedStepResult } from './seed';
