@@ -12,8 +12,9 @@
  * Method (shared/research/perf-reliability.md §2.2): data generated before any timing; the same
  * rows for every phase; TRUNCATE + CHECKPOINT between phases; synchronous_commit as configured
  * (on, in infra/postgresql.conf); rows counted in the table after each phase, not from responses.
- * - raw COPY: `psql \copy observations (datastream_pk, phenomenon_time, result_number) FROM csv`
- *   into the production table (primary key, foreign key), one session;
+ * - raw COPY: `psql \copy` of the rows the API stored (every column it writes, dumped after the API
+ *   phase) into a table created `(LIKE observations INCLUDING ALL)`, one session — the same floor as
+ *   bench/ingest-occurrences.ts;
  * - service: ingestObservations called in-process (validation + advisory locks + the unnest
  *   upsert + audit), 4 concurrent stations, no HTTP;
  * - API: the ingest app in its own process (tsx apps/ingest/src/server.ts), 4 concurrent stations
@@ -22,7 +23,6 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,8 +103,8 @@ async function truncate(db: Db): Promise<void> {
   await sql`CHECKPOINT`.execute(db);
 }
 
-async function countRows(db: Db): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observations`.execute(db);
+async function countRows(db: Db, table = 'observations'): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(db);
   return r.rows[0].n;
 }
 
@@ -143,7 +143,6 @@ async function main(): Promise<void> {
       }, { actor: SYSTEM_ACTOR });
       tokens.set(stationId, r.token!);
     }
-    const pks = new Map((await db.selectFrom('datastreams').select(['id', 'datastream_id']).execute()).map((r) => [r.datastream_id, r.id]));
 
     // ---- data, generated before any timing ---------------------------------------------------
     const perStation = Math.floor(ROWS / STATIONS / DS_PER_STATION); // minutes per datastream
@@ -157,40 +156,15 @@ async function main(): Promise<void> {
     // THROUGHPUT_CONCURRENCY workers, each pushing whole stations in turn
     const queues: Batch[][] = Array.from({ length: THROUGHPUT_CONCURRENCY }, () => []);
     stationBatches.forEach((bs, s) => queues[s % THROUGHPUT_CONCURRENCY].push(...bs));
-    const csvPath = path.join(tmp, 'observations.csv');
-    const out = createWriteStream(csvPath);
-    for (let s = 0; s < STATIONS; s++) {
-      for (let k = 0; k < DS_PER_STATION; k++) {
-        const d = s * DS_PER_STATION + k;
-        const pk = pks.get(`bench-${String(s).padStart(2, '0')}-d${k}`)!;
-        let chunk = '';
-        for (let j = 0; j < perStation; j++) chunk += `${pk},${new Date(timeMs(j)).toISOString()},${value(d, j)}\n`;
-        if (!out.write(chunk)) await once(out, 'drain');
-      }
-    }
-    out.end();
-    await once(out, 'finish');
     const latencyBatches: Batch[][] = Array.from({ length: LATENCY_STATIONS }, (_, s) =>
       Array.from({ length: LATENCY_PUSHES_PER_STATION }, (_, i) => makeBatch(s, i * (LATENCY_BATCH / DS_PER_STATION), LATENCY_BATCH / DS_PER_STATION)));
     log(`rows: ${fmt(rows)} (${STATIONS} stations × ${DS_PER_STATION} datastreams × ${fmt(perStation)} minutes); reps: ${REPS}`);
     log(`PostgreSQL: ${pgVersion.split(',')[0]}; synchronous_commit=${syncCommit}; CPUs: ${os.cpus().length}; Node ${process.version}`);
 
     const result: Record<string, unknown> = {
-      when: new Date().toISOString(), rows, reps: REPS, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: pgVersion.split(',')[0], synchronousCommit: syncCommit },
+      when: new Date().toISOString(), command: 'npm run bench -- ingest-stations', rows, reps: REPS,
+      baseline: 'psql \\copy of the stored rows (all columns) into (LIKE observations INCLUDING ALL)', machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: pgVersion.split(',')[0], synchronousCommit: syncCommit },
     };
-
-    // ---- raw COPY ------------------------------------------------------------------------
-    const copyRates: number[] = [];
-    for (let r = 0; r < REPS; r++) {
-      await truncate(db);
-      const t0 = performance.now();
-      await execFileP('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy observations (datastream_pk, phenomenon_time, result_number) FROM '${csvPath}' WITH (FORMAT csv)`]);
-      const s = (performance.now() - t0) / 1000;
-      const n = await countRows(db);
-      if (n !== rows) throw new Error(`COPY stored ${n} rows, expected ${rows}`);
-      copyRates.push(rows / s);
-      log(`  raw COPY        rep ${r + 1}: ${fmt(rows / s)} rows/s (${s.toFixed(2)} s)`);
-    }
 
     // ---- service, in-process ------------------------------------------------------------------
     const serviceRates: number[] = [];
@@ -243,6 +217,23 @@ async function main(): Promise<void> {
       if (n !== rows) throw new Error(`API stored ${n} rows, expected ${rows}`);
       apiRates.push(rows / s);
       log(`  API (HTTP)      rep ${r + 1}: ${fmt(rows / s)} obs/s (${s.toFixed(2)} s)`);
+    }
+
+    // ---- raw COPY of the rows the API stored, into (LIKE observations INCLUDING ALL) ----------------
+    const dump = path.join(tmp, 'observations.copy');
+    await execFileP('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy observations TO '${dump}'`]);
+    await sql`CREATE TABLE observations_copy (LIKE observations INCLUDING ALL)`.execute(db);
+    const copyRates: number[] = [];
+    for (let r = 0; r < REPS; r++) {
+      await sql`TRUNCATE observations_copy`.execute(db);
+      await sql`CHECKPOINT`.execute(db);
+      const t0 = performance.now();
+      await execFileP('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy observations_copy FROM '${dump}'`]);
+      const s = (performance.now() - t0) / 1000;
+      const n = await countRows(db, 'observations_copy');
+      if (n !== rows) throw new Error(`COPY stored ${n} rows, expected ${rows}`);
+      copyRates.push(rows / s);
+      log(`  raw COPY        rep ${r + 1}: ${fmt(rows / s)} rows/s (${s.toFixed(2)} s)`);
     }
 
     // ---- latency: 20 stations at once, 1,000-observation pushes --------------------------------

@@ -78,6 +78,8 @@ stop_everything() {
     sleep 0.1
   done
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  # a script's own servers that depend on the stack (infra/scale-out.sh: the standby) stop first
+  if declare -F before_stack_down >/dev/null; then before_stack_down || true; fi
   stack_down_started
 }
 

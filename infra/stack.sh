@@ -6,6 +6,8 @@
 #   bash infra/stack.sh down [pg|redis|"pg redis"] stop both, or the ones named (only this checkout's servers)
 #   bash infra/stack.sh status                   print what runs where
 #   bash infra/stack.sh env                      print export lines for DATABASE_URL / REDIS_URL
+#   bash infra/stack.sh standby-up|standby-down   a hot standby of the local PostgreSQL (infra/scale-out.sh):
+#                                                a fresh pg_basebackup -R on BIOMON_PG_STANDBY_PORT (default 55433)
 #
 # Ports: BIOMON_PG_PORT (default 55432), BIOMON_REDIS_PORT (default 56379). Data folder:
 # BIOMON_DATA_DIR (default .data/ of the checkout).
@@ -18,6 +20,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_PORT=${BIOMON_PG_PORT:-55432}
 REDIS_PORT=${BIOMON_REDIS_PORT:-56379}
+STANDBY_PORT=${BIOMON_PG_STANDBY_PORT:-55433}
 PG_BIN=/usr/lib/postgresql/15/bin
 DATA="${BIOMON_DATA_DIR:-$ROOT/.data}"
 
@@ -190,6 +193,51 @@ redis_down() {
   fi
 }
 
+# The hot standby: a fresh copy of the primary at each start (pg_basebackup -R: streaming
+# replication, hot_standby on), beside the primary's folder, with a replication slot so that it
+# catches up after being stopped; standby-down stops it and drops the slot (a slot left behind
+# would make the primary keep WAL for ever).
+standby_slot() { echo "biomon_standby_$STANDBY_PORT"; }
+
+standby_up() {
+  local pgdata sdata slot
+  pgdata=$(pg_data_dir)
+  sdata="$pgdata-standby"
+  slot=$(standby_slot)
+  psql_admin -c 'select 1' >/dev/null 2>&1 || die "the primary PostgreSQL does not answer on port $PG_PORT (bash infra/stack.sh up)"
+  standby_down
+  if port_open "$STANDBY_PORT"; then
+    die "port $STANDBY_PORT is taken by another program; set BIOMON_PG_STANDBY_PORT to a free port"
+  fi
+  rm -rf "$sdata"
+  mkdir -p "$sdata"
+  if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$sdata"; fi
+  chmod 700 "$sdata"
+  log "copying the primary into $sdata (pg_basebackup, slot $slot)"
+  note_starting standby
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$sdata" -R -X stream -C -S "$slot" -c fast \
+    || die "pg_basebackup failed"
+  rm -f "$sdata/server.log"
+  log "starting the hot standby on 127.0.0.1:$STANDBY_PORT"
+  as_pg "$PG_BIN/pg_ctl" -D "$sdata" -l "$sdata/server.log" -w -t 120 \
+    -o "-p $STANDBY_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on" start >/dev/null \
+    || { tail -n 20 "$sdata/server.log" >&2; die "the standby did not start"; }
+}
+
+standby_down() {
+  local pgdata sdata slot
+  pgdata=$(pg_data_dir)
+  sdata="$pgdata-standby"
+  slot=$(standby_slot)
+  if [[ -s "$sdata/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" -D "$sdata" status >/dev/null 2>&1; then
+    log "stopping the hot standby"
+    as_pg "$PG_BIN/pg_ctl" -D "$sdata" -m fast -w -t 60 stop >/dev/null || true
+  fi
+  if psql_admin -c 'select 1' >/dev/null 2>&1; then
+    psql_admin -c "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '$slot' and not active" >/dev/null || true
+  fi
+}
+
 print_env() {
   echo "export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:$PG_PORT/biomon}"
   echo "export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
@@ -239,5 +287,10 @@ case "$cmd" in
     fi
     ;;
   env) print_env ;;
-  *) die "usage: stack.sh up|down|status|env" ;;
+  standby-up)
+    trap 'exit 143' TERM
+    standby_up
+    ;;
+  standby-down) standby_down ;;
+  *) die "usage: stack.sh up|down|status|env|standby-up|standby-down" ;;
 esac

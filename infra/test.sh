@@ -29,6 +29,12 @@ stack_up --with-test-tools
 echo "[test] type-checking (tsc -b)" >&2
 run_step node_modules/.bin/tsc -b
 
+# lint (recommended rules + the layering rule of packages/README.md) and formatting, one binary:
+# biome.json. A finding fails the run, after the suite has run too.
+echo "[test] lint and format check (biome ci)" >&2
+lint_code=0
+run_step node_modules/.bin/biome ci --reporter=github --max-diagnostics=50 . || lint_code=$?
+
 mkdir -p .data
 code=0
 run_step node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest-report.json "$@" || code=$?
@@ -38,4 +44,5 @@ try {
   const r = JSON.parse(fs.readFileSync(".data/vitest-report.json", "utf8"));
   console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 } catch { console.log("vitest: no report"); }'
+if [ "$lint_code" -ne 0 ]; then echo "[test] biome ci found lint or format problems (see above)" >&2; [ "$code" -ne 0 ] || code=$lint_code; fi
 exit $code

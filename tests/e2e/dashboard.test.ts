@@ -357,6 +357,11 @@ describe('evaluator dashboard in headless Chromium', () => {
     await page.waitForTimeout(1000);
     expect(await page.locator('#lyr-stations').isChecked()).toBe(true);
     expect(await page.locator('.map-panel .notice').first().textContent()).toBe('当前身份可查看精确坐标。');
+    // occurrences come as vector tiles of the evaluator's own view: the token goes with each tile, and the filters too
+    const tile = page.waitForRequest((r) => r.url().includes('/tiles/occurrences/') && r.url().includes('protectionClass=I'), { timeout: 30_000 });
+    await page.selectOption('.map-filters select[name="protectionClass"]', 'I');
+    await page.click('.map-filters button[type="submit"]');
+    expect((await tile).headers().authorization).toBe(`Bearer ${tokens.evaluator}`);
     await shot(page, 'map-evaluator', false);
     noProblems('map-evaluator');
     await ctx.close();

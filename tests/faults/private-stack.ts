@@ -106,7 +106,7 @@ export async function startRedis(): Promise<PrivateRedis> {
 export interface BiomonProcess { proc: ChildProcess; port: number; url: string; output: () => string; exited: Promise<number | null>; signal(s: NodeJS.Signals): void }
 
 /** Runs `biomon serve` (ingest + api) or `biomon worker` as a real child process. */
-export async function startBiomon(what: 'serve' | 'worker', env: Record<string, string>): Promise<BiomonProcess> {
+export async function startBiomon(what: 'serve' | 'worker', env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): Promise<BiomonProcess> {
   const port = what === 'serve' ? await freePort() : 0;
   const proc = spawn(path.join(REPO_ROOT, 'node_modules/.bin/biomon'), [what], {
     cwd: REPO_ROOT,
@@ -119,12 +119,13 @@ export async function startBiomon(what: 'serve' | 'worker', env: Record<string, 
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;
   if (what === 'serve') {
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000); // tsx compiles at start: slow on a busy machine
     for (let i = 0; ; i++) {
       try {
         const res = await fetch(`${url}/health`);
         if (res.status < 600) break;
       } catch { /* not yet */ }
-      if (i > 300 || proc.exitCode !== null) throw new Error(`biomon serve did not start:\n${out}`);
+      if ((i > 300 && Date.now() > deadline) || proc.exitCode !== null) throw new Error(`biomon serve did not start:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -133,4 +134,56 @@ export async function startBiomon(what: 'serve' | 'worker', env: Record<string, 
 
 export function haveServers(): void {
   for (const bin of [`${PG_BIN}/initdb`, `${PG_BIN}/pg_ctl`]) if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm test (it installs postgresql-15-postgis-3)`);
+}
+
+/**
+ * A hot standby of a private PostgreSQL: `pg_basebackup -R` (streaming replication, a replication
+ * slot so it catches up after a stop), started on a port of its own. `stop()` and `start()` stop
+ * and restart it; `destroy()` removes it (the slot stays with the primary, destroyed with it).
+ */
+export async function startStandby(primary: PrivatePostgres): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'biomon-drill-standby-'));
+  chmodSync(dir, 0o755);
+  if (isRoot) execFileSync('chown', ['postgres:postgres', dir]);
+  const data = path.join(dir, 'data');
+  asPostgres(`${PG_BIN}/pg_basebackup`, ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-C', '-S', `standby_${process.pid}_${primary.port}`, '-c', 'fast', '--no-sync']);
+  const port = await freePort();
+  const opts = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on -c max_connections=100`;
+  const pgStart = () => asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'standby.log'), '-w', '-t', '120', '-o', opts, 'start']);
+  pgStart();
+  const stop = (mode: 'fast' | 'immediate' = 'fast') => {
+    try {
+      asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', mode, '-w', 'stop']);
+    } catch { /* already down */ }
+  };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/biomon`,
+    port,
+    start: pgStart,
+    stop,
+    destroy() {
+      stop('immediate');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs infra/proxy.mjs (one origin in front of api processes) as a child process. */
+export async function startProxy(backends: string[]): Promise<BiomonProcess> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'infra/proxy.mjs'), '--port', String(port), '--to', backends.join(',')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`${url}/health`);
+      break;
+    } catch { /* not yet */ }
+    if (i > 200 || proc.exitCode !== null) throw new Error(`the proxy did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { proc, port, url, output: () => out, exited, signal: (s) => proc.kill(s) };
 }

@@ -71,6 +71,47 @@ describe('combined server (ingest + api under one origin)', () => {
   });
 });
 
+describe('read routing (DATABASE_READ_URL)', () => {
+  it('reads from the primary and reports the replica down while it is unreachable', async () => {
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, databaseReadUrl: 'postgres://postgres@127.0.0.1:1/biomon', queuePrefix: `${t.config.queuePrefix}rr1` });
+    const ctx = createContext(config);
+    const srv = await buildServer({ ctx, apps: [ingestModule, apiModule] });
+    try {
+      const res = await srv.inject({ method: 'GET', url: '/v1/indicators/forest_coverage/values' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(ctx.replica!.usesReplica()).toBe(false);
+      const health = await srv.inject({ method: 'GET', url: '/health' });
+      expect(health.statusCode).toBe(200);
+      expect(health.json()).toMatchObject({ status: 'degraded', db: 'up', replica: { status: 'down', lagSeconds: null } });
+    } finally {
+      await srv.close();
+      await ctx.close();
+    }
+  });
+
+  it('reads from a server that is not behind (here the primary itself: lag 0)', async () => {
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, databaseReadUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rr2` });
+    const ctx = createContext(config);
+    const srv = await buildServer({ ctx, apps: [ingestModule, apiModule] });
+    try {
+      const health = await srv.inject({ method: 'GET', url: '/health' });
+      expect(health.json().replica).toEqual({ status: 'up', lagSeconds: 0 });
+      expect(ctx.replica!.usesReplica()).toBe(true);
+      const res = await srv.inject({ method: 'GET', url: '/v1/indicators/forest_coverage/values' });
+      expect(res.statusCode, res.body).toBe(200);
+    } finally {
+      await srv.close();
+      await ctx.close();
+    }
+  });
+
+  it('is the primary itself without DATABASE_READ_URL, and /health says nothing of a replica', async () => {
+    expect(t.ctx.replica).toBeNull();
+    expect(t.ctx.dbRead).toBe(t.ctx.db);
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).not.toHaveProperty('replica');
+  });
+});
+
 describe('health with a dependency down', () => {
   it('is 503 with Retry-After when the database is unreachable', async () => {
     // A port nothing listens on: the database is "down" for this context.

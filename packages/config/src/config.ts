@@ -8,6 +8,20 @@ export type SeedLevel = 'none' | 'reference' | 'demo';
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly databaseUrl: string;
+  /**
+   * A PostgreSQL hot standby of databaseUrl for read-only routes (DATABASE_READ_URL); null = every
+   * read goes to the primary. Reads fall back to the primary while the standby is down or further
+   * behind than readMaxLagSeconds.
+   */
+  readonly databaseReadUrl: string | null;
+  /** How far behind the primary the standby may be before reads go to the primary (BIOMON_READ_MAX_LAG_S, default 10). */
+  readonly readMaxLagSeconds: number;
+  /**
+   * Addresses or CIDR blocks of reverse proxies whose X-Forwarded-For is trusted for the client
+   * address (BIOMON_TRUST_PROXY, comma-separated; default empty: the socket's address). The
+   * per-address rate limits count the address this yields.
+   */
+  readonly trustProxy: string[];
   readonly redisUrl: string;
   readonly host: string;
   readonly port: number;
@@ -23,7 +37,7 @@ export interface Config {
   readonly dbPoolMax: number;
   /** A request must arrive whole within this time (slow-drip bodies are cut off). */
   readonly requestTimeoutMs: number;
-  /** Requests per minute per token, and per client address without a token (in process memory). */
+  /** Requests per minute per token, and per client address without a token (counted in Redis, shared by every process). */
   readonly rateLimitPerMinute: number;
   readonly rateLimitPublicPerMinute: number;
   /** Browser origins allowed by CORS; empty = same-origin only. */
@@ -242,6 +256,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config: Config = {
     env: nodeEnv,
     databaseUrl,
+    databaseReadUrl: env.DATABASE_READ_URL ? url('DATABASE_READ_URL', env.DATABASE_READ_URL, ['postgres:', 'postgresql:'], problems) : null,
+    readMaxLagSeconds: intIn('BIOMON_READ_MAX_LAG_S', env.BIOMON_READ_MAX_LAG_S, 10, 0, 86_400, problems),
+    trustProxy: trustProxyConfig(env.BIOMON_TRUST_PROXY, problems),
     redisUrl,
     host: env.HOST || '127.0.0.1',
     port,
@@ -267,6 +284,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** BIOMON_TRUST_PROXY: IP addresses or CIDR blocks of trusted reverse proxies (not `/0`, which would trust any client's header). */
+function trustProxyConfig(raw: string | undefined, problems: string[]): string[] {
+  const out: string[] = [];
+  for (const part of (raw ?? '').split(',')) {
+    const entry = part.trim().toLowerCase();
+    if (!entry) continue;
+    const [ip, bits, ...rest] = entry.split('/');
+    const kind = isIP(ip);
+    const max = kind === 4 ? 32 : 128;
+    if (!kind || rest.length || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max))) problems.push(`BIOMON_TRUST_PROXY: "${part.trim()}" is neither an IP address nor a CIDR block`);
+    else if (bits !== undefined && Number(bits) === 0) problems.push(`BIOMON_TRUST_PROXY: "${part.trim()}" would trust every client's X-Forwarded-For; list the proxies' addresses`);
+    else out.push(entry);
+  }
+  return [...new Set(out)];
 }
 
 function cursorSecretConfig(v: string | undefined, problems: string[]): string | null {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '@biomon/core';
 import { accessFor, findPrincipal, type CallerRole, type Principal } from '@biomon/auth';
-import type { RateLimiter } from './rate-limit';
+import type { RequestLimits } from './rate-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,8 +13,6 @@ export function callerRole(request: FastifyRequest): CallerRole {
   return request.principal?.role ?? 'public';
 }
 
-export interface RateLimitOptions { limiter: RateLimiter; perToken: number; perAddress: number }
-
 /**
  * Bearer-token authentication, rate limits and per-route role checks from the access matrix. A
  * route without a rule is refused to everyone but admin, so a forgotten rule fails closed.
@@ -22,9 +20,10 @@ export interface RateLimitOptions { limiter: RateLimiter; perToken: number; perA
  * address's limit like a request without a token; and once an address has failed that many times
  * in the window, every token it sends gets 429 before it is looked up, so a lucky guess cannot be
  * told from a miss. Valid tokens of an address are not held back by others' anonymous traffic
- * from it (a shared NAT), only by failed attempts.
+ * from it (a shared NAT), only by failed attempts. The counts are shared by every process (Redis,
+ * ./rate-limit.ts) and fail open when Redis does not answer.
  */
-export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0], rate?: RateLimitOptions): void {
+export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeof findPrincipal>[0], limits?: RequestLimits): void {
   app.decorateRequest('principal', null);
   // onRequest: before the body is read, so unauthenticated or unauthorised callers cost nothing
   app.addHook('onRequest', async (request) => {
@@ -33,22 +32,21 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     const header = request.headers.authorization;
     if (header) {
       // failures of this address in the window: once at the limit, no token is looked up any more
-      const failures = `f:${request.ip}`;
-      if (rate) rate.limiter.assertUnder(failures, rate.perAddress);
+      if (limits) await limits.assertFailuresUnder(request);
       const m = /^Bearer ([A-Za-z0-9_\-]{10,200})$/.exec(header.trim());
       const principal = m ? await findPrincipal(getDb(), m[1]) : null;
       if (!principal) {
-        if (rate) {
-          rate.limiter.hit(failures, rate.perAddress);
-          rate.limiter.hit(`a:${request.ip}`, rate.perAddress);
+        if (limits) {
+          await limits.failure(request);
+          await limits.address(request);
         }
         throw new AppError('TOKEN_INVALID', m ? undefined : 'Authorization must be "Bearer <token>"');
       }
       request.principal = principal;
     }
-    if (rate && !exempt) {
-      if (request.principal) rate.limiter.hit(`t:${request.principal.tokenId}`, rate.perToken);
-      else rate.limiter.hit(`a:${request.ip}`, rate.perAddress);
+    if (limits && !exempt) {
+      if (request.principal) await limits.token(request);
+      else await limits.address(request);
     }
     // No route matched: let the 404 handler answer (a token, if sent, was still checked above).
     if (request.is404) return;

@@ -1,4 +1,4 @@
-import { sql } from '@biomon/db';
+import { sql, type ReplicaStatus } from '@biomon/db';
 import { heartbeatKey } from '@biomon/queue';
 import type { AppContext } from '@biomon/runtime';
 
@@ -7,6 +7,8 @@ export interface HealthReport {
   db: 'up' | 'down';
   redis: 'up' | 'down';
   worker: 'up' | 'down';
+  /** the hot standby of DATABASE_READ_URL (absent without one): reads go to it only while up */
+  replica?: { status: ReplicaStatus; lagSeconds: number | null };
   apps: string[];
   checkedAt: string;
 }
@@ -16,8 +18,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * db and redis are dependencies (down → 503); the worker is reported but its absence only
- * degrades (reads and writes still work, jobs wait in the outbox and queues).
+ * db and redis are dependencies (down → 503); the worker and the read standby are reported but
+ * their absence only degrades (reads and writes still work, jobs wait in the outbox and queues,
+ * reads go to the primary).
  */
 export async function checkHealth(ctx: AppContext, apps: string[]): Promise<HealthReport> {
   const [db, redis, worker] = await Promise.all([
@@ -25,6 +28,7 @@ export async function checkHealth(ctx: AppContext, apps: string[]): Promise<Heal
     withTimeout(ctx.redis.ping(), 2000).then(() => 'up' as const, () => 'down' as const),
     withTimeout(ctx.redis.exists(heartbeatKey(ctx.config.queuePrefix)), 2000).then((n) => (n ? ('up' as const) : ('down' as const)), () => 'down' as const),
   ]);
-  const status = db === 'down' || redis === 'down' ? 'down' : worker === 'down' ? 'degraded' : 'ok';
-  return { status, db, redis, worker, apps, checkedAt: new Date().toISOString() };
+  const replica = ctx.replica ? await ctx.replica.state(true).then(({ status, lagSeconds }) => ({ status, lagSeconds })) : undefined;
+  const status = db === 'down' || redis === 'down' ? 'down' : worker === 'down' || (replica && replica.status !== 'up') ? 'degraded' : 'ok';
+  return { status, db, redis, worker, ...(replica ? { replica } : {}), apps, checkedAt: new Date().toISOString() };
 }

@@ -12,7 +12,7 @@ import { safeJsonParser } from './json-parser';
 import { registerTextGuard } from './text-guard';
 import { ErrorBody, HTTP_SCHEMAS, errorResponses } from './schemas';
 
-import { RateLimiter } from './rate-limit';
+import { registerRateLimits } from './rate-limit';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 
@@ -51,8 +51,12 @@ export interface BuildServerOptions {
 
 const UpDown = Type.Union([Type.Literal('up'), Type.Literal('down')]);
 const HealthSchema = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')], { description: 'down when the database or Redis is; degraded when only the worker is' }),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')], { description: 'down when the database or Redis is; degraded when only the worker or the read standby is' }),
   db: UpDown, redis: UpDown, worker: UpDown,
+  replica: Type.Optional(Type.Object({
+    status: Type.Union([Type.Literal('up'), Type.Literal('behind'), Type.Literal('down')], { description: 'up: read-only routes read from it; behind (more than BIOMON_READ_MAX_LAG_S) or down: they read from the primary' }),
+    lagSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'how far its replay is behind the primary; 0 when caught up, null when not known' }),
+  }, { description: 'the hot standby of DATABASE_READ_URL (absent without one)' })),
   apps: Type.Array(Type.String()),
   checkedAt: Type.String({ format: 'date-time' }),
 });
@@ -71,6 +75,8 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // behind the proxies of BIOMON_TRUST_PROXY, request.ip is the client's (X-Forwarded-For)
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
     bodyLimit: 1024 * 1024,
     connectionTimeout: config.requestTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
@@ -139,7 +145,8 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
 
   registerErrorHandling(app);
   registerTextGuard(app);
-  registerAuth(app, () => ctx.db, { limiter: new RateLimiter(), perToken: config.rateLimitPerMinute, perAddress: config.rateLimitPublicPerMinute });
+  const limits = await registerRateLimits(app, { redisUrl: config.redisUrl, prefix: config.queuePrefix, perToken: config.rateLimitPerMinute, perAddress: config.rateLimitPublicPerMinute });
+  registerAuth(app, () => ctx.db, limits);
 
   const appNames = apps.map((a) => a.name);
   app.get('/health', {

@@ -22,24 +22,31 @@ export const layersCte = sql`
  * use it in a LEFT JOIN).
  */
 export function enrichmentLateral(point: RawBuilder<unknown>, declared: RawBuilder<unknown>, when?: RawBuilder<boolean>): RawBuilder<unknown> {
+  // One probe of the GiST index on layer_subdivided finds every piece of the regions and
+  // protected-areas versions under the point; the four answers are aggregates over those pieces
+  // (four separate probes per row before: the enrichment was most of the cost of an ingest INSERT).
   return sql`LATERAL (
     SELECT
-      -- point lookups on the subdivided outlines (layer_subdivided), found by the GiST index
-      coalesce((SELECT array_agg(DISTINCT r.code ORDER BY r.code) FROM layer_subdivided s JOIN regions r ON r.id = s.feature_id
-                WHERE s.dataset_id = lyr.reg AND r.level <> 'priority_area' AND ST_Intersects(s.geom, ${point})), '{}') AS region_codes,
-      (SELECT r.code FROM layer_subdivided s JOIN regions r ON r.id = s.feature_id
-        WHERE s.dataset_id = lyr.reg AND r.level = 'priority_area' AND ST_Intersects(s.geom, ${point}) ORDER BY r.code LIMIT 1) AS priority_area,
-      EXISTS (SELECT 1 FROM layer_subdivided s JOIN protected_areas p ON p.id = s.feature_id
-              WHERE s.dataset_id = lyr.pa AND p.status = 'designated' AND p.designation <> 'biosphere_reserve'
-              AND (p.established_year IS NULL OR p.established_year <= extract(year FROM now()))
-              AND ST_Intersects(s.geom, ${point})) AS in_counted_pa,
+      coalesce(h.region_codes, '{}') AS region_codes,
+      h.priority_area,
+      coalesce(h.in_counted_pa, false) AS in_counted_pa,
       (EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level = 'province')
-        AND NOT EXISTS (SELECT 1 FROM layer_subdivided s JOIN regions r ON r.id = s.feature_id
-                        WHERE s.dataset_id = lyr.reg AND r.level = 'province' AND ST_Intersects(s.geom, ${point}))) AS outside_jilin,
+        AND NOT coalesce(h.in_province, false)) AS outside_jilin,
       (${declared} IS NOT NULL
         AND EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county') AND ${declared} IN (r.name, r.code))
         AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.dataset_id = lyr.reg AND r.level IN ('prefecture', 'county')
                         AND ${declared} IN (r.name, r.code) AND ST_Intersects(r.geom, ${point}))) AS outside_declared
+    FROM (
+      SELECT array_agg(DISTINCT r.code ORDER BY r.code) FILTER (WHERE r.level <> 'priority_area') AS region_codes,
+        min(r.code) FILTER (WHERE r.level = 'priority_area') AS priority_area,
+        bool_or(p.status = 'designated' AND p.designation <> 'biosphere_reserve'
+                AND (p.established_year IS NULL OR p.established_year <= extract(year FROM now()))) AS in_counted_pa,
+        bool_or(r.level = 'province') AS in_province
+      FROM layer_subdivided s
+      LEFT JOIN regions r ON s.dataset_id = lyr.reg AND r.id = s.feature_id
+      LEFT JOIN protected_areas p ON s.dataset_id = lyr.pa AND p.id = s.feature_id
+      WHERE ${when ?? sql`true`} AND s.dataset_id IN (lyr.reg, lyr.pa) AND ST_Intersects(s.geom, ${point})
+    ) h
     ${when ? sql`WHERE ${when}` : sql``}
     -- a fence: each lookup runs once per row, however often its column is used
     OFFSET 0

@@ -6,7 +6,7 @@ import { QUEUES, writeOutbox } from '@biomon/queue';
 import { mayEdit, ownerOf } from './record-owner';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
-import { holdRulesShared, lockEvents, markEventsBeforeWrite, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral } from './sensitivity';
+import { holdRulesShared, lockEvents, markEventsBeforeWrite, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral, taxonCells } from './sensitivity';
 import { matchTaxa } from './taxon-match';
 import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
 
@@ -105,7 +105,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     const existing = await tx
       .selectFrom('occurrences')
       .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'owner_station', 'event_id', 'data'])
-      .where('occurrence_id', 'in', ids)
+      // one array parameter, not one parameter per id (a 1,000-record batch bound 1,000 of them)
+      .where(sql<boolean>`occurrence_id = ANY(${ids}::text[])`)
       .execute();
     // … and of the events written to (new and previous ones): a record joining an event sees whether it is sensitive
     await lockEvents(tx, [...prepared.map((p) => p.rec.eventId), ...existing.map((e) => e.event_id)]);
@@ -178,9 +179,11 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
       // INSERT (the CTE is `src`: the enrichment's subqueries call regions `r`)
       const rows = await sql<{ id: number }>`
         WITH lyr AS (${layersCte}),
+        tcl AS MATERIALIZED ${taxonCells(inserts.map((p) => taxa.get(p.rec.scientificName)!.taxonId))},
         src AS (
-          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
+          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g, tcl.tc
           FROM jsonb_to_recordset(${JSON.stringify(inserts.map(rowOf))}::jsonb) AS j(${RECORDSET_COLUMNS})
+          LEFT JOIN tcl ON tcl.taxon_id = j.taxon_id
         )
         INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status,
           event_start, event_end, individual_count, coordinate_uncertainty_m, geom, region_codes, priority_area, in_counted_pa,
@@ -192,7 +195,7 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
           ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid,
           sv.ever, sv.cell, sv.generalised, sv.public_geom, ${pub.regionCodes}, ${pub.priorityArea}, ${pub.inCountedPa}
         FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
-        CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`)} sv
+        CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`, sql`false`, sql`NULL::int`, sql`src.tc`)} sv
         ${publicEnrichmentJoin(sql`sv`)}
         RETURNING id`.execute(tx);
       touched.push(...rows.rows.map((r) => r.id));
@@ -200,9 +203,11 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     if (updates.length) {
       const rows = await sql<{ id: number; occurrence_id: string; version: number }>`
         WITH lyr AS (${layersCte}),
+        tcl AS MATERIALIZED ${taxonCells(updates.map((u) => taxa.get(u.p.rec.scientificName)!.taxonId))},
         src AS (
-          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g
+          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g, tcl.tc
           FROM jsonb_to_recordset(${JSON.stringify(updates.map((u) => rowOf(u.p)))}::jsonb) AS j(${RECORDSET_COLUMNS})
+          LEFT JOIN tcl ON tcl.taxon_id = j.taxon_id
         ),
         x AS (
           SELECT src.*, e.region_codes, e.priority_area, e.in_counted_pa, e.outside_jilin, e.outside_declared,
@@ -210,7 +215,7 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
             ${pub.regionCodes} AS public_region_codes, ${pub.priorityArea} AS public_priority_area, ${pub.inCountedPa} AS public_in_counted_pa
           FROM src JOIN occurrences cur ON cur.occurrence_id = src.occurrence_id
           CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
-          CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`, sql`cur.ever_sensitive`, sql`cur.cell_m`)} sv
+          CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`, sql`cur.ever_sensitive`, sql`cur.cell_m`, sql`src.tc`)} sv
           ${publicEnrichmentJoin(sql`sv`)})
         UPDATE occurrences o SET
           event_id = x.event_id, basis_of_record = x.basis_of_record, scientific_name = x.scientific_name, taxon_id = x.taxon_id,

@@ -49,10 +49,12 @@ export async function lockEvents(tx: Tx, eventIds: (string | null)[]): Promise<v
  * A LATERAL subquery with what viewers below evaluator see of one row: `ever` (sticky), `cell`
  * (null when not generalised), `generalised`, `public_geom`, and `taxon_sensitive` (whether the
  * taxon itself is a reason, which marks the event). `prevEver`/`prevCell` are the row's stored
- * values on an update.
+ * values on an update. `taxonCell` is `biomon_taxon_cell(taxonId)`, or a column holding it when the
+ * caller computed it once per distinct taxon (a batch of 1,000 records names a handful of taxa).
  */
 export function sensitivityLateral(taxonId: RawBuilder<unknown>, eventId: RawBuilder<unknown>, geom: RawBuilder<unknown>,
-  prevEver: RawBuilder<unknown> = sql`false`, prevCell: RawBuilder<unknown> = sql`NULL::int`): RawBuilder<unknown> {
+  prevEver: RawBuilder<unknown> = sql`false`, prevCell: RawBuilder<unknown> = sql`NULL::int`,
+  taxonCell: RawBuilder<unknown> = sql`biomon_taxon_cell(${taxonId})`): RawBuilder<unknown> {
   // OFFSET 0 fences: each level is computed once per row (the planner would otherwise inline the
   // expressions into every place they are used, and call the lookups many times over)
   return sql`LATERAL (
@@ -63,11 +65,20 @@ export function sensitivityLateral(taxonId: RawBuilder<unknown>, eventId: RawBui
         CASE WHEN b.ever THEN coalesce(greatest(b.tc, b.ec, b.pc), ${DEFAULT_CELL_M}) WHEN b.unmatched THEN ${DEFAULT_CELL_M} END AS cell
       FROM (
         SELECT (c.prev_ever OR c.tc IS NOT NULL OR c.ec IS NOT NULL) AS ever, c.tc, c.ec, CASE WHEN c.prev_ever THEN c.prev_cell END AS pc, c.unmatched
-        FROM (SELECT biomon_taxon_cell(${taxonId}) AS tc, (SELECT se.cell_m FROM sensitive_events se WHERE se.event_id = ${eventId}) AS ec,
+        FROM (SELECT ${taxonCell} AS tc, (SELECT se.cell_m FROM sensitive_events se WHERE se.event_id = ${eventId}) AS ec,
                 ${prevEver} AS prev_ever, ${prevCell} AS prev_cell, ${taxonId} IS NULL AS unmatched OFFSET 0) c
         OFFSET 0) b
       OFFSET 0) a
     OFFSET 0)`;
+}
+
+/**
+ * `biomon_taxon_cell` of each distinct taxon of a batch, once each: a FROM item (alias it) with
+ * columns `taxon_id`, `tc`, to LEFT JOIN on the batch's taxon_id and pass `tc` to sensitivityLateral.
+ */
+export function taxonCells(taxonIds: (number | null)[]): RawBuilder<unknown> {
+  const ids = [...new Set(taxonIds.filter((t): t is number => t !== null))];
+  return sql`(SELECT u.taxon_id, biomon_taxon_cell(u.taxon_id) AS tc FROM unnest(${ids}::int[]) AS u(taxon_id))`;
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import type { Db, RawBuilder } from '@biomon/db';
 import { sql } from '@biomon/db';
-import { occurrenceReadSql, seesExact, SMALL_COUNT, stationShown, type Viewer } from '@biomon/sensitive';
+import { occurrencePositionsSql, occurrenceReadSql, seesExact, SMALL_COUNT, stationShown, type OccurrenceFilter, type Viewer } from '@biomon/sensitive';
 
 export const TILE_LAYERS = ['regions', 'protected-areas', 'occurrences', 'stations'] as const;
 export type TileLayer = (typeof TILE_LAYERS)[number];
@@ -46,7 +46,8 @@ async function latestDataset(db: Db, kind: string): Promise<number | null> {
 const asBuffer = (v: unknown): Buffer => (v ? Buffer.from(v as Uint8Array) : Buffer.alloc(0));
 
 /** One tile of a layer, as MVT bytes (empty when nothing falls in it). */
-export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, y: number, viewer: Viewer, opts: { datasetId?: number } = {}): Promise<Buffer> {
+export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, y: number, viewer: Viewer,
+  opts: { datasetId?: number; filter?: Omit<OccurrenceFilter, 'bbox'> } = {}): Promise<Buffer> {
   const exact = seesExact(viewer);
   const env = sql`ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int)`;
   const env4326 = sql`ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${BUFFER / EXTENT}::float8), 4326)`;
@@ -72,25 +73,36 @@ export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, 
     return asBuffer((await q.execute(db)).rows[0]?.mvt);
   }
   // occurrences: the projection's SQL with the tile (plus its buffer) as bbox — on the position shown
-  const occ = occurrenceReadSql(viewer, { bbox: tileBounds(z, x, y) });
+  const filter: OccurrenceFilter = { ...opts.filter, bbox: tileBounds(z, x, y) };
+  const occ = occurrenceReadSql(viewer, filter);
   const pts = sql`
     SELECT ST_Transform(ST_SetSRID(ST_MakePoint(q.lon, q.lat), 4326), 3857) AS g, q.lon, q.lat, q.generalised, q.sensitive,
       q.record->>'occurrenceID' AS occurrence_id, q.record->>'scientificName' AS scientific_name,
       coalesce(q.record->'biomon'->'taxon'->>'acceptedName', q.record->>'scientificName') AS taxon_name,
       coalesce(q.record->'biomon'->'taxon'->>'chineseName', q.record->>'vernacularName') AS vernacular_name,
       q.record->>'eventDate' AS event_date, q.record->>'basisOfRecord' AS basis_of_record, q.record->>'individualCount' AS individual_count,
-      q.record->>'identificationVerificationStatus' AS review_state
+      q.record->>'identificationVerificationStatus' AS review_state, q.record->'biomon'->'taxon'->>'protectionClass' AS protection_class
     FROM (${occ}) q`;
   // Suppression applies to viewers below evaluator; evaluators and admins see true counts.
   const suppress = exact ? sql`false` : sql`(c.sens BETWEEN 1 AND ${SMALL_COUNT - 1})`;
   const small = sql.raw(String(SMALL_COUNT));
   if (z < CLUSTER_MAX_ZOOM) {
     const cell = (2 * 20037508.342789244) / 2 ** z / 8;
+    // clusters need only the positions shown (no terms): Web Mercator by its formula (the sphere of
+    // EPSG:3857), a cluster at the mean of its points (the centroid of their collection)
+    const R = 6378137;
+    const mxy = (g: 'x' | 'y', filterSensitive = false) => {
+      const v = g === 'x' ? sql`p.mx` : sql`p.my`;
+      return filterSensitive ? sql`avg(${v}) FILTER (WHERE NOT p.sensitive)` : sql`avg(${v})`;
+    };
+    const point = (px: RawBuilder<unknown>, py: RawBuilder<unknown>) => sql`CASE WHEN ${px} IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${px}, ${py}), 3857) END`;
     const q = sql<{ mvt: Buffer }>`
-      WITH p AS (${pts}),
+      WITH p AS (
+        SELECT ${R} * radians(q.lon) AS mx, ${R} * ln(tan(pi() / 4 + radians(q.lat) / 2)) AS my, q.sensitive
+        FROM (${occurrencePositionsSql(viewer, filter)}) q),
       c AS (
-        SELECT floor(ST_X(p.g) / ${cell}) AS gx, floor(ST_Y(p.g) / ${cell}) AS gy,
-          ST_Centroid(ST_Collect(p.g)) AS g_all, ST_Centroid(ST_Collect(p.g) FILTER (WHERE NOT p.sensitive)) AS g_plain,
+        SELECT floor(p.mx / ${cell}) AS gx, floor(p.my / ${cell}) AS gy,
+          ${point(mxy('x'), mxy('y'))} AS g_all, ${point(mxy('x', true), mxy('y', true))} AS g_plain,
           (count(*) FILTER (WHERE NOT p.sensitive))::int AS plain, (count(*) FILTER (WHERE p.sensitive))::int AS sens
         FROM p GROUP BY 1, 2)
       SELECT ST_AsMVT(m, 'occurrences', ${EXTENT}, 'geom') AS mvt FROM (
@@ -106,15 +118,15 @@ export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, 
   const q = sql<{ mvt: Buffer }>`
     WITH p AS (${pts}),
     c AS (
-      SELECT (array_agg(p.g))[1] AS g, p.lon, p.lat, p.taxon_name, min(p.vernacular_name) AS vernacular_name, count(*)::int AS sens
+      SELECT (array_agg(p.g))[1] AS g, p.lon, p.lat, p.taxon_name, min(p.vernacular_name) AS vernacular_name, min(p.protection_class) AS protection_class, count(*)::int AS sens
       FROM p WHERE p.generalised GROUP BY p.lon, p.lat, p.taxon_name)
     SELECT ST_AsMVT(m, 'occurrences', ${EXTENT}, 'geom') AS mvt FROM (
       SELECT ${mvtGeom(sql`p.g`)} AS geom, false AS cluster, false AS generalised, p.occurrence_id AS "occurrenceID", p.scientific_name AS "scientificName",
         p.vernacular_name AS "vernacularName", p.event_date AS "eventDate", p.basis_of_record AS "basisOfRecord", p.individual_count AS "individualCount",
-        p.review_state AS "reviewState", NULL::int AS count, NULL::text AS "countLabel", NULL::int AS "sensitiveCount", NULL::text AS "sensitiveCountLabel"
+        p.review_state AS "reviewState", p.protection_class AS "protectionClass", NULL::int AS count, NULL::text AS "countLabel", NULL::int AS "sensitiveCount", NULL::text AS "sensitiveCountLabel"
       FROM p WHERE NOT p.generalised
       UNION ALL
-      SELECT ${mvtGeom(sql`c.g`)}, false, true, NULL, c.taxon_name, c.vernacular_name, NULL, NULL, NULL, NULL,
+      SELECT ${mvtGeom(sql`c.g`)}, false, true, NULL, c.taxon_name, c.vernacular_name, NULL, NULL, NULL, NULL, c.protection_class,
         CASE WHEN ${suppress} THEN NULL ELSE c.sens END, CASE WHEN ${suppress} THEN '<${small}' ELSE c.sens::text END,
         CASE WHEN ${suppress} THEN NULL ELSE c.sens END, CASE WHEN ${suppress} THEN '<${small}' ELSE c.sens::text END
       FROM c) m WHERE m.geom IS NOT NULL`;
@@ -129,6 +141,7 @@ export function tileJson(layer: TileLayer, baseUrl: string) {
     occurrences: {
       cluster: 'Boolean', count: 'Number', countLabel: 'String', sensitiveCount: 'Number', sensitiveCountLabel: 'String (<3 when fewer than 3 generalised records, for callers without exact rights)',
       generalised: 'Boolean', occurrenceID: 'String', scientificName: 'String', vernacularName: 'String', eventDate: 'String', basisOfRecord: 'String', individualCount: 'String', reviewState: 'String',
+      protectionClass: 'String (I or II: the national protection class of the taxon)',
     },
     stations: { stationId: 'String', name: 'String', type: 'String', priorityArea: 'String', generalised: 'Boolean' },
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '@biomon/config';
 import { CursorCodec } from '@biomon/core';
-import { createDb, type Db, type DbHandle } from '@biomon/db';
+import { createDb, createReadRouting, type Db, type DbHandle, type ReadRouting } from '@biomon/db';
 import { createQueues, createRedis, type JobQueues } from '@biomon/queue';
 import type { Redis } from 'ioredis';
 
@@ -10,6 +10,15 @@ export interface AppContext {
   config: Config;
   db: Db;
   dbHandle: DbHandle;
+  /**
+   * The database for read-only routes that need not see the caller's own writes at once (public
+   * lists and reads): the hot standby of DATABASE_READ_URL while it is up and at most
+   * BIOMON_READ_MAX_LAG_S behind, else the primary. Without DATABASE_READ_URL, the same as `db`.
+   * Never write through it.
+   */
+  dbRead: Db;
+  /** the standby's routing and state (`/health` reports it); null without DATABASE_READ_URL */
+  replica: ReadRouting | null;
   redis: Redis;
   /** the platform's queues, typed by the job contract of @biomon/queue */
   queues: JobQueues;
@@ -31,6 +40,9 @@ async function loadCursorCodec(config: Config, db: Db): Promise<CursorCodec> {
 
 export function createContext(config: Config, opts: { applicationName?: string } = {}): AppContext {
   const dbHandle = createDb(config.databaseUrl, { max: config.dbPoolMax, applicationName: opts.applicationName });
+  const replica = config.databaseReadUrl
+    ? createReadRouting(dbHandle.db, dbHandle.pool, config.databaseReadUrl, { maxLagSeconds: config.readMaxLagSeconds, max: config.dbPoolMax, applicationName: opts.applicationName ? `${opts.applicationName}-read` : undefined })
+    : null;
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.queuePrefix);
   let codec: Promise<CursorCodec> | null = null;
@@ -38,6 +50,8 @@ export function createContext(config: Config, opts: { applicationName?: string }
     config,
     db: dbHandle.db,
     dbHandle,
+    dbRead: replica?.db ?? dbHandle.db,
+    replica,
     redis,
     queues,
     cursors() {
@@ -51,6 +65,7 @@ export function createContext(config: Config, opts: { applicationName?: string }
     async close() {
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       redis.disconnect();
+      await replica?.close();
       await dbHandle.close();
     },
   };

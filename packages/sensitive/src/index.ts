@@ -6,7 +6,7 @@
 export { PUBLIC_VIEWER, SYSTEM_VIEWER, seesExact, viewerOf, type Viewer } from './viewer';
 export { COORDINATE_LIKE, looksLikeCoordinate, scrubText } from './text';
 export {
-  occurrenceReadSql, readOccurrences, readOccurrenceHistory, occurrenceExtentSql, pickAllowed, dayPrecisionDate,
+  occurrenceReadSql, occurrencePositionsSql, readOccurrences, readOccurrencesJson, readOccurrenceHistory, occurrenceExtentSql, pickAllowed, dayPrecisionDate,
   GENERALISED_OCCURRENCE_TERMS, GENERALISED_FLAGS, INFORMATION_WITHHELD,
   type OccurrenceFilter, type OccurrenceRead, type OccurrenceOut, type HistoryEntry,
 } from './occurrence-read';

@@ -23,6 +23,8 @@ export interface OccurrenceRead extends OccurrenceFilter {
   limit?: number;
   /** keyset position: rows after this internal id (from a signed cursor, never from the caller) */
   afterId?: number;
+  /** public bbox pages: PUBLIC_BBOX_SCAN_CAP unless given (tests set it to take the other path) */
+  bboxScanCap?: number;
 }
 
 export interface OccurrenceOut {
@@ -114,15 +116,34 @@ function occurrenceColumns(exact: boolean): RawBuilder<unknown> {
 }
 
 /**
- * Occurrences with the BRIEF §4 filters, shaped for the viewer — the one SQL behind every output of
- * occurrences (the API, OGC items, tiles, downloads, Darwin Core Archives). For viewers below
- * evaluator a generalised row is at its stored public position (the cell centre) with the allowed
- * terms only; filters apply to what the viewer sees: the bbox and regions to the public position and
- * its regions (one index scan), eventID only to rows that show it, dates to the day for generalised
- * rows. Rows come in internal id order; `afterId` pages by keyset. Without `limit` there is no LIMIT.
+ * A public bbox page looks at up to this many rows of the box through the index on public_xy (an
+ * index-only scan: ids only); a box that holds more (a large part of the data) is paged by walking
+ * the ids in order instead, which then finds a page of rows after a short walk.
  */
-export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder<OccurrenceOut> {
-  const exact = seesExact(viewer);
+export const PUBLIC_BBOX_SCAN_CAP = 10_000;
+
+/**
+ * The ids of one page of rows in a bbox, as viewers below evaluator see them (by the stored public
+ * position): the rows of the box found by an index-only scan of the point index on public_xy
+ * (migration 0013; no heap reads) and sorted by id — unless the box holds PUBLIC_BBOX_SCAN_CAP rows
+ * or more, then by walking ids in order (the second branch runs only then: a one-time filter).
+ */
+function publicBboxPageIds(bbox: [number, number, number, number], limit: number, afterId: number | undefined, cap: number): RawBuilder<{ id: number }> {
+  const [w, s, e, n] = bbox;
+  const box = sql`box(point(${w}::float8, ${s}::float8), point(${e}::float8, ${n}::float8))`;
+  const after = afterId === undefined ? sql`` : sql`AND o.id > ${afterId}`;
+  return sql<{ id: number }>`
+    WITH cand AS MATERIALIZED (SELECT o.id FROM occurrences o WHERE o.public_xy <@ ${box} ${after} LIMIT ${cap}),
+    few AS MATERIALIZED (SELECT count(*) < ${cap} AS yes FROM cand)
+    (SELECT c.id FROM cand c WHERE (SELECT yes FROM few) ORDER BY c.id LIMIT ${limit})
+    UNION ALL
+    (SELECT o.id FROM occurrences o
+     WHERE NOT (SELECT yes FROM few) AND o.public_geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326) ${after}
+     ORDER BY o.id LIMIT ${limit})`;
+}
+
+/** The WHERE of the BRIEF §4 filters on what the viewer sees (`o` occurrences, `t`/`pt` its taxon and parent). */
+function occurrenceConds(exact: boolean, q: OccurrenceRead): { where: RawBuilder<unknown>; onlyBbox: boolean } {
   const conds: RawBuilder<unknown>[] = [];
   const geom = exact ? sql`o.geom` : sql`o.public_geom`;
   if (q.bbox) conds.push(sql`${geom} && ST_MakeEnvelope(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]}, 4326)`);
@@ -150,20 +171,78 @@ export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder
   if (q.basisOfRecord) conds.push(sql`o.basis_of_record = ${q.basisOfRecord}`);
   if (q.reviewState) conds.push(sql`o.review_state = ${q.reviewState}`);
   if (q.occurrenceID) conds.push(sql`o.occurrence_id = ${q.occurrenceID}`);
+  const onlyBbox = conds.length === 1 && !!q.bbox;
   if (q.afterId) conds.push(sql`o.id > ${q.afterId}`);
-  const where = conds.length ? sql.join(conds, sql` AND `) : sql`true`;
+  return { where: conds.length ? sql.join(conds, sql` AND `) : sql`true`, onlyBbox };
+}
+
+const TAXON_JOINS = sql`LEFT JOIN taxa t ON t.id = o.taxon_id
+    LEFT JOIN taxa pt ON pt.id = t.parent_id`;
+
+/**
+ * Only where the viewer sees each occurrence (its shown position, whether it is generalised for this
+ * viewer, whether it is for viewers below evaluator), with the same filters as occurrenceReadSql and
+ * in no order: for aggregates that need no terms (tile clusters at low zoom).
+ */
+export function occurrencePositionsSql(viewer: Viewer, q: OccurrenceFilter): RawBuilder<{ lon: number; lat: number; generalised: boolean; sensitive: boolean }> {
+  const exact = seesExact(viewer);
+  const { where, onlyBbox } = occurrenceConds(exact, q);
+  if (!exact && onlyBbox) {
+    // a bbox alone, below evaluator: read from the index on public_xy alone (it carries `generalised`)
+    const [w, s, e, n] = q.bbox!;
+    return sql`SELECT o.public_xy[0] AS lon, o.public_xy[1] AS lat, o.generalised AS generalised, o.generalised AS sensitive
+      FROM occurrences o
+      WHERE o.public_xy <@ box(point(${w}::float8, ${s}::float8), point(${e}::float8, ${n}::float8))`;
+  }
+  const g = exact ? sql`o.geom` : sql`o.public_geom`;
+  return sql`SELECT ST_X(${g}) AS lon, ST_Y(${g}) AS lat, ${exact ? sql`false` : sql`o.generalised`} AS generalised, o.generalised AS sensitive
+    FROM occurrences o
+    ${TAXON_JOINS}
+    WHERE ${where}`;
+}
+
+/**
+ * Occurrences with the BRIEF §4 filters, shaped for the viewer — the one SQL behind every output of
+ * occurrences (the API, OGC items, tiles, downloads, Darwin Core Archives). For viewers below
+ * evaluator a generalised row is at its stored public position (the cell centre) with the allowed
+ * terms only; filters apply to what the viewer sees: the bbox and regions to the public position and
+ * its regions (one index scan), eventID only to rows that show it, dates to the day for generalised
+ * rows. Rows come in internal id order; `afterId` pages by keyset. Without `limit` there is no LIMIT.
+ * With a limit, the page's ids are found first (only ids are sorted) and only its rows are shaped.
+ */
+export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder<OccurrenceOut> {
+  const exact = seesExact(viewer);
+  const { where, onlyBbox } = occurrenceConds(exact, q);
+  const joins = TAXON_JOINS;
+  if (q.limit === undefined) {
+    return sql<OccurrenceOut>`
+      SELECT o.id, ${occurrenceColumns(exact)}
+      FROM occurrences o
+      ${joins}
+      WHERE ${where}
+      ORDER BY o.id`;
+  }
+  const ids = !exact && onlyBbox
+    ? publicBboxPageIds(q.bbox!, q.limit, q.afterId || undefined, q.bboxScanCap ?? PUBLIC_BBOX_SCAN_CAP)
+    : sql`SELECT o.id FROM occurrences o ${joins} WHERE ${where} ORDER BY o.id LIMIT ${q.limit}`;
   return sql<OccurrenceOut>`
     SELECT o.id, ${occurrenceColumns(exact)}
-    FROM occurrences o
-    LEFT JOIN taxa t ON t.id = o.taxon_id
-    LEFT JOIN taxa pt ON pt.id = t.parent_id
-    WHERE ${where}
-    ORDER BY o.id
-    ${q.limit === undefined ? sql`` : sql`LIMIT ${q.limit}`}`;
+    FROM (${ids}) p
+    JOIN occurrences o ON o.id = p.id
+    ${joins}
+    ORDER BY o.id`;
 }
 
 export async function readOccurrences(db: DbOrTx, viewer: Viewer, q: OccurrenceRead): Promise<OccurrenceOut[]> {
   return (await occurrenceReadSql(viewer, q).execute(db)).rows;
+}
+
+/**
+ * The same rows with each record as JSON text, as PostgreSQL writes it (for answers that only pass
+ * records on: nothing is parsed and serialised again in the process).
+ */
+export async function readOccurrencesJson(db: DbOrTx, viewer: Viewer, q: OccurrenceRead): Promise<{ id: number; json: string }[]> {
+  return (await sql<{ id: number; json: string }>`SELECT q.id, q.record::text AS json FROM (${occurrenceReadSql(viewer, q)}) q ORDER BY q.id`.execute(db)).rows;
 }
 
 export interface HistoryEntry {

@@ -27,10 +27,13 @@ export async function lockDatastreams(tx: Tx, pks: number[]): Promise<void> {
  * row by row. A time already stored with the same result is left alone (no new row version, not
  * counted); a different result replaces it and the replaced value goes to observation_history.
  *
- * The previous values are read by a CTE of the same statement, so they come from the statement's
- * snapshot. That is only the value actually replaced if no other transaction changed the row in
- * between: the caller must hold lockDatastreams for every datastream in `rows` (READ COMMITTED
- * takes the statement's snapshot after the locks are granted, so it sees every committed writer).
+ * New times (the usual push) cost one index probe each: the INSERT … ON CONFLICT DO NOTHING. Only
+ * the times it skipped, already stored, are read again (their previous value, for the history) and
+ * updated when the result differs. Those reads come from the statement's snapshot, in which the
+ * rows this statement inserts are not visible; that snapshot holds the value actually replaced only
+ * if no other transaction changed the row in between: the caller must hold lockDatastreams for every
+ * datastream in `rows` (READ COMMITTED takes the statement's snapshot after the locks are granted, so
+ * it sees every committed writer).
  */
 export async function upsertObservations(tx: Tx, rows: ObservationColumns, supersededBy: string | null): Promise<{ inserted: number; updated: number }> {
   if (!rows.datastreamPks.length) return { inserted: 0, updated: 0 };
@@ -39,25 +42,36 @@ export async function upsertObservations(tx: Tx, rows: ObservationColumns, super
       SELECT * FROM unnest(${rows.datastreamPks}::bigint[], ${rows.times}::timestamptz[], ${rows.numbers}::float8[], ${rows.jsons}::jsonb[])
         AS i(datastream_pk, phenomenon_time, result_number, result_json)
     ),
-    previous AS (
-      SELECT o.datastream_pk, o.phenomenon_time, o.result_number, o.result_json, o.received_at
-      FROM observations o JOIN input i USING (datastream_pk, phenomenon_time)
-    ),
-    upserted AS (
-      INSERT INTO observations AS o (datastream_pk, phenomenon_time, result_number, result_json)
+    inserted AS (
+      INSERT INTO observations (datastream_pk, phenomenon_time, result_number, result_json)
       SELECT datastream_pk, phenomenon_time, result_number, result_json FROM input
-      ON CONFLICT (datastream_pk, phenomenon_time) DO UPDATE
-        SET result_number = excluded.result_number, result_json = excluded.result_json, received_at = excluded.received_at
-        WHERE (o.result_number, o.result_json) IS DISTINCT FROM (excluded.result_number, excluded.result_json)
-      RETURNING o.datastream_pk, o.phenomenon_time, (o.xmax = 0) AS inserted
+      ON CONFLICT (datastream_pk, phenomenon_time) DO NOTHING
+      RETURNING datastream_pk, phenomenon_time
+    ),
+    stored AS (
+      -- the times already stored (skipped by the INSERT); the fence keeps the probe below to these
+      SELECT i.* FROM input i
+      WHERE NOT EXISTS (SELECT 1 FROM inserted n WHERE n.datastream_pk = i.datastream_pk AND n.phenomenon_time = i.phenomenon_time)
+      OFFSET 0
+    ),
+    changed AS (
+      SELECT s.datastream_pk, s.phenomenon_time, s.result_number, s.result_json,
+        o.result_number AS old_number, o.result_json AS old_json, o.received_at AS old_received_at
+      FROM stored s JOIN observations o USING (datastream_pk, phenomenon_time)
+      WHERE (o.result_number, o.result_json) IS DISTINCT FROM (s.result_number, s.result_json)
+    ),
+    updated AS (
+      UPDATE observations o SET result_number = c.result_number, result_json = c.result_json, received_at = now()
+      FROM changed c
+      WHERE o.datastream_pk = c.datastream_pk AND o.phenomenon_time = c.phenomenon_time
+      RETURNING o.datastream_pk, o.phenomenon_time
     ),
     history AS (
       INSERT INTO observation_history (datastream_pk, phenomenon_time, result_number, result_json, received_at, superseded_by)
-      SELECT p.datastream_pk, p.phenomenon_time, p.result_number, p.result_json, p.received_at, ${supersededBy}::uuid
-      FROM previous p JOIN upserted u USING (datastream_pk, phenomenon_time)
-      WHERE NOT u.inserted
+      SELECT c.datastream_pk, c.phenomenon_time, c.old_number, c.old_json, c.old_received_at, ${supersededBy}::uuid
+      FROM changed c JOIN updated u USING (datastream_pk, phenomenon_time)
     )
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM upserted`.execute(tx);
+    SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM updated)::int AS updated`.execute(tx);
   return r.rows[0];
 }
 

@@ -13,6 +13,7 @@ import { createToken, revokeToken } from '@biomon/auth';
 import { createTestContext, type TestContext } from '../../support/test-db';
 import { authAs, buildTestServer } from '../../support/http';
 import { REPO_ROOT } from '../../support/cli';
+import { startRedis } from '../../faults/private-stack';
 
 let t: TestContext;
 let app: FastifyInstance;
@@ -128,8 +129,9 @@ describe('hostile bodies', () => {
 });
 
 describe('rate limits and timeouts (own server instances)', () => {
-  it('answers 429 with Retry-After past the per-token limit, counting in memory', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: t.config.queuePrefix, rateLimitPerMinute: 5, rateLimitPublicPerMinute: 3 });
+  it('answers 429 with Retry-After past the per-token limit', async () => {
+    // (each server its own key prefix: the counts live in Redis, shared by servers of one prefix)
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl1`, rateLimitPerMinute: 5, rateLimitPublicPerMinute: 3 });
     const ctx = createContext(config);
     const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
@@ -150,7 +152,7 @@ describe('rate limits and timeouts (own server instances)', () => {
   });
 
   it('counts failed token attempts against the address: guessing gets 429 with Retry-After, and no token is looked up past the limit', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: t.config.queuePrefix, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 3 });
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl2`, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 3 });
     const ctx = createContext(config);
     const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
@@ -182,7 +184,7 @@ describe('rate limits and timeouts (own server instances)', () => {
   });
 
   it('does not hold back valid tokens of an address whose anonymous traffic is over its limit (a shared NAT)', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: t.config.queuePrefix, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 2 });
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl3`, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 2 });
     const ctx = createContext(config);
     const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
@@ -195,6 +197,65 @@ describe('rate limits and timeouts (own server instances)', () => {
       await ctx.close();
     }
   });
+
+  it('counts across processes: two servers on one Redis share the per-token, per-address and failed-attempt counts', async () => {
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl4`, rateLimitPerMinute: 5, rateLimitPublicPerMinute: 3 });
+    const [ctxA, ctxB] = [createContext(config), createContext(config)];
+    const [a, b] = await Promise.all([buildServer({ ctx: ctxA, apps: [ingestModule, apiModule] }), buildServer({ ctx: ctxB, apps: [ingestModule, apiModule] })]);
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) codes.push((await (i % 2 ? b : a).inject({ method: 'GET', url: '/v1/taxa?name=x', headers: surveyor })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      // three failed attempts on A: the fourth, on B, is refused unread, and so is a valid token from that address
+      const guess = (srv: FastifyInstance, authorization: string) => srv.inject({ method: 'GET', url: '/v1/indicators', headers: { authorization }, remoteAddress: '10.4.4.4' });
+      const failed = [(await guess(a, 'Bearer bm_aaaaaaaaaaaaaaaaaaaaaaaaaaaa')).statusCode, (await guess(b, 'Bearer bm_bbbbbbbbbbbbbbbbbbbbbbbbbbbb')).statusCode, (await guess(a, 'Bearer bm_cccccccccccccccccccccccccccc')).statusCode];
+      expect(failed).toEqual([401, 401, 401]);
+      const fourth = await guess(b, 'Bearer bm_dddddddddddddddddddddddddddd');
+      expect(fourth.statusCode).toBe(429);
+      expect(fourth.json().error.code).toBe('RATE_LIMITED');
+      expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+      const valid = await createToken(ctxA.db, { role: 'evaluator', label: 'rl4', team: null, stationId: null, departmentId: null });
+      expect((await guess(b, `Bearer ${valid.token}`)).statusCode).toBe(429);
+      expect((await b.inject({ method: 'GET', url: '/v1/indicators', remoteAddress: '10.4.4.5' })).statusCode).toBe(200);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([ctxA.close(), ctxB.close()]);
+    }
+  });
+
+  it('fails open: while Redis is down (stopped, or nothing listening), requests are answered and not limited', async () => {
+    const redis = await startRedis();
+    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, redisUrl: redis.url, queuePrefix: `${t.config.queuePrefix}rl5`, rateLimitPerMinute: 2, rateLimitPublicPerMinute: 2 });
+    const ctx = createContext(config);
+    const srv = await buildServer({ ctx, apps: [ingestModule, apiModule] });
+    const dead = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, redisUrl: 'redis://127.0.0.1:1', queuePrefix: `${t.config.queuePrefix}rl6`, rateLimitPerMinute: 2, rateLimitPublicPerMinute: 2 });
+    const deadCtx = createContext(dead);
+    const deadSrv = await buildServer({ ctx: deadCtx, apps: [ingestModule, apiModule] });
+    try {
+      const call = async (s: FastifyInstance) => {
+        const res = await s.inject({ method: 'GET', url: '/v1/taxa?name=x', headers: surveyor });
+        return res.statusCode;
+      };
+      const before = [await call(srv), await call(srv), await call(srv)];
+      expect(before).toEqual([200, 200, 429]); // counted while Redis is up
+      await redis.stop();
+      const started = Date.now();
+      const during: number[] = [];
+      for (let i = 0; i < 5; i++) during.push(await call(srv));
+      expect(during).toEqual([200, 200, 200, 200, 200]);
+      expect(Date.now() - started).toBeLessThan(5_000); // not held until a timeout per request
+      // ingest too
+      const posted = await srv.inject({ method: 'POST', url: '/v1/occurrences', headers: { ...surveyor, 'content-type': 'application/json' }, payload: { records: [{ ...good, occurrenceID: 'h-rl5' }] } });
+      expect(posted.statusCode).toBe(200);
+      const never: number[] = [];
+      for (let i = 0; i < 4; i++) never.push(await call(deadSrv));
+      expect(never).toEqual([200, 200, 200, 200]);
+    } finally {
+      await Promise.all([srv.close(), deadSrv.close()]);
+      await Promise.all([ctx.close(), deadCtx.close()]);
+      await redis.destroy();
+    }
+  }, 60_000);
 
   it('cuts off a slow-drip body', async () => {
     const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: t.config.queuePrefix, requestTimeoutMs: 1000 });

@@ -1,7 +1,7 @@
-import type { FilterSpecification, GeoJSONSource, LngLatBoundsLike, Map as MlMap, MapGeoJSONFeature, Marker } from 'maplibre-gl';
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { FilterSpecification, LngLatBoundsLike, Map as MlMap, MapGeoJSONFeature, Marker, VectorTileSource } from 'maplibre-gl';
+import type { FeatureCollection, Geometry, Position } from 'geojson';
 import { field, h, mount, select } from '../dom';
-import { get, getAll } from '../api';
+import { get, getToken, url } from '../api';
 import { pick, t, tx, type Key } from '../i18n';
 import { ago, num, pct } from '../format';
 import { href, type Route } from '../router';
@@ -11,8 +11,9 @@ import { HEALTH_COLOURS, healthLevel, stationsWithHealth } from '../station-heal
 import type { AssessmentReport, IndicatorDef, LayerDataset } from '../types';
 
 // Calls: GET /v1/layers, GET /v1/layers/{id}/features (newest regions, protected areas, land cover),
-// GET /v1/occurrences?f=geojson (filters taxon, from, to, protectionClass; generalised unless the
-// role sees exact points), GET /v1/stations + /v1/stations/{id}/health (roles that may see stations),
+// the vector tiles GET /tiles/occurrences/{z}/{x}/{y}.mvt (filters taxon, from, to, protectionClass;
+// every record, clustered below zoom 9, generalised unless the role sees exact points; the token is sent
+// with each tile request) and their number from GET /ogc/collections/occurrences/items, GET /v1/stations + /v1/stations/{id}/health (roles that may see stations),
 // and for a clicked region GET /v1/indicators + GET /v1/reports/assessment (cached).
 
 /** Colours, shared by the style and the legend (and the e2e pixel test reads REGION_FILL). */
@@ -29,7 +30,6 @@ export const LAND_COVER: Record<string, string> = {
 };
 const OCC = { I: '#c2185b', II: '#ef7d00', other: '#5b3f99' };
 const JILIN_BOUNDS: LngLatBoundsLike = [[121.6, 40.85], [131.35, 46.3]];
-const MAX_OCCURRENCES = 5000;
 
 const DESIGNATIONS: Record<string, [string, string]> = {
   national_park: ['国家公园', 'National park'], nature_reserve: ['自然保护区', 'Nature reserve'], wetland_park: ['湿地公园', 'Wetland park'],
@@ -55,19 +55,17 @@ async function features(ds: LayerDataset | undefined): Promise<FC> {
   return get<FC>(`/v1/layers/${ds.datasetId}/features`, { limit: 50000 });
 }
 
-async function occurrences(f: Filters): Promise<{ fc: FC; truncated: boolean }> {
-  const { items, truncated } = await getAll<Feature<Geometry, Record<string, unknown>>, 'features'>('/v1/occurrences', 'features',
-    { f: 'geojson', limit: 1000, taxon: f.taxon, from: f.from, to: f.to, protectionClass: f.protectionClass }, MAX_OCCURRENCES);
-  // flatten what the style needs into top-level properties (nested objects do not survive the worker)
-  for (const it of items) {
-    const p = it.properties;
-    const b = (p.biomon ?? {}) as { taxon?: { chineseName?: string; protectionClass?: string | null } };
-    p.pc = b.taxon?.protectionClass ?? '';
-    p.cn = b.taxon?.chineseName ?? p.vernacularName ?? '';
-    p.gen = p.informationWithheld || p.dataGeneralizations ? 1 : 0;
-    delete p.biomon;
-  }
-  return { fc: { type: 'FeatureCollection', features: items }, truncated };
+/** The occurrence tiles with the filters (the server generalises them for the caller: no cap, no paging here). */
+function occurrenceTiles(f: Filters): string {
+  return `${location.origin}${url('/tiles/occurrences/{z}/{x}/{y}.mvt', { taxon: f.taxon, from: f.from, to: f.to, protectionClass: f.protectionClass })}`
+    .replace(/%7B/g, '{').replace(/%7D/g, '}');
+}
+
+/** How many records the filters match, as the caller may see them (numberMatched of the OGC items). */
+async function occurrenceCount(f: Filters): Promise<number> {
+  const datetime = f.from || f.to ? `${f.from || '..'}/${f.to || '..'}` : undefined;
+  const r = await get<{ numberMatched: number }>('/ogc/collections/occurrences/items', { f: 'json', limit: 1, taxon: f.taxon, protectionClass: f.protectionClass, datetime });
+  return r.numberMatched;
 }
 
 function bboxOf(g: Geometry): [number, number, number, number] {
@@ -94,13 +92,13 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
 
   let lib: typeof import('../map-setup');
   let datasets: LayerDataset[];
-  let regions: FC, pas: FC, landCover: FC, occ: { fc: FC; truncated: boolean };
+  let regions: FC, pas: FC, landCover: FC, occCount: number;
   let stations: Awaited<ReturnType<typeof stationsWithHealth>> = [];
   try {
     [lib, { datasets }] = await Promise.all([import('../map-setup'), get<{ datasets: LayerDataset[] }>('/v1/layers')]);
-    [regions, pas, landCover, occ, stations] = await Promise.all([
+    [regions, pas, landCover, occCount, stations] = await Promise.all([
       features(newest(datasets, 'regions')), features(newest(datasets, 'protected-areas')), features(newest(datasets, 'land-cover')),
-      occurrences(filters), can.seeStations() ? stationsWithHealth() : Promise.resolve([]),
+      occurrenceCount(filters), can.seeStations() ? stationsWithHealth() : Promise.resolve([]),
     ]);
   } catch (err) {
     mount(root, title, errorBox(err, () => void renderMap(root, route, isCurrent)));
@@ -123,8 +121,8 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   const to = h('input', { type: 'date', name: 'to', value: filters.to });
   const pc = select([{ value: '', label: t('pcAll') }, { value: 'I', label: t('pcI') }, { value: 'II', label: t('pcII') }], filters.protectionClass, { name: 'protectionClass' });
   const count = h('p', { class: 'muted small', role: 'status', 'data-role': 'occ-count' });
-  const setCount = (n: number, truncated: boolean) => { count.textContent = t('occShown', { n: num(n) }) + (truncated ? t('occTruncated', { n: num(MAX_OCCURRENCES) }) : ''); };
-  setCount(occ.fc.features.length, occ.truncated);
+  const setCount = (n: number) => { count.textContent = t('occShown', { n: num(n) }); };
+  setCount(occCount);
   const filterForm = h('form', { class: 'map-filters', 'aria-labelledby': 'h-map-filters', onsubmit: (e: Event) => { e.preventDefault(); void applyFilters(); } },
     h('h2', { id: 'h-map-filters', class: 'panel-title' }, t('mapFilters')),
     field(t('taxon'), taxon), h('div', { class: 'field-row' }, field(t('dateFrom'), from), field(t('dateTo'), to)), field(t('protectionClass'), pc),
@@ -190,6 +188,11 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
       pitchWithRotate: false,
       touchPitch: false,
       maxZoom: 14,
+      // tiles are the caller's view: send the token with them (evaluators see exact points)
+      transformRequest: (u: string) => {
+        const token = getToken();
+        return token && u.startsWith(`${location.origin}/tiles/`) ? { url: u, headers: { authorization: `Bearer ${token}` } } : { url: u };
+      },
     });
   } catch (err) {
     mapEl.replaceWith(notice('error', t('webglMissing'), ` (${(err as Error).message})`));
@@ -209,7 +212,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     map.addSource('regions', { type: 'geojson', data: regions });
     map.addSource('landcover', { type: 'geojson', data: landCover });
     map.addSource('pa', { type: 'geojson', data: pas });
-    map.addSource('occ', { type: 'geojson', data: occ.fc, cluster: true, clusterRadius: 40, clusterMaxZoom: 11 });
+    map.addSource('occ', { type: 'vector', tiles: [occurrenceTiles(filters)], minzoom: 0, maxzoom: 14 });
     map.addSource('stations', { type: 'geojson', data: stationFC });
     map.addLayer({ id: 'region-fill', type: 'fill', source: 'regions', filter: ['any', isProvince, isUnit], paint: { 'fill-color': REGION_FILL, 'fill-opacity': 1 } });
     map.addLayer({ id: 'landcover-fill', type: 'fill', source: 'landcover', paint: { 'fill-color': lcColour, 'fill-opacity': 0.62 } });
@@ -220,14 +223,14 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     map.addLayer({ id: 'province-line', type: 'line', source: 'regions', filter: isProvince, paint: { 'line-color': PROVINCE_LINE, 'line-width': 2.5 } });
     map.addLayer({ id: 'priority-line', type: 'line', source: 'regions', filter: isPriority, paint: { 'line-color': PRIORITY_LINE, 'line-width': 2.2, 'line-dasharray': [3, 2] } });
     map.addLayer({
-      id: 'occ-clusters', type: 'circle', source: 'occ', filter: ['has', 'point_count'],
-      paint: { 'circle-color': OCC.other, 'circle-opacity': 0.82, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2, 'circle-radius': ['step', ['get', 'point_count'], 13, 10, 17, 50, 22, 200, 28] },
+      id: 'occ-clusters', type: 'circle', source: 'occ', 'source-layer': 'occurrences', filter: ['==', ['get', 'cluster'], true],
+      paint: { 'circle-color': OCC.other, 'circle-opacity': 0.82, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2, 'circle-radius': ['step', ['coalesce', ['get', 'count'], 0], 13, 10, 17, 50, 22, 200, 28, 5000, 34] },
     });
     map.addLayer({
-      id: 'occ-points', type: 'circle', source: 'occ', filter: ['!', ['has', 'point_count']],
+      id: 'occ-points', type: 'circle', source: 'occ', 'source-layer': 'occurrences', filter: ['!=', ['get', 'cluster'], true],
       paint: {
-        'circle-color': ['match', ['get', 'pc'], 'I', OCC.I, 'II', OCC.II, OCC.other], 'circle-radius': 5.5,
-        'circle-opacity': ['case', ['==', ['get', 'gen'], 1], 0.45, 0.95], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+        'circle-color': ['match', ['coalesce', ['get', 'protectionClass'], ''], 'I', OCC.I, 'II', OCC.II, OCC.other], 'circle-radius': 5.5,
+        'circle-opacity': ['case', ['==', ['get', 'generalised'], true], 0.45, 0.95], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
       },
     });
     map.addLayer({
@@ -244,21 +247,24 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   }
 
   // Cluster counts as HTML (a symbol layer would need a glyph server): one marker per cluster
-  // drawn, recomputed whenever the map settles and hidden while it zooms (clusters change by zoom).
-  let labels = new Map<number, Marker>();
+  // drawn (the tiles' countLabel: "<3" for few generalised records), recomputed whenever the map
+  // settles and hidden while it zooms (clusters change by zoom).
+  let labels = new Map<string, Marker>();
   function clearClusterLabels(): void {
     for (const m of labels.values()) m.remove();
     labels = new Map();
   }
   function updateClusterLabels(): void {
-    const next = new Map<number, Marker>();
+    const next = new Map<string, Marker>();
     const visible = map.getLayer('occ-clusters') && map.getLayoutProperty('occ-clusters', 'visibility') !== 'none';
     if (visible) {
       for (const f of map.queryRenderedFeatures({ layers: ['occ-clusters'] })) {
-        const id = f.properties.cluster_id as number;
+        const at = (f.geometry as GeoJSON.Point).coordinates as [number, number];
+        const text = String(f.properties.countLabel ?? f.properties.count ?? '');
+        const id = `${at[0].toFixed(5)},${at[1].toFixed(5)},${text}`;
         if (next.has(id)) continue;
-        const m = labels.get(id) ?? new maplibregl.Marker({ element: h('div', { class: 'cluster-label', 'aria-hidden': 'true' }, String(f.properties.point_count_abbreviated)) })
-          .setLngLat((f.geometry as GeoJSON.Point).coordinates as [number, number]).addTo(map);
+        const m = labels.get(id) ?? new maplibregl.Marker({ element: h('div', { class: 'cluster-label', 'aria-hidden': 'true' }, text) })
+          .setLngLat(at).addTo(map);
         next.set(id, m);
       }
     }
@@ -274,10 +280,9 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     history.replaceState(null, '', href(['map'], { ...f }));
     count.textContent = t('loading');
     try {
-      const res = await occurrences(f);
       clearClusterLabels();
-      (map.getSource('occ') as GeoJSONSource).setData(res.fc);
-      setCount(res.fc.features.length, res.truncated);
+      (map.getSource('occ') as VectorTileSource).setTiles([occurrenceTiles(f)]);
+      setCount(await occurrenceCount(f));
     } catch (err) {
       mount(count, errorBox(err));
     }
@@ -307,13 +312,14 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   }
 
   function occurrenceDetails(p: Record<string, unknown>): HTMLElement {
-    const name = [p.cn, p.scientificName].filter(Boolean).join(' · ');
-    return h('div', { class: 'feature-card' }, h('h3', null, name || String(p.occurrenceID)),
-      p.gen ? h('p', { class: 'chip chip-warn' }, t('generalised')) : null,
-      dl([[t('eventDate'), p.eventDate], [t('protectionClass'), p.pc ? (p.pc === 'I' ? t('pcI') : p.pc === 'II' ? t('pcII') : p.pc) : null],
-        [t('basisOfRecord'), p.basisOfRecord], [t('recordedBy'), p.recordedBy], [t('uncertainty'), p.coordinateUncertaintyInMeters ? `${num(p.coordinateUncertaintyInMeters as number)} m` : null],
-        ['occurrenceID', p.occurrenceID]]),
-      p.informationWithheld ? h('p', { class: 'muted small' }, String(p.informationWithheld)) : null);
+    // a tile feature: one record, or (generalised) the records of one taxon in one 10 km cell
+    const name = [p.vernacularName, p.scientificName].filter(Boolean).join(' · ');
+    const pc = p.protectionClass;
+    return h('div', { class: 'feature-card' }, h('h3', null, name || String(p.occurrenceID ?? '')),
+      p.generalised ? h('p', { class: 'chip chip-warn' }, t('generalised')) : null,
+      dl([[t('eventDate'), p.eventDate], [t('protectionClass'), pc ? (pc === 'I' ? t('pcI') : pc === 'II' ? t('pcII') : pc) : null],
+        [t('basisOfRecord'), p.basisOfRecord], ['occurrenceID', p.occurrenceID]]),
+      p.countLabel ? h('p', { class: 'muted small' }, t('genRecords', { n: String(p.countLabel) })) : null);
   }
 
   function stationDetails(p: Record<string, unknown>): HTMLElement {
@@ -333,9 +339,8 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     let f: MapGeoJSONFeature | undefined;
     if ((f = byLayer('stations'))) return showDetails(stationDetails(f.properties), at);
     if ((f = byLayer('occ-clusters'))) {
-      const zoom = await (map.getSource('occ') as GeoJSONSource).getClusterExpansionZoom(f.properties.cluster_id as number);
-      map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
-      return showDetails(h('p', null, t('cluster', { n: f.properties.point_count as number })));
+      map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom: Math.min(map.getZoom() + 2, 14) });
+      return showDetails(h('p', null, t('cluster', { n: String(f.properties.countLabel ?? f.properties.count) })));
     }
     if ((f = byLayer('occ-points'))) return showDetails(occurrenceDetails(f.properties), at);
     if ((f = byLayer('pa-fill'))) {

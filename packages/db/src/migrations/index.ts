@@ -11,6 +11,7 @@ import * as m0009 from './0009_alerts';
 import * as m0010 from './0010_sensitive_linkage';
 import * as m0011 from './0011_import_mappings';
 import * as m0012 from './0012_indicator_scale';
+import * as m0013 from './0013_public_position';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_sensitive_linkage': m0010,
   '0011_import_mappings': m0011,
   '0012_indicator_scale': m0012,
+  '0013_public_position': m0013,
 };
