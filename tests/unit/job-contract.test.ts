@@ -8,6 +8,7 @@ import type { DbOrTx } from '@biomon/db';
  * break it do not compile. This function is never called; `tsc -b` (npm test) fails when one of
  * the `@ts-expect-error` lines below stops being an error, i.e. when the types stop catching it.
  */
+// biome-ignore lint/suspicious/noExportsInTest: exported so that tsc type-checks it without calling it (never imported)
 export function contractIsEnforced(tx: DbOrTx, queues: JobQueues, indicators: JobQueue<'indicators'>): void {
   void writeOutbox(tx, [{ queue: QUEUES.indicators, jobName: 'run', payload: { runId: 'r' } }]);
   // @ts-expect-error a job name the queue does not have

@@ -28,11 +28,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description down when the database or Redis is; degraded when only the worker is */
+                            /** @description down when the database or Redis is; degraded when only the worker or the read standby is */
                             status: "ok" | "degraded" | "down";
                             db: "up" | "down";
                             redis: "up" | "down";
                             worker: "up" | "down";
+                            /** @description the hot standby of DATABASE_READ_URL (absent without one) */
+                            replica?: {
+                                /** @description up: read-only routes read from it; behind (more than BIOMON_READ_MAX_LAG_S) or down: they read from the primary */
+                                status: "up" | "behind" | "down";
+                                /** @description how far its replay is behind the primary; 0 when caught up, null when not known */
+                                lagSeconds: number | null;
+                            };
                             apps: string[];
                             /** Format: date-time */
                             checkedAt: string;
@@ -46,11 +53,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description down when the database or Redis is; degraded when only the worker is */
+                            /** @description down when the database or Redis is; degraded when only the worker or the read standby is */
                             status: "ok" | "degraded" | "down";
                             db: "up" | "down";
                             redis: "up" | "down";
                             worker: "up" | "down";
+                            /** @description the hot standby of DATABASE_READ_URL (absent without one) */
+                            replica?: {
+                                /** @description up: read-only routes read from it; behind (more than BIOMON_READ_MAX_LAG_S) or down: they read from the primary */
+                                status: "up" | "behind" | "down";
+                                /** @description how far its replay is behind the primary; 0 when caught up, null when not known */
+                                lagSeconds: number | null;
+                            };
                             apps: string[];
                             /** Format: date-time */
                             checkedAt: string;
@@ -740,7 +754,10 @@ export interface paths {
                     region?: string;
                     year?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description the ETag of a copy you hold: 304 when unchanged (a newer completed run changes it) */
+                    "if-none-match"?: string;
+                };
                 path: {
                     code: string;
                 };
@@ -759,6 +776,13 @@ export interface paths {
                             values: components["schemas"]["IndicatorResult"][];
                         };
                     };
+                };
+                /** @description Not modified: the ETag matched */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
                 "4XX": {
@@ -3897,7 +3921,13 @@ export interface paths {
         /** A Mapbox vector tile (z/x/y, Web Mercator); occurrences clustered at low zoom, sensitive taxa generalised unless evaluator/admin */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    taxon?: string;
+                    region?: string;
+                    protectionClass?: "I" | "II";
+                    from?: string;
+                    to?: string;
+                };
                 header?: {
                     /** @description the ETag of a copy you hold: 304 when unchanged */
                     "if-none-match"?: string;
@@ -5150,7 +5180,8 @@ export interface components {
         };
         /** @description A Darwin Core occurrence; every other term it carries is included as uploaded */
         Occurrence: {
-            occurrenceID: string;
+            /** @description withheld from a generalised record when it looks like a coordinate (five or more digits in a row, a decimal number, …) */
+            occurrenceID?: string;
             basisOfRecord?: string;
             scientificName?: string;
             eventDate?: string;

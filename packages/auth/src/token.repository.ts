@@ -112,3 +112,15 @@ export async function revokeTokensByLabelPrefix(db: DbOrTx, labelPrefix: string)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/** Revokes every live token of a station; the number revoked. */
+export async function revokeStationTokens(db: DbOrTx, stationId: string): Promise<number> {
+  const res = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where('role', '=', 'station')
+    .where('station_id', '=', stationId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

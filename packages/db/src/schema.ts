@@ -219,7 +219,12 @@ export interface OccurrencesTable {
   public_region_codes: ColumnType<string[], string[] | undefined, string[]>;
   public_priority_area: string | null;
   public_in_counted_pa: Generated<boolean>;
+  /** public_geom as a native point (generated; GiST INCLUDE (id): public bbox pages by index-only scan, migration 0013). */
+  public_xy: ColumnType<{ x: number; y: number } | null, never, never>;
 }
+
+/** A counter per source that in-process read caches key on (taxa: bumped by every statement that changes it). */
+export interface ReadCacheVersionsTable { name: string; version: ColumnType<string, string | number, string | number> }
 
 /** Events that hold or ever held a sensitive record, and small parents of them (sticky). */
 export interface SensitiveEventsTable { event_id: string; cell_m: number; reason: string; marked_at: Timestamp }
@@ -526,6 +531,7 @@ export interface Database {
   occurrences: OccurrencesTable;
   occurrence_history: OccurrenceHistoryTable;
   sensitive_events: SensitiveEventsTable;
+  read_cache_versions: ReadCacheVersionsTable;
   platform_secrets: PlatformSecretsTable;
   imports: ImportsTable;
   import_errors: ImportErrorsTable;

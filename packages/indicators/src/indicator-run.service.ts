@@ -1,6 +1,6 @@
 import type { Db, DbOrTx, Tx } from '@biomon/db';
 import { projectIndicatorDetails, sensitiveSpeciesNames, type Viewer } from '@biomon/sensitive';
-import { sql, withTx } from '@biomon/db';
+import { withTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { latestDataset, type LayerKind } from '@biomon/layers';
 import { writeOutbox } from '@biomon/queue';
@@ -12,6 +12,10 @@ import { ecosystemTypeProtection, forestCoverage, paCoverage, wetlandProtection 
 import { grasslandVegetationCover } from './compute/grassland';
 import { protectedSpeciesRate } from './compute/species';
 import { DEFAULT_WORK, doneStages, dropWork, preparePaUnion, prepareGrid, recordStage, type StepEnv, type WorkOptions } from './compute/run-work';
+import {
+  completeRun, datasetKind, failRun, insertRun, lockRunStatus, markRunRunning, protectedAreasWithoutYear, regionCodesOf, selectRun, selectRunResults,
+  setRunProgress, upsertResults,
+} from './indicator-run.repository';
 
 export const INDICATOR_QUEUE = 'indicators';
 
@@ -45,8 +49,8 @@ export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: Pi
     for (const key of Object.keys(DATASET_KIND) as (keyof RunDatasets)[]) {
       const given = req.datasets?.[key];
       if (given !== undefined && given !== null) {
-        const row = await tx.selectFrom('layer_datasets').select(['id', 'kind']).where('id', '=', given).executeTakeFirst();
-        if (!row || row.kind !== DATASET_KIND[key]) throw invalid(`datasets.${key}`, 'DATASET_UNKNOWN', `dataset ${given} is not a ${DATASET_KIND[key]} dataset`);
+        const kind = await datasetKind(tx, given);
+        if (kind !== DATASET_KIND[key]) throw invalid(`datasets.${key}`, 'DATASET_UNKNOWN', `dataset ${given} is not a ${DATASET_KIND[key]} dataset`);
         datasets[key] = given;
       } else {
         datasets[key] = (await latestDataset(tx, DATASET_KIND[key], req.year))?.id ?? null;
@@ -54,25 +58,22 @@ export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: Pi
     }
     if (datasets.regions === null) throw invalid('datasets.regions', 'NO_REGIONS', `no regions dataset with vintage ≤ ${req.year}`);
     if (req.regions?.length) {
-      const found = await tx.selectFrom('regions').select('code').where('dataset_id', '=', datasets.regions).where('code', 'in', req.regions).execute();
-      const missing = req.regions.filter((c) => !found.some((f) => f.code === c));
+      const found = new Set(await regionCodesOf(tx, datasets.regions, req.regions));
+      const missing = req.regions.filter((c) => !found.has(c));
       if (missing.length) throw invalid('regions', 'REGION_UNKNOWN', `regions not in dataset ${datasets.regions}: ${missing.join(', ')}`);
     }
-    const run = await tx.insertInto('indicator_runs').values({
-      year: req.year, region_codes: req.regions?.length ? req.regions : null, indicators, datasets: JSON.stringify(datasets),
-      params: JSON.stringify(params), method_version: METHOD_VERSION, trigger, requested_by: actor.tokenId ?? null,
-      progress_total: indicators.length,
-    }).returning('id').executeTakeFirstOrThrow();
-    await writeOutbox(tx, [{ queue: INDICATOR_QUEUE, jobName: 'run', payload: { runId: run.id } }]);
-    await writeAudit(tx, actor, { action: 'indicator-runs.create', entity: 'indicator_run', entityIds: [run.id], route: 'POST /v1/indicator-runs', summary: { year: req.year, indicators, datasets } });
-    return { runId: run.id };
+    const runId = await insertRun(tx, {
+      year: req.year, regionCodes: req.regions?.length ? req.regions : null, indicators, datasets, params, methodVersion: METHOD_VERSION, trigger, requestedBy: actor.tokenId ?? null,
+    });
+    await writeOutbox(tx, [{ queue: INDICATOR_QUEUE, jobName: 'run', payload: { runId } }]);
+    await writeAudit(tx, actor, { action: 'indicator-runs.create', entity: 'indicator_run', entityIds: [runId], route: 'POST /v1/indicator-runs', summary: { year: req.year, indicators, datasets } });
+    return { runId };
   });
 }
 
 async function paWarningsFor(db: DbOrTx, ctx: RunContext): Promise<string[]> {
   if (ctx.datasets.protectedAreas === null) return [];
-  const rows = await db.selectFrom('protected_areas').select(['pa_id', 'name']).where('dataset_id', '=', ctx.datasets.protectedAreas)
-    .where('status', '=', 'designated').where('designation', '<>', 'biosphere_reserve').where('established_year', 'is', null).execute();
+  const rows = await protectedAreasWithoutYear(db, ctx.datasets.protectedAreas);
   return rows.map((r) => `protected area ${r.pa_id} (${r.name}) has no establishedYear and is counted as established`);
 }
 
@@ -106,12 +107,12 @@ export interface ExecuteOptions {
  * was committed. The shared work is removed when the run completes.
  */
 export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void, opts: ExecuteOptions = {}): Promise<'completed' | 'skipped'> {
-  const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  const run = await selectRun(db, runId);
   if (!run) throw new Error(`indicator run ${runId} does not exist`);
   if (run.status === 'completed') return 'skipped';
-  await db.updateTable('indicator_runs').set({ status: 'running', started_at: sql`coalesce(started_at, now())`, error: null }).where('id', '=', runId).execute();
+  await markRunRunning(db, runId);
   const datasets = run.datasets as RunDatasets;
-  const codes = run.region_codes ?? (await db.selectFrom('regions').select('code').where('dataset_id', '=', datasets.regions!).orderBy('code').execute()).map((r) => r.code);
+  const codes = run.region_codes ?? (await regionCodesOf(db, datasets.regions!));
   const ctx: RunContext = { runId, year: run.year, datasets, params: run.params as RunParams, regionCodes: codes };
   const wanted = new Set(run.indicators);
   const steps = STEPS.filter((s) => s.produces.some((p) => wanted.has(p)));
@@ -129,19 +130,10 @@ export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress
       const rows = (await step.run(db, ctx, env)).filter((r) => wanted.has(r.indicator));
       const written = await withTx(db, async (tx) => {
         // a run completed meanwhile (a duplicate delivery finished first) is immutable: write nothing
-        const status = await sql<{ status: string }>`SELECT status FROM indicator_runs WHERE id = ${runId} FOR UPDATE`.execute(tx);
-        if (status.rows[0]?.status === 'completed') return false;
-        if (rows.length) {
-          await tx.insertInto('indicator_results').values(rows.map((r) => ({
-            run_id: runId, indicator: r.indicator, region_code: r.regionCode, year: run.year, value: r.value, numerator: r.numerator,
-            denominator: r.denominator, unit: '%', reason: r.reason, details: JSON.stringify(r.details),
-          }))).onConflict((oc) => oc.columns(['run_id', 'indicator', 'region_code']).doUpdateSet((eb) => ({
-            value: eb.ref('excluded.value'), numerator: eb.ref('excluded.numerator'), denominator: eb.ref('excluded.denominator'),
-            reason: eb.ref('excluded.reason'), details: eb.ref('excluded.details'), computed_at: sql`now()`,
-          }))).execute();
-        }
+        if ((await lockRunStatus(tx, runId)) === 'completed') return false;
+        await upsertResults(tx, runId, run.year, rows);
         done += step.produces.filter((p) => wanted.has(p)).length;
-        await tx.updateTable('indicator_runs').set({ progress_done: done }).where('id', '=', runId).execute();
+        await setRunProgress(tx, runId, done);
         await recordStage(tx, runId, step.stage, startedAt, { results: rows.length });
         return true;
       });
@@ -150,14 +142,12 @@ export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress
       if (opts.stepDelayMs) await new Promise((r) => setTimeout(r, opts.stepDelayMs));
     }
     await withTx(db, async (tx) => {
-      const updated = await tx.updateTable('indicator_runs').set({ status: 'completed', finished_at: new Date(), progress_done: run.indicators.length })
-        .where('id', '=', runId).where('status', '<>', 'completed').executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) await dropWork(tx, runId);
+      if (await completeRun(tx, runId, run.indicators.length)) await dropWork(tx, runId);
     });
     return 'completed';
   } catch (err) {
     // the shared work stays: a retry resumes from it
-    await db.updateTable('indicator_runs').set({ status: 'failed', error: (err as Error).message.slice(0, 2000) }).where('id', '=', runId).where('status', '<>', 'completed').execute();
+    await failRun(db, runId, (err as Error).message);
     throw err;
   }
 }
@@ -188,9 +178,9 @@ export interface ResultOut {
 
 /** A run with its results as the viewer sees them (details name no sensitive species below evaluator: @biomon/sensitive). */
 export async function getIndicatorRun(db: DbOrTx, runId: string, viewer: Viewer) {
-  const run = await db.selectFrom('indicator_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  const run = await selectRun(db, runId);
   if (!run) return null;
-  const results = await db.selectFrom('indicator_results').selectAll().where('run_id', '=', runId).orderBy('indicator').orderBy('region_code').execute();
+  const results = await selectRunResults(db, runId);
   const sensitive = await sensitiveSpeciesNames(db);
   return {
     runId: run.id, status: run.status, year: run.year, indicators: run.indicators, regions: run.region_codes,

@@ -8,6 +8,7 @@ import type { Db, DbOrTx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { ACCEPTED_EXTENSIONS, SNIFF_BYTES, detectEvidenceType, extensionContradicts } from './file-type';
+import { insertFile, selectFile } from './ledger.repository';
 
 /** Upload limit of POST /v1/files (evidence: scans, photos, office documents). */
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
@@ -92,10 +93,10 @@ export async function storeEvidenceFile(
     if (exists) await rm(tmp, { force: true });
     else await rename(tmp, final);
     return await db.transaction().execute(async (tx) => {
-      const row = await tx.insertInto('files').values({
+      const row = await insertFile(tx, {
         sha256, mime: type.mime, size_bytes: size, original_name: originalName, storage_key: storageKey,
         uploaded_by: opts.actor.tokenId, department_id: opts.actor.departmentId ?? null,
-      }).returningAll().executeTakeFirstOrThrow();
+      });
       await writeAudit(tx, opts.actor, {
         action: 'files.create', entity: 'file', entityIds: [row.id], route: opts.route,
         summary: { originalName, mime: type.mime, sizeBytes: size, sha256 },
@@ -115,7 +116,7 @@ function fileOut(r: FileRow, department: string | null): FileOut {
 }
 
 export async function findFile(db: DbOrTx, id: string): Promise<FileRow | undefined> {
-  return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+  return selectFile(db, id);
 }
 
 /** A stored file and a stream of its bytes (NOT_FOUND when unknown or missing from the store). */

@@ -191,3 +191,32 @@ export async function countInvasiveRecords(db: DbOrTx): Promise<{ records: numbe
     WHERE t.invasive AND o.occurrence_status = 'present' AND o.review_state <> 'rejected'`.execute(db);
   return r.rows[0];
 }
+
+/** The province of the newest regions dataset (the region the ledger's indicators are read for). */
+export async function provinceRegion(db: DbOrTx): Promise<{ code: string; name: string } | null> {
+  const r = await sql<{ code: string; name: string }>`
+    SELECT r.code, r.name FROM regions r
+    WHERE r.level = 'province' AND r.dataset_id = (
+      SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)
+    ORDER BY r.code LIMIT 1`.execute(db);
+  return r.rows[0] ?? null;
+}
+
+/** Serialises progress reports on one task until the transaction ends (a retry cannot insert twice). */
+export async function lockTaskProgress(tx: DbOrTx, taskNo: number): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('biomon-ledger-progress'), ${taskNo})`.execute(tx);
+}
+
+/** An evidence file's row (`files`). */
+export interface FileRecord {
+  id: string; sha256: string; mime: string; size_bytes: number; original_name: string; storage_key: string;
+  uploaded_by: string | null; department_id: number | null; created_at: Date;
+}
+
+export async function insertFile(db: DbOrTx, f: Omit<FileRecord, 'id' | 'created_at'>): Promise<FileRecord> {
+  return db.insertInto('files').values(f).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function selectFile(db: DbOrTx, id: string): Promise<FileRecord | undefined> {
+  return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+}

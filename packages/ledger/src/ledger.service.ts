@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from '@biomon/db';
 import { PUBLIC_VIEWER } from '@biomon/sensitive'; // the ledger shows values, never per-species details
-import { sql, withTx } from '@biomon/db';
+import { withTx } from '@biomon/db';
 import { AppError, CHINA_TZ, chinaDate, daysBetween, parseCalendarDate, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { indicatorDefinition, latestValues } from '@biomon/indicators';
@@ -11,7 +11,7 @@ import {
 import { DATA_LINKS, FLAGSHIP_SPECIES } from './ledger-links';
 import {
   countChecklist, countInvasiveRecords, countRecordsOfSpecies, countStationsByType, countSurveyByPriorityArea, selectStationsNamed,
-  insertProgress, selectLastProgressByToken, selectDepartments, selectLatestProgress, selectProgressHistory, selectTaskDepartments, selectTaskLinks, selectTasks,
+  insertProgress, lockTaskProgress, provinceRegion, selectLastProgressByToken, selectDepartments, selectLatestProgress, selectProgressHistory, selectTaskDepartments, selectTaskLinks, selectTasks,
   type EvidenceItem, type ProgressRow, type TaskDepartmentRow, type TaskLinkRow, type TaskRow,
 } from './ledger.repository';
 import { findFile } from './evidence-file.service';
@@ -198,15 +198,6 @@ export interface LinkedIndicatorOut {
   runId: string | null;
 }
 
-/** The province of the newest regions dataset (the region the ledger's indicators are read for). */
-export async function provinceRegion(db: DbOrTx): Promise<{ code: string; name: string } | null> {
-  const r = await sql<{ code: string; name: string }>`
-    SELECT r.code, r.name FROM regions r
-    WHERE r.level = 'province' AND r.dataset_id = (
-      SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)
-    ORDER BY r.code LIMIT 1`.execute(db);
-  return r.rows[0] ?? null;
-}
 
 async function linkedIndicators(db: DbOrTx, codes: string[]): Promise<LinkedIndicatorOut[]> {
   const province = await provinceRegion(db);
@@ -349,7 +340,7 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
   const { row: progress, duplicate } = await withTx(db, async (tx) => {
     // A retry (same token, same report as its latest one on this task) returns that report instead
     // of appending a copy: reports are serialised per task, so two retries cannot both insert.
-    await sql`SELECT pg_advisory_xact_lock(hashtext('biomon-ledger-progress'), ${no})`.execute(tx);
+    await lockTaskProgress(tx, no);
     const last = actor.tokenId ? await selectLastProgressByToken(tx, no, actor.tokenId) : undefined;
     if (last && last.status === input.status && last.note === note && last.asOf === asOf && canonical(last.evidence) === canonical(evidence)) {
       return { row: last, duplicate: true };

@@ -12,7 +12,7 @@ import { AppError } from '@biomon/core';
 import { occurrenceReadSql, stationShown, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
 import { ReadSnapshot } from './cursor';
 import { csvLine, UTF8_BOM } from './dwc-text';
-import { indicatorSql, type IndicatorRow } from './ogc-collections';
+import { indicatorSql, type IndicatorRow } from './ogc.repository';
 import type { OccurrenceFilter } from './occurrence-filters';
 
 export type DownloadFormat = 'csv' | 'geojson';

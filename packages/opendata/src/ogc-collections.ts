@@ -6,11 +6,14 @@
  * extents too, which come from what the viewer may see.
  */
 import type { Db, RawBuilder } from '@biomon/db';
-import { sql } from '@biomon/db';
 import {
-  eventExtentSql, eventReadSql, occurrenceExtentSql, occurrenceReadSql, stationShown, STATION_GENERALISATION, STATION_WITHHELD,
+  eventExtentSql, eventReadSql, occurrenceExtentSql, occurrenceReadSql, STATION_GENERALISATION, STATION_WITHHELD,
   type EventRow, type OccurrenceFilter, type OccurrenceOut, type Viewer,
 } from '@biomon/sensitive';
+import {
+  collectionDatasets, countOf, extentRows, indicatorExtentSql, indicatorSql, layerExtentSql, layerSql, rowsOf, stationExtentSql, stationSql,
+  type ExtentRow, type IndicatorRow, type LayerRow, type LayerTable, type StationRow,
+} from './ogc.repository';
 
 export interface Feature {
   type: 'Feature';
@@ -44,12 +47,34 @@ export interface CollectionDef {
   extent(db: Db, viewer: Viewer): Promise<Extent>;
 }
 
-const envelope = (b: [number, number, number, number]) => sql`ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)`;
-
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
-async function extentOf(db: Db, q: RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }>): Promise<Extent> {
-  const [r] = (await q.execute(db)).rows;
+interface ExtentBatch { db: Db; items: { q: RawBuilder<ExtentRow>; resolve: (r: ExtentRow | undefined) => void; reject: (e: unknown) => void }[] }
+let extentBatch: ExtentBatch | null = null;
+
+/**
+ * The extent one query gives. Extents asked for in the same turn of the event loop (the
+ * collections document asks for every collection's at once) are read by one statement.
+ */
+function loadExtent(db: Db, q: RawBuilder<ExtentRow>): Promise<ExtentRow | undefined> {
+  return new Promise((resolve, reject) => {
+    if (!extentBatch || extentBatch.db !== db) {
+      const batch: ExtentBatch = { db, items: [] };
+      extentBatch = batch;
+      queueMicrotask(() => {
+        if (extentBatch === batch) extentBatch = null;
+        extentRows(db, batch.items.map((i) => i.q)).then(
+          (rows) => batch.items.forEach((item, k) => item.resolve(rows[k])),
+          (err) => batch.items.forEach((item) => item.reject(err)),
+        );
+      });
+    }
+    extentBatch.items.push({ q, resolve, reject });
+  });
+}
+
+async function extentOf(db: Db, q: RawBuilder<ExtentRow>): Promise<Extent> {
+  const r = await loadExtent(db, q);
   return {
     bbox: r && r.w !== null ? [r.w, r.s!, r.e!, r.n!] : null,
     interval: r && (r.t0 || r.t1) ? [iso(r.t0), iso(r.t1)] : null,
@@ -69,13 +94,13 @@ const occurrences: CollectionDef = {
   description: 'Darwin Core occurrences. Records of sensitive taxa are generalised to the centre of their 10 km grid cell for every caller but evaluators and admins (BRIEF §8); bbox applies to the point shown.',
   async items(db, q, viewer) {
     const filter: OccurrenceFilter = { ...(q.occurrence ?? {}), bbox: q.bbox, from: q.from ?? q.occurrence?.from, to: q.to ?? q.occurrence?.to };
-    const rows = (await occurrenceReadSql(viewer, { ...filter, afterId: q.after, limit: q.limit + 1 }).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${occurrenceReadSql(viewer, filter)}) q`.execute(db)).rows;
+    const rows = await rowsOf(db, occurrenceReadSql(viewer, { ...filter, afterId: q.after, limit: q.limit + 1 }));
+    const n = await countOf(db, occurrenceReadSql(viewer, filter));
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(occurrenceFeature) };
   },
   async item(db, featureId, viewer) {
-    const [r] = (await occurrenceReadSql(viewer, { occurrenceID: featureId, limit: 1 }).execute(db)).rows;
+    const [r] = await rowsOf(db, occurrenceReadSql(viewer, { occurrenceID: featureId, limit: 1 }));
     return r ? occurrenceFeature(r) : null;
   },
   async extent(db, viewer) {
@@ -102,13 +127,13 @@ const surveyEvents: CollectionDef = {
   title: '调查事件 Survey events (Darwin Core Event + Humboldt)',
   description: 'Survey events (transects, plots, camera-trap deployments) with Humboldt effort terms. An event holding records of a sensitive taxon is shown at the centre of its grid cell for callers without exact rights.',
   async items(db, q, viewer) {
-    const rows = (await eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 }).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to })}) q`.execute(db)).rows;
+    const rows = await rowsOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 }));
+    const n = await countOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to }));
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(eventFeature) };
   },
   async item(db, featureId, viewer) {
-    const [r] = (await eventReadSql(viewer, { eventId: featureId, limit: 1 }).execute(db)).rows;
+    const [r] = await rowsOf(db, eventReadSql(viewer, { eventId: featureId, limit: 1 }));
     return r ? eventFeature(r) : null;
   },
   async extent(db, viewer) {
@@ -117,26 +142,6 @@ const surveyEvents: CollectionDef = {
 };
 
 // ---- stations ----------------------------------------------------------------------------------
-interface StationRow { id: number; station_id: string; name: string; description: string | null; type: string; elevation_m: number | null; priority_area: string | null; department: string | null; time_zone: string; datastreams: unknown; geometry: string; generalised: boolean }
-
-function stationSql(viewer: Viewer, q: { bbox?: [number, number, number, number]; stationId?: string; after?: number; limit?: number }): RawBuilder<StationRow> {
-  const { generalised, location: shown } = stationShown(viewer);
-  const conds: RawBuilder<unknown>[] = [];
-  if (q.bbox) conds.push(sql`s.location && ST_Expand(${envelope(q.bbox)}, 0.2) AND ${shown} && ${envelope(q.bbox)}`);
-  if (q.stationId !== undefined) conds.push(sql`s.station_id = ${q.stationId}`);
-  if (q.after) conds.push(sql`s.id > ${q.after}`);
-  return sql<StationRow>`
-    SELECT s.id, s.station_id, s.name, CASE WHEN ${generalised} THEN NULL ELSE s.description END AS description, s.type,
-      CASE WHEN ${generalised} THEN NULL ELSE s.elevation_m END AS elevation_m,
-      s.priority_area, s.department, s.time_zone, ST_AsGeoJSON(${shown}, 7) AS geometry, ${generalised} AS generalised,
-      coalesce((SELECT jsonb_agg(jsonb_build_object('datastreamId', d.datastream_id, 'observedProperty', d.observed_property, 'unitOfMeasurement', d.unit, 'resultType', d.result_type) ORDER BY d.datastream_id)
-        FROM datastreams d WHERE d.station_pk = s.id), '[]'::jsonb) AS datastreams
-    FROM stations s
-    WHERE ${conds.length ? sql.join(conds, sql` AND `) : sql`true`}
-    ORDER BY s.id
-    ${q.limit === undefined ? sql`` : sql`LIMIT ${q.limit}`}`;
-}
-
 function stationFeature(r: StationRow): Feature {
   return {
     type: 'Feature', id: r.station_id, geometry: JSON.parse(r.geometry),
@@ -153,90 +158,43 @@ const stations: CollectionDef = {
   title: '监测站点 Monitoring stations (SensorThings Things)',
   description: 'Monitoring stations with their datastreams (observed property, unit). Camera traps are shown at the centre of their 10 km grid cell for callers without exact rights.',
   async items(db, q, viewer) {
-    const rows = (await stationSql(viewer, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${stationSql(viewer, { bbox: q.bbox })}) q`.execute(db)).rows;
+    const rows = await rowsOf(db, stationSql(viewer, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
+    const n = await countOf(db, stationSql(viewer, { bbox: q.bbox }));
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(stationFeature) };
   },
   async item(db, featureId, viewer) {
-    const [r] = (await stationSql(viewer, { stationId: featureId, limit: 1 }).execute(db)).rows;
+    const [r] = await rowsOf(db, stationSql(viewer, { stationId: featureId, limit: 1 }));
     return r ? stationFeature(r) : null;
   },
   async extent(db, viewer) {
-    return extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, NULL::timestamptz AS t0, NULL::timestamptz AS t1
-      FROM (SELECT ST_Extent(${stationShown(viewer).location}) AS x FROM stations s) a`);
+    return extentOf(db, stationExtentSql(viewer));
   },
 };
 
 // ---- reference layers (one dataset version each) -------------------------------------------------
-type LayerTable = 'regions' | 'protected_areas' | 'land_cover';
-const LAYER_PROPS: Record<LayerTable, { key: RawBuilder<unknown>; props: RawBuilder<unknown> }> = {
-  regions: { key: sql`f.code`, props: sql`jsonb_build_object('code', f.code, 'name', f.name, 'nameEn', f.name_en, 'level', f.level, 'parentCode', f.parent_code, 'officialAreaKm2', f.official_area_km2::float8)` },
-  protected_areas: { key: sql`f.pa_id`, props: sql`jsonb_build_object('id', f.pa_id, 'name', f.name, 'nameEn', f.name_en, 'designation', f.designation, 'level', f.level, 'status', f.status, 'establishedYear', f.established_year)` },
-  land_cover: { key: sql`f.id::text`, props: sql`jsonb_build_object('class', f.class, 'grasslandType', f.grassland_type, 'wetlandType', f.wetland_type, 'natural', f.is_natural, 'year', f.year)` },
-};
-
-interface LayerRow { id: number; key: string; props: Record<string, unknown>; geometry: string }
-
-function layerSql(table: LayerTable, datasetId: number, q: { bbox?: [number, number, number, number]; key?: string; after?: number; limit?: number }): RawBuilder<LayerRow> {
-  const def = LAYER_PROPS[table];
-  const conds: RawBuilder<unknown>[] = [sql`f.dataset_id = ${datasetId}`];
-  if (q.bbox) conds.push(sql`f.geom && ${envelope(q.bbox)} AND ST_Intersects(f.geom, ${envelope(q.bbox)})`);
-  if (q.key !== undefined) conds.push(sql`${def.key} = ${q.key}`);
-  if (q.after) conds.push(sql`f.id > ${q.after}`);
-  return sql<LayerRow>`
-    SELECT f.id, ${def.key} AS key, ${def.props} || jsonb_build_object('datasetId', f.dataset_id) AS props, ST_AsGeoJSON(f.geom, 6) AS geometry
-    FROM ${sql.table(table)} f WHERE ${sql.join(conds, sql` AND `)} ORDER BY f.id
-    ${q.limit === undefined ? sql`` : sql`LIMIT ${q.limit}`}`;
-}
-
 function layerCollection(id: string, title: string, description: string, table: LayerTable, datasetId: number, year: number): CollectionDef {
   const feature = (r: LayerRow): Feature => ({ type: 'Feature', id: r.key, geometry: JSON.parse(r.geometry), properties: r.props });
   return {
     id, title, description,
     async items(db, q) {
-      const rows = (await layerSql(table, datasetId, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }).execute(db)).rows;
-      const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${layerSql(table, datasetId, { bbox: q.bbox })}) q`.execute(db)).rows;
+      const rows = await rowsOf(db, layerSql(table, datasetId, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
+      const n = await countOf(db, layerSql(table, datasetId, { bbox: q.bbox }));
       const p = page(rows, q.limit);
       return { numberMatched: n, next: p.next, features: p.rows.map(feature) };
     },
     async item(db, featureId) {
-      const [r] = (await layerSql(table, datasetId, { key: featureId, limit: 1 }).execute(db)).rows;
+      const [r] = await rowsOf(db, layerSql(table, datasetId, { key: featureId, limit: 1 }));
       return r ? feature(r) : null;
     },
     async extent(db) {
-      const ext = await extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, NULL::timestamptz AS t0, NULL::timestamptz AS t1
-        FROM (SELECT ST_Extent(geom) AS x FROM ${sql.table(table)} WHERE dataset_id = ${datasetId}) a`);
+      const ext = await extentOf(db, layerExtentSql(table, datasetId));
       return { bbox: ext.bbox, interval: [`${year}-01-01T00:00:00Z`, `${year}-12-31T23:59:59Z`] };
     },
   };
 }
 
 // ---- indicator results by region ------------------------------------------------------------------
-export interface IndicatorRow { id: number; indicator: string; region_code: string; region_name: string | null; year: number; value: number | null; numerator: number | null; denominator: number | null; unit: string; reason: string | null; run_id: string; computed_at: Date; geometry: string | null }
-
-/** The newest completed result of each (indicator, region, year), on the newest regions dataset's outline. */
-export function indicatorSql(q: { from?: Date; to?: Date; bbox?: [number, number, number, number]; key?: string; after?: number; limit?: number }): RawBuilder<IndicatorRow> {
-  const conds: RawBuilder<unknown>[] = [sql`true`];
-  if (q.from) conds.push(sql`x.year >= ${q.from.getUTCFullYear()}`);
-  if (q.to) conds.push(sql`x.year <= ${q.to.getUTCFullYear()}`);
-  if (q.bbox) conds.push(sql`rg.geom && ${envelope(q.bbox)} AND ST_Intersects(rg.geom, ${envelope(q.bbox)})`);
-  if (q.key !== undefined) conds.push(sql`(x.indicator || '.' || x.region_code || '.' || x.year) = ${q.key}`);
-  return sql<IndicatorRow>`
-    WITH latest AS (
-      SELECT DISTINCT ON (r.indicator, r.region_code, r.year) r.*
-      FROM indicator_results r JOIN indicator_runs run ON run.id = r.run_id AND run.status = 'completed'
-      ORDER BY r.indicator, r.region_code, r.year, run.finished_at DESC, r.computed_at DESC),
-    reg AS (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1),
-    x AS (SELECT row_number() OVER (ORDER BY l.indicator, l.region_code, l.year)::int AS id, l.* FROM latest l)
-    SELECT x.id, x.indicator, x.region_code, rg.name AS region_name, x.year, x.value, x.numerator, x.denominator, x.unit, x.reason, x.run_id, x.computed_at,
-      ST_AsGeoJSON(rg.geom, 5) AS geometry
-    FROM x LEFT JOIN regions rg ON rg.code = x.region_code AND rg.dataset_id = (SELECT id FROM reg)
-    WHERE ${sql.join(conds, sql` AND `)} ${q.after ? sql`AND x.id > ${q.after}` : sql``}
-    ORDER BY x.id
-    ${q.limit === undefined ? sql`` : sql`LIMIT ${q.limit}`}`;
-}
-
 function indicatorFeature(r: IndicatorRow): Feature {
   return {
     type: 'Feature', id: `${r.indicator}.${r.region_code}.${r.year}`, geometry: r.geometry ? JSON.parse(r.geometry) : null,
@@ -249,20 +207,17 @@ const indicatorResults: CollectionDef = {
   title: '指标结果 Indicator results by region',
   description: 'The newest completed value of each indicator per region and year (BRIEF §6), on the region outline of the newest regions dataset; null values carry their reason.',
   async items(db, q) {
-    const rows = (await indicatorSql({ from: q.from, to: q.to, bbox: q.bbox, after: q.after, limit: q.limit + 1 }).execute(db)).rows;
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${indicatorSql({ from: q.from, to: q.to, bbox: q.bbox })}) q`.execute(db)).rows;
+    const rows = await rowsOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
+    const n = await countOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox }));
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(indicatorFeature) };
   },
   async item(db, featureId) {
-    const [r] = (await indicatorSql({ key: featureId, limit: 1 }).execute(db)).rows;
+    const [r] = await rowsOf(db, indicatorSql({ key: featureId, limit: 1 }));
     return r ? indicatorFeature(r) : null;
   },
   async extent(db) {
-    return extentOf(db, sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n,
-        (SELECT make_timestamptz(min(year), 1, 1, 0, 0, 0, 'UTC') FROM indicator_results) AS t0,
-        (SELECT make_timestamptz(max(year), 12, 31, 23, 59, 59, 'UTC') FROM indicator_results) AS t1
-      FROM (SELECT ST_Extent(rg.geom) AS x FROM regions rg WHERE rg.dataset_id = (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)) a`);
+    return extentOf(db, indicatorExtentSql());
   },
 };
 
@@ -271,8 +226,7 @@ const indicatorResults: CollectionDef = {
  * land-cover collection per dataset version (`land-cover-<datasetId>`), newest first.
  */
 export async function listCollections(db: Db): Promise<CollectionDef[]> {
-  const sets = await db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year', 'name']).where('kind', 'in', ['regions', 'protected-areas', 'land-cover'])
-    .orderBy('vintage_year', 'desc').orderBy('id', 'desc').execute();
+  const sets = await collectionDatasets(db);
   const out: CollectionDef[] = [occurrences, surveyEvents, stations];
   const reg = sets.find((s) => s.kind === 'regions');
   if (reg) out.push(layerCollection('regions', '行政区与优先区域 Regions', `Provinces, prefectures, counties and priority areas (dataset ${reg.id}, ${reg.vintage_year}).`, 'regions', reg.id, reg.vintage_year));

@@ -5,7 +5,8 @@ export {
 } from './station.types';
 export { ID_PATTERN, MAX_DATASTREAMS_PER_STATION } from './station-input';
 export {
-  registerStation, updateStation, rotateStationToken, readStation, readStations, findReadableStation, assertMayRead,
+  registerStation, updateStation, rotateStationToken, readStation, readStations, findReadableStation, assertMayRead, stationOfDatastream, observationStationScope,
+  occurrencePostingLimits,
   type StationListQuery,
 } from './station.service';
 export {

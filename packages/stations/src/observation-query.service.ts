@@ -1,9 +1,10 @@
-import { sql, type DbOrTx } from '@biomon/db';
+import type { DbOrTx } from '@biomon/db';
 import { AppError, assertRange, isDateOnly, pageLimit, type CursorCodec } from '@biomon/core';
 import { isCalendar, nominalSeconds, parseIntervalParam, toIsoDuration, toPgInterval } from './interval';
 import { parsePhenomenonTime } from './phenomenon-time';
 import { aggregateObservations, selectObservations, type Aggregate } from './observation.repository';
 import { findReadableStation } from './station.service';
+import { findDatastreamWithStation, localMidnight } from './station.repository';
 import type { Actor } from '@biomon/auth';
 
 export const MAX_QUERY_LIMIT = 10_000;
@@ -26,8 +27,8 @@ export async function resolveBound(db: DbOrTx, field: string, value: string | un
   if (value === undefined || value === '') return null;
   if (isDateOnly(value)) {
     // an impossible date (2024-02-30) fails the cast and falls through to the error below
-    const r = await sql<{ t: Date }>`SELECT (${value}::date::timestamp AT TIME ZONE ${tz}) AS t`.execute(db).catch(() => null);
-    if (r) return r.rows[0].t;
+    const midnight = await localMidnight(db, value, tz).catch(() => null);
+    if (midnight) return midnight;
   }
   const t = parsePhenomenonTime(value);
   if (!t.ok) throw badParam(field, 'DATE_INVALID', `${field} is an ISO 8601 date-time with offset (or a date, read as local midnight at the station)`);
@@ -49,12 +50,7 @@ function decodeCursor(cursors: CursorCodec, kind: string, c: string): string {
  * non-empty bucket, computed in SQL. Both page with `limit` and `nextCursor`.
  */
 export async function queryDatastreamObservations(db: DbOrTx, actor: Actor, datastreamId: string, q: ObservationQuery, cursors: CursorCodec) {
-  const ds = await db
-    .selectFrom('datastreams as d')
-    .innerJoin('stations as s', 's.id', 'd.station_pk')
-    .select(['d.id', 'd.datastream_id', 'd.result_type', 'd.unit', 's.station_id'])
-    .where('d.datastream_id', '=', datastreamId)
-    .executeTakeFirst();
+  const ds = await findDatastreamWithStation(db, datastreamId);
   if (!ds) throw new AppError('NOT_FOUND', `No datastream ${datastreamId}`);
   const station = await findReadableStation(db, actor, ds.station_id);
   const from = await resolveBound(db, 'from', q.from, station.timeZone);

@@ -50,12 +50,13 @@ export function checkResult(value: unknown, ds: DatastreamRule): CheckedResult {
     case 'boolean':
       if (typeof value !== 'boolean') return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes true or false`);
       return { ok: true, num: null, json: String(value), cmp: String(value) };
-    case 'string':
+    case 'string': {
       if (typeof value !== 'string') return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes strings`);
       if (value.length > MAX_STRING_RESULT) return fail('RESULT_TOO_LARGE', `string results are limited to ${MAX_STRING_RESULT} characters`);
       const bad = unstorable(value);
       if (bad) return { ok: false, error: bad };
       return { ok: true, num: null, json: JSON.stringify(value), cmp: JSON.stringify(value) };
+    }
     case 'json': {
       const json = JSON.stringify(value);
       if (json.length > MAX_JSON_RESULT) return fail('RESULT_TOO_LARGE', `json results are limited to ${MAX_JSON_RESULT} bytes`);

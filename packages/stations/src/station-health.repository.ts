@@ -133,3 +133,8 @@ export async function healthGaps(db: DbOrTx, stationPk: number, from: Date, to: 
     ORDER BY id, gap_from`.execute(db);
   return r.rows;
 }
+
+/** The expected interval of each datastream of a station. */
+export async function expectedIntervals(db: DbOrTx, stationPk: number): Promise<{ datastream_id: string; expected_interval: PgInterval | null }[]> {
+  return db.selectFrom('datastreams').select(['datastream_id', 'expected_interval']).where('station_pk', '=', stationPk).execute();
+}

@@ -2,7 +2,7 @@ import type { DbOrTx } from '@biomon/db';
 import { AppError, assertRange } from '@biomon/core';
 import { fromPg, nominalSeconds } from './interval';
 import { resolveBound } from './observation-query.service';
-import { healthGaps, healthSummary } from './station-health.repository';
+import { expectedIntervals, healthGaps, healthSummary } from './station-health.repository';
 import { intervalOut } from './station.repository';
 import { findReadableStation } from './station.service';
 import type { Actor } from '@biomon/auth';
@@ -59,7 +59,7 @@ export async function stationHealth(db: DbOrTx, actor: Actor, stationId: string,
   const from = (await resolveBound(db, 'from', q.from, ref.timeZone)) ?? new Date(to.getTime() - HEALTH_WINDOW_DAYS * 86400_000);
   assertRange(from, to);
 
-  const intervals = await db.selectFrom('datastreams').select(['datastream_id', 'expected_interval']).where('station_pk', '=', ref.pk).execute();
+  const intervals = await expectedIntervals(db, ref.pk);
   const windowS = (to.getTime() - from.getTime()) / 1000;
   for (const d of intervals) {
     if (d.expected_interval && windowS / nominalSeconds(fromPg(d.expected_interval)) > MAX_HEALTH_SLOTS) {

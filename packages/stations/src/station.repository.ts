@@ -254,3 +254,36 @@ export async function datastreamRowsOf(db: DbOrTx, stationPk: number): Promise<M
   const rows = await db.selectFrom('datastreams').select(['id', 'datastream_id', 'result_type']).where('station_pk', '=', stationPk).execute();
   return new Map(rows.map((r) => [r.datastream_id, { pk: r.id, resultType: r.result_type }]));
 }
+
+/** The station id (`station_id`) of a datastream, or null when there is no such datastream. */
+export async function findDatastreamStationId(db: DbOrTx, datastreamId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('datastreams as d')
+    .innerJoin('stations as s', 's.id', 'd.station_pk')
+    .select('s.station_id')
+    .where('d.datastream_id', '=', datastreamId)
+    .executeTakeFirst();
+  return r?.station_id ?? null;
+}
+
+/** Locks a station's row against concurrent changes until the transaction ends; its pk, or undefined when there is none. */
+export async function lockStationRow(tx: DbOrTx, stationId: string): Promise<number | undefined> {
+  const ref = await sql<{ id: number }>`SELECT id FROM stations WHERE station_id = ${stationId} FOR NO KEY UPDATE`.execute(tx);
+  return ref.rows[0]?.id;
+}
+
+/** A datastream with the id of its station, for reading its observations. */
+export async function findDatastreamWithStation(db: DbOrTx, datastreamId: string) {
+  return db
+    .selectFrom('datastreams as d')
+    .innerJoin('stations as s', 's.id', 'd.station_pk')
+    .select(['d.id', 'd.datastream_id', 'd.result_type', 'd.unit', 's.station_id'])
+    .where('d.datastream_id', '=', datastreamId)
+    .executeTakeFirst();
+}
+
+/** Midnight of a calendar date (YYYY-MM-DD) in a time zone, as an instant; rejects when the date does not exist (2024-02-30). */
+export async function localMidnight(db: DbOrTx, date: string, timeZone: string): Promise<Date> {
+  const r = await sql<{ t: Date }>`SELECT (${date}::date::timestamp AT TIME ZONE ${timeZone}) AS t`.execute(db);
+  return r.rows[0].t;
+}

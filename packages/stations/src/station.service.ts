@@ -1,11 +1,11 @@
-import { sql, type Db, type DbOrTx, type Tx, withTx } from '@biomon/db';
+import { type Db, type DbOrTx, type Tx, withTx } from '@biomon/db';
 import { SYSTEM_VIEWER, viewerOf } from '@biomon/sensitive';
 import { AppError, CHINA_TZ, type FieldError } from '@biomon/core';
-import { createToken, readsEveryScope, writeAudit, type Actor } from '@biomon/auth';
+import { createToken, readsEveryScope, revokeStationTokens, writeAudit, type Actor } from '@biomon/auth';
 import { lockDatastreams } from './observation.repository';
 import { validateDatastreamList, validateNewStation, validateStationFields, type NewStation } from './station-input';
 import {
-  datastreamRowsOf, findDatastreamOwners, findStationRef, getStation, insertDatastreams, insertStation, isKnownTimeZone,
+  datastreamRowsOf, findDatastreamOwners, findDatastreamStationId, findStationRef, lockStationRow, getStation, insertDatastreams, insertStation, isKnownTimeZone,
   listStations, updateDatastreamRow, updateStationRow, type StationRef,
 } from './station.repository';
 import type { StationOut, StationType } from './station.types';
@@ -71,8 +71,7 @@ export async function updateStation(db: Db | Tx, stationId: string, raw: unknown
   if (errors.length) throw new AppError('VALIDATION_FAILED', 'The station change is invalid', { errors });
   await assertTimeZone(db, fields.timeZone);
   return withTx(db, async (tx) => {
-    const ref = await sql<{ id: number }>`SELECT id FROM stations WHERE station_id = ${stationId} FOR NO KEY UPDATE`.execute(tx);
-    const pk = ref.rows[0]?.id;
+    const pk = await lockStationRow(tx, stationId);
     if (pk === undefined) throw new AppError('NOT_FOUND', `No station ${stationId}`);
     const mine = await datastreamRowsOf(tx, pk);
     const owners = await findDatastreamOwners(tx, datastreams.filter((d) => !mine.has(d.datastreamId)).map((d) => d.datastreamId));
@@ -108,14 +107,7 @@ export async function rotateStationToken(db: Db | Tx, stationId: string, opts: W
   return withTx(db, async (tx) => {
     const ref = await findStationRef(tx, stationId);
     if (!ref) throw new AppError('NOT_FOUND', `No station ${stationId}`);
-    const res = await tx
-      .updateTable('api_tokens')
-      .set({ revoked_at: new Date() })
-      .where('role', '=', 'station')
-      .where('station_id', '=', stationId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    const revoked = Number(res.numUpdatedRows);
+    const revoked = await revokeStationTokens(tx, stationId);
     const token = await issueStationToken(tx, stationId);
     await writeAudit(tx, opts.actor, {
       action: 'stations.token.rotate',
@@ -164,4 +156,45 @@ export async function readStations(db: DbOrTx, actor: Actor, q: StationListQuery
   else if (actor.role === 'department') scope.onlyDepartment = { id: actor.departmentId ?? null, name: actor.departmentName ?? null };
   else if (!readsEveryScope(actor)) throw new AppError('FORBIDDEN', 'This token may not list stations');
   return listStations(db, { ...q, ...scope }, viewerOf(actor));
+}
+
+/**
+ * The station of a datastream named in a request (404 NOT_FOUND when unknown); a station named
+ * beside it must be the same (422 DATASTREAM_OF_OTHER_STATION on `querystring.datastream`).
+ */
+export async function stationOfDatastream(db: DbOrTx, datastreamId: string, stationId?: string): Promise<string> {
+  const owner = await findDatastreamStationId(db, datastreamId);
+  if (!owner) throw new AppError('NOT_FOUND', `No datastream ${datastreamId}`);
+  if (stationId && stationId !== owner) {
+    throw new AppError('VALIDATION_FAILED', 'datastream belongs to another station', { errors: [{ field: 'querystring.datastream', code: 'DATASTREAM_OF_OTHER_STATION', message: `datastream ${datastreamId} is not on station ${stationId}` }] });
+  }
+  return owner;
+}
+
+/**
+ * The stations whose observations a caller may download: the one named (when the caller may read
+ * it: 403/404 otherwise), a station token's own, or all (undefined) for those who read every scope;
+ * a department names one station (422 STATION_REQUIRED on `querystring.station`).
+ */
+export async function observationStationScope(db: DbOrTx, actor: Actor, stationId?: string): Promise<string[] | undefined> {
+  if (stationId) {
+    await findReadableStation(db, actor, stationId); // scope: 403 for another station or department
+    return [stationId];
+  }
+  if (actor.role === 'station') return [actor.stationId ?? ''];
+  if (!readsEveryScope(actor)) {
+    throw new AppError('VALIDATION_FAILED', 'name a station or a datastream', { errors: [{ field: 'querystring.station', code: 'STATION_REQUIRED', message: 'departments download one station at a time' }] });
+  }
+  return undefined;
+}
+
+/**
+ * BRIEF §8: a station token may post occurrences only when its station is a camera trap, and only
+ * its detections (MachineObservation); other callers are not limited here. 403 FORBIDDEN (reason scope) otherwise.
+ */
+export async function occurrencePostingLimits(db: DbOrTx, poster: Pick<Actor, 'role' | 'stationId'>): Promise<{ allowedBasisOfRecord?: string[] }> {
+  if (poster.role !== 'station') return {};
+  const st = await findStationRef(db, poster.stationId ?? '');
+  if (st?.type !== 'camera_trap') throw new AppError('FORBIDDEN', 'only camera-trap stations may post occurrences (their detections, as MachineObservation)', { reason: 'scope' });
+  return { allowedBasisOfRecord: ['MachineObservation'] };
 }

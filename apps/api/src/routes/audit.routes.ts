@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pageLimit } from '@biomon/core';
 import type { AppContext } from '@biomon/runtime';
+import { listAuditEntries } from '@biomon/auth';
 import { errorResponses } from '@biomon/http';
 import { AuditPage } from '../schemas/system.schemas';
 
@@ -35,16 +36,10 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const limit = pageLimit(q.limit, 100);
     const cursors = await ctx.cursors();
     const before = q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined;
-    let sel = ctx.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit);
-    if (q.entity) sel = sel.where('entity', '=', q.entity);
-    if (q.action) sel = sel.where('action', '=', q.action);
-    if (q.role) sel = sel.where('role', '=', q.role);
-    if (q.tokenId) sel = sel.where('token_id', '=', q.tokenId);
-    if (q.entityId) sel = sel.where((eb) => eb(eb.val(q.entityId!), '=', eb.fn.any('entity_ids')));
-    if (q.since) sel = sel.where('at', '>=', new Date(q.since));
-    if (q.until) sel = sel.where('at', '<', new Date(q.until));
-    if (before !== undefined) sel = sel.where('id', '<', before);
-    const rows = await sel.execute();
+    const rows = await listAuditEntries(ctx.db, {
+      entity: q.entity, action: q.action, role: q.role, tokenId: q.tokenId, entityId: q.entityId,
+      since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined, beforeId: before,
+    }, limit);
     return {
       entries: rows.map((r) => ({ id: r.id, at: r.at, tokenId: r.token_id, role: r.role, actor: r.actor, action: r.action, route: r.route, entity: r.entity, entityIds: r.entity_ids, summary: r.summary })),
       nextCursor: rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null,

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, parseDate } from '@biomon/core';
+import { parseDate } from '@biomon/core';
 import type { AppContext } from '@biomon/runtime';
-import { sql } from '@biomon/db';
-import { actorOf, readsEveryScope } from '@biomon/auth';
-import { findReadableStation } from '@biomon/stations';
+import { actorOf } from '@biomon/auth';
+import { observationStationScope, stationOfDatastream } from '@biomon/stations';
 import {
   CONTENT_TYPES, indicatorResultsDownload, layerDownload, observationsDownload, occurrencesDownload, parseOccurrenceFilter,
   type DownloadFormat, type ObservationScope,
@@ -67,22 +66,10 @@ export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
   }, async (req, reply) => {
     const q = req.query;
     const actor = actorOf(req.principal);
-    let stationId = q.station;
-    if (q.datastream) {
-      const ds = await sql<{ station_id: string }>`SELECT s.station_id FROM datastreams d JOIN stations s ON s.id = d.station_pk WHERE d.datastream_id = ${q.datastream}`.execute(ctx.db);
-      if (!ds.rows[0]) throw new AppError('NOT_FOUND', `No datastream ${q.datastream}`);
-      if (stationId && stationId !== ds.rows[0].station_id) throw new AppError('VALIDATION_FAILED', 'datastream belongs to another station', { errors: [{ field: 'querystring.datastream', code: 'DATASTREAM_OF_OTHER_STATION', message: `datastream ${q.datastream} is not on station ${stationId}` }] });
-      stationId = ds.rows[0].station_id;
-    }
+    const stationId = q.datastream ? await stationOfDatastream(ctx.db, q.datastream, q.station) : q.station;
     const scope: ObservationScope = { datastreamId: q.datastream, from: parseDate('querystring.from', q.from), to: parseDate('querystring.to', q.to) };
-    if (stationId) {
-      await findReadableStation(ctx.db, actor, stationId); // scope: 403 for another station or department
-      scope.stationIds = [stationId];
-    } else if (actor.role === 'station') {
-      scope.stationIds = [actor.stationId ?? ''];
-    } else if (!readsEveryScope(actor)) {
-      throw new AppError('VALIDATION_FAILED', 'name a station or a datastream', { errors: [{ field: 'querystring.station', code: 'STATION_REQUIRED', message: 'departments download one station at a time' }] });
-    }
+    const stationIds = await observationStationScope(ctx.db, actor, stationId);
+    if (stationIds) scope.stationIds = stationIds;
     const format = q.format ?? 'csv';
     return sendStream(reply, observationsDownload(pool, ctx.db, scope, actor, format), format, stationId ? `biomon-observations-${stationId}` : 'biomon-observations');
   });

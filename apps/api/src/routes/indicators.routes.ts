@@ -4,8 +4,8 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/runtime';
 import { actorOf } from '@biomon/auth';
-import { INDICATORS, INDICATOR_CODES, METHOD_VERSION, createIndicatorRun, getIndicatorRun, indicatorDefinition, latestValues } from '@biomon/indicators';
-import { errorResponses, ref } from '@biomon/http';
+import { INDICATORS, INDICATOR_CODES, METHOD_VERSION, IndicatorValuesCache, createIndicatorRun, etagMatches, getIndicatorRun, indicatorDefinition } from '@biomon/indicators';
+import { NoContent, errorResponses, ref } from '@biomon/http';
 import { IndicatorList, IndicatorRun, IndicatorValues, RunStarted } from '../schemas/indicators.schemas';
 
 const DatasetIds = Type.Object({
@@ -18,6 +18,7 @@ const DatasetIds = Type.Object({
 
 export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const valuesCache = new IndicatorValuesCache();
 
   r.get('/v1/indicators', {
     schema: { summary: 'Indicator definitions (指标定义): names in Chinese and English, formulas, 2025 and 2035 targets', tags: ['api'], response: { 200: IndicatorList, ...errorResponses } },
@@ -29,11 +30,19 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       tags: ['api'],
       params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
       querystring: Type.Object({ region: Type.Optional(Type.String({ maxLength: 64 })), year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })) }, { additionalProperties: false }),
-      response: { 200: IndicatorValues, ...errorResponses },
+      headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: 'the ETag of a copy you hold: 304 when unchanged (a newer completed run changes it)' })) }),
+      response: { 200: IndicatorValues, 304: NoContent('Not modified: the ETag matched'), ...errorResponses },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     if (!indicatorDefinition(req.params.code)) throw new AppError('NOT_FOUND', `No indicator ${req.params.code}; known: ${INDICATOR_CODES.join(', ')}`);
-    return { indicator: indicatorDefinition(req.params.code), values: await latestValues(ctx.db, req.params.code, req.query, actorOf(req.principal)) };
+    // one answer per completed run (and view), serialised once (@biomon/indicators IndicatorValuesCache)
+    const viewer = actorOf(req.principal);
+    const { body, etag } = await valuesCache.get(ctx.dbRead, req.params.code, req.query, viewer, (payload) => reply.serialize(payload) as string);
+    reply.header('etag', etag).header('vary', 'Authorization')
+      .header('cache-control', req.headers.authorization ? 'private, no-cache' : 'public, no-cache');
+    if (etagMatches(req.headers['if-none-match'], etag)) return reply.status(304).send();
+    // already serialised by this route's serializer: a JSON string is sent as it is
+    return reply.type('application/json; charset=utf-8').send(body as never);
   });
 
   r.post('/v1/indicator-runs', {

@@ -31,7 +31,7 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       }, { additionalProperties: false }),
       response: { 200: TaskList, ...errorResponses },
     },
-  }, async (req) => listTasks(ctx.db, req.query));
+  }, async (req) => listTasks(ctx.dbRead, req.query));
 
   r.get('/v1/ledger/tasks/:no', {
     schema: {
@@ -76,5 +76,5 @@ export const ledgerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       querystring: Type.Object({ asOf: AsOf }, { additionalProperties: false }),
       response: { 200: DepartmentList, ...errorResponses },
     },
-  }, async (req) => departmentSummaries(ctx.db, req.query));
+  }, async (req) => departmentSummaries(ctx.dbRead, req.query));
 };

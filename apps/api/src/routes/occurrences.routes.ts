@@ -4,7 +4,7 @@ import { AppError, pageLimit } from '@biomon/core';
 import { actorOf } from '@biomon/auth';
 import type { AppContext } from '@biomon/runtime';
 import { BASIS_OF_RECORD, REVIEW_STATES, reviewOccurrence } from '@biomon/occurrences';
-import { readOccurrenceHistory, readOccurrences, type OccurrenceOut } from '@biomon/sensitive';
+import { readOccurrenceHistory, readOccurrences, readOccurrencesJson, type OccurrenceOut } from '@biomon/sensitive';
 import { parseOccurrenceFilter } from '@biomon/opendata';
 import { contentResponse, errorResponses } from '@biomon/http';
 import { OccurrenceDetail, OccurrenceFeatureCollection, OccurrenceList, ReviewAnswer } from '../schemas/occurrences.schemas';
@@ -59,15 +59,18 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
     const q = req.query;
     const limit = pageLimit(q.limit, 100);
     const cursors = await ctx.cursors();
-    const rows = await readOccurrences(ctx.db, actorOf(req.principal), {
-      ...parseOccurrenceFilter(q), limit, afterId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined,
-    });
-    const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
+    const read = { ...parseOccurrenceFilter(q), limit, afterId: q.cursor ? cursors.decodeId(CURSOR_KIND, q.cursor) : undefined };
     if (wantsGeoJson(req)) {
+      const rows = await readOccurrences(ctx.dbRead, actorOf(req.principal), read);
+      const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
       reply.type('application/geo+json');
       return toFeatureCollection(rows, { nextCursor, numberReturned: rows.length });
     }
-    return { records: rows.map((x) => x.record), nextCursor };
+    // the records as PostgreSQL writes them (the projection's JSON), passed on without parsing them (issue 17)
+    const rows = await readOccurrencesJson(ctx.dbRead, actorOf(req.principal), read);
+    const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
+    return reply.type('application/json; charset=utf-8')
+      .send(`{"records":[${rows.map((x) => x.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}` as never);
   });
 
   r.get('/v1/occurrences/:occurrenceID', {

@@ -71,13 +71,13 @@ export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
   r.get('/ogc/collections', { schema: { summary: 'Feature collections (extents of what the caller may see)', tags, querystring: Type.Object({ f: F }), response: { 200: OgcCollections, ...errorResponses } } }, async (req, reply) => {
     reply.type(JSON_TYPE);
     cacheHeaders(req, reply, true);
-    return collectionsDoc(ctx.db, base(req), actorOf(req.principal));
+    return collectionsDoc(ctx.dbRead, base(req), actorOf(req.principal));
   });
 
   r.get('/ogc/collections/:collectionId', { schema: { summary: 'One feature collection', tags, params: CollectionParams, querystring: Type.Object({ f: F }), response: { 200: ref(OgcCollection), ...errorResponses } } }, async (req, reply) => {
     reply.type(JSON_TYPE);
     cacheHeaders(req, reply, true);
-    return oneCollectionDoc(ctx.db, req.params.collectionId, base(req), actorOf(req.principal));
+    return oneCollectionDoc(ctx.dbRead, req.params.collectionId, base(req), actorOf(req.principal));
   });
 
   r.get('/ogc/collections/:collectionId/items', {
@@ -92,7 +92,7 @@ export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     const { from, to } = parseDateRange(q.datetime);
     const params = Object.fromEntries(Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'next').map(([k, v]) => [k, String(v)]));
     const asJson = q.f === 'json';
-    const doc = await itemsDoc(ctx.db, id, {
+    const doc = await itemsDoc(ctx.dbRead, id, {
       bbox: q.bbox ? parseBbox(q.bbox) : undefined, from, to, limit: q.limit ?? OGC_DEFAULT_LIMIT, next: q.next || undefined,
       occurrence: id === 'occurrences' ? parseOccurrenceFilter({ region: q.region, priorityArea: q.priorityArea, taxon: q.taxon, protectionClass: q.protectionClass, eventID: q.eventID, basisOfRecord: q.basisOfRecord, reviewState: q.reviewState }) : undefined,
       params, asJson,
@@ -106,7 +106,7 @@ export const ogcRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     schema: { summary: 'One feature', tags, params: Type.Object({ collectionId: CollectionParams.properties.collectionId, featureId: Type.String({ minLength: 1, maxLength: 300 }) }), querystring: Type.Object({ f: F }), response: { 200: contentResponse('The feature: GeoJSON, or JSON with f=json', { 'application/geo+json': OgcItem, 'application/json': OgcItem }), ...errorResponses } },
   }, async (req, reply) => {
     const asJson = req.query.f === 'json';
-    const doc = await itemDoc(ctx.db, req.params.collectionId, req.params.featureId, actorOf(req.principal), base(req), asJson);
+    const doc = await itemDoc(ctx.dbRead, req.params.collectionId, req.params.featureId, actorOf(req.principal), base(req), asJson);
     reply.type(asJson ? JSON_TYPE : GEOJSON);
     cacheHeaders(req, reply, true);
     return doc;

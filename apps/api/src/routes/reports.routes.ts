@@ -46,7 +46,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
   }, async (req, reply) => {
     const { format, ...q } = req.query;
-    const report = await buildAssessmentReport(ctx.db, q);
+    const report = await buildAssessmentReport(ctx.dbRead, q);
     reply.header('cache-control', 'no-store');
     return send(reply, report, format, `assessment-${report.region.code}-${report.year}`);
   });
@@ -80,7 +80,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       }, { additionalProperties: false }),
       response: { 200: FrozenReportList, ...errorResponses },
     },
-  }, async (req) => ({ reports: await listFrozenReports(ctx.db, req.query) }));
+  }, async (req) => ({ reports: await listFrozenReports(ctx.dbRead, req.query) }));
 
   r.get('/v1/reports/:id', {
     schema: {

@@ -124,7 +124,7 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   }, async (req) => {
     const limit = pageLimit(req.query.limit, 100);
     const cursors = await ctx.cursors();
-    const { stations, lastPk } = await readStations(ctx.db, actorOf(req.principal), {
+    const { stations, lastPk } = await readStations(ctx.dbRead, actorOf(req.principal), {
       type: req.query.type, priorityArea: req.query.priorityArea, limit, afterPk: req.query.cursor ? cursors.decodeId(CURSOR_KIND, req.query.cursor) : undefined,
     });
     return { stations, nextCursor: stations.length === limit && lastPk !== null ? cursors.encode(CURSOR_KIND, [lastPk]) : null };
@@ -168,5 +168,5 @@ export const stationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       }, { additionalProperties: false }),
       response: { 200: ref(ObservationPage), ...errorResponses },
     },
-  }, async (req) => queryDatastreamObservations(ctx.db, actorOf(req.principal), req.params.id, req.query, await ctx.cursors()));
+  }, async (req) => queryDatastreamObservations(ctx.dbRead, actorOf(req.principal), req.params.id, req.query, await ctx.cursors()));
 };

@@ -25,5 +25,5 @@ export const taxaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       querystring: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ taxa: Type.Array(TaxonMatch) }), ...errorResponses },
     },
-  }, async (req) => ({ taxa: await findTaxaByName(ctx.db, req.query.name) }));
+  }, async (req) => ({ taxa: await findTaxaByName(ctx.dbRead, req.query.name) }));
 };

@@ -3,10 +3,20 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/runtime';
-import { buildTile, tileJson, MAX_TILE_ZOOM, ROLE_DEPENDENT, TILE_LAYERS, type TileLayer } from '@biomon/opendata';
+import { buildTile, parseOccurrenceFilter, tileJson, MAX_TILE_ZOOM, ROLE_DEPENDENT, TILE_LAYERS, type TileLayer } from '@biomon/opendata';
 import { actorOf } from '@biomon/auth';
 import { NoContent, errorResponses, fileResponse } from '@biomon/http';
 import { TileJson, TileLayers } from '../schemas/opendata.schemas';
+import { CODE_PATTERN, TAXON_PATTERN } from './occurrences.routes';
+
+/** Filters of the occurrences layer (those of GET /v1/occurrences but bbox and paging): the dashboard's map filters. */
+const TileFilterQuery = Type.Object({
+  taxon: Type.Optional(Type.String({ pattern: TAXON_PATTERN })),
+  region: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+  protectionClass: Type.Optional(Type.Union([Type.Literal('I'), Type.Literal('II')])),
+  from: Type.Optional(Type.String({ maxLength: 40 })),
+  to: Type.Optional(Type.String({ maxLength: 40 })),
+});
 
 const Layer = Type.Union(TILE_LAYERS.map((l) => Type.Literal(l)));
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -34,6 +44,7 @@ export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       summary: 'A Mapbox vector tile (z/x/y, Web Mercator); occurrences clustered at low zoom, sensitive taxa generalised unless evaluator/admin',
       tags: ['tiles'],
       params: Type.Object({ layer: Layer, z: Type.Integer({ minimum: 0, maximum: MAX_TILE_ZOOM }), x: Type.Integer({ minimum: 0 }), y: Type.Integer({ minimum: 0 }) }),
+      querystring: TileFilterQuery,
       headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: 'the ETag of a copy you hold: 304 when unchanged' })) }),
       response: { 200: fileResponse('The tile (Mapbox Vector Tile 2.1)', [MVT_TYPE], { binary: true }), 304: NoContent('Not modified: the ETag matched'), ...errorResponses },
     },
@@ -43,7 +54,9 @@ export const tileRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     if (x >= 2 ** z || y >= 2 ** z) {
       throw new AppError('VALIDATION_FAILED', `tile ${z}/${x}/${y} does not exist`, { errors: [{ field: 'params', code: 'TILE_OUT_OF_RANGE', message: `x and y must be below 2^z (${2 ** z})` }] });
     }
-    const tile = await buildTile(ctx.db, layer, z, x, y, actorOf(req.principal));
+    const q = req.query;
+    const filter = layer === 'occurrences' && Object.values(q).some((v) => v !== undefined) ? parseOccurrenceFilter(q) : undefined;
+    const tile = await buildTile(ctx.dbRead, layer, z, x, y, actorOf(req.principal), { filter });
     const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
     const personal = ROLE_DEPENDENT[layer] && Boolean(req.headers.authorization);
     reply.header('vary', 'Authorization').header('etag', etag)

@@ -28,7 +28,7 @@ export const BiomonBlock = Open({
 }, { description: 'what the platform knows of the record (open-ended)' });
 
 export const Occurrence = Open({
-  occurrenceID: Type.String(),
+  occurrenceID: Type.Optional(Type.String({ description: 'withheld from a generalised record when it looks like a coordinate (five or more digits in a row, a decimal number, …)' })),
   basisOfRecord: Type.Optional(Type.String()),
   scientificName: Type.Optional(Type.String()),
   eventDate: Type.Optional(Type.String()),

@@ -4,6 +4,7 @@ import { AppError } from '@biomon/core';
 import type { AppContext } from '@biomon/runtime';
 import { actorOf } from '@biomon/auth';
 import { ingestOccurrences, ingestSurveyEvents, MAX_BATCH_RECORDS } from '@biomon/occurrences';
+import { occurrencePostingLimits } from '@biomon/stations';
 import { BatchResultSchema } from './batch.schemas';
 import { errorResponses, ref } from '@biomon/http';
 
@@ -17,9 +18,7 @@ export const OCCURRENCE_BODY_LIMIT = 16 * 1024 * 1024;
 export async function stationLimits(ctx: AppContext, req: FastifyRequest): Promise<{ allowedBasisOfRecord?: string[] }> {
   const p = req.principal;
   if (p?.role !== 'station') return {};
-  const st = await ctx.db.selectFrom('stations').select('type').where('station_id', '=', p.stationId ?? '').executeTakeFirst();
-  if (st?.type !== 'camera_trap') throw new AppError('FORBIDDEN', 'only camera-trap stations may post occurrences (their detections, as MachineObservation)', { reason: 'scope' });
-  return { allowedBasisOfRecord: ['MachineObservation'] };
+  return occurrencePostingLimits(ctx.db, { role: p.role, stationId: p.stationId });
 }
 
 const BatchBody = Type.Object({
