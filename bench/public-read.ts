@@ -10,14 +10,15 @@
  *   npm run bench -- public-read        BENCH_OCCURRENCES=1000000 BENCH_SECONDS=20 by default
  *   BENCH_KEEP=1 keeps the scratch database and prints its name; BENCH_DB=<name> reuses one.
  *
- * Writes bench/results/public-read.json: ratios.publicBboxOverSql (+ the API's p99),
- * ratios.indicatorValuesOverBare.
+ * Writes bench/results/public-read.json: ratios.publicBboxOverSql (the issue's literal query, the box
+ * a constant), ratios.publicBboxOverBestSql (the API's page with PostgreSQL's best plan: see
+ * pgbenchPages), the API's p99, ratios.indicatorValuesOverBare.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest, sql } from '@biomon/db';
@@ -107,24 +108,89 @@ async function load(url: string, paths: string[], headers: Record<string, string
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
-/** pgbench: the plain indexed page query, the same boxes (a table the script picks from at random), the same concurrency. */
-async function pgbenchPages(url: string, bx: [number, number][]): Promise<{ tps: number; latencyAvgMs: number }> {
+/**
+ * The two SQL baselines, read by pgbench with the same boxes (picked at random from a table) and the
+ * same concurrency as the API:
+ * - `literal`: the issue's query as written, the box a constant the planner sees (pgbench `\gset`
+ *   fetches its corners, then substitutes them as literals): `SELECT id, data, ST_X(geom), ST_Y(geom)
+ *   FROM occurrences WHERE geom && ST_MakeEnvelope(…) ORDER BY id LIMIT 100`. (Until 2026-12-07 the box
+ *   came from a scalar subquery, which hides it from the planner: it then guessed 100 rows and read
+ *   every row of the box from the heap by a bitmap scan, 14.7 pages/s.)
+ * - `best`: the API's own page (the first 100 ids whose stored public position is in the box) with the
+ *   best plan PostgreSQL has for it: an index-only scan of the point index on public_xy (migration
+ *   0013), a top-100 sort of ids, 100 rows from the heap — the floor under the API's statement, which
+ *   adds the projection's JSON. No plan for the literal query on `geom` is faster on this schema:
+ *   PostGIS' GiST cannot return keys, so a GiST-driven plan reads every row of the box from the heap.
+ * Both tables are analysed first.
+ */
+async function pgbenchPages(url: string, bx: [number, number][], which: 'literal' | 'best'): Promise<{ tps: number; latencyAvgMs: number; query: string }> {
   const h = createDb(url, { max: 1 });
   await sql`DROP TABLE IF EXISTS bench_bboxes`.execute(h.db);
-  await sql`CREATE TABLE bench_bboxes (id int PRIMARY KEY, b geometry(Polygon, 4326) NOT NULL)`.execute(h.db);
-  await sql`INSERT INTO bench_bboxes SELECT i, ST_MakeEnvelope(x, y, x + 0.5, y + 0.5, 4326)
+  await sql`CREATE TABLE bench_bboxes (id int PRIMARY KEY, x1 float8 NOT NULL, y1 float8 NOT NULL, x2 float8 NOT NULL, y2 float8 NOT NULL)`.execute(h.db);
+  await sql`INSERT INTO bench_bboxes SELECT i, x, y, x + 0.5, y + 0.5
     FROM unnest(${bx.map((_, i) => i + 1)}::int[], ${bx.map((b) => b[0])}::float8[], ${bx.map((b) => b[1])}::float8[]) AS u(i, x, y)`.execute(h.db);
+  await sql`ANALYZE bench_bboxes`.execute(h.db);
+  await sql`ANALYZE occurrences`.execute(h.db);
   await h.close();
+  const query = which === 'literal'
+    ? 'SELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences WHERE geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326) ORDER BY id LIMIT 100;'
+    : 'WITH c AS MATERIALIZED (SELECT id FROM occurrences WHERE public_xy <@ box(point(:x1, :y1), point(:x2, :y2))) '
+      + 'SELECT o.id, o.data, ST_X(o.public_geom), ST_Y(o.public_geom) FROM occurrences o WHERE o.id IN (SELECT id FROM c ORDER BY id LIMIT 100) ORDER BY o.id;';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'biomon-pgbench-'));
   const script = path.join(dir, 'page.sql');
-  await writeFile(script, `\\set i random(1, ${BOXES})\nSELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences WHERE geom && (SELECT b FROM bench_bboxes WHERE id = :i) ORDER BY id LIMIT 100;\n`);
+  await writeFile(script, `\\set i random(1, ${BOXES})\nSELECT x1, y1, x2, y2 FROM bench_bboxes WHERE id = :i \\gset\n${query}\n`);
   const u = new URL(url);
   const { stdout } = await execFileP('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', script,
-    '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { maxBuffer: 1 << 22 });
+    '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { maxBuffer: 1 << 22 })
+    .finally(() => rm(dir, { recursive: true, force: true }));
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
   const latencyAvgMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
   if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
-  return { tps, latencyAvgMs };
+  return { tps, latencyAvgMs, query };
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of both baselines on one box (kept in the results; the parameters are planned as the constants they are: an unnamed statement). */
+async function explainBaselines(url: string, [x, y]: [number, number]): Promise<Record<string, string>> {
+  const h = createDb(url, { max: 1 });
+  try {
+    const literal = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, BUFFERS) SELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences
+      WHERE geom && ST_MakeEnvelope(${x}::float8, ${y}::float8, ${x + 0.5}::float8, ${y + 0.5}::float8, 4326) ORDER BY id LIMIT 100`.execute(h.db);
+    const best = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, BUFFERS) WITH c AS MATERIALIZED (SELECT id FROM occurrences
+      WHERE public_xy <@ box(point(${x}::float8, ${y}::float8), point(${x + 0.5}::float8, ${y + 0.5}::float8)))
+      SELECT o.id, o.data, ST_X(o.public_geom), ST_Y(o.public_geom) FROM occurrences o WHERE o.id IN (SELECT id FROM c ORDER BY id LIMIT 100) ORDER BY o.id`.execute(h.db);
+    return { literal: literal.rows.map((r) => r['QUERY PLAN']).join('\n'), best: best.rows.map((r) => r['QUERY PLAN']).join('\n') };
+  } finally {
+    await h.close();
+  }
+}
+
+/** CPU seconds (user + system) used so far by the PostgreSQL backends of this database (from /proc; 0 where unreadable). */
+async function backendCpu(url: string): Promise<Map<number, number>> {
+  const h = createDb(url, { max: 1 });
+  try {
+    const pids = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(h.db)).rows;
+    const out = new Map<number, number>();
+    for (const { pid } of pids) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (f.length > 13) out.set(pid, (Number(f[11]) + Number(f[12])) / 100); // utime, stime in clock ticks (USER_HZ 100)
+    }
+    return out;
+  } finally {
+    await h.close();
+  }
+}
+
+/** The API load with the CPU it cost per page: node (this process: server) and the PostgreSQL backends. */
+async function loadWithCpu(url: string, base: string, paths: string[]): Promise<Awaited<ReturnType<typeof load>> & { nodeCpuMsPerPage: number; pgCpuMsPerPage: number }> {
+  const pg0 = await backendCpu(url);
+  const cpu0 = process.cpuUsage();
+  const r = await load(base, paths);
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = await backendCpu(url);
+  let pgSec = 0;
+  for (const [pid, sec] of pg1) pgSec += sec - (pg0.get(pid) ?? 0);
+  return { ...r, nodeCpuMsPerPage: (cpu.user + cpu.system) / 1000 / r.requests, pgCpuMsPerPage: (pgSec * 1000) / r.requests };
 }
 
 async function main(): Promise<void> {
@@ -154,17 +220,20 @@ async function main(): Promise<void> {
   try {
     // warm both paths (buffers, plans)
     await load(base, bx.slice(0, 20).map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
-    const sqlPages = await pgbenchPages(url, bx);
-    console.log(`  SQL (pgbench)        ${Math.round(sqlPages.tps).toLocaleString('en')} pages/s  latency avg ${sqlPages.latencyAvgMs} ms`);
-    const api = await load(base, bx.map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
-    console.log(`  API public bbox      ${Math.round(api.reqPerS).toLocaleString('en')} pages/s  p50 ${api.p50Ms} ms  p99 ${api.p99Ms} ms  non-2xx ${api.non2xx}`);
+    const sqlPages = await pgbenchPages(url, bx, 'literal');
+    console.log(`  SQL literal (pgbench) ${Math.round(sqlPages.tps).toLocaleString('en')} pages/s  latency avg ${sqlPages.latencyAvgMs} ms`);
+    const sqlBestPages = await pgbenchPages(url, bx, 'best');
+    console.log(`  SQL best (pgbench)   ${Math.round(sqlBestPages.tps).toLocaleString('en')} pages/s  latency avg ${sqlBestPages.latencyAvgMs} ms`);
+    const explain = await explainBaselines(url, bx[0]);
+    const api = await loadWithCpu(url, base, bx.map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
+    console.log(`  API public bbox      ${Math.round(api.reqPerS).toLocaleString('en')} pages/s  p50 ${api.p50Ms} ms  p99 ${api.p99Ms} ms  non-2xx ${api.non2xx}  CPU/page: node ${api.nodeCpuMsPerPage.toFixed(2)} ms, PostgreSQL ${api.pgCpuMsPerPage.toFixed(2)} ms`);
     const bare = await load(base, ['/bench/bare']);
     console.log(`  bare route           ${Math.round(bare.reqPerS).toLocaleString('en')} req/s   p99 ${bare.p99Ms} ms`);
     const ind = await load(base, ['/v1/indicators/forest_coverage/values?region=220000', '/v1/indicators/pa_coverage/values', '/v1/indicators/protected_species_rate/values?region=220000']);
     console.log(`  indicator values     ${Math.round(ind.reqPerS).toLocaleString('en')} req/s   p99 ${ind.p99Ms} ms  non-2xx ${ind.non2xx}`);
-    Object.assign(results, { sqlPages, apiPublicBbox: api, bare, indicatorValues: ind });
-    const ratios = { publicBboxOverSql: api.reqPerS / sqlPages.tps, indicatorValuesOverBare: ind.reqPerS / bare.reqPerS };
-    console.log(`  ratios: public bbox / SQL ${ratios.publicBboxOverSql.toFixed(3)} (p99 ${api.p99Ms} ms); indicator values / bare ${ratios.indicatorValuesOverBare.toFixed(3)}`);
+    Object.assign(results, { sqlPages, sqlBestPages, apiPublicBbox: api, bare, indicatorValues: ind, explain });
+    const ratios = { publicBboxOverSql: api.reqPerS / sqlPages.tps, publicBboxOverBestSql: api.reqPerS / sqlBestPages.tps, indicatorValuesOverBare: ind.reqPerS / bare.reqPerS };
+    console.log(`  ratios: public bbox / SQL literal ${ratios.publicBboxOverSql.toFixed(3)}, / SQL best ${ratios.publicBboxOverBestSql.toFixed(3)} (p99 ${api.p99Ms} ms); indicator values / bare ${ratios.indicatorValuesOverBare.toFixed(3)}`);
     const out = {
       when: new Date().toISOString(), command: 'npm run bench -- public-read', occurrences: n, generalised: s, boxes: BOXES, boxSizeDeg: 0.5,
       connections: CONNECTIONS, secondsPerTarget: SECONDS,

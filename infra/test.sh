@@ -42,7 +42,8 @@ node -e '
 const fs = require("fs");
 try {
   const r = JSON.parse(fs.readFileSync(".data/vitest-report.json", "utf8"));
-  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  const failedFiles = (r.testResults || []).filter((f) => f.status === "failed").map((f) => f.name.replace(process.cwd() + "/", ""));
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped; ${failedFiles.length} test files failed${failedFiles.length ? ": " + failedFiles.join(", ") : ""}`);
 } catch { console.log("vitest: no report"); }'
 if [ "$lint_code" -ne 0 ]; then echo "[test] biome ci found lint or format problems (see above)" >&2; [ "$code" -ne 0 ] || code=$lint_code; fi
 exit $code

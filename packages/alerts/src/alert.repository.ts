@@ -221,6 +221,27 @@ export async function listAlertRows(db: DbOrTx, f: AlertFilter): Promise<AlertOu
   return selectAlerts(db, where, sql`ORDER BY a.id DESC LIMIT ${f.limit}`);
 }
 
+/** The status of one alert, locked for a transition (FOR UPDATE). */
+export async function lockAlertStatus(tx: Tx, id: number) {
+  return tx.selectFrom('alerts').select(['id', 'status', 'privileged']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** open → acknowledged: who (token and label) and when. */
+export async function markAlertAcknowledged(tx: Tx, id: number, by: { tokenId: string | null; label: string }, now: Date): Promise<void> {
+  await tx.updateTable('alerts').set({ status: 'acknowledged', acknowledged_by: by.tokenId, acknowledged_by_label: by.label, acknowledged_at: now, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** → resolved: who (token and label) and when. */
+export async function markAlertResolved(tx: Tx, id: number, by: { tokenId: string | null; label: string }, now: Date): Promise<void> {
+  await tx.updateTable('alerts').set({ status: 'resolved', resolved_by: by.tokenId, resolved_by_label: by.label, resolved_at: now, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Counts by status and rule. */
+export async function countAlertsByRuleAndStatus(db: DbOrTx): Promise<{ rule: string; status: string; n: number }[]> {
+  const r = await sql<{ rule: string; status: string; n: number }>`SELECT rule_code AS rule, status, count(*)::int AS n FROM alerts GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  return r.rows;
+}
+
 export interface AlertEventOut { id: number; kind: string; at: string; role: string; actor: string; note: string | null }
 
 export async function listAlertEvents(db: DbOrTx, alertId: number): Promise<AlertEventOut[]> {

@@ -1,10 +1,13 @@
 import type { Db, DbOrTx } from '@biomon/db';
-import { sql, withTx } from '@biomon/db';
+import { withTx } from '@biomon/db';
 import { AppError, invalidField, pageLimit, parseDate, type CursorCodec } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { seesExact, type Viewer } from '@biomon/sensitive';
 import type { AlertOut } from './alert-out';
-import { appendEvent, listAlertEvents, listAlertRows, selectAlert, type AlertEventOut } from './alert.repository';
+import {
+  appendEvent, countAlertsByRuleAndStatus, listAlertEvents, listAlertRows, lockAlertStatus, markAlertAcknowledged, markAlertResolved, selectAlert,
+  type AlertEventOut,
+} from './alert.repository';
 import { RULE_CODES, SEVERITIES } from './rules';
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -67,7 +70,7 @@ export async function getAlert(db: DbOrTx, viewer: Viewer, id: number): Promise<
 
 async function transition(db: Db, viewer: AlertActor, id: number, to: 'acknowledged' | 'resolved', note: string | null, route: string): Promise<AlertOut & { changed: boolean }> {
   return withTx(db, async (tx) => {
-    const cur = await tx.selectFrom('alerts').select(['id', 'status', 'privileged']).where('id', '=', id).forUpdate().executeTakeFirst();
+    const cur = await lockAlertStatus(tx, id);
     if (!cur || (cur.privileged && !seesExact(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
     // a retried request finds the alert already where it asked: 200, nothing written again
     if (cur.status === to) return { ...(await selectAlert(tx, id))!, changed: false };
@@ -77,9 +80,9 @@ async function transition(db: Db, viewer: AlertActor, id: number, to: 'acknowled
     const now = new Date();
     const who = viewer.label || viewer.role;
     if (to === 'acknowledged') {
-      await tx.updateTable('alerts').set({ status: 'acknowledged', acknowledged_by: viewer.tokenId, acknowledged_by_label: who, acknowledged_at: now, updated_at: now }).where('id', '=', id).execute();
+      await markAlertAcknowledged(tx, id, { tokenId: viewer.tokenId, label: who }, now);
     } else {
-      await tx.updateTable('alerts').set({ status: 'resolved', resolved_by: viewer.tokenId, resolved_by_label: who, resolved_at: now, updated_at: now }).where('id', '=', id).execute();
+      await markAlertResolved(tx, id, { tokenId: viewer.tokenId, label: who }, now);
     }
     await appendEvent(tx, id, to, { tokenId: viewer.tokenId, role: viewer.role, label: who }, note);
     await writeAudit(tx, viewer, { action: `alerts.${to === 'acknowledged' ? 'ack' : 'resolve'}`, entity: 'alert', entityIds: [id], route, summary: { from: cur.status, to, note } });
@@ -99,6 +102,5 @@ export function resolveAlert(db: Db, viewer: AlertActor, id: number, note: strin
 
 /** Counts by status and rule (for dashboards and the test suite). */
 export async function alertCounts(db: DbOrTx): Promise<{ rule: string; status: string; n: number }[]> {
-  const r = await sql<{ rule: string; status: string; n: number }>`SELECT rule_code AS rule, status, count(*)::int AS n FROM alerts GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
-  return r.rows;
+  return countAlertsByRuleAndStatus(db);
 }

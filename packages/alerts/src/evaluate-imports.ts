@@ -1,22 +1,8 @@
 import type { Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { raiseAlert, type RaiseResult } from './alert.repository';
+import { importsToJudge } from './evaluation.repository';
 import { ledgerTasksFor } from './ledger-tasks';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
-
-interface ImportRow {
-  id: string;
-  file_name: string;
-  status: string;
-  format: string | null;
-  rows_total: number | null;
-  rows_done: number;
-  counts: { rejected?: number; inserted?: number; updated?: number; unchanged?: number; events?: { rejected?: number; inserted?: number; updated?: number; unchanged?: number } } | null;
-  error: { code?: string; message?: string } | null;
-  team: string | null;
-  token_label: string | null;
-  finished_at: Date | null;
-}
 
 /**
  * Rule 6: an import that failed, or finished with more than the allowed share of its rows
@@ -27,12 +13,7 @@ interface ImportRow {
 export async function evaluateImports(tx: Tx, rule: RuleConfig<'import_problem'>, now: Date, scope: { importId: string } | { sweep: true }): Promise<RaiseResult[]> {
   if (!rule.enabled) return [];
   const p = rule.params;
-  const rows = await sql<ImportRow>`
-    SELECT i.id, i.file_name, i.status, i.format, i.rows_total, i.rows_done, i.counts, i.error, i.team, k.label AS token_label, i.finished_at
-    FROM imports i LEFT JOIN api_tokens k ON k.id = i.token_id
-    WHERE i.status IN ('completed', 'failed')
-      ${'importId' in scope ? sql`AND i.id = ${scope.importId}::uuid` : sql`AND i.finished_at >= ${now}::timestamptz - make_interval(days => ${p.sweepDays}::int)`}
-    ORDER BY i.id`.execute(tx);
+  const rows = await importsToJudge(tx, scope, p, now);
   const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.import_problem.ledgerRefs);
   const out: RaiseResult[] = [];
   for (const i of rows.rows) {

@@ -1,14 +1,11 @@
 import type { Tx } from '@biomon/db';
 import { PUBLIC_VIEWER } from '@biomon/sensitive';
-import { sql } from '@biomon/db';
 import { indicatorDefinition, latestValues } from '@biomon/indicators';
 import { addDays, daysBetween } from '@biomon/core';
 import { provinceRegion } from '@biomon/ledger';
-import { NEWEST_REGIONS } from './alert-sql';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
+import { indicatorDeadlineLinks, indicatorDropCandidates, indicatorTasks } from './evaluation.repository';
 import type { RuleConfig, Severity } from './rules';
-
-interface TaskLinkRow { task_no: number; ref: string; timeline_kind: string; timeline_end: string; timeline_text: string; status: string | null }
 
 /**
  * Rule 4a, indicator off target near a deadline: a ledger task linked to an indicator (the link
@@ -24,14 +21,7 @@ interface TaskLinkRow { task_no: number; ref: string; timeline_kind: string; tim
 export async function evaluateIndicatorDeadlines(tx: Tx, rule: RuleConfig<'indicator_deadline'>, now: Date, asOf: string): Promise<RaiseResult[]> {
   if (!rule.enabled) return [];
   const horizon = addDays(asOf, rule.params.withinDays);
-  const links = await sql<TaskLinkRow>`
-    SELECT l.task_no, l.ref, t.timeline_kind, t.timeline_end::text AS timeline_end, t.timeline_text,
-      (SELECT p.status FROM ledger_progress p WHERE p.task_no = t.no AND p.as_of <= ${asOf}::date ORDER BY p.as_of DESC, p.id DESC LIMIT 1) AS status
-    FROM ledger_task_links l JOIN ledger_tasks t ON t.no = l.task_no
-    WHERE l.kind = 'indicator' AND t.timeline_kind <> 'continuous' AND t.timeline_end IS NOT NULL
-      AND t.timeline_end <= ${horizon}::date
-      ${rule.params.includeOverdue ? sql`` : sql`AND t.timeline_end >= ${asOf}::date`}
-    ORDER BY l.task_no, l.ref`.execute(tx);
+  const links = await indicatorDeadlineLinks(tx, asOf, horizon, rule.params.includeOverdue);
   const province = await provinceRegion(tx);
   const active = new Set<string>();
   const out: RaiseResult[] = [];
@@ -83,20 +73,6 @@ export async function evaluateIndicatorDeadlines(tx: Tx, rule: RuleConfig<'indic
   return out;
 }
 
-interface DropRow {
-  indicator: string;
-  region_code: string;
-  region_name: string | null;
-  year: number;
-  value: number;
-  run_id: string;
-  finished_at: Date;
-  prev_year: number;
-  prev_value: number;
-  prev_run_id: string;
-  prev_finished_at: Date;
-}
-
 /**
  * Rule 4b, indicator drop: per indicator and region, the latest completed value (newest year,
  * then newest run) against the one before it in the same order — a recomputation of the same
@@ -106,20 +82,7 @@ interface DropRow {
  */
 export async function evaluateIndicatorDrops(tx: Tx, rule: RuleConfig<'indicator_drop'>, now: Date): Promise<RaiseResult[]> {
   if (!rule.enabled) return [];
-  const rows = await sql<DropRow>`
-    WITH ranked AS (
-      SELECT r.indicator, r.region_code, r.year, r.value, u.id AS run_id, u.finished_at,
-        row_number() OVER (PARTITION BY r.indicator, r.region_code ORDER BY r.year DESC, u.finished_at DESC, u.id DESC) AS rn
-      FROM indicator_results r JOIN indicator_runs u ON u.id = r.run_id
-      WHERE u.status = 'completed' AND r.value IS NOT NULL
-    )
-    SELECT a.indicator, a.region_code, reg.name AS region_name, a.year, a.value, a.run_id, a.finished_at,
-      b.year AS prev_year, b.value AS prev_value, b.run_id AS prev_run_id, b.finished_at AS prev_finished_at
-    FROM ranked a
-    JOIN ranked b ON b.indicator = a.indicator AND b.region_code = a.region_code AND b.rn = 2
-    LEFT JOIN LATERAL (SELECT r.name FROM regions r WHERE r.dataset_id = ${NEWEST_REGIONS} AND r.code = a.region_code LIMIT 1) reg ON true
-    WHERE a.rn = 1 AND b.value - a.value > ${rule.params.minDropPoints}::float8
-    ORDER BY a.indicator, a.region_code`.execute(tx);
+  const rows = await indicatorDropCandidates(tx, rule.params.minDropPoints);
   const active = new Set<string>();
   const out: RaiseResult[] = [];
   const tasksOf = await indicatorTasks(tx);
@@ -159,16 +122,6 @@ export async function evaluateIndicatorDrops(tx: Tx, rule: RuleConfig<'indicator
   }
   await clearConditions(tx, 'indicator_drop', active, now);
   return out;
-}
-
-async function indicatorTasks(tx: Tx): Promise<Map<string, number[]>> {
-  const rows = await tx.selectFrom('ledger_task_links').select(['ref', 'task_no']).where('kind', '=', 'indicator').orderBy('task_no').execute();
-  const m = new Map<string, number[]>();
-  for (const r of rows) {
-    if (!m.has(r.ref)) m.set(r.ref, []);
-    m.get(r.ref)!.push(r.task_no);
-  }
-  return m;
 }
 
 const fmt = (x: number | null): string => (x === null ? '—' : (Math.round(x * 100) / 100).toString());

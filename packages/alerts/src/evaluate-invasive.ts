@@ -1,27 +1,9 @@
 import type { Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
-import { ALERT_CELL_M, cellBox, cellCentre, cellId, groupByTaxonCell, namedRegionOfCodes, taxonNames } from './alert-sql';
+import { ALERT_CELL_M, groupByTaxonCell, taxonNames } from './alert-sql';
 import { raiseAlert, type RaiseResult } from './alert.repository';
+import { invasiveCandidates } from './evaluation.repository';
 import { ledgerTasksFor } from './ledger-tasks';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
-
-interface Row {
-  id: number;
-  occurrence_id: string;
-  gid: number;
-  scientific_name: string;
-  chinese_name: string | null;
-  cell: string;
-  centre_lon: number;
-  centre_lat: number;
-  region_codes: string[];
-  region_code: string | null;
-  region_name: string | null;
-  region_name_en: string | null;
-  event_end: Date;
-  basis_of_record: string;
-  is_first: boolean;
-}
 
 /**
  * Rule 1, 外来入侵物种预警: an occurrence of an invasive taxon in a 10 km cell (BRIEF §8 grid)
@@ -38,34 +20,7 @@ interface Row {
 export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasive_new_cell'>, occurrencePks: number[], now: Date): Promise<RaiseResult[]> {
   if (!rule.enabled || !occurrencePks.length) return [];
   const p = rule.params;
-  const rows = await sql<Row>`
-    WITH t AS (
-      SELECT o.id, o.occurrence_id, o.geom, o.region_codes, o.priority_area, o.event_end, o.basis_of_record, coalesce(tx.parent_id, tx.id) AS gid
-      FROM occurrences o
-      JOIN taxa tx ON tx.id = o.taxon_id
-      LEFT JOIN taxa pt ON pt.id = tx.parent_id
-      WHERE o.id = ANY(${occurrencePks}::bigint[])
-        AND o.occurrence_status = 'present' AND o.review_state <> 'rejected'
-        AND (tx.invasive OR coalesce(pt.invasive, false))
-        ${p.requireVerified ? sql`AND o.review_state = 'verified'` : sql``}
-        ${p.maxRecordAgeDays !== null ? sql`AND o.event_end >= ${now}::timestamptz - make_interval(days => ${p.maxRecordAgeDays}::int)` : sql``}
-    )
-    SELECT t.id, t.occurrence_id, t.gid, g.scientific_name, g.chinese_name, ${cellId(sql`t.geom`)} AS cell,
-      ST_X(${cellCentre(sql`t.geom`)}) AS centre_lon, ST_Y(${cellCentre(sql`t.geom`)}) AS centre_lat,
-      t.region_codes || CASE WHEN t.priority_area IS NULL THEN '{}'::text[] ELSE ARRAY[t.priority_area] END AS region_codes, reg.code AS region_code, reg.name AS region_name, reg.name_en AS region_name_en,
-      t.event_end, t.basis_of_record,
-      NOT EXISTS (
-        SELECT 1 FROM occurrences o2
-        WHERE o2.taxon_id IN (SELECT x.id FROM taxa x WHERE x.id = t.gid OR x.parent_id = t.gid)
-          AND o2.id < t.id
-          AND o2.occurrence_status = 'present' AND o2.review_state <> 'rejected'
-          AND o2.geom && ${cellBox(sql`t.geom`)}
-          AND ${cellId(sql`o2.geom`)} = ${cellId(sql`t.geom`)}
-      ) AS is_first
-    FROM t
-    JOIN taxa g ON g.id = t.gid
-    LEFT JOIN ${namedRegionOfCodes(sql`t.region_codes`)} reg ON true
-    ORDER BY t.gid, cell, t.id`.execute(tx);
+  const rows = await invasiveCandidates(tx, occurrencePks, p, now);
   if (!rows.rows.length) return [];
 
   const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.invasive_new_cell.ledgerRefs);

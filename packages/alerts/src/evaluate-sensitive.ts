@@ -1,56 +1,10 @@
-import type { DbOrTx, Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
-import { nameKey } from '@biomon/taxa';
-import { ALERT_CELL_M, cellCentre, cellId, groupByTaxonCell, namedRegionOfCodes, taxonNames } from './alert-sql';
+import type { Tx } from '@biomon/db';
+import { ALERT_CELL_M, groupByTaxonCell, taxonNames } from './alert-sql';
 import { occurrencesAlreadyTriggered, raiseAlert, type RaiseResult } from './alert.repository';
 import { round6 } from './evaluate-invasive';
+import { sensitiveCandidates, speciesIdsOf } from './evaluation.repository';
 import { ledgerTasksFor } from './ledger-tasks';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
-
-/** Species-level taxon ids of names (scientific or Chinese, synonyms included); unknown names are skipped. */
-export async function speciesIdsOf(db: DbOrTx, names: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (!names.length) return out;
-  const keys = names.map((n) => nameKey(n));
-  const rows = await sql<{ name_key: string; gid: number }>`
-    SELECT DISTINCT ON (n.name_key) n.name_key, coalesce(t.parent_id, t.id) AS gid
-    FROM taxon_names n JOIN taxa t ON t.id = n.taxon_id
-    WHERE n.name_key = ANY(${keys}::text[])
-    ORDER BY n.name_key, (n.kind = 'accepted') DESC, t.id`.execute(db);
-  const byKey = new Map(rows.rows.map((r) => [r.name_key, r.gid]));
-  names.forEach((n, i) => {
-    const g = byKey.get(keys[i]);
-    if (g !== undefined) out.set(n, g);
-  });
-  return out;
-}
-
-interface Row {
-  id: number;
-  occurrence_id: string;
-  gid: number;
-  scientific_name: string;
-  chinese_name: string | null;
-  recorded_as: string;
-  basis_of_record: string;
-  event_id: string | null;
-  event_start: Date;
-  event_end: Date;
-  lon: number;
-  lat: number;
-  uncertainty_m: number | null;
-  individual_count: number | null;
-  locality: string | null;
-  recorded_by: string | null;
-  cell: string;
-  centre_lon: number;
-  centre_lat: number;
-  region_codes: string[];
-  priority_area: string | null;
-  region_code: string | null;
-  region_name: string | null;
-  region_name_en: string | null;
-}
 
 /**
  * Rule 2: a detection of a watched flagship or sensitive species (e.g. a tiger on a camera trap).
@@ -67,23 +21,7 @@ export async function evaluateSensitiveDetections(tx: Tx, rule: RuleConfig<'sens
   const done = await occurrencesAlreadyTriggered(tx, 'sensitive_detection', occurrencePks);
   const fresh = occurrencePks.filter((id) => !done.has(id));
   if (!fresh.length) return [];
-  const rows = await sql<Row>`
-    SELECT o.id, o.occurrence_id, g.id AS gid, g.scientific_name, g.chinese_name, o.scientific_name AS recorded_as,
-      o.basis_of_record, o.event_id, o.event_start, o.event_end, ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat,
-      o.coordinate_uncertainty_m AS uncertainty_m, o.individual_count, o.data->>'locality' AS locality, o.data->>'recordedBy' AS recorded_by,
-      ${cellId(sql`o.geom`)} AS cell, ST_X(${cellCentre(sql`o.geom`)}) AS centre_lon, ST_Y(${cellCentre(sql`o.geom`)}) AS centre_lat,
-      o.region_codes, o.priority_area, reg.code AS region_code, reg.name AS region_name, reg.name_en AS region_name_en
-    FROM occurrences o
-    JOIN taxa tx ON tx.id = o.taxon_id
-    LEFT JOIN taxa pt ON pt.id = tx.parent_id
-    JOIN taxa g ON g.id = coalesce(tx.parent_id, tx.id)
-    LEFT JOIN ${namedRegionOfCodes(sql`o.region_codes`)} reg ON true
-    WHERE o.id = ANY(${fresh}::bigint[])
-      AND o.occurrence_status = 'present' AND o.review_state <> 'rejected'
-      AND (g.id = ANY(${listed}::int[]) ${p.includeAllSensitive ? sql`OR tx.sensitive OR coalesce(pt.sensitive, false)` : sql``})
-      ${p.basisOfRecord?.length ? sql`AND o.basis_of_record = ANY(${p.basisOfRecord}::text[])` : sql``}
-      ${p.maxRecordAgeDays !== null ? sql`AND o.event_end >= ${now}::timestamptz - make_interval(days => ${p.maxRecordAgeDays}::int)` : sql``}
-    ORDER BY g.id, cell, o.id`.execute(tx);
+  const rows = await sensitiveCandidates(tx, fresh, listed, p, now);
   if (!rows.rows.length) return [];
   const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.sensitive_detection.ledgerRefs);
   const out: RaiseResult[] = [];

@@ -1,51 +1,11 @@
 import type { Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { AppError, chinaDate } from '@biomon/core';
 import { SYSTEM_ACTOR } from '@biomon/auth';
 import { stationHealth } from '@biomon/stations';
-import { regionsOfPoint } from './alert-sql';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
+import { scheduledStreams, type StreamRow } from './evaluation.repository';
 import { ledgerTasksFor } from './ledger-tasks';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
-
-interface StreamRow {
-  station_pk: number;
-  station_id: string;
-  station_name: string;
-  station_type: string;
-  department: string | null;
-  created_at: Date;
-  datastream_id: string;
-  observed_property: string;
-  interval_s: number;
-  interval_text: string;
-  last_time: Date | null;
-  silent: boolean;
-  region_codes: string[];
-  region_code: string | null;
-  region_name: string | null;
-  region_name_en: string | null;
-  priority_area: string | null;
-}
-
-/** Every scheduled datastream (one with an expected interval), its last observation and where its station is. */
-async function scheduledStreams(tx: Tx, intervalsMissed: number, stationTypes: string[] | null, now: Date): Promise<StreamRow[]> {
-  const r = await sql<StreamRow>`
-    SELECT s.id AS station_pk, s.station_id, s.name AS station_name, s.type AS station_type, s.department, d.created_at,
-      d.datastream_id, d.observed_property, extract(epoch FROM d.expected_interval)::float8 AS interval_s,
-      d.expected_interval::text AS interval_text, lt.t AS last_time,
-      -- interval arithmetic in SQL, so a calendar month ('1 mon') counts as one
-      (coalesce(lt.t, d.created_at) + ${intervalsMissed}::float8 * d.expected_interval) < ${now}::timestamptz AS silent,
-      reg.codes AS region_codes, reg.code AS region_code, reg.name AS region_name, reg.name_en AS region_name_en, s.priority_area
-    FROM datastreams d
-    JOIN stations s ON s.id = d.station_pk
-    LEFT JOIN LATERAL (SELECT max(o.phenomenon_time) AS t FROM observations o WHERE o.datastream_pk = d.id) lt ON true
-    LEFT JOIN ${regionsOfPoint(sql`s.location`)} reg ON true
-    WHERE d.expected_interval IS NOT NULL
-      ${stationTypes?.length ? sql`AND s.type = ANY(${stationTypes}::text[])` : sql``}
-    ORDER BY s.station_id, d.datastream_id`.execute(tx);
-  return r.rows;
-}
 
 const regionCodesOf = (r: StreamRow): string[] => [...new Set([...(r.region_codes ?? []), ...(r.priority_area ? [r.priority_area] : [])])];
 

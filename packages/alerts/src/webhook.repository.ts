@@ -143,6 +143,12 @@ export async function findLiveSubscription(db: DbOrTx, id: string): Promise<{ id
 }
 
 /** Soft delete: the delivery history and dead letters keep their subscription; pending deliveries are cancelled. */
+/** Whether a subscription row exists (deleted or not). */
+export async function subscriptionExists(db: DbOrTx, id: string): Promise<boolean> {
+  const exists = await db.selectFrom('webhook_subscriptions').select('id').where('id', '=', id).executeTakeFirst();
+  return !!exists;
+}
+
 export async function deleteSubscription(tx: Tx, id: string): Promise<boolean> {
   const r = await tx.updateTable('webhook_subscriptions').set({ deleted_at: new Date() }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return false;

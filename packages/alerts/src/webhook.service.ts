@@ -11,7 +11,7 @@ import {
 } from './webhook-target';
 import {
   DELIVER_JOB, deleteSubscription, deliveryJobId, deliveryKey, insertDeadLetter, insertSubscription, listDeadLetters, listSubscriptions,
-  findLiveSubscription, markDelivery, pendingDeliveriesOfEvent, readDelivery, recordAttempt, stalePendingDeliveries,
+  findLiveSubscription, markDelivery, pendingDeliveriesOfEvent, readDelivery, recordAttempt, stalePendingDeliveries, subscriptionExists,
   type DeadLetterOut, type SubscriptionOut,
 } from './webhook.repository';
 
@@ -240,8 +240,7 @@ export async function removeSubscription(db: Db, id: string, actor: Pick<Actor, 
 }
 
 export async function readDeadLetters(db: DbOrTx, id: string, limit: number): Promise<DeadLetterOut[]> {
-  const exists = await db.selectFrom('webhook_subscriptions').select('id').where('id', '=', id).executeTakeFirst();
-  if (!exists) throw new AppError('NOT_FOUND', `No webhook subscription ${id}`);
+  if (!(await subscriptionExists(db, id))) throw new AppError('NOT_FOUND', `No webhook subscription ${id}`);
   return listDeadLetters(db, id, limit);
 }
 

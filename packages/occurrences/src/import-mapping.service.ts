@@ -1,8 +1,8 @@
 import type { Db, DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { CANONICAL_TERMS, knownTerm, type SavedMapping } from './import/index';
+import { selectMapping, selectMappingsOf, upsertMapping } from './import-mapping.repository';
 
 /**
  * A team's own header → term mappings for its field sheets (PUT /v1/import-mappings/{name}), used
@@ -70,13 +70,7 @@ export async function saveMapping(db: Db, actor: Actor, name: string, body: { co
   const owner = mappingOwner(actor);
   const columns = validateMapping(body.columns);
   return db.transaction().execute(async (tx) => {
-    const row = await sql<{ owner: string; name: string; columns: unknown; description: string | null; version: number; created_at: Date; updated_at: Date; inserted: boolean }>`
-      INSERT INTO import_mappings AS m (owner, name, columns, description)
-      VALUES (${owner}, ${name}, ${JSON.stringify(columns)}::jsonb, ${body.description ?? null})
-      ON CONFLICT (owner, name) DO UPDATE SET columns = excluded.columns, description = excluded.description,
-        version = m.version + 1, updated_at = now()
-      WHERE (m.columns, m.description) IS DISTINCT FROM (excluded.columns, excluded.description)
-      RETURNING m.owner, m.name, m.columns, m.description, m.version, m.created_at, m.updated_at, (xmax = 0) AS inserted`.execute(tx);
+    const row = await upsertMapping(tx, owner, name, columns, body.description ?? null);
     if (!row.rows[0]) return { mapping: (await findMapping(tx, owner, name))!, created: false };
     await writeAudit(tx, actor, { action: row.rows[0].inserted ? 'import-mappings.create' : 'import-mappings.update', entity: 'import_mapping', entityIds: [`${owner}/${name}`], route: 'PUT /v1/import-mappings/{name}', summary: { columns: Object.keys(columns).length } });
     return { mapping: out(row.rows[0]), created: row.rows[0].inserted };
@@ -84,7 +78,7 @@ export async function saveMapping(db: Db, actor: Actor, name: string, body: { co
 }
 
 async function findMapping(db: DbOrTx, owner: string, name: string): Promise<ImportMappingOut | null> {
-  const r = await db.selectFrom('import_mappings').selectAll().where('owner', '=', owner).where('name', '=', name).executeTakeFirst();
+  const r = await selectMapping(db, owner, name);
   return r ? out(r) : null;
 }
 
@@ -96,6 +90,6 @@ export async function getMapping(db: DbOrTx, actor: Pick<Actor, 'role' | 'team' 
 }
 
 export async function listMappings(db: DbOrTx, actor: Pick<Actor, 'role' | 'team' | 'stationId'>): Promise<ImportMappingOut[]> {
-  const rows = await db.selectFrom('import_mappings').selectAll().where('owner', '=', mappingOwner(actor)).orderBy('name').execute();
+  const rows = await selectMappingsOf(db, mappingOwner(actor));
   return rows.map(out);
 }

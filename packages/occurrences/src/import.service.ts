@@ -5,7 +5,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { Db } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { AppError, csvDocument, escapeInvalidText, escapeInvalidTextDeep, type FieldError } from '@biomon/core';
 import { writeOutbox } from '@biomon/queue';
 import { writeAudit, type Actor, type ActorRole } from '@biomon/auth';
@@ -16,6 +15,10 @@ import { matchTaxa } from './taxon-match';
 import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ImportLimits, type ParsedRow, type SavedMapping } from './import/index';
 import type { ImportMappingOut } from './import-mapping.service';
 import { buildTemplateXlsx } from './import/xlsx-template';
+import {
+  countImportErrors, findImport, findImportByKey, insertImport, listImportErrors, markImportCompleted, markImportFailedRow, markImportRunning,
+  setImportFormat, setImportProgress, upsertImportErrors,
+} from './import.repository';
 
 export const IMPORT_QUEUE = 'imports';
 /** Upload limit of POST /v1/imports. */
@@ -65,14 +68,14 @@ export async function createImport(db: Db, upload: StoredUpload, fileName: strin
   // the same file with another saved mapping (or another version of it), or read in another CRS, is another import
   const key = [upload.contentHash, opts.mapping ? `mapping:${opts.mapping.owner}/${opts.mapping.name}@${opts.mapping.version}` : null, opts.crs ? `crs:${opts.crs}` : null].filter(Boolean).join(':');
   return db.transaction().execute(async (tx) => {
-    const inserted = await tx.insertInto('imports').values({
+    const inserted = await insertImport(tx, {
       content_hash: key, file_name: fileName.slice(0, 300), file_path: upload.path, size_bytes: upload.sizeBytes,
       team: actor.team, token_id: actor.tokenId, role: actor.role, station_id: actor.stationId ?? null, counts: JSON.stringify({}),
       mapping_name: opts.mapping?.name ?? null, mapping: opts.mapping ? JSON.stringify(opts.mapping.columns) : null,
       options: JSON.stringify(opts.crs ? { crs: opts.crs } : {}),
-    }).onConflict((oc) => oc.column('content_hash').doNothing()).returning(['id', 'status']).executeTakeFirst();
+    });
     if (!inserted) {
-      const existing = await tx.selectFrom('imports').select(['id', 'status']).where('content_hash', '=', key).executeTakeFirstOrThrow();
+      const existing = await findImportByKey(tx, key);
       return { importId: existing.id, duplicate: true, status: existing.status };
     }
     await writeOutbox(tx, [{ queue: IMPORT_QUEUE, jobName: 'process', payload: { importId: inserted.id } }]);
@@ -93,7 +96,7 @@ async function recordErrors(db: Db, importId: string, rows: ParsedRow[], rejecte
     import_id: importId, file: escapeInvalidText(rows[r.index].file), row_number: rows[r.index].rowNumber,
     record_id: r.id == null ? null : escapeInvalidText(r.id), errors: storable(r.errors),
   }));
-  await db.insertInto('import_errors').values(values).onConflict((oc) => oc.columns(['import_id', 'file', 'row_number']).doUpdateSet((eb) => ({ errors: eb.ref('excluded.errors') }))).execute();
+  await upsertImportErrors(db, values);
 }
 
 async function ingestChunk(db: Db, kind: ParsedRow['kind'], rows: ParsedRow[], actor: Actor, importId: string): Promise<BatchResult> {
@@ -123,10 +126,10 @@ async function ingestChunk(db: Db, kind: ParsedRow['kind'], rows: ParsedRow[], a
  * is no such import.
  */
 export async function processImport(db: Db, importId: string, limits?: ImportLimits): Promise<Counts | null> {
-  const imp = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  const imp = await findImport(db, importId);
   // null: nothing to do (no such import, or it already finished); the job tells these apart
   if (!imp || imp.status === 'completed' || imp.status === 'failed') return null;
-  await db.updateTable('imports').set({ status: 'running', started_at: new Date(), rows_done: 0, counts: JSON.stringify({}) }).where('id', '=', importId).execute();
+  await markImportRunning(db, importId);
   // the import writes as the token that uploaded it: its role, team and station decide what it may change
   const actor: Actor = { tokenId: imp.token_id, role: (imp.role ?? 'surveyor') as ActorRole, team: imp.team, stationId: imp.station_id, label: `import:${importId}` };
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
@@ -143,7 +146,7 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
   }
   try {
     // how each source column was mapped: shown with the status, before the first row is stored
-    await db.updateTable('imports').set({ format: source.format, rows_total: source.totalRows, columns: storable(source.columns ?? []) }).where('id', '=', importId).execute();
+    await setImportFormat(db, importId, { format: source.format, rowsTotal: source.totalRows, columns: storable(source.columns ?? []) });
     let chunk: ParsedRow[] = [];
     let done = 0;
     const flush = async () => {
@@ -158,7 +161,7 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
       target.rejected += res.rejected.length;
       done += chunk.length;
       chunk = [];
-      await db.updateTable('imports').set({ rows_done: done, counts: JSON.stringify(counts) }).where('id', '=', importId).execute();
+      await setImportProgress(db, importId, done, JSON.stringify(counts));
     };
     for await (const row of source.rows()) {
       if (chunk.length && (chunk.length >= CHUNK || chunk[0].kind !== row.kind)) await flush();
@@ -167,7 +170,7 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
     await flush();
     counts.stats = source.stats;
     const warnings = source.warnings;
-    await db.updateTable('imports').set({ status: 'completed', finished_at: new Date(), rows_done: done, rows_total: done, counts: storable({ ...counts, warnings }) }).where('id', '=', importId).execute();
+    await markImportCompleted(db, importId, done, storable({ ...counts, warnings }));
     return counts;
   } catch (err) {
     if (err instanceof ImportFormatError) {
@@ -185,15 +188,13 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
  * import that already finished is left as it is. Returns whether this call marked it.
  */
 export async function markImportFailed(db: Db, importId: string, code: string, message: string): Promise<boolean> {
-  const r = await db.updateTable('imports').set({ status: 'failed', finished_at: new Date(), error: storable({ code, message }) })
-    .where('id', '=', importId).where('status', 'not in', ['completed', 'failed']).executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return markImportFailedRow(db, importId, storable({ code, message }));
 }
 
 export async function getImport(db: Db, importId: string) {
-  const imp = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  const imp = await findImport(db, importId);
   if (!imp) return null;
-  const errors = await db.selectFrom('import_errors').select(sql<number>`count(*)::int`.as('n')).where('import_id', '=', importId).executeTakeFirstOrThrow();
+  const errors = { n: await countImportErrors(db, importId) };
   return {
     importId: imp.id, fileName: imp.file_name, sizeBytes: imp.size_bytes, format: imp.format, status: imp.status,
     progress: { rowsDone: imp.rows_done, rowsTotal: imp.rows_total, percent: imp.rows_total ? Math.round((imp.rows_done / imp.rows_total) * 1000) / 10 : null },
@@ -205,7 +206,7 @@ export async function getImport(db: Db, importId: string) {
 
 /** The per-row error report: UTF-8 with a BOM so that Excel in China opens it (the platform's one CSV writer, formula-guarded). */
 export async function importErrorsCsv(db: Db, importId: string): Promise<string> {
-  const rows = await db.selectFrom('import_errors').select(['file', 'row_number', 'record_id', 'errors']).where('import_id', '=', importId).orderBy('file').orderBy('row_number').execute();
+  const rows = await listImportErrors(db, importId);
   const lines: unknown[][] = [['文件 file', '行号 row', '记录编号 id', '字段 field', '错误代码 code', '说明 message']];
   for (const r of rows) for (const e of r.errors as FieldError[]) lines.push([r.file, r.row_number, r.record_id, e.field, e.code, e.message]);
   return csvDocument(lines);

@@ -1,22 +1,16 @@
 import type { Db, Tx } from '@biomon/db';
-import { sql, withTx } from '@biomon/db';
+import { withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { QUEUES, writeOutbox } from '@biomon/queue';
 import { mayEdit, ownerOf } from './record-owner';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
-import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
-import { holdRulesShared, lockEvents, markEventsBeforeWrite, publicEnrichmentJoin, publicEnrichmentValues, refreshSensitivity, sensitivityLateral, taxonCells } from './sensitivity';
+import { holdRulesShared, lockEvents, markEventsBeforeWrite, refreshSensitivity } from './sensitivity';
+import { insertOccurrenceHistory, insertOccurrenceRows, lockOccurrenceIds, selectExistingOccurrences, updateOccurrenceRows } from './occurrence.repository';
 import { matchTaxa } from './taxon-match';
 import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
 
 export const MAX_BATCH_RECORDS = 5000;
-
-/** The columns of a prepared row in the jsonb_to_recordset of the INSERT and UPDATE statements. */
-const RECORDSET_COLUMNS = sql.raw(`occurrence_id text, event_id text, basis_of_record text, scientific_name text, taxon_id integer, taxon_match text,
-  occurrence_status text, event_start timestamptz, event_end timestamptz, individual_count integer,
-  coordinate_uncertainty_m double precision, lon double precision, lat double precision, flags text[], flag_notes jsonb,
-  data jsonb, content_hash text`);
 
 export interface IngestOptions {
   atomic?: boolean;
@@ -101,13 +95,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     const taxa = await matchTaxa(tx, prepared.map((p) => p.rec.scientificName));
     const ids = prepared.map((p) => p.rec.occurrenceId);
     // Serialise writers of the same occurrenceIDs (a retry racing its original): sorted locks, no deadlock.
-    await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(i, 7) AS h FROM unnest(${ids}::text[]) i ORDER BY h) s`.execute(tx);
-    const existing = await tx
-      .selectFrom('occurrences')
-      .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'owner_station', 'event_id', 'data'])
-      // one array parameter, not one parameter per id (a 1,000-record batch bound 1,000 of them)
-      .where(sql<boolean>`occurrence_id = ANY(${ids}::text[])`)
-      .execute();
+    await lockOccurrenceIds(tx, ids);
+    const existing = await selectExistingOccurrences(tx, ids);
     // … and of the events written to (new and previous ones): a record joining an event sees whether it is sensitive
     await lockEvents(tx, [...prepared.map((p) => p.rec.eventId), ...existing.map((e) => e.event_id)]);
     const byId = new Map<string, ExistingRow>(existing.map((e) => [e.occurrence_id, e as unknown as ExistingRow]));
@@ -173,66 +162,17 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     // batch in that event; the event's records stored earlier are recomputed after it
     const newlyMarked = await markEventsBeforeWrite(tx, [...inserts, ...updates.map((u) => u.p)].map((p) => ({ eventId: p.rec.eventId, taxonId: taxa.get(p.rec.scientificName)!.taxonId })));
     const owner = ownerOf(opts.actor);
-    const pub = publicEnrichmentValues(sql`sv`, sql`e`);
     if (inserts.length) {
       // one write per row: the spatial enrichment and what the public may see are computed inside the
       // INSERT (the CTE is `src`: the enrichment's subqueries call regions `r`)
-      const rows = await sql<{ id: number }>`
-        WITH lyr AS (${layersCte}),
-        tcl AS MATERIALIZED ${taxonCells(inserts.map((p) => taxa.get(p.rec.scientificName)!.taxonId))},
-        src AS (
-          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g, tcl.tc
-          FROM jsonb_to_recordset(${JSON.stringify(inserts.map(rowOf))}::jsonb) AS j(${RECORDSET_COLUMNS})
-          LEFT JOIN tcl ON tcl.taxon_id = j.taxon_id
-        )
-        INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status,
-          event_start, event_end, individual_count, coordinate_uncertainty_m, geom, region_codes, priority_area, in_counted_pa,
-          flags, flag_notes, team, owner_station, data, content_hash, import_id, created_by, updated_by,
-          ever_sensitive, cell_m, generalised, public_geom, public_region_codes, public_priority_area, public_in_counted_pa)
-        SELECT src.occurrence_id, src.event_id, src.basis_of_record, src.scientific_name, src.taxon_id, src.taxon_match, src.occurrence_status,
-          src.event_start, src.event_end, src.individual_count, src.coordinate_uncertainty_m, src.g, e.region_codes, e.priority_area, e.in_counted_pa,
-          ${mergedFlags(sql`src.flags`)}, src.flag_notes, ${owner.team}, ${owner.owner_station}, src.data, src.content_hash, ${opts.importId ?? null}::uuid,
-          ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid,
-          sv.ever, sv.cell, sv.generalised, sv.public_geom, ${pub.regionCodes}, ${pub.priorityArea}, ${pub.inCountedPa}
-        FROM src CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
-        CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`, sql`false`, sql`NULL::int`, sql`src.tc`)} sv
-        ${publicEnrichmentJoin(sql`sv`)}
-        RETURNING id`.execute(tx);
+      const rows = await insertOccurrenceRows(tx, inserts.map((p) => taxa.get(p.rec.scientificName)!.taxonId), inserts.map(rowOf), { owner, importId: opts.importId ?? null, tokenId: opts.actor.tokenId });
       touched.push(...rows.rows.map((r) => r.id));
     }
     if (updates.length) {
-      const rows = await sql<{ id: number; occurrence_id: string; version: number }>`
-        WITH lyr AS (${layersCte}),
-        tcl AS MATERIALIZED ${taxonCells(updates.map((u) => taxa.get(u.p.rec.scientificName)!.taxonId))},
-        src AS (
-          SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g, tcl.tc
-          FROM jsonb_to_recordset(${JSON.stringify(updates.map((u) => rowOf(u.p)))}::jsonb) AS j(${RECORDSET_COLUMNS})
-          LEFT JOIN tcl ON tcl.taxon_id = j.taxon_id
-        ),
-        x AS (
-          SELECT src.*, e.region_codes, e.priority_area, e.in_counted_pa, e.outside_jilin, e.outside_declared,
-            sv.ever, sv.cell, sv.generalised, sv.public_geom,
-            ${pub.regionCodes} AS public_region_codes, ${pub.priorityArea} AS public_priority_area, ${pub.inCountedPa} AS public_in_counted_pa
-          FROM src JOIN occurrences cur ON cur.occurrence_id = src.occurrence_id
-          CROSS JOIN lyr CROSS JOIN ${enrichmentLateral(sql`src.g`, sql`coalesce(src.data->>'county', src.data->>'municipality')`)} e
-          CROSS JOIN ${sensitivityLateral(sql`src.taxon_id`, sql`src.event_id`, sql`src.g`, sql`cur.ever_sensitive`, sql`cur.cell_m`, sql`src.tc`)} sv
-          ${publicEnrichmentJoin(sql`sv`)})
-        UPDATE occurrences o SET
-          event_id = x.event_id, basis_of_record = x.basis_of_record, scientific_name = x.scientific_name, taxon_id = x.taxon_id,
-          taxon_match = x.taxon_match, occurrence_status = x.occurrence_status, event_start = x.event_start, event_end = x.event_end,
-          individual_count = x.individual_count, coordinate_uncertainty_m = x.coordinate_uncertainty_m, geom = x.g,
-          region_codes = x.region_codes, priority_area = x.priority_area, in_counted_pa = x.in_counted_pa,
-          flags = ${mergedFlags(sql`x.flags`, sql`x`)}, flag_notes = x.flag_notes, data = x.data,
-          content_hash = x.content_hash, version = o.version + 1, updated_at = now(), updated_by = ${opts.actor.tokenId}::uuid,
-          import_id = coalesce(${opts.importId ?? null}::uuid, o.import_id),
-          ever_sensitive = x.ever, cell_m = x.cell, generalised = x.generalised, public_geom = x.public_geom,
-          public_region_codes = x.public_region_codes, public_priority_area = x.public_priority_area, public_in_counted_pa = x.public_in_counted_pa
-        FROM x
-        WHERE o.occurrence_id = x.occurrence_id
-        RETURNING o.id, o.occurrence_id, o.version`.execute(tx);
+      const rows = await updateOccurrenceRows(tx, updates.map((u) => taxa.get(u.p.rec.scientificName)!.taxonId), updates.map((u) => rowOf(u.p)), { importId: opts.importId ?? null, tokenId: opts.actor.tokenId });
 
       const byOcc = new Map(rows.rows.map((r) => [r.occurrence_id, r]));
-      await tx.insertInto('occurrence_history').values(updates.map(({ p, old }) => ({
+      await insertOccurrenceHistory(tx, updates.map(({ p, old }) => ({
         occurrence_pk: old.id,
         version: byOcc.get(old.occurrence_id)!.version,
         action: 'update',
@@ -242,7 +182,7 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
         changes: JSON.stringify(diff(old.data, p.rec.data)),
         previous: JSON.stringify({ version: old.version, data: old.data }),
         comment: null,
-      }))).execute();
+      })));
       touched.push(...rows.rows.map((r) => r.id));
     }
     // every record of an event a sensitive record marked is generalised with it

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '@biomon/db';
-import { sql, withTx } from '@biomon/db';
+import { withTx } from '@biomon/db';
 import { AppError, invalidTextErrors, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { convertCoordinates, type InputCrs } from '@biomon/layers';
 import { mayEdit, ownerOf } from './record-owner';
 import { holdRulesShared, lockEvents, refreshSensitivity } from './sensitivity';
+import { checkEventGeometries, eventOwners, setEventRegions, upsertSurveyEvents } from './survey-event.repository';
 import type { BatchResult, RejectedRecord } from './batch-result';
 import { DATUMS } from './dwc-vocabulary';
 import { parseEventDate } from './event-date';
@@ -154,7 +155,7 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
     await holdRulesShared(tx);
     // writers of the same events wait for each other; an event is changed only by its owner (BRIEF §8)
     await lockEvents(tx, [...prepared.keys()]);
-    const owners = await tx.selectFrom('survey_events').select(['event_id', 'team', 'owner_station']).where('event_id', 'in', [...prepared.keys()]).execute();
+    const owners = await eventOwners(tx, [...prepared.keys()]);
     for (const o of owners) {
       if (mayEdit(opts.actor, o)) continue;
       const p = prepared.get(o.event_id)!;
@@ -164,11 +165,7 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
     if (!prepared.size || (opts.atomic && rejected.length)) fail();
     const list = [...prepared.values()];
     // a length on the ellipsoid needs longitudes and latitudes in range (geography refuses others)
-    const geomCheck = await sql<{ i: number; ok: boolean; geodetic: boolean }>`
-      SELECT x.i, c.geom IS NOT NULL OR (x.gj IS NULL AND x.wkt IS NULL) AS ok,
-        NOT x.len OR coalesce(ST_XMin(c.geom) >= -180 AND ST_XMax(c.geom) <= 180 AND ST_YMin(c.geom) >= -90 AND ST_YMax(c.geom) <= 90, false) AS geodetic
-      FROM unnest(${list.map((_, i) => i)}::int[], ${list.map((p) => p.geojson)}::text[], ${list.map((p) => p.wkt)}::text[], ${list.map((p) => p.effortFromFootprint !== null)}::bool[]) AS x(i, gj, wkt, len)
-      CROSS JOIN LATERAL (SELECT CASE WHEN x.gj IS NOT NULL THEN biomon_try_geojson(x.gj) ELSE biomon_try_wkt(x.wkt) END AS geom) c`.execute(tx);
+    const geomCheck = await checkEventGeometries(tx, list);
     const good: PreparedEvent[] = [];
     for (const r of geomCheck.rows) {
       const p = list[r.i];
@@ -186,37 +183,10 @@ export async function ingestSurveyEvents(db: Db | Tx, records: unknown[], opts: 
       effort_decimals: p.effortFromFootprint === null ? null : FOOTPRINT_LENGTH_DECIMALS[p.effortFromFootprint],
     }));
     const owner = ownerOf(opts.actor);
-    const res = await sql<{ inserted: boolean; changed: boolean }>`
-      INSERT INTO survey_events AS e (event_id, parent_event_id, sampling_protocol, event_start, event_end, sample_size_value, sample_size_unit,
-        sampling_effort_value, sampling_effort_unit, is_absence_reported, target_taxonomic_scope, team, owner_station, footprint, geom, data, content_hash,
-        import_id, created_by, updated_by)
-      SELECT r.event_id, r.parent_event_id, r.sampling_protocol, r.event_start, r.event_end, r.sample_size_value, r.sample_size_unit,
-        coalesce(l.len, r.sampling_effort_value), r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${owner.team}, ${owner.owner_station},
-        g.g, ST_PointOnSurface(g.g), CASE WHEN l.len IS NULL THEN r.data ELSE r.data || jsonb_build_object('eco:samplingEffortValue', l.len) END, r.content_hash, ${opts.importId ?? null}::uuid, ${opts.actor.tokenId}::uuid, ${opts.actor.tokenId}::uuid
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(event_id text, parent_event_id text, sampling_protocol text,
-        event_start timestamptz, event_end timestamptz, sample_size_value numeric, sample_size_unit text, sampling_effort_value numeric,
-        sampling_effort_unit text, is_absence_reported boolean, target_taxonomic_scope text, gj text, wkt text, data jsonb, content_hash text,
-        effort_div numeric, effort_decimals int)
-      CROSS JOIN LATERAL (SELECT CASE WHEN r.gj IS NOT NULL THEN biomon_try_geojson(r.gj) ELSE biomon_try_wkt(r.wkt) END AS g) g
-      -- the footprint's geodesic length on the WGS84 ellipsoid (geography: GeographicLib), when the event asks for it
-      CROSS JOIN LATERAL (SELECT CASE WHEN r.effort_div IS NOT NULL THEN round((ST_Length(g.g::geography) / r.effort_div)::numeric, r.effort_decimals) END AS len) l
-      ON CONFLICT (event_id) DO UPDATE SET
-        parent_event_id = excluded.parent_event_id, sampling_protocol = excluded.sampling_protocol, event_start = excluded.event_start,
-        event_end = excluded.event_end, sample_size_value = excluded.sample_size_value, sample_size_unit = excluded.sample_size_unit,
-        sampling_effort_value = excluded.sampling_effort_value, sampling_effort_unit = excluded.sampling_effort_unit,
-        is_absence_reported = excluded.is_absence_reported, target_taxonomic_scope = excluded.target_taxonomic_scope,
-        footprint = excluded.footprint, geom = excluded.geom, data = excluded.data, content_hash = excluded.content_hash,
-        version = e.version + 1, updated_at = now(), updated_by = excluded.updated_by
-      WHERE e.content_hash IS DISTINCT FROM excluded.content_hash
-      RETURNING (xmax = 0) AS inserted, true AS changed`.execute(tx);
+    const res = await upsertSurveyEvents(tx, rows, owner, opts.importId ?? null, opts.actor.tokenId);
     const inserted = res.rows.filter((r) => r.inserted).length;
     const updated = res.rows.length - inserted;
-    await sql`
-      WITH reg AS (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1)
-      UPDATE survey_events e SET
-        region_codes = coalesce((SELECT array_agg(r.code ORDER BY r.code) FROM regions r WHERE r.dataset_id = (SELECT id FROM reg) AND r.level <> 'priority_area' AND ST_Intersects(r.geom, e.geom)), '{}'),
-        priority_area = (SELECT r.code FROM regions r WHERE r.dataset_id = (SELECT id FROM reg) AND r.level = 'priority_area' AND ST_Intersects(r.geom, e.geom) ORDER BY r.code LIMIT 1)
-      WHERE e.event_id = ANY(${good.map((p) => p.eventId)}::text[]) AND e.geom IS NOT NULL`.execute(tx);
+    await setEventRegions(tx, good.map((p) => p.eventId));
     // a new or changed event may be the small parent of a sensitive one: it becomes sensitive too, with its records
     if (res.rows.length) await refreshSensitivity(tx, {});
     if (res.rows.length) {

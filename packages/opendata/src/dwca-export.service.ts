@@ -24,7 +24,6 @@ import { Transform } from 'node:stream';
 import type pg from 'pg';
 import yazl from 'yazl';
 import type { Db } from '@biomon/db';
-import { chinaDateText, sql } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import type { EmlConfig } from '@biomon/config';
 import { writeOutbox, QUEUES } from '@biomon/queue';
@@ -35,7 +34,7 @@ import { tsvLine } from './dwc-text';
 import { buildEml } from './eml';
 import { buildMetaXml, orderTerms, ROW_TYPES, type DataFileDecl } from './meta-xml';
 import { filterFromJson, filterToJson, type OccurrenceFilter } from './occurrence-filters';
-import { findExport, markExport, type ExportRow } from './export.repository';
+import { exportEventIdsSql, exportSummarySql, findExport, insertExport, markExport, type ExportRow, type ExportSummary } from './export.repository';
 import { LineWriter } from './line-writer';
 
 export const EXPORT_JOB = { queue: QUEUES.exports, name: 'dwca' } as const;
@@ -44,9 +43,9 @@ export const EXPORT_JOB = { queue: QUEUES.exports, name: 'dwca' } as const;
 export async function requestDwcaExport(db: Db, filter: OccurrenceFilter, who: Pick<Actor, 'tokenId' | 'role' | 'label'>): Promise<{ exportId: string; status: string; generalised: boolean }> {
   return db.transaction().execute(async (tx) => {
     const exact = seesExact(who);
-    const row = await tx.insertInto('exports').values({
+    const row = await insertExport(tx, {
       kind: 'dwca', filters: JSON.stringify(filterToJson(filter)), exact, requester_role: who.role, token_id: who.tokenId, counts: JSON.stringify({}),
-    }).returning(['id', 'status']).executeTakeFirstOrThrow();
+    });
     await writeOutbox(tx, [{ queue: EXPORT_JOB.queue, jobName: EXPORT_JOB.name, payload: { exportId: row.id } }]);
     await writeAudit(tx, who, { action: 'exports.create', entity: 'export', entityIds: [row.id], route: 'POST /v1/exports/dwca', summary: { filters: filterToJson(filter), exact } });
     return { exportId: row.id, status: row.status, generalised: !exact };
@@ -70,13 +69,6 @@ export function exportView(row: ExportRow) {
 }
 
 export const exportFileName = (row: ExportRow): string => `biomon-dwca-${row.created_at.toISOString().slice(0, 10)}-${row.id.slice(0, 8)}.zip`;
-
-interface Summary {
-  n: number; g: number; with_event: number;
-  w: number | null; s: number | null; e: number | null; nn: number | null;
-  begin: string | null; end: string | null;
-  keys: string[];
-}
 
 export interface ExportCounts {
   core: 'event' | 'occurrence';
@@ -121,21 +113,11 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
     const occSql = occurrenceReadSql(viewer, filter);
     const snap = await ReadSnapshot.open(pool, db);
     let counts: ExportCounts;
-    let summary: Summary;
+    let summary: ExportSummary;
     const files: { decl: DataFileDecl; file: string }[] = [];
     try {
       // one pass for the archive's shape: counts, coverage, the terms present (columns must be known before the first row)
-      [summary] = await snap.all(sql<Summary>`
-        WITH sel AS MATERIALIZED (${occSql}),
-        keys AS (SELECT coalesce(array_agg(DISTINCT k), '{}') AS keys FROM sel, jsonb_object_keys(sel.record - 'biomon') k)
-        SELECT count(*)::int AS n, count(*) FILTER (WHERE sel.generalised)::int AS g,
-          -- a generalised record shows no eventID (it would tie it to its trap's exact records): it cannot sit under an event core
-          count(e.id) FILTER (WHERE NOT sel.generalised)::int AS with_event,
-          min(sel.lon) AS w, min(sel.lat) AS s, max(sel.lon) AS e, max(sel.lat) AS nn,
-          ${chinaDateText(sql`min(o.event_start)`)} AS begin,
-          ${chinaDateText(sql`max(o.event_end)`)} AS end,
-          (SELECT keys FROM keys) AS keys
-        FROM sel JOIN occurrences o ON o.id = sel.id LEFT JOIN survey_events e ON e.event_id = o.event_id`);
+      [summary] = await snap.all(exportSummarySql(occSql));
       const keyRows = summary.keys.map((k) => ({ k }));
       const core: 'event' | 'occurrence' = summary.n > 0 && summary.with_event === summary.n ? 'event' : 'occurrence';
       const occKeys = keyRows.map((r) => r.k).filter((k) => k !== 'occurrenceID' && k !== 'eventID');
@@ -146,14 +128,7 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
       let generalisedEvents = 0;
       if (core === 'event') {
         // the events of the selected records and their ancestors (parentEventID must resolve)
-        const eventIds = sql`
-          WITH RECURSIVE sel AS (${occSql}),
-          tree(event_id, parent_event_id) AS (
-            SELECT e.event_id, e.parent_event_id FROM survey_events e
-            WHERE e.event_id IN (SELECT o.event_id FROM occurrences o WHERE o.id IN (SELECT sel.id FROM sel))
-            UNION
-            SELECT p.event_id, p.parent_event_id FROM survey_events p JOIN tree t ON p.event_id = t.parent_event_id)
-          SELECT event_id FROM tree`;
+        const eventIds = exportEventIdsSql(occSql);
         const evSql = eventReadSql(viewer, { eventIds });
         // pass 1: the columns (events are few next to records, but still read by cursor)
         const coreKeys = new Set<string>();

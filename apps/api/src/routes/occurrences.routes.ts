@@ -66,11 +66,12 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
       reply.type('application/geo+json');
       return toFeatureCollection(rows, { nextCursor, numberReturned: rows.length });
     }
-    // the records as PostgreSQL writes them (the projection's JSON), passed on without parsing them (issue 17)
+    // the records as PostgreSQL writes them (the projection's JSON), passed on without parsing them (issue 17);
+    // sent as bytes, encoded once: a large string with CJK text costs node ≈ 4× the CPU to send (BENCHMARKS.md, public reads)
     const rows = await readOccurrencesJson(ctx.dbRead, actorOf(req.principal), read);
     const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
     return reply.type('application/json; charset=utf-8')
-      .send(`{"records":[${rows.map((x) => x.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}` as never);
+      .send(Buffer.from(`{"records":[${rows.map((x) => x.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`));
   });
 
   r.get('/v1/occurrences/:occurrenceID', {
