@@ -27,15 +27,26 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function main(): Promise<void> {
   const scratch = await createScratchDatabase('read');
-  const config = loadConfig(process.env, { databaseUrl: scratch.url, queuePrefix: `benchread${process.pid}`, rateLimitPerMinute: 10_000_000, rateLimitPublicPerMinute: 10_000_000, logLevel: 'silent' });
+  const config = loadConfig(process.env, {
+    databaseUrl: scratch.url,
+    queuePrefix: `benchread${process.pid}`,
+    rateLimitPerMinute: 10_000_000,
+    rateLimitPublicPerMinute: 10_000_000,
+    logLevel: 'silent',
+  });
   const setup = createDb(config.databaseUrl, { max: 4 });
   await migrateToLatest(setup.db);
   await runSeeds(setup.db, 'demo', path.join(ROOT, 'seeds'));
   const extra = Array.from({ length: 20_000 }, (_, i) => ({
-    occurrenceID: `read-${i}`, scientificName: 'Capreolus pygargus', eventDate: '2024-06-01', geodeticDatum: 'WGS84',
-    decimalLatitude: 41.5 + ((i * 7919) % 4000) / 1000, decimalLongitude: 122.5 + ((i * 104729) % 8000) / 1000,
+    occurrenceID: `read-${i}`,
+    scientificName: 'Capreolus pygargus',
+    eventDate: '2024-06-01',
+    geodeticDatum: 'WGS84',
+    decimalLatitude: 41.5 + ((i * 7919) % 4000) / 1000,
+    decimalLongitude: 122.5 + ((i * 104729) % 8000) / 1000,
   }));
-  for (let i = 0; i < extra.length; i += 1000) await ingestOccurrences(setup.db, extra.slice(i, i + 1000), { actor: { tokenId: null, role: 'surveyor', team: 'bench', label: 'bench' } });
+  for (let i = 0; i < extra.length; i += 1000)
+    await ingestOccurrences(setup.db, extra.slice(i, i + 1000), { actor: { tokenId: null, role: 'surveyor', team: 'bench', label: 'bench' } });
   await setup.close();
 
   const ctx = createContext(config);
@@ -53,15 +64,25 @@ async function main(): Promise<void> {
   for (const [k, p] of Object.entries(targets)) {
     const r = await autocannon({ url: `http://127.0.0.1:${port}${p}`, connections: 16, duration: SECONDS });
     results[k] = { reqPerS: r.requests.average, p99Ms: r.latency.p99, p50Ms: r.latency.p50, non2xx: r.non2xx };
-    console.log(`  ${k.padEnd(16)} ${Math.round(r.requests.average).toLocaleString('en')} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}`);
+    console.log(
+      `  ${k.padEnd(16)} ${Math.round(r.requests.average).toLocaleString('en')} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}`,
+    );
   }
   const out = {
-    when: new Date().toISOString(), command: 'npm run bench -- api-read', secondsPerTarget: SECONDS, connections: 16,
+    when: new Date().toISOString(),
+    command: 'npm run bench -- api-read',
+    secondsPerTarget: SECONDS,
+    connections: 16,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     results,
-    ratios: { indicatorValuesOverBare: results.indicatorValues.reqPerS / results.bare.reqPerS, occurrencesBboxOverBare: results.occurrencesBbox.reqPerS / results.bare.reqPerS },
+    ratios: {
+      indicatorValuesOverBare: results.indicatorValues.reqPerS / results.bare.reqPerS,
+      occurrencesBboxOverBare: results.occurrencesBbox.reqPerS / results.bare.reqPerS,
+    },
   };
-  console.log(`  ratios to the bare route: indicator values ${out.ratios.indicatorValuesOverBare.toFixed(3)}, bbox occurrences ${out.ratios.occurrencesBboxOverBare.toFixed(3)}`);
+  console.log(
+    `  ratios to the bare route: indicator values ${out.ratios.indicatorValuesOverBare.toFixed(3)}, bbox occurrences ${out.ratios.occurrencesBboxOverBare.toFixed(3)}`,
+  );
   await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench/results/api-read.json'), JSON.stringify(out, null, 2) + '\n');
   await app.close();

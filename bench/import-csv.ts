@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   const { token } = await createToken(setup.db, { role: 'surveyor', team: 'bench', label: 'bench' });
   await setup.close();
   const lines = ['occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,geodeticDatum,individualCount,recordedBy'];
-  for (let i = 0; i < ROWS; i++) lines.push(`csv-${i},Sus scrofa,2024-0${1 + (i % 9)}-1${i % 10},${(41.5 + ((i * 7919) % 4000) / 1000).toFixed(4)},${(122.5 + ((i * 104729) % 8000) / 1000).toFixed(4)},WGS84,${1 + (i % 5)},基准测试`);
+  for (let i = 0; i < ROWS; i++)
+    lines.push(
+      `csv-${i},Sus scrofa,2024-0${1 + (i % 9)}-1${i % 10},${(41.5 + ((i * 7919) % 4000) / 1000).toFixed(4)},${(122.5 + ((i * 104729) % 8000) / 1000).toFixed(4)},WGS84,${1 + (i % 5)},基准测试`,
+    );
   const csv = Buffer.from(lines.join('\n'));
 
   const ctx = createContext(config);
@@ -58,11 +61,18 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   if (body.status !== 'completed' || body.counts.inserted !== ROWS) throw new Error(`import ended ${body.status} with ${JSON.stringify(body.counts)}`);
   const out = {
-    when: new Date().toISOString(), command: 'npm run bench -- import-csv', rows: ROWS, bytes: csv.length,
+    when: new Date().toISOString(),
+    command: 'npm run bench -- import-csv',
+    rows: ROWS,
+    bytes: csv.length,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    seconds, uploadSeconds: (uploaded - t0) / 1000, rowsPerS: ROWS / seconds,
+    seconds,
+    uploadSeconds: (uploaded - t0) / 1000,
+    rowsPerS: ROWS / seconds,
   };
-  console.log(`import-csv: ${ROWS.toLocaleString('en')} rows (${(csv.length / 1024 / 1024).toFixed(1)} MB) in ${seconds.toFixed(1)} s → ${Math.round(out.rowsPerS).toLocaleString('en')} rows/s (upload ${out.uploadSeconds.toFixed(2)} s)`);
+  console.log(
+    `import-csv: ${ROWS.toLocaleString('en')} rows (${(csv.length / 1024 / 1024).toFixed(1)} MB) in ${seconds.toFixed(1)} s → ${Math.round(out.rowsPerS).toLocaleString('en')} rows/s (upload ${out.uploadSeconds.toFixed(2)} s)`,
+  );
   await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench/results/import-csv.json'), JSON.stringify(out, null, 2) + '\n');
   // clean up with a deadline: the scheduled repeatable jobs of the in-process worker can hold close() up

@@ -43,11 +43,25 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 const HEADER = ['occurrenceID', 'scientificName', 'eventDate', 'decimalLatitude', 'decimalLongitude', 'geodeticDatum', 'individualCount', 'recordedBy'];
 
-interface Row { id: string; name: string; date: string; lat: number; lon: number; datum: string; count: number; by: string }
+interface Row {
+  id: string;
+  name: string;
+  date: string;
+  lat: number;
+  lon: number;
+  datum: string;
+  count: number;
+  by: string;
+}
 const rowAt = (i: number, rep: number): Row => ({
-  id: `bench-${rep}-${i}`, name: 'Sus scrofa', date: `2024-0${1 + (i % 9)}-1${i % 10}`,
-  lat: Number((41.5 + ((i * 7919) % 4000) / 1000).toFixed(4)), lon: Number((122.5 + ((i * 104729) % 8000) / 1000).toFixed(4)),
-  datum: 'WGS84', count: 1 + (i % 5), by: '基准测试',
+  id: `bench-${rep}-${i}`,
+  name: 'Sus scrofa',
+  date: `2024-0${1 + (i % 9)}-1${i % 10}`,
+  lat: Number((41.5 + ((i * 7919) % 4000) / 1000).toFixed(4)),
+  lon: Number((122.5 + ((i * 104729) % 8000) / 1000).toFixed(4)),
+  datum: 'WGS84',
+  count: 1 + (i % 5),
+  by: '基准测试',
 });
 /** The 1900-system serial of a calendar date (dates after 1900-03-01). */
 const serialOf = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000 + 25_569;
@@ -126,7 +140,11 @@ async function main(): Promise<void> {
     if (res.status !== 202) throw new Error(`${format} upload answered ${res.status}: ${await res.text()}`);
     const { importId } = (await res.json()) as { importId: string };
     const uploaded = performance.now();
-    let body: { status: string; format: string; counts: { inserted: number; rejected: number } } = { status: '', format: '', counts: { inserted: 0, rejected: 0 } };
+    let body: { status: string; format: string; counts: { inserted: number; rejected: number } } = {
+      status: '',
+      format: '',
+      counts: { inserted: 0, rejected: 0 },
+    };
     while (body.status !== 'completed' && body.status !== 'failed') {
       await new Promise((r) => setTimeout(r, 250));
       body = (await (await fetch(`http://127.0.0.1:${port}/v1/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as typeof body;
@@ -135,9 +153,12 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     gc();
     peak = Math.max(peak, process.memoryUsage().heapUsed);
-    if (body.status !== 'completed' || body.format !== format || body.counts.inserted !== ROWS) throw new Error(`${format} import ended ${body.status} (${body.format}) with ${JSON.stringify(body.counts)}`);
+    if (body.status !== 'completed' || body.format !== format || body.counts.inserted !== ROWS)
+      throw new Error(`${format} import ended ${body.status} (${body.format}) with ${JSON.stringify(body.counts)}`);
     const out = { bytes: content.length, seconds, uploadSeconds: (uploaded - t0) / 1000, rowsPerS: ROWS / seconds, heapGrowthMiB: (peak - base) / 1024 / 1024 };
-    console.log(`import-xlsx: ${format.padEnd(4)} ${ROWS.toLocaleString('en')} rows (${(content.length / 1024 / 1024).toFixed(1)} MB) in ${seconds.toFixed(1)} s → ${Math.round(out.rowsPerS).toLocaleString('en')} rows/s, live heap growth ${out.heapGrowthMiB.toFixed(1)} MiB`);
+    console.log(
+      `import-xlsx: ${format.padEnd(4)} ${ROWS.toLocaleString('en')} rows (${(content.length / 1024 / 1024).toFixed(1)} MB) in ${seconds.toFixed(1)} s → ${Math.round(out.rowsPerS).toLocaleString('en')} rows/s, live heap growth ${out.heapGrowthMiB.toFixed(1)} MiB`,
+    );
     return out;
   }
 
@@ -174,7 +195,9 @@ async function main(): Promise<void> {
     await src.close();
     const seconds = (performance.now() - t0) / 1000;
     if (rows !== ROWS) throw new Error(`${format}: read ${rows} rows`);
-    console.log(`import-xlsx: read only, ${format.padEnd(4)} ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s (${seconds.toFixed(1)} s), heap growth ${((peak - base) / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(
+      `import-xlsx: read only, ${format.padEnd(4)} ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s (${seconds.toFixed(1)} s), heap growth ${((peak - base) / 1024 / 1024).toFixed(1)} MiB`,
+    );
     return { seconds, rowsPerS: ROWS / seconds, heapGrowthMiB: (peak - base) / 1024 / 1024 };
   };
   const readCsv = await readOnly('csv');
@@ -184,12 +207,19 @@ async function main(): Promise<void> {
   const csvSum = summary(runs.csv);
   const xlsxSum = summary(runs.xlsx);
   const ratio = xlsxSum.rowsPerS / csvSum.rowsPerS;
-  console.log(`import-xlsx: mean of ${REPS}: CSV ${Math.round(csvSum.rowsPerS).toLocaleString('en')} rows/s (heap growth ≤ ${csvSum.heapGrowthMiB.toFixed(1)} MiB), XLSX ${Math.round(xlsxSum.rowsPerS).toLocaleString('en')} rows/s (heap growth ≤ ${xlsxSum.heapGrowthMiB.toFixed(1)} MiB)`);
+  console.log(
+    `import-xlsx: mean of ${REPS}: CSV ${Math.round(csvSum.rowsPerS).toLocaleString('en')} rows/s (heap growth ≤ ${csvSum.heapGrowthMiB.toFixed(1)} MiB), XLSX ${Math.round(xlsxSum.rowsPerS).toLocaleString('en')} rows/s (heap growth ≤ ${xlsxSum.heapGrowthMiB.toFixed(1)} MiB)`,
+  );
   console.log(`import-xlsx: XLSX ÷ CSV rows/s = ${ratio.toFixed(2)}`);
   const out = {
-    when: new Date().toISOString(), command: 'npm run bench -- import-xlsx', rows: ROWS, reps: REPS,
+    when: new Date().toISOString(),
+    command: 'npm run bench -- import-xlsx',
+    rows: ROWS,
+    reps: REPS,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    csv: csvSum, xlsx: xlsxSum, xlsxToCsvRowsPerS: ratio,
+    csv: csvSum,
+    xlsx: xlsxSum,
+    xlsxToCsvRowsPerS: ratio,
     readOnly: { csv: readCsv, xlsx: readXlsx, xlsxToCsvRowsPerS: readXlsx.rowsPerS / readCsv.rowsPerS },
   };
   await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });

@@ -37,8 +37,17 @@ import { loadConfig } from '@biomon/config';
 import { createScratchDatabase } from './support/scratch-database';
 import { BENCH_APP, procStatus } from './support/proc-memory';
 import {
-  demoRegions, ecosystemFeatures, landCoverFeatures, occurrenceRecords, outlineOf, planLandCover, plotSampler, protectedAreaFeatures, regionFeatures,
-  type LandCoverStats, type PaStats,
+  demoRegions,
+  ecosystemFeatures,
+  landCoverFeatures,
+  occurrenceRecords,
+  outlineOf,
+  planLandCover,
+  plotSampler,
+  protectedAreaFeatures,
+  regionFeatures,
+  type LandCoverStats,
+  type PaStats,
 } from './support/synthetic-province';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,21 +108,29 @@ async function load(db: Db, n: number): Promise<Loaded> {
   t = performance.now();
   const taxa = await sql<{ scientific_name: string; listed: boolean }>`
     SELECT scientific_name, protection_class IS NOT NULL AS listed FROM taxa WHERE rank IN ('species', 'subspecies') ORDER BY scientific_name`.execute(db);
-  const names = { listed: taxa.rows.filter((r) => r.listed).map((r) => r.scientific_name), unlisted: taxa.rows.filter((r) => !r.listed).map((r) => r.scientific_name) };
+  const names = {
+    listed: taxa.rows.filter((r) => r.listed).map((r) => r.scientific_name),
+    unlisted: taxa.rows.filter((r) => !r.listed).map((r) => r.scientific_name),
+  };
   names.listed.push('Taxus chinensis'); // covered by a group entry (红豆杉属 所有种)
   const paCentres = pa.features.map((f) => {
     const ring = (f.geometry!.coordinates as number[][][])[0];
     return [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length] as [number, number];
   });
   const records = occurrenceRecords(OCCURRENCES, outline, names, paCentres, SEED);
-  for (let i = 0; i < records.length; i += 1000) await ingestOccurrences(db, records.slice(i, i + 1000), { actor: { tokenId: null, role: 'system' as const, team: null, label: 'bench' } });
+  for (let i = 0; i < records.length; i += 1000)
+    await ingestOccurrences(db, records.slice(i, i + 1000), { actor: { tokenId: null, role: 'system' as const, team: null, label: 'bench' } });
   loadSeconds.occurrences = secs(t);
   t = performance.now();
   await sql`ANALYZE`.execute(db);
   loadSeconds.analyze = secs(t);
   return {
     datasets: { regions: regions.datasetId, protectedAreas: pas.datasetId, landCover: lc.datasetId, grasslandPlots: gp.datasetId, ecosystems: eco.datasetId },
-    loadSeconds, landCover: stats, protectedAreas: pa.stats, regions: regions.features, plots: gp.features,
+    loadSeconds,
+    landCover: stats,
+    protectedAreas: pa.stats,
+    regions: regions.features,
+    plots: gp.features,
   };
 }
 
@@ -121,17 +138,32 @@ async function load(db: Db, n: number): Promise<Loaded> {
 async function existing(db: Db): Promise<Loaded> {
   await migrateToLatest(db);
   const pick = async (kind: string) => (await sql<{ id: number }>`SELECT max(id)::int AS id FROM layer_datasets WHERE kind = ${kind}`.execute(db)).rows[0].id;
-  const datasets = { regions: await pick('regions'), protectedAreas: await pick('protected-areas'), landCover: await pick('land-cover'), grasslandPlots: await pick('grassland-plots'), ecosystems: await pick('ecosystems') };
+  const datasets = {
+    regions: await pick('regions'),
+    protectedAreas: await pick('protected-areas'),
+    landCover: await pick('land-cover'),
+    grasslandPlots: await pick('grassland-plots'),
+    ecosystems: await pick('ecosystems'),
+  };
   const regions = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM regions WHERE dataset_id = ${datasets.regions}`.execute(db)).rows[0].n;
   return { datasets, loadSeconds: {}, landCover: null, protectedAreas: null, regions, plots: 0 };
 }
 
-interface Memory { nodeWorkerPeakRss: number; pgBackendsPeakHwm: number; pgBackendPeakPrivate: number; pgBackendsPeakPrivateSum: number; backendsUsed: number; samples: number }
+interface Memory {
+  nodeWorkerPeakRss: number;
+  pgBackendsPeakHwm: number;
+  pgBackendPeakPrivate: number;
+  pgBackendsPeakPrivateSum: number;
+  backendsUsed: number;
+  samples: number;
+}
 
 /** Runs the run in the worker-like child, sampling its memory and its backends' every 200 ms. */
 async function runInChild(db: Db, url: string, runId: string): Promise<{ seconds: number; memory: Memory; cpuSeconds: { postgres: number; node: number } }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/support/indicator-run-child.ts'), url, runId], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env,
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -160,7 +192,11 @@ async function runInChild(db: Db, url: string, runId: string): Promise<{ seconds
   sampling = false;
   await sampler;
   if (code !== 0) throw new Error(`indicator run child exited with ${code}`);
-  const res = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; node: { VmHWM: number; cpuSeconds: number }; backends: { pid: number; VmHWM?: number; cpuSeconds: number }[] };
+  const res = JSON.parse(out.trim().split('\n').pop()!) as {
+    seconds: number;
+    node: { VmHWM: number; cpuSeconds: number };
+    backends: { pid: number; VmHWM?: number; cpuSeconds: number }[];
+  };
   mem.nodeWorkerPeakRss = Math.max(mem.nodeWorkerPeakRss, res.node.VmHWM);
   for (const b of res.backends) mem.pgBackendsPeakHwm = Math.max(mem.pgBackendsPeakHwm, b.VmHWM ?? 0);
   mem.backendsUsed = pids.size;
@@ -187,35 +223,69 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const loaded = reuse ? await existing(h.db) : await load(h.db, n);
       const loadTotal = secs(t0);
-      if (!reuse) console.log(`indicators: N=${n.toLocaleString('en')} loaded in ${loadTotal} s ${JSON.stringify(loaded.loadSeconds)}; parcels ${loaded.landCover?.parcels} (${loaded.landCover?.minAreaHa.toFixed(2)}–${loaded.landCover?.maxAreaHa.toFixed(1)} ha, mean ${loaded.landCover?.meanAreaHa.toFixed(1)} ha)`);
+      if (!reuse)
+        console.log(
+          `indicators: N=${n.toLocaleString('en')} loaded in ${loadTotal} s ${JSON.stringify(loaded.loadSeconds)}; parcels ${loaded.landCover?.parcels} (${loaded.landCover?.minAreaHa.toFixed(2)}–${loaded.landCover?.maxAreaHa.toFixed(1)} ha, mean ${loaded.landCover?.meanAreaHa.toFixed(1)} ha)`,
+        );
       if (process.env.BENCH_LOAD_ONLY) continue;
       const { runId } = await createIndicatorRun(h.db, { year: YEAR, datasets: loaded.datasets }, { tokenId: null, role: 'system', label: 'bench' }, 'bench');
       const r = await runInChild(h.db, url!, runId);
       const run = await h.db.selectFrom('indicator_runs').select(['status', 'error']).where('id', '=', runId).executeTakeFirstOrThrow();
-      const results = (await sql<{ n: number; nulls: number }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE value IS NULL)::int AS nulls FROM indicator_results WHERE run_id = ${runId}`.execute(h.db)).rows[0];
+      const results = (
+        await sql<{
+          n: number;
+          nulls: number;
+        }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE value IS NULL)::int AS nulls FROM indicator_results WHERE run_id = ${runId}`.execute(h.db)
+      ).rows[0];
       const expected = INDICATOR_CODES.length * loaded.regions;
-      if (run.status !== 'completed' || results.n !== expected) throw new Error(`run ${runId}: ${run.status} ${run.error ?? ''}, ${results.n} results of ${expected}`);
-      const steps = (await sql<{ stage: string; ms: number; builds: number }>`
-        SELECT stage, ms, builds FROM indicator_run_stages WHERE run_id = ${runId} ORDER BY started_at`.execute(h.db).catch(() => ({ rows: [] }))).rows;
-      const province = (await sql<{ indicator: string; value: number | null }>`
-        SELECT indicator, value FROM indicator_results WHERE run_id = ${runId} AND region_code = '220000' ORDER BY indicator`.execute(h.db)).rows;
+      if (run.status !== 'completed' || results.n !== expected)
+        throw new Error(`run ${runId}: ${run.status} ${run.error ?? ''}, ${results.n} results of ${expected}`);
+      const steps = (
+        await sql<{ stage: string; ms: number; builds: number }>`
+        SELECT stage, ms, builds FROM indicator_run_stages WHERE run_id = ${runId} ORDER BY started_at`
+          .execute(h.db)
+          .catch(() => ({ rows: [] }))
+      ).rows;
+      const province = (
+        await sql<{ indicator: string; value: number | null }>`
+        SELECT indicator, value FROM indicator_results WHERE run_id = ${runId} AND region_code = '220000' ORDER BY indicator`.execute(h.db)
+      ).rows;
       seconds[n] = r.seconds;
       runs[n] = {
-        parcels: loaded.landCover?.parcels, parcelAreaHa: loaded.landCover ? { min: loaded.landCover.minAreaHa, mean: loaded.landCover.meanAreaHa, max: loaded.landCover.maxAreaHa } : undefined,
-        landCoverShares: loaded.landCover ? Object.fromEntries(Object.entries(loaded.landCover.byClass).map(([k, v]) => [k, Math.round((v / Object.values(loaded.landCover!.byClass).reduce((a, b) => a + b, 0)) * 1000) / 10])) : undefined,
-        protectedAreas: loaded.protectedAreas, regions: loaded.regions, plots: loaded.plots, ecosystemPolygons: ECOSYSTEM_POLYGONS, occurrences: OCCURRENCES,
+        parcels: loaded.landCover?.parcels,
+        parcelAreaHa: loaded.landCover ? { min: loaded.landCover.minAreaHa, mean: loaded.landCover.meanAreaHa, max: loaded.landCover.maxAreaHa } : undefined,
+        landCoverShares: loaded.landCover
+          ? Object.fromEntries(
+              Object.entries(loaded.landCover.byClass).map(([k, v]) => [
+                k,
+                Math.round((v / Object.values(loaded.landCover!.byClass).reduce((a, b) => a + b, 0)) * 1000) / 10,
+              ]),
+            )
+          : undefined,
+        protectedAreas: loaded.protectedAreas,
+        regions: loaded.regions,
+        plots: loaded.plots,
+        ecosystemPolygons: ECOSYSTEM_POLYGONS,
+        occurrences: OCCURRENCES,
         loadSeconds: { total: loadTotal, ...loaded.loadSeconds },
-        runSeconds: r.seconds, cpuSeconds: r.cpuSeconds, results: results.n, nullResults: results.nulls,
+        runSeconds: r.seconds,
+        cpuSeconds: r.cpuSeconds,
+        results: results.n,
+        nullResults: results.nulls,
         steps: Object.fromEntries(steps.map((s) => [s.stage, { ms: s.ms, builds: s.builds }])),
         memory: {
-          nodeWorkerPeakRssMiB: mib(r.memory.nodeWorkerPeakRss), pgBackendPeakHwmMiB: mib(r.memory.pgBackendsPeakHwm),
-          pgBackendPeakPrivateMiB: mib(r.memory.pgBackendPeakPrivate), pgBackendsPeakPrivateSumMiB: mib(r.memory.pgBackendsPeakPrivateSum),
+          nodeWorkerPeakRssMiB: mib(r.memory.nodeWorkerPeakRss),
+          pgBackendPeakHwmMiB: mib(r.memory.pgBackendsPeakHwm),
+          pgBackendPeakPrivateMiB: mib(r.memory.pgBackendPeakPrivate),
+          pgBackendsPeakPrivateSumMiB: mib(r.memory.pgBackendsPeakPrivateSum),
           backendsUsed: r.memory.backendsUsed,
           workerTotalPeakMiB: mib(r.memory.nodeWorkerPeakRss + r.memory.pgBackendsPeakPrivateSum),
         },
         province: Object.fromEntries(province.map((p) => [p.indicator, p.value === null ? null : Math.round(p.value * 100) / 100])),
       };
-      console.log(`indicators: ${reuse ? `database ${reuse}` : `N=${n.toLocaleString('en')}`} → full run ${r.seconds.toFixed(1)} s (${results.n} results; CPU: PostgreSQL ${r.cpuSeconds.postgres} s, node ${r.cpuSeconds.node} s); worker node peak ${mib(r.memory.nodeWorkerPeakRss)} MiB, PostgreSQL backend peak ${mib(r.memory.pgBackendsPeakHwm)} MiB resident (${mib(r.memory.pgBackendPeakPrivate)} MiB private; ${r.memory.backendsUsed} backends, ${mib(r.memory.pgBackendsPeakPrivateSum)} MiB private together)`);
+      console.log(
+        `indicators: ${reuse ? `database ${reuse}` : `N=${n.toLocaleString('en')}`} → full run ${r.seconds.toFixed(1)} s (${results.n} results; CPU: PostgreSQL ${r.cpuSeconds.postgres} s, node ${r.cpuSeconds.node} s); worker node peak ${mib(r.memory.nodeWorkerPeakRss)} MiB, PostgreSQL backend peak ${mib(r.memory.pgBackendsPeakHwm)} MiB resident (${mib(r.memory.pgBackendPeakPrivate)} MiB private; ${r.memory.backendsUsed} backends, ${mib(r.memory.pgBackendsPeakPrivateSum)} MiB private together)`,
+      );
       if (steps.length) console.log(`  steps: ${steps.map((s) => `${s.stage} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}`);
     } finally {
       await h.close();
@@ -234,20 +304,40 @@ async function main(): Promise<void> {
     growth[`${a}→${b}`] = Math.round((seconds[b] / seconds[a]) * 100) / 100;
     console.log(`growth ${a.toLocaleString('en')} → ${b.toLocaleString('en')} parcels (${b / a}×): ${growth[`${a}→${b}`]}×`);
   }
-  const pgv = (await (async () => {
+  const pgv = await (async () => {
     const h = createDb(loadConfig().databaseUrl, { max: 1 });
     try {
-      return (await sql<{ v: string; wm: string; sb: string }>`SELECT version() AS v, current_setting('work_mem') AS wm, current_setting('shared_buffers') AS sb`.execute(h.db)).rows[0];
+      return (
+        await sql<{
+          v: string;
+          wm: string;
+          sb: string;
+        }>`SELECT version() AS v, current_setting('work_mem') AS wm, current_setting('shared_buffers') AS sb`.execute(h.db)
+      ).rows[0];
     } finally {
       await h.close();
     }
-  })());
+  })();
   const result = {
-    when: new Date().toISOString(), command: 'npm run bench -- indicators',
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: pgv.v.split(' on ')[0], workMem: pgv.wm, sharedBuffers: pgv.sb },
-    seed: SEED, year: YEAR, indicators: INDICATOR_CODES,
+    when: new Date().toISOString(),
+    command: 'npm run bench -- indicators',
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: pgv.v.split(' on ')[0],
+      workMem: pgv.wm,
+      sharedBuffers: pgv.sb,
+    },
+    seed: SEED,
+    year: YEAR,
+    indicators: INDICATOR_CODES,
     fixed: { protectedAreas: PROTECTED_AREAS, counties: COUNTIES, ecosystemPolygons: ECOSYSTEM_POLYGONS, occurrences: OCCURRENCES, plotsTarget: PLOTS },
-    sizes: SIZES, seconds, growth, runs,
+    sizes: SIZES,
+    seconds,
+    growth,
+    runs,
   };
   await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench/results/indicators.json'), JSON.stringify(result, null, 2) + '\n');

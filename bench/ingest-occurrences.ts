@@ -33,14 +33,30 @@ const CLIENTS = 8;
 const execFileP = promisify(execFile);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-const NAMES = ['Capreolus pygargus', 'Sus scrofa', 'Phasianus colchicus', 'Grus japonensis', 'Pinus koraiensis', 'Panthera tigris altaica', 'Ciconia boyciana', 'Quercus mongolica'];
+const NAMES = [
+  'Capreolus pygargus',
+  'Sus scrofa',
+  'Phasianus colchicus',
+  'Grus japonensis',
+  'Pinus koraiensis',
+  'Panthera tigris altaica',
+  'Ciconia boyciana',
+  'Quercus mongolica',
+];
 /** Record i: deterministic, inside Jilin, spread over the province. */
 function record(prefix: string, i: number): Record<string, unknown> {
   return {
-    occurrenceID: `${prefix}-${i}`, basisOfRecord: 'HumanObservation', scientificName: NAMES[i % NAMES.length],
+    occurrenceID: `${prefix}-${i}`,
+    basisOfRecord: 'HumanObservation',
+    scientificName: NAMES[i % NAMES.length],
     eventDate: `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
-    decimalLatitude: Math.round((41.5 + ((i * 7919) % 4000) / 1000) * 1e5) / 1e5, decimalLongitude: Math.round((122.5 + ((i * 104729) % 8000) / 1000) * 1e5) / 1e5,
-    geodeticDatum: 'WGS84', coordinateUncertaintyInMeters: 30, individualCount: 1 + (i % 5), occurrenceStatus: 'present', recordedBy: '基准测试 bench',
+    decimalLatitude: Math.round((41.5 + ((i * 7919) % 4000) / 1000) * 1e5) / 1e5,
+    decimalLongitude: Math.round((122.5 + ((i * 104729) % 8000) / 1000) * 1e5) / 1e5,
+    geodeticDatum: 'WGS84',
+    coordinateUncertaintyInMeters: 30,
+    individualCount: 1 + (i % 5),
+    occurrenceStatus: 'present',
+    recordedBy: '基准测试 bench',
   };
 }
 
@@ -58,9 +74,11 @@ async function freePort(): Promise<number> {
 
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 async function reset(db: Db): Promise<void> {
@@ -111,13 +129,23 @@ async function main(): Promise<void> {
     const port = await freePort();
     const { token } = await createToken(db, { role: 'surveyor', team: 'bench', label: 'bench' });
     server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'apps/ingest/src/server.ts')], {
-      cwd: ROOT, env: { ...process.env, DATABASE_URL: url.toString(), INGEST_PORT: String(port), LOG_LEVEL: 'warn', BIOMON_QUEUE_PREFIX: `bench${process.pid}`, BIOMON_RATE_LIMIT_PER_MIN: '10000000' },
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        INGEST_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        BIOMON_QUEUE_PREFIX: `bench${process.pid}`,
+        BIOMON_RATE_LIMIT_PER_MIN: '10000000',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/health`)).status < 500) break;
-      } catch { /* not yet */ }
+      } catch {
+        /* not yet */
+      }
       if (i > 300) throw new Error('ingest server did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -125,7 +153,11 @@ async function main(): Promise<void> {
     t0 = performance.now();
     await pool(bodies, CLIENTS, async (body) => {
       const s = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/v1/occurrences`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/occurrences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
       if (res.status !== 200) throw new Error(`API answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       await res.arrayBuffer();
       latencies.push(performance.now() - s);
@@ -152,7 +184,9 @@ async function main(): Promise<void> {
     const result = {
       when: new Date().toISOString(),
       command: 'npm run bench -- ingest-occurrences',
-      rows: ROWS, batch: BATCH, clients: CLIENTS,
+      rows: ROWS,
+      batch: BATCH,
+      clients: CLIENTS,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       recordsPerS: { api: ROWS / api, sameSemantics: ROWS / sameS, rawCopy: ROWS / copy },
       seconds: { api, sameSemantics: sameS, rawCopy: copy },

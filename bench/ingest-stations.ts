@@ -77,7 +77,12 @@ async function freePort(): Promise<number> {
 const timeMs = (j: number) => START + j * 60_000;
 const value = (d: number, j: number) => Math.round((10 + 8 * Math.sin(j / 90 + d) + ((j * 7919 + d * 104729) % 100) / 100) * 100) / 100;
 
-interface Batch { stationId: string; body: string; raw: RawObservation[]; count: number }
+interface Batch {
+  stationId: string;
+  body: string;
+  raw: RawObservation[];
+  count: number;
+}
 
 /** Batches of one station: `times` consecutive minutes × its 5 datastreams, from minute `from`. */
 function makeBatch(s: number, from: number, times: number): Batch {
@@ -110,9 +115,11 @@ async function countRows(db: Db, table = 'observations'): Promise<number> {
 
 /** Runs jobs with `concurrency` workers, each taking the next job of its own queue (one station per worker). */
 async function runQueues<T>(queues: T[][], fn: (job: T) => Promise<void>): Promise<void> {
-  await Promise.all(queues.map(async (q) => {
-    for (const job of q) await fn(job);
-  }));
+  await Promise.all(
+    queues.map(async (q) => {
+      for (const job of q) await fn(job);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -135,12 +142,24 @@ async function main(): Promise<void> {
     const tokens = new Map<string, string>();
     for (let s = 0; s < STATIONS; s++) {
       const stationId = `bench-${String(s).padStart(2, '0')}`;
-      const r = await registerStation(db, {
-        stationId, name: `bench ${s}`, type: 'weather', location: { type: 'Point', coordinates: [125 + s / 10, 43] },
-        datastreams: Array.from({ length: DS_PER_STATION }, (_, k) => ({
-          datastreamId: `${stationId}-d${k}`, observedProperty: `p${k}`, unitOfMeasurement: { symbol: 'u' }, resultType: 'number', validRange: [-100, 100], expectedIntervalSeconds: 60,
-        })),
-      }, { actor: SYSTEM_ACTOR });
+      const r = await registerStation(
+        db,
+        {
+          stationId,
+          name: `bench ${s}`,
+          type: 'weather',
+          location: { type: 'Point', coordinates: [125 + s / 10, 43] },
+          datastreams: Array.from({ length: DS_PER_STATION }, (_, k) => ({
+            datastreamId: `${stationId}-d${k}`,
+            observedProperty: `p${k}`,
+            unitOfMeasurement: { symbol: 'u' },
+            resultType: 'number',
+            validRange: [-100, 100],
+            expectedIntervalSeconds: 60,
+          })),
+        },
+        { actor: SYSTEM_ACTOR },
+      );
       tokens.set(stationId, r.token!);
     }
 
@@ -157,13 +176,25 @@ async function main(): Promise<void> {
     const queues: Batch[][] = Array.from({ length: THROUGHPUT_CONCURRENCY }, () => []);
     stationBatches.forEach((bs, s) => queues[s % THROUGHPUT_CONCURRENCY].push(...bs));
     const latencyBatches: Batch[][] = Array.from({ length: LATENCY_STATIONS }, (_, s) =>
-      Array.from({ length: LATENCY_PUSHES_PER_STATION }, (_, i) => makeBatch(s, i * (LATENCY_BATCH / DS_PER_STATION), LATENCY_BATCH / DS_PER_STATION)));
+      Array.from({ length: LATENCY_PUSHES_PER_STATION }, (_, i) => makeBatch(s, i * (LATENCY_BATCH / DS_PER_STATION), LATENCY_BATCH / DS_PER_STATION)),
+    );
     log(`rows: ${fmt(rows)} (${STATIONS} stations × ${DS_PER_STATION} datastreams × ${fmt(perStation)} minutes); reps: ${REPS}`);
     log(`PostgreSQL: ${pgVersion.split(',')[0]}; synchronous_commit=${syncCommit}; CPUs: ${os.cpus().length}; Node ${process.version}`);
 
     const result: Record<string, unknown> = {
-      when: new Date().toISOString(), command: 'npm run bench -- ingest-stations', rows, reps: REPS,
-      baseline: 'psql \\copy of the stored rows (all columns) into (LIKE observations INCLUDING ALL)', machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: pgVersion.split(',')[0], synchronousCommit: syncCommit },
+      when: new Date().toISOString(),
+      command: 'npm run bench -- ingest-stations',
+      rows,
+      reps: REPS,
+      baseline: 'psql \\copy of the stored rows (all columns) into (LIKE observations INCLUDING ALL)',
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: pgVersion.split(',')[0],
+        synchronousCommit: syncCommit,
+      },
     };
 
     // ---- service, in-process ------------------------------------------------------------------
@@ -186,23 +217,35 @@ async function main(): Promise<void> {
     const port = await freePort();
     server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'apps/ingest/src/server.ts')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, INGEST_PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', BIOMON_RATE_LIMIT_PER_MIN: '10000000', BIOMON_DB_POOL_MAX: '20' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        INGEST_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        BIOMON_RATE_LIMIT_PER_MIN: '10000000',
+        BIOMON_DB_POOL_MAX: '20',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`${base}/health`)).status < 500) break;
-      } catch { /* not up yet */ }
+      } catch {
+        /* not up yet */
+      }
       if (i > 300) throw new Error('the ingest server did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
     const pushOnce = async (b: Batch): Promise<number> => {
       const t0 = performance.now();
       const res = await fetch(`${base}/v1/stations/${b.stationId}/observations`, {
-        method: 'POST', headers: { authorization: `Bearer ${tokens.get(b.stationId)}`, 'content-type': 'application/json' }, body: b.body,
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.get(b.stationId)}`, 'content-type': 'application/json' },
+        body: b.body,
       });
-      const body = await res.json() as { inserted?: number };
+      const body = (await res.json()) as { inserted?: number };
       if (res.status !== 200 || body.inserted !== b.count) throw new Error(`push answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
       return performance.now() - t0;
     };
@@ -260,17 +303,27 @@ async function main(): Promise<void> {
       ratios: { apiOverSameSemantics: stats(apiRates.map((a, i) => a / serviceRates[i])).mean, apiOverRawCopy: stats(ratios).mean },
       throughputSetup: { batch: THROUGHPUT_BATCH, concurrency: THROUGHPUT_CONCURRENCY, format: 'application/json dataArray' },
       latency1000: {
-        stations: LATENCY_STATIONS, pushesPerStation: LATENCY_PUSHES_PER_STATION, batch: LATENCY_BATCH, requests: latencies.length,
-        p50Ms: quantile(latencies, 0.5), p95Ms: quantile(latencies, 0.95), p99Ms: quantile(latencies, 0.99), maxMs: latencies[latencies.length - 1],
+        stations: LATENCY_STATIONS,
+        pushesPerStation: LATENCY_PUSHES_PER_STATION,
+        batch: LATENCY_BATCH,
+        requests: latencies.length,
+        p50Ms: quantile(latencies, 0.5),
+        p95Ms: quantile(latencies, 0.95),
+        p99Ms: quantile(latencies, 0.99),
+        maxMs: latencies[latencies.length - 1],
         obsPerS: latencyRows / latencyWall,
       },
     });
     log('');
     log(`raw COPY                       ${fmt(copy.mean)} rows/s  (min ${fmt(copy.min)}, max ${fmt(copy.max)})`);
     log(`service, in-process (4 st.)    ${fmt(service.mean)} obs/s   ratio to COPY ${(service.mean / copy.mean).toFixed(3)}`);
-    log(`API over HTTP (4 st., 5k/push) ${fmt(api.mean)} obs/s   ratio to COPY ${stats(ratios).mean.toFixed(3)} (min ${stats(ratios).min.toFixed(3)}, max ${stats(ratios).max.toFixed(3)})`);
+    log(
+      `API over HTTP (4 st., 5k/push) ${fmt(api.mean)} obs/s   ratio to COPY ${stats(ratios).mean.toFixed(3)} (min ${stats(ratios).min.toFixed(3)}, max ${stats(ratios).max.toFixed(3)})`,
+    );
     const l = result.latency1000 as { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; obsPerS: number };
-    log(`1,000-obs push, 20 stations:   p50 ${l.p50Ms.toFixed(0)} ms, p95 ${l.p95Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms, max ${l.maxMs.toFixed(0)} ms (${latencies.length} pushes; ${fmt(l.obsPerS)} obs/s)`);
+    log(
+      `1,000-obs push, 20 stations:   p50 ${l.p50Ms.toFixed(0)} ms, p95 ${l.p95Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms, max ${l.maxMs.toFixed(0)} ms (${latencies.length} pushes; ${fmt(l.obsPerS)} obs/s)`,
+    );
     await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
     await writeFile(path.join(ROOT, 'bench/results/ingest-stations.json'), JSON.stringify(result, null, 2) + '\n');
     log('wrote bench/results/ingest-stations.json');

@@ -52,7 +52,17 @@ function rng(seed: number): () => number {
   };
 }
 
-const SPECIES = ['Capreolus pygargus', 'Sus scrofa', 'Lepus mandshuricus', 'Nyctereutes procyonoides', 'Vulpes vulpes', 'Sciurus vulgaris', 'Phasianus colchicus', 'Pica pica', 'Grus japonensis'];
+const SPECIES = [
+  'Capreolus pygargus',
+  'Sus scrofa',
+  'Lepus mandshuricus',
+  'Nyctereutes procyonoides',
+  'Vulpes vulpes',
+  'Sciurus vulgaris',
+  'Phasianus colchicus',
+  'Pica pica',
+  'Grus japonensis',
+];
 const SENSITIVE = ['Panthera tigris altaica', 'Panthera pardus orientalis', 'Ursus thibetanus', 'Moschus moschiferus'];
 
 async function plant(url: string): Promise<void> {
@@ -74,16 +84,24 @@ async function plant(url: string): Promise<void> {
         for (let i = from; i < Math.min(N, from + BATCH); i++) {
           const sensitive = r() < 0.1;
           recs.push({
-            occurrenceID: `pr-${i}`, basisOfRecord: 'HumanObservation', occurrenceStatus: 'present', geodeticDatum: 'WGS84',
+            occurrenceID: `pr-${i}`,
+            basisOfRecord: 'HumanObservation',
+            occurrenceStatus: 'present',
+            geodeticDatum: 'WGS84',
             scientificName: sensitive ? SENSITIVE[i % SENSITIVE.length] : SPECIES[i % SPECIES.length],
-            eventDate: `20${16 + (i % 9)}-0${1 + (i % 9)}-1${i % 10}`, individualCount: 1 + (i % 4),
+            eventDate: `20${16 + (i % 9)}-0${1 + (i % 9)}-1${i % 10}`,
+            individualCount: 1 + (i % 4),
             decimalLongitude: Math.round((PROVINCE.w + r() * (PROVINCE.e - PROVINCE.w)) * 1e5) / 1e5,
             decimalLatitude: Math.round((PROVINCE.s + r() * (PROVINCE.n - PROVINCE.s)) * 1e5) / 1e5,
-            recordedBy: 'bench', locality: `样地 ${i % 1000}`,
+            recordedBy: 'bench',
+            locality: `样地 ${i % 1000}`,
           });
         }
         await ingestOccurrences(h.db, recs, { actor: { tokenId: null, role: 'surveyor', team: 'bench', label: 'bench' } });
-        if ((from / BATCH) % 50 === 0) console.log(`  planted ${Math.min(N, from + BATCH).toLocaleString('en')} of ${N.toLocaleString('en')} (${Math.round((from + BATCH) / ((performance.now() - t0) / 1000))} rec/s)`);
+        if ((from / BATCH) % 50 === 0)
+          console.log(
+            `  planted ${Math.min(N, from + BATCH).toLocaleString('en')} of ${N.toLocaleString('en')} (${Math.round((from + BATCH) / ((performance.now() - t0) / 1000))} rec/s)`,
+          );
       }
     };
     await Promise.all(Array.from({ length: WRITERS }, writer));
@@ -103,8 +121,16 @@ function boxes(): [number, number][] {
   ]);
 }
 
-async function load(url: string, paths: string[], headers: Record<string, string> = {}): Promise<{ reqPerS: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; requests: number }> {
-  const { stdout } = await execFileP(process.execPath, [path.join(ROOT, 'bench/support/load.mjs'), JSON.stringify({ url, paths, connections: CONNECTIONS, duration: SECONDS, headers })], { maxBuffer: 1 << 20 });
+async function load(
+  url: string,
+  paths: string[],
+  headers: Record<string, string> = {},
+): Promise<{ reqPerS: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; requests: number }> {
+  const { stdout } = await execFileP(
+    process.execPath,
+    [path.join(ROOT, 'bench/support/load.mjs'), JSON.stringify({ url, paths, connections: CONNECTIONS, duration: SECONDS, headers })],
+    { maxBuffer: 1 << 20 },
+  );
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
@@ -132,17 +158,37 @@ async function pgbenchPages(url: string, bx: [number, number][], which: 'literal
   await sql`ANALYZE bench_bboxes`.execute(h.db);
   await sql`ANALYZE occurrences`.execute(h.db);
   await h.close();
-  const query = which === 'literal'
-    ? 'SELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences WHERE geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326) ORDER BY id LIMIT 100;'
-    : 'WITH c AS MATERIALIZED (SELECT id FROM occurrences WHERE public_xy <@ box(point(:x1, :y1), point(:x2, :y2))) '
-      + 'SELECT o.id, o.data, ST_X(o.public_geom), ST_Y(o.public_geom) FROM occurrences o WHERE o.id IN (SELECT id FROM c ORDER BY id LIMIT 100) ORDER BY o.id;';
+  const query =
+    which === 'literal'
+      ? 'SELECT id, data, ST_X(geom), ST_Y(geom) FROM occurrences WHERE geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326) ORDER BY id LIMIT 100;'
+      : 'WITH c AS MATERIALIZED (SELECT id FROM occurrences WHERE public_xy <@ box(point(:x1, :y1), point(:x2, :y2))) ' +
+        'SELECT o.id, o.data, ST_X(o.public_geom), ST_Y(o.public_geom) FROM occurrences o WHERE o.id IN (SELECT id FROM c ORDER BY id LIMIT 100) ORDER BY o.id;';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'biomon-pgbench-'));
   const script = path.join(dir, 'page.sql');
   await writeFile(script, `\\set i random(1, ${BOXES})\nSELECT x1, y1, x2, y2 FROM bench_bboxes WHERE id = :i \\gset\n${query}\n`);
   const u = new URL(url);
-  const { stdout } = await execFileP('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', script,
-    '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { maxBuffer: 1 << 22 })
-    .finally(() => rm(dir, { recursive: true, force: true }));
+  const { stdout } = await execFileP(
+    'pgbench',
+    [
+      '-n',
+      '-c',
+      String(CONNECTIONS),
+      '-j',
+      '2',
+      '-T',
+      String(SECONDS),
+      '-f',
+      script,
+      '-h',
+      u.hostname,
+      '-p',
+      u.port,
+      '-U',
+      decodeURIComponent(u.username || 'postgres'),
+      u.pathname.slice(1),
+    ],
+    { maxBuffer: 1 << 22 },
+  ).finally(() => rm(dir, { recursive: true, force: true }));
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
   const latencyAvgMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
   if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
@@ -157,7 +203,9 @@ async function explainBaselines(url: string, [x, y]: [number, number]): Promise<
       WHERE geom && ST_MakeEnvelope(${x}::float8, ${y}::float8, ${x + 0.5}::float8, ${y + 0.5}::float8, 4326) ORDER BY id LIMIT 100`.execute(h.db);
     const best = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, BUFFERS) WITH c AS MATERIALIZED (SELECT id FROM occurrences
       WHERE public_xy <@ box(point(${x}::float8, ${y}::float8), point(${x + 0.5}::float8, ${y + 0.5}::float8)))
-      SELECT o.id, o.data, ST_X(o.public_geom), ST_Y(o.public_geom) FROM occurrences o WHERE o.id IN (SELECT id FROM c ORDER BY id LIMIT 100) ORDER BY o.id`.execute(h.db);
+      SELECT o.id, o.data, ST_X(o.public_geom), ST_Y(o.public_geom) FROM occurrences o WHERE o.id IN (SELECT id FROM c ORDER BY id LIMIT 100) ORDER BY o.id`.execute(
+      h.db,
+    );
     return { literal: literal.rows.map((r) => r['QUERY PLAN']).join('\n'), best: best.rows.map((r) => r['QUERY PLAN']).join('\n') };
   } finally {
     await h.close();
@@ -168,7 +216,8 @@ async function explainBaselines(url: string, [x, y]: [number, number]): Promise<
 async function backendCpu(url: string): Promise<Map<number, number>> {
   const h = createDb(url, { max: 1 });
   try {
-    const pids = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(h.db)).rows;
+    const pids = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(h.db))
+      .rows;
     const out = new Map<number, number>();
     for (const { pid } of pids) {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
@@ -182,7 +231,11 @@ async function backendCpu(url: string): Promise<Map<number, number>> {
 }
 
 /** The API load with the CPU it cost per page: node (this process: server) and the PostgreSQL backends. */
-async function loadWithCpu(url: string, base: string, paths: string[]): Promise<Awaited<ReturnType<typeof load>> & { nodeCpuMsPerPage: number; pgCpuMsPerPage: number }> {
+async function loadWithCpu(
+  url: string,
+  base: string,
+  paths: string[],
+): Promise<Awaited<ReturnType<typeof load>> & { nodeCpuMsPerPage: number; pgCpuMsPerPage: number }> {
   const pg0 = await backendCpu(url);
   const cpu0 = process.cpuUsage();
   const r = await load(base, paths);
@@ -198,18 +251,26 @@ async function main(): Promise<void> {
   const scratch = reuse ? null : await createScratchDatabase('pubread');
   const url = reuse ? Object.assign(new URL(loadConfig().databaseUrl), { pathname: `/${reuse}` }).toString() : scratch!.url;
   if (!reuse) await plant(url);
-  const [{ n, s }] = (await (async () => {
+  const [{ n, s }] = await (async () => {
     const h = createDb(url, { max: 1 });
     try {
-      return (await sql<{ n: number; s: number }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE generalised)::int AS s FROM occurrences`.execute(h.db)).rows;
+      return (await sql<{ n: number; s: number }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE generalised)::int AS s FROM occurrences`.execute(h.db))
+        .rows;
     } finally {
       await h.close();
     }
-  })());
+  })();
   console.log(`  ${n.toLocaleString('en')} occurrences, ${s.toLocaleString('en')} generalised for the public`);
   const bx = boxes();
 
-  const config = loadConfig(process.env, { databaseUrl: url, queuePrefix: `benchpub${process.pid}`, rateLimitPerMinute: 100_000_000, rateLimitPublicPerMinute: 100_000_000, logLevel: 'silent', dbPoolMax: CONNECTIONS });
+  const config = loadConfig(process.env, {
+    databaseUrl: url,
+    queuePrefix: `benchpub${process.pid}`,
+    rateLimitPerMinute: 100_000_000,
+    rateLimitPublicPerMinute: 100_000_000,
+    logLevel: 'silent',
+    dbPoolMax: CONNECTIONS,
+  });
   const ctx = createContext(config);
   const app = await buildServer({ ctx, apps: [ingestModule, apiModule] });
   ACCESS_MATRIX['GET /bench/bare'] = 'public'; // the baseline route: the same server and hooks, no work
@@ -219,26 +280,53 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     // warm both paths (buffers, plans)
-    await load(base, bx.slice(0, 20).map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
+    await load(
+      base,
+      bx.slice(0, 20).map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`),
+    );
     const sqlPages = await pgbenchPages(url, bx, 'literal');
     console.log(`  SQL literal (pgbench) ${Math.round(sqlPages.tps).toLocaleString('en')} pages/s  latency avg ${sqlPages.latencyAvgMs} ms`);
     const sqlBestPages = await pgbenchPages(url, bx, 'best');
     console.log(`  SQL best (pgbench)   ${Math.round(sqlBestPages.tps).toLocaleString('en')} pages/s  latency avg ${sqlBestPages.latencyAvgMs} ms`);
     const explain = await explainBaselines(url, bx[0]);
-    const api = await loadWithCpu(url, base, bx.map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`));
-    console.log(`  API public bbox      ${Math.round(api.reqPerS).toLocaleString('en')} pages/s  p50 ${api.p50Ms} ms  p99 ${api.p99Ms} ms  non-2xx ${api.non2xx}  CPU/page: node ${api.nodeCpuMsPerPage.toFixed(2)} ms, PostgreSQL ${api.pgCpuMsPerPage.toFixed(2)} ms`);
+    const api = await loadWithCpu(
+      url,
+      base,
+      bx.map(([x, y]) => `/v1/occurrences?bbox=${x},${y},${x + 0.5},${y + 0.5}&limit=100`),
+    );
+    console.log(
+      `  API public bbox      ${Math.round(api.reqPerS).toLocaleString('en')} pages/s  p50 ${api.p50Ms} ms  p99 ${api.p99Ms} ms  non-2xx ${api.non2xx}  CPU/page: node ${api.nodeCpuMsPerPage.toFixed(2)} ms, PostgreSQL ${api.pgCpuMsPerPage.toFixed(2)} ms`,
+    );
     const bare = await load(base, ['/bench/bare']);
     console.log(`  bare route           ${Math.round(bare.reqPerS).toLocaleString('en')} req/s   p99 ${bare.p99Ms} ms`);
-    const ind = await load(base, ['/v1/indicators/forest_coverage/values?region=220000', '/v1/indicators/pa_coverage/values', '/v1/indicators/protected_species_rate/values?region=220000']);
+    const ind = await load(base, [
+      '/v1/indicators/forest_coverage/values?region=220000',
+      '/v1/indicators/pa_coverage/values',
+      '/v1/indicators/protected_species_rate/values?region=220000',
+    ]);
     console.log(`  indicator values     ${Math.round(ind.reqPerS).toLocaleString('en')} req/s   p99 ${ind.p99Ms} ms  non-2xx ${ind.non2xx}`);
     Object.assign(results, { sqlPages, sqlBestPages, apiPublicBbox: api, bare, indicatorValues: ind, explain });
-    const ratios = { publicBboxOverSql: api.reqPerS / sqlPages.tps, publicBboxOverBestSql: api.reqPerS / sqlBestPages.tps, indicatorValuesOverBare: ind.reqPerS / bare.reqPerS };
-    console.log(`  ratios: public bbox / SQL literal ${ratios.publicBboxOverSql.toFixed(3)}, / SQL best ${ratios.publicBboxOverBestSql.toFixed(3)} (p99 ${api.p99Ms} ms); indicator values / bare ${ratios.indicatorValuesOverBare.toFixed(3)}`);
+    const ratios = {
+      publicBboxOverSql: api.reqPerS / sqlPages.tps,
+      publicBboxOverBestSql: api.reqPerS / sqlBestPages.tps,
+      indicatorValuesOverBare: ind.reqPerS / bare.reqPerS,
+    };
+    console.log(
+      `  ratios: public bbox / SQL literal ${ratios.publicBboxOverSql.toFixed(3)}, / SQL best ${ratios.publicBboxOverBestSql.toFixed(3)} (p99 ${api.p99Ms} ms); indicator values / bare ${ratios.indicatorValuesOverBare.toFixed(3)}`,
+    );
     const out = {
-      when: new Date().toISOString(), command: 'npm run bench -- public-read', occurrences: n, generalised: s, boxes: BOXES, boxSizeDeg: 0.5,
-      connections: CONNECTIONS, secondsPerTarget: SECONDS,
+      when: new Date().toISOString(),
+      command: 'npm run bench -- public-read',
+      occurrences: n,
+      generalised: s,
+      boxes: BOXES,
+      boxSizeDeg: 0.5,
+      connections: CONNECTIONS,
+      secondsPerTarget: SECONDS,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      results, ratios, apiP99Ms: api.p99Ms,
+      results,
+      ratios,
+      apiP99Ms: api.p99Ms,
     };
     await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
     await writeFile(path.join(ROOT, 'bench/results/public-read.json'), JSON.stringify(out, null, 2) + '\n');

@@ -84,7 +84,7 @@ export async function startProxy(opts) {
       });
       up.on('error', (err) => {
         if (clientGone) return;
-        const refused = err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ECONNRESET' && !bodySent;
+        const refused = err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || (err.code === 'ECONNRESET' && !bodySent);
         if (refused) b.downUntil = Date.now() + downMs;
         if (answered) return res.destroy();
         // nothing of the request reached the backend, or it was a read: another backend may answer
@@ -100,7 +100,8 @@ export async function startProxy(opts) {
         const send = () => {
           if (clientGone) return up.destroy();
           bodySent = true;
-          if (req.readableEnded) up.end(); // a retried GET: its (empty) body was read by the first try
+          if (req.readableEnded)
+            up.end(); // a retried GET: its (empty) body was read by the first try
           else req.pipe(up);
         };
         if (sock.connecting) sock.once('connect', send);
@@ -122,10 +123,11 @@ export async function startProxy(opts) {
     server,
     port,
     stats,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections?.();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
   };
 }
 
@@ -136,7 +138,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const port = Number(arg('--port') ?? process.env.PORT ?? 3000);
-  const to = (arg('--to') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const to = (arg('--to') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!to.length) {
     console.error('usage: node infra/proxy.mjs --port PORT --to http://host:port[,http://host:port…]');
     process.exit(2);

@@ -26,21 +26,28 @@ async function main(): Promise<void> {
     // auto_explain in each of the worker's sessions, its plans sent back as notices
     const minMs = Number(process.env.BENCH_EXPLAIN_MS ?? 1000);
     h.pool.on('connect', (client) => {
-      client.on('notice', (n) => { if (/^duration:/.test(n.message ?? '')) plans.push(n.message!); });
-      void client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = ${minMs}; SET auto_explain.log_analyze = on; SET auto_explain.log_buffers = on; SET auto_explain.log_level = notice`);
+      client.on('notice', (n) => {
+        if (/^duration:/.test(n.message ?? '')) plans.push(n.message!);
+      });
+      void client.query(
+        `LOAD 'auto_explain'; SET auto_explain.log_min_duration = ${minMs}; SET auto_explain.log_analyze = on; SET auto_explain.log_buffers = on; SET auto_explain.log_level = notice`,
+      );
     });
   }
   const t0 = performance.now();
   const work = process.env.BENCH_WORK ? (JSON.parse(process.env.BENCH_WORK) as Record<string, number>) : undefined;
   const outcome = await executeIndicatorRun(h.db, runId, undefined, { work });
   const seconds = (performance.now() - t0) / 1000;
-  const backends = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE application_name = ${BENCH_APP} AND datname = current_database()`.execute(h.db)).rows
-    .map((r) => ({ pid: r.pid, cpuSeconds: procCpuSeconds(r.pid), ...procStatus(r.pid) }));
+  const backends = (
+    await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE application_name = ${BENCH_APP} AND datname = current_database()`.execute(h.db)
+  ).rows.map((r) => ({ pid: r.pid, cpuSeconds: procCpuSeconds(r.pid), ...procStatus(r.pid) }));
   if (explainFile) writeFileSync(explainFile, plans.join('\n\n'));
   await h.close();
   const self = procStatus('self');
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ outcome, seconds, node: { VmHWM: self.VmHWM, VmRSS: self.VmRSS, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, backends })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ outcome, seconds, node: { VmHWM: self.VmHWM, VmRSS: self.VmRSS, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, backends })}\n`,
+  );
 }
 
 main().catch((err) => {

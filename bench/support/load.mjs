@@ -13,7 +13,13 @@ const result = await autocannon({
   // every request picks one of the paths at random (as pgbench's `random()` picks a bbox)
   requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: cfg.paths[Math.floor(Math.random() * cfg.paths.length)] }) }],
 });
-process.stdout.write(`${JSON.stringify({
-  reqPerS: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors,
-  requests: result.requests.total,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    reqPerS: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    requests: result.requests.total,
+  })}\n`,
+);

@@ -23,7 +23,10 @@ import { sql, type DbOrTx } from '@biomon/db';
 import type { GeoJsonFeature } from '@biomon/layers';
 
 type Ring = number[][];
-export interface Outline { rings: Ring[]; bbox: [number, number, number, number] }
+export interface Outline {
+  rings: Ring[];
+  bbox: [number, number, number, number];
+}
 
 const M_PER_DEG_LAT = 111_320;
 const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
@@ -77,18 +80,38 @@ function valueNoise(seed: number, scale: number) {
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-interface DemoRegion { code: string; name: string; level: string; parentCode: string | null; geometry: { type: string; coordinates: unknown } }
+interface DemoRegion {
+  code: string;
+  name: string;
+  level: string;
+  parentCode: string | null;
+  geometry: { type: string; coordinates: unknown };
+}
 
 export function demoRegions(): DemoRegion[] {
-  const fc = JSON.parse(readFileSync(path.join(ROOT, 'seeds/demo/regions.geojson'), 'utf8')) as { features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[] };
-  return fc.features.map((f) => ({ code: String(f.properties.code), name: String(f.properties.name), level: String(f.properties.level), parentCode: (f.properties.parentCode as string | null) ?? null, geometry: f.geometry }));
+  const fc = JSON.parse(readFileSync(path.join(ROOT, 'seeds/demo/regions.geojson'), 'utf8')) as {
+    features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[];
+  };
+  return fc.features.map((f) => ({
+    code: String(f.properties.code),
+    name: String(f.properties.name),
+    level: String(f.properties.level),
+    parentCode: (f.properties.parentCode as string | null) ?? null,
+    geometry: f.geometry,
+  }));
 }
 
 export function outlineOf(geometry: { type: string; coordinates: unknown }): Outline {
   const polys = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) as Ring[][];
   const rings = polys.flat();
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const r of rings) for (const [x, y] of r) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
+  for (const r of rings)
+    for (const [x, y] of r) {
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+    }
   return { rings, bbox: [x0, y0, x1, y1] };
 }
 
@@ -126,9 +149,23 @@ export const GRASSLAND_TYPES = ['温性草甸草原', '温性草原', '低地草
 const NATURAL_WETLAND_TYPES = ['沼泽湿地', '河流湿地', '湖泊湿地'];
 const ARTIFICIAL_WETLAND_TYPES = ['库塘', '人工湿地'];
 
-export interface LandCoverStats { parcels: number; byClass: Record<string, number>; meanAreaHa: number; minAreaHa: number; maxAreaHa: number; vertices: number }
+export interface LandCoverStats {
+  parcels: number;
+  byClass: Record<string, number>;
+  meanAreaHa: number;
+  minAreaHa: number;
+  maxAreaHa: number;
+  vertices: number;
+}
 
-interface Fields { forest: (x: number, y: number) => number; west: (x: number, y: number) => number; built: (x: number, y: number) => number; water: (x: number, y: number) => number; mix: (x: number, y: number) => number; detail: (x: number, y: number) => number }
+interface Fields {
+  forest: (x: number, y: number) => number;
+  west: (x: number, y: number) => number;
+  built: (x: number, y: number) => number;
+  water: (x: number, y: number) => number;
+  mix: (x: number, y: number) => number;
+  detail: (x: number, y: number) => number;
+}
 
 function fields(seed: number): Fields {
   const f1 = valueNoise(hash32(seed, 1), 0.6);
@@ -150,7 +187,12 @@ function fields(seed: number): Fields {
   };
 }
 
-interface Thresholds { forest: number; west: number; built: number; water: number }
+interface Thresholds {
+  forest: number;
+  west: number;
+  built: number;
+  water: number;
+}
 
 /** Thresholds so that the classes take realistic shares of the province (calibrated on a fixed sample). */
 function calibrate(o: Outline, fl: Fields, seed: number): Thresholds {
@@ -174,7 +216,12 @@ function calibrate(o: Outline, fl: Fields, seed: number): Thresholds {
   return { forest: q(fs, 1 - 0.475), west: q(ws, 1 - 0.11), built: q(bs, 1 - 0.12), water: q(hs, 1 - 0.022) };
 }
 
-interface ParcelProps { class: string; grasslandType?: string; wetlandType?: string; natural?: boolean }
+interface ParcelProps {
+  class: string;
+  grasslandType?: string;
+  wetlandType?: string;
+  natural?: boolean;
+}
 
 function classify(fl: Fields, t: Thresholds, x: number, y: number, u: number): ParcelProps {
   if (fl.forest(x, y) + 0.35 * (fl.detail(x, y) - 0.5) > t.forest) {
@@ -212,7 +259,12 @@ export interface LandCoverPlan {
   fields: Fields;
 }
 
-export interface Parcel { ring: Ring; props: ParcelProps; centre: [number, number]; areaM2: number }
+export interface Parcel {
+  ring: Ring;
+  props: ParcelProps;
+  centre: [number, number];
+  areaM2: number;
+}
 
 /**
  * Plans a land cover of about `target` parcels inside the outline: the mean parcel area is
@@ -221,15 +273,20 @@ export interface Parcel { ring: Ring; props: ParcelProps; centre: [number, numbe
 export function planLandCover(target: number, outline: Outline, seed: number): LandCoverPlan {
   const area = approxAreaM2(outline);
   const lat0 = (outline.bbox[1] + outline.bbox[3]) / 2;
-  let meanAreaM2 = area / target;
+  const meanAreaM2 = area / target;
   const side = 10 * Math.sqrt(meanAreaM2);
   const fl = fields(seed);
   const plan: LandCoverPlan = {
-    target, seed, outline, meanAreaM2,
-    blockLonDeg: side / mPerDegLon(lat0), blockLatDeg: side / M_PER_DEG_LAT,
+    target,
+    seed,
+    outline,
+    meanAreaM2,
+    blockLonDeg: side / mPerDegLon(lat0),
+    blockLatDeg: side / M_PER_DEG_LAT,
     // an origin off any round degree, so parcel edges never line up with an overlay grid
     origin: [outline.bbox[0] - 0.01371, outline.bbox[1] - 0.00917],
-    thresholds: calibrate(outline, fl, seed), fields: fl,
+    thresholds: calibrate(outline, fl, seed),
+    fields: fl,
   };
   for (let i = 0; i < 4; i++) {
     let n = 0;
@@ -246,7 +303,12 @@ function blockTouches(o: Outline, x0: number, y0: number, x1: number, y1: number
   let n = 0;
   for (let i = 0; i <= 2; i++) for (let j = 0; j <= 2; j++) if (inside(o, x0 + ((x1 - x0) * i) / 2, y0 + ((y1 - y0) * j) / 2)) n++;
   let vertex = false;
-  for (const r of o.rings) for (const [x, y] of r) if (x >= x0 && x <= x1 && y >= y0 && y <= y1) { vertex = true; break; }
+  for (const r of o.rings)
+    for (const [x, y] of r)
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) {
+        vertex = true;
+        break;
+      }
   if (n === 9 && !vertex) return 'in';
   if (n === 0 && !vertex) return 'out';
   return 'edge';
@@ -327,9 +389,21 @@ export function* parcels(plan: LandCoverPlan, countOnly = false): Generator<Parc
             yield { ring: [], props: { class: '' }, centre: [cx, cy], areaM2: 0 };
             continue;
           }
-          const ring: Ring = [[L.xb, yb], [R.xb, yb], [R.m1, ym1], [R.m2, ym2], [R.xt, yt], [L.xt, yt], [L.m2, ym2], [L.m1, ym1], [L.xb, yb]];
+          const ring: Ring = [
+            [L.xb, yb],
+            [R.xb, yb],
+            [R.m1, ym1],
+            [R.m2, ym2],
+            [R.xt, yt],
+            [L.xt, yt],
+            [L.m2, ym2],
+            [L.m1, ym1],
+            [L.xb, yb],
+          ];
           // drop the repeated straight-edge vertices of the block's own sides (x0/x1 dividers)
-          const clean = ring.filter((p, k) => k === 0 || k === ring.length - 1 || !(p[0] === ring[k - 1][0] && p[1] !== ring[k - 1][1] && ring[k + 1] && p[0] === ring[k + 1][0]));
+          const clean = ring.filter(
+            (p, k) => k === 0 || k === ring.length - 1 || !(p[0] === ring[k - 1][0] && p[1] !== ring[k - 1][1] && ring[k + 1] && p[0] === ring[k + 1][0]),
+          );
           let area = 0;
           for (let k = 0; k + 1 < clean.length; k++) area += (clean[k + 1][0] - clean[k][0]) * mLon * (clean[k + 1][1] + clean[k][1]) * 0.5 * M_PER_DEG_LAT;
           yield { ring: clean, props: classify(plan.fields, plan.thresholds, cx, cy, u), centre: [cx, cy], areaM2: Math.abs(area) };
@@ -380,7 +454,15 @@ function blob(rnd: () => number, cx: number, cy: number, areaKm2: number): Ring 
   return ring;
 }
 
-export interface PaStats { count: number; counted: number; biosphere: number; proposed: number; future: number; missingYear: number; sumAreaKm2: number }
+export interface PaStats {
+  count: number;
+  counted: number;
+  biosphere: number;
+  proposed: number;
+  future: number;
+  missingYear: number;
+  sumAreaKm2: number;
+}
 
 /**
  * `n` protected areas (BRIEF §5 properties). Counted ones: designated, established ≤ 2024 or no
@@ -396,10 +478,21 @@ export function protectedAreaFeatures(n: number, outline: Outline, seed: number)
       if (inside(o, x, y)) return [x, y];
     }
   };
-  const designations: [string, number][] = [['nature_reserve', 0.34], ['forest_park', 0.2], ['wetland_park', 0.14], ['scenic_area', 0.1], ['geopark', 0.04], ['wetland_small_area', 0.1], ['other', 0.065], ['biosphere_reserve', 0.015]];
+  const designations: [string, number][] = [
+    ['nature_reserve', 0.34],
+    ['forest_park', 0.2],
+    ['wetland_park', 0.14],
+    ['scenic_area', 0.1],
+    ['geopark', 0.04],
+    ['wetland_small_area', 0.1],
+    ['other', 0.065],
+    ['biosphere_reserve', 0.015],
+  ];
   const pick = (): string => {
     let u = rnd();
-    for (const [d, p] of designations) { if ((u -= p) < 0) return d; }
+    for (const [d, p] of designations) {
+      if ((u -= p) < 0) return d;
+    }
     return 'other';
   };
   const stats: PaStats = { count: n, counted: 0, biosphere: 0, proposed: 0, future: 0, missingYear: 0, sumAreaKm2: 0 };
@@ -421,7 +514,7 @@ export function protectedAreaFeatures(n: number, outline: Outline, seed: number)
     } else if (centres.length > 4 && rnd() < 0.33) {
       // inside or across an earlier one: the overlaps the union must count once
       const host = centres[Math.floor(rnd() * centres.length)];
-      const rDeg = Math.sqrt(host.areaKm2 / Math.PI) / 111 * (0.2 + 0.9 * rnd());
+      const rDeg = (Math.sqrt(host.areaKm2 / Math.PI) / 111) * (0.2 + 0.9 * rnd());
       const t = rnd() * 2 * Math.PI;
       c = [host.c[0] + (rDeg * Math.cos(t)) / Math.cos((host.c[1] * Math.PI) / 180), host.c[1] + rDeg * Math.sin(t)];
       areaKm2 = Math.min(areaKm2, host.areaKm2 * (0.1 + 0.8 * rnd()));
@@ -439,7 +532,14 @@ export function protectedAreaFeatures(n: number, outline: Outline, seed: number)
     if (designation !== 'biosphere_reserve' && status === 'designated' && (year === null || year <= 2024)) stats.counted++;
     out.push({
       type: 'Feature',
-      properties: { id: `SYN-PA-${String(i).padStart(4, '0')}`, name: `合成保护地 ${i}`, designation, level: rnd() < 0.3 ? 'national' : 'provincial', status, ...(year === null ? {} : { establishedYear: year }) },
+      properties: {
+        id: `SYN-PA-${String(i).padStart(4, '0')}`,
+        name: `合成保护地 ${i}`,
+        designation,
+        level: rnd() < 0.3 ? 'national' : 'provincial',
+        status,
+        ...(year === null ? {} : { establishedYear: year }),
+      },
       geometry: { type: 'Polygon', coordinates: [blob(rnd, c[0], c[1], areaKm2)] },
     });
   }
@@ -465,7 +565,11 @@ export async function regionFeatures(db: DbOrTx, counties: number, seed: number)
   const rnd = prng(hash32(seed, 2000));
   const out: GeoJsonFeature[] = [];
   for (const r of demo) {
-    out.push({ type: 'Feature', properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode }, geometry: r.geometry as GeoJsonFeature['geometry'] });
+    out.push({
+      type: 'Feature',
+      properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parentCode },
+      geometry: r.geometry as GeoJsonFeature['geometry'],
+    });
   }
   for (let p = 0; p < prefectures.length; p++) {
     const o = outlineOf(prefectures[p].geometry);
@@ -485,7 +589,11 @@ export async function regionFeatures(db: DbOrTx, counties: number, seed: number)
       ORDER BY pts.i`.execute(db);
     for (const row of rows.rows) {
       const code = `${prefectures[p].code.slice(0, 4)}${String(row.i + 1).padStart(2, '0')}`;
-      out.push({ type: 'Feature', properties: { code, name: `${prefectures[p].name}第${row.i + 1}县`, level: 'county', parentCode: prefectures[p].code }, geometry: JSON.parse(row.gj) });
+      out.push({
+        type: 'Feature',
+        properties: { code, name: `${prefectures[p].name}第${row.i + 1}县`, level: 'county', parentCode: prefectures[p].code },
+        geometry: JSON.parse(row.gj),
+      });
     }
   }
   return out;
@@ -507,16 +615,26 @@ export function plotSampler(target: number, expectedGrassland: number, seed: num
       const cover = Math.max(5, Math.min(100, Math.round((meanCover[t] + (rnd() - 0.5) * 30) * 10) / 10));
       const date = rnd() < 0.88 ? `2024-0${7 + Math.floor(rnd() * 2)}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}` : '2023-07-20';
       const i = features.length;
-      features.push({ type: 'Feature', properties: { plotId: `SYN-G-${i}`, grasslandType: i % 97 === 0 ? '沼泽草甸' : t, vegetationCover: cover, surveyDate: date }, geometry: { type: 'Point', coordinates: parcel.centre } });
+      features.push({
+        type: 'Feature',
+        properties: { plotId: `SYN-G-${i}`, grasslandType: i % 97 === 0 ? '沼泽草甸' : t, vegetationCover: cover, surveyDate: date },
+        geometry: { type: 'Point', coordinates: parcel.centre },
+      });
     },
   };
 }
 
 const ECOSYSTEMS: Record<string, string[]> = {
   forest: ['温带针阔混交林', '温带落叶阔叶林', '寒温带针叶林'],
-  shrub_special: ['温带灌丛'], shrub: ['温带灌丛'],
-  grassland: ['温带草甸草原', '温带草原'], wetland: ['内陆湿地'], water: ['湖泊', '河流'],
-  cropland: ['农田'], built: ['城镇'], bare: ['荒漠'], other: ['高山苔原'],
+  shrub_special: ['温带灌丛'],
+  shrub: ['温带灌丛'],
+  grassland: ['温带草甸草原', '温带草原'],
+  wetland: ['内陆湿地'],
+  water: ['湖泊', '河流'],
+  cropland: ['农田'],
+  built: ['城镇'],
+  bare: ['荒漠'],
+  other: ['高山苔原'],
 };
 
 /** Ecosystems: a coarser partition of the same province (its own plan), typed from the land-cover fields. */
@@ -528,7 +646,11 @@ export async function* ecosystemFeatures(n: number, outline: Outline, seed: numb
     const cls = classify(lcFields, t, p.centre[0], p.centre[1], 0.5).class;
     const types = ECOSYSTEMS[cls];
     const type = types[Math.floor(lcFields.mix(p.centre[0] * 2, p.centre[1] * 2) * types.length * 0.999)];
-    yield { type: 'Feature', properties: { ecosystemType: type, terrestrial: !(type === '湖泊' || type === '河流') }, geometry: { type: 'Polygon', coordinates: [p.ring] } };
+    yield {
+      type: 'Feature',
+      properties: { ecosystemType: type, terrestrial: !(type === '湖泊' || type === '河流') },
+      geometry: { type: 'Polygon', coordinates: [p.ring] },
+    };
   }
 }
 
@@ -537,7 +659,13 @@ export async function* ecosystemFeatures(n: number, outline: Outline, seed: numb
  * common species' records placed inside protected areas, a rare tail left to chance; some absent,
  * captive, too vague, outside the window (qualifying rules).
  */
-export function occurrenceRecords(n: number, outline: Outline, names: { listed: string[]; unlisted: string[] }, paCentres: [number, number][], seed: number): Record<string, unknown>[] {
+export function occurrenceRecords(
+  n: number,
+  outline: Outline,
+  names: { listed: string[]; unlisted: string[] },
+  paCentres: [number, number][],
+  seed: number,
+): Record<string, unknown>[] {
   const rnd = prng(hash32(seed, 5000));
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
@@ -564,9 +692,13 @@ export function occurrenceRecords(n: number, outline: Outline, names: { listed: 
     const year = 2012 + Math.floor(rnd() * 13);
     const u = rnd();
     out.push({
-      occurrenceID: `SYN-OCC-${i}`, scientificName: name, basisOfRecord: 'HumanObservation',
+      occurrenceID: `SYN-OCC-${i}`,
+      scientificName: name,
+      basisOfRecord: 'HumanObservation',
       eventDate: `${year}-0${5 + Math.floor(rnd() * 4)}-1${Math.floor(rnd() * 9)}`,
-      decimalLongitude: Math.round(x * 1e5) / 1e5, decimalLatitude: Math.round(y * 1e5) / 1e5, geodeticDatum: 'WGS84',
+      decimalLongitude: Math.round(x * 1e5) / 1e5,
+      decimalLatitude: Math.round(y * 1e5) / 1e5,
+      geodeticDatum: 'WGS84',
       ...(u < 0.04 ? { occurrenceStatus: 'absent' } : {}),
       ...(u >= 0.04 && u < 0.06 ? { establishmentMeans: 'captive' } : {}),
       ...(u >= 0.06 && u < 0.09 ? { coordinateUncertaintyInMeters: 20_000 } : { coordinateUncertaintyInMeters: 30 }),

@@ -246,13 +246,37 @@ const PREFECTURES: Record<string, { name: string; nameEn: string }> = {
  * 松嫩平原: the western plain — 白城, 松原, the west of 长春 (农安) and north-west 四平.
  */
 const PA_CBS_DRAFT: Position[] = [
-  [125.95, 40.85], [126.1, 41.45], [126.35, 41.95], [126.75, 42.4], [127.3, 42.7], [127.85, 42.95],
-  [128.45, 43.3], [129.1, 43.3], [129.55, 43.45], [129.9, 43.85], [130.3, 44.1], [131.4, 44.1],
-  [131.4, 42.2], [130.3, 42.2], [129.0, 41.8], [128.1, 41.3], [126.9, 40.8], [125.95, 40.85],
+  [125.95, 40.85],
+  [126.1, 41.45],
+  [126.35, 41.95],
+  [126.75, 42.4],
+  [127.3, 42.7],
+  [127.85, 42.95],
+  [128.45, 43.3],
+  [129.1, 43.3],
+  [129.55, 43.45],
+  [129.9, 43.85],
+  [130.3, 44.1],
+  [131.4, 44.1],
+  [131.4, 42.2],
+  [130.3, 42.2],
+  [129.0, 41.8],
+  [128.1, 41.3],
+  [126.9, 40.8],
+  [125.95, 40.85],
 ];
 const PA_SNP_DRAFT: Position[] = [
-  [121.4, 44.25], [121.4, 46.5], [124.6, 46.5], [125.45, 45.7], [125.55, 45.15], [125.2, 44.6],
-  [124.55, 44.2], [123.9, 43.85], [123.1, 43.75], [122.4, 44.0], [121.4, 44.25],
+  [121.4, 44.25],
+  [121.4, 46.5],
+  [124.6, 46.5],
+  [125.45, 45.7],
+  [125.55, 45.15],
+  [125.2, 44.6],
+  [124.55, 44.2],
+  [123.9, 43.85],
+  [123.1, 43.75],
+  [122.4, 44.0],
+  [121.4, 44.25],
 ];
 
 function buildRegions(): FeatureCollection<Poly> {
@@ -288,8 +312,12 @@ function buildRegions(): FeatureCollection<Poly> {
     const provFile = path.join(tmp, 'province.json');
     // -clean removes the source's slivers and tiny gaps; the simplification works on shared arcs,
     // so neighbouring prefectures keep identical borders; precision rounds on the arcs too.
-    execFileSync(MAPSHAPER, ['-i', wgsFile, '-clean', '-simplify', '10%', 'keep-shapes', '-o', prefFile, 'format=geojson', 'precision=0.00001'], { stdio: 'pipe' });
-    execFileSync(MAPSHAPER, ['-i', prefFile, '-dissolve', '-o', provFile, 'format=geojson', 'geojson-type=FeatureCollection', 'precision=0.00001'], { stdio: 'pipe' });
+    execFileSync(MAPSHAPER, ['-i', wgsFile, '-clean', '-simplify', '10%', 'keep-shapes', '-o', prefFile, 'format=geojson', 'precision=0.00001'], {
+      stdio: 'pipe',
+    });
+    execFileSync(MAPSHAPER, ['-i', prefFile, '-dissolve', '-o', provFile, 'format=geojson', 'geojson-type=FeatureCollection', 'precision=0.00001'], {
+      stdio: 'pipe',
+    });
     const prefs = JSON.parse(fs.readFileSync(prefFile, 'utf8')) as FeatureCollection<Poly, { code: string }>;
     const prov = JSON.parse(fs.readFileSync(provFile, 'utf8')) as FeatureCollection<Poly>;
     if (prefs.features.length !== 9 || prov.features.length !== 1) throw new Error('unexpected mapshaper output');
@@ -297,8 +325,14 @@ function buildRegions(): FeatureCollection<Poly> {
     if (!province) throw new Error('empty province');
     const features: PolyFeature[] = [
       polyFeature(province, {
-        code: '220000', name: '吉林省', nameEn: 'Jilin Province', level: 'province', parentCode: null,
-        officialAreaKm2: 187400, approximate: true, note: NOTE,
+        code: '220000',
+        name: '吉林省',
+        nameEn: 'Jilin Province',
+        level: 'province',
+        parentCode: null,
+        officialAreaKm2: 187400,
+        approximate: true,
+        note: NOTE,
       }),
     ];
     const sorted = [...prefs.features].sort((a, b) => a.properties.code.localeCompare(b.properties.code));
@@ -307,22 +341,46 @@ function buildRegions(): FeatureCollection<Poly> {
       if (!meta) throw new Error(`unknown prefecture code ${f.properties.code}`);
       const g = finish(f.geometry);
       if (!g) throw new Error(`empty prefecture ${f.properties.code}`);
-      features.push(polyFeature(g, {
-        code: f.properties.code, name: meta.name, nameEn: meta.nameEn, level: 'prefecture', parentCode: '220000',
-        officialAreaKm2: null, approximate: true, note: NOTE,
-      }));
+      features.push(
+        polyFeature(g, {
+          code: f.properties.code,
+          name: meta.name,
+          nameEn: meta.nameEn,
+          level: 'prefecture',
+          parentCode: '220000',
+          officialAreaKm2: null,
+          approximate: true,
+          note: NOTE,
+        }),
+      );
     }
     const cbs = intersectPoly({ type: 'Polygon', coordinates: [PA_CBS_DRAFT] }, province);
     const snp = intersectPoly({ type: 'Polygon', coordinates: [PA_SNP_DRAFT] }, province);
     if (!cbs || !snp) throw new Error('priority area outside province');
-    features.push(polyFeature(cbs, {
-      code: 'PA-CBS', name: '长白山生物多样性保护优先区域', nameEn: 'Changbai Mountains Biodiversity Conservation Priority Area',
-      level: 'priority_area', parentCode: null, officialAreaKm2: null, approximate: true, note: NOTE,
-    }));
-    features.push(polyFeature(snp, {
-      code: 'PA-SNP', name: '松嫩平原生物多样性保护优先区域', nameEn: 'Songnen Plain Biodiversity Conservation Priority Area',
-      level: 'priority_area', parentCode: null, officialAreaKm2: null, approximate: true, note: NOTE,
-    }));
+    features.push(
+      polyFeature(cbs, {
+        code: 'PA-CBS',
+        name: '长白山生物多样性保护优先区域',
+        nameEn: 'Changbai Mountains Biodiversity Conservation Priority Area',
+        level: 'priority_area',
+        parentCode: null,
+        officialAreaKm2: null,
+        approximate: true,
+        note: NOTE,
+      }),
+    );
+    features.push(
+      polyFeature(snp, {
+        code: 'PA-SNP',
+        name: '松嫩平原生物多样性保护优先区域',
+        nameEn: 'Songnen Plain Biodiversity Conservation Priority Area',
+        level: 'priority_area',
+        parentCode: null,
+        officialAreaKm2: null,
+        approximate: true,
+        note: NOTE,
+      }),
+    );
     const fc: FeatureCollection<Poly> = { type: 'FeatureCollection', features };
     writeFC('regions.geojson', features, { name: 'biomon demo regions (Jilin)', note: FILE_NOTE });
     return fc;
@@ -351,70 +409,263 @@ interface PaSpec {
 
 const PA_SPECS: PaSpec[] = [
   {
-    id: 'demo-pa-01', name: '东北虎豹国家公园（吉林片区）', nameEn: 'Northeast China Tiger and Leopard National Park (Jilin part)',
-    designation: 'national_park', level: 'national', status: 'designated', establishedYear: 2021, targetKm2: 10000,
-    draft: [[129.75, 43.25], [129.85, 43.7], [130.0, 44.25], [130.7, 44.3], [131.45, 43.7], [131.45, 42.8], [130.9, 42.3], [130.45, 42.45], [130.2, 42.85], [129.9, 43.0], [129.75, 43.25]],
+    id: 'demo-pa-01',
+    name: '东北虎豹国家公园（吉林片区）',
+    nameEn: 'Northeast China Tiger and Leopard National Park (Jilin part)',
+    designation: 'national_park',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 2021,
+    targetKm2: 10000,
+    draft: [
+      [129.75, 43.25],
+      [129.85, 43.7],
+      [130.0, 44.25],
+      [130.7, 44.3],
+      [131.45, 43.7],
+      [131.45, 42.8],
+      [130.9, 42.3],
+      [130.45, 42.45],
+      [130.2, 42.85],
+      [129.9, 43.0],
+      [129.75, 43.25],
+    ],
   },
   {
-    id: 'demo-pa-02', name: '珲春东北虎国家级自然保护区', nameEn: 'Hunchun Amur Tiger National Nature Reserve',
-    designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 2001, targetKm2: 1087,
-    draft: [[130.5, 42.62], [130.62, 42.85], [130.85, 43.15], [131.05, 43.4], [131.35, 43.4], [131.25, 42.95], [130.85, 42.68], [130.62, 42.42], [130.5, 42.62]],
+    id: 'demo-pa-02',
+    name: '珲春东北虎国家级自然保护区',
+    nameEn: 'Hunchun Amur Tiger National Nature Reserve',
+    designation: 'nature_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 2001,
+    targetKm2: 1087,
+    draft: [
+      [130.5, 42.62],
+      [130.62, 42.85],
+      [130.85, 43.15],
+      [131.05, 43.4],
+      [131.35, 43.4],
+      [131.25, 42.95],
+      [130.85, 42.68],
+      [130.62, 42.42],
+      [130.5, 42.62],
+    ],
   },
   {
-    id: 'demo-pa-03', name: '长白山国家级自然保护区', nameEn: 'Changbaishan National Nature Reserve',
-    designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 1960, targetKm2: 1965,
-    draft: [[127.72, 42.12], [127.9, 42.42], [128.1, 42.45], [128.28, 42.27], [128.26, 42.02], [128.08, 41.97], [127.95, 41.72], [127.8, 41.8], [127.72, 42.12]],
+    id: 'demo-pa-03',
+    name: '长白山国家级自然保护区',
+    nameEn: 'Changbaishan National Nature Reserve',
+    designation: 'nature_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1960,
+    targetKm2: 1965,
+    draft: [
+      [127.72, 42.12],
+      [127.9, 42.42],
+      [128.1, 42.45],
+      [128.28, 42.27],
+      [128.26, 42.02],
+      [128.08, 41.97],
+      [127.95, 41.72],
+      [127.8, 41.8],
+      [127.72, 42.12],
+    ],
   },
   {
-    id: 'demo-pa-04', name: '长白山生物圈保护区', nameEn: 'Changbaishan Biosphere Reserve (UNESCO MAB)',
-    designation: 'biosphere_reserve', level: 'national', status: 'designated', establishedYear: 1979, targetKm2: 2300,
-    draft: [[127.68, 42.12], [127.88, 42.46], [128.12, 42.5], [128.33, 42.28], [128.3, 42.0], [128.08, 41.93], [127.93, 41.68], [127.75, 41.77], [127.68, 42.12]],
+    id: 'demo-pa-04',
+    name: '长白山生物圈保护区',
+    nameEn: 'Changbaishan Biosphere Reserve (UNESCO MAB)',
+    designation: 'biosphere_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1979,
+    targetKm2: 2300,
+    draft: [
+      [127.68, 42.12],
+      [127.88, 42.46],
+      [128.12, 42.5],
+      [128.33, 42.28],
+      [128.3, 42.0],
+      [128.08, 41.93],
+      [127.93, 41.68],
+      [127.75, 41.77],
+      [127.68, 42.12],
+    ],
   },
   {
-    id: 'demo-pa-05', name: '向海国家级自然保护区', nameEn: 'Xianghai National Nature Reserve',
-    designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 1981, targetKm2: 1055,
-    draft: [[122.12, 44.88], [122.12, 45.1], [122.3, 45.28], [122.52, 45.22], [122.55, 44.98], [122.36, 44.84], [122.12, 44.88]],
+    id: 'demo-pa-05',
+    name: '向海国家级自然保护区',
+    nameEn: 'Xianghai National Nature Reserve',
+    designation: 'nature_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1981,
+    targetKm2: 1055,
+    draft: [
+      [122.12, 44.88],
+      [122.12, 45.1],
+      [122.3, 45.28],
+      [122.52, 45.22],
+      [122.55, 44.98],
+      [122.36, 44.84],
+      [122.12, 44.88],
+    ],
   },
   {
     // drawn over the 嫩江 (the Jilin–Heilongjiang border): its coarse outline leaves the province
-    id: 'demo-pa-06', name: '莫莫格国家级自然保护区', nameEn: 'Momoge National Nature Reserve',
-    designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 1981, targetKm2: 1440, clip: false,
-    draft: [[123.48, 45.75], [123.52, 46.08], [123.78, 46.25], [124.12, 46.2], [124.22, 45.98], [124.08, 45.74], [123.8, 45.66], [123.48, 45.75]],
+    id: 'demo-pa-06',
+    name: '莫莫格国家级自然保护区',
+    nameEn: 'Momoge National Nature Reserve',
+    designation: 'nature_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1981,
+    targetKm2: 1440,
+    clip: false,
+    draft: [
+      [123.48, 45.75],
+      [123.52, 46.08],
+      [123.78, 46.25],
+      [124.12, 46.2],
+      [124.22, 45.98],
+      [124.08, 45.74],
+      [123.8, 45.66],
+      [123.48, 45.75],
+    ],
   },
   {
-    id: 'demo-pa-07', name: '查干湖国家级自然保护区', nameEn: 'Chagan Lake National Nature Reserve',
-    designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 1986, targetKm2: 507,
-    draft: [[124.12, 45.12], [124.14, 45.34], [124.3, 45.42], [124.46, 45.33], [124.42, 45.14], [124.26, 45.08], [124.12, 45.12]],
+    id: 'demo-pa-07',
+    name: '查干湖国家级自然保护区',
+    nameEn: 'Chagan Lake National Nature Reserve',
+    designation: 'nature_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1986,
+    targetKm2: 507,
+    draft: [
+      [124.12, 45.12],
+      [124.14, 45.34],
+      [124.3, 45.42],
+      [124.46, 45.33],
+      [124.42, 45.14],
+      [124.26, 45.08],
+      [124.12, 45.12],
+    ],
   },
   {
-    id: 'demo-pa-08', name: '龙湾国家级自然保护区', nameEn: 'Longwan National Nature Reserve',
-    designation: 'nature_reserve', level: 'national', status: 'designated', establishedYear: 1991, targetKm2: 151,
-    draft: [[126.28, 42.28], [126.32, 42.4], [126.45, 42.42], [126.5, 42.32], [126.42, 42.25], [126.28, 42.28]],
+    id: 'demo-pa-08',
+    name: '龙湾国家级自然保护区',
+    nameEn: 'Longwan National Nature Reserve',
+    designation: 'nature_reserve',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1991,
+    targetKm2: 151,
+    draft: [
+      [126.28, 42.28],
+      [126.32, 42.4],
+      [126.45, 42.42],
+      [126.5, 42.32],
+      [126.42, 42.25],
+      [126.28, 42.28],
+    ],
   },
   {
-    id: 'demo-pa-09', name: '松花湖国家级风景名胜区', nameEn: 'Songhua Lake National Scenic Area',
-    designation: 'scenic_area', level: 'national', status: 'designated', establishedYear: 1988, targetKm2: 550,
-    draft: [[126.6, 43.72], [126.72, 43.75], [126.9, 43.55], [127.08, 43.32], [127.02, 43.25], [126.85, 43.4], [126.66, 43.6], [126.6, 43.72]],
+    id: 'demo-pa-09',
+    name: '松花湖国家级风景名胜区',
+    nameEn: 'Songhua Lake National Scenic Area',
+    designation: 'scenic_area',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1988,
+    targetKm2: 550,
+    draft: [
+      [126.6, 43.72],
+      [126.72, 43.75],
+      [126.9, 43.55],
+      [127.08, 43.32],
+      [127.02, 43.25],
+      [126.85, 43.4],
+      [126.66, 43.6],
+      [126.6, 43.72],
+    ],
   },
   {
-    id: 'demo-pa-10', name: '净月潭国家森林公园', nameEn: 'Jingyuetan National Forest Park',
-    designation: 'forest_park', level: 'national', status: 'designated', establishedYear: 1989, targetKm2: 96,
-    draft: [[125.42, 43.76], [125.45, 43.83], [125.53, 43.83], [125.56, 43.77], [125.5, 43.72], [125.42, 43.76]],
+    id: 'demo-pa-10',
+    name: '净月潭国家森林公园',
+    nameEn: 'Jingyuetan National Forest Park',
+    designation: 'forest_park',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 1989,
+    targetKm2: 96,
+    draft: [
+      [125.42, 43.76],
+      [125.45, 43.83],
+      [125.53, 43.83],
+      [125.56, 43.77],
+      [125.5, 43.72],
+      [125.42, 43.76],
+    ],
   },
   {
-    id: 'demo-pa-11', name: '大安嫩江湾国家湿地公园', nameEn: 'Da\'an Nenjiang Bay National Wetland Park',
-    designation: 'wetland_park', level: 'national', status: 'designated', establishedYear: 2013, targetKm2: 60,
-    draft: [[124.2, 45.47], [124.22, 45.54], [124.32, 45.55], [124.35, 45.49], [124.28, 45.45], [124.2, 45.47]],
+    id: 'demo-pa-11',
+    name: '大安嫩江湾国家湿地公园',
+    nameEn: "Da'an Nenjiang Bay National Wetland Park",
+    designation: 'wetland_park',
+    level: 'national',
+    status: 'designated',
+    establishedYear: 2013,
+    targetKm2: 60,
+    draft: [
+      [124.2, 45.47],
+      [124.22, 45.54],
+      [124.32, 45.55],
+      [124.35, 45.49],
+      [124.28, 45.45],
+      [124.2, 45.47],
+    ],
   },
   {
-    id: 'demo-pa-12', name: '长白山国家公园（创建区，演示）', nameEn: 'Changbaishan National Park (candidate, demo)',
-    designation: 'national_park', level: 'national', status: 'proposed', establishedYear: null, targetKm2: 2800,
-    draft: [[127.62, 42.1], [127.85, 42.5], [128.15, 42.55], [128.4, 42.3], [128.33, 41.98], [128.05, 41.9], [127.93, 41.62], [127.7, 41.72], [127.62, 42.1]],
+    id: 'demo-pa-12',
+    name: '长白山国家公园（创建区，演示）',
+    nameEn: 'Changbaishan National Park (candidate, demo)',
+    designation: 'national_park',
+    level: 'national',
+    status: 'proposed',
+    establishedYear: null,
+    targetKm2: 2800,
+    draft: [
+      [127.62, 42.1],
+      [127.85, 42.5],
+      [128.15, 42.55],
+      [128.4, 42.3],
+      [128.33, 41.98],
+      [128.05, 41.9],
+      [127.93, 41.62],
+      [127.7, 41.72],
+      [127.62, 42.1],
+    ],
   },
   {
-    id: 'demo-pa-13', name: '松原哈达山湿地保护小区（演示，2030 年设立）', nameEn: 'Songyuan Hadashan Small Wetland Area (demo, established 2030)',
-    designation: 'wetland_small_area', level: 'provincial', status: 'designated', establishedYear: 2030, targetKm2: 25,
-    draft: [[124.62, 45.02], [124.64, 45.07], [124.72, 45.08], [124.74, 45.03], [124.68, 45.0], [124.62, 45.02]],
+    id: 'demo-pa-13',
+    name: '松原哈达山湿地保护小区（演示，2030 年设立）',
+    nameEn: 'Songyuan Hadashan Small Wetland Area (demo, established 2030)',
+    designation: 'wetland_small_area',
+    level: 'provincial',
+    status: 'designated',
+    establishedYear: 2030,
+    targetKm2: 25,
+    draft: [
+      [124.62, 45.02],
+      [124.64, 45.07],
+      [124.72, 45.08],
+      [124.74, 45.03],
+      [124.68, 45.0],
+      [124.62, 45.02],
+    ],
   },
 ];
 
@@ -440,10 +691,18 @@ function buildProtectedAreas(province: Poly): PolyFeature[] {
       else hi = mid;
     }
     if (!g) throw new Error(`PA ${s.id} vanished`);
-    out.push(polyFeature(g, {
-      id: s.id, name: s.name, nameEn: s.nameEn, designation: s.designation, level: s.level, status: s.status,
-      establishedYear: s.establishedYear, approximate: true,
-    }));
+    out.push(
+      polyFeature(g, {
+        id: s.id,
+        name: s.name,
+        nameEn: s.nameEn,
+        designation: s.designation,
+        level: s.level,
+        status: s.status,
+        establishedYear: s.establishedYear,
+        approximate: true,
+      }),
+    );
   }
   return out;
 }
@@ -475,8 +734,17 @@ const LAT0 = 40.8;
 
 /** West limit of the closed eastern forest, as lon by lat (a coarse reading of the 长白山 foothills). */
 const FOREST_FRONT: [number, number][] = [
-  [40.8, 125.05], [41.5, 125.15], [42.0, 125.2], [42.6, 125.05], [43.0, 125.5], [43.4, 125.95], [43.8, 126.3],
-  [44.2, 126.65], [44.6, 127.0], [45.0, 127.4], [46.4, 127.8],
+  [40.8, 125.05],
+  [41.5, 125.15],
+  [42.0, 125.2],
+  [42.6, 125.05],
+  [43.0, 125.5],
+  [43.4, 125.95],
+  [43.8, 126.3],
+  [44.2, 126.65],
+  [44.6, 127.0],
+  [45.0, 127.4],
+  [46.4, 127.8],
 ];
 function frontLon(lat: number): number {
   if (lat <= FOREST_FRONT[0][0]) return FOREST_FRONT[0][1];
@@ -490,7 +758,8 @@ function frontLon(lat: number): number {
 
 // Places given a fixed cover (the cell containing the point).
 const CITIES: Position[] = [
-  [125.32, 43.88], [125.32, 43.72], // 长春 (two cells)
+  [125.32, 43.88],
+  [125.32, 43.72], // 长春 (two cells)
   [126.55, 43.84], // 吉林
   [124.37, 43.17], // 四平
   [125.14, 42.89], // 辽源
@@ -502,7 +771,8 @@ const CITIES: Position[] = [
 ];
 const LAKES: Position[] = [
   [124.28, 45.25], // 查干湖
-  [126.75, 43.55], [126.95, 43.33], // 松花湖
+  [126.75, 43.55],
+  [126.95, 43.33], // 松花湖
   [123.92, 45.72], // 月亮泡
 ];
 const WETLANDS: { at: Position; wetlandType: string; natural: boolean }[] = [
@@ -519,16 +789,44 @@ const WETLANDS: { at: Position; wetlandType: string; natural: boolean }[] = [
   { at: [124.83, 43.2], wetlandType: '水库', natural: false }, // 二龙湖
   { at: [123.3, 45.55], wetlandType: '人工湿地', natural: false }, // 镇赉 paddy wetland
 ];
-const SALINE: Position[] = [[123.7, 45.1], [124.0, 44.95], [123.5, 45.2], [124.4, 44.8], [123.3, 44.65], [123.9, 45.45]];
-const SANDY_SHRUB: Position[] = [[122.6, 44.55], [122.9, 44.5], [122.3, 44.75]];
+const SALINE: Position[] = [
+  [123.7, 45.1],
+  [124.0, 44.95],
+  [123.5, 45.2],
+  [124.4, 44.8],
+  [123.3, 44.65],
+  [123.9, 45.45],
+];
+const SANDY_SHRUB: Position[] = [
+  [122.6, 44.55],
+  [122.9, 44.5],
+  [122.3, 44.75],
+];
 const ALPINE: Position[] = [[128.05, 42.06]]; // 长白山 summit: tundra and volcanic rock -> other
 /** Forest outside the mountains (净月潭 south-east of 长春). */
 const FOREST_PATCHES: Position[] = [[125.5, 43.78]];
 /** Valley basins and county towns inside the mountains: cropland, never forest. */
 const BASINS: Position[] = [
-  [129.3, 42.78], [129.7, 42.9], [129.5, 42.7], [128.23, 43.37], [128.05, 43.5], [125.7, 42.53], [126.75, 42.98],
-  [127.35, 43.72], [129.0, 42.55], [130.37, 42.87], [129.77, 43.32], [129.85, 43.0], [128.9, 43.1], [126.19, 41.13],
-  [126.92, 41.81], [127.27, 42.33], [126.8, 42.39], [128.2, 41.42], [126.95, 44.41], [125.65, 42.25],
+  [129.3, 42.78],
+  [129.7, 42.9],
+  [129.5, 42.7],
+  [128.23, 43.37],
+  [128.05, 43.5],
+  [125.7, 42.53],
+  [126.75, 42.98],
+  [127.35, 43.72],
+  [129.0, 42.55],
+  [130.37, 42.87],
+  [129.77, 43.32],
+  [129.85, 43.0],
+  [128.9, 43.1],
+  [126.19, 41.13],
+  [126.92, 41.81],
+  [127.27, 42.33],
+  [126.8, 42.39],
+  [128.2, 41.42],
+  [126.95, 44.41],
+  [125.65, 42.25],
 ];
 
 const FOREST_TARGET_2024 = 0.453; // forest + shrub_special share of the province
@@ -552,7 +850,18 @@ function buildCells(province: Poly, pas: PolyFeature[], snp: Poly): Cell[] {
       const x1 = r5(LON0 + (i + 1) * STEP);
       const y0 = r5(LAT0 + j * STEP);
       const y1 = r5(LAT0 + (j + 1) * STEP);
-      const sq: Poly = { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
+      const sq: Poly = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x0, y0],
+            [x1, y0],
+            [x1, y1],
+            [x0, y1],
+            [x0, y0],
+          ],
+        ],
+      };
       const g = intersectPoly(sq, province);
       if (!g) continue;
       const area = km2(g);
@@ -584,13 +893,17 @@ function buildCells(province: Poly, pas: PolyFeature[], snp: Poly): Cell[] {
   const momoge = pas.find((f) => f.properties?.id === 'demo-pa-06')!.geometry;
   const xianghai = pas.find((f) => f.properties?.id === 'demo-pa-05')!.geometry;
   for (const c of cells) {
-    for (const [pa, wetShare] of [[momoge, 0.85], [xianghai, 0.6]] as const) {
+    for (const [pa, wetShare] of [
+      [momoge, 0.85],
+      [xianghai, 0.6],
+    ] as const) {
       const ov = intersectPoly(c.geom, pa);
       if (ov && km2(ov) / c.area > 0.35 && !c.cover) {
         const r = rnd();
-        c.cover = r < wetShare
-          ? { cls: 'wetland', wetlandType: '沼泽湿地', natural: true }
-          : { cls: 'grassland', grasslandType: grassTypeAt(c.centre[0], c.centre[1]) };
+        c.cover =
+          r < wetShare
+            ? { cls: 'wetland', wetlandType: '沼泽湿地', natural: true }
+            : { cls: 'grassland', grasslandType: grassTypeAt(c.centre[0], c.centre[1]) };
       }
     }
   }
@@ -663,7 +976,7 @@ function ecosystemOf(c: Cell): { ecosystemType: string; terrestrial: boolean } {
   const cv = c.cover!;
   switch (cv.cls) {
     case 'forest':
-      return { ecosystemType: c.score > 1.1 || c.centre[1] < 42.6 && c.centre[0] > 127.2 ? '温带针阔混交林' : '温带落叶阔叶林', terrestrial: true };
+      return { ecosystemType: c.score > 1.1 || (c.centre[1] < 42.6 && c.centre[0] > 127.2) ? '温带针阔混交林' : '温带落叶阔叶林', terrestrial: true };
     case 'shrub_special':
     case 'shrub':
       return { ecosystemType: '温带灌丛', terrestrial: true };
@@ -705,7 +1018,10 @@ function buildPlots(cells: Cell[], snp: Poly): Feature<Point>[] {
   const base: Record<string, number> = { 温性草甸草原: 78, 低地草甸: 73, 温性草原: 67 };
   const gauss = () => (rnd() + rnd() + rnd() + rnd() - 2) * 1.73; // ~N(0,1)
   const out: Feature<Point>[] = [];
-  const plan: [number, number][] = [[2024, 46], [2020, 16]];
+  const plan: [number, number][] = [
+    [2024, 46],
+    [2020, 16],
+  ];
   for (const [year, count] of plan) {
     const order = [...grass].sort((a, b) => hash2(a.i, a.j, year) - hash2(b.i, b.j, year));
     for (let n = 0; n < count; n++) {
@@ -732,7 +1048,11 @@ function buildPlots(cells: Cell[], snp: Poly): Feature<Point>[] {
 // ---------------------------------------------------------------------------------------------
 // 6. survey events and occurrences
 
-interface Taxon { sci: string; vern: string; rank: 'species' | 'subspecies' }
+interface Taxon {
+  sci: string;
+  vern: string;
+  rank: 'species' | 'subspecies';
+}
 const T: Record<string, Taxon> = {
   tiger: { sci: 'Panthera tigris altaica', vern: '东北虎', rank: 'subspecies' },
   leopard: { sci: 'Panthera pardus orientalis', vern: '东北豹', rank: 'subspecies' },
@@ -788,152 +1108,483 @@ const TEAM_INV = '松嫩平原外来入侵植物调查组';
 const TEAM_CC = '长春市外来入侵物种普查组';
 
 const CT_SPECIES_2023: EventSpec['records'] = [
-  ['tiger', 4, 1, 1], ['leopard', 3, 1, 1], ['sika', 4, 1, 3], ['boar', 5, 1, 6], ['roe', 5, 1, 2], ['bear', 1, 1, 1],
+  ['tiger', 4, 1, 1],
+  ['leopard', 3, 1, 1],
+  ['sika', 4, 1, 3],
+  ['boar', 5, 1, 6],
+  ['roe', 5, 1, 2],
+  ['bear', 1, 1, 1],
 ];
 
 const EVENTS: EventSpec[] = [
   // --- 长白山 priority area: camera traps in the tiger & leopard park, 2023 season
   {
-    eventID: 'demo-ev-ct-2023', protocol: '红外相机', eventDate: '2023-03-01/2023-08-31',
-    geom: [[130.55, 42.8], [131.05, 42.8], [131.05, 43.45], [130.55, 43.45], [130.55, 42.8]],
-    sampleSizeValue: 4, sampleSizeUnit: 'camera trap stations', samplingEffortValue: 736, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省珲春市（东北虎豹国家公园红外相机网格）', team: TEAM_CT, records: [],
+    eventID: 'demo-ev-ct-2023',
+    protocol: '红外相机',
+    eventDate: '2023-03-01/2023-08-31',
+    geom: [
+      [130.55, 42.8],
+      [131.05, 42.8],
+      [131.05, 43.45],
+      [130.55, 43.45],
+      [130.55, 42.8],
+    ],
+    sampleSizeValue: 4,
+    sampleSizeUnit: 'camera trap stations',
+    samplingEffortValue: 736,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省珲春市（东北虎豹国家公园红外相机网格）',
+    team: TEAM_CT,
+    records: [],
   },
   {
-    eventID: 'demo-ev-ct-2023-hc01', parentEventID: 'demo-ev-ct-2023', protocol: '红外相机', eventDate: '2023-03-01/2023-08-31',
-    geom: [[130.78, 42.95]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 184, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省珲春市春化镇', team: TEAM_CT,
+    eventID: 'demo-ev-ct-2023-hc01',
+    parentEventID: 'demo-ev-ct-2023',
+    protocol: '红外相机',
+    eventDate: '2023-03-01/2023-08-31',
+    geom: [[130.78, 42.95]],
+    sampleSizeValue: 1,
+    sampleSizeUnit: 'camera trap station',
+    samplingEffortValue: 184,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省珲春市春化镇',
+    team: TEAM_CT,
     records: [...CT_SPECIES_2023, ['musk', 2, 1, 1]],
   },
   {
-    eventID: 'demo-ev-ct-2023-hc02', parentEventID: 'demo-ev-ct-2023', protocol: '红外相机', eventDate: '2023-03-01/2023-08-31',
-    geom: [[130.92, 43.12]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 184, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省珲春市马滴达镇', team: TEAM_CT, records: CT_SPECIES_2023,
+    eventID: 'demo-ev-ct-2023-hc02',
+    parentEventID: 'demo-ev-ct-2023',
+    protocol: '红外相机',
+    eventDate: '2023-03-01/2023-08-31',
+    geom: [[130.92, 43.12]],
+    sampleSizeValue: 1,
+    sampleSizeUnit: 'camera trap station',
+    samplingEffortValue: 184,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省珲春市马滴达镇',
+    team: TEAM_CT,
+    records: CT_SPECIES_2023,
   },
   {
-    eventID: 'demo-ev-ct-2023-hc03', parentEventID: 'demo-ev-ct-2023', protocol: '红外相机', eventDate: '2023-03-01/2023-08-31',
-    geom: [[130.65, 43.3]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 180, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省珲春市哈达门乡', team: TEAM_CT, records: CT_SPECIES_2023,
+    eventID: 'demo-ev-ct-2023-hc03',
+    parentEventID: 'demo-ev-ct-2023',
+    protocol: '红外相机',
+    eventDate: '2023-03-01/2023-08-31',
+    geom: [[130.65, 43.3]],
+    sampleSizeValue: 1,
+    sampleSizeUnit: 'camera trap station',
+    samplingEffortValue: 180,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省珲春市哈达门乡',
+    team: TEAM_CT,
+    records: CT_SPECIES_2023,
   },
   {
-    eventID: 'demo-ev-ct-2023-hc04', parentEventID: 'demo-ev-ct-2023', protocol: '红外相机', eventDate: '2023-03-01/2023-08-31',
-    geom: [[130.6, 42.62]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 188, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省珲春市敬信镇', team: TEAM_CT,
-    records: [['tiger', 3, 1, 2], ['leopard', 4, 1, 1], ['sika', 5, 1, 4], ['boar', 4, 1, 5], ['roe', 4, 1, 2]],
+    eventID: 'demo-ev-ct-2023-hc04',
+    parentEventID: 'demo-ev-ct-2023',
+    protocol: '红外相机',
+    eventDate: '2023-03-01/2023-08-31',
+    geom: [[130.6, 42.62]],
+    sampleSizeValue: 1,
+    sampleSizeUnit: 'camera trap station',
+    samplingEffortValue: 188,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省珲春市敬信镇',
+    team: TEAM_CT,
+    records: [
+      ['tiger', 3, 1, 2],
+      ['leopard', 4, 1, 1],
+      ['sika', 5, 1, 4],
+      ['boar', 4, 1, 5],
+      ['roe', 4, 1, 2],
+    ],
   },
   // --- winter 2024/25 cameras in the 汪清 part of the park
   {
-    eventID: 'demo-ev-ct-2024', protocol: '红外相机', eventDate: '2024-10-01/2025-03-31',
-    geom: [[130.1, 43.45], [130.6, 43.45], [130.6, 43.85], [130.1, 43.85], [130.1, 43.45]],
-    sampleSizeValue: 2, sampleSizeUnit: 'camera trap stations', samplingEffortValue: 352, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省汪清县（东北虎豹国家公园）', team: TEAM_CT, records: [],
+    eventID: 'demo-ev-ct-2024',
+    protocol: '红外相机',
+    eventDate: '2024-10-01/2025-03-31',
+    geom: [
+      [130.1, 43.45],
+      [130.6, 43.45],
+      [130.6, 43.85],
+      [130.1, 43.85],
+      [130.1, 43.45],
+    ],
+    sampleSizeValue: 2,
+    sampleSizeUnit: 'camera trap stations',
+    samplingEffortValue: 352,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省汪清县（东北虎豹国家公园）',
+    team: TEAM_CT,
+    records: [],
   },
   {
-    eventID: 'demo-ev-ct-2024-wq01', parentEventID: 'demo-ev-ct-2024', protocol: '红外相机', eventDate: '2024-10-01/2025-03-31',
-    geom: [[130.3, 43.62]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 176, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省汪清县复兴镇', team: TEAM_CT,
-    records: [['tiger', 4, 1, 1], ['leopard', 2, 1, 1], ['sika', 6, 1, 5], ['boar', 6, 1, 8], ['roe', 6, 1, 3], ['musk', 2, 1, 1], ['bear', 1, 1, 1]],
+    eventID: 'demo-ev-ct-2024-wq01',
+    parentEventID: 'demo-ev-ct-2024',
+    protocol: '红外相机',
+    eventDate: '2024-10-01/2025-03-31',
+    geom: [[130.3, 43.62]],
+    sampleSizeValue: 1,
+    sampleSizeUnit: 'camera trap station',
+    samplingEffortValue: 176,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省汪清县复兴镇',
+    team: TEAM_CT,
+    records: [
+      ['tiger', 4, 1, 1],
+      ['leopard', 2, 1, 1],
+      ['sika', 6, 1, 5],
+      ['boar', 6, 1, 8],
+      ['roe', 6, 1, 3],
+      ['musk', 2, 1, 1],
+      ['bear', 1, 1, 1],
+    ],
   },
   {
-    eventID: 'demo-ev-ct-2024-wq02', parentEventID: 'demo-ev-ct-2024', protocol: '红外相机', eventDate: '2024-10-01/2025-03-31',
-    geom: [[130.22, 43.78]], sampleSizeValue: 1, sampleSizeUnit: 'camera trap station', samplingEffortValue: 176, samplingEffortUnit: 'trap-days',
-    isAbsenceReported: false, targetTaxonomicScope: '大中型兽类', locality: '吉林省汪清县天桥岭镇', team: TEAM_CT,
-    records: [['tiger', 3, 1, 1], ['sika', 5, 1, 4], ['boar', 6, 1, 7], ['roe', 6, 1, 3], ['musk', 1, 1, 1]],
+    eventID: 'demo-ev-ct-2024-wq02',
+    parentEventID: 'demo-ev-ct-2024',
+    protocol: '红外相机',
+    eventDate: '2024-10-01/2025-03-31',
+    geom: [[130.22, 43.78]],
+    sampleSizeValue: 1,
+    sampleSizeUnit: 'camera trap station',
+    samplingEffortValue: 176,
+    samplingEffortUnit: 'trap-days',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '大中型兽类',
+    locality: '吉林省汪清县天桥岭镇',
+    team: TEAM_CT,
+    records: [
+      ['tiger', 3, 1, 1],
+      ['sika', 5, 1, 4],
+      ['boar', 6, 1, 7],
+      ['roe', 6, 1, 3],
+      ['musk', 1, 1, 1],
+    ],
   },
   // --- 长白山 reserve and surroundings
   {
-    eventID: 'demo-ev-cbs-river-2023', protocol: '样线法', eventDate: '2023-04-18/2023-04-20',
-    geom: [[128.08, 42.15], [128.1, 42.22], [128.12, 42.3], [128.13, 42.38]],
-    sampleSizeValue: 26, sampleSizeUnit: 'km', samplingEffortValue: 26, samplingEffortUnit: 'km',
-    isAbsenceReported: true, targetTaxonomicScope: '水鸟', locality: '吉林省安图县二道白河（长白山国家级自然保护区）', team: TEAM_CBS,
-    records: [['merganser', 5, 1, 6], ['mandarin', 3, 2, 8]],
+    eventID: 'demo-ev-cbs-river-2023',
+    protocol: '样线法',
+    eventDate: '2023-04-18/2023-04-20',
+    geom: [
+      [128.08, 42.15],
+      [128.1, 42.22],
+      [128.12, 42.3],
+      [128.13, 42.38],
+    ],
+    sampleSizeValue: 26,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 26,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '水鸟',
+    locality: '吉林省安图县二道白河（长白山国家级自然保护区）',
+    team: TEAM_CBS,
+    records: [
+      ['merganser', 5, 1, 6],
+      ['mandarin', 3, 2, 8],
+    ],
   },
   {
-    eventID: 'demo-ev-cbs-transect-2022', protocol: '样线法', eventDate: '2022-06-10/2022-06-12',
-    geom: [[127.9, 42.2], [127.98, 42.24], [128.05, 42.28]],
-    sampleSizeValue: 13, sampleSizeUnit: 'km', samplingEffortValue: 13, samplingEffortUnit: 'km',
-    isAbsenceReported: false, targetTaxonomicScope: '兽类和鸟类', locality: '吉林省抚松县（长白山国家级自然保护区西坡）', team: TEAM_CBS,
-    records: [['roe', 4, 1, 3], ['boar', 4, 1, 5], ['bear', 2, 1, 1], ['grouse', 3, 1, 4], ['sika', 2, 1, 2]],
+    eventID: 'demo-ev-cbs-transect-2022',
+    protocol: '样线法',
+    eventDate: '2022-06-10/2022-06-12',
+    geom: [
+      [127.9, 42.2],
+      [127.98, 42.24],
+      [128.05, 42.28],
+    ],
+    sampleSizeValue: 13,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 13,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '兽类和鸟类',
+    locality: '吉林省抚松县（长白山国家级自然保护区西坡）',
+    team: TEAM_CBS,
+    records: [
+      ['roe', 4, 1, 3],
+      ['boar', 4, 1, 5],
+      ['bear', 2, 1, 1],
+      ['grouse', 3, 1, 4],
+      ['sika', 2, 1, 2],
+    ],
   },
   {
-    eventID: 'demo-ev-cbs-plot-2024', protocol: '样方法', eventDate: '2024-07-22', geom: [[128.02, 42.33]], plotSide: 100,
-    sampleSizeValue: 10000, sampleSizeUnit: 'square metres', samplingEffortValue: 6, samplingEffortUnit: 'hours',
-    isAbsenceReported: true, targetTaxonomicScope: '木本植物', locality: '吉林省安图县（长白山国家级自然保护区北坡阔叶红松林样地）', team: TEAM_CBS,
-    records: [['pine', 4, 3, 40], ['yew', 3, 1, 6]],
+    eventID: 'demo-ev-cbs-plot-2024',
+    protocol: '样方法',
+    eventDate: '2024-07-22',
+    geom: [[128.02, 42.33]],
+    plotSide: 100,
+    sampleSizeValue: 10000,
+    sampleSizeUnit: 'square metres',
+    samplingEffortValue: 6,
+    samplingEffortUnit: 'hours',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '木本植物',
+    locality: '吉林省安图县（长白山国家级自然保护区北坡阔叶红松林样地）',
+    team: TEAM_CBS,
+    records: [
+      ['pine', 4, 3, 40],
+      ['yew', 3, 1, 6],
+    ],
   },
   {
-    eventID: 'demo-ev-fs-plot-2024', protocol: '样方法', eventDate: '2024-08-06', geom: [[127.38, 42.2]], plotSide: 100,
-    sampleSizeValue: 10000, sampleSizeUnit: 'square metres', samplingEffortValue: 5, samplingEffortUnit: 'hours',
-    isAbsenceReported: true, targetTaxonomicScope: '维管植物', locality: '吉林省抚松县露水河镇（保护地外样地）', team: TEAM_CBS,
-    records: [['ginseng', 3, 1, 3], ['pine', 3, 2, 25], ['yew', 1, 1, 2]],
+    eventID: 'demo-ev-fs-plot-2024',
+    protocol: '样方法',
+    eventDate: '2024-08-06',
+    geom: [[127.38, 42.2]],
+    plotSide: 100,
+    sampleSizeValue: 10000,
+    sampleSizeUnit: 'square metres',
+    samplingEffortValue: 5,
+    samplingEffortUnit: 'hours',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '维管植物',
+    locality: '吉林省抚松县露水河镇（保护地外样地）',
+    team: TEAM_CBS,
+    records: [
+      ['ginseng', 3, 1, 3],
+      ['pine', 3, 2, 25],
+      ['yew', 1, 1, 2],
+    ],
   },
   {
-    eventID: 'demo-ev-hl-transect-2025', protocol: '样线法', eventDate: '2025-01-14/2025-01-16',
-    geom: [[128.88, 42.4], [128.95, 42.45], [129.02, 42.52]],
-    sampleSizeValue: 11, sampleSizeUnit: 'km', samplingEffortValue: 11, samplingEffortUnit: 'km',
-    isAbsenceReported: false, targetTaxonomicScope: '兽类（雪地足迹）', locality: '吉林省和龙市南坪林场', team: TEAM_CBS,
-    records: [['sable', 4, 1, 1], ['roe', 3, 1, 4], ['boar', 3, 1, 6]],
+    eventID: 'demo-ev-hl-transect-2025',
+    protocol: '样线法',
+    eventDate: '2025-01-14/2025-01-16',
+    geom: [
+      [128.88, 42.4],
+      [128.95, 42.45],
+      [129.02, 42.52],
+    ],
+    sampleSizeValue: 11,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 11,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '兽类（雪地足迹）',
+    locality: '吉林省和龙市南坪林场',
+    team: TEAM_CBS,
+    records: [
+      ['sable', 4, 1, 1],
+      ['roe', 3, 1, 4],
+      ['boar', 3, 1, 6],
+    ],
   },
   // --- 松嫩平原 priority area: cranes and storks
   {
-    eventID: 'demo-ev-mmg-spring-2023', protocol: '样线法', eventDate: '2023-04-02/2023-04-05',
-    geom: [[123.62, 45.82], [123.7, 45.9], [123.78, 45.97], [123.85, 46.05]],
-    sampleSizeValue: 32, sampleSizeUnit: 'km', samplingEffortValue: 32, samplingEffortUnit: 'km',
-    isAbsenceReported: true, targetTaxonomicScope: '鹤类和鹳类', locality: '吉林省镇赉县莫莫格国家级自然保护区', team: TEAM_MMG,
-    records: [['redCrane', 8, 2, 12], ['siberianCrane', 10, 5, 260], ['stork', 5, 2, 18], ['pheasant', 3, 1, 3]],
+    eventID: 'demo-ev-mmg-spring-2023',
+    protocol: '样线法',
+    eventDate: '2023-04-02/2023-04-05',
+    geom: [
+      [123.62, 45.82],
+      [123.7, 45.9],
+      [123.78, 45.97],
+      [123.85, 46.05],
+    ],
+    sampleSizeValue: 32,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 32,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '鹤类和鹳类',
+    locality: '吉林省镇赉县莫莫格国家级自然保护区',
+    team: TEAM_MMG,
+    records: [
+      ['redCrane', 8, 2, 12],
+      ['siberianCrane', 10, 5, 260],
+      ['stork', 5, 2, 18],
+      ['pheasant', 3, 1, 3],
+    ],
   },
   {
-    eventID: 'demo-ev-mmg-autumn-2024', protocol: '样线法', eventDate: '2024-10-12/2024-10-15',
-    geom: [[123.65, 45.78], [123.75, 45.85], [123.88, 45.9], [123.95, 46.0]],
-    sampleSizeValue: 30, sampleSizeUnit: 'km', samplingEffortValue: 30, samplingEffortUnit: 'km',
-    isAbsenceReported: true, targetTaxonomicScope: '鹤类和鹳类', locality: '吉林省镇赉县莫莫格国家级自然保护区', team: TEAM_MMG,
-    records: [['siberianCrane', 12, 10, 420], ['redCrane', 6, 2, 9], ['stork', 4, 3, 25], ['napedCrane', 1, 0, 0, 'absent']],
+    eventID: 'demo-ev-mmg-autumn-2024',
+    protocol: '样线法',
+    eventDate: '2024-10-12/2024-10-15',
+    geom: [
+      [123.65, 45.78],
+      [123.75, 45.85],
+      [123.88, 45.9],
+      [123.95, 46.0],
+    ],
+    sampleSizeValue: 30,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 30,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '鹤类和鹳类',
+    locality: '吉林省镇赉县莫莫格国家级自然保护区',
+    team: TEAM_MMG,
+    records: [
+      ['siberianCrane', 12, 10, 420],
+      ['redCrane', 6, 2, 9],
+      ['stork', 4, 3, 25],
+      ['napedCrane', 1, 0, 0, 'absent'],
+    ],
   },
   {
-    eventID: 'demo-ev-xh-2024', protocol: '样线法', eventDate: '2024-05-08/2024-05-10',
-    geom: [[122.22, 44.98], [122.3, 45.03], [122.38, 45.08]],
-    sampleSizeValue: 18, sampleSizeUnit: 'km', samplingEffortValue: 18, samplingEffortUnit: 'km',
-    isAbsenceReported: true, targetTaxonomicScope: '鹤类和鹳类', locality: '吉林省通榆县向海国家级自然保护区', team: TEAM_XH,
-    records: [['redCrane', 8, 2, 10], ['stork', 4, 2, 12], ['pheasant', 4, 1, 4], ['siberianCrane', 1, 0, 0, 'absent']],
+    eventID: 'demo-ev-xh-2024',
+    protocol: '样线法',
+    eventDate: '2024-05-08/2024-05-10',
+    geom: [
+      [122.22, 44.98],
+      [122.3, 45.03],
+      [122.38, 45.08],
+    ],
+    sampleSizeValue: 18,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 18,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '鹤类和鹳类',
+    locality: '吉林省通榆县向海国家级自然保护区',
+    team: TEAM_XH,
+    records: [
+      ['redCrane', 8, 2, 10],
+      ['stork', 4, 2, 12],
+      ['pheasant', 4, 1, 4],
+      ['siberianCrane', 1, 0, 0, 'absent'],
+    ],
   },
   {
-    eventID: 'demo-ev-ty-farmland-2025', protocol: '样线法', eventDate: '2025-04-10/2025-04-11',
-    geom: [[123.0, 44.72], [123.08, 44.76], [123.16, 44.8]],
-    sampleSizeValue: 14, sampleSizeUnit: 'km', samplingEffortValue: 14, samplingEffortUnit: 'km',
-    isAbsenceReported: false, targetTaxonomicScope: '鸟类', locality: '吉林省通榆县新华镇农田（保护地外）', team: TEAM_XH,
-    records: [['napedCrane', 5, 2, 14], ['pheasant', 4, 1, 5]],
+    eventID: 'demo-ev-ty-farmland-2025',
+    protocol: '样线法',
+    eventDate: '2025-04-10/2025-04-11',
+    geom: [
+      [123.0, 44.72],
+      [123.08, 44.76],
+      [123.16, 44.8],
+    ],
+    sampleSizeValue: 14,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 14,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '鸟类',
+    locality: '吉林省通榆县新华镇农田（保护地外）',
+    team: TEAM_XH,
+    records: [
+      ['napedCrane', 5, 2, 14],
+      ['pheasant', 4, 1, 5],
+    ],
   },
   {
-    eventID: 'demo-ev-cgh-2022', protocol: '样线法', eventDate: '2022-09-20/2022-09-21',
-    geom: [[124.18, 45.2], [124.26, 45.3], [124.34, 45.36]],
-    sampleSizeValue: 15, sampleSizeUnit: 'km', samplingEffortValue: 15, samplingEffortUnit: 'km',
-    isAbsenceReported: true, targetTaxonomicScope: '鸟类', locality: '吉林省前郭尔罗斯蒙古族自治县查干湖国家级自然保护区', team: TEAM_MMG,
-    records: [['pheasant', 3, 1, 4], ['siberianCrane', 2, 3, 30], ['stork', 1, 0, 0, 'absent']],
+    eventID: 'demo-ev-cgh-2022',
+    protocol: '样线法',
+    eventDate: '2022-09-20/2022-09-21',
+    geom: [
+      [124.18, 45.2],
+      [124.26, 45.3],
+      [124.34, 45.36],
+    ],
+    sampleSizeValue: 15,
+    sampleSizeUnit: 'km',
+    samplingEffortValue: 15,
+    samplingEffortUnit: 'km',
+    isAbsenceReported: true,
+    targetTaxonomicScope: '鸟类',
+    locality: '吉林省前郭尔罗斯蒙古族自治县查干湖国家级自然保护区',
+    team: TEAM_MMG,
+    records: [
+      ['pheasant', 3, 1, 4],
+      ['siberianCrane', 2, 3, 30],
+      ['stork', 1, 0, 0, 'absent'],
+    ],
   },
   // --- invasive plants, west and centre
   {
-    eventID: 'demo-ev-inv-ty-2024', protocol: '样方法', eventDate: '2024-08-15', geom: [[123.22, 44.88]], plotSide: 50,
-    sampleSizeValue: 2500, sampleSizeUnit: 'square metres', samplingEffortValue: 3, samplingEffortUnit: 'hours',
-    isAbsenceReported: false, targetTaxonomicScope: '外来入侵植物', locality: '吉林省通榆县开通镇路边草地', team: TEAM_INV,
-    records: [['sandbur', 6, 20, 400], ['buffaloBur', 5, 5, 120]],
+    eventID: 'demo-ev-inv-ty-2024',
+    protocol: '样方法',
+    eventDate: '2024-08-15',
+    geom: [[123.22, 44.88]],
+    plotSide: 50,
+    sampleSizeValue: 2500,
+    sampleSizeUnit: 'square metres',
+    samplingEffortValue: 3,
+    samplingEffortUnit: 'hours',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '外来入侵植物',
+    locality: '吉林省通榆县开通镇路边草地',
+    team: TEAM_INV,
+    records: [
+      ['sandbur', 6, 20, 400],
+      ['buffaloBur', 5, 5, 120],
+    ],
   },
   {
-    eventID: 'demo-ev-inv-bc-2022', protocol: '样方法', eventDate: '2022-08-20', geom: [[122.95, 45.55]], plotSide: 50,
-    sampleSizeValue: 2500, sampleSizeUnit: 'square metres', samplingEffortValue: 3, samplingEffortUnit: 'hours',
-    isAbsenceReported: false, targetTaxonomicScope: '外来入侵植物', locality: '吉林省白城市洮北区城郊荒地', team: TEAM_INV,
-    records: [['buffaloBur', 4, 10, 200], ['sandbur', 3, 10, 150]],
+    eventID: 'demo-ev-inv-bc-2022',
+    protocol: '样方法',
+    eventDate: '2022-08-20',
+    geom: [[122.95, 45.55]],
+    plotSide: 50,
+    sampleSizeValue: 2500,
+    sampleSizeUnit: 'square metres',
+    samplingEffortValue: 3,
+    samplingEffortUnit: 'hours',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '外来入侵植物',
+    locality: '吉林省白城市洮北区城郊荒地',
+    team: TEAM_INV,
+    records: [
+      ['buffaloBur', 4, 10, 200],
+      ['sandbur', 3, 10, 150],
+    ],
   },
   {
-    eventID: 'demo-ev-inv-cc-2023', protocol: '样方法', eventDate: '2023-08-28', geom: [[125.25, 43.95]], plotSide: 50,
-    sampleSizeValue: 2500, sampleSizeUnit: 'square metres', samplingEffortValue: 2, samplingEffortUnit: 'hours',
-    isAbsenceReported: false, targetTaxonomicScope: '外来入侵植物', locality: '吉林省长春市绿园区铁路沿线', team: TEAM_CC,
-    records: [['ragweed', 6, 10, 300], ['giantRagweed', 5, 5, 80]],
+    eventID: 'demo-ev-inv-cc-2023',
+    protocol: '样方法',
+    eventDate: '2023-08-28',
+    geom: [[125.25, 43.95]],
+    plotSide: 50,
+    sampleSizeValue: 2500,
+    sampleSizeUnit: 'square metres',
+    samplingEffortValue: 2,
+    samplingEffortUnit: 'hours',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '外来入侵植物',
+    locality: '吉林省长春市绿园区铁路沿线',
+    team: TEAM_CC,
+    records: [
+      ['ragweed', 6, 10, 300],
+      ['giantRagweed', 5, 5, 80],
+    ],
   },
   {
-    eventID: 'demo-ev-inv-cc-2025', protocol: '样方法', eventDate: '2025-08-19', geom: [[125.45, 43.68]], plotSide: 50,
-    sampleSizeValue: 2500, sampleSizeUnit: 'square metres', samplingEffortValue: 2, samplingEffortUnit: 'hours',
-    isAbsenceReported: false, targetTaxonomicScope: '外来入侵植物', locality: '吉林省长春市双阳区公路边坡', team: TEAM_CC,
-    records: [['ragweed', 4, 10, 200], ['giantRagweed', 4, 5, 60], ['buffaloBur', 2, 5, 40]],
+    eventID: 'demo-ev-inv-cc-2025',
+    protocol: '样方法',
+    eventDate: '2025-08-19',
+    geom: [[125.45, 43.68]],
+    plotSide: 50,
+    sampleSizeValue: 2500,
+    sampleSizeUnit: 'square metres',
+    samplingEffortValue: 2,
+    samplingEffortUnit: 'hours',
+    isAbsenceReported: false,
+    targetTaxonomicScope: '外来入侵植物',
+    locality: '吉林省长春市双阳区公路边坡',
+    team: TEAM_CC,
+    records: [
+      ['ragweed', 4, 10, 200],
+      ['giantRagweed', 4, 5, 60],
+      ['buffaloBur', 2, 5, 40],
+    ],
   },
 ];
 
@@ -941,7 +1592,9 @@ const fmt = (v: number) => String(r5(v));
 function wkt(e: EventSpec): string {
   if (e.protocol === '红外相机' && e.geom.length === 1) return `POINT (${fmt(e.geom[0][0])} ${fmt(e.geom[0][1])})`;
   if (e.protocol === '样线法') return `LINESTRING (${e.geom.map((c) => `${fmt(c[0])} ${fmt(c[1])}`).join(', ')})`;
-  return `POLYGON ((${eventRing(e).map((c) => `${fmt(c[0])} ${fmt(c[1])}`).join(', ')}))`;
+  return `POLYGON ((${eventRing(e)
+    .map((c) => `${fmt(c[0])} ${fmt(c[1])}`)
+    .join(', ')}))`;
 }
 /** plot squares (counter-clockwise) or a parent's grid polygon */
 function eventRing(e: EventSpec): Position[] {
@@ -950,7 +1603,13 @@ function eventRing(e: EventSpec): Position[] {
   const half = (e.plotSide ?? 100) / 2;
   const dLat = half / 111320;
   const dLon = half / (111320 * Math.cos((lat * Math.PI) / 180));
-  return [[lon - dLon, lat - dLat], [lon + dLon, lat - dLat], [lon + dLon, lat + dLat], [lon - dLon, lat + dLat], [lon - dLon, lat - dLat]].map(pt);
+  return [
+    [lon - dLon, lat - dLat],
+    [lon + dLon, lat - dLat],
+    [lon + dLon, lat + dLat],
+    [lon - dLon, lat + dLat],
+    [lon - dLon, lat - dLat],
+  ].map(pt);
 }
 
 function datesIn(interval: string): [Date, Date] {
@@ -1070,13 +1729,31 @@ interface Datastream {
   validRange?: [number, number];
   expectedIntervalSeconds: number;
 }
-const ds = (id: string, observedProperty: string, symbol: string, name: string, resultType: Datastream['resultType'], expectedIntervalSeconds: number, validRange?: [number, number]): Datastream =>
-  ({ datastreamId: id, observedProperty, unitOfMeasurement: { symbol, name }, resultType, ...(validRange ? { validRange } : {}), expectedIntervalSeconds });
+const ds = (
+  id: string,
+  observedProperty: string,
+  symbol: string,
+  name: string,
+  resultType: Datastream['resultType'],
+  expectedIntervalSeconds: number,
+  validRange?: [number, number],
+): Datastream => ({
+  datastreamId: id,
+  observedProperty,
+  unitOfMeasurement: { symbol, name },
+  resultType,
+  ...(validRange ? { validRange } : {}),
+  expectedIntervalSeconds,
+});
 
 function buildStations(cbs: Poly, snp: Poly) {
   const raw: { stationId: string; name: string; type: string; at: Position; department: string; datastreams: Datastream[] }[] = [
     {
-      stationId: 'demo-st-cbs-eco', name: '长白山森林生态系统定位站', type: 'eco_station', at: [128.1, 42.4], department: '省林草局',
+      stationId: 'demo-st-cbs-eco',
+      name: '长白山森林生态系统定位站',
+      type: 'eco_station',
+      at: [128.1, 42.4],
+      department: '省林草局',
       datastreams: [
         ds('demo-st-cbs-eco-ta', 'air_temperature', '°C', 'degree Celsius', 'number', 600, [-50, 45]),
         ds('demo-st-cbs-eco-rh', 'relative_humidity', '%', 'percent', 'number', 600, [0, 100]),
@@ -1085,14 +1762,22 @@ function buildStations(cbs: Poly, snp: Poly) {
       ],
     },
     {
-      stationId: 'demo-st-mmg-hyd', name: '莫莫格湿地水文站', type: 'hydrological', at: [123.82, 45.92], department: '省水利厅',
+      stationId: 'demo-st-mmg-hyd',
+      name: '莫莫格湿地水文站',
+      type: 'hydrological',
+      at: [123.82, 45.92],
+      department: '省水利厅',
       datastreams: [
         ds('demo-st-mmg-hyd-wl', 'water_level', 'm', 'metre (above local gauge datum)', 'number', 900, [0, 8]),
         ds('demo-st-mmg-hyd-wt', 'water_temperature', '°C', 'degree Celsius', 'number', 900, [-2, 35]),
       ],
     },
     {
-      stationId: 'demo-st-xh-wx', name: '向海湿地气象站', type: 'weather', at: [122.34, 45.02], department: '省气象局',
+      stationId: 'demo-st-xh-wx',
+      name: '向海湿地气象站',
+      type: 'weather',
+      at: [122.34, 45.02],
+      department: '省气象局',
       datastreams: [
         ds('demo-st-xh-wx-ta', 'air_temperature', '°C', 'degree Celsius', 'number', 600, [-45, 45]),
         ds('demo-st-xh-wx-rh', 'relative_humidity', '%', 'percent', 'number', 600, [0, 100]),
@@ -1101,7 +1786,11 @@ function buildStations(cbs: Poly, snp: Poly) {
       ],
     },
     {
-      stationId: 'demo-st-hc-ct07', name: '东北虎豹国家公园珲春 07 号红外相机', type: 'camera_trap', at: [130.82, 43.02], department: '省林草局',
+      stationId: 'demo-st-hc-ct07',
+      name: '东北虎豹国家公园珲春 07 号红外相机',
+      type: 'camera_trap',
+      at: [130.82, 43.02],
+      department: '省林草局',
       datastreams: [
         ds('demo-st-hc-ct07-det', 'detections', 'count', 'detections per day', 'integer', 86400, [0, 1000]),
         ds('demo-st-hc-ct07-bat', 'battery_level', '%', 'percent', 'number', 3600, [0, 100]),
@@ -1109,7 +1798,11 @@ function buildStations(cbs: Poly, snp: Poly) {
       ],
     },
     {
-      stationId: 'demo-st-cbs-ac', name: '长白山北坡声景监测点', type: 'acoustic', at: [128.05, 42.3], department: '省生态环境厅',
+      stationId: 'demo-st-cbs-ac',
+      name: '长白山北坡声景监测点',
+      type: 'acoustic',
+      at: [128.05, 42.3],
+      department: '省生态环境厅',
       datastreams: [
         ds('demo-st-cbs-ac-spl', 'sound_pressure_level', 'dB(A)', 'A-weighted decibel', 'number', 600, [20, 120]),
         ds('demo-st-cbs-ac-calls', 'bird_call_detections', 'count', 'detections per hour', 'integer', 3600, [0, 5000]),
@@ -1117,21 +1810,33 @@ function buildStations(cbs: Poly, snp: Poly) {
       ],
     },
     {
-      stationId: 'demo-st-mmg-ac', name: '莫莫格鹤类声学监测点', type: 'acoustic', at: [123.7, 45.88], department: '省林草局',
+      stationId: 'demo-st-mmg-ac',
+      name: '莫莫格鹤类声学监测点',
+      type: 'acoustic',
+      at: [123.7, 45.88],
+      department: '省林草局',
       datastreams: [
         ds('demo-st-mmg-ac-calls', 'crane_call_detections', 'count', 'detections per hour', 'integer', 3600, [0, 5000]),
         ds('demo-st-mmg-ac-top', 'top_species', '', 'scientific name', 'string', 3600),
       ],
     },
     {
-      stationId: 'demo-st-ebh-hyd', name: '二道白河水文站', type: 'hydrological', at: [128.12, 42.42], department: '省水利厅',
+      stationId: 'demo-st-ebh-hyd',
+      name: '二道白河水文站',
+      type: 'hydrological',
+      at: [128.12, 42.42],
+      department: '省水利厅',
       datastreams: [
         ds('demo-st-ebh-hyd-wl', 'water_level', 'm', 'metre (above local gauge datum)', 'number', 900, [0, 6]),
         ds('demo-st-ebh-hyd-q', 'discharge', 'm3/s', 'cubic metre per second', 'number', 900, [0, 2000]),
       ],
     },
     {
-      stationId: 'demo-st-stkm-dis', name: '石头口门水库野生动物疫源疫病监测站', type: 'other', at: [125.76, 43.95], department: '省林草局',
+      stationId: 'demo-st-stkm-dis',
+      name: '石头口门水库野生动物疫源疫病监测站',
+      type: 'other',
+      at: [125.76, 43.95],
+      department: '省林草局',
       datastreams: [
         ds('demo-st-stkm-dis-dead', 'dead_wild_birds_found', 'count', 'birds per day', 'integer', 86400, [0, 10000]),
         ds('demo-st-stkm-dis-sample', 'samples_submitted', '', 'boolean', 'boolean', 86400),
@@ -1200,15 +1905,33 @@ function main(): void {
   for (const f of pas) console.log(`  PA ${f.properties!.id} ${f.properties!.name}: ${km2(f.geometry).toFixed(0)} km²`);
 
   // rough previews of the indicators (2024; turf, not the platform's PostGIS method)
-  const counted = pas.filter((f) => f.properties!.status === 'designated' && f.properties!.designation !== 'biosphere_reserve' && (f.properties!.establishedYear as number) <= 2024);
+  const counted = pas.filter(
+    (f) => f.properties!.status === 'designated' && f.properties!.designation !== 'biosphere_reserve' && (f.properties!.establishedYear as number) <= 2024,
+  );
   const paUnion = intersectPoly(unionPolys(counted.map((f) => f.geometry))!, province)!;
   console.log(`preview pa_coverage ${((100 * km2(paUnion)) / km2(province)).toFixed(2)} %`);
   const natWet = cells.filter((c) => c.cover!.cls === 'wetland' && c.cover!.natural);
   const wetIn = natWet.reduce((s, c) => s + (intersectPoly(c.geom, paUnion) ? km2(intersectPoly(c.geom, paUnion)!) : 0), 0);
   const wetAll = natWet.reduce((s, c) => s + c.area, 0);
   console.log(`preview natural_wetland_protection_rate ${((100 * wetIn) / wetAll).toFixed(1)} % (${wetIn.toFixed(0)} / ${wetAll.toFixed(0)} km²)`);
-  const protectedSci = ['Panthera tigris altaica', 'Panthera pardus orientalis', 'Moschus moschiferus', 'Cervus nippon', 'Martes zibellina', 'Ursus thibetanus',
-    'Grus japonensis', 'Grus leucogeranus', 'Grus vipio', 'Ciconia boyciana', 'Mergus squamatus', 'Aix galericulata', 'Tetrastes bonasia', 'Taxus cuspidata', 'Panax ginseng', 'Pinus koraiensis'];
+  const protectedSci = [
+    'Panthera tigris altaica',
+    'Panthera pardus orientalis',
+    'Moschus moschiferus',
+    'Cervus nippon',
+    'Martes zibellina',
+    'Ursus thibetanus',
+    'Grus japonensis',
+    'Grus leucogeranus',
+    'Grus vipio',
+    'Ciconia boyciana',
+    'Mergus squamatus',
+    'Aix galericulata',
+    'Tetrastes bonasia',
+    'Taxus cuspidata',
+    'Panax ginseng',
+    'Pinus koraiensis',
+  ];
   const inPa = new Map<string, boolean>();
   for (const o of survey.occurrences) {
     const sci = o.scientificName as string;
@@ -1217,7 +1940,12 @@ function main(): void {
     inPa.set(sci, (inPa.get(sci) ?? false) || inside(p, paUnion));
   }
   const yes = [...inPa.values()].filter(Boolean).length;
-  console.log(`preview protected_species_rate ${yes}/${inPa.size}; only outside: ${[...inPa.entries()].filter(([, v]) => !v).map(([k]) => k).join(', ')}`);
+  console.log(
+    `preview protected_species_rate ${yes}/${inPa.size}; only outside: ${[...inPa.entries()]
+      .filter(([, v]) => !v)
+      .map(([k]) => k)
+      .join(', ')}`,
+  );
 }
 
 main();

@@ -85,8 +85,20 @@ const MEASURES_ALLOWED_TO_REPEAT = new Set(['十二']);
  * One row per (task, ref), in table order.
  */
 const LINK_TABLE: Array<{ tasks: number[]; links: Array<{ kind: 'indicator' | 'data'; ref: string }> }> = [
-  { tasks: [14, 15, 22], links: [{ kind: 'indicator', ref: 'pa_coverage' }, { kind: 'indicator', ref: 'ecosystem_type_protection_rate' }] },
-  { tasks: [17, 18, 20], links: [{ kind: 'indicator', ref: 'protected_species_rate' }, { kind: 'data', ref: 'flagship_species_records' }] },
+  {
+    tasks: [14, 15, 22],
+    links: [
+      { kind: 'indicator', ref: 'pa_coverage' },
+      { kind: 'indicator', ref: 'ecosystem_type_protection_rate' },
+    ],
+  },
+  {
+    tasks: [17, 18, 20],
+    links: [
+      { kind: 'indicator', ref: 'protected_species_rate' },
+      { kind: 'data', ref: 'flagship_species_records' },
+    ],
+  },
   {
     tasks: [21, 22],
     links: [
@@ -95,8 +107,20 @@ const LINK_TABLE: Array<{ tasks: number[]; links: Array<{ kind: 'indicator' | 'd
       { kind: 'indicator', ref: 'natural_wetland_protection_rate' },
     ],
   },
-  { tasks: [12], links: [{ kind: 'indicator', ref: 'grassland_vegetation_cover' }, { kind: 'indicator', ref: 'natural_wetland_protection_rate' }] },
-  { tasks: [23, 24], links: [{ kind: 'data', ref: 'survey_coverage_priority_areas' }, { kind: 'data', ref: 'station_network_completeness' }] },
+  {
+    tasks: [12],
+    links: [
+      { kind: 'indicator', ref: 'grassland_vegetation_cover' },
+      { kind: 'indicator', ref: 'natural_wetland_protection_rate' },
+    ],
+  },
+  {
+    tasks: [23, 24],
+    links: [
+      { kind: 'data', ref: 'survey_coverage_priority_areas' },
+      { kind: 'data', ref: 'station_network_completeness' },
+    ],
+  },
   { tasks: [25, 26, 36], links: [{ kind: 'data', ref: 'species_checklist' }] },
   { tasks: [27], links: [{ kind: 'data', ref: 'platform_sharing_alerts' }] },
   {
@@ -118,9 +142,22 @@ const LINK_TABLE: Array<{ tasks: number[]; links: Array<{ kind: 'indicator' | 'd
 // Types
 // ---------------------------------------------------------------------------
 
-interface Section { code: string; title: string }
-interface Measure { code: string; section: string; title: string; text: string }
-interface Timeline { kind: 'deadline' | 'window' | 'continuous'; start: string | null; end: string | null; text: string }
+interface Section {
+  code: string;
+  title: string;
+}
+interface Measure {
+  code: string;
+  section: string;
+  title: string;
+  text: string;
+}
+interface Timeline {
+  kind: 'deadline' | 'window' | 'continuous';
+  start: string | null;
+  end: string | null;
+  text: string;
+}
 interface Task {
   no: number;
   section: string;
@@ -130,7 +167,11 @@ interface Task {
   responsibilityNote: string | null;
   timeline: Timeline;
 }
-interface Link { task: number; kind: 'indicator' | 'data'; ref: string }
+interface Link {
+  task: number;
+  kind: 'indicator' | 'data';
+  ref: string;
+}
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -217,7 +258,9 @@ function parseMeasureCell(cell: string, section: string): Measure {
 // Parse
 // ---------------------------------------------------------------------------
 
-const doc = readFileSync(docPath, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+const doc = readFileSync(docPath, 'utf8')
+  .replace(/^\uFEFF/, '')
+  .replace(/\r\n?/g, '\n');
 const lines = doc.split('\n');
 const annexIdx = lines.findIndex((l) => l.trim().startsWith(ANNEX_START));
 if (annexIdx < 0) fail(`annex start "${ANNEX_START}" not found in ${docPath}`);

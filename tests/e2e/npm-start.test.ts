@@ -26,12 +26,20 @@ function freePort(): Promise<number> {
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = createConnection({ port, host: '127.0.0.1' });
-    c.once('connect', () => { c.destroy(); resolve(true); });
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
     c.once('error', () => resolve(false));
   });
 }
 
-interface Started { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> }
+interface Started {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
 
 let dataDir = '';
 let env: Record<string, string> = {};
@@ -47,7 +55,9 @@ function start(): Started {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
   // a death by a signal is reported as a shell would: 128 + the signal's number
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 0) : code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code, signal) => resolve(signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 0) : code)),
+  );
   const s = { child, out: () => out, err: () => err, exited };
   runs.push(s);
   return s;
@@ -106,7 +116,11 @@ async function expectStoppedCleanly(s: Started): Promise<void> {
   expect(processesInGroup(s.child.pid!)).toEqual([]);
   expect(processesOfTheRun()).toEqual([]);
   // … and every port is free again
-  expect({ http: await listening(ports.http), pg: await listening(ports.pg), redis: await listening(ports.redis) }).toEqual({ http: false, pg: false, redis: false });
+  expect({ http: await listening(ports.http), pg: await listening(ports.pg), redis: await listening(ports.redis) }).toEqual({
+    http: false,
+    pg: false,
+    redis: false,
+  });
 }
 
 beforeAll(async () => {
@@ -114,8 +128,12 @@ beforeAll(async () => {
   chmodSync(dataDir, 0o755); // the postgres user must reach the cluster folder inside it
   ports = { http: await freePort(), pg: await freePort(), redis: await freePort() };
   env = {
-    BIOMON_DATA_DIR: dataDir, BIOMON_PG_PORT: String(ports.pg), BIOMON_REDIS_PORT: String(ports.redis), PORT: String(ports.http),
-    BIOMON_QUEUE_PREFIX: `e2e${ports.http}`, LOG_LEVEL: 'warn',
+    BIOMON_DATA_DIR: dataDir,
+    BIOMON_PG_PORT: String(ports.pg),
+    BIOMON_REDIS_PORT: String(ports.redis),
+    PORT: String(ports.http),
+    BIOMON_QUEUE_PREFIX: `e2e${ports.http}`,
+    LOG_LEVEL: 'warn',
   };
 });
 
@@ -124,12 +142,20 @@ const runs: Started[] = [];
 /** After a failed expectation, nothing of that start may disturb the next test. */
 function killLeftovers(): void {
   for (const s of runs.splice(0)) {
-    try { process.kill(-s.child.pid!, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-s.child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   if (processesOfTheRun().length) {
     spawnSync('bash', ['infra/stack.sh', 'down'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
     for (const line of processesOfTheRun()) {
-      try { process.kill(Number(line.split(' ')[0]), 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   }
 }
@@ -182,7 +208,9 @@ describe('npm start', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(health).toMatchObject({ status: 'ok', worker: 'up' });
-    const taxa = (await (await fetch(`${base}/v1/taxa?name=${encodeURIComponent('Panthera tigris')}`, { headers: { authorization: `Bearer ${tokens.evaluator}` } })).json()) as { taxa: unknown[] };
+    const taxa = (await (
+      await fetch(`${base}/v1/taxa?name=${encodeURIComponent('Panthera tigris')}`, { headers: { authorization: `Bearer ${tokens.evaluator}` } })
+    ).json()) as { taxa: unknown[] };
     expect(taxa.taxa[0]).toMatchObject({ scientificName: 'Panthera tigris', protectionClass: 'I', sensitive: true });
     expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
     // the dashboard (apps/web, built by start.sh when stale) at /
@@ -195,7 +223,9 @@ describe('npm start', () => {
     client.on('error', () => {}); // the server goes away at the end of the test: not an unhandled error
     await client.connect();
     try {
-      const { rows: [counts] } = await client.query(`SELECT (SELECT count(*)::int FROM ledger_tasks) t, (SELECT count(*)::int FROM occurrences) o,
+      const {
+        rows: [counts],
+      } = await client.query(`SELECT (SELECT count(*)::int FROM ledger_tasks) t, (SELECT count(*)::int FROM occurrences) o,
         (SELECT count(*)::int FROM seed_runs) s, (SELECT count(DISTINCT name)::int FROM seed_runs) d`);
       expect(counts.t).toBe(55);
       expect(counts.o).toBeGreaterThan(0);

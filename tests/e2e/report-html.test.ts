@@ -37,7 +37,8 @@ beforeAll(async () => {
   // a second year, so the values-by-year chart has something to draw: 2020 with the 2020 land cover
   // (the default for 2020) and, named explicitly, the demo's only protected-area, plot and ecosystem
   // versions (vintage 2024; protected areas still count only when established by 2020)
-  const latest = async (kind: string) => (await t.ctx.db.selectFrom('layer_datasets').select('id').where('kind', '=', kind).orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+  const latest = async (kind: string) =>
+    (await t.ctx.db.selectFrom('layer_datasets').select('id').where('kind', '=', kind).orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
   const datasets = { protectedAreas: await latest('protected-areas'), grasslandPlots: await latest('grassland-plots'), ecosystems: await latest('ecosystems') };
   const { runId } = await createIndicatorRun(t.ctx.db, { year: 2020, datasets }, { tokenId: null, role: 'system', label: 'e2e' }, 'test');
   await executeIndicatorRun(t.ctx.db, runId);
@@ -69,7 +70,7 @@ async function open(url: string): Promise<Page> {
 const texts = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? '').trim()));
 
 describe('HTML assessment report in headless Chromium', () => {
-  it('prints the JSON report\'s values in its figures and tables', async () => {
+  it("prints the JSON report's values in its figures and tables", async () => {
     const page = await open(`${base}/v1/reports/assessment?${QUERY}&format=html`);
     const targets = json.overall.filter((v) => !v.companionOf);
     // Figure 1: each value label and each numeric target label is the JSON value to 2 decimals
@@ -113,7 +114,10 @@ describe('HTML assessment report in headless Chromium', () => {
     for (const selector of ['h1', 'figure[data-figure="targets"] svg text', 'table.overall td.ind']) {
       const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
       const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
-      expect(fonts.map((f) => f.familyName), selector).toContain('WenQuanYi Micro Hei');
+      expect(
+        fonts.map((f) => f.familyName),
+        selector,
+      ).toContain('WenQuanYi Micro Hei');
     }
     const h1 = await page.$eval('h1', (e) => e.textContent);
     expect(h1).toBe('吉林省生物多样性保护成效评估报告');
@@ -149,7 +153,12 @@ describe('HTML assessment report in headless Chromium', () => {
     const frozen = await app.inject({ method: 'POST', url: '/v1/reports', headers: evaluator, payload: { year: 2024, region: '220000', asOf: '2026-11-28' } });
     expect(frozen.statusCode).toBe(201);
     const id = frozen.json().reportId;
-    await app.inject({ method: 'POST', url: `/v1/reports/${id}/review`, headers: await authAs(t, 'evaluator'), payload: { decision: 'approved', comment: '数据核实无误，同意。' } });
+    await app.inject({
+      method: 'POST',
+      url: `/v1/reports/${id}/review`,
+      headers: await authAs(t, 'evaluator'),
+      payload: { decision: 'approved', comment: '数据核实无误，同意。' },
+    });
     const html1 = (await app.inject({ method: 'GET', url: `/v1/reports/${id}?format=html`, headers: evaluator })).body;
     const html2 = (await app.inject({ method: 'GET', url: `/v1/reports/${id}?format=html`, headers: evaluator })).body;
     expect(html2).toBe(html1);

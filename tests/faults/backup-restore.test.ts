@@ -15,7 +15,20 @@ import { haveServers, startPostgres, type PrivatePostgres } from './private-stac
 let source: PrivatePostgres;
 let target: PrivatePostgres;
 let h: DbHandle;
-const TABLES = ['ledger_tasks', 'taxa', 'layer_datasets', 'regions', 'land_cover', 'occurrences', 'survey_events', 'stations', 'observations', 'indicator_runs', 'indicator_results', 'audit_log'];
+const TABLES = [
+  'ledger_tasks',
+  'taxa',
+  'layer_datasets',
+  'regions',
+  'land_cover',
+  'occurrences',
+  'survey_events',
+  'stations',
+  'observations',
+  'indicator_runs',
+  'indicator_results',
+  'audit_log',
+];
 
 beforeAll(async () => {
   haveServers();

@@ -39,24 +39,26 @@ describe('drill: concurrent ingest with retries and vanishing clients', () => {
     const statuses: number[] = [];
     let resent = 0;
     let vanished = 0;
-    await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
-      for (let b = 0; b < BATCHES; b++) {
-        const batch = c * 1000 + b;
-        const body = { records: records('cr', batch, SIZE) };
-        const roll = (c * 31 + b * 17) % 20; // deterministic: 2 in 20 resent, 1 in 20 vanish after the answer
-        if (roll === 0) {
-          const gone = await post(`${url}/v1/occurrences`, token, body, { abortAfterHeaders: true });
-          statuses.push(gone.status);
-          vanished++;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        for (let b = 0; b < BATCHES; b++) {
+          const batch = c * 1000 + b;
+          const body = { records: records('cr', batch, SIZE) };
+          const roll = (c * 31 + b * 17) % 20; // deterministic: 2 in 20 resent, 1 in 20 vanish after the answer
+          if (roll === 0) {
+            const gone = await post(`${url}/v1/occurrences`, token, body, { abortAfterHeaders: true });
+            statuses.push(gone.status);
+            vanished++;
+          }
+          const res = await post(`${url}/v1/occurrences`, token, body);
+          statuses.push(res.status);
+          if (roll === 1 || roll === 2) {
+            statuses.push((await post(`${url}/v1/occurrences`, token, body)).status);
+            resent++;
+          }
         }
-        const res = await post(`${url}/v1/occurrences`, token, body);
-        statuses.push(res.status);
-        if (roll === 1 || roll === 2) {
-          statuses.push((await post(`${url}/v1/occurrences`, token, body)).status);
-          resent++;
-        }
-      }
-    }));
+      }),
+    );
     const expected = CLIENTS * BATCHES * SIZE;
     const rows = await sql<{ n: number; d: number }>`SELECT count(*)::int AS n, count(DISTINCT occurrence_id)::int AS d FROM occurrences`.execute(t.ctx.db);
     const fiveXX = statuses.filter((s) => s >= 500).length;
@@ -65,6 +67,8 @@ describe('drill: concurrent ingest with retries and vanishing clients', () => {
     expect(rows.rows[0]).toEqual({ n: expected, d: expected });
     const versions = await sql<{ v: number }>`SELECT max(version) AS v FROM occurrences`.execute(t.ctx.db);
     expect(versions.rows[0].v).toBe(1); // resends are never edits
-    console.log(`drill 1: ${CLIENTS} clients, ${statuses.length} requests (${resent} resent, ${vanished} vanished after the answer); rows expected ${expected}, found ${rows.rows[0].n}, duplicates ${rows.rows[0].n - rows.rows[0].d}, 5xx ${fiveXX}`);
+    console.log(
+      `drill 1: ${CLIENTS} clients, ${statuses.length} requests (${resent} resent, ${vanished} vanished after the answer); rows expected ${expected}, found ${rows.rows[0].n}, duplicates ${rows.rows[0].n - rows.rows[0].d}, 5xx ${fiveXX}`,
+    );
   }, 120_000);
 });

@@ -20,7 +20,13 @@ afterAll(async () => {
   await t.close();
 });
 
-const sq = (x: number, y: number, s = 0.1) => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
+const sq = (x: number, y: number, s = 0.1) => [
+  [x, y],
+  [x + s, y],
+  [x + s, y + s],
+  [x, y + s],
+  [x, y],
+];
 
 function bigPolygon(n: number): number[][] {
   // a 200,000-vertex circle-like ring around (126, 43)
@@ -34,18 +40,138 @@ function bigPolygon(n: number): number[][] {
 }
 
 const CASES: { name: string; geometry: unknown; expect: 'repaired' | 'rejected' | 'stored' }[] = [
-  { name: 'bowtie', geometry: { type: 'Polygon', coordinates: [[[125, 43], [125.1, 43.1], [125.1, 43], [125, 43.1], [125, 43]]] }, expect: 'repaired' },
-  { name: 'unclosed ring', geometry: { type: 'Polygon', coordinates: [[[125, 44], [125.1, 44], [125.1, 44.1], [125, 44.1]]] }, expect: 'repaired' },
-  { name: 'fewer than 4 points', geometry: { type: 'Polygon', coordinates: [[[125, 44], [125.1, 44], [125, 44]]] }, expect: 'rejected' },
+  {
+    name: 'bowtie',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 43],
+          [125.1, 43.1],
+          [125.1, 43],
+          [125, 43.1],
+          [125, 43],
+        ],
+      ],
+    },
+    expect: 'repaired',
+  },
+  {
+    name: 'unclosed ring',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 44],
+          [125.1, 44],
+          [125.1, 44.1],
+          [125, 44.1],
+        ],
+      ],
+    },
+    expect: 'repaired',
+  },
+  {
+    name: 'fewer than 4 points',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 44],
+          [125.1, 44],
+          [125, 44],
+        ],
+      ],
+    },
+    expect: 'rejected',
+  },
   { name: 'hole outside shell', geometry: { type: 'Polygon', coordinates: [sq(125.5, 43), sq(126.5, 43)] }, expect: 'repaired' },
-  { name: 'spike', geometry: { type: 'Polygon', coordinates: [[[127, 43], [127.1, 43], [127.1, 43.1], [127.05, 43.1], [127.05, 43.5], [127.05, 43.1], [127, 43.1], [127, 43]]] }, expect: 'repaired' },
-  { name: 'duplicate vertices', geometry: { type: 'Polygon', coordinates: [[[128, 43], [128, 43], [128.1, 43], [128.1, 43], [128.1, 43.1], [128, 43.1], [128, 43]]] }, expect: 'stored' },
-  { name: '3-D coordinates', geometry: { type: 'Polygon', coordinates: [[[129, 43, 100], [129.1, 43, 100], [129.1, 43.1, 120], [129, 43.1, 90], [129, 43, 100]]] }, expect: 'repaired' },
+  {
+    name: 'spike',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [127, 43],
+          [127.1, 43],
+          [127.1, 43.1],
+          [127.05, 43.1],
+          [127.05, 43.5],
+          [127.05, 43.1],
+          [127, 43.1],
+          [127, 43],
+        ],
+      ],
+    },
+    expect: 'repaired',
+  },
+  {
+    name: 'duplicate vertices',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [128, 43],
+          [128, 43],
+          [128.1, 43],
+          [128.1, 43],
+          [128.1, 43.1],
+          [128, 43.1],
+          [128, 43],
+        ],
+      ],
+    },
+    expect: 'stored',
+  },
+  {
+    name: '3-D coordinates',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [129, 43, 100],
+          [129.1, 43, 100],
+          [129.1, 43.1, 120],
+          [129, 43.1, 90],
+          [129, 43, 100],
+        ],
+      ],
+    },
+    expect: 'repaired',
+  },
   { name: 'empty', geometry: { type: 'Polygon', coordinates: [] }, expect: 'rejected' },
   { name: 'empty ring', geometry: { type: 'Polygon', coordinates: [[]] }, expect: 'rejected' },
   { name: 'null geometry', geometry: null, expect: 'rejected' },
-  { name: 'NaN-like coordinates', geometry: { type: 'Polygon', coordinates: [[['a', 43], [125.1, 43], [125.1, 43.1], ['a', 43]]] }, expect: 'rejected' },
-  { name: 'zero-area polygon', geometry: { type: 'Polygon', coordinates: [[[125, 45], [125.1, 45], [125.2, 45], [125, 45]]] }, expect: 'rejected' },
+  {
+    name: 'NaN-like coordinates',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          ['a', 43],
+          [125.1, 43],
+          [125.1, 43.1],
+          ['a', 43],
+        ],
+      ],
+    },
+    expect: 'rejected',
+  },
+  {
+    name: 'zero-area polygon',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 45],
+          [125.1, 45],
+          [125.2, 45],
+          [125, 45],
+        ],
+      ],
+    },
+    expect: 'rejected',
+  },
   { name: '200,000-vertex polygon', geometry: { type: 'Polygon', coordinates: [bigPolygon(200_000)] }, expect: 'stored' },
 ];
 
@@ -54,7 +180,11 @@ describe('drill: invalid geometries', () => {
     const body = { type: 'FeatureCollection', features: CASES.map((c) => ({ type: 'Feature', properties: { class: 'forest' }, geometry: c.geometry })) };
     const res = await app.inject({ method: 'POST', url: '/v1/layers/land-cover?year=2024', headers: admin, payload: body });
     expect(res.statusCode, res.body.slice(0, 500)).toBe(200);
-    const out = res.json() as { features: number; repaired: { index: number; reason: string; areaChangePct: number | null }[]; rejected: { index: number; reason: string }[] };
+    const out = res.json() as {
+      features: number;
+      repaired: { index: number; reason: string; areaChangePct: number | null }[];
+      rejected: { index: number; reason: string }[];
+    };
     const lines: string[] = [];
     CASES.forEach((c, i) => {
       const rep = out.repaired.find((r) => r.index === i);

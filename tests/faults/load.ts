@@ -1,36 +1,62 @@
 import http from 'node:http';
 
 /** One batch sent by the load generator and what came back. */
-export interface Sent { batch: number; ids: string[]; status: number; retryAfter?: string; error?: string }
+export interface Sent {
+  batch: number;
+  ids: string[];
+  status: number;
+  retryAfter?: string;
+  error?: string;
+}
 
 const NAMES = ['Capreolus pygargus', 'Sus scrofa', 'Phasianus colchicus', 'Grus japonensis'];
 
 export function records(prefix: string, batch: number, size: number): Record<string, unknown>[] {
   return Array.from({ length: size }, (_, i) => ({
-    occurrenceID: `${prefix}-${batch}-${i}`, scientificName: NAMES[(batch + i) % NAMES.length], eventDate: '2025-06-01',
-    decimalLatitude: 42 + ((batch * 31 + i) % 300) / 100, decimalLongitude: 124 + ((batch * 17 + i) % 600) / 100, geodeticDatum: 'WGS84', individualCount: 1,
+    occurrenceID: `${prefix}-${batch}-${i}`,
+    scientificName: NAMES[(batch + i) % NAMES.length],
+    eventDate: '2025-06-01',
+    decimalLatitude: 42 + ((batch * 31 + i) % 300) / 100,
+    decimalLongitude: 124 + ((batch * 17 + i) % 600) / 100,
+    geodeticDatum: 'WGS84',
+    individualCount: 1,
   }));
 }
 
 /** POSTs JSON with node:http (no keep-alive pool surprises); resolves with status and headers, or the network error. */
-export function post(url: string, token: string, body: unknown, opts: { abortAfterHeaders?: boolean; timeoutMs?: number } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; error?: string }> {
+export function post(
+  url: string,
+  token: string,
+  body: unknown,
+  opts: { abortAfterHeaders?: boolean; timeoutMs?: number } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; error?: string }> {
   const data = Buffer.from(JSON.stringify(body));
   const u = new URL(url);
   return new Promise((resolve) => {
-    const req = http.request({ hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false, timeout: opts.timeoutMs ?? 30_000,
-      headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` } }, (res) => {
-      if (opts.abortAfterHeaders) {
-        // the server has answered (so it committed): the client vanishes before reading the body
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '', error: 'client aborted after headers' });
-        return;
-      }
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      res.on('error', (e) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, error: e.message }));
-    });
+    const req = http.request(
+      {
+        hostname: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent: false,
+        timeout: opts.timeoutMs ?? 30_000,
+        headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        if (opts.abortAfterHeaders) {
+          // the server has answered (so it committed): the client vanishes before reading the body
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '', error: 'client aborted after headers' });
+          return;
+        }
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on('error', (e) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, error: e.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => resolve({ status: 0, headers: {}, body: '', error: e.message }));
     req.end(data);
@@ -52,7 +78,13 @@ export function ingestLoad(url: string, token: string, opts: { clients: number; 
       const recs = records(opts.prefix, b, opts.batchSize);
       for (;;) {
         const res = await post(`${url}/v1/occurrences`, token, { records: recs });
-        log.push({ batch: b, ids: recs.map((r) => String(r.occurrenceID)), status: res.status, retryAfter: res.headers['retry-after'] as string | undefined, error: res.error });
+        log.push({
+          batch: b,
+          ids: recs.map((r) => String(r.occurrenceID)),
+          status: res.status,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+          error: res.error,
+        });
         if (res.status === 200) {
           for (const r of recs) acknowledged.add(String(r.occurrenceID));
           break;

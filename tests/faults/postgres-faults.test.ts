@@ -64,7 +64,9 @@ for (const mode of ['fast', 'immediate'] as const) {
       const stored = await storedIds();
       const lost = [...load.acknowledged].filter((id) => !stored.has(id));
       expect(lost).toEqual([]);
-      console.log(`drill ${mode === 'fast' ? 5 : 6} (${mode}): ${load.log.length} attempts ${JSON.stringify(Object.fromEntries(byStatus))}; acknowledged ${load.acknowledged.size}, lost ${lost.length}; down ${((recovered - t0) / 1000).toFixed(1)} s`);
+      console.log(
+        `drill ${mode === 'fast' ? 5 : 6} (${mode}): ${load.log.length} attempts ${JSON.stringify(Object.fromEntries(byStatus))}; acknowledged ${load.acknowledged.size}, lost ${lost.length}; down ${((recovered - t0) / 1000).toFixed(1)} s`,
+      );
     }, 90_000);
   });
 }

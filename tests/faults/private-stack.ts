@@ -25,7 +25,7 @@ export function freePort(): Promise<number> {
 }
 
 function asPostgres(cmd: string, args: string[]): string {
-  const full = isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const;
+  const full = isRoot ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const) : ([cmd, args] as const);
   return execFileSync(full[0], [...full[1]], { cwd: '/', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -59,7 +59,9 @@ export async function startPostgres(): Promise<PrivatePostgres> {
   const stop = (mode: 'fast' | 'immediate' = 'fast') => {
     try {
       asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', mode, '-w', 'stop']);
-    } catch { /* already down */ }
+    } catch {
+      /* already down */
+    }
   };
   return {
     url,
@@ -73,14 +75,24 @@ export async function startPostgres(): Promise<PrivatePostgres> {
   };
 }
 
-export interface PrivateRedis { url: string; port: number; start(): Promise<void>; stop(): Promise<void>; destroy(): Promise<void> }
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+}
 
 export async function startRedis(): Promise<PrivateRedis> {
   const dir = mkdtempSync(path.join(tmpdir(), 'biomon-drill-redis-'));
   const port = await freePort();
   let proc: ChildProcess | null = null;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''], { stdio: 'ignore' });
+    proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 100; i++) {
       try {
         execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'ignore' });
@@ -100,10 +112,26 @@ export async function startRedis(): Promise<PrivateRedis> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, async destroy() { await stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-export interface BiomonProcess { proc: ChildProcess; port: number; url: string; output: () => string; exited: Promise<number | null>; signal(s: NodeJS.Signals): void }
+export interface BiomonProcess {
+  proc: ChildProcess;
+  port: number;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+  signal(s: NodeJS.Signals): void;
+}
 
 /** Runs `biomon serve` (ingest + api) or `biomon worker` as a real child process. */
 export async function startBiomon(what: 'serve' | 'worker', env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): Promise<BiomonProcess> {
@@ -124,7 +152,9 @@ export async function startBiomon(what: 'serve' | 'worker', env: Record<string, 
       try {
         const res = await fetch(`${url}/health`);
         if (res.status < 600) break;
-      } catch { /* not yet */ }
+      } catch {
+        /* not yet */
+      }
       if ((i > 300 && Date.now() > deadline) || proc.exitCode !== null) throw new Error(`biomon serve did not start:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -133,7 +163,8 @@ export async function startBiomon(what: 'serve' | 'worker', env: Record<string, 
 }
 
 export function haveServers(): void {
-  for (const bin of [`${PG_BIN}/initdb`, `${PG_BIN}/pg_ctl`]) if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm test (it installs postgresql-15-postgis-3)`);
+  for (const bin of [`${PG_BIN}/initdb`, `${PG_BIN}/pg_ctl`])
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm test (it installs postgresql-15-postgis-3)`);
 }
 
 /**
@@ -146,7 +177,25 @@ export async function startStandby(primary: PrivatePostgres): Promise<PrivatePos
   chmodSync(dir, 0o755);
   if (isRoot) execFileSync('chown', ['postgres:postgres', dir]);
   const data = path.join(dir, 'data');
-  asPostgres(`${PG_BIN}/pg_basebackup`, ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-C', '-S', `standby_${process.pid}_${primary.port}`, '-c', 'fast', '--no-sync']);
+  asPostgres(`${PG_BIN}/pg_basebackup`, [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    data,
+    '-R',
+    '-X',
+    'stream',
+    '-C',
+    '-S',
+    `standby_${process.pid}_${primary.port}`,
+    '-c',
+    'fast',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const opts = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on -c max_connections=100`;
   const pgStart = () => asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'standby.log'), '-w', '-t', '120', '-o', opts, 'start']);
@@ -154,7 +203,9 @@ export async function startStandby(primary: PrivatePostgres): Promise<PrivatePos
   const stop = (mode: 'fast' | 'immediate' = 'fast') => {
     try {
       asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', mode, '-w', 'stop']);
-    } catch { /* already down */ }
+    } catch {
+      /* already down */
+    }
   };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/biomon`,
@@ -171,7 +222,10 @@ export async function startStandby(primary: PrivatePostgres): Promise<PrivatePos
 /** Runs infra/proxy.mjs (one origin in front of api processes) as a child process. */
 export async function startProxy(backends: string[]): Promise<BiomonProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'infra/proxy.mjs'), '--port', String(port), '--to', backends.join(',')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'infra/proxy.mjs'), '--port', String(port), '--to', backends.join(',')], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -181,7 +235,9 @@ export async function startProxy(backends: string[]): Promise<BiomonProcess> {
     try {
       await fetch(`${url}/health`);
       break;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (i > 200 || proc.exitCode !== null) throw new Error(`the proxy did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -69,7 +69,10 @@ describe('drill: Redis outage under ingest', () => {
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
     const q = new Queue('system', { connection: conn, prefix: PREFIX });
     const jobs = await q.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized', 'waiting-children'], 0, -1);
-    const jobIds = jobs.map((j) => j.id!).filter((id) => id.startsWith('outbox-')).sort();
+    const jobIds = jobs
+      .map((j) => j.id!)
+      .filter((id) => id.startsWith('outbox-'))
+      .sort();
     await q.close();
     conn.disconnect();
     expect(jobIds).toEqual([...new Set(jobIds)]);
@@ -78,6 +81,8 @@ describe('drill: Redis outage under ingest', () => {
     // every acknowledged record is stored once
     const stored = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrences`.execute(h.db)).rows[0].n;
     expect(stored).toBe(load.acknowledged.size);
-    console.log(`drill 4: ${load.log.length} batches, all 2xx; ${duringOutage} acknowledged during the ${((upAt - downAt) / 1000).toFixed(0)} s outage; outbox rows ${outboxIds.length} → jobs ${jobIds.length} (duplicates 0); records expected ${load.acknowledged.size}, found ${stored}`);
+    console.log(
+      `drill 4: ${load.log.length} batches, all 2xx; ${duringOutage} acknowledged during the ${((upAt - downAt) / 1000).toFixed(0)} s outage; outbox rows ${outboxIds.length} → jobs ${jobIds.length} (duplicates 0); records expected ${load.acknowledged.size}, found ${stored}`,
+    );
   }, 90_000);
 });

@@ -6,7 +6,17 @@ import { runSeeds } from '@biomon/seed';
 import { createDb, sql, type DbHandle } from '@biomon/db';
 import { createToken } from '@biomon/auth';
 import { REPO_ROOT } from '../support/cli';
-import { haveServers, startBiomon, startPostgres, startProxy, startRedis, startStandby, type BiomonProcess, type PrivatePostgres, type PrivateRedis } from './private-stack';
+import {
+  haveServers,
+  startBiomon,
+  startPostgres,
+  startProxy,
+  startRedis,
+  startStandby,
+  type BiomonProcess,
+  type PrivatePostgres,
+  type PrivateRedis,
+} from './private-stack';
 import { ingestLoad } from './load';
 
 // Drill 9, past one machine (issue 17): a primary and its hot standby (pg_basebackup -R), Redis,
@@ -37,8 +47,14 @@ beforeAll(async () => {
   evaluator = (await createToken(h.db, { role: 'evaluator', label: 'drill-reader' })).token;
   standby = await startStandby(primary);
   const env = {
-    DATABASE_URL: primary.url, DATABASE_READ_URL: standby.url, REDIS_URL: redis.url, BIOMON_QUEUE_PREFIX: PREFIX,
-    BIOMON_TRUST_PROXY: '127.0.0.1', BIOMON_JOB_LOCK_MS: '2000', BIOMON_DB_POOL_MAX: '8', BIOMON_READ_MAX_LAG_S: '10',
+    DATABASE_URL: primary.url,
+    DATABASE_READ_URL: standby.url,
+    REDIS_URL: redis.url,
+    BIOMON_QUEUE_PREFIX: PREFIX,
+    BIOMON_TRUST_PROXY: '127.0.0.1',
+    BIOMON_JOB_LOCK_MS: '2000',
+    BIOMON_DB_POOL_MAX: '8',
+    BIOMON_READ_MAX_LAG_S: '10',
   };
   // (generous: four processes compile and start at once on a busy 2-core machine)
   const slow = { startTimeoutMs: 240_000 };
@@ -66,7 +82,10 @@ async function get(url: string, token: string): Promise<{ status: number; body: 
   }
 }
 
-interface Health { status: string; replica?: { status: string; lagSeconds: number | null } }
+interface Health {
+  status: string;
+  replica?: { status: string; lagSeconds: number | null };
+}
 
 describe('drill: scale-out (primary + standby, 2 api processes, 2 workers) under load', () => {
   it('loses no acknowledged row, duplicates none, keeps reading while the standby is down, and runs every job once', async () => {
@@ -111,7 +130,8 @@ describe('drill: scale-out (primary + standby, 2 api processes, 2 workers) under
     await sleep(2_000);
     // the api processes read from the standby while it is up (their read pools' connections)
     const sh = createDb(standby.url, { max: 1 });
-    const readConnections = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE '%read'`.execute(sh.db)).rows[0].n;
+    const readConnections = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE '%read'`.execute(sh.db))
+      .rows[0].n;
     await sh.close();
     expect(readConnections).toBeGreaterThan(0);
     standby.stop('fast');
@@ -140,7 +160,12 @@ describe('drill: scale-out (primary + standby, 2 api processes, 2 workers) under
     // rows: every acknowledged one stored, none twice
     const acknowledged = [...load.acknowledged];
     expect(acknowledged.length).toBeGreaterThan(0);
-    const stored = (await sql<{ id: string; n: number }>`SELECT occurrence_id AS id, count(*)::int AS n FROM occurrences WHERE occurrence_id LIKE 'so-%' GROUP BY occurrence_id`.execute(h.db)).rows;
+    const stored = (
+      await sql<{
+        id: string;
+        n: number;
+      }>`SELECT occurrence_id AS id, count(*)::int AS n FROM occurrences WHERE occurrence_id LIKE 'so-%' GROUP BY occurrence_id`.execute(h.db)
+    ).rows;
     const storedIds = new Set(stored.map((r) => r.id));
     const lost = acknowledged.filter((id) => !storedIds.has(id));
     const duplicated = stored.filter((r) => r.n > 1).length;
@@ -199,6 +224,8 @@ describe('drill: scale-out (primary + standby, 2 api processes, 2 workers) under
 
     const byStatus = new Map<number, number>();
     for (const s of load.log) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
-    console.log(`drill 9: ingest batches ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(' ')}; acknowledged rows ${acknowledged.length}, found ${acknowledged.length - lost.length}, lost ${lost.length}, stored ${stored.length}, duplicated ${duplicated}; reads ${reads.length} answered ${reads.length - readFailures.length} (${readsDuringDown.length} while the standby was down, all from the primary), failed ${readFailures.length}; outbox rows ${outbox.length} → jobs ${jobIds.length}, completed ${completed}, retried after the kill ${retried}, duplicates ${jobIds.length - new Set(jobIds).size}; read connections on the standby before its stop ${readConnections}; replica lag at the end ${after.replica?.lagSeconds} s`);
+    console.log(
+      `drill 9: ingest batches ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(' ')}; acknowledged rows ${acknowledged.length}, found ${acknowledged.length - lost.length}, lost ${lost.length}, stored ${stored.length}, duplicated ${duplicated}; reads ${reads.length} answered ${reads.length - readFailures.length} (${readsDuringDown.length} while the standby was down, all from the primary), failed ${readFailures.length}; outbox rows ${outbox.length} → jobs ${jobIds.length}, completed ${completed}, retried after the kill ${retried}, duplicates ${jobIds.length - new Set(jobIds).size}; read connections on the standby before its stop ${readConnections}; replica lag at the end ${after.replica?.lagSeconds} s`,
+    );
   }, 300_000);
 });

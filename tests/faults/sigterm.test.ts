@@ -49,6 +49,8 @@ describe('drill: SIGTERM under load', () => {
     await h.close();
     const lost = [...load.acknowledged].filter((id) => !stored.has(id));
     expect(lost).toEqual([]);
-    console.log(`drill 7: exit code ${code}; ${load.log.length} attempts, ${load.log.filter((s) => s.status === 200).length} acknowledged batches (${load.acknowledged.size} records), refused after SIGTERM ${after.filter((s) => s.status !== 200).length}, lost ${lost.length}`);
+    console.log(
+      `drill 7: exit code ${code}; ${load.log.length} attempts, ${load.log.filter((s) => s.status === 200).length} acknowledged batches (${load.acknowledged.size} records), refused after SIGTERM ${after.filter((s) => s.status !== 200).length}, lost ${lost.length}`,
+    );
   }, 90_000);
 });

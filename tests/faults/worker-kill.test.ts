@@ -60,15 +60,22 @@ describe('drill: worker killed mid-run', () => {
     await w2.exited;
     expect(status).toBe('completed');
 
-    const regions = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM regions WHERE dataset_id = (SELECT max(id) FROM layer_datasets WHERE kind = 'regions')`.execute(h.db)).rows[0].n;
+    const regions = (
+      await sql<{ n: number }>`SELECT count(*)::int AS n FROM regions WHERE dataset_id = (SELECT max(id) FROM layer_datasets WHERE kind = 'regions')`.execute(
+        h.db,
+      )
+    ).rows[0].n;
     const run = await getIndicatorRun(h.db, runId, SYSTEM_VIEWER);
     expect(run!.results).toHaveLength(run!.indicators.length * regions);
     // the same inputs computed undisturbed, in-process
     const { runId: ref } = await createIndicatorRun(h.db, { year: 2024, datasets: run!.datasets }, { tokenId: null, role: 'evaluator', label: 'drill-ref' });
     await executeIndicatorRun(h.db, ref);
     const refRun = await getIndicatorRun(h.db, ref, SYSTEM_VIEWER);
-    const strip = (rs: NonNullable<typeof run>["results"]) => rs.map((r) => ({ i: r.indicator, r: r.regionCode, v: r.value, n: r.numerator, d: r.denominator, reason: r.reason }));
+    const strip = (rs: NonNullable<typeof run>['results']) =>
+      rs.map((r) => ({ i: r.indicator, r: r.regionCode, v: r.value, n: r.numerator, d: r.denominator, reason: r.reason }));
     expect(strip(run!.results)).toEqual(strip(refRun!.results));
-    console.log(`drill 3: results expected ${run!.indicators.length * regions}, found ${run!.results.length}, partial before the kill ${partial}, recovery ${recoverySeconds.toFixed(1)} s`);
+    console.log(
+      `drill 3: results expected ${run!.indicators.length * regions}, found ${run!.results.length}, partial before the kill ${partial}, recovery ${recoverySeconds.toFixed(1)} s`,
+    );
   }, 120_000);
 });

@@ -8,12 +8,23 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string; headers: Record<string, string>; body: string }
+interface Case {
+  name: string;
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  as: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 const JSON_CT = { 'content-type': 'application/json' };
 const cases: Case[] = [];
-const add = (route: { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string }, name: string, body: string, headers: Record<string, string> = JSON_CT) =>
-  cases.push({ name: `${route.method} ${route.url}: ${name}`, ...route, headers, body });
+const add = (
+  route: { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string },
+  name: string,
+  body: string,
+  headers: Record<string, string> = JSON_CT,
+) => cases.push({ name: `${route.method} ${route.url}: ${name}`, ...route, headers, body });
 
 const deep = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
 
@@ -98,7 +109,12 @@ add(occ, 'If-Match not a version', JSON.stringify({ records: [rec] }), { ...JSON
 
 // ---- POST /v1/survey-events ----------------------------------------------------------------
 const ev = { method: 'POST' as const, url: '/v1/survey-events', as: 'surveyor' };
-const event = { eventID: 'hostile-ev-1', eventDate: '2025-06-01/2025-06-02', samplingProtocol: 'line transect', footprintWKT: 'LINESTRING(128 42, 128.1 42.1)' };
+const event = {
+  eventID: 'hostile-ev-1',
+  eventDate: '2025-06-01/2025-06-02',
+  samplingProtocol: 'line transect',
+  footprintWKT: 'LINESTRING(128 42, 128.1 42.1)',
+};
 common(ev, JSON.stringify({ records: [event] }));
 const badEvent = (name: string, patch: Record<string, unknown>, drop: string[] = []) => {
   const e: Record<string, unknown> = { ...event, ...patch };
@@ -147,8 +163,21 @@ add(runs, 'extra property', '{"year": 2024, "status": "completed"}');
 
 // ---- POST /v1/layers/{kind} ----------------------------------------------------------------
 const layer = { method: 'POST' as const, url: '/v1/layers/protected-areas?year=2025', as: 'admin' };
-const pa = (props: Record<string, unknown>, geometry: unknown = { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126.1, 42.1], [126, 42.1], [126, 42]]] }) =>
-  JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: props, geometry }] });
+const pa = (
+  props: Record<string, unknown>,
+  geometry: unknown = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [126, 42],
+        [126.1, 42],
+        [126.1, 42.1],
+        [126, 42.1],
+        [126, 42],
+      ],
+    ],
+  },
+) => JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: props, geometry }] });
 const goodPa = { id: 'H1', name: 'x', designation: 'nature_reserve', status: 'designated' };
 common(layer, pa(goodPa));
 add(layer, 'not a FeatureCollection', '{"type": "Feature"}');
@@ -157,11 +186,66 @@ add(layer, 'unknown designation', pa({ ...goodPa, designation: 'castle' }));
 add(layer, 'status unknown', pa({ ...goodPa, status: 'rumoured' }));
 add(layer, 'id missing', pa({ ...goodPa, id: undefined }));
 add(layer, 'point geometry for an area', pa(goodPa, { type: 'Point', coordinates: [126, 42] }));
-add(layer, 'ring of 3 positions', pa(goodPa, { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126, 42]]] }));
-add(layer, 'coordinates out of range', pa(goodPa, { type: 'Polygon', coordinates: [[[526, 42], [526.1, 42], [526.1, 42.1], [526, 42]]] }));
-add(layer, 'string coordinates', pa(goodPa, { type: 'Polygon', coordinates: [[['126', '42'], ['127', '42'], ['127', '43'], ['126', '42']]] }));
+add(
+  layer,
+  'ring of 3 positions',
+  pa(goodPa, {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [126, 42],
+        [126.1, 42],
+        [126, 42],
+      ],
+    ],
+  }),
+);
+add(
+  layer,
+  'coordinates out of range',
+  pa(goodPa, {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [526, 42],
+        [526.1, 42],
+        [526.1, 42.1],
+        [526, 42],
+      ],
+    ],
+  }),
+);
+add(
+  layer,
+  'string coordinates',
+  pa(goodPa, {
+    type: 'Polygon',
+    coordinates: [
+      [
+        ['126', '42'],
+        ['127', '42'],
+        ['127', '43'],
+        ['126', '42'],
+      ],
+    ],
+  }),
+);
 add(layer, 'empty polygon', pa(goodPa, { type: 'Polygon', coordinates: [] }));
-add(layer, 'zero-area polygon', pa(goodPa, { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126.2, 42], [126, 42]]] }));
+add(
+  layer,
+  'zero-area polygon',
+  pa(goodPa, {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [126, 42],
+        [126.1, 42],
+        [126.2, 42],
+        [126, 42],
+      ],
+    ],
+  }),
+);
 add({ method: 'POST', url: '/v1/layers/forests?year=2025', as: 'admin' }, 'unknown kind', pa(goodPa));
 add({ method: 'POST', url: '/v1/layers/protected-areas', as: 'admin' }, 'year missing', pa(goodPa));
 add({ method: 'POST', url: '/v1/layers/protected-areas?year=2025&crs=epsg3857', as: 'admin' }, 'unknown crs', pa(goodPa));
@@ -170,7 +254,10 @@ add({ method: 'POST', url: '/v1/layers/protected-areas?year=20x5', as: 'admin' }
 // ---- stations --------------------------------------------------------------------------------
 const st = { method: 'POST' as const, url: '/v1/stations', as: 'admin' };
 const station = {
-  stationId: 'H-ST-NEW', name: 'x', type: 'weather', location: { type: 'Point', coordinates: [126, 43] },
+  stationId: 'H-ST-NEW',
+  name: 'x',
+  type: 'weather',
+  location: { type: 'Point', coordinates: [126, 43] },
   datastreams: [{ datastreamId: 'H-ST-NEW-t', observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C' }, resultType: 'number' }],
 };
 common(st, JSON.stringify(station));
@@ -190,7 +277,8 @@ common(patch, JSON.stringify({ name: 'renamed' }));
 add(patch, 'type unknown', '{"type": "spaceship"}');
 add(patch, 'datastream without unit', JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-x', observedProperty: 'p', resultType: 'number' }] }));
 const push = { method: 'POST' as const, url: '/v1/stations/H-ST/observations', as: 'station' };
-const pushBody = (arr: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-temp', components: ['phenomenonTime', 'result'], dataArray: arr, ...extra }] });
+const pushBody = (arr: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-temp', components: ['phenomenonTime', 'result'], dataArray: arr, ...extra }] });
 common(push, pushBody([['2025-01-01T00:00:00+08:00', 1]]));
 add(push, 'datastreams missing', '{}');
 add(push, 'dataArray not an array', JSON.stringify({ datastreams: [{ datastreamId: 'H-ST-temp', components: ['phenomenonTime', 'result'], dataArray: 'x' }] }));
@@ -202,7 +290,11 @@ add(push, 'result "NaN"', pushBody([['2025-01-01T00:00:00Z', 'NaN']]));
 add(push, 'result "Infinity"', pushBody([['2025-01-01T00:00:00Z', 'Infinity']]));
 add(push, 'result text for a number stream', pushBody([['2025-01-01T00:00:00Z', 'warm']]));
 add(push, 'result out of range', pushBody([['2025-01-01T00:00:00Z', 1000]]));
-add(push, 'unknown datastream', JSON.stringify({ datastreams: [{ datastreamId: 'NOPE', components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }] }));
+add(
+  push,
+  'unknown datastream',
+  JSON.stringify({ datastreams: [{ datastreamId: 'NOPE', components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }] }),
+);
 add(push, 'unknown component', pushBody([['2025-01-01T00:00:00Z', 1]], { components: ['phenomenonTime', 'resultQuality'] }));
 add(push, 'components missing the result', pushBody([['2025-01-01T00:00:00Z']], { components: ['phenomenonTime'] }));
 
@@ -218,15 +310,31 @@ add(progress, 'evidence not an array', '{"status": "done", "evidence": {"title":
 add(progress, 'evidence with a javascript: url', '{"status": "done", "evidence": [{"title": "x", "url": "javascript:alert(1)"}]}');
 add(progress, 'evidence with a file id not a uuid', '{"status": "done", "evidence": [{"title": "x", "fileId": "../../etc/passwd"}]}');
 add(progress, 'evidence with an unknown file', '{"status": "done", "evidence": [{"title": "x", "fileId": "00000000-0000-4000-8000-000000000000"}]}');
-add(progress, '21 evidence items', JSON.stringify({ status: 'done', evidence: Array.from({ length: 21 }, () => ({ title: 'x', url: 'https://example.org' })) }));
+add(
+  progress,
+  '21 evidence items',
+  JSON.stringify({ status: 'done', evidence: Array.from({ length: 21 }, () => ({ title: 'x', url: 'https://example.org' })) }),
+);
 add(progress, 'extra property', '{"status": "done", "department": "省林草局"}');
 add({ method: 'POST', url: '/v1/ledger/tasks/0/progress', as: 'department' }, 'task number 0', '{"status": "done"}');
 add({ method: 'POST', url: '/v1/ledger/tasks/abc/progress', as: 'department' }, 'task number text', '{"status": "done"}');
 const files = { method: 'POST' as const, url: '/v1/files', as: 'department' };
 add(files, 'JSON instead of a file', '{"file": "x"}');
-add(files, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
-add(files, 'an executable disguised as a PDF', '--b\r\nContent-Disposition: form-data; name="file"; filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\nMZ\u0090\u0000binary\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
-add(files, 'HTML disguised as a PNG', '--b\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n<script>alert(1)</script>\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(files, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', {
+  'content-type': 'multipart/form-data; boundary=b',
+});
+add(
+  files,
+  'an executable disguised as a PDF',
+  '--b\r\nContent-Disposition: form-data; name="file"; filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\nMZ\u0090\u0000binary\r\n--b--\r\n',
+  { 'content-type': 'multipart/form-data; boundary=b' },
+);
+add(
+  files,
+  'HTML disguised as a PNG',
+  '--b\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n<script>alert(1)</script>\r\n--b--\r\n',
+  { 'content-type': 'multipart/form-data; boundary=b' },
+);
 add(files, 'multipart without a boundary', 'garbage', { 'content-type': 'multipart/form-data' });
 const freeze = { method: 'POST' as const, url: '/v1/reports', as: 'evaluator' };
 common(freeze, JSON.stringify({ year: 2024 }));
@@ -267,39 +375,83 @@ add(hooks, 'extra property', '{"url": "https://example.org/hook", "admin": true}
 // WEBHOOK_URL_FORBIDDEN on `url` (or 400 for credentials and other schemes). Only literal
 // addresses and names refused without a lookup: replaying the corpus sends no packet and no DNS query.
 for (const [name, url] of [
-  ['loopback', 'http://127.0.0.1/hook'], ['loopback with port (Redis)', 'http://127.0.0.1:6379/'], ['loopback 127.8.9.10', 'http://127.8.9.10/'],
-  ['loopback decimal', 'http://2130706433/'], ['loopback hex', 'http://0x7f000001/'], ['loopback hex two parts', 'http://0x7f.1/'],
-  ['loopback octal', 'http://017700000001/'], ['loopback octal dotted', 'http://0177.0.0.1/'], ['loopback short form', 'http://127.1/'],
-  ['loopback percent-encoded', 'http://%31%32%37.0.0.1/'], ['loopback full-width digits', 'http://１２７.０.０.１/'], ['loopback ideographic dots', 'http://127。0。0。1/'],
-  ['loopback IPv6', 'http://[::1]/'], ['loopback IPv6 long form', 'http://[0:0:0:0:0:0:0:1]/'], ['IPv4-mapped loopback', 'http://[::ffff:127.0.0.1]/'],
-  ['IPv4-mapped loopback hex', 'http://[::ffff:7f00:1]/'], ['IPv4-compatible loopback', 'http://[::127.0.0.1]/'],
-  ['localhost', 'http://localhost/'], ['localhost trailing dot', 'http://localhost./'], ['localhost upper case', 'http://LOCALHOST:3000/'], ['subdomain of localhost', 'http://hooks.localhost/'],
-  ['unspecified 0.0.0.0', 'http://0.0.0.0/'], ['unspecified 0', 'http://0/'], ['unspecified IPv6', 'http://[::]/'],
-  ['private 10/8', 'http://10.0.0.5/'], ['private 10/8 decimal', 'http://167772165/'], ['private 172.16/12', 'http://172.16.0.1/'], ['private 172.31', 'https://172.31.255.254/'],
-  ['private 192.168/16', 'http://192.168.1.1:8080/hook'], ['IPv4-mapped private', 'http://[::ffff:10.0.0.5]/'],
-  ['IPv6 unique local fc00::/7', 'http://[fc00::1]/'], ['IPv6 unique local fd', 'http://[fd12:3456:789a::1]/'],
-  ['link-local 169.254/16', 'http://169.254.1.1/'], ['IPv6 link-local', 'http://[fe80::1]/'],
-  ['CGNAT 100.64/10', 'http://100.64.0.1/'], ['CGNAT upper end', 'http://100.127.255.254/'],
-  ['metadata 169.254.169.254', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'], ['metadata decimal', 'http://2852039166/'],
-  ['metadata hex', 'http://0xa9fea9fe/'], ['metadata dotted hex', 'http://0xa9.0xfe.0xa9.0xfe/'], ['metadata IPv4-mapped', 'http://[::ffff:169.254.169.254]/'],
-  ['metadata AWS IPv6', 'http://[fd00:ec2::254]/latest/meta-data/'], ['metadata ECS task', 'http://169.254.170.2/v2/credentials'],
-  ['metadata Alibaba Cloud', 'http://100.100.100.200/latest/meta-data/'], ['metadata Tencent Cloud', 'http://169.254.0.23/'],
-  ['metadata GCP name', 'http://metadata.google.internal/computeMetadata/v1/'], ['metadata GCP name trailing dot', 'http://metadata.google.internal./'],
-  ['metadata GCP name upper case', 'http://METADATA.GOOGLE.INTERNAL/'], ['metadata short name', 'http://metadata/'], ['metadata.goog', 'http://metadata.goog/'],
-  ['multicast', 'http://224.0.0.1/'], ['IPv6 multicast', 'http://[ff02::1]/'], ['broadcast', 'http://255.255.255.255/'],
-  ['reserved 240/4', 'http://240.0.0.1/'], ['TEST-NET-1', 'http://192.0.2.10/'], ['benchmarking 198.18/15', 'http://198.18.0.1/'],
-  ['NAT64 loopback', 'http://[64:ff9b::7f00:1]/'], ['6to4 loopback', 'http://[2002:7f00:1::1]/'], ['IPv6 documentation', 'http://[2001:db8::1]/'],
-  ['credentials in the url', 'https://user:secret@example.org/hook'], ['credentials on loopback', 'http://admin:admin@127.0.0.1/'],
-  ['gopher to Redis', 'gopher://127.0.0.1:6379/_INFO'], ['file url', 'file:///etc/passwd'], ['dict scheme', 'dict://127.0.0.1:11211/stat'],
-  ['ldap scheme', 'ldap://169.254.169.254/'], ['data url', 'data:text/plain,hello'],
-]) add(hooks, `url ${name}`, JSON.stringify({ url }));
+  ['loopback', 'http://127.0.0.1/hook'],
+  ['loopback with port (Redis)', 'http://127.0.0.1:6379/'],
+  ['loopback 127.8.9.10', 'http://127.8.9.10/'],
+  ['loopback decimal', 'http://2130706433/'],
+  ['loopback hex', 'http://0x7f000001/'],
+  ['loopback hex two parts', 'http://0x7f.1/'],
+  ['loopback octal', 'http://017700000001/'],
+  ['loopback octal dotted', 'http://0177.0.0.1/'],
+  ['loopback short form', 'http://127.1/'],
+  ['loopback percent-encoded', 'http://%31%32%37.0.0.1/'],
+  ['loopback full-width digits', 'http://１２７.０.０.１/'],
+  ['loopback ideographic dots', 'http://127。0。0。1/'],
+  ['loopback IPv6', 'http://[::1]/'],
+  ['loopback IPv6 long form', 'http://[0:0:0:0:0:0:0:1]/'],
+  ['IPv4-mapped loopback', 'http://[::ffff:127.0.0.1]/'],
+  ['IPv4-mapped loopback hex', 'http://[::ffff:7f00:1]/'],
+  ['IPv4-compatible loopback', 'http://[::127.0.0.1]/'],
+  ['localhost', 'http://localhost/'],
+  ['localhost trailing dot', 'http://localhost./'],
+  ['localhost upper case', 'http://LOCALHOST:3000/'],
+  ['subdomain of localhost', 'http://hooks.localhost/'],
+  ['unspecified 0.0.0.0', 'http://0.0.0.0/'],
+  ['unspecified 0', 'http://0/'],
+  ['unspecified IPv6', 'http://[::]/'],
+  ['private 10/8', 'http://10.0.0.5/'],
+  ['private 10/8 decimal', 'http://167772165/'],
+  ['private 172.16/12', 'http://172.16.0.1/'],
+  ['private 172.31', 'https://172.31.255.254/'],
+  ['private 192.168/16', 'http://192.168.1.1:8080/hook'],
+  ['IPv4-mapped private', 'http://[::ffff:10.0.0.5]/'],
+  ['IPv6 unique local fc00::/7', 'http://[fc00::1]/'],
+  ['IPv6 unique local fd', 'http://[fd12:3456:789a::1]/'],
+  ['link-local 169.254/16', 'http://169.254.1.1/'],
+  ['IPv6 link-local', 'http://[fe80::1]/'],
+  ['CGNAT 100.64/10', 'http://100.64.0.1/'],
+  ['CGNAT upper end', 'http://100.127.255.254/'],
+  ['metadata 169.254.169.254', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'],
+  ['metadata decimal', 'http://2852039166/'],
+  ['metadata hex', 'http://0xa9fea9fe/'],
+  ['metadata dotted hex', 'http://0xa9.0xfe.0xa9.0xfe/'],
+  ['metadata IPv4-mapped', 'http://[::ffff:169.254.169.254]/'],
+  ['metadata AWS IPv6', 'http://[fd00:ec2::254]/latest/meta-data/'],
+  ['metadata ECS task', 'http://169.254.170.2/v2/credentials'],
+  ['metadata Alibaba Cloud', 'http://100.100.100.200/latest/meta-data/'],
+  ['metadata Tencent Cloud', 'http://169.254.0.23/'],
+  ['metadata GCP name', 'http://metadata.google.internal/computeMetadata/v1/'],
+  ['metadata GCP name trailing dot', 'http://metadata.google.internal./'],
+  ['metadata GCP name upper case', 'http://METADATA.GOOGLE.INTERNAL/'],
+  ['metadata short name', 'http://metadata/'],
+  ['metadata.goog', 'http://metadata.goog/'],
+  ['multicast', 'http://224.0.0.1/'],
+  ['IPv6 multicast', 'http://[ff02::1]/'],
+  ['broadcast', 'http://255.255.255.255/'],
+  ['reserved 240/4', 'http://240.0.0.1/'],
+  ['TEST-NET-1', 'http://192.0.2.10/'],
+  ['benchmarking 198.18/15', 'http://198.18.0.1/'],
+  ['NAT64 loopback', 'http://[64:ff9b::7f00:1]/'],
+  ['6to4 loopback', 'http://[2002:7f00:1::1]/'],
+  ['IPv6 documentation', 'http://[2001:db8::1]/'],
+  ['credentials in the url', 'https://user:secret@example.org/hook'],
+  ['credentials on loopback', 'http://admin:admin@127.0.0.1/'],
+  ['gopher to Redis', 'gopher://127.0.0.1:6379/_INFO'],
+  ['file url', 'file:///etc/passwd'],
+  ['dict scheme', 'dict://127.0.0.1:11211/stat'],
+  ['ldap scheme', 'ldap://169.254.169.254/'],
+  ['data url', 'data:text/plain,hello'],
+])
+  add(hooks, `url ${name}`, JSON.stringify({ url }));
 add({ method: 'POST', url: '/v1/webhooks/abc/test', as: 'admin' }, 'webhook id text', '{}');
-for (const id of ['abc', "1%27%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', '-1']) add({ method: 'DELETE', url: `/v1/webhooks/${id}`, as: 'admin' }, `delete: webhook id ${decodeURIComponent(id)}`, '');
-for (const id of ["x'%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', 'a%20b', '%00']) add({ method: 'POST', url: `/v1/stations/${id}/token`, as: 'admin' }, `rotate token: station id ${decodeURIComponent(id)}`, '{}');
+for (const id of ['abc', '1%27%20OR%201%3D1', '..%2F..%2Fetc%2Fpasswd', '-1'])
+  add({ method: 'DELETE', url: `/v1/webhooks/${id}`, as: 'admin' }, `delete: webhook id ${decodeURIComponent(id)}`, '');
+for (const id of ["x'%20OR%201%3D1", '..%2F..%2Fetc%2Fpasswd', 'a%20b', '%00'])
+  add({ method: 'POST', url: `/v1/stations/${id}/token`, as: 'admin' }, `rotate token: station id ${decodeURIComponent(id)}`, '{}');
 const exp = { method: 'POST' as const, url: '/v1/exports/dwca', as: 'surveyor' };
 add(exp, 'bbox garbage', '{"bbox": "1,2,3"}');
 add(exp, 'region injection', `{"region": "' OR 1=1 --"}`);
-add(exp, 'taxon injection', '{"taxon": "x\"); DROP TABLE occurrences; --"}');
+add(exp, 'taxon injection', '{"taxon": "x"); DROP TABLE occurrences; --"}');
 add(exp, 'from not a date', '{"from": "soon"}');
 add(exp, 'reviewState unknown', '{"reviewState": "approved"}');
 add(exp, 'unknown filter', '{"owner": "admin"}');
@@ -309,15 +461,27 @@ add(exp, 'truncated JSON', '{"bbox": ');
 const imp = { method: 'POST' as const, url: '/v1/imports', as: 'surveyor' };
 add(imp, 'JSON instead of a file', '{"file": "x"}');
 add(imp, 'text/plain', 'occurrenceID,scientificName', { 'content-type': 'text/plain' });
-add(imp, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
-add(imp, 'multipart with an empty file', '--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\n\r\n--b--\r\n', { 'content-type': 'multipart/form-data; boundary=b' });
+add(imp, 'multipart without the file part', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n', {
+  'content-type': 'multipart/form-data; boundary=b',
+});
+add(
+  imp,
+  'multipart with an empty file',
+  '--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\n\r\n--b--\r\n',
+  { 'content-type': 'multipart/form-data; boundary=b' },
+);
 add(imp, 'multipart without a boundary', 'garbage', { 'content-type': 'multipart/form-data' });
 
 // ---- text PostgreSQL cannot store: NUL and unpaired UTF-16 surrogates -------------------------
 // Sent as JSON escapes (JSON.stringify writes "\u0000" and "\ud800"), as %00 or undecodable
 // percent-encodings in paths, and as raw bytes in multipart headers: 422 TEXT_INVALID_CHARACTER
 // naming the field (or, in a batch, BATCH_REJECTED naming the record's term), never a 500.
-const BAD_TEXT: [string, string][] = [['NUL', '\u0000'], ['unpaired high surrogate', '\ud800'], ['unpaired low surrogate', '\udc00'], ['reversed surrogate pair', '\udc00\ud800']];
+const BAD_TEXT: [string, string][] = [
+  ['NUL', '\u0000'],
+  ['unpaired high surrogate', '\ud800'],
+  ['unpaired low surrogate', '\udc00'],
+  ['reversed surrogate pair', '\udc00\ud800'],
+];
 type Route = { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string };
 const badText = (route: Route, what: string, body: (bad: string) => unknown, headers: Record<string, string> = JSON_CT) => {
   for (const [name, bad] of BAD_TEXT) add(route, `${what} with ${name}`, JSON.stringify(body(bad)), headers);
@@ -339,10 +503,19 @@ badText(layer, 'feature property name', (b) => JSON.parse(pa({ ...goodPa, [`名�
 badText(st, 'station name', (b) => ({ ...station, name: `站${b}` }));
 badText(st, 'datastream observedProperty', (b) => ({ ...station, datastreams: [{ ...station.datastreams[0], observedProperty: `t${b}` }] }));
 badText(patch, 'name', (b) => ({ name: b }));
-badText(push, 'datastreamId', (b) => ({ datastreams: [{ datastreamId: `H-ST-temp${b}`, components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }] }));
+badText(push, 'datastreamId', (b) => ({
+  datastreams: [{ datastreamId: `H-ST-temp${b}`, components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 1]] }],
+}));
 badText(push, 'envelope property name', (b) => ({ ...JSON.parse(pushBody([['2025-01-01T00:00:00Z', 1]])), [`atomic${b}`]: true }));
-for (const [name, bad] of BAD_TEXT) add(push, `NDJSON datastreamId with ${name}`, JSON.stringify({ datastreamId: bad, phenomenonTime: '2025-01-01T00:00:00Z', result: 1 }), { 'content-type': 'application/x-ndjson' });
-add({ method: 'POST', url: '/v1/stations/H-ST%ED%B0%80/observations', as: 'station' }, 'station id with a CESU-8 surrogate', pushBody([['2025-01-01T00:00:00Z', 1]]));
+for (const [name, bad] of BAD_TEXT)
+  add(push, `NDJSON datastreamId with ${name}`, JSON.stringify({ datastreamId: bad, phenomenonTime: '2025-01-01T00:00:00Z', result: 1 }), {
+    'content-type': 'application/x-ndjson',
+  });
+add(
+  { method: 'POST', url: '/v1/stations/H-ST%ED%B0%80/observations', as: 'station' },
+  'station id with a CESU-8 surrogate',
+  pushBody([['2025-01-01T00:00:00Z', 1]]),
+);
 badText(progress, 'note', (b) => ({ status: 'in_progress', note: `进展${b}` }));
 badText(progress, 'evidence title', (b) => ({ status: 'done', evidence: [{ title: b, url: 'https://example.org/r' }] }));
 badText(freeze, 'region', (b) => ({ year: 2024, region: `22${b}` }));
@@ -355,11 +528,17 @@ badText({ method: 'POST', url: '/v1/webhooks/1/test', as: 'admin' }, 'test body 
 badText(exp, 'taxon filter', (b) => ({ taxon: `Panthera${b}` }));
 badText(exp, 'filter name', (b) => ({ [`region${b}`]: '220000' }));
 for (const id of ['%00', '%ED%A0%80', 'x%C0%80']) add({ method: 'DELETE', url: `/v1/webhooks/${id}`, as: 'admin' }, `delete: webhook id ${id}`, '');
-const part = (disposition: string, field = '') => `${field}--b\r\nContent-Disposition: ${disposition}\r\nContent-Type: text/csv\r\n\r\noccurrenceID\r\nx\r\n--b--\r\n`;
+const part = (disposition: string, field = '') =>
+  `${field}--b\r\nContent-Disposition: ${disposition}\r\nContent-Type: text/csv\r\n\r\noccurrenceID\r\nx\r\n--b--\r\n`;
 const MULTIPART = { 'content-type': 'multipart/form-data; boundary=b' };
 add(imp, 'file name with a raw NUL', part('form-data; name="file"; filename="a\u0000.csv"'), MULTIPART);
-add(imp, 'file name with an encoded NUL (RFC 5987)', part("form-data; name=\"file\"; filename*=UTF-8''a%00.csv"), MULTIPART);
-add(imp, 'text field with a NUL before the file', part('form-data; name="file"; filename="a.csv"', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\u0000\r\n'), MULTIPART);
+add(imp, 'file name with an encoded NUL (RFC 5987)', part('form-data; name="file"; filename*=UTF-8\'\'a%00.csv'), MULTIPART);
+add(
+  imp,
+  'text field with a NUL before the file',
+  part('form-data; name="file"; filename="a.csv"', '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\u0000\r\n'),
+  MULTIPART,
+);
 add(files, 'file name with a raw NUL', part('form-data; name="file"; filename="证据\u0000.pdf"'), MULTIPART);
 
 // ---- PUT /v1/import-mappings/{name} (a team's saved header mapping) -------------------------------
@@ -381,5 +560,16 @@ add({ ...imp, url: '/v1/imports?mapping=no-such-mapping' }, 'mapping that does n
 add({ ...imp, url: '/v1/imports?crs=epsg3857' }, 'crs not supported', part('form-data; name="file"; filename="a.csv"'), MULTIPART);
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json');
-writeFileSync(out, JSON.stringify({ description: 'Hostile requests against biomon write routes; every one must be refused with a 4xx naming the failing field, and write nothing. Built by build-corpus.ts.', cases }, null, 1) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      description:
+        'Hostile requests against biomon write routes; every one must be refused with a 4xx naming the failing field, and write nothing. Built by build-corpus.ts.',
+      cases,
+    },
+    null,
+    1,
+  ) + '\n',
+);
 console.log(`${cases.length} cases → ${out}`);

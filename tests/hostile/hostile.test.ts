@@ -16,12 +16,43 @@ import { guardSystemDns } from '../support/alerts';
 // write route gets a 4xx with a stable error code and the failing field, never a 5xx, and nothing
 // is written anywhere.
 
-interface Case { name: string; method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; as: string; headers: Record<string, string>; body: string }
+interface Case {
+  name: string;
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  as: string;
+  headers: Record<string, string>;
+  body: string;
+}
 const corpus = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json'), 'utf8')) as { cases: Case[] };
 
-const TABLES = ['occurrences', 'occurrence_history', 'survey_events', 'imports', 'import_errors', 'import_mappings', 'indicator_runs', 'indicator_results', 'layer_datasets',
-  'protected_areas', 'stations', 'datastreams', 'observations', 'api_tokens', 'audit_log', 'outbox', 'ledger_progress', 'files', 'reports', 'report_reviews',
-  'alert_rules', 'alerts', 'alert_events', 'webhook_subscriptions', 'exports'];
+const TABLES = [
+  'occurrences',
+  'occurrence_history',
+  'survey_events',
+  'imports',
+  'import_errors',
+  'import_mappings',
+  'indicator_runs',
+  'indicator_results',
+  'layer_datasets',
+  'protected_areas',
+  'stations',
+  'datastreams',
+  'observations',
+  'api_tokens',
+  'audit_log',
+  'outbox',
+  'ledger_progress',
+  'files',
+  'reports',
+  'report_reviews',
+  'alert_rules',
+  'alerts',
+  'alert_events',
+  'webhook_subscriptions',
+  'exports',
+];
 
 let t: TestContext;
 let app: FastifyInstance;
@@ -48,10 +79,26 @@ function fieldsOf(body: { error?: { details?: unknown } }): string[] {
 beforeAll(async () => {
   t = await createTestContext();
   await runSeeds(t.ctx.db, 'reference', path.join(REPO_ROOT, 'seeds'));
-  await registerStation(t.ctx.db, {
-    stationId: 'H-ST', name: '测试站', type: 'weather', location: { type: 'Point', coordinates: [126, 43] },
-    datastreams: [{ datastreamId: 'H-ST-temp', observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C' }, resultType: 'number', validRange: [-60, 60], expectedIntervalSeconds: 600 }],
-  }, { actor: { tokenId: null, role: 'admin', label: 'test' }, issueToken: false } as never);
+  await registerStation(
+    t.ctx.db,
+    {
+      stationId: 'H-ST',
+      name: '测试站',
+      type: 'weather',
+      location: { type: 'Point', coordinates: [126, 43] },
+      datastreams: [
+        {
+          datastreamId: 'H-ST-temp',
+          observedProperty: 'air_temperature',
+          unitOfMeasurement: { symbol: '°C' },
+          resultType: 'number',
+          validRange: [-60, 60],
+          expectedIntervalSeconds: 600,
+        },
+      ],
+    },
+    { actor: { tokenId: null, role: 'admin', label: 'test' }, issueToken: false } as never,
+  );
   app = await buildTestServer(t);
   auth.surveyor = await authAs(t, 'surveyor', { team: 'hostile' });
   auth.evaluator = await authAs(t, 'evaluator');
@@ -70,9 +117,27 @@ describe('hostile corpus', () => {
   it('has at least 200 cases covering every write route', () => {
     expect(corpus.cases.length).toBeGreaterThanOrEqual(200);
     const routes = new Set(corpus.cases.map((c) => `${c.method} ${c.url.split('?')[0].replace(/\/(hostile-target|H-ST)(?=\/|$)/, '/{id}')}`));
-    for (const r of ['POST /v1/occurrences', 'POST /v1/survey-events', 'POST /v1/occurrences/{id}/review', 'POST /v1/indicator-runs', 'POST /v1/layers/protected-areas',
-      'POST /v1/stations', 'PATCH /v1/stations/{id}', 'POST /v1/stations/{id}/observations', 'POST /v1/imports', 'POST /v1/ledger/tasks/12/progress',
-      'POST /v1/files', 'POST /v1/reports', 'POST /v1/alerts/1/ack', 'PUT /v1/alert-rules', 'POST /v1/webhooks', 'POST /v1/exports/dwca', 'DELETE /v1/webhooks/abc', 'PUT /v1/import-mappings/{id}']) expect(routes).toContain(r);
+    for (const r of [
+      'POST /v1/occurrences',
+      'POST /v1/survey-events',
+      'POST /v1/occurrences/{id}/review',
+      'POST /v1/indicator-runs',
+      'POST /v1/layers/protected-areas',
+      'POST /v1/stations',
+      'PATCH /v1/stations/{id}',
+      'POST /v1/stations/{id}/observations',
+      'POST /v1/imports',
+      'POST /v1/ledger/tasks/12/progress',
+      'POST /v1/files',
+      'POST /v1/reports',
+      'POST /v1/alerts/1/ack',
+      'PUT /v1/alert-rules',
+      'POST /v1/webhooks',
+      'POST /v1/exports/dwca',
+      'DELETE /v1/webhooks/abc',
+      'PUT /v1/import-mappings/{id}',
+    ])
+      expect(routes).toContain(r);
     expect([...routes].some((r) => /^POST \/v1\/stations\/[^/]+\/token$/.test(r))).toBe(true);
   });
 
@@ -106,7 +171,9 @@ describe('hostile corpus', () => {
       for (const c of hooks) {
         const res = await app.inject({ method: 'POST', url: c.url, headers: { ...auth[c.as], ...c.headers }, payload: c.body });
         const e = res.json().error?.details?.errors?.[0];
-        const ok = (res.statusCode === 422 && e?.code === 'WEBHOOK_URL_FORBIDDEN') || (res.statusCode === 400 && (e?.code === 'URL_INVALID' || /^SCHEMA_/.test(e?.code)));
+        const ok =
+          (res.statusCode === 422 && e?.code === 'WEBHOOK_URL_FORBIDDEN') ||
+          (res.statusCode === 400 && (e?.code === 'URL_INVALID' || /^SCHEMA_/.test(e?.code)));
         if (!ok || e?.field !== 'url') wrong.push(`${c.name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
     } finally {

@@ -38,7 +38,13 @@ describe('alert rules', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth.evaluator });
     expect(res.statusCode).toBe(200);
     const byCode = Object.fromEntries(res.json().rules.map((r: { code: string }) => [r.code, r]));
-    expect(byCode.station_silent).toMatchObject({ enabled: true, severity: 'warning', params: { intervalsMissed: 3 }, source: 'stored', nameZh: '监测站点静默' });
+    expect(byCode.station_silent).toMatchObject({
+      enabled: true,
+      severity: 'warning',
+      params: { intervalsMissed: 3 },
+      source: 'stored',
+      nameZh: '监测站点静默',
+    });
     expect(byCode.sensitive_detection).toMatchObject({ privileged: true, params: { taxa: ['Panthera tigris', 'Panthera pardus'] } });
     expect(byCode.indicator_deadline.params).toEqual({ withinDays: 90, includeOverdue: true });
     expect((await app.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth.surveyor })).statusCode).toBe(403);
@@ -46,15 +52,20 @@ describe('alert rules', () => {
   });
 
   it('are changed by admins only, all or nothing, with the failing field named', async () => {
-    const put = (headers: Record<string, string>, payload: unknown) => app.inject({ method: 'PUT', url: '/v1/alert-rules', headers, payload: payload as object });
+    const put = (headers: Record<string, string>, payload: unknown) =>
+      app.inject({ method: 'PUT', url: '/v1/alert-rules', headers, payload: payload as object });
     expect((await put(auth.evaluator, { rules: [{ code: 'station_silent', params: { intervalsMissed: 4 } }] })).statusCode).toBe(403);
-    const bad = await put(auth.admin, { rules: [{ code: 'station_silent', params: { intervalsMissed: 5 } }, { code: 'station_data_gap', params: { minCompletenessPct: 150 } }, { code: 'nope' }] });
+    const bad = await put(auth.admin, {
+      rules: [{ code: 'station_silent', params: { intervalsMissed: 5 } }, { code: 'station_data_gap', params: { minCompletenessPct: 150 } }, { code: 'nope' }],
+    });
     expect(bad.statusCode).toBe(400);
     const fields = bad.json().error.details.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['rules[1].params.minCompletenessPct', 'rules[2].code']));
     const unknownParam = await put(auth.admin, { rules: [{ code: 'station_silent', params: { intervals: 5 } }] });
     expect(unknownParam.statusCode).toBe(400);
-    let silent = (await app.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth.evaluator })).json().rules.find((r: { code: string }) => r.code === 'station_silent');
+    let silent = (await app.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth.evaluator }))
+      .json()
+      .rules.find((r: { code: string }) => r.code === 'station_silent');
     expect(silent.params.intervalsMissed).toBe(3); // nothing stored
     const ok = await put(auth.admin, { rules: [{ code: 'station_silent', severity: 'critical', params: { intervalsMissed: 5 } }] });
     expect(ok.statusCode).toBe(200);
@@ -80,7 +91,8 @@ describe('alert lifecycle', () => {
   });
 
   it('open → acknowledged → resolved, with who and when; repeats are no-ops; a resolved alert cannot be acknowledged', async () => {
-    const post = (action: string, headers: Record<string, string>, payload?: object) => app.inject({ method: 'POST', url: `/v1/alerts/${id}/${action}`, headers, ...(payload ? { payload } : {}) });
+    const post = (action: string, headers: Record<string, string>, payload?: object) =>
+      app.inject({ method: 'POST', url: `/v1/alerts/${id}/${action}`, headers, ...(payload ? { payload } : {}) });
     expect((await post('ack', auth.surveyor)).statusCode).toBe(403);
     const ack = await post('ack', auth.evaluator, { note: '已通知白城市林草局' });
     expect(ack.statusCode).toBe(200);
@@ -96,7 +108,9 @@ describe('alert lifecycle', () => {
     expect(conflict.json().error.details.reason).toBe('ALERT_RESOLVED');
     const one = (await app.inject({ method: 'GET', url: `/v1/alerts/${id}`, headers: auth.surveyor })).json();
     expect(one.events.map((e: { kind: string; actor: string; note: string | null }) => [e.kind, e.actor, e.note])).toEqual([
-      ['opened', 'system', null], ['acknowledged', 'test:evaluator', '已通知白城市林草局'], ['resolved', 'test:admin', null],
+      ['opened', 'system', null],
+      ['acknowledged', 'test:evaluator', '已通知白城市林草局'],
+      ['resolved', 'test:admin', null],
     ]);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity', '=', 'alert').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['alerts.ack', 'alerts.resolve']);

@@ -27,11 +27,16 @@ afterAll(async () => {
 
 describe('a fresh demo platform', () => {
   it('warns without anyone asking: invasive species in new cells, an overdue task off target', async () => {
-    const rows = await waitFor('the demo alerts', async () => {
-      const pending = await t.ctx.db.selectFrom('outbox').select('id').where('enqueued_at', 'is', null).execute();
-      const r = await alertRows(t);
-      return pending.length === 0 && r.some((a) => a.rule_code === 'invasive_new_cell') && r.some((a) => a.rule_code === 'indicator_deadline') ? r : null;
-    }, 60_000, 200);
+    const rows = await waitFor(
+      'the demo alerts',
+      async () => {
+        const pending = await t.ctx.db.selectFrom('outbox').select('id').where('enqueued_at', 'is', null).execute();
+        const r = await alertRows(t);
+        return pending.length === 0 && r.some((a) => a.rule_code === 'invasive_new_cell') && r.some((a) => a.rule_code === 'indicator_deadline') ? r : null;
+      },
+      60_000,
+      200,
+    );
     const schedulers = await t.ctx.queues.get(QUEUES.alerts)!.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['alerts-imports', 'alerts-indicators', 'alerts-stations']);
 
@@ -43,7 +48,9 @@ describe('a fresh demo platform', () => {
     }
     // task 12 (due 2025-12-31, no done report) is linked to natural wetland protection, 40.6 % against 50 % in the demo run
     expect(rows.find((a) => a.rule_code === 'indicator_deadline')).toMatchObject({
-      subject_key: 'task=12;indicator=natural_wetland_protection_rate;region=220000', severity: 'critical', status: 'open',
+      subject_key: 'task=12;indicator=natural_wetland_protection_rate;region=220000',
+      severity: 'critical',
+      status: 'open',
     });
     // the demo's tiger and leopard detections are years old: history, not warnings
     expect(rows.filter((a) => a.rule_code === 'sensitive_detection')).toEqual([]);

@@ -52,7 +52,15 @@ describe('rule 1: invasive species in a new 10 km cell (外来入侵物种预警
     expect(summary.invasive_new_cell).toEqual({ opened: 1, updated: 0, unchanged: 0 });
     const [a] = await alertRows(t, 'invasive_new_cell');
     alertId = a.id;
-    expect(a).toMatchObject({ status: 'open', severity: 'critical', region_code: '220100', region_name: '长春市', cell_id: await cellOf(t, ...CHANGCHUN), occurrences: 1, privileged: false });
+    expect(a).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      region_code: '220100',
+      region_name: '长春市',
+      cell_id: await cellOf(t, ...CHANGCHUN),
+      occurrences: 1,
+      privileged: false,
+    });
     expect(a.subject_key).toMatch(/^taxon=\d+;cell=10000:-?\d+:-?\d+$/);
     expect(a.title_zh).toContain('豚草');
     expect(a.title_zh).toContain('长春市');
@@ -69,7 +77,14 @@ describe('rule 1: invasive species in a new 10 km cell (外来入侵物种预警
   });
 
   it('does not fire for the taxon recorded again in the known cell: the open alert is updated instead', async () => {
-    const centre = (await sql<{ x: number; y: number }>`SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${CHANGCHUN[0]}, ${CHANGCHUN[1]}), 4326), 10000) AS c) s`.execute(t.ctx.db)).rows[0];
+    const centre = (
+      await sql<{
+        x: number;
+        y: number;
+      }>`SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${CHANGCHUN[0]}, ${CHANGCHUN[1]}), 4326), 10000) AS c) s`.execute(
+        t.ctx.db,
+      )
+    ).rows[0];
     expect(await cellOf(t, centre.x, centre.y)).toBe(await cellOf(t, ...CHANGCHUN));
     const ids = await storeRecords(t, [record('inv-2', 'Ambrosia artemisiifolia', centre.x, centre.y)]);
     const summary = await evaluate(ids);
@@ -121,7 +136,12 @@ describe('rule 2: flagship or sensitive species detected', () => {
   let tigerAlert: number;
 
   it('fires once for a tiger camera-trap detection, privileged, with the exact point', async () => {
-    const ids = await storeRecords(t, [record('ct-tiger-1', 'Panthera tigris altaica', ...HUNCHUN, { basisOfRecord: 'MachineObservation', eventDate: new Date(Date.now() - 3_600_000).toISOString() })]);
+    const ids = await storeRecords(t, [
+      record('ct-tiger-1', 'Panthera tigris altaica', ...HUNCHUN, {
+        basisOfRecord: 'MachineObservation',
+        eventDate: new Date(Date.now() - 3_600_000).toISOString(),
+      }),
+    ]);
     const summary = await evaluate(ids);
     expect(summary.sensitive_detection).toEqual({ opened: 1, updated: 0, unchanged: 0 });
     const [a] = await alertRows(t, 'sensitive_detection');
@@ -173,13 +193,23 @@ describe('through the outbox and the worker', () => {
   it('an upload through POST /v1/occurrences raises the alert without anyone asking', async () => {
     const worker = startWorker(t.ctx, pino({ level: 'silent' }), { relayIntervalMs: 50 });
     try {
-      const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: auth.surveyor, payload: { records: [record('wk-inv-1', 'Solanum rostratum', ...BAICHENG)] } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: auth.surveyor,
+        payload: { records: [record('wk-inv-1', 'Solanum rostratum', ...BAICHENG)] },
+      });
       expect(res.statusCode).toBe(200);
       const a = await waitFor('the invasive alert', async () => (await alertRows(t, 'invasive_new_cell')).find((x) => x.region_code === '220800'));
       expect(a.title_zh).toContain('刺萼龙葵');
       expect(a.title_zh).toContain('白城市');
       // the same upload again (a client retry) is unchanged and raises nothing more
-      const again = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: auth.surveyor, payload: { records: [record('wk-inv-1', 'Solanum rostratum', ...BAICHENG)] } });
+      const again = await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: auth.surveyor,
+        payload: { records: [record('wk-inv-1', 'Solanum rostratum', ...BAICHENG)] },
+      });
       expect(again.json()).toMatchObject({ inserted: 0, unchanged: 1 });
       await new Promise((r) => setTimeout(r, 500));
       expect((await alertRows(t, 'invasive_new_cell')).filter((x) => x.region_code === '220800')).toHaveLength(1);

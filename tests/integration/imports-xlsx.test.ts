@@ -48,7 +48,9 @@ afterAll(async () => {
 
 function multipart(fileName: string, content: Buffer): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----biomon${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -76,12 +78,22 @@ async function bufferOf(wb: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-interface StoredRow { id: string; data: Record<string, unknown>; start: string; lat: number; lon: number; flags: string[] }
+interface StoredRow {
+  id: string;
+  data: Record<string, unknown>;
+  start: string;
+  lat: number;
+  lon: number;
+  flags: string[];
+}
 // start: the event's start in China time (a date without a time is a day in UTC+8)
-const stored = async (importId: string, ids: string[] = []): Promise<StoredRow[]> => (await sql<StoredRow>`
+const stored = async (importId: string, ids: string[] = []): Promise<StoredRow[]> =>
+  (
+    await sql<StoredRow>`
   SELECT occurrence_id AS id, data, to_char(event_start AT TIME ZONE INTERVAL '08:00', 'YYYY-MM-DD"T"HH24:MI:SS') AS start,
          ST_Y(geom::geometry) AS lat, ST_X(geom::geometry) AS lon, flags
-  FROM occurrences WHERE import_id = ${importId} OR occurrence_id = ANY(${ids}::text[]) ORDER BY occurrence_id`.execute(t.ctx.db)).rows;
+  FROM occurrences WHERE import_id = ${importId} OR occurrence_id = ANY(${ids}::text[]) ORDER BY occurrence_id`.execute(t.ctx.db)
+  ).rows;
 
 /** Rewrites parts of a zip (e.g. a styles.xml edited to use a built-in number format id). */
 async function rezip(zip: Buffer, edit: (name: string, text: string) => string): Promise<Buffer> {
@@ -206,7 +218,17 @@ describe('POST /v1/imports with Excel workbooks (.xlsx)', () => {
     ws.mergeCells('F1:H1'); // "备注" over F–H: G and H are named 备注#2 and 备注#3
     ws.addRow(['mg-1', 'Sus scrofa', '2025-05-01', 43.1234, 126.2, '足迹', '粪便', '卧迹', 2]);
     ws.addRow([]); // an empty row in the middle
-    ws.addRow(['mg-2', 'Sus scrofa', '2025-05-01', { formula: 'D2*1', result: 43.123400000000004 }, 126.123456789, { richText: [{ text: '富', font: { bold: true } }, { text: '文本' }] }, null, null, { formula: '1+1', result: 2 }]);
+    ws.addRow([
+      'mg-2',
+      'Sus scrofa',
+      '2025-05-01',
+      { formula: 'D2*1', result: 43.123400000000004 },
+      126.123456789,
+      { richText: [{ text: '富', font: { bold: true } }, { text: '文本' }] },
+      null,
+      null,
+      { formula: '1+1', result: 2 },
+    ]);
     ws.addRow([null, null, null, null, null, '', '', '']); // cells with empty text: an empty row
     ws.addRow(['mg-3', 'Sus scrofa', '2025-05-02', 0.1 + 0.2 + 43, 126.2, { text: '照片', hyperlink: 'https://example.org/p/1.jpg' }, null, null, 1]);
     for (let i = 0; i < 4; i++) ws.addRow(['', '', '']); // trailing empty rows
@@ -231,13 +253,25 @@ describe('POST /v1/imports with Excel workbooks (.xlsx)', () => {
     expect(rows[1].data.individualCount).toBe('2');
     const columns = (r.columns as { columns: { header: string; term: string | null }[] }[])[0].columns;
     expect(columns.map((c) => [c.header, c.term])).toEqual([
-      ['occurrenceID', 'occurrenceID'], ['scientificName', 'scientificName'], ['eventDate', 'eventDate'], ['decimalLatitude', 'decimalLatitude'],
-      ['decimalLongitude', 'decimalLongitude'], ['备注', 'occurrenceRemarks'], ['备注#2', null], ['备注#3', null], ['individualCount', 'individualCount'],
+      ['occurrenceID', 'occurrenceID'],
+      ['scientificName', 'scientificName'],
+      ['eventDate', 'eventDate'],
+      ['decimalLatitude', 'decimalLatitude'],
+      ['decimalLongitude', 'decimalLongitude'],
+      ['备注', 'occurrenceRemarks'],
+      ['备注#2', null],
+      ['备注#3', null],
+      ['individualCount', 'individualCount'],
     ]);
   });
 
   it("a team's saved header mapping (?mapping=) names the columns, and so decides which sheet is read", async () => {
-    const put = await app.inject({ method: 'PUT', url: '/v1/import-mappings/xlsx-sheet', headers: surveyor, payload: { columns: { 编号: 'occurrenceID', 物种: 'scientificName', 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude' } } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/import-mappings/xlsx-sheet',
+      headers: surveyor,
+      payload: { columns: { 编号: 'occurrenceID', 物种: 'scientificName', 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude' } },
+    });
     expect(put.statusCode, put.body).toBe(201);
     const wb = new ExcelJS.Workbook();
     const other = wb.addWorksheet('其他');
@@ -257,16 +291,27 @@ describe('POST /v1/imports with Excel workbooks (.xlsx)', () => {
     const mapped = await importFile('mapped-2.xlsx', await bufferOf(wb), undefined, '?mapping=xlsx-sheet');
     expect(mapped).toMatchObject({ status: 'completed', mapping: 'xlsx-sheet', counts: { inserted: 2, rejected: 0 } });
     expect(mapped.counts.warnings.join('\n')).toContain('Read sheet "我的表"');
-    expect((await stored(mapped.importId)).map((x) => [x.id, x.lat, x.lon])).toEqual([['map-1', 43.1, 126.2], ['map-2', 43.2, 126.3]]);
+    expect((await stored(mapped.importId)).map((x) => [x.id, x.lat, x.lon])).toEqual([
+      ['map-1', 43.1, 126.2],
+      ['map-2', 43.2, 126.3],
+    ]);
   });
 
   it('a zip bomb named .xlsx fails once with the archive caps, before anything is inflated', async () => {
     const zip = new yazl.ZipFile();
     zip.addBuffer(Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'), '[Content_Types].xml');
-    zip.addBuffer(Buffer.from('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>'), 'xl/workbook.xml');
+    zip.addBuffer(
+      Buffer.from(
+        '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>',
+      ),
+      'xl/workbook.xml',
+    );
     // 8 MiB of one repeated row compress about 1000:1
     const row = '<row><c t="inlineStr"><is><t>x</t></is></c></row>';
-    zip.addBuffer(Buffer.from(`<worksheet><sheetData>${row.repeat(Math.ceil((8 * 1024 * 1024) / row.length))}</sheetData></worksheet>`), 'xl/worksheets/sheet1.xml');
+    zip.addBuffer(
+      Buffer.from(`<worksheet><sheetData>${row.repeat(Math.ceil((8 * 1024 * 1024) / row.length))}</sheetData></worksheet>`),
+      'xl/worksheets/sheet1.xml',
+    );
     zip.end();
     const chunks: Buffer[] = [];
     for await (const c of zip.outputStream) chunks.push(c as Buffer);
@@ -303,18 +348,24 @@ describe('POST /v1/imports with Excel workbooks (.xlsx)', () => {
     expect(await stored(r.importId)).toEqual([]);
   });
 
-  it('an Excel 97–2003 workbook (.xls) is read through GDAL\'s XLS driver (or refused with XLS_UNSUPPORTED where GDAL lacks it)', async () => {
+  it("an Excel 97–2003 workbook (.xls) is read through GDAL's XLS driver (or refused with XLS_UNSUPPORTED where GDAL lacks it)", async () => {
     // Two sheets: a cover page, then 3 records under Chinese headers; x-3 has no latitude → rejected.
     // 1904 date system: serial 44347 is 2025-06-01 (45809 in the 1900 system).
-    const xls = buildXls([
-      { name: '封面', rows: [['2025 年调查'], ['填表人', '张三']] },
-      { name: '记录', rows: [
-        ['记录编号', '物种学名', '调查日期', '纬度', '经度', '天气'],
-        ['xls-1', 'Sus scrofa', { date: 44347 }, 43.1234, 126.2, '晴'],
-        ['xls-2', 'Capreolus pygargus', { date: 44348 }, 0.1 + 0.2 + 43, 126.3, null],
-        ['xls-3', 'Lynx lynx', { date: 44348 }, null, 126.4, '雨'],
-      ] },
-    ], { date1904: true });
+    const xls = buildXls(
+      [
+        { name: '封面', rows: [['2025 年调查'], ['填表人', '张三']] },
+        {
+          name: '记录',
+          rows: [
+            ['记录编号', '物种学名', '调查日期', '纬度', '经度', '天气'],
+            ['xls-1', 'Sus scrofa', { date: 44347 }, 43.1234, 126.2, '晴'],
+            ['xls-2', 'Capreolus pygargus', { date: 44348 }, 0.1 + 0.2 + 43, 126.3, null],
+            ['xls-3', 'Lynx lynx', { date: 44348 }, null, 126.4, '雨'],
+          ],
+        },
+      ],
+      { date1904: true },
+    );
     const gdal = spawnSync('ogrinfo', ['--formats'], { encoding: 'utf8' });
     const hasXls = gdal.status === 0 && /^\s*XLS\s+-vector-/m.test(gdal.stdout);
     const r = await importFile('survey.xls', xls);
@@ -329,7 +380,10 @@ describe('POST /v1/imports with Excel workbooks (.xlsx)', () => {
     expect(r.counts).toMatchObject({ inserted: 2, rejected: 1 });
     expect(r.counts.warnings.join('\n')).toContain('Read sheet "记录"');
     const rows = await stored(r.importId);
-    expect(rows.map((x) => [x.id, x.data.eventDate, x.lat])).toEqual([['xls-1', '2025-06-01', 43.1234], ['xls-2', '2025-06-02', 43.3]]);
+    expect(rows.map((x) => [x.id, x.data.eventDate, x.lat])).toEqual([
+      ['xls-1', '2025-06-01', 43.1234],
+      ['xls-2', '2025-06-02', 43.3],
+    ]);
     expect(JSON.stringify(rows[0].data)).toContain('晴');
   });
 
@@ -372,11 +426,16 @@ describe('GET /v1/imports/template.xlsx', () => {
     expect(example.getCell(col('decimalLatitude')).value).toBe(42.05);
     expect((example.getCell(col('eventDate')).value as Date).toISOString()).toBe('2025-06-01T00:00:00.000Z');
     // the same example row as template.csv
-    const csv = (await app.inject({ method: 'GET', url: `/v1/imports/template.csv?headers=${headers}` })).body.replace(/^\uFEFF/, '').split('\r\n')[1].split(',');
-    expect(CSV_TEMPLATE_HEADERS.map((h, i) => {
-      const v = example.getCell(i + 1).value;
-      return v instanceof Date ? v.toISOString().slice(0, 10) : v === null || v === undefined ? '' : String(v);
-    })).toEqual(csv);
+    const csv = (await app.inject({ method: 'GET', url: `/v1/imports/template.csv?headers=${headers}` })).body
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')[1]
+      .split(',');
+    expect(
+      CSV_TEMPLATE_HEADERS.map((h, i) => {
+        const v = example.getCell(i + 1).value;
+        return v instanceof Date ? v.toISOString().slice(0, 10) : v === null || v === undefined ? '' : String(v);
+      }),
+    ).toEqual(csv);
     // drop-down lists on rows 2–10000
     const letter = (term: string) => String.fromCharCode(64 + col(term));
     const dv = (ws as unknown as { dataValidations: { find(a: string): ExcelJS.DataValidation | undefined } }).dataValidations;
@@ -431,7 +490,17 @@ describe('a 100,000-row workbook through the worker', () => {
     // species without protection class (protected ones take the sensitive-location path, slower and tested elsewhere)
     const names = ['Sus scrofa', 'Capreolus pygargus', 'Lepus mandshuricus'];
     for (let i = 0; i < N; i++) {
-      const row = ws.addRow([`big-${i}`, names[i % names.length], 45000 + (i % 300), 41.5 + ((i * 7919) % 4000) / 1000, 122.5 + ((i * 104729) % 8000) / 1000, 'WGS84', 1 + (i % 5), `调查员${i % 97}`, `第${i % 50}号样线`]);
+      const row = ws.addRow([
+        `big-${i}`,
+        names[i % names.length],
+        45000 + (i % 300),
+        41.5 + ((i * 7919) % 4000) / 1000,
+        122.5 + ((i * 104729) % 8000) / 1000,
+        'WGS84',
+        1 + (i % 5),
+        `调查员${i % 97}`,
+        `第${i % 50}号样线`,
+      ]);
       row.getCell(3).numFmt = 'yyyy-mm-dd';
       row.commit();
     }
@@ -460,7 +529,9 @@ describe('a 100,000-row workbook through the worker', () => {
     expect(r.status, JSON.stringify(r.error)).toBe('completed');
     expect(r.counts).toMatchObject({ inserted: N, rejected: 0 });
     const growthMb = (peak - base) / 1024 / 1024;
-    console.log(`[xlsx] ${N.toLocaleString('en')} rows (${(size / 1024 / 1024).toFixed(1)} MB workbook) through the worker in ${seconds.toFixed(1)} s (${Math.round(N / seconds)} rows/s with forced GCs), live heap growth ${growthMb.toFixed(1)} MB`);
+    console.log(
+      `[xlsx] ${N.toLocaleString('en')} rows (${(size / 1024 / 1024).toFixed(1)} MB workbook) through the worker in ${seconds.toFixed(1)} s (${Math.round(N / seconds)} rows/s with forced GCs), live heap growth ${growthMb.toFixed(1)} MB`,
+    );
     // the workbook inflates to ~20 MB of XML and 100,000 records of ~0.5 KB each would be ~50 MB held;
     // what stays is one chunk of 1,000 records, exceljs's shared-strings table (100,000 ids) and pools
     expect(growthMb).toBeLessThan(48);

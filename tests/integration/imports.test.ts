@@ -31,7 +31,9 @@ afterAll(async () => {
 
 function multipart(fileName: string, content: Buffer): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----biomon${Math.random().toString(16).slice(2)}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -77,7 +79,13 @@ describe('POST /v1/imports — the shared Darwin Core and Camtrap DP files', () 
     expect(csv.match(/COORDINATES_MISSING/g)?.length).toBe(2 * 102); // both latitude and longitude are named
     expect(csv.match(/BASIS_OF_RECORD_INVALID/g)?.length).toBe(7);
     expect(csv.match(/EVENT_DATE_MISSING/g)?.length).toBe(64 + 28 + 6 + 1);
-    const rejectedRows = new Set(csv.split('\r\n').slice(1).filter(Boolean).map((l) => l.split(',')[1]));
+    const rejectedRows = new Set(
+      csv
+        .split('\r\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.split(',')[1]),
+    );
     expect(rejectedRows.size).toBe(r.counts.rejected);
   });
 
@@ -158,7 +166,10 @@ describe('POST /v1/imports — the shared Darwin Core and Camtrap DP files', () 
     // 29 event-level animal observations; the Belgian points lie outside Jilin (flagged, stored)
     expect(r.counts.inserted).toBe(29);
     expect(r.counts.stats).toMatchObject({ blank: 115, human: 33, vehicle: 21 });
-    const basis = await sql<{ b: string; n: number }>`SELECT basis_of_record AS b, count(*)::int AS n FROM occurrences WHERE import_id = ${importId} GROUP BY 1`.execute(t.ctx.db);
+    const basis = await sql<{
+      b: string;
+      n: number;
+    }>`SELECT basis_of_record AS b, count(*)::int AS n FROM occurrences WHERE import_id = ${importId} GROUP BY 1`.execute(t.ctx.db);
     expect(basis.rows).toEqual([{ b: 'MachineObservation', n: 29 }]);
     const effort = await sql<{ unit: string }>`SELECT DISTINCT sampling_effort_unit AS unit FROM survey_events WHERE import_id = ${importId}`.execute(t.ctx.db);
     expect(effort.rows).toEqual([{ unit: 'trap-days' }]);
@@ -172,12 +183,16 @@ describe('POST /v1/imports — the shared Darwin Core and Camtrap DP files', () 
 
   it('imports a GBK CSV with Chinese headers, and a 100,000-row CSV with progress to the end', async () => {
     const iconv = (await import('iconv-lite')).default;
-    const gbk = iconv.encode('记录编号,物种学名,中文名,经度,纬度,调查日期,数量\r\ngbk-1,Capreolus pygargus,狍,128.1,42.1,2025-05-01,2\r\ngbk-2,,狍,128.1,42.1,2025-05-01,1\r\n', 'gbk');
+    const gbk = iconv.encode(
+      '记录编号,物种学名,中文名,经度,纬度,调查日期,数量\r\ngbk-1,Capreolus pygargus,狍,128.1,42.1,2025-05-01,2\r\ngbk-2,,狍,128.1,42.1,2025-05-01,1\r\n',
+      'gbk',
+    );
     const a = await finished((await upload('调查记录.csv', gbk)).importId);
     expect(a.counts).toMatchObject({ inserted: 1, rejected: 1 });
     const dir = mkdtempSync(path.join(tmpdir(), 'biomon-big-'));
     const lines = ['occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,individualCount'];
-    for (let i = 0; i < 100_000; i++) lines.push(`big-${i},Sus scrofa,2025-0${1 + (i % 9)}-1${i % 10},${(42 + (i % 1000) / 1000).toFixed(4)},${(126 + (i % 997) / 500).toFixed(4)},${i % 5}`);
+    for (let i = 0; i < 100_000; i++)
+      lines.push(`big-${i},Sus scrofa,2025-0${1 + (i % 9)}-1${i % 10},${(42 + (i % 1000) / 1000).toFixed(4)},${(126 + (i % 997) / 500).toFixed(4)},${i % 5}`);
     const file = path.join(dir, 'big.csv');
     writeFileSync(file, lines.join('\n'));
     const { importId } = await upload('big.csv', readFileSync(file));

@@ -82,9 +82,40 @@ describe('biomon layers import', () => {
   });
 
   it('repairs a bow-tie with the area change reported, rejects what cannot be a polygon, and keeps the rest', async () => {
-    const bowtie = { type: 'Polygon', coordinates: [[[125, 43], [125.1, 43.1], [125.1, 43], [125, 43.1], [125, 43]]] };
-    const square = { type: 'Polygon', coordinates: [[[125, 44], [125.1, 44], [125.1, 44.1], [125, 44.1], [125, 44]]] };
-    const line = { type: 'Polygon', coordinates: [[[125, 44], [125.1, 44], [125, 44]]] };
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 43],
+          [125.1, 43.1],
+          [125.1, 43],
+          [125, 43.1],
+          [125, 43],
+        ],
+      ],
+    };
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 44],
+          [125.1, 44],
+          [125.1, 44.1],
+          [125, 44.1],
+          [125, 44],
+        ],
+      ],
+    };
+    const line = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [125, 44],
+          [125.1, 44],
+          [125, 44],
+        ],
+      ],
+    };
     const features = [
       { type: 'Feature', properties: { class: 'forest' }, geometry: bowtie },
       { type: 'Feature', properties: { class: 'forest' }, geometry: square },
@@ -102,7 +133,9 @@ describe('biomon layers import', () => {
 
   it('creates no dataset version when nothing is valid', async () => {
     const before = await t.ctx.db.selectFrom('layer_datasets').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    await expect(importLayer(t.ctx.db, [{ type: 'Feature', properties: {}, geometry: null }], { kind: 'land-cover', year: 2024 })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    await expect(importLayer(t.ctx.db, [{ type: 'Feature', properties: {}, geometry: null }], { kind: 'land-cover', year: 2024 })).rejects.toMatchObject({
+      code: 'UNPROCESSABLE',
+    });
     const after = await t.ctx.db.selectFrom('layer_datasets').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });

@@ -29,7 +29,8 @@ beforeAll(async () => {
   admin = await authAs(t, 'admin');
   evaluator = await authAs(t, 'evaluator');
   for (const d of await t.ctx.db.selectFrom('departments').select(['id', 'name']).execute()) deptId[d.name] = d.id;
-  for (const name of ['省林草局', '省农业农村厅', '省生态环境厅', '各市州人民政府', '长春海关']) dept[name] = await authAs(t, 'department', { departmentId: deptId[name] });
+  for (const name of ['省林草局', '省农业农村厅', '省生态环境厅', '各市州人民政府', '长春海关'])
+    dept[name] = await authAs(t, 'department', { departmentId: deptId[name] });
 });
 afterAll(async () => {
   await app?.close();
@@ -37,7 +38,16 @@ afterAll(async () => {
   await rm(fileStore, { recursive: true, force: true });
 });
 
-interface Task { no: number; overdue: boolean; status: string | null; departments: string[]; implementingDepartments: string[]; indicators: string[]; timeline: { kind: string; start: string | null; end: string | null; text: string }; links: { kind: string; ref: string }[] }
+interface Task {
+  no: number;
+  overdue: boolean;
+  status: string | null;
+  departments: string[];
+  implementingDepartments: string[];
+  indicators: string[];
+  timeline: { kind: string; start: string | null; end: string | null; text: string };
+  links: { kind: string; ref: string }[];
+}
 
 const get = async (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
 const tasksOf = async (qs: string): Promise<Task[]> => {
@@ -51,7 +61,9 @@ const report = (no: number, headers: Auth, body: Record<string, unknown>) =>
 
 function multipart(fileName: string, content: Buffer): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----biomon${Math.random().toString(16).slice(2)}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -65,7 +77,10 @@ function zip(entries: Record<string, string>): Promise<Buffer> {
     for (const [name, text] of Object.entries(entries)) z.addBuffer(Buffer.from(text), name);
     z.end();
     const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    z.outputStream
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject);
   });
 }
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -79,9 +94,13 @@ describe('ledger: reading the 55 tasks', () => {
     expect(tasks.map((x) => x.no)).toEqual(Array.from({ length: 55 }, (_, i) => i + 1));
     const t3 = tasks.find((x) => x.no === 3)!;
     expect(t3).toMatchObject({
-      section: '二', measure: '三', text: '制定完善外来物种名录,落实相关管理办法。',
-      departments: ['省自然资源厅', '省生态环境厅', '省农业农村厅', '省林草局'], implementingDepartments: ['各市州人民政府'],
-      timeline: { kind: 'window', start: '2022-01-01', end: '2023-12-31', text: '2022-2023年' }, status: null,
+      section: '二',
+      measure: '三',
+      text: '制定完善外来物种名录,落实相关管理办法。',
+      departments: ['省自然资源厅', '省生态环境厅', '省农业农村厅', '省林草局'],
+      implementingDepartments: ['各市州人民政府'],
+      timeline: { kind: 'window', start: '2022-01-01', end: '2023-12-31', text: '2022-2023年' },
+      status: null,
     });
     expect(typeof t3.overdue).toBe('boolean');
     // 各市州人民政府 is listed in task 7, so it is responsible there, not merely implementing
@@ -93,14 +112,36 @@ describe('ledger: reading the 55 tasks', () => {
     const { tasks } = (await get('/v1/ledger/tasks')).json() as { tasks: Task[] };
     const links = tasks.flatMap((x) => x.links.map((l) => `${x.no}:${l.ref}`)).sort();
     const brief: [number[], string[]][] = [
-      [[14, 15, 22], ['pa_coverage', 'ecosystem_type_protection_rate']],
-      [[17, 18, 20], ['protected_species_rate', 'flagship_species_records']],
-      [[21, 22], ['forest_coverage', 'grassland_vegetation_cover', 'natural_wetland_protection_rate']],
+      [
+        [14, 15, 22],
+        ['pa_coverage', 'ecosystem_type_protection_rate'],
+      ],
+      [
+        [17, 18, 20],
+        ['protected_species_rate', 'flagship_species_records'],
+      ],
+      [
+        [21, 22],
+        ['forest_coverage', 'grassland_vegetation_cover', 'natural_wetland_protection_rate'],
+      ],
       [[12], ['grassland_vegetation_cover', 'natural_wetland_protection_rate']],
-      [[23, 24], ['survey_coverage_priority_areas', 'station_network_completeness']],
+      [
+        [23, 24],
+        ['survey_coverage_priority_areas', 'station_network_completeness'],
+      ],
       [[25, 26, 36], ['species_checklist']],
       [[27], ['platform_sharing_alerts']],
-      [[28], ['forest_coverage', 'grassland_vegetation_cover', 'natural_wetland_protection_rate', 'protected_species_rate', 'ecosystem_type_protection_rate', 'pa_coverage']],
+      [
+        [28],
+        [
+          'forest_coverage',
+          'grassland_vegetation_cover',
+          'natural_wetland_protection_rate',
+          'protected_species_rate',
+          'ecosystem_type_protection_rate',
+          'pa_coverage',
+        ],
+      ],
       [[38, 39, 41], ['invasive_species_alerts']],
       [[40], ['wildlife_disease_stations']],
     ];
@@ -147,7 +188,7 @@ describe('ledger: reading the 55 tasks', () => {
     expect(await overdueNos('2026-11-28', `&department=${encodeURIComponent('省农业农村厅')}`)).toEqual([3, 12, 25]);
     expect(await overdueNos('2026-11-28', `&department=${deptId['省生态环境厅']}`)).toEqual([3, 4]);
     // 各市州人民政府 implements every task
-    expect((await tasksOf(`department=${encodeURIComponent('各市州人民政府')}`))).toHaveLength(55);
+    expect(await tasksOf(`department=${encodeURIComponent('各市州人民政府')}`)).toHaveLength(55);
     expect((await tasksOf(`department=${encodeURIComponent('长春海关')}`)).map((x) => x.no)).toEqual([13, 35, 36, 37, 38, 39, 41]);
     expect((await tasksOf(`section=${encodeURIComponent('二')}`)).map((x) => x.no)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     for (const m of ['五', '（五）', '(五)']) expect((await tasksOf(`measure=${encodeURIComponent(m)}`)).map((x) => x.no)).toEqual([9, 10, 11, 12, 13]);
@@ -156,7 +197,13 @@ describe('ledger: reading the 55 tasks', () => {
     expect((await tasksOf('dueBefore=2030-12-31')).map((x) => x.no)).toEqual([3, 4, 9, 12, 25, 26, 40, 47]);
     expect(await tasksOf('status=not_reported')).toHaveLength(55);
     expect(await tasksOf('status=done')).toHaveLength(0);
-    for (const [qs, field] of [['section=八', 'querystring.section'], ['measure=二十二', 'querystring.measure'], ['department=省不存在厅', 'querystring.department'], ['asOf=2026-02-30', 'querystring.asOf'], ['status=finished', 'querystring.status']]) {
+    for (const [qs, field] of [
+      ['section=八', 'querystring.section'],
+      ['measure=二十二', 'querystring.measure'],
+      ['department=省不存在厅', 'querystring.department'],
+      ['asOf=2026-02-30', 'querystring.asOf'],
+      ['status=finished', 'querystring.status'],
+    ]) {
       const res = await get(`/v1/ledger/tasks?${qs.replace(/=(.*)$/, (_, v: string) => `=${encodeURIComponent(v)}`)}`);
       expect(res.statusCode, qs).toBe(400);
       expect(res.json().error.details.errors[0].field, qs).toBe(field);
@@ -188,7 +235,9 @@ describe('ledger: reading the 55 tasks', () => {
 describe('ledger: progress reports', () => {
   it('lets a department report on its own task: the task is done as of the report date, not before', async () => {
     const res = await report(40, dept['省林草局'], {
-      status: 'done', note: '国家级陆生野生动物疫源疫病监测站建设完成', asOf: '2026-11-01',
+      status: 'done',
+      note: '国家级陆生野生动物疫源疫病监测站建设完成',
+      asOf: '2026-11-01',
       evidence: [{ title: '验收报告', url: 'https://lcj.jl.gov.cn/example/acceptance' }],
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -201,7 +250,7 @@ describe('ledger: progress reports', () => {
     expect(audit[0]).toMatchObject({ entity: 'ledger_progress', role: 'department' });
   });
 
-  it('refuses a department token on another department\'s task (403), other roles (403) and no token (401)', async () => {
+  it("refuses a department token on another department's task (403), other roles (403) and no token (401)", async () => {
     // task 4: 省生态环境厅 only (and 各市州人民政府, who implement every task)
     const other = await report(4, dept['省林草局'], { status: 'done', note: 'not ours', asOf: '2026-11-01' });
     expect(other.statusCode).toBe(403);
@@ -240,7 +289,11 @@ describe('ledger: progress reports', () => {
     expect((await report(40, dept['省林草局'], { status: 'not_started', note: '补录', asOf: '2026-01-05' })).statusCode).toBe(201);
     const task = (await get('/v1/ledger/tasks/40?asOf=2026-11-28')).json();
     expect(task.status).toBe('in_progress');
-    expect(task.progress.map((p: { status: string; asOf: string }) => `${p.asOf}:${p.status}`)).toEqual(['2026-11-20:in_progress', '2026-11-01:done', '2026-01-05:not_started']);
+    expect(task.progress.map((p: { status: string; asOf: string }) => `${p.asOf}:${p.status}`)).toEqual([
+      '2026-11-20:in_progress',
+      '2026-11-01:done',
+      '2026-01-05:not_started',
+    ]);
     expect((await report(40, dept['省林草局'], { status: 'done', note: '整改完成', asOf: '2026-11-25' })).statusCode).toBe(201);
     expect(await overdueNos('2026-11-28')).not.toContain(40);
     await expect(sql`UPDATE ledger_progress SET status = 'done' WHERE task_no = 4`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
@@ -260,13 +313,25 @@ describe('ledger: evidence files', () => {
     expect(png.json().mime).toBe('image/png');
 
     const fileId = pdf.json().fileId;
-    const res = await report(47, dept['省林草局'], { status: 'in_progress', note: '特许经营试点', asOf: '2026-11-20', evidence: [{ title: '验收报告', fileId }, { title: '新闻', url: 'https://example.org/news' }] });
+    const res = await report(47, dept['省林草局'], {
+      status: 'in_progress',
+      note: '特许经营试点',
+      asOf: '2026-11-20',
+      evidence: [
+        { title: '验收报告', fileId },
+        { title: '新闻', url: 'https://example.org/news' },
+      ],
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().progress.evidence[0]).toMatchObject({ title: '验收报告', fileId, mime: 'application/pdf', sha256: pdf.json().sha256 });
     // another department cannot cite it
     const foreign = await report(12, dept['省农业农村厅'], { status: 'in_progress', note: '', evidence: [{ title: 'x', fileId }] });
     expect(foreign.statusCode).toBe(403);
-    const unknown = await report(47, dept['省林草局'], { status: 'in_progress', note: '', evidence: [{ title: 'x', fileId: '00000000-0000-4000-8000-000000000000' }] });
+    const unknown = await report(47, dept['省林草局'], {
+      status: 'in_progress',
+      note: '',
+      evidence: [{ title: 'x', fileId: '00000000-0000-4000-8000-000000000000' }],
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.details.errors[0]).toMatchObject({ field: 'evidence.0.fileId', code: 'FILE_UNKNOWN' });
 
@@ -280,7 +345,7 @@ describe('ledger: evidence files', () => {
     expect((await get('/v1/files/00000000-0000-4000-8000-000000000000', evaluator)).statusCode).toBe(404);
     const rows = await t.ctx.db.selectFrom('files').selectAll().execute();
     expect(rows).toHaveLength(3);
-    expect((await t.ctx.db.selectFrom('ledger_progress_files').selectAll().execute())).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('ledger_progress_files').selectAll().execute()).toHaveLength(1);
   });
 
   it('refuses other types (415), mismatched names (415), empty and oversized files, and non-department roles', async () => {
@@ -299,10 +364,15 @@ describe('ledger: evidence files', () => {
     const tooBig = await upload('big.pdf', big, dept['省林草局']);
     expect(tooBig.statusCode).toBe(413);
     expect((await upload('x.pdf', PDF, evaluator)).statusCode).toBe(403);
-    const notMultipart = await app.inject({ method: 'POST', url: '/v1/files', headers: { ...dept['省林草局'], 'content-type': 'application/json' }, payload: '{}' });
+    const notMultipart = await app.inject({
+      method: 'POST',
+      url: '/v1/files',
+      headers: { ...dept['省林草局'], 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(notMultipart.statusCode).toBe(415);
     // nothing of the refused uploads was recorded
-    expect((await t.ctx.db.selectFrom('files').select('id').execute())).toHaveLength(3);
+    expect(await t.ctx.db.selectFrom('files').select('id').execute()).toHaveLength(3);
   });
 });
 

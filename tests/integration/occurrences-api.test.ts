@@ -32,8 +32,15 @@ const HUNCHUN = { lat: 43.35, lon: 130.85 };
 const CHANGCHUN = { lat: 43.88, lon: 125.32 };
 
 const base = (id: string, extra: Record<string, unknown> = {}) => ({
-  occurrenceID: id, basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus', eventDate: '2025-06-01',
-  decimalLatitude: CHANGCHUN.lat, decimalLongitude: CHANGCHUN.lon, geodeticDatum: 'WGS84', individualCount: 2, ...extra,
+  occurrenceID: id,
+  basisOfRecord: 'HumanObservation',
+  scientificName: 'Capreolus pygargus',
+  eventDate: '2025-06-01',
+  decimalLatitude: CHANGCHUN.lat,
+  decimalLongitude: CHANGCHUN.lon,
+  geodeticDatum: 'WGS84',
+  individualCount: 2,
+  ...extra,
 });
 
 const post = (records: unknown[], headers = surveyor, atomic?: boolean) =>
@@ -55,7 +62,9 @@ describe('POST /v1/occurrences', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ inserted: 1, updated: 0, unchanged: 0 });
-    const codes = Object.fromEntries(body.rejected.map((r: { index: number; errors: { code: string; field: string }[] }) => [r.index, r.errors.map((e) => `${e.field}:${e.code}`)]));
+    const codes = Object.fromEntries(
+      body.rejected.map((r: { index: number; errors: { code: string; field: string }[] }) => [r.index, r.errors.map((e) => `${e.field}:${e.code}`)]),
+    );
     expect(codes).toEqual({
       1: ['decimalLatitude:COORDINATES_MISSING'],
       2: ['individualCount:INDIVIDUAL_COUNT_INVALID'],
@@ -71,7 +80,10 @@ describe('POST /v1/occurrences', () => {
   it('answers 422 BATCH_REJECTED when nothing was stored', async () => {
     const res = await post([base('bad-1', { scientificName: '' })]);
     expect(res.statusCode).toBe(422);
-    expect(res.json().error).toMatchObject({ code: 'BATCH_REJECTED', details: { rejected: [{ index: 0, id: 'bad-1', errors: [{ field: 'scientificName', code: 'SCIENTIFIC_NAME_MISSING' }] }] } });
+    expect(res.json().error).toMatchObject({
+      code: 'BATCH_REJECTED',
+      details: { rejected: [{ index: 0, id: 'bad-1', errors: [{ field: 'scientificName', code: 'SCIENTIFIC_NAME_MISSING' }] }] },
+    });
   });
 
   it('with atomic: true stores nothing when one record is bad', async () => {
@@ -87,8 +99,16 @@ describe('POST /v1/occurrences', () => {
     expect((await post([base('idem-1', { individualCount: 5 })])).json()).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
     const stale = await post([base('idem-1', { individualCount: 6, version: 1 })]);
     expect(stale.statusCode).toBe(409);
-    expect(stale.json().error).toMatchObject({ code: 'VERSION_CONFLICT', details: { rejected: [{ id: 'idem-1', errors: [{ field: 'version', code: 'VERSION_CONFLICT' }] }] } });
-    const staleHeader = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: { ...surveyor, 'if-match': '"1"' }, payload: { records: [base('idem-1', { individualCount: 6 })] } });
+    expect(stale.json().error).toMatchObject({
+      code: 'VERSION_CONFLICT',
+      details: { rejected: [{ id: 'idem-1', errors: [{ field: 'version', code: 'VERSION_CONFLICT' }] }] },
+    });
+    const staleHeader = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: { ...surveyor, 'if-match': '"1"' },
+      payload: { records: [base('idem-1', { individualCount: 6 })] },
+    });
     expect(staleHeader.statusCode).toBe(409);
     // in a mixed batch the stale record is one rejection among stored ones
     const mixed = (await post([base('idem-1', { individualCount: 6, version: 1 }), base('idem-2')])).json();
@@ -97,11 +117,14 @@ describe('POST /v1/occurrences', () => {
     const one = (await app.inject({ method: 'GET', url: '/v1/occurrences/idem-1', headers: evaluator })).json();
     expect(one.record.individualCount).toBe(6);
     expect(one.record.biomon.version).toBe(3);
-    expect(one.history.map((h: { version: number; changes: Record<string, unknown> }) => [h.version, h.changes.individualCount])).toEqual([[2, [2, 5]], [3, [5, 6]]]);
+    expect(one.history.map((h: { version: number; changes: Record<string, unknown> }) => [h.version, h.changes.individualCount])).toEqual([
+      [2, [2, 5]],
+      [3, [5, 6]],
+    ]);
     expect(one.history[0]).toMatchObject({ role: 'surveyor', action: 'update' });
   });
 
-  it('lets a surveyor edit only its own team\'s records', async () => {
+  it("lets a surveyor edit only its own team's records", async () => {
     await post([base('team-1')]);
     const res = await post([base('team-1', { individualCount: 9 })], otherTeam);
     // a batch of nothing but someone else's records: 403, naming the record (BRIEF §8)
@@ -117,7 +140,12 @@ describe('POST /v1/occurrences', () => {
       base('flag-beijing', { decimalLatitude: 39.9, decimalLongitude: 116.4 }),
       base('flag-zero', { individualCount: 0 }),
       base('flag-unc', { coordinateUncertaintyInMeters: 25000 }),
-      base('flag-tiger', { scientificName: 'Panthera tigris altaica', decimalLatitude: HUNCHUN.lat, decimalLongitude: HUNCHUN.lon, basisOfRecord: 'MachineObservation' }),
+      base('flag-tiger', {
+        scientificName: 'Panthera tigris altaica',
+        decimalLatitude: HUNCHUN.lat,
+        decimalLongitude: HUNCHUN.lon,
+        basisOfRecord: 'MachineObservation',
+      }),
       base('flag-fuzzy', { scientificName: 'Capreolus pygargis' }),
       base('flag-none', { scientificName: 'Nonexistus imaginarius' }),
       base('flag-decl', { county: '延边朝鲜族自治州' }),
@@ -179,7 +207,9 @@ describe('GET /v1/occurrences', () => {
       const cell = await sql<{ cx: number; cy: number; ex: number; ey: number }>`
         SELECT ST_X(p) AS cx, ST_Y(p) AS cy, ST_X(q) AS ex, ST_Y(q) AS ey FROM (SELECT
           ST_Transform(ST_SetSRID(ST_MakePoint(${r.decimalLongitude}, ${r.decimalLatitude}), 4326), '+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +ellps=WGS84') AS p,
-          ST_Transform(ST_SetSRID(ST_MakePoint(${e.decimalLongitude}, ${e.decimalLatitude}), 4326), '+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +ellps=WGS84') AS q) s`.execute(t.ctx.db);
+          ST_Transform(ST_SetSRID(ST_MakePoint(${e.decimalLongitude}, ${e.decimalLatitude}), 4326), '+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +ellps=WGS84') AS q) s`.execute(
+        t.ctx.db,
+      );
       const { cx, cy, ex, ey } = cell.rows[0];
       expect(Math.abs(cx - (Math.floor(ex / 10000) * 10000 + 5000))).toBeLessThan(1);
       expect(Math.abs(cy - (Math.floor(ey / 10000) * 10000 + 5000))).toBeLessThan(1);
@@ -189,7 +219,11 @@ describe('GET /v1/occurrences', () => {
     const d = 0.001;
     const bbox = `${tiger.decimalLongitude - d},${tiger.decimalLatitude - d},${tiger.decimalLongitude + d},${tiger.decimalLatitude + d}`;
     expect((await app.inject({ method: 'GET', url: `/v1/occurrences?bbox=${bbox}` })).json().records).toEqual([]);
-    expect((await app.inject({ method: 'GET', url: `/v1/occurrences?bbox=${bbox}`, headers: evaluator })).json().records.map((r: { occurrenceID: string }) => r.occurrenceID)).toEqual(['flag-tiger']);
+    expect(
+      (await app.inject({ method: 'GET', url: `/v1/occurrences?bbox=${bbox}`, headers: evaluator }))
+        .json()
+        .records.map((r: { occurrenceID: string }) => r.occurrenceID),
+    ).toEqual(['flag-tiger']);
   });
 
   it('filters, pages with a cursor, and answers GeoJSON', async () => {
@@ -214,7 +248,12 @@ describe('POST /v1/occurrences/{id}/review', () => {
   it('lets evaluators review, keeps it in the history, and refuses surveyors', async () => {
     const denied = await app.inject({ method: 'POST', url: '/v1/occurrences/occ-1/review', headers: surveyor, payload: { state: 'verified' } });
     expect(denied.statusCode).toBe(403);
-    const ok = await app.inject({ method: 'POST', url: '/v1/occurrences/occ-1/review', headers: evaluator, payload: { state: 'verified', comment: '照片清晰 / clear photo' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences/occ-1/review',
+      headers: evaluator,
+      payload: { state: 'verified', comment: '照片清晰 / clear photo' },
+    });
     expect(ok.statusCode).toBe(200);
     const one = (await app.inject({ method: 'GET', url: '/v1/occurrences/occ-1' })).json();
     expect(one.record.identificationVerificationStatus).toBe('verified');
@@ -225,16 +264,30 @@ describe('POST /v1/occurrences/{id}/review', () => {
 describe('POST /v1/survey-events', () => {
   it('upserts events by eventID with Humboldt effort and a footprint', async () => {
     const ev = {
-      eventID: 'ev-transect-1', samplingProtocol: '样线法 line transect', eventDate: '2025-06-01/2025-06-03',
-      footprintWKT: 'LINESTRING(128.05 42.05, 128.10 42.08)', 'eco:samplingEffortValue': 5.2, 'eco:samplingEffortUnit': 'km',
-      'eco:isAbsenceReported': true, 'eco:targetTaxonomicScope': 'Aves',
+      eventID: 'ev-transect-1',
+      samplingProtocol: '样线法 line transect',
+      eventDate: '2025-06-01/2025-06-03',
+      footprintWKT: 'LINESTRING(128.05 42.05, 128.10 42.08)',
+      'eco:samplingEffortValue': 5.2,
+      'eco:samplingEffortUnit': 'km',
+      'eco:isAbsenceReported': true,
+      'eco:targetTaxonomicScope': 'Aves',
     };
-    const res = await app.inject({ method: 'POST', url: '/v1/survey-events', headers: surveyor, payload: { records: [ev, { eventID: 'ev-bad', eventDate: 'yesterday' }] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/survey-events',
+      headers: surveyor,
+      payload: { records: [ev, { eventID: 'ev-bad', eventDate: 'yesterday' }] },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ inserted: 1, rejected: [{ index: 1, errors: [{ field: 'eventDate', code: 'EVENT_DATE_INVALID' }] }] });
     const again = await app.inject({ method: 'POST', url: '/v1/survey-events', headers: surveyor, payload: ev });
     expect(again.json()).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
-    const row = await t.ctx.db.selectFrom('survey_events').select(['sampling_effort_value', 'sampling_effort_unit', 'is_absence_reported', 'priority_area']).where('event_id', '=', 'ev-transect-1').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('survey_events')
+      .select(['sampling_effort_value', 'sampling_effort_unit', 'is_absence_reported', 'priority_area'])
+      .where('event_id', '=', 'ev-transect-1')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ sampling_effort_value: '5.2', sampling_effort_unit: 'km', is_absence_reported: true, priority_area: 'PA-CBS' });
   });
 });

@@ -61,9 +61,14 @@ describe('property: random valid and invalid records, retried and duplicated bat
           const prefix = `p${run++}-`;
           const records = specs.map((s, i) => {
             const r: Record<string, unknown> = {
-              occurrenceID: `${prefix}${i}`, scientificName: s.name, eventDate: `2024-07-${String(s.day).padStart(2, '0')}`,
-              decimalLatitude: Math.round(s.lat * 1e5) / 1e5, decimalLongitude: Math.round(s.lon * 1e5) / 1e5, individualCount: s.count,
-              basisOfRecord: 'HumanObservation', geodeticDatum: 'WGS84',
+              occurrenceID: `${prefix}${i}`,
+              scientificName: s.name,
+              eventDate: `2024-07-${String(s.day).padStart(2, '0')}`,
+              decimalLatitude: Math.round(s.lat * 1e5) / 1e5,
+              decimalLongitude: Math.round(s.lon * 1e5) / 1e5,
+              individualCount: s.count,
+              basisOfRecord: 'HumanObservation',
+              geodeticDatum: 'WGS84',
             };
             if (!s.valid) BREAKERS[s.breaker](r);
             return r;

@@ -48,11 +48,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (q) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') q = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') q = false;
+      else cell += c;
     } else if (c === '"') q = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
   return rows;
 }
@@ -94,7 +105,9 @@ describe('occurrence downloads', () => {
     const bbox = `${TIGER.lon - 0.001},${TIGER.lat - 0.001},${TIGER.lon + 0.001},${TIGER.lat + 0.001}`;
     const tiny = (await app.inject({ method: 'GET', url: `/v1/downloads/occurrences?format=geojson&taxon=Panthera%20tigris&bbox=${bbox}` })).json();
     expect(tiny.features).toEqual([]);
-    const tinyEv = (await app.inject({ method: 'GET', url: `/v1/downloads/occurrences?format=geojson&taxon=Panthera%20tigris&bbox=${bbox}`, headers: H.evaluator })).json();
+    const tinyEv = (
+      await app.inject({ method: 'GET', url: `/v1/downloads/occurrences?format=geojson&taxon=Panthera%20tigris&bbox=${bbox}`, headers: H.evaluator })
+    ).json();
     expect(tinyEv.features.length).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/v1/downloads/occurrences?bbox=9,9,1,1' })).statusCode).toBe(400);
   });
@@ -142,8 +155,12 @@ describe('observation downloads', () => {
   });
 
   it(`streams ${BIG.toLocaleString('en')} observations over a socket with bounded memory`, async () => {
-    const [ds] = (await sql<{ id: number; datastream_id: string; station_id: string }>`
-      SELECT d.id, d.datastream_id, s.station_id FROM datastreams d JOIN stations s ON s.id = d.station_pk WHERE d.result_type = 'number' ORDER BY d.id LIMIT 1`.execute(t.ctx.db)).rows;
+    const [ds] = (
+      await sql<{ id: number; datastream_id: string; station_id: string }>`
+      SELECT d.id, d.datastream_id, s.station_id FROM datastreams d JOIN stations s ON s.id = d.station_pk WHERE d.result_type = 'number' ORDER BY d.id LIMIT 1`.execute(
+        t.ctx.db,
+      )
+    ).rows;
     const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM observations WHERE datastream_pk = ${ds.id}`.execute(t.ctx.db)).rows[0].n;
     await sql`INSERT INTO observations (datastream_pk, phenomenon_time, result_number)
       SELECT ${ds.id}, timestamptz '2000-01-01T00:00:00Z' + g * interval '1 minute', g / 7.0 FROM generate_series(1, ${BIG}) g`.execute(t.ctx.db);
@@ -184,6 +201,8 @@ describe('observation downloads', () => {
     const bodyMb = result.bytes / 1024 / 1024;
     // The body is never held: the live heap grows by a few batches, far below the body's size.
     expect(heapGrowthMb).toBeLessThan(Math.min(16, bodyMb / 2));
-    console.log(`[opendata] observations download: ${result.lines - 1} rows, ${bodyMb.toFixed(1)} MB in ${ms} ms (${Math.round(((result.lines - 1) / ms) * 1000)} rows/s), first byte after ${result.firstByteMs} ms, live heap growth ${heapGrowthMb.toFixed(1)} MB`);
+    console.log(
+      `[opendata] observations download: ${result.lines - 1} rows, ${bodyMb.toFixed(1)} MB in ${ms} ms (${Math.round(((result.lines - 1) / ms) * 1000)} rows/s), first byte after ${result.firstByteMs} ms, live heap growth ${heapGrowthMb.toFixed(1)} MB`,
+    );
   }, 180_000);
 });

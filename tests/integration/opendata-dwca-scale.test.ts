@@ -59,7 +59,9 @@ describe('a large Darwin Core Archive export', () => {
     const row = await t.ctx.db.selectFrom('exports').selectAll().where('id', '=', exportId).executeTakeFirstOrThrow();
     expect(row.status).toBe('completed');
     expect(growthMb).toBeLessThan(24);
-    console.log(`[opendata] dwca export: ${counts!.occurrences} occurrences + ${counts!.events} events in ${ms} ms (${Math.round((counts!.occurrences / ms) * 1000)} rows/s with forced GCs; ${counts!.rowsPerSecond} rows/s as the job measured it), zip ${(row.size_bytes! / 1024 / 1024).toFixed(1)} MB, live heap growth ${growthMb.toFixed(1)} MB`);
+    console.log(
+      `[opendata] dwca export: ${counts!.occurrences} occurrences + ${counts!.events} events in ${ms} ms (${Math.round((counts!.occurrences / ms) * 1000)} rows/s with forced GCs; ${counts!.rowsPerSecond} rows/s as the job measured it), zip ${(row.size_bytes! / 1024 / 1024).toFixed(1)} MB, live heap growth ${growthMb.toFixed(1)} MB`,
+    );
 
     // biomon's importer validates the whole archive (field counts, orphaned extension rows) when it opens it
     const src = await openImport(row.file_path!, { importId: '00000000-0000-4000-8000-000000000000', originalName: 'export.zip' });

@@ -67,7 +67,7 @@ function table(files: Map<string, Buffer>, name: string): { header: string[]; ro
 }
 
 describe('POST /v1/exports/dwca → worker → archive', () => {
-  it('an evaluator\'s archive: event core + Humboldt + occurrence extensions, as meta.xml declares', async () => {
+  it("an evaluator's archive: event core + Humboldt + occurrence extensions, as meta.xml declares", async () => {
     const { status, zip } = await exportAs('evaluator');
     expect(status).toMatchObject({ core: 'event', generalised: false, counts: { occurrences: 304, events: 22, humboldt: 22, generalisedOccurrences: 0 } });
     const files = await readZip(zip);
@@ -124,7 +124,7 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     expect(eml.additionalMetadata.metadata.gbif.citation).toBe(t.config.eml.citation);
   });
 
-  it('a surveyor\'s archive is generalised: sensitive rows at the cell centre, flagged, location terms withheld', async () => {
+  it("a surveyor's archive is generalised: sensitive rows at the cell centre, flagged, location terms withheld", async () => {
     const { status, zip } = await exportAs('surveyor');
     expect(status.generalised).toBe(true);
     const files = await readZip(zip);
@@ -132,15 +132,24 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     const occ = table(files, 'occurrence.txt');
     const col = (n: string) => occ.header.indexOf(n);
     // generalised: records of sensitive taxa, every record of an event that holds one, and unmatched names (BRIEF §8)
-    const [exactDb] = (await sql<{ n: number }>`
+    const [exactDb] = (
+      await sql<{ n: number }>`
       WITH s AS (SELECT o.id, o.event_id FROM occurrences o JOIN taxa t ON t.id = o.taxon_id LEFT JOIN taxa pt ON pt.id = t.parent_id WHERE t.sensitive OR coalesce(pt.sensitive, false))
       SELECT count(*)::int AS n FROM occurrences o
-      WHERE o.id IN (SELECT id FROM s) OR o.event_id IN (SELECT event_id FROM s) OR o.taxon_id IS NULL`.execute(t.ctx.db)).rows;
+      WHERE o.id IN (SELECT id FROM s) OR o.event_id IN (SELECT event_id FROM s) OR o.taxon_id IS NULL`.execute(t.ctx.db)
+    ).rows;
     const generalised = occ.rows.filter((r) => r[col('dataGeneralizations')] !== '');
     expect(generalised.length).toBe(exactDb.n);
     expect(generalised.length).toBeGreaterThan(20);
     expect(status.counts.generalisedOccurrences).toBe(exactDb.n);
-    const [centre] = (await sql<{ lon: number; lat: number }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${TIGER_EXACT.lon}, ${TIGER_EXACT.lat}), 4326), 10000) AS c) s`.execute(t.ctx.db)).rows;
+    const [centre] = (
+      await sql<{
+        lon: number;
+        lat: number;
+      }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${TIGER_EXACT.lon}, ${TIGER_EXACT.lat}), 4326), 10000) AS c) s`.execute(
+        t.ctx.db,
+      )
+    ).rows;
     const tiger = occ.rows.find((r) => r[col('occurrenceID')] === 'demo-occ-0001')!;
     expect(Number(tiger[col('decimalLongitude')])).toBeCloseTo(centre.lon, 5);
     expect(Number(tiger[col('decimalLatitude')])).toBeCloseTo(centre.lat, 5);
@@ -149,8 +158,19 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     expect(tiger[col('informationWithheld')]).toMatch(/withheld/);
     expect(tiger[col('locality')]).toBe('');
     // a generalised row carries the allowed terms only (plus those the projection computes)
-    const allowed = new Set<string>([...GENERALISED_OCCURRENCE_TERMS, 'eventDate', 'year', 'month', 'decimalLatitude', 'decimalLongitude', 'geodeticDatum',
-      'coordinateUncertaintyInMeters', 'identificationVerificationStatus', 'dataGeneralizations', 'informationWithheld']);
+    const allowed = new Set<string>([
+      ...GENERALISED_OCCURRENCE_TERMS,
+      'eventDate',
+      'year',
+      'month',
+      'decimalLatitude',
+      'decimalLongitude',
+      'geodeticDatum',
+      'coordinateUncertaintyInMeters',
+      'identificationVerificationStatus',
+      'dataGeneralizations',
+      'informationWithheld',
+    ]);
     for (const r of generalised) {
       occ.header.forEach((term, i) => {
         if (r[i] !== '') expect(allowed.has(term), `${term} of generalised ${r[col('occurrenceID')]}`).toBe(true);
@@ -169,7 +189,12 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     expect(occ.rows.some((r) => r[col('scientificName')] === 'Capreolus pygargus' && r[col('dataGeneralizations')] !== '')).toBe(true);
     const plain = occ.rows.find((r) => r[col('dataGeneralizations')] === '')!;
     expect(plain).toBeDefined();
-    const [plainDb] = (await sql<{ lon: number; lat: number }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM occurrences WHERE occurrence_id = ${plain[col('occurrenceID')]}`.execute(t.ctx.db)).rows;
+    const [plainDb] = (
+      await sql<{
+        lon: number;
+        lat: number;
+      }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM occurrences WHERE occurrence_id = ${plain[col('occurrenceID')]}`.execute(t.ctx.db)
+    ).rows;
     expect(Number(plain[col('decimalLongitude')])).toBeCloseTo(plainDb.lon, 6);
   });
 
@@ -187,7 +212,6 @@ describe('POST /v1/exports/dwca → worker → archive', () => {
     expect(occ.rows.length).toBe(22);
     expect(occ.rows.every((r) => r[occ.header.indexOf('dataGeneralizations')] !== '')).toBe(true);
   });
-
 });
 
 describe('bad export requests', () => {
@@ -209,8 +233,8 @@ describe('bad export requests', () => {
   });
 });
 
-describe('round trip through biomon\'s importer', () => {
-  it('re-imports the evaluator\'s archive into an empty platform with identical records', async () => {
+describe("round trip through biomon's importer", () => {
+  it("re-imports the evaluator's archive into an empty platform with identical records", async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/exports/dwca', headers: H.evaluator, payload: {} });
     const status = await waitForExport(app, res.json().exportId, H.evaluator);
     const zipBuf = (await app.inject({ method: 'GET', url: status.links.download, headers: H.evaluator })).rawPayload;
@@ -229,22 +253,53 @@ describe('round trip through biomon\'s importer', () => {
 
       // records: every Darwin Core term as stored (platform-filled terms aside), compared as text
       const SERVER = ['identificationVerificationStatus', 'dataGeneralizations', 'informationWithheld'];
-      const norm = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([k, v]) => !SERVER.includes(k) && v !== '' && v !== null).map(([k, v]) => [k, String(v)]).sort(([a], [c]) => (a < c ? -1 : 1)));
-      const read = async (db: typeof t.ctx.db) => (await sql<{ occurrence_id: string; data: Record<string, unknown>; lon: number; lat: number; event_start: Date; event_end: Date; scientific_name: string; taxon_id: number | null }>`
-        SELECT occurrence_id, data, ST_X(geom) AS lon, ST_Y(geom) AS lat, event_start, event_end, scientific_name, taxon_id FROM occurrences ORDER BY occurrence_id`.execute(db)).rows;
+      const norm = (d: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.entries(d)
+            .filter(([k, v]) => !SERVER.includes(k) && v !== '' && v !== null)
+            .map(([k, v]) => [k, String(v)])
+            .sort(([a], [c]) => (a < c ? -1 : 1)),
+        );
+      const read = async (db: typeof t.ctx.db) =>
+        (
+          await sql<{
+            occurrence_id: string;
+            data: Record<string, unknown>;
+            lon: number;
+            lat: number;
+            event_start: Date;
+            event_end: Date;
+            scientific_name: string;
+            taxon_id: number | null;
+          }>`
+        SELECT occurrence_id, data, ST_X(geom) AS lon, ST_Y(geom) AS lat, event_start, event_end, scientific_name, taxon_id FROM occurrences ORDER BY occurrence_id`.execute(
+            db,
+          )
+        ).rows;
       const [a, bb] = [await read(t.ctx.db), await read(b.ctx.db)];
       expect(bb.length).toBe(a.length);
       for (let i = 0; i < a.length; i++) {
         expect(bb[i].occurrence_id).toBe(a[i].occurrence_id);
         expect(norm(bb[i].data)).toEqual(norm(a[i].data));
-        expect([bb[i].lon, bb[i].lat, bb[i].event_start, bb[i].event_end, bb[i].scientific_name, bb[i].taxon_id])
-          .toEqual([a[i].lon, a[i].lat, a[i].event_start, a[i].event_end, a[i].scientific_name, a[i].taxon_id]);
+        expect([bb[i].lon, bb[i].lat, bb[i].event_start, bb[i].event_end, bb[i].scientific_name, bb[i].taxon_id]).toEqual([
+          a[i].lon,
+          a[i].lat,
+          a[i].event_start,
+          a[i].event_end,
+          a[i].scientific_name,
+          a[i].taxon_id,
+        ]);
       }
-      const readEv = async (db: typeof t.ctx.db) => (await sql<Record<string, unknown>>`
+      const readEv = async (db: typeof t.ctx.db) =>
+        (
+          await sql<Record<string, unknown>>`
         SELECT event_id, parent_event_id, sampling_protocol, event_start, event_end, sample_size_value, sample_size_unit, sampling_effort_value, sampling_effort_unit,
-          is_absence_reported, target_taxonomic_scope, ST_AsText(footprint) AS footprint, data FROM survey_events ORDER BY event_id`.execute(db)).rows;
+          is_absence_reported, target_taxonomic_scope, ST_AsText(footprint) AS footprint, data FROM survey_events ORDER BY event_id`.execute(db)
+        ).rows;
       const [ea, eb] = [await readEv(t.ctx.db), await readEv(b.ctx.db)];
-      expect(eb.map(({ data, ...r }) => ({ ...r, data: norm(data as Record<string, unknown>) }))).toEqual(ea.map(({ data, ...r }) => ({ ...r, data: norm(data as Record<string, unknown>) })));
+      expect(eb.map(({ data, ...r }) => ({ ...r, data: norm(data as Record<string, unknown>) }))).toEqual(
+        ea.map(({ data, ...r }) => ({ ...r, data: norm(data as Record<string, unknown>) })),
+      );
     } finally {
       await b.close();
     }
@@ -254,7 +309,21 @@ describe('round trip through biomon\'s importer', () => {
 describe('an archive without events', () => {
   it('an archive without events selected has an occurrence core', async () => {
     const { ingestOccurrences } = await import('@biomon/occurrences');
-    await ingestOccurrences(t.ctx.db, [{ occurrenceID: 'lone-1', scientificName: 'Capreolus pygargus', eventDate: '2024-05-01', decimalLatitude: 43.2, decimalLongitude: 126.1, geodeticDatum: 'WGS84', occurrenceRemarks: 'tab\there, "quoted", and\na new line' }], { actor: { tokenId: null, role: 'surveyor', team: 'x', label: 'test' } });
+    await ingestOccurrences(
+      t.ctx.db,
+      [
+        {
+          occurrenceID: 'lone-1',
+          scientificName: 'Capreolus pygargus',
+          eventDate: '2024-05-01',
+          decimalLatitude: 43.2,
+          decimalLongitude: 126.1,
+          geodeticDatum: 'WGS84',
+          occurrenceRemarks: 'tab\there, "quoted", and\na new line',
+        },
+      ],
+      { actor: { tokenId: null, role: 'surveyor', team: 'x', label: 'test' } },
+    );
     const { status, zip } = await exportAs('evaluator', { bbox: '126.0,43.1,126.2,43.3' });
     expect(status).toMatchObject({ core: 'occurrence', counts: { occurrences: 1, events: 0 } });
     const files = await readZip(zip);

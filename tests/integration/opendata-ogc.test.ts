@@ -29,7 +29,14 @@ beforeAll(async () => {
   port = (app.server.address() as AddressInfo).port;
   H.evaluator = await authAs(t, 'evaluator');
   H.surveyor = await authAs(t, 'surveyor');
-  [cellCentre] = (await sql<{ lon: number; lat: number }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${TIGER.lon}, ${TIGER.lat}), 4326), 10000) AS c) s`.execute(t.ctx.db)).rows;
+  [cellCentre] = (
+    await sql<{
+      lon: number;
+      lat: number;
+    }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${TIGER.lon}, ${TIGER.lat}), 4326), 10000) AS c) s`.execute(
+      t.ctx.db,
+    )
+  ).rows;
 }, 180_000);
 afterAll(async () => {
   await app?.close();
@@ -46,11 +53,23 @@ const rels = (links: { rel: string; type?: string }[]) => links.map((l) => `${l.
 describe('OGC API – Features documents', () => {
   it('landing page, conformance and API definition', async () => {
     const { body } = await get('/ogc');
-    expect(rels(body.links)).toEqual(expect.arrayContaining(['self application/json', 'service-desc application/vnd.oai.openapi+json;version=3.0', 'conformance application/json', 'data application/json']));
+    expect(rels(body.links)).toEqual(
+      expect.arrayContaining([
+        'self application/json',
+        'service-desc application/vnd.oai.openapi+json;version=3.0',
+        'conformance application/json',
+        'data application/json',
+      ]),
+    );
     expect(body.links.every((l: { href: string }) => l.href.startsWith('http://'))).toBe(true);
     const conf = await get('/ogc/conformance');
-    expect(conf.body.conformsTo).toEqual(expect.arrayContaining([
-      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core', 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson', 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30']));
+    expect(conf.body.conformsTo).toEqual(
+      expect.arrayContaining([
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+      ]),
+    );
     const api = await get('/ogc/api');
     expect(api.headers['content-type']).toMatch(/application\/vnd\.oai\.openapi\+json/);
     expect(api.body.openapi).toMatch(/^3\.0/);
@@ -99,7 +118,10 @@ describe('OGC API – Features documents', () => {
     expect(pa.body.numberMatched).toBeLessThan(13);
     const ev = await get('/ogc/collections/survey-events/items?datetime=2024-01-01/2024-12-31');
     // a generalised event shows its days only (eventDate), the others their instants
-    for (const f of ev.body.features) expect(new Date(f.properties.eventEnd ?? `${String(f.properties.eventDate).split('/').pop()}T23:59:59+08:00`) >= new Date('2024-01-01T00:00:00+08:00')).toBe(true);
+    for (const f of ev.body.features)
+      expect(
+        new Date(f.properties.eventEnd ?? `${String(f.properties.eventDate).split('/').pop()}T23:59:59+08:00`) >= new Date('2024-01-01T00:00:00+08:00'),
+      ).toBe(true);
     expect(ev.body.numberMatched).toBeGreaterThan(0);
     const occ = await get('/ogc/collections/occurrences/items?datetime=../2022-12-31&limit=1000');
     expect(occ.body.numberMatched).toBeGreaterThan(0);
@@ -171,7 +193,8 @@ describe('GDAL OAPIF driver (a real GIS client)', () => {
   it('lists the collections', async () => {
     const { stdout, stderr } = await ogr(['-ro', '-so', `OAPIF:http://127.0.0.1:${port}/ogc`]);
     expect(stderr).not.toMatch(/ERROR|Warning/i);
-    for (const id of ['occurrences', 'survey-events', 'stations', 'protected-areas', 'regions', 'indicator-results']) expect(stdout).toMatch(new RegExp(`^\\d+: ${id}( \\(|$)`, 'm'));
+    for (const id of ['occurrences', 'survey-events', 'stations', 'protected-areas', 'regions', 'indicator-results'])
+      expect(stdout).toMatch(new RegExp(`^\\d+: ${id}( \\(|$)`, 'm'));
     // a layer's summary: the feature count from numberMatched, the extent from the collection
     const occ = await ogr(['-ro', '-so', `OAPIF:http://127.0.0.1:${port}/ogc`, 'occurrences']);
     expect(occ.stdout).toMatch(/Feature Count: 304/);
@@ -182,8 +205,12 @@ describe('GDAL OAPIF driver (a real GIS client)', () => {
   it('reads features with a bbox, generalised for the public', async () => {
     const { stdout } = await ogr(['-ro', '-spat', '130.5', '42.8', '131.0', '43.1', `OAPIF:http://127.0.0.1:${port}/ogc`, 'occurrences']);
     const count = Number(/Feature Count: (\d+)/.exec(stdout)?.[1]);
-    const [{ n }] = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrences o LEFT JOIN taxa t ON t.id = o.taxon_id LEFT JOIN taxa pt ON pt.id = t.parent_id
-      WHERE ST_Intersects(CASE WHEN coalesce(t.sensitive, false) OR coalesce(pt.sensitive, false) THEN biomon_cell_centre(o.geom, 10000) ELSE o.geom END, ST_MakeEnvelope(130.5, 42.8, 131.0, 43.1, 4326))`.execute(t.ctx.db)).rows;
+    const [{ n }] = (
+      await sql<{ n: number }>`SELECT count(*)::int AS n FROM occurrences o LEFT JOIN taxa t ON t.id = o.taxon_id LEFT JOIN taxa pt ON pt.id = t.parent_id
+      WHERE ST_Intersects(CASE WHEN coalesce(t.sensitive, false) OR coalesce(pt.sensitive, false) THEN biomon_cell_centre(o.geom, 10000) ELSE o.geom END, ST_MakeEnvelope(130.5, 42.8, 131.0, 43.1, 4326))`.execute(
+        t.ctx.db,
+      )
+    ).rows;
     expect(n).toBeGreaterThan(0);
     expect(count).toBe(n);
     const features = stdout.split(/\nOGRFeature\(occurrences\):/).slice(1);

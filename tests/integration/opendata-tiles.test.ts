@@ -32,7 +32,21 @@ function tileOf(lon: number, lat: number, z: number): [number, number, number] {
 beforeAll(async () => {
   t = await createTestContext();
   await runSeeds(t.ctx.db, 'demo', path.join(REPO_ROOT, 'seeds'));
-  await ingestOccurrences(t.ctx.db, [{ occurrenceID: 'lone-leopard', scientificName: 'Panthera pardus orientalis', eventDate: '2024-06-01', decimalLatitude: LONE.lat, decimalLongitude: LONE.lon, geodeticDatum: 'WGS84', locality: 'secret place' }], { actor: { tokenId: null, role: 'surveyor', team: 'x', label: 'test' } });
+  await ingestOccurrences(
+    t.ctx.db,
+    [
+      {
+        occurrenceID: 'lone-leopard',
+        scientificName: 'Panthera pardus orientalis',
+        eventDate: '2024-06-01',
+        decimalLatitude: LONE.lat,
+        decimalLongitude: LONE.lon,
+        geodeticDatum: 'WGS84',
+        locality: 'secret place',
+      },
+    ],
+    { actor: { tokenId: null, role: 'surveyor', team: 'x', label: 'test' } },
+  );
   app = await buildTestServer(t);
   H.evaluator = await authAs(t, 'evaluator');
   H.surveyor = await authAs(t, 'surveyor');
@@ -48,7 +62,14 @@ async function tile(layer: string, [z, x, y]: [number, number, number], headers:
   const vt = new VectorTile(new PbfReader(res.rawPayload));
   const l = vt.layers[layer];
   const features = l ? Array.from({ length: l.length }, (_, i) => l.feature(i)) : [];
-  return { res, features, geo: features.map((f) => { const g = f.toGeoJSON(x, y, z); return { geometry: g.geometry, properties: (g.properties ?? {}) as Record<string, unknown> }; }) };
+  return {
+    res,
+    features,
+    geo: features.map((f) => {
+      const g = f.toGeoJSON(x, y, z);
+      return { geometry: g.geometry, properties: (g.properties ?? {}) as Record<string, unknown> };
+    }),
+  };
 }
 
 const coords = (g: { geometry: unknown }) => (g.geometry as { coordinates: [number, number] }).coordinates;
@@ -73,12 +94,22 @@ describe('vector tiles', () => {
     const z = CLUSTER_MAX_ZOOM - 3;
     const pub = await tile('occurrences', tileOf(LONE.lon, LONE.lat, z));
     // the cluster square (8 × 8 per tile) that holds the leopard as the public sees it (at its cell centre), in Web Mercator metres
-    const [shown] = (await sql<{ lon: number; lat: number }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${LONE.lon}, ${LONE.lat}), 4326), 10000) AS c) s`.execute(t.ctx.db)).rows;
+    const [shown] = (
+      await sql<{
+        lon: number;
+        lat: number;
+      }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${LONE.lon}, ${LONE.lat}), 4326), 10000) AS c) s`.execute(
+        t.ctx.db,
+      )
+    ).rows;
     const R = 6378137;
     const square = (2 * Math.PI * R) / 2 ** z / 8;
     const mx = (R * shown.lon * Math.PI) / 180;
     const my = R * Math.log(Math.tan(Math.PI / 4 + (shown.lat * Math.PI) / 360));
-    const squareCentre = [((Math.floor(mx / square) + 0.5) * square * 180) / (Math.PI * R), (2 * Math.atan(Math.exp(((Math.floor(my / square) + 0.5) * square) / R)) - Math.PI / 2) * 180 / Math.PI];
+    const squareCentre = [
+      ((Math.floor(mx / square) + 0.5) * square * 180) / (Math.PI * R),
+      ((2 * Math.atan(Math.exp(((Math.floor(my / square) + 0.5) * square) / R)) - Math.PI / 2) * 180) / Math.PI,
+    ];
     const lone = pub.geo.find((g) => Math.abs(coords(g)[0] - squareCentre[0]) < 0.01 && Math.abs(coords(g)[1] - squareCentre[1]) < 0.01)!;
     expect(lone.properties).toMatchObject({ cluster: true, count: 0, countLabel: '0 + <3', sensitiveCountLabel: '<3' });
     expect(lone.properties.sensitiveCount).toBeUndefined();
@@ -97,7 +128,14 @@ describe('vector tiles', () => {
 
   it('high zoom: sensitive taxa from their cell centre for the public and a surveyor, exact for an evaluator', async () => {
     const z = 12;
-    const [centre] = (await sql<{ lon: number; lat: number }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${TIGER.lon}, ${TIGER.lat}), 4326), 10000) AS c) s`.execute(t.ctx.db)).rows;
+    const [centre] = (
+      await sql<{
+        lon: number;
+        lat: number;
+      }>`SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${TIGER.lon}, ${TIGER.lat}), 4326), 10000) AS c) s`.execute(
+        t.ctx.db,
+      )
+    ).rows;
     for (const headers of [{}, H.surveyor]) {
       const atTrap = await tile('occurrences', tileOf(TIGER.lon, TIGER.lat, z), headers);
       // nothing at the trap: the tigers and the roe deer and boar of the same camera trap are all at the cell centre

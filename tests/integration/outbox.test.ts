@@ -13,17 +13,22 @@ afterAll(async () => t.close());
 describe('outbox relay', () => {
   it('enqueues every row exactly once, even with concurrent relays', async () => {
     await t.ctx.db.transaction().execute((tx) =>
-      writeOutbox(tx, Array.from({ length: 120 }, (_, i) => ({ queue: QUEUES.system, jobName: 'noop', payload: { i } }))),
+      writeOutbox(
+        tx,
+        Array.from({ length: 120 }, (_, i) => ({ queue: QUEUES.system, jobName: 'noop', payload: { i } })),
+      ),
     );
     const queueFor = (name: string) => t.ctx.queues.get(name);
-    const results = await Promise.all([0, 1, 2].map(async () => {
-      let total = 0;
-      for (;;) {
-        const r = await relayOutboxOnce(t.ctx.db, queueFor, 25);
-        total += r.enqueued;
-        if (r.enqueued === 0) return total;
-      }
-    }));
+    const results = await Promise.all(
+      [0, 1, 2].map(async () => {
+        let total = 0;
+        for (;;) {
+          const r = await relayOutboxOnce(t.ctx.db, queueFor, 25);
+          total += r.enqueued;
+          if (r.enqueued === 0) return total;
+        }
+      }),
+    );
     expect(results.reduce((a, b) => a + b, 0)).toBe(120);
     const q = t.ctx.queues.get(QUEUES.system)!;
     const counts = await q.getJobCounts('waiting', 'active', 'completed', 'delayed', 'failed');

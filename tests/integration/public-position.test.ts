@@ -33,7 +33,9 @@ beforeAll(async () => {
     SELECT lon, lat FROM (SELECT 125.0 + i * 0.31 AS lon, 43.6 + j * 0.27 AS lat FROM generate_series(0, 9) i, generate_series(0, 3) j) c
     WHERE ST_Distance(ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, biomon_cell_centre(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 10000)::geography) > 3000
     ORDER BY lat, lon`.execute(t.ctx.db);
-  P = rows.rows.map((r) => [Number(r.lon), Number(r.lat)] as LonLat).filter((p, i, all) => all.slice(0, i).every((q) => Math.abs(q[0] - p[0]) > 0.3 || Math.abs(q[1] - p[1]) > 0.25));
+  P = rows.rows
+    .map((r) => [Number(r.lon), Number(r.lat)] as LonLat)
+    .filter((p, i, all) => all.slice(0, i).every((q) => Math.abs(q[0] - p[0]) > 0.3 || Math.abs(q[1] - p[1]) > 0.25));
   expect(P.length).toBeGreaterThanOrEqual(4);
 });
 afterAll(async () => {
@@ -42,8 +44,15 @@ afterAll(async () => {
 });
 
 const rec = (id: string, name: string, [lon, lat]: LonLat, extra: Record<string, unknown> = {}) => ({
-  occurrenceID: id, basisOfRecord: 'HumanObservation', scientificName: name, eventDate: '2026-05-01',
-  decimalLongitude: lon, decimalLatitude: lat, geodeticDatum: 'WGS84', individualCount: 1, ...extra,
+  occurrenceID: id,
+  basisOfRecord: 'HumanObservation',
+  scientificName: name,
+  eventDate: '2026-05-01',
+  decimalLongitude: lon,
+  decimalLatitude: lat,
+  geodeticDatum: 'WGS84',
+  individualCount: 1,
+  ...extra,
 });
 
 async function ok(res: { statusCode: number; json(): any; body: string }, status = 200): Promise<any> {
@@ -60,14 +69,19 @@ async function idsNear([lon, lat]: LonLat, headers: Record<string, string> = {})
 
 /** The centre of the 10 km cell of a point, as the grid functions compute it. */
 async function cellCentre([lon, lat]: LonLat): Promise<LonLat> {
-  const r = await sql<{ x: number; y: number }>`SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), 10000) AS c) s`.execute(t.ctx.db);
+  const r = await sql<{
+    x: number;
+    y: number;
+  }>`SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT biomon_cell_centre(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), 10000) AS c) s`.execute(t.ctx.db);
   return [Number(r.rows[0].x), Number(r.rows[0].y)];
 }
 
 /** The stored public position of a record: public_geom and its point copy public_xy agree. */
 async function storedPublic(occurrenceId: string): Promise<{ geom: LonLat; xy: LonLat; generalised: boolean }> {
   const r = await sql<{ gx: number; gy: number; xy: { x: number; y: number }; generalised: boolean }>`
-    SELECT ST_X(public_geom) AS gx, ST_Y(public_geom) AS gy, public_xy AS xy, generalised FROM occurrences WHERE occurrence_id = ${occurrenceId}`.execute(t.ctx.db);
+    SELECT ST_X(public_geom) AS gx, ST_Y(public_geom) AS gy, public_xy AS xy, generalised FROM occurrences WHERE occurrence_id = ${occurrenceId}`.execute(
+    t.ctx.db,
+  );
   const row = r.rows[0];
   return { geom: [Number(row.gx), Number(row.gy)], xy: [Number(row.xy.x), Number(row.xy.y)], generalised: row.generalised };
 }
@@ -82,7 +96,9 @@ async function expectPublicAt(id: string, exact: LonLat, generalised: boolean): 
   expect(stored.geom[1]).toBeCloseTo(want[1], 9);
   expect(stored.xy).toEqual(stored.geom);
   expect(await idsNear(exact), `${id} by a bbox around its exact point`).toEqual(generalised ? expect.not.arrayContaining([id]) : expect.arrayContaining([id]));
-  expect(await idsNear(centre), `${id} by a bbox around its cell centre`).toEqual(generalised ? expect.arrayContaining([id]) : expect.not.arrayContaining([id]));
+  expect(await idsNear(centre), `${id} by a bbox around its cell centre`).toEqual(
+    generalised ? expect.arrayContaining([id]) : expect.not.arrayContaining([id]),
+  );
   // evaluators see (and filter) the exact point whatever the sensitivity
   expect(await idsNear(exact, evaluator)).toContain(id);
   // the large-box path (ids walked in order) agrees with the index-only one
@@ -94,7 +110,14 @@ async function expectPublicAt(id: string, exact: LonLat, generalised: boolean): 
 
 describe('the stored public position', () => {
   it('a sensitive record is stored and found at its cell centre, a plain one at its point', async () => {
-    await ok(await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec('pos-tiger', 'Panthera tigris altaica', P[0]), rec('pos-hare', 'Lepus mandshuricus', P[1])] } }));
+    await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: surveyor,
+        payload: { records: [rec('pos-tiger', 'Panthera tigris altaica', P[0]), rec('pos-hare', 'Lepus mandshuricus', P[1])] },
+      }),
+    );
     await expectPublicAt('pos-tiger', P[0], true);
     await expectPublicAt('pos-hare', P[1], false);
   });
@@ -110,20 +133,57 @@ describe('the stored public position', () => {
   });
 
   it('follows a sensitive record joining the event', async () => {
-    await ok(await app.inject({ method: 'POST', url: '/v1/survey-events', headers: surveyor, payload: { eventID: 'pos-ev', eventDate: '2026-05-01', samplingProtocol: 'camera trap', geometry: { type: 'Point', coordinates: P[2] } } }));
-    await ok(await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec('pos-roe', 'Capreolus pygargus', P[2], { eventID: 'pos-ev' })] } }));
+    await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/v1/survey-events',
+        headers: surveyor,
+        payload: { eventID: 'pos-ev', eventDate: '2026-05-01', samplingProtocol: 'camera trap', geometry: { type: 'Point', coordinates: P[2] } },
+      }),
+    );
+    await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: surveyor,
+        payload: { records: [rec('pos-roe', 'Capreolus pygargus', P[2], { eventID: 'pos-ev' })] },
+      }),
+    );
     await expectPublicAt('pos-roe', P[2], false);
-    await ok(await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec('pos-ev-tiger', 'Panthera tigris altaica', P[2], { eventID: 'pos-ev' })] } }));
+    await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: surveyor,
+        payload: { records: [rec('pos-ev-tiger', 'Panthera tigris altaica', P[2], { eventID: 'pos-ev' })] },
+      }),
+    );
     await expectPublicAt('pos-roe', P[2], true);
   });
 
   it('follows a reviewer setting the taxon', async () => {
-    await ok(await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec('pos-unknown', 'Nonexistus imaginarius', P[3])] } }));
+    await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: surveyor,
+        payload: { records: [rec('pos-unknown', 'Nonexistus imaginarius', P[3])] },
+      }),
+    );
     // a name that matched nothing is generalised until a reviewer sets a taxon (fail closed)
     await expectPublicAt('pos-unknown', P[3], true);
-    await ok(await app.inject({ method: 'POST', url: '/v1/occurrences/pos-unknown/review', headers: evaluator, payload: { state: 'verified', taxon: 'Capreolus pygargus' } }));
+    await ok(
+      await app.inject({
+        method: 'POST',
+        url: '/v1/occurrences/pos-unknown/review',
+        headers: evaluator,
+        payload: { state: 'verified', taxon: 'Capreolus pygargus' },
+      }),
+    );
     await expectPublicAt('pos-unknown', P[3], false);
-    await ok(await app.inject({ method: 'POST', url: '/v1/occurrences/pos-unknown/review', headers: evaluator, payload: { state: 'verified', taxon: 'Lynx lynx' } }));
+    await ok(
+      await app.inject({ method: 'POST', url: '/v1/occurrences/pos-unknown/review', headers: evaluator, payload: { state: 'verified', taxon: 'Lynx lynx' } }),
+    );
     await expectPublicAt('pos-unknown', P[3], true);
   });
 
@@ -131,7 +191,7 @@ describe('the stored public position', () => {
     const bbox: [number, number, number, number] = [124, 43, 129, 45];
     const walk = async (cap: number | undefined, limit: number) => {
       const out: { id: number; lon: number; lat: number }[] = [];
-      for (let afterId: number | undefined; ;) {
+      for (let afterId: number | undefined; ; ) {
         const rows = await readOccurrences(t.ctx.db, PUBLIC_VIEWER, { bbox, limit, afterId, bboxScanCap: cap });
         out.push(...rows.map((r) => ({ id: Number(r.id), lon: r.lon, lat: r.lat })));
         if (rows.length < limit) return out;

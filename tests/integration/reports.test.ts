@@ -46,11 +46,25 @@ describe('assessment report (JSON)', () => {
     // defaults: the province of the newest regions dataset, the newest year with a completed run
     expect(r).toMatchObject({ kind: 'assessment', year: 2024, region: { code: '220000', name: '吉林省', level: 'province' } });
     expect(r.overall.filter((v) => !v.companionOf).map((v) => v.indicator)).toEqual([
-      'forest_coverage', 'grassland_vegetation_cover', 'natural_wetland_protection_rate', 'protected_species_rate', 'ecosystem_type_protection_rate', 'pa_coverage',
+      'forest_coverage',
+      'grassland_vegetation_cover',
+      'natural_wetland_protection_rate',
+      'protected_species_rate',
+      'ecosystem_type_protection_rate',
+      'pa_coverage',
     ]);
-    expect(r.overall.find((v) => v.companionOf)).toMatchObject({ indicator: 'wetland_protection_rate', companionOf: 'natural_wetland_protection_rate', target: null });
+    expect(r.overall.find((v) => v.companionOf)).toMatchObject({
+      indicator: 'wetland_protection_rate',
+      companionOf: 'natural_wetland_protection_rate',
+      target: null,
+    });
     const targets: Record<string, number | null> = {
-      forest_coverage: 45.8, grassland_vegetation_cover: 72.3, natural_wetland_protection_rate: 50, protected_species_rate: 95, ecosystem_type_protection_rate: null, pa_coverage: null,
+      forest_coverage: 45.8,
+      grassland_vegetation_cover: 72.3,
+      natural_wetland_protection_rate: 50,
+      protected_species_rate: 95,
+      ecosystem_type_protection_rate: null,
+      pa_coverage: null,
     };
     for (const v of r.overall) {
       const api = await latest(v.indicator, '220000');
@@ -66,7 +80,11 @@ describe('assessment report (JSON)', () => {
       }
     }
     // no number where the seed gives none: the Chinese wording instead
-    expect(r.overall.find((v) => v.indicator === 'ecosystem_type_protection_rate')).toMatchObject({ target: null, targetText: '达到国家要求', meetsTarget: null });
+    expect(r.overall.find((v) => v.indicator === 'ecosystem_type_protection_rate')).toMatchObject({
+      target: null,
+      targetText: '达到国家要求',
+      meetsTarget: null,
+    });
     expect(r.overall.find((v) => v.indicator === 'forest_coverage')!.target2035Text).toBe('稳定提高');
   });
 
@@ -89,7 +107,12 @@ describe('assessment report (JSON)', () => {
     expect(r.ledger.totals).toMatchObject({ tasks: 55, overdue: 7, continuous: 34, notReported: 55 });
     expect(r.ledger.overdueTasks.map((x) => x.no)).toEqual([3, 4, 9, 12, 25, 40, 47]);
     expect(r.ledger.overdueByDepartment.map((d) => [d.department, d.tasks])).toEqual([
-      ['省林草局', [3, 9, 12, 40, 47]], ['省农业农村厅', [3, 12, 25]], ['省生态环境厅', [3, 4]], ['省自然资源厅', [3]], ['省财政厅', [9]], ['省水利厅', [12]],
+      ['省林草局', [3, 9, 12, 40, 47]],
+      ['省农业农村厅', [3, 12, 25]],
+      ['省生态环境厅', [3, 4]],
+      ['省自然资源厅', [3]],
+      ['省财政厅', [9]],
+      ['省水利厅', [12]],
     ]);
     expect(r.ledger.implementing).toEqual([{ department: '各市州人民政府', overdue: 7, tasks: 55 }]);
     const earlier = await assessment('year=2024&asOf=2024-06-30');
@@ -121,11 +144,19 @@ describe('assessment report (JSON)', () => {
 
   it('names its provenance: run ids, dataset versions, method versions', async () => {
     const r = await assessment();
-    const seedRun = await t.ctx.db.selectFrom('indicator_runs').select(['id', 'method_version', 'datasets']).where('trigger', '=', 'seed').executeTakeFirstOrThrow();
+    const seedRun = await t.ctx.db
+      .selectFrom('indicator_runs')
+      .select(['id', 'method_version', 'datasets'])
+      .where('trigger', '=', 'seed')
+      .executeTakeFirstOrThrow();
     expect(r.provenance.runIds).toEqual([seedRun.id]);
     expect(r.provenance.methodVersions).toEqual([seedRun.method_version]);
     const ds = seedRun.datasets as Record<string, number>;
-    expect(r.provenance.datasetVersions.map((d) => d.id).sort()).toEqual(Object.values(ds).filter((x) => x !== null).sort());
+    expect(r.provenance.datasetVersions.map((d) => d.id).sort()).toEqual(
+      Object.values(ds)
+        .filter((x) => x !== null)
+        .sort(),
+    );
     expect(r.provenance.runs[0].datasets.landCover).toMatchObject({ id: ds.landCover, kind: 'land-cover', vintageYear: 2024 });
   });
 
@@ -209,8 +240,18 @@ describe('frozen reports', () => {
     const csvBefore = (await app.inject({ method: 'GET', url: `/v1/reports/${frozen.reportId}?format=csv`, headers: evaluator })).body;
 
     // a new 2024 run on the 2020 land cover: forest coverage changes
-    const lc2020 = await t.ctx.db.selectFrom('layer_datasets').select('id').where('kind', '=', 'land-cover').where('vintage_year', '=', 2020).executeTakeFirstOrThrow();
-    const { runId } = await createIndicatorRun(t.ctx.db, { year: 2024, datasets: { landCover: lc2020.id } }, { tokenId: null, role: 'system', label: 'test' }, 'test');
+    const lc2020 = await t.ctx.db
+      .selectFrom('layer_datasets')
+      .select('id')
+      .where('kind', '=', 'land-cover')
+      .where('vintage_year', '=', 2020)
+      .executeTakeFirstOrThrow();
+    const { runId } = await createIndicatorRun(
+      t.ctx.db,
+      { year: 2024, datasets: { landCover: lc2020.id } },
+      { tokenId: null, role: 'system', label: 'test' },
+      'test',
+    );
     await executeIndicatorRun(t.ctx.db, runId);
     const live = await assessment();
     expect(live.provenance.runIds).toContain(runId);
@@ -242,22 +283,47 @@ describe('frozen reports', () => {
     const noReason = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'returned' } });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().error.details.errors[0]).toMatchObject({ field: 'comment', code: 'COMMENT_REQUIRED' });
-    expect((await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: department, payload: { decision: 'approved' } })).statusCode).toBe(403);
-    const ok = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'approved', comment: '同意' } });
+    expect(
+      (await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: department, payload: { decision: 'approved' } })).statusCode,
+    ).toBe(403);
+    const ok = await app.inject({
+      method: 'POST',
+      url: `/v1/reports/${frozen.reportId}/review`,
+      headers: evaluator2,
+      payload: { decision: 'approved', comment: '同意' },
+    });
     expect(ok.statusCode, ok.body).toBe(201);
-    expect(ok.json().review).toMatchObject({ status: 'approved', reviews: [{ decision: 'approved', comment: '同意', reviewerRole: 'evaluator', selfReview: false }] });
-    const retried = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'approved', comment: '同意' } });
+    expect(ok.json().review).toMatchObject({
+      status: 'approved',
+      reviews: [{ decision: 'approved', comment: '同意', reviewerRole: 'evaluator', selfReview: false }],
+    });
+    const retried = await app.inject({
+      method: 'POST',
+      url: `/v1/reports/${frozen.reportId}/review`,
+      headers: evaluator2,
+      payload: { decision: 'approved', comment: '同意' },
+    });
     expect(retried.statusCode).toBe(200);
     expect(retried.json()).toMatchObject({ duplicate: true });
     expect(retried.json().review.reviews).toHaveLength(1);
-    const back = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator, payload: { decision: 'returned', comment: '湿地数据需复核' } });
+    const back = await app.inject({
+      method: 'POST',
+      url: `/v1/reports/${frozen.reportId}/review`,
+      headers: evaluator,
+      payload: { decision: 'returned', comment: '湿地数据需复核' },
+    });
     expect(back.json().review.status).toBe('returned');
     expect(back.json().review.reviews[1]).toMatchObject({ decision: 'returned', selfReview: true });
     const again = await app.inject({ method: 'POST', url: `/v1/reports/${frozen.reportId}/review`, headers: evaluator2, payload: { decision: 'approved' } });
     expect(again.statusCode).toBe(409);
     // the snapshot is untouched by reviews; the audit log has the freeze and both reviews
     expect(back.json().report).toEqual(frozen.report);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity', '=', 'report').where(sql<boolean>`${frozen.reportId} = ANY(entity_ids)`).execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'report')
+      .where(sql<boolean>`${frozen.reportId} = ANY(entity_ids)`)
+      .execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['reports.freeze', 'reports.review', 'reports.review']);
     await expect(sql`DELETE FROM report_reviews`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
   });

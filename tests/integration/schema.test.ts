@@ -25,7 +25,8 @@ describe('schema', () => {
 
   it('types every geometry column with SRID 4326 and a concrete geometry type', async () => {
     const r = await client.query<{ t: string; c: string; srid: number; type: string }>(
-      `SELECT f_table_name AS t, f_geometry_column AS c, srid, type FROM geometry_columns WHERE f_table_schema = 'public'`);
+      `SELECT f_table_name AS t, f_geometry_column AS c, srid, type FROM geometry_columns WHERE f_table_schema = 'public'`,
+    );
     expect(r.rows.length).toBeGreaterThanOrEqual(5);
     // survey_events.footprint holds a transect line, plot polygon or trap point (footprintWKT): mixed by design.
     const MIXED_BY_DESIGN = new Set(['survey_events.footprint']);

@@ -46,13 +46,19 @@ describe('seeds', () => {
       .selectFrom('ledger_task_departments as td')
       .innerJoin('departments as d', 'd.id', 'td.department_id')
       .select(['td.task_no', 'd.name', 'td.role'])
-      .orderBy('td.task_no').orderBy('td.ord')
+      .orderBy('td.task_no')
+      .orderBy('td.ord')
       .execute();
     for (const task of ledger.tasks) {
       const row = rows.find((r) => r.no === task.no)!;
       expect(row).toMatchObject({
-        timeline_kind: task.timeline.kind, timeline_start: task.timeline.start, timeline_end: task.timeline.end,
-        timeline_text: task.timeline.text, section_code: task.section, measure_code: task.measure, text: task.text,
+        timeline_kind: task.timeline.kind,
+        timeline_start: task.timeline.start,
+        timeline_end: task.timeline.end,
+        timeline_text: task.timeline.text,
+        section_code: task.section,
+        measure_code: task.measure,
+        text: task.text,
       });
       const responsible = depts.filter((d) => d.task_no === task.no && d.role === 'responsible').map((d) => d.name);
       expect(responsible).toEqual(task.departments);
@@ -76,12 +82,21 @@ describe('seeds', () => {
   it('adds the demo layers on top, once', async () => {
     const results = await runSeeds(t.ctx.db, 'demo', SEEDS);
     expect(results.filter((r) => r.status === 'applied').map((r) => r.name)).toEqual(
-      expect.arrayContaining(['demo:protected-areas', 'demo:land-cover-2024', 'demo:grassland-plots', 'demo:ecosystems', 'demo:survey', 'demo:indicator-run-2024']),
+      expect.arrayContaining([
+        'demo:protected-areas',
+        'demo:land-cover-2024',
+        'demo:grassland-plots',
+        'demo:ecosystems',
+        'demo:survey',
+        'demo:indicator-run-2024',
+      ]),
     );
     const kinds = await t.ctx.db.selectFrom('layer_datasets').select(['kind', 'vintage_year', 'feature_count']).orderBy('id').execute();
     expect(kinds.map((k) => k.kind)).toEqual(['regions', 'protected-areas', 'land-cover', 'land-cover', 'grassland-plots', 'ecosystems']);
     expect(kinds.every((k) => k.feature_count > 0)).toBe(true);
-    const survey = await sql<{ e: number; o: number }>`SELECT (SELECT count(*) FROM survey_events) AS e, (SELECT count(*) FROM occurrences) AS o`.execute(t.ctx.db);
+    const survey = await sql<{ e: number; o: number }>`SELECT (SELECT count(*) FROM survey_events) AS e, (SELECT count(*) FROM occurrences) AS o`.execute(
+      t.ctx.db,
+    );
     expect(survey.rows[0]).toEqual({ e: 22, o: 304 }); // seeds/demo/survey.json: 22 events, 304 occurrences, all valid
     const runs = await t.ctx.db.selectFrom('indicator_runs').select(['status', 'year']).execute();
     expect(runs).toEqual([{ status: 'completed', year: 2024 }]);

@@ -20,8 +20,22 @@ const station = (id: string, extra: Record<string, unknown> = {}) => ({
   priorityArea: 'PA-CBS',
   department: '省林草局',
   datastreams: [
-    { datastreamId: `${id}-ta`, observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C', name: 'degree Celsius' }, resultType: 'number', validRange: [-50, 45], expectedIntervalSeconds: 3600 },
-    { datastreamId: `${id}-n`, observedProperty: 'bird_call_detections', unitOfMeasurement: { symbol: 'count' }, resultType: 'integer', validRange: [0, 5000], expectedIntervalSeconds: 3600 },
+    {
+      datastreamId: `${id}-ta`,
+      observedProperty: 'air_temperature',
+      unitOfMeasurement: { symbol: '°C', name: 'degree Celsius' },
+      resultType: 'number',
+      validRange: [-50, 45],
+      expectedIntervalSeconds: 3600,
+    },
+    {
+      datastreamId: `${id}-n`,
+      observedProperty: 'bird_call_detections',
+      unitOfMeasurement: { symbol: 'count' },
+      resultType: 'integer',
+      validRange: [0, 5000],
+      expectedIntervalSeconds: 3600,
+    },
     { datastreamId: `${id}-ok`, observedProperty: 'recorder_ok', unitOfMeasurement: { symbol: '' }, resultType: 'boolean' },
     { datastreamId: `${id}-sp`, observedProperty: 'top_species', unitOfMeasurement: { symbol: '' }, resultType: 'string' },
     { datastreamId: `${id}-js`, observedProperty: 'last_detection', unitOfMeasurement: { symbol: '' }, resultType: 'json' },
@@ -39,7 +53,12 @@ const push = (stationId: string, headers: Headers, datastreams: unknown[], query
   app.inject({ method: 'POST', url: `/v1/stations/${stationId}/observations${query}`, headers, payload: { datastreams } });
 const ds = (datastreamId: string, dataArray: unknown[], components: unknown = ['phenomenonTime', 'result']) => ({ datastreamId, components, dataArray });
 const pushNdjson = (stationId: string, headers: Headers, lines: string[]) =>
-  app.inject({ method: 'POST', url: `/v1/stations/${stationId}/observations`, headers: { ...headers, 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+  app.inject({
+    method: 'POST',
+    url: `/v1/stations/${stationId}/observations`,
+    headers: { ...headers, 'content-type': 'application/x-ndjson' },
+    payload: lines.join('\n') + '\n',
+  });
 
 async function stored(datastreamId: string): Promise<{ t: string; v: unknown }[]> {
   const r = await sql<{ t: Date; n: number | null; j: unknown }>`
@@ -66,12 +85,21 @@ describe('POST /v1/stations (register)', () => {
     const body = res.json();
     expect(body.token).toMatch(/^bm_station_/);
     expect(body.station).toMatchObject({
-      stationId: 'reg-1', type: 'eco_station', location: { type: 'Point', coordinates: [128.1, 42.4] }, priorityArea: 'PA-CBS',
-      department: '省林草局', timeZone: 'Asia/Shanghai', lastSeenAt: null,
+      stationId: 'reg-1',
+      type: 'eco_station',
+      location: { type: 'Point', coordinates: [128.1, 42.4] },
+      priorityArea: 'PA-CBS',
+      department: '省林草局',
+      timeZone: 'Asia/Shanghai',
+      lastSeenAt: null,
     });
     expect(body.station.datastreams.find((d: { datastreamId: string }) => d.datastreamId === 'reg-1-ta')).toMatchObject({
-      observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C', name: 'degree Celsius' }, resultType: 'number',
-      validRange: [-50, 45], expectedIntervalSeconds: 3600, expectedInterval: 'PT1H',
+      observedProperty: 'air_temperature',
+      unitOfMeasurement: { symbol: '°C', name: 'degree Celsius' },
+      resultType: 'number',
+      validRange: [-50, 45],
+      expectedIntervalSeconds: 3600,
+      expectedInterval: 'PT1H',
     });
     // the token is stored hashed, scoped to the station, and never shown again
     const tok = await t.ctx.db.selectFrom('api_tokens').select(['role', 'station_id']).where('label', '=', 'station:reg-1').execute();
@@ -84,8 +112,16 @@ describe('POST /v1/stations (register)', () => {
 
   it('accepts a calendar-month interval (ISO 8601 P1M) and a time zone', async () => {
     const res = await app.inject({
-      method: 'POST', url: '/v1/stations', headers: admin,
-      payload: { ...station('reg-month'), timeZone: 'UTC', datastreams: [{ datastreamId: 'reg-month-co2', observedProperty: 'co2', unitOfMeasurement: { symbol: 'ppm' }, resultType: 'number', expectedInterval: 'P1M' }] },
+      method: 'POST',
+      url: '/v1/stations',
+      headers: admin,
+      payload: {
+        ...station('reg-month'),
+        timeZone: 'UTC',
+        datastreams: [
+          { datastreamId: 'reg-month-co2', observedProperty: 'co2', unitOfMeasurement: { symbol: 'ppm' }, resultType: 'number', expectedInterval: 'P1M' },
+        ],
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().station.datastreams[0]).toMatchObject({ expectedInterval: 'P1M', expectedIntervalSeconds: null });
@@ -93,16 +129,38 @@ describe('POST /v1/stations (register)', () => {
 
   it('rejects invalid registrations with the failing fields, and ids in use with 409', async () => {
     const bad = await app.inject({
-      method: 'POST', url: '/v1/stations', headers: admin,
-      payload: { ...station('reg-bad'), location: { type: 'Point', coordinates: [200, 42] }, timeZone: 'Mars/Olympus', datastreams: [
-        { datastreamId: 'reg-bad-1', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'boolean', validRange: [0, 1] },
-        { datastreamId: 'reg-bad-2', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'number', validRange: [5, 1], expectedInterval: 'P0D' },
-        { datastreamId: 'reg-bad-3', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'number', expectedInterval: 'P1M1D' },
-      ] },
+      method: 'POST',
+      url: '/v1/stations',
+      headers: admin,
+      payload: {
+        ...station('reg-bad'),
+        location: { type: 'Point', coordinates: [200, 42] },
+        timeZone: 'Mars/Olympus',
+        datastreams: [
+          { datastreamId: 'reg-bad-1', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'boolean', validRange: [0, 1] },
+          {
+            datastreamId: 'reg-bad-2',
+            observedProperty: 'x',
+            unitOfMeasurement: { symbol: '' },
+            resultType: 'number',
+            validRange: [5, 1],
+            expectedInterval: 'P0D',
+          },
+          { datastreamId: 'reg-bad-3', observedProperty: 'x', unitOfMeasurement: { symbol: '' }, resultType: 'number', expectedInterval: 'P1M1D' },
+        ],
+      },
     });
     expect(bad.statusCode).toBe(400);
     const fields = bad.json().error.details.errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`);
-    expect(fields).toEqual(expect.arrayContaining(['location:COORDINATE_OUT_OF_RANGE', 'datastreams[0].validRange:VALID_RANGE_INVALID', 'datastreams[1].validRange:VALID_RANGE_INVALID', 'datastreams[1].expectedInterval:INTERVAL_INVALID', 'datastreams[2].expectedInterval:INTERVAL_INVALID']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'location:COORDINATE_OUT_OF_RANGE',
+        'datastreams[0].validRange:VALID_RANGE_INVALID',
+        'datastreams[1].validRange:VALID_RANGE_INVALID',
+        'datastreams[1].expectedInterval:INTERVAL_INVALID',
+        'datastreams[2].expectedInterval:INTERVAL_INVALID',
+      ]),
+    );
     const badType = await app.inject({ method: 'POST', url: '/v1/stations', headers: admin, payload: { ...station('reg-bad'), type: 'satellite' } });
     expect(badType.statusCode).toBe(400);
     const tz = await app.inject({ method: 'POST', url: '/v1/stations', headers: admin, payload: { ...station('reg-bad'), timeZone: 'Mars/Olympus' } });
@@ -112,7 +170,12 @@ describe('POST /v1/stations (register)', () => {
     const again = await app.inject({ method: 'POST', url: '/v1/stations', headers: admin, payload: station('reg-dup') });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.details.errors.map((e: { code: string }) => e.code)).toContain('STATION_ID_TAKEN');
-    const stolen = await app.inject({ method: 'POST', url: '/v1/stations', headers: admin, payload: { ...station('reg-other'), datastreams: [station('reg-dup').datastreams[0]] } });
+    const stolen = await app.inject({
+      method: 'POST',
+      url: '/v1/stations',
+      headers: admin,
+      payload: { ...station('reg-other'), datastreams: [station('reg-dup').datastreams[0]] },
+    });
     expect(stolen.statusCode).toBe(409);
     expect(stolen.json().error.details.errors[0]).toMatchObject({ field: 'datastreams[0].datastreamId', code: 'DATASTREAM_ID_TAKEN' });
   });
@@ -131,15 +194,30 @@ describe('PATCH /v1/stations/{id} and token rotation', () => {
   it('adds datastreams, updates fields, refuses a resultType change', async () => {
     const tok = await register('patch-1');
     const res = await app.inject({
-      method: 'PATCH', url: '/v1/stations/patch-1', headers: admin,
-      payload: { name: '改名站', datastreams: [{ datastreamId: 'patch-1-wl', observedProperty: 'water_level', unitOfMeasurement: { symbol: 'm' }, resultType: 'number', expectedIntervalSeconds: 900 }] },
+      method: 'PATCH',
+      url: '/v1/stations/patch-1',
+      headers: admin,
+      payload: {
+        name: '改名站',
+        datastreams: [
+          {
+            datastreamId: 'patch-1-wl',
+            observedProperty: 'water_level',
+            unitOfMeasurement: { symbol: 'm' },
+            resultType: 'number',
+            expectedIntervalSeconds: 900,
+          },
+        ],
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().name).toBe('改名站');
     expect(res.json().datastreams.map((d: { datastreamId: string }) => d.datastreamId)).toContain('patch-1-wl');
     expect((await push('patch-1', tok, [ds('patch-1-wl', [['2026-11-01T00:00:00+08:00', 1.25]])])).json()).toMatchObject({ inserted: 1 });
     const change = await app.inject({
-      method: 'PATCH', url: '/v1/stations/patch-1', headers: admin,
+      method: 'PATCH',
+      url: '/v1/stations/patch-1',
+      headers: admin,
       payload: { datastreams: [{ datastreamId: 'patch-1-wl', observedProperty: 'water_level', unitOfMeasurement: { symbol: 'm' }, resultType: 'string' }] },
     });
     expect(change.statusCode).toBe(409);
@@ -171,7 +249,11 @@ describe('POST /v1/stations/{id}/observations', () => {
 
   it('stores a SensorThings dataArray push, idempotently: unchanged, then updated with history', async () => {
     const first = await push('push-a', A, [
-      ds('push-a-ta', [['2026-11-28T06:00:00+08:00', 3.2], ['2026-11-28T05:00:00+08:00', 2.9], ['2026-11-27T20:00:00Z', 2.5]]),
+      ds('push-a-ta', [
+        ['2026-11-28T06:00:00+08:00', 3.2],
+        ['2026-11-28T05:00:00+08:00', 2.9],
+        ['2026-11-27T20:00:00Z', 2.5],
+      ]),
       ds('push-a-ok', [['2026-11-28T06:00:00+08:00', true]]),
       ds('push-a-sp', [['2026-11-28T06:00:00+08:00', 'Grus japonensis']]),
       ds('push-a-js', [['2026-11-28T06:00:00+08:00', { taxon: 'Panthera tigris', count: 1 }]]),
@@ -182,16 +264,32 @@ describe('POST /v1/stations/{id}/observations', () => {
     expect(first.json()).toEqual({ inserted: 7, updated: 0, unchanged: 0, rejected: [], warnings: [] });
     expect(await stored('push-a-n')).toEqual([{ t: '2026-11-27T22:00:00.000Z', v: 12 }]);
     // the same push again (a retry): nothing changes
-    const retry = await push('push-a', A, [ds('push-a-ta', [['2026-11-28T06:00:00+08:00', 3.2], ['2026-11-27T21:00:00.000Z', 2.9]])]);
+    const retry = await push('push-a', A, [
+      ds('push-a-ta', [
+        ['2026-11-28T06:00:00+08:00', 3.2],
+        ['2026-11-27T21:00:00.000Z', 2.9],
+      ]),
+    ]);
     expect(retry.json()).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
     // a corrected value for a stored time: an update, the old value kept in history; a late older time: an insert
-    const fix = await push('push-a', A, [ds('push-a-ta', [['2026-11-28T06:00:00+08:00', 3.4], ['2026-11-20T00:00:00+08:00', -4.5]]), ds('push-a-js', [['2026-11-28T06:00:00+08:00', { count: 1, taxon: 'Panthera tigris' }]])]);
+    const fix = await push('push-a', A, [
+      ds('push-a-ta', [
+        ['2026-11-28T06:00:00+08:00', 3.4],
+        ['2026-11-20T00:00:00+08:00', -4.5],
+      ]),
+      ds('push-a-js', [['2026-11-28T06:00:00+08:00', { count: 1, taxon: 'Panthera tigris' }]]),
+    ]);
     expect(fix.json()).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 });
     expect(await stored('push-a-ta')).toEqual([
-      { t: '2026-11-19T16:00:00.000Z', v: -4.5 }, { t: '2026-11-27T20:00:00.000Z', v: 2.5 }, { t: '2026-11-27T21:00:00.000Z', v: 2.9 }, { t: '2026-11-27T22:00:00.000Z', v: 3.4 },
+      { t: '2026-11-19T16:00:00.000Z', v: -4.5 },
+      { t: '2026-11-27T20:00:00.000Z', v: 2.5 },
+      { t: '2026-11-27T21:00:00.000Z', v: 2.9 },
+      { t: '2026-11-27T22:00:00.000Z', v: 3.4 },
     ]);
     const hist = await sql<{ n: number; t: Date }>`
-      SELECT h.result_number AS n, h.phenomenon_time AS t FROM observation_history h JOIN datastreams d ON d.id = h.datastream_pk WHERE d.datastream_id = 'push-a-ta'`.execute(t.ctx.db);
+      SELECT h.result_number AS n, h.phenomenon_time AS t FROM observation_history h JOIN datastreams d ON d.id = h.datastream_pk WHERE d.datastream_id = 'push-a-ta'`.execute(
+      t.ctx.db,
+    );
     expect(hist.rows).toEqual([{ n: 3.2, t: new Date('2026-11-27T22:00:00Z') }]);
   });
 
@@ -203,7 +301,9 @@ describe('POST /v1/stations/{id}/observations', () => {
     // nor to a station that does not exist (no existence leak), nor with its own datastream under B's id
     expect((await push('no-such-station', A, [ds('push-a-ta', [['2026-11-28T06:00:00+08:00', 1]])])).statusCode).toBe(403);
     expect((await push('push-b', evaluator, [ds('push-b-ta', [['2026-11-28T06:00:00+08:00', 1]])])).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: '/v1/stations/push-b/observations', payload: { datastreams: [ds('push-b-ta', [])] } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/v1/stations/push-b/observations', payload: { datastreams: [ds('push-b-ta', [])] } })).statusCode).toBe(
+      401,
+    );
     // admin may push for any station (e.g. loading a backlog)
     expect((await push('push-b', admin, [ds('push-b-ta', [['2026-11-28T06:00:00+08:00', 1]])])).json()).toMatchObject({ inserted: 1 });
     expect((await push('no-such-station', admin, [ds('x', [['2026-11-28T06:00:00+08:00', 1]])])).statusCode).toBe(404);
@@ -231,17 +331,29 @@ describe('POST /v1/stations/{id}/observations', () => {
         ['2026-10-01T08:00:00+08:00', null], // 14
         [12345, 1], // 15
       ]),
-      ds('push-b-n', [['2026-10-01T00:00:00+08:00', 2.5], ['2026-10-01T01:00:00+08:00', 3]]),
-      ds('push-b-ok', [['2026-10-01T00:00:00+08:00', 'true'], ['2026-10-01T01:00:00+08:00', false]]),
+      ds('push-b-n', [
+        ['2026-10-01T00:00:00+08:00', 2.5],
+        ['2026-10-01T01:00:00+08:00', 3],
+      ]),
+      ds('push-b-ok', [
+        ['2026-10-01T00:00:00+08:00', 'true'],
+        ['2026-10-01T01:00:00+08:00', false],
+      ]),
       ds('push-b-sp', [['2026-10-01T00:00:00+08:00', 7]]),
-      ds('push-b-nope', [['2026-10-01T00:00:00+08:00', 1], ['2026-10-01T01:00:00+08:00', 2]]),
+      ds('push-b-nope', [
+        ['2026-10-01T00:00:00+08:00', 1],
+        ['2026-10-01T01:00:00+08:00', 2],
+      ]),
       ds('push-a-ta', [['2026-10-01T00:00:00+08:00', 1]]), // another station's datastream
       ds('push-b-js', [['2026-10-01T00:00:00+08:00', 1]], ['phenomenonTime', 'result', 'resultTime']),
     ]);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ inserted: 4, updated: 0, unchanged: 1 });
-    const codes = body.rejected.map((r: { datastreamId: string; index: number; errors: { field: string; code: string }[] }) => `${r.datastreamId}[${r.index}] ${r.errors.map((e) => `${e.field}:${e.code}`).join(',')}`);
+    const codes = body.rejected.map(
+      (r: { datastreamId: string; index: number; errors: { field: string; code: string }[] }) =>
+        `${r.datastreamId}[${r.index}] ${r.errors.map((e) => `${e.field}:${e.code}`).join(',')}`,
+    );
     expect(codes).toEqual([
       'push-b-ta[1] phenomenonTime:TIME_OFFSET_MISSING',
       'push-b-ta[2] phenomenonTime:TIME_OFFSET_MISSING',
@@ -273,13 +385,33 @@ describe('POST /v1/stations/{id}/observations', () => {
   });
 
   it('answers 422 BATCH_REJECTED when nothing was valid, and with atomic when anything was rejected', async () => {
-    const none = await push('push-b', B, [ds('push-b-ta', [['2026-10-02T00:00:00', 1], ['2026-10-02T01:00:00+08:00', 'Infinity']])]);
+    const none = await push('push-b', B, [
+      ds('push-b-ta', [
+        ['2026-10-02T00:00:00', 1],
+        ['2026-10-02T01:00:00+08:00', 'Infinity'],
+      ]),
+    ]);
     expect(none.statusCode).toBe(422);
-    expect(none.json().error).toMatchObject({ code: 'BATCH_REJECTED', details: { rejected: [
-      { datastreamId: 'push-b-ta', index: 0, errors: [{ field: 'phenomenonTime', code: 'TIME_OFFSET_MISSING' }] },
-      { datastreamId: 'push-b-ta', index: 1, errors: [{ field: 'result', code: 'RESULT_NOT_FINITE' }] },
-    ] } });
-    const atomic = await push('push-b', B, [ds('push-b-ta', [['2026-10-03T00:00:00+08:00', 1], ['2026-10-03T01:00:00+08:00', 'x']])], '?atomic=true');
+    expect(none.json().error).toMatchObject({
+      code: 'BATCH_REJECTED',
+      details: {
+        rejected: [
+          { datastreamId: 'push-b-ta', index: 0, errors: [{ field: 'phenomenonTime', code: 'TIME_OFFSET_MISSING' }] },
+          { datastreamId: 'push-b-ta', index: 1, errors: [{ field: 'result', code: 'RESULT_NOT_FINITE' }] },
+        ],
+      },
+    });
+    const atomic = await push(
+      'push-b',
+      B,
+      [
+        ds('push-b-ta', [
+          ['2026-10-03T00:00:00+08:00', 1],
+          ['2026-10-03T01:00:00+08:00', 'x'],
+        ]),
+      ],
+      '?atomic=true',
+    );
     expect(atomic.statusCode).toBe(422);
     // its valid row (2026-10-03T00:00+08 = 2026-10-02T16:00Z) was not stored
     expect((await stored('push-b-ta')).map((x) => x.t)).not.toContain('2026-10-02T16:00:00.000Z');
@@ -293,7 +425,12 @@ describe('POST /v1/stations/{id}/observations', () => {
     expect(repeated.json().error.details.errors[0].code).toBe('DATASTREAM_REPEATED');
     const text = await app.inject({ method: 'POST', url: '/v1/stations/push-b/observations', headers: { ...B, 'content-type': 'text/csv' }, payload: 'a,b' });
     expect(text.statusCode).toBe(415);
-    const nan = await app.inject({ method: 'POST', url: '/v1/stations/push-b/observations', headers: { ...B, 'content-type': 'application/json' }, payload: '{"datastreams":[{"datastreamId":"push-b-ta","components":["phenomenonTime","result"],"dataArray":[["2026-10-04T00:00:00+08:00",NaN]]}]}' });
+    const nan = await app.inject({
+      method: 'POST',
+      url: '/v1/stations/push-b/observations',
+      headers: { ...B, 'content-type': 'application/json' },
+      payload: '{"datastreams":[{"datastreamId":"push-b-ta","components":["phenomenonTime","result"],"dataArray":[["2026-10-04T00:00:00+08:00",NaN]]}]}',
+    });
     expect(nan.statusCode).toBe(400);
     expect(nan.json().error.code).toBe('BAD_JSON');
   });
@@ -314,7 +451,12 @@ describe('POST /v1/stations/{id}/observations', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ inserted: 2, unchanged: 0 });
     expect(res.json().rejected.map((r: { index: number; errors: { code: string }[] }) => `${r.index}:${r.errors[0].code}`)).toEqual([
-      '1:RESULT_NOT_FINITE', '2:INVALID_JSON', '4:TIME_OFFSET_MISSING', '5:MALFORMED_ROW', '7:DATASTREAM_UNKNOWN', '8:MALFORMED_ROW',
+      '1:RESULT_NOT_FINITE',
+      '2:INVALID_JSON',
+      '4:TIME_OFFSET_MISSING',
+      '5:MALFORMED_ROW',
+      '7:DATASTREAM_UNKNOWN',
+      '8:MALFORMED_ROW',
     ]);
     expect(await stored('push-b-sp')).toEqual([{ t: '2026-10-31T18:00:00.000Z', v: '丹顶鹤' }]);
     const again = await pushNdjson('push-b', B, [lines[0], lines[6]]);
@@ -322,32 +464,78 @@ describe('POST /v1/stations/{id}/observations', () => {
   });
 
   it('writes one audit entry per push that changed something', async () => {
-    const r = (await t.ctx.db.selectFrom('audit_log').select(['role', 'entity_ids', 'summary']).where('action', '=', 'observations.push').orderBy('id').execute())
-      .filter((a) => a.entity_ids.includes('push-a'));
+    const r = (
+      await t.ctx.db.selectFrom('audit_log').select(['role', 'entity_ids', 'summary']).where('action', '=', 'observations.push').orderBy('id').execute()
+    ).filter((a) => a.entity_ids.includes('push-a'));
     expect(r.length).toBe(2); // the first push and the correction; the pure retry changed nothing
     expect(r[0]).toMatchObject({ role: 'station', summary: { inserted: 7, updated: 0 } });
   });
 
   it('lets a camera-trap station post its detections as occurrences (MachineObservation) through the survey path', async () => {
-    const cam = await register('cam-1', { type: 'camera_trap', datastreams: [{ datastreamId: 'cam-1-det', observedProperty: 'detections', unitOfMeasurement: { symbol: 'count' }, resultType: 'integer' }] });
+    const cam = await register('cam-1', {
+      type: 'camera_trap',
+      datastreams: [{ datastreamId: 'cam-1-det', observedProperty: 'detections', unitOfMeasurement: { symbol: 'count' }, resultType: 'integer' }],
+    });
     const res = await app.inject({
-      method: 'POST', url: '/v1/occurrences', headers: cam,
-      payload: { records: [{ occurrenceID: 'cam-1:2026-11-27:001', basisOfRecord: 'MachineObservation', scientificName: 'Capreolus pygargus', eventDate: '2026-11-27T03:12:00+08:00', decimalLatitude: 42.4, decimalLongitude: 128.1, geodeticDatum: 'WGS84', individualCount: 1, samplingProtocol: 'camera trap' }] },
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: cam,
+      payload: {
+        records: [
+          {
+            occurrenceID: 'cam-1:2026-11-27:001',
+            basisOfRecord: 'MachineObservation',
+            scientificName: 'Capreolus pygargus',
+            eventDate: '2026-11-27T03:12:00+08:00',
+            decimalLatitude: 42.4,
+            decimalLongitude: 128.1,
+            geodeticDatum: 'WGS84',
+            individualCount: 1,
+            samplingProtocol: 'camera trap',
+          },
+        ],
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().inserted).toBe(1);
     // only its detections: a human observation from a camera trap is refused
     const human = await app.inject({
-      method: 'POST', url: '/v1/occurrences', headers: cam,
-      payload: { records: [{ occurrenceID: 'cam-1:x', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus', eventDate: '2026-11-27', decimalLatitude: 42.4, decimalLongitude: 128.1 }] },
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: cam,
+      payload: {
+        records: [
+          {
+            occurrenceID: 'cam-1:x',
+            basisOfRecord: 'HumanObservation',
+            scientificName: 'Capreolus pygargus',
+            eventDate: '2026-11-27',
+            decimalLatitude: 42.4,
+            decimalLongitude: 128.1,
+          },
+        ],
+      },
     });
     expect(human.statusCode).toBe(422);
     expect(human.json().error.details.rejected[0].errors[0].code).toBe('BASIS_OF_RECORD_NOT_ALLOWED');
     // a station that is not a camera trap may not post occurrences at all
     const other = await register('weather-occ', { type: 'weather' });
     const denied = await app.inject({
-      method: 'POST', url: '/v1/occurrences', headers: other,
-      payload: { records: [{ occurrenceID: 'w:1', basisOfRecord: 'MachineObservation', scientificName: 'Capreolus pygargus', eventDate: '2026-11-27', decimalLatitude: 42.4, decimalLongitude: 128.1 }] },
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: other,
+      payload: {
+        records: [
+          {
+            occurrenceID: 'w:1',
+            basisOfRecord: 'MachineObservation',
+            scientificName: 'Capreolus pygargus',
+            eventDate: '2026-11-27',
+            decimalLatitude: 42.4,
+            decimalLongitude: 128.1,
+          },
+        ],
+      },
     });
     expect(denied.statusCode).toBe(403);
   });
@@ -363,10 +551,20 @@ describe('reading stations, series and health', () => {
     for (let h = 0; h < 24; h++) if (h < 5 || h > 8) rows.push([`2026-11-01T${String(h).padStart(2, '0')}:00:00+08:00`, h]);
     // two readings in one slot (10:30 besides 10:00) count as one observed slot
     rows.push(['2026-11-01T10:30:00+08:00', 10.5]);
-    expect((await push('read-1', R, [ds('read-1-ta', rows), ds('read-1-sp', [['2026-11-01T00:00:00+08:00', 'a'], ['2026-11-01T12:00:00+08:00', 'b']])])).json()).toMatchObject({ inserted: 23 });
+    expect(
+      (
+        await push('read-1', R, [
+          ds('read-1-ta', rows),
+          ds('read-1-sp', [
+            ['2026-11-01T00:00:00+08:00', 'a'],
+            ['2026-11-01T12:00:00+08:00', 'b'],
+          ]),
+        ])
+      ).json(),
+    ).toMatchObject({ inserted: 23 });
   });
 
-  it('lists stations within the caller\'s scope', async () => {
+  it("lists stations within the caller's scope", async () => {
     const all = (await app.inject({ method: 'GET', url: '/v1/stations?limit=1000', headers: evaluator })).json();
     expect(all.stations.map((s: { stationId: string }) => s.stationId)).toEqual(expect.arrayContaining(['read-1', 'read-2']));
     const own = (await app.inject({ method: 'GET', url: '/v1/stations', headers: R })).json();
@@ -406,7 +604,9 @@ describe('reading stations, series and health', () => {
     const p2 = (await app.inject({ method: 'GET', url: `${url}?limit=15&cursor=${p1.nextCursor}`, headers: evaluator })).json();
     expect(p2.observations).toHaveLength(6);
     expect(p2.nextCursor).toBeNull();
-    const window = (await app.inject({ method: 'GET', url: `${url}?from=2026-11-01T09:00:00%2B08:00&to=2026-11-01T11:00:00%2B08:00`, headers: evaluator })).json();
+    const window = (
+      await app.inject({ method: 'GET', url: `${url}?from=2026-11-01T09:00:00%2B08:00&to=2026-11-01T11:00:00%2B08:00`, headers: evaluator })
+    ).json();
     expect(window.observations.map((o: { result: number }) => o.result)).toEqual([9, 10, 10.5]);
     // 6-hour buckets in local time: [0..4] avg 2, [9..11] = 9,10,10.5,11 avg 10.125, [12..17] avg 14.5, [18..23] avg 20.5
     const agg = (await app.inject({ method: 'GET', url: `${url}?interval=6h&agg=avg`, headers: evaluator })).json();
@@ -419,7 +619,11 @@ describe('reading stations, series and health', () => {
     const day = (await app.inject({ method: 'GET', url: `${url}?interval=1d&agg=max`, headers: evaluator })).json();
     expect(day.buckets).toEqual([{ time: '2026-10-31T16:00:00.000Z', value: 23, count: 21 }]);
     const hourly = (await app.inject({ method: 'GET', url: `${url}?interval=1h&agg=count&from=2026-11-01`, headers: evaluator })).json();
-    expect(hourly.buckets.find((b: { time: string }) => b.time === '2026-11-01T02:00:00.000Z')).toEqual({ time: '2026-11-01T02:00:00.000Z', value: 2, count: 2 });
+    expect(hourly.buckets.find((b: { time: string }) => b.time === '2026-11-01T02:00:00.000Z')).toEqual({
+      time: '2026-11-01T02:00:00.000Z',
+      value: 2,
+      count: 2,
+    });
     const str = await app.inject({ method: 'GET', url: '/v1/datastreams/read-1-sp/observations?interval=1h&agg=avg', headers: evaluator });
     expect(str.statusCode).toBe(400);
     expect(str.json().error.details.errors[0].code).toBe('AGG_NOT_NUMERIC');
@@ -429,23 +633,46 @@ describe('reading stations, series and health', () => {
   });
 
   it('reports health: last seen, expected interval, gaps and completeness', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/stations/read-1/health?from=2026-11-01T00:00:00%2B08:00&to=2026-11-02T00:00:00%2B08:00', headers: R });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/stations/read-1/health?from=2026-11-01T00:00:00%2B08:00&to=2026-11-02T00:00:00%2B08:00',
+      headers: R,
+    });
     expect(res.statusCode, res.body).toBe(200);
     const h = res.json();
     const ta = h.datastreams.find((d: { datastreamId: string }) => d.datastreamId === 'read-1-ta');
     // 24 hourly slots, 20 observed (05–08 missing; 10:00 and 10:30 share a slot)
     expect(ta).toMatchObject({
-      expectedIntervalSeconds: 3600, expectedInterval: 'PT1H', lastPhenomenonTime: '2026-11-01T15:00:00.000Z', observations: 21,
-      expectedSlots: 24, observedSlots: 20, completenessPct: 83.33, gapCount: 1, status: 'ok',
+      expectedIntervalSeconds: 3600,
+      expectedInterval: 'PT1H',
+      lastPhenomenonTime: '2026-11-01T15:00:00.000Z',
+      observations: 21,
+      expectedSlots: 24,
+      observedSlots: 20,
+      completenessPct: 83.33,
+      gapCount: 1,
+      status: 'ok',
       gaps: [{ from: '2026-10-31T20:00:00.000Z', to: '2026-11-01T01:00:00.000Z', missingSlots: 4, atWindowStart: false, ongoing: false }],
     });
     const n = h.datastreams.find((d: { datastreamId: string }) => d.datastreamId === 'read-1-n');
-    expect(n).toMatchObject({ observations: 0, expectedSlots: 24, observedSlots: 0, completenessPct: 0, gapCount: 1, status: 'no_data', gaps: [{ missingSlots: 24, atWindowStart: true, ongoing: true }] });
+    expect(n).toMatchObject({
+      observations: 0,
+      expectedSlots: 24,
+      observedSlots: 0,
+      completenessPct: 0,
+      gapCount: 1,
+      status: 'no_data',
+      gaps: [{ missingSlots: 24, atWindowStart: true, ongoing: true }],
+    });
     const sp = h.datastreams.find((d: { datastreamId: string }) => d.datastreamId === 'read-1-sp');
     expect(sp).toMatchObject({ expectedSlots: null, completenessPct: null, gaps: null, status: 'no_schedule', observations: 2 });
     expect(h).toMatchObject({ expectedSlots: 48, observedSlots: 20, completenessPct: 41.67, gapCount: 2, lastPhenomenonTime: '2026-11-01T15:00:00.000Z' });
     // default window: the last 7 days, which hold none of these: the station is late
     const now = (await app.inject({ method: 'GET', url: '/v1/stations/read-1/health', headers: evaluator })).json();
-    expect(now.datastreams.find((d: { datastreamId: string }) => d.datastreamId === 'read-1-ta')).toMatchObject({ expectedSlots: 168, observedSlots: 0, status: 'late' });
+    expect(now.datastreams.find((d: { datastreamId: string }) => d.datastreamId === 'read-1-ta')).toMatchObject({
+      expectedSlots: 168,
+      observedSlots: 0,
+      status: 'late',
+    });
   });
 });

@@ -55,7 +55,12 @@ function batch(s: number, b: number, reversed: boolean, tempOf = temp) {
   };
 }
 
-interface Counts { inserted: number; updated: number; unchanged: number; rejected: unknown[] }
+interface Counts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: unknown[];
+}
 const responses: Counts[] = [];
 async function send(s: number, body: unknown): Promise<void> {
   const res = await app.inject({ method: 'POST', url: `/v1/stations/${sid(s)}/observations`, headers: tokens.get(sid(s))!, payload: body as object });
@@ -69,12 +74,31 @@ beforeAll(async () => {
   const admin = await authAs(t, 'admin');
   for (let s = 0; s < STATIONS; s++) {
     const res = await app.inject({
-      method: 'POST', url: '/v1/stations', headers: admin,
+      method: 'POST',
+      url: '/v1/stations',
+      headers: admin,
       payload: {
-        stationId: sid(s), name: `并发站 ${s}`, type: s % 2 ? 'acoustic' : 'weather', location: { type: 'Point', coordinates: [122 + s / 10, 43 + s / 20] },
+        stationId: sid(s),
+        name: `并发站 ${s}`,
+        type: s % 2 ? 'acoustic' : 'weather',
+        location: { type: 'Point', coordinates: [122 + s / 10, 43 + s / 20] },
         datastreams: [
-          { datastreamId: `${sid(s)}-ta`, observedProperty: 'air_temperature', unitOfMeasurement: { symbol: '°C' }, resultType: 'number', validRange: [-50, 45], expectedIntervalSeconds: 600 },
-          { datastreamId: `${sid(s)}-n`, observedProperty: 'bird_call_detections', unitOfMeasurement: { symbol: 'count' }, resultType: 'integer', validRange: [0, 5000], expectedIntervalSeconds: 600 },
+          {
+            datastreamId: `${sid(s)}-ta`,
+            observedProperty: 'air_temperature',
+            unitOfMeasurement: { symbol: '°C' },
+            resultType: 'number',
+            validRange: [-50, 45],
+            expectedIntervalSeconds: 600,
+          },
+          {
+            datastreamId: `${sid(s)}-n`,
+            observedProperty: 'bird_call_detections',
+            unitOfMeasurement: { symbol: 'count' },
+            resultType: 'integer',
+            validRange: [0, 5000],
+            expectedIntervalSeconds: 600,
+          },
         ],
       },
     });
@@ -91,22 +115,24 @@ describe('50 stations pushing concurrently', () => {
   it('ends with exactly the expected rows, no duplicates, each row inserted once across racing retries', async () => {
     let retried = 0;
     const late: [number, number][] = [];
-    await Promise.all(Array.from({ length: STATIONS }, async (_, s) => {
-      for (const b of shuffle(Array.from({ length: BATCHES }, (_, i) => i))) {
-        const reversed = rnd() < 0.3;
-        const retry = rnd() < 0.1;
-        if (!retry) await send(s, batch(s, b, reversed));
-        else {
-          retried++;
-          // the client timed out and resent while the first was still in flight, or resends later
-          if (retried % 2) await Promise.all([send(s, batch(s, b, reversed)), send(s, batch(s, b, !reversed))]);
+    await Promise.all(
+      Array.from({ length: STATIONS }, async (_, s) => {
+        for (const b of shuffle(Array.from({ length: BATCHES }, (_, i) => i))) {
+          const reversed = rnd() < 0.3;
+          const retry = rnd() < 0.1;
+          if (!retry) await send(s, batch(s, b, reversed));
           else {
-            await send(s, batch(s, b, reversed));
-            late.push([s, b]);
+            retried++;
+            // the client timed out and resent while the first was still in flight, or resends later
+            if (retried % 2) await Promise.all([send(s, batch(s, b, reversed)), send(s, batch(s, b, !reversed))]);
+            else {
+              await send(s, batch(s, b, reversed));
+              late.push([s, b]);
+            }
           }
         }
-      }
-    }));
+      }),
+    );
     await Promise.all(late.map(([s, b]) => send(s, batch(s, b, false))));
 
     const expectedRows = STATIONS * 2 * TIMES;
@@ -135,8 +161,13 @@ describe('50 stations pushing concurrently', () => {
       const f = r.id.endsWith('-ta') ? temp : count;
       let total = 0;
       for (let k = 0; k < TIMES; k++) total += f(s, k);
-      expect({ id: r.id, n: r.n, total: r.total, first: r.first.getTime(), last: r.last.getTime() })
-        .toEqual({ id: r.id, n: TIMES, total, first: START, last: START + (TIMES - 1) * 600_000 });
+      expect({ id: r.id, n: r.n, total: r.total, first: r.first.getTime(), last: r.last.getTime() }).toEqual({
+        id: r.id,
+        n: TIMES,
+        total,
+        first: START,
+        last: START + (TIMES - 1) * 600_000,
+      });
     }
   });
 

@@ -11,7 +11,8 @@ import { REPO_ROOT } from '../support/cli';
 
 const SEEDS = path.join(REPO_ROOT, 'seeds');
 const stations = JSON.parse(readFileSync(path.join(SEEDS, 'demo/stations.json'), 'utf8')) as {
-  stationId: string; datastreams: { datastreamId: string; resultType: string; expectedIntervalSeconds: number }[];
+  stationId: string;
+  datastreams: { datastreamId: string; resultType: string; expectedIntervalSeconds: number }[];
 }[];
 
 let t: TestContext;
@@ -29,14 +30,17 @@ afterAll(async () => {
 /** Runs the seed in a transaction that is rolled back, returning a checksum of what it wrote. */
 async function dryRun(now: Date): Promise<{ n: number; total: number }> {
   let out = { n: 0, total: 0 };
-  await t.ctx.db.transaction().execute(async (tx: Tx) => {
-    await seedDemoStations(tx, stations, { now });
-    const r = await sql<{ n: number; total: number }>`SELECT count(*)::int AS n, sum(result_number) AS total FROM observations`.execute(tx);
-    out = r.rows[0];
-    throw new Error('rollback');
-  }).catch((e: Error) => {
-    if (e.message !== 'rollback') throw e;
-  });
+  await t.ctx.db
+    .transaction()
+    .execute(async (tx: Tx) => {
+      await seedDemoStations(tx, stations, { now });
+      const r = await sql<{ n: number; total: number }>`SELECT count(*)::int AS n, sum(result_number) AS total FROM observations`.execute(tx);
+      out = r.rows[0];
+      throw new Error('rollback');
+    })
+    .catch((e: Error) => {
+      if (e.message !== 'rollback') throw e;
+    });
   return out;
 }
 
@@ -53,7 +57,7 @@ describe('demo:stations seed step', () => {
     const step = SEED_STEPS.find((s) => s.name === 'demo:stations');
     expect(step).toMatchObject({ level: 'demo' });
     expect(SEED_STEPS.findIndex((s) => s.name === 'demo:stations')).toBeGreaterThan(SEED_STEPS.findIndex((s) => s.name === 'demo:survey'));
-    const summary = await t.ctx.db.transaction().execute((tx) => step!.run(tx, SEEDS)) as { stations: number; datastreams: number; observations: number };
+    const summary = (await t.ctx.db.transaction().execute((tx) => step!.run(tx, SEEDS))) as { stations: number; datastreams: number; observations: number };
     expect(summary.stations).toBe(8);
     expect(summary.datastreams).toBe(stations.reduce((a, s) => a + s.datastreams.length, 0));
     // 14 days at each numeric datastream's interval, less each station's one outage (and 5 h of 莫莫格)
@@ -81,5 +85,4 @@ describe('demo:stations seed step', () => {
     expect(Number.isInteger(byId['demo-st-hc-ct07-det'].latest.result)).toBe(true);
     expect(byId['demo-st-hc-ct07-last'].latest).toBeNull();
   });
-
 });

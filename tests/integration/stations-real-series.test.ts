@@ -33,10 +33,20 @@ async function register(body: Record<string, unknown>): Promise<{ authorization:
   expect(res.statusCode, res.body).toBe(201);
   return { authorization: `Bearer ${res.json().token}` };
 }
-const num = (id: string, property: string, symbol: string, range: [number, number], interval: Record<string, unknown>) =>
-  ({ datastreamId: id, observedProperty: property, unitOfMeasurement: { symbol }, resultType: 'number', validRange: range, ...interval });
+const num = (id: string, property: string, symbol: string, range: [number, number], interval: Record<string, unknown>) => ({
+  datastreamId: id,
+  observedProperty: property,
+  unitOfMeasurement: { symbol },
+  resultType: 'number',
+  validRange: range,
+  ...interval,
+});
 const health = async (id: string, from: string, to: string) => {
-  const res = await app.inject({ method: 'GET', url: `/v1/stations/${id}/health?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, headers: admin });
+  const res = await app.inject({
+    method: 'GET',
+    url: `/v1/stations/${id}/health?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    headers: admin,
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
@@ -52,7 +62,9 @@ describe('seattle-weather.csv (daily, 2012–2015)', () => {
     expect(rows[0].date).toBe('2012-01-01');
     expect(rows[1460].date).toBe('2015-12-31');
     const tok = await register({
-      stationId: 'seattle-daily', name: 'Seattle daily weather (NOAA via vega-datasets)', timeZone: 'Etc/GMT+8',
+      stationId: 'seattle-daily',
+      name: 'Seattle daily weather (NOAA via vega-datasets)',
+      timeZone: 'Etc/GMT+8',
       location: { type: 'Point', coordinates: [-122.3, 47.45] },
       datastreams: [
         num('sea-precipitation', 'precipitation', 'mm', [0, 500], { expectedIntervalSeconds: 86400 }),
@@ -64,10 +76,16 @@ describe('seattle-weather.csv (daily, 2012–2015)', () => {
     });
     const time = (d: string) => `${d}T00:00:00-08:00`;
     const res = await app.inject({
-      method: 'POST', url: '/v1/stations/seattle-daily/observations', headers: tok,
+      method: 'POST',
+      url: '/v1/stations/seattle-daily/observations',
+      headers: tok,
       payload: {
         datastreams: [
-          ...COLS.map((c) => ({ datastreamId: `sea-${c}`, components: ['phenomenonTime', 'result'], dataArray: rows.map((r) => [time(r.date), Number(r[c])]) })),
+          ...COLS.map((c) => ({
+            datastreamId: `sea-${c}`,
+            components: ['phenomenonTime', 'result'],
+            dataArray: rows.map((r) => [time(r.date), Number(r[c])]),
+          })),
           { datastreamId: 'sea-weather', components: ['phenomenonTime', 'result'], dataArray: rows.map((r) => [time(r.date), r.weather]) },
         ],
       },
@@ -77,8 +95,15 @@ describe('seattle-weather.csv (daily, 2012–2015)', () => {
     expect(res.json()).toEqual({ inserted: 7305, updated: 0, unchanged: 0, rejected: [], warnings: [] });
 
     const h = await health('seattle-daily', '2012-01-01T00:00:00-08:00', '2016-01-01T00:00:00-08:00');
-    for (const d of h.datastreams) expect(d).toMatchObject({ observations: 1461, expectedSlots: 1461, observedSlots: 1461, completenessPct: 100, gapCount: 0, gaps: [] });
-    expect(h).toMatchObject({ expectedSlots: 5 * 1461, observedSlots: 5 * 1461, completenessPct: 100, gapCount: 0, lastPhenomenonTime: '2015-12-31T08:00:00.000Z' });
+    for (const d of h.datastreams)
+      expect(d).toMatchObject({ observations: 1461, expectedSlots: 1461, observedSlots: 1461, completenessPct: 100, gapCount: 0, gaps: [] });
+    expect(h).toMatchObject({
+      expectedSlots: 5 * 1461,
+      observedSlots: 5 * 1461,
+      completenessPct: 100,
+      gapCount: 0,
+      lastPhenomenonTime: '2015-12-31T08:00:00.000Z',
+    });
   });
 
   it('aggregates in SQL as the file says: monthly maxima of 2012, rows per year', async () => {
@@ -87,7 +112,9 @@ describe('seattle-weather.csv (daily, 2012–2015)', () => {
       const m = r.date.slice(0, 7);
       expected.set(m, Math.max(expected.get(m) ?? -Infinity, Number(r.temp_max)));
     }
-    const res = (await app.inject({ method: 'GET', url: '/v1/datastreams/sea-temp_max/observations?interval=1mo&agg=max&from=2012-01-01&to=2013-01-01', headers: admin })).json();
+    const res = (
+      await app.inject({ method: 'GET', url: '/v1/datastreams/sea-temp_max/observations?interval=1mo&agg=max&from=2012-01-01&to=2013-01-01', headers: admin })
+    ).json();
     // month buckets start at local midnight on the 1st (UTC−8 → 08:00Z)
     expect(res.buckets.map((b: { time: string; value: number }) => [b.time.slice(0, 7), b.value])).toEqual([...expected.entries()]);
     expect(res.buckets.every((b: { time: string }) => b.time.endsWith('T08:00:00.000Z'))).toBe(true);
@@ -108,7 +135,9 @@ describe('seattle-weather-hourly-normals.csv (hourly, 2010)', () => {
     expect(rows[0].date).toBe('2010-01-01T01:00:00');
     expect(rows[8758].date).toBe('2010-12-31T23:00:00');
     const tok = await register({
-      stationId: 'seattle-normals', name: 'Seattle hourly normals 1981–2010 (NOAA)', timeZone: 'Etc/GMT+8',
+      stationId: 'seattle-normals',
+      name: 'Seattle hourly normals 1981–2010 (NOAA)',
+      timeZone: 'Etc/GMT+8',
       location: { type: 'Point', coordinates: [-122.3, 47.45] },
       datastreams: [
         num('sean-pressure', 'air_pressure', 'hPa', [800, 1100], { expectedIntervalSeconds: 3600 }),
@@ -118,11 +147,17 @@ describe('seattle-weather-hourly-normals.csv (hourly, 2010)', () => {
     });
     const lines: string[] = [];
     for (const r of rows) {
-      for (const c of ['pressure', 'temperature', 'wind']) lines.push(JSON.stringify({ datastreamId: `sean-${c}`, phenomenonTime: `${r.date}-08:00`, result: Number(r[c]) }));
+      for (const c of ['pressure', 'temperature', 'wind'])
+        lines.push(JSON.stringify({ datastreamId: `sean-${c}`, phenomenonTime: `${r.date}-08:00`, result: Number(r[c]) }));
     }
     // 3 × 8,759 = 26,277 lines, under the 50,000 per push
     expect(lines).toHaveLength(26277);
-    const res = await app.inject({ method: 'POST', url: '/v1/stations/seattle-normals/observations', headers: { ...tok, 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/stations/seattle-normals/observations',
+      headers: { ...tok, 'content-type': 'application/x-ndjson' },
+      payload: lines.join('\n'),
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ inserted: 26277, updated: 0, unchanged: 0, rejected: [], warnings: [] });
 
@@ -130,7 +165,11 @@ describe('seattle-weather-hourly-normals.csv (hourly, 2010)', () => {
     const h = await health('seattle-normals', '2010-01-01T00:00:00-08:00', '2011-01-01T00:00:00-08:00');
     for (const d of h.datastreams) {
       expect(d).toMatchObject({
-        observations: 8759, expectedSlots: 8760, observedSlots: 8759, completenessPct: 99.99, gapCount: 1,
+        observations: 8759,
+        expectedSlots: 8760,
+        observedSlots: 8759,
+        completenessPct: 99.99,
+        gapCount: 1,
         gaps: [{ from: '2010-01-01T08:00:00.000Z', to: '2010-01-01T09:00:00.000Z', missingSlots: 1, atWindowStart: true, ongoing: false }],
       });
     }
@@ -146,7 +185,8 @@ describe('co2-concentration.csv (monthly, 1958-03 … 2020-04, calendar-month in
     const monthNo = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7)) - 1;
     const missing: string[] = [];
     rows.forEach((r, i) => {
-      for (let m = i ? monthNo(rows[i - 1].Date) + 1 : monthNo(r.Date); m < monthNo(r.Date); m++) missing.push(`${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
+      for (let m = i ? monthNo(rows[i - 1].Date) + 1 : monthNo(r.Date); m < monthNo(r.Date); m++)
+        missing.push(`${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
     });
     // as SOURCES.md §5 lists them: 1958-06, 1958-10, 1964-02 … 1964-04
     expect(missing).toEqual(['1958-06', '1958-10', '1964-02', '1964-03', '1964-04']);
@@ -155,7 +195,9 @@ describe('co2-concentration.csv (monthly, 1958-03 … 2020-04, calendar-month in
     expect(rows.every((r) => r.Date.endsWith('-01'))).toBe(true);
 
     const tok = await register({
-      stationId: 'mauna-loa-co2', name: 'Mauna Loa CO₂ (Scripps CO2 Program)', timeZone: 'UTC',
+      stationId: 'mauna-loa-co2',
+      name: 'Mauna Loa CO₂ (Scripps CO2 Program)',
+      timeZone: 'UTC',
       location: { type: 'Point', coordinates: [-155.576, 19.536] },
       datastreams: [
         num('mlo-co2', 'co2_mole_fraction', 'ppm', [250, 500], { expectedInterval: 'P1M' }),
@@ -164,11 +206,15 @@ describe('co2-concentration.csv (monthly, 1958-03 … 2020-04, calendar-month in
     });
     const time = (d: string) => `${d}T00:00:00Z`;
     const res = await app.inject({
-      method: 'POST', url: '/v1/stations/mauna-loa-co2/observations', headers: tok,
-      payload: { datastreams: [
-        { datastreamId: 'mlo-co2', components: ['phenomenonTime', 'result'], dataArray: rows.map((r) => [time(r.Date), Number(r.CO2)]) },
-        { datastreamId: 'mlo-co2-adjusted', components: ['phenomenonTime', 'result'], dataArray: rows.map((r) => [time(r.Date), Number(r['adjusted CO2'])]) },
-      ] },
+      method: 'POST',
+      url: '/v1/stations/mauna-loa-co2/observations',
+      headers: tok,
+      payload: {
+        datastreams: [
+          { datastreamId: 'mlo-co2', components: ['phenomenonTime', 'result'], dataArray: rows.map((r) => [time(r.Date), Number(r.CO2)]) },
+          { datastreamId: 'mlo-co2-adjusted', components: ['phenomenonTime', 'result'], dataArray: rows.map((r) => [time(r.Date), Number(r['adjusted CO2'])]) },
+        ],
+      },
     });
     // 2 × 741 = 1,482
     expect(res.json()).toEqual({ inserted: 1482, updated: 0, unchanged: 0, rejected: [], warnings: [] });
@@ -183,7 +229,16 @@ describe('co2-concentration.csv (monthly, 1958-03 … 2020-04, calendar-month in
     ];
     expect(expectedGaps.reduce((a, g) => a + g.missingSlots, 0)).toBe(missing.length);
     for (const d of h.datastreams) {
-      expect(d).toMatchObject({ expectedInterval: 'P1M', expectedIntervalSeconds: null, observations: 741, expectedSlots: 746, observedSlots: 741, completenessPct: 99.33, gapCount: 3, gaps: expectedGaps });
+      expect(d).toMatchObject({
+        expectedInterval: 'P1M',
+        expectedIntervalSeconds: null,
+        observations: 741,
+        expectedSlots: 746,
+        observedSlots: 741,
+        completenessPct: 99.33,
+        gapCount: 3,
+        gaps: expectedGaps,
+      });
     }
     // values per calendar year in SQL: 1958 has 8 (Mar–Dec less Jun, Oct), 1964 has 9, 2020 has 4
     const years = (await app.inject({ method: 'GET', url: '/v1/datastreams/mlo-co2/observations?interval=1y&agg=count', headers: admin })).json();
@@ -203,7 +258,9 @@ describe('frost-sta-entitiesDefault.json (SensorThings deep insert)', () => {
     Observations: { phenomenonTime: string; result: unknown }[];
   }
   const thing = JSON.parse(readFileSync(path.join(DIR, 'frost-sta-entitiesDefault.json'), 'utf8')) as {
-    name: string; description: string; properties: { reference: string };
+    name: string;
+    description: string;
+    properties: { reference: string };
     Locations: { location: { type: 'Point'; coordinates: number[] } }[];
     Datastreams: StaDatastream[];
   };
@@ -220,23 +277,47 @@ describe('frost-sta-entitiesDefault.json (SensorThings deep insert)', () => {
     const stationId = `frost-${thing.properties.reference}`;
     const dsId = (d: StaDatastream, i: number) => `${stationId}-${d.properties?.reference ?? `ds${i + 1}`}`;
     const tok = await register({
-      stationId, name: thing.name, description: thing.description, type: 'other', timeZone: 'UTC',
+      stationId,
+      name: thing.name,
+      description: thing.description,
+      type: 'other',
+      timeZone: 'UTC',
       location: thing.Locations[0].location,
       datastreams: thing.Datastreams.map((d, i) => ({
-        datastreamId: dsId(d, i), name: d.name, observedProperty: d.ObservedProperty.name, unitOfMeasurement: d.unitOfMeasurement,
+        datastreamId: dsId(d, i),
+        name: d.name,
+        observedProperty: d.ObservedProperty.name,
+        unitOfMeasurement: d.unitOfMeasurement,
         resultType: RESULT_TYPE[d.observationType],
       })),
     });
     const res = await app.inject({
-      method: 'POST', url: `/v1/stations/${stationId}/observations`, headers: tok,
-      payload: { datastreams: thing.Datastreams.map((d, i) => ({ datastreamId: dsId(d, i), components: ['phenomenonTime', 'result'], dataArray: d.Observations.map((o) => [o.phenomenonTime, o.result]) })) },
+      method: 'POST',
+      url: `/v1/stations/${stationId}/observations`,
+      headers: tok,
+      payload: {
+        datastreams: thing.Datastreams.map((d, i) => ({
+          datastreamId: dsId(d, i),
+          components: ['phenomenonTime', 'result'],
+          dataArray: d.Observations.map((o) => [o.phenomenonTime, o.result]),
+        })),
+      },
     });
     // 1 Thing, 2 Datastreams with 2 Observations each → 4 observations
     expect(res.json()).toEqual({ inserted: 4, updated: 0, unchanged: 0, rejected: [], warnings: [] });
     const s = (await app.inject({ method: 'GET', url: `/v1/stations/${stationId}`, headers: admin })).json();
     expect(s).toMatchObject({ name: 'thing name 1', location: { coordinates: [-117.05, 51.05] } });
-    expect(s.datastreams.map((d: { datastreamId: string; observedProperty: string; unitOfMeasurement: { symbol: string }; latest: { phenomenonTime: string; result: number } }) =>
-      [d.datastreamId, d.observedProperty, d.unitOfMeasurement.symbol, d.latest.phenomenonTime, d.latest.result])).toEqual([
+    expect(
+      s.datastreams.map(
+        (d: { datastreamId: string; observedProperty: string; unitOfMeasurement: { symbol: string }; latest: { phenomenonTime: string; result: number } }) => [
+          d.datastreamId,
+          d.observedProperty,
+          d.unitOfMeasurement.symbol,
+          d.latest.phenomenonTime,
+          d.latest.result,
+        ],
+      ),
+    ).toEqual([
       ['frost-firstThing-ds2', 'Tempretaure', 'C', '2015-03-06T00:00:00.000Z', 6],
       ['frost-firstThing-firstDatastream', 'Luminous Flux', 'lm', '2015-03-04T00:00:00.000Z', 4],
     ]);

@@ -30,9 +30,16 @@ describe('biomon taxa import (the 2021 national lists)', () => {
   it('stores what was imported, group entries (属 所有种) included, and is idempotent', async () => {
     const n = await sql<{ taxa: number; rules: number; i: number; ii: number }>`
       SELECT (SELECT count(*) FROM taxa WHERE rank NOT IN ('genus', 'family')) AS taxa, (SELECT count(*) FROM taxon_rules) AS rules,
-             (SELECT count(*) FROM taxon_rules WHERE protection_class = 'I') AS i, (SELECT count(*) FROM taxon_rules WHERE protection_class = 'II') AS ii`.execute(t.ctx.db);
+             (SELECT count(*) FROM taxon_rules WHERE protection_class = 'I') AS i, (SELECT count(*) FROM taxon_rules WHERE protection_class = 'II') AS ii`.execute(
+      t.ctx.db,
+    );
     expect(n.rows[0]).toEqual({ taxa: 976 + 455, rules: 48, i: 1 + 4, ii: 7 + 36 });
-    const groups = await t.ctx.db.selectFrom('taxon_rules').select(['scientific_name', 'chinese_name', 'protection_class', 'rank']).where('scientific_name', 'in', ['Taxus', 'Panax', 'Brachymystax']).orderBy('scientific_name').execute();
+    const groups = await t.ctx.db
+      .selectFrom('taxon_rules')
+      .select(['scientific_name', 'chinese_name', 'protection_class', 'rank'])
+      .where('scientific_name', 'in', ['Taxus', 'Panax', 'Brachymystax'])
+      .orderBy('scientific_name')
+      .execute();
     expect(groups).toEqual([
       { scientific_name: 'Brachymystax', chinese_name: expect.stringContaining('细鳞鲑属'), protection_class: 'II', rank: 'genus' },
       { scientific_name: 'Panax', chinese_name: expect.stringContaining('人参属'), protection_class: 'II', rank: 'genus' },
@@ -40,7 +47,12 @@ describe('biomon taxa import (the 2021 national lists)', () => {
     ]);
     const again = await runCli(['taxa', 'import', path.join(LISTS, 'china-key-protected-wild-plants-2021.json')], { DATABASE_URL: t.database.url });
     expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, updated: 455 });
-    const after = await sql<{ taxa: number; higher: number }>`SELECT count(*) FILTER (WHERE rank NOT IN ('genus', 'family')) AS taxa, count(*) FILTER (WHERE rank IN ('genus', 'family')) AS higher FROM taxa`.execute(t.ctx.db);
+    const after = await sql<{
+      taxa: number;
+      higher: number;
+    }>`SELECT count(*) FILTER (WHERE rank NOT IN ('genus', 'family')) AS taxa, count(*) FILTER (WHERE rank IN ('genus', 'family')) AS higher FROM taxa`.execute(
+      t.ctx.db,
+    );
     expect(after.rows[0].taxa).toBe(976 + 455);
     // every genus and family of the lists has an entry of its own ("Panthera sp.", 红豆杉属), derived once, never a species
     const genera = await sql<{ n: number }>`SELECT count(DISTINCT genus) AS n FROM taxa WHERE rank NOT IN ('genus', 'family')`.execute(t.ctx.db);

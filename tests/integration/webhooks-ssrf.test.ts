@@ -7,8 +7,16 @@ import { AppError } from '@biomon/core';
 import type { Actor } from '@biomon/auth';
 import { runSeeds } from '@biomon/seed';
 import {
-  createSubscription, deliverWebhook, evaluateAlerts, removeSubscription, sendPinned, systemResolver, testSubscription, webhookNetwork,
-  type WebhookResolver, type WebhookSender,
+  createSubscription,
+  deliverWebhook,
+  evaluateAlerts,
+  removeSubscription,
+  sendPinned,
+  systemResolver,
+  testSubscription,
+  webhookNetwork,
+  type WebhookResolver,
+  type WebhookSender,
 } from '@biomon/alerts';
 import { startWorker, type RunningWorker } from '@biomon/worker';
 import { createTestContext, type TestContext } from '../support/test-db';
@@ -60,7 +68,13 @@ afterAll(async () => {
   dnsGuard.restore();
 });
 
-const subscriptionCount = async () => (await t.ctx.db.selectFrom('webhook_subscriptions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+const subscriptionCount = async () =>
+  (
+    await t.ctx.db
+      .selectFrom('webhook_subscriptions')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
 /** A resolver answering per call (`answers[i]` on the i-th call, the last one after), recording the names asked. */
 function resolverSeq(...answers: string[][]): WebhookResolver & { asked: string[] } {
   const asked: string[] = [];
@@ -92,12 +106,24 @@ describe('POST /v1/webhooks', () => {
       [`http://[::ffff:127.0.0.2]:${p}/hook`, 'loopback'],
       [`http://[::ffff:7f00:2]:${p}/hook`, 'loopback'],
       [`http://[::1]:${p}/hook`, 'loopback'],
-      ['http://10.0.0.5/hook', 'private'], ['http://172.20.1.1/hook', 'private'], ['http://192.168.1.10:8080/hook', 'private'],
-      ['http://[fd12:3456::1]/hook', 'uniqueLocal'], ['http://[fe80::1]/hook', 'linkLocal'], ['http://169.254.10.10/hook', 'linkLocal'],
-      ['http://100.64.0.1/hook', 'carrierGradeNat'], ['http://0.0.0.0/hook', 'unspecified'], ['http://0/hook', 'unspecified'], ['http://[::]/hook', 'unspecified'],
-      ['http://169.254.169.254/latest/meta-data/', 'metadata'], ['http://2852039166/', 'metadata'], ['http://[::ffff:a9fe:a9fe]/', 'metadata'],
-      ['http://[fd00:ec2::254]/', 'metadata'], ['http://metadata.google.internal/computeMetadata/v1/', 'metadata'],
-      ['http://224.0.0.1/hook', 'multicast'], ['http://255.255.255.255/hook', 'broadcast'], ['http://240.0.0.1/hook', 'reserved'],
+      ['http://10.0.0.5/hook', 'private'],
+      ['http://172.20.1.1/hook', 'private'],
+      ['http://192.168.1.10:8080/hook', 'private'],
+      ['http://[fd12:3456::1]/hook', 'uniqueLocal'],
+      ['http://[fe80::1]/hook', 'linkLocal'],
+      ['http://169.254.10.10/hook', 'linkLocal'],
+      ['http://100.64.0.1/hook', 'carrierGradeNat'],
+      ['http://0.0.0.0/hook', 'unspecified'],
+      ['http://0/hook', 'unspecified'],
+      ['http://[::]/hook', 'unspecified'],
+      ['http://169.254.169.254/latest/meta-data/', 'metadata'],
+      ['http://2852039166/', 'metadata'],
+      ['http://[::ffff:a9fe:a9fe]/', 'metadata'],
+      ['http://[fd00:ec2::254]/', 'metadata'],
+      ['http://metadata.google.internal/computeMetadata/v1/', 'metadata'],
+      ['http://224.0.0.1/hook', 'multicast'],
+      ['http://255.255.255.255/hook', 'broadcast'],
+      ['http://240.0.0.1/hook', 'reserved'],
     ];
     const before = await subscriptionCount();
     const wrong: string[] = [];
@@ -147,8 +173,15 @@ describe('POST /v1/webhooks', () => {
       const send = vi.fn<WebhookSender>();
       // strict network (nothing listed) for the mapped-loopback case, the file's list for the others
       const allowPrivate = answers[0] === '::ffff:127.0.0.1' ? [] : ['127.0.0.1'];
-      const err = await createSubscription(t.ctx.db, { url: 'https://hooks.example.org/alerts', secret: SECRET }, ADMIN, webhookNetwork({ allowPrivate, resolve, send }))
-        .then(() => null, (e: unknown) => e);
+      const err = await createSubscription(
+        t.ctx.db,
+        { url: 'https://hooks.example.org/alerts', secret: SECRET },
+        ADMIN,
+        webhookNetwork({ allowPrivate, resolve, send }),
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).status).toBe(422);
       expect((err as AppError).details).toMatchObject({ errors: [{ field: 'url', code, reason }] });
@@ -157,7 +190,12 @@ describe('POST /v1/webhooks', () => {
     }
     expect(await subscriptionCount()).toBe(before);
     // the same mapped loopback answer passes when 127.0.0.1 is listed
-    const ok = await createSubscription(t.ctx.db, { url: 'https://hooks.example.org/alerts', secret: SECRET }, ADMIN, webhookNetwork({ allowPrivate: ['127.0.0.1'], resolve: resolverSeq(['::ffff:127.0.0.1']) }));
+    const ok = await createSubscription(
+      t.ctx.db,
+      { url: 'https://hooks.example.org/alerts', secret: SECRET },
+      ADMIN,
+      webhookNetwork({ allowPrivate: ['127.0.0.1'], resolve: resolverSeq(['::ffff:127.0.0.1']) }),
+    );
     await removeSubscription(t.ctx.db, ok.id, ADMIN);
     expect(dnsGuard.names).toEqual([]);
   });
@@ -167,7 +205,12 @@ describe('delivery', () => {
   it('DNS rebinding: a name public at creation and 127.0.0.1 at delivery is refused at delivery, without a connection, and dead-lettered with the reason', async () => {
     // public when the admin subscribes …
     const atCreation = resolverSeq([PUBLIC]);
-    const sub = await createSubscription(t.ctx.db, { url: `http://rebind.example.org:${trap1.port}/hook`, secret: SECRET }, ADMIN, webhookNetwork({ resolve: atCreation }));
+    const sub = await createSubscription(
+      t.ctx.db,
+      { url: `http://rebind.example.org:${trap1.port}/hook`, secret: SECRET },
+      ADMIN,
+      webhookNetwork({ resolve: atCreation }),
+    );
     expect(atCreation.asked).toEqual(['rebind.example.org']);
     const ids = await storeRecords(t, [record('ssrf-rebind-1', 'Ambrosia artemisiifolia', 121.3, 44.1)]);
     await evaluateAlerts(t.ctx.db, { trigger: 'occurrences', occurrenceIds: ids });
@@ -181,13 +224,17 @@ describe('delivery', () => {
     await expect(deliverWebhook(t.ctx.db, d.alert_event_id, sub.id, { isLast: false, timeoutMs: 2000 }, net)).rejects.toThrow(/WEBHOOK_URL_FORBIDDEN/);
     const afterFirst = await t.ctx.db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', sub.id).executeTakeFirstOrThrow();
     expect(afterFirst).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null });
-    expect(afterFirst.last_error).toBe('WEBHOOK_URL_FORBIDDEN: url resolves to a loopback address; webhooks may reach only public addresses unless BIOMON_WEBHOOK_ALLOW_PRIVATE lists the host');
+    expect(afterFirst.last_error).toBe(
+      'WEBHOOK_URL_FORBIDDEN: url resolves to a loopback address; webhooks may reach only public addresses unless BIOMON_WEBHOOK_ALLOW_PRIVATE lists the host',
+    );
 
     await expect(deliverWebhook(t.ctx.db, d.alert_event_id, sub.id, { isLast: true, timeoutMs: 2000 }, net)).rejects.toThrow(/WEBHOOK_URL_FORBIDDEN/);
     const dead = (await app.inject({ method: 'GET', url: `/v1/webhooks/${sub.id}/dead-letters`, headers: admin })).json().deadLetters;
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ attempts: 2, lastStatusCode: null, lastError: afterFirst.last_error, payload: { type: 'alert.opened' } });
-    expect((await t.ctx.db.selectFrom('webhook_deliveries').select('status').where('subscription_id', '=', sub.id).executeTakeFirstOrThrow()).status).toBe('dead');
+    expect((await t.ctx.db.selectFrom('webhook_deliveries').select('status').where('subscription_id', '=', sub.id).executeTakeFirstOrThrow()).status).toBe(
+      'dead',
+    );
 
     expect(atDelivery.asked).toEqual(['rebind.example.org', 'rebind.example.org']); // resolved again at every try
     expect(send).not.toHaveBeenCalled();
@@ -199,7 +246,12 @@ describe('delivery', () => {
   it('connects to the checked address only: the name is not looked up again, Host keeps the name', async () => {
     const resolve = resolverSeq(['127.0.0.1'], ['10.9.9.9']); // a second lookup would answer an address that is refused
     const net = webhookNetwork({ allowPrivate: ['127.0.0.1'], resolve });
-    const sub = await createSubscription(t.ctx.db, { url: `http://pinned.example.org:${receiver.port}/pinned`, secret: SECRET }, ADMIN, webhookNetwork({ allowPrivate: ['127.0.0.1'], resolve: resolverSeq(['127.0.0.1']) }));
+    const sub = await createSubscription(
+      t.ctx.db,
+      { url: `http://pinned.example.org:${receiver.port}/pinned`, secret: SECRET },
+      ADMIN,
+      webhookNetwork({ allowPrivate: ['127.0.0.1'], resolve: resolverSeq(['127.0.0.1']) }),
+    );
     const r = await testSubscription(t.ctx.db, sub.id, 3000, ADMIN, net);
     expect(r).toMatchObject({ delivered: true, statusCode: 200, errorCode: null, error: null });
     expect(resolve.asked).toEqual(['pinned.example.org']);
@@ -211,10 +263,14 @@ describe('delivery', () => {
 
   it('the worker refuses a stored subscription whose target is forbidden: failed tries, then a dead letter, never a connection', async () => {
     // subscriptions stored before this check existed, or while an allow-list entry did
-    const rows = await t.ctx.db.insertInto('webhook_subscriptions').values([
-      { url: trap2.url('/w'), secret: SECRET, events: ['opened'] },
-      { url: trap2.url('/w6', '::ffff:127.0.0.2'), secret: SECRET, events: ['opened'] },
-    ]).returning('id').execute();
+    const rows = await t.ctx.db
+      .insertInto('webhook_subscriptions')
+      .values([
+        { url: trap2.url('/w'), secret: SECRET, events: ['opened'] },
+        { url: trap2.url('/w6', '::ffff:127.0.0.2'), secret: SECRET, events: ['opened'] },
+      ])
+      .returning('id')
+      .execute();
     const allowed = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: receiver.url('/worker-ok'), secret: SECRET } });
     expect(allowed.statusCode).toBe(201);
     worker = startWorker(t.ctx, pino({ level: 'silent' }), { relayIntervalMs: 50 });
@@ -224,7 +280,11 @@ describe('delivery', () => {
         const r = (await app.inject({ method: 'GET', url: `/v1/webhooks/${id}/dead-letters`, headers: admin })).json().deadLetters;
         return r.length ? r : null;
       });
-      expect(dead[0]).toMatchObject({ attempts: 2, lastStatusCode: null, lastError: expect.stringMatching(/^WEBHOOK_URL_FORBIDDEN: url is a loopback address/) });
+      expect(dead[0]).toMatchObject({
+        attempts: 2,
+        lastStatusCode: null,
+        lastError: expect.stringMatching(/^WEBHOOK_URL_FORBIDDEN: url is a loopback address/),
+      });
     }
     await waitFor('the allowed delivery', async () => receiver.at('/worker-ok').length > 0);
     expect(trap2.connections).toBe(0);
@@ -237,19 +297,28 @@ describe('delivery', () => {
 describe('POST /v1/webhooks/{id}/test', () => {
   const NO_INTERNALS = /ECONN|EAI_|ENOTFOUND|errno|syscall|getaddrinfo|connect |127\.0\.0\.|::ffff|10\.9\.|\n\s+at |stack/i;
 
-  it('answers a stable code and a generic reason, never the failing connection\'s internals', async () => {
+  it("answers a stable code and a generic reason, never the failing connection's internals", async () => {
     // a loopback port we own and nobody listens on: connection refused
     const closed = new TrapServer('127.0.0.1');
     await closed.start();
     const closedPort = closed.port;
     await closed.stop();
-    const sub = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: { url: `http://127.0.0.1:${closedPort}/gone`, secret: SECRET } });
+    const sub = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: admin,
+      payload: { url: `http://127.0.0.1:${closedPort}/gone`, secret: SECRET },
+    });
     expect(sub.statusCode).toBe(201);
     const res = await app.inject({ method: 'POST', url: `/v1/webhooks/${sub.json().id}/test`, headers: admin });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      delivered: false, statusCode: null, errorCode: 'WEBHOOK_CONNECT_FAILED', error: 'the receiver could not be reached',
-      durationMs: expect.any(Number), idempotencyKey: expect.stringMatching(/^test:/),
+      delivered: false,
+      statusCode: null,
+      errorCode: 'WEBHOOK_CONNECT_FAILED',
+      error: 'the receiver could not be reached',
+      durationMs: expect.any(Number),
+      idempotencyKey: expect.stringMatching(/^test:/),
     });
     expect(res.body).not.toMatch(NO_INTERNALS);
 
@@ -263,13 +332,22 @@ describe('POST /v1/webhooks/{id}/test', () => {
     const gone: WebhookResolver = async () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND gone.example.org'), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: 'gone.example.org' });
     };
-    const named = await createSubscription(t.ctx.db, { url: 'https://gone.example.org/x', secret: SECRET }, ADMIN, webhookNetwork({ resolve: resolverSeq([PUBLIC]) }));
+    const named = await createSubscription(
+      t.ctx.db,
+      { url: 'https://gone.example.org/x', secret: SECRET },
+      ADMIN,
+      webhookNetwork({ resolve: resolverSeq([PUBLIC]) }),
+    );
     const unresolvable = await testSubscription(t.ctx.db, named.id, 1000, ADMIN, webhookNetwork({ resolve: gone }));
     expect(unresolvable).toMatchObject({ delivered: false, errorCode: 'WEBHOOK_URL_UNRESOLVABLE', error: 'the host name of the url could not be resolved' });
     expect(JSON.stringify(unresolvable)).not.toMatch(NO_INTERNALS);
 
     // a stored target that is forbidden now: refused, not contacted
-    const [stored] = await t.ctx.db.insertInto('webhook_subscriptions').values({ url: trap2.url('/t'), secret: SECRET }).returning('id').execute();
+    const [stored] = await t.ctx.db
+      .insertInto('webhook_subscriptions')
+      .values({ url: trap2.url('/t'), secret: SECRET })
+      .returning('id')
+      .execute();
     const refused = await app.inject({ method: 'POST', url: `/v1/webhooks/${stored.id}/test`, headers: admin });
     expect(refused.json()).toMatchObject({ delivered: false, statusCode: null, errorCode: 'WEBHOOK_URL_FORBIDDEN' });
     expect(refused.body).not.toMatch(NO_INTERNALS);

@@ -122,9 +122,19 @@ export class Normaliser {
     return v;
   }
 
-  answer(res: { statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer }, opts: { binaryLength?: boolean; digest?: boolean; volatile?: string[] } = {}): Answer {
+  answer(
+    res: { statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer },
+    opts: { binaryLength?: boolean; digest?: boolean; volatile?: string[] } = {},
+  ): Answer {
     const rawType = res.headers['content-type'] === undefined ? null : String(res.headers['content-type']);
-    const type = rawType === null ? null : rawType.split(';').map((p) => p.trim()).filter((p, i) => i === 0 || /^charset=/i.test(p)).join('; ');
+    const type =
+      rawType === null
+        ? null
+        : rawType
+            .split(';')
+            .map((p) => p.trim())
+            .filter((p, i) => i === 0 || /^charset=/i.test(p))
+            .join('; ');
     const media = (type ?? '').split(';')[0];
     let body: unknown;
     if (res.rawPayload.length === 0) body = null;
@@ -141,7 +151,9 @@ export class Normaliser {
 export function readFixtures(): Map<string, Record<string, Answer>> {
   const out = new Map<string, Record<string, Answer>>();
   if (!existsSync(FIXTURE_DIR)) return out;
-  for (const f of readdirSync(FIXTURE_DIR).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(FIXTURE_DIR)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     out.set(f.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(FIXTURE_DIR, f), 'utf8')) as Record<string, Answer>);
   }
   return out;

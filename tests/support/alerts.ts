@@ -8,17 +8,38 @@ import type { TestContext } from './test-db';
 
 /** A surveyor storing records through the same service as POST /v1/occurrences; returns their row ids. */
 export async function storeRecords(t: TestContext, records: Record<string, unknown>[], now = new Date()): Promise<number[]> {
-  const res = await ingestOccurrences(t.ctx.db, records, { actor: { tokenId: null, role: 'surveyor', team: 'alerts-test', label: 'alerts test' }, route: 'test', now });
+  const res = await ingestOccurrences(t.ctx.db, records, {
+    actor: { tokenId: null, role: 'surveyor', team: 'alerts-test', label: 'alerts test' },
+    route: 'test',
+    now,
+  });
   if (res.rejected.length) throw new Error(`records rejected: ${JSON.stringify(res.rejected)}`);
-  const ids = await t.ctx.db.selectFrom('occurrences').select('id').where('occurrence_id', 'in', records.map((r) => String(r.occurrenceID))).orderBy('id').execute();
+  const ids = await t.ctx.db
+    .selectFrom('occurrences')
+    .select('id')
+    .where(
+      'occurrence_id',
+      'in',
+      records.map((r) => String(r.occurrenceID)),
+    )
+    .orderBy('id')
+    .execute();
   return ids.map((r) => r.id);
 }
 
 /** A Darwin Core record, present, WGS84. */
 export function record(occurrenceID: string, scientificName: string, lon: number, lat: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    occurrenceID, scientificName, basisOfRecord: 'HumanObservation', eventDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-    decimalLongitude: lon, decimalLatitude: lat, geodeticDatum: 'WGS84', occurrenceStatus: 'present', coordinateUncertaintyInMeters: 30, ...extra,
+    occurrenceID,
+    scientificName,
+    basisOfRecord: 'HumanObservation',
+    eventDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+    decimalLongitude: lon,
+    decimalLatitude: lat,
+    geodeticDatum: 'WGS84',
+    occurrenceStatus: 'present',
+    coordinateUncertaintyInMeters: 30,
+    ...extra,
   };
 }
 

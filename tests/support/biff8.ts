@@ -5,7 +5,10 @@
  * numbers, and dates (numbers under the built-in date format 14). No npm package writes .xls.
  */
 export type XlsCell = string | number | { date: number } | null;
-export interface XlsSheet { name: string; rows: XlsCell[][] }
+export interface XlsSheet {
+  name: string;
+  rows: XlsCell[][];
+}
 
 function record(type: number, body: Buffer): Buffer {
   const h = Buffer.alloc(4);
@@ -44,10 +47,13 @@ function xf(fmt: number, style: boolean): Buffer {
 function workbookStream(sheets: XlsSheet[], date1904: boolean): Buffer {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  for (const s of sheets) for (const row of s.rows) for (const c of row) if (typeof c === 'string' && !index.has(c)) {
-    index.set(c, strings.length);
-    strings.push(c);
-  }
+  for (const s of sheets)
+    for (const row of s.rows)
+      for (const c of row)
+        if (typeof c === 'string' && !index.has(c)) {
+          index.set(c, strings.length);
+          strings.push(c);
+        }
   const font = Buffer.alloc(14 + 2 + 1 + 10);
   font.writeUInt16LE(200, 0);
   font.writeUInt16LE(400, 6);
@@ -75,24 +81,26 @@ function workbookStream(sheets: XlsSheet[], date1904: boolean): Buffer {
   const sheetStreams = sheets.map((s) => {
     const cells: Buffer[] = [];
     let maxCol = 0;
-    s.rows.forEach((row, r) => row.forEach((c, col) => {
-      if (c === null) return;
-      maxCol = Math.max(maxCol, col + 1);
-      const head = Buffer.alloc(6);
-      head.writeUInt16LE(r, 0);
-      head.writeUInt16LE(col, 2);
-      if (typeof c === 'string') {
-        head.writeUInt16LE(15, 4);
-        const i = Buffer.alloc(4);
-        i.writeUInt32LE(index.get(c)!, 0);
-        cells.push(record(0x00fd, Buffer.concat([head, i]))); // LABELSST
-      } else {
-        head.writeUInt16LE(typeof c === 'number' ? 15 : 16, 4);
-        const v = Buffer.alloc(8);
-        v.writeDoubleLE(typeof c === 'number' ? c : c.date, 0);
-        cells.push(record(0x0203, Buffer.concat([head, v]))); // NUMBER
-      }
-    }));
+    s.rows.forEach((row, r) =>
+      row.forEach((c, col) => {
+        if (c === null) return;
+        maxCol = Math.max(maxCol, col + 1);
+        const head = Buffer.alloc(6);
+        head.writeUInt16LE(r, 0);
+        head.writeUInt16LE(col, 2);
+        if (typeof c === 'string') {
+          head.writeUInt16LE(15, 4);
+          const i = Buffer.alloc(4);
+          i.writeUInt32LE(index.get(c)!, 0);
+          cells.push(record(0x00fd, Buffer.concat([head, i]))); // LABELSST
+        } else {
+          head.writeUInt16LE(typeof c === 'number' ? 15 : 16, 4);
+          const v = Buffer.alloc(8);
+          v.writeDoubleLE(typeof c === 'number' ? c : c.date, 0);
+          cells.push(record(0x0203, Buffer.concat([head, v]))); // NUMBER
+        }
+      }),
+    );
     const dim = Buffer.alloc(14);
     dim.writeUInt32LE(0, 0);
     dim.writeUInt32LE(s.rows.length, 4);

@@ -6,7 +6,11 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const SHARED_DATA = path.resolve(REPO_ROOT, '../shared/data');
 export const SHARED_SEED = path.resolve(REPO_ROOT, '../shared/seed');
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the real `biomon` command (workspace bin) with the given environment additions. */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {

@@ -17,7 +17,7 @@ function q(phiDeg: number): number {
 }
 
 export function boxAreaM2(lon1: number, lon2: number, lat1: number, lat2: number): number {
-  return (rad(lon2 - lon1) * b * b / 2) * (q(lat2) - q(lat1));
+  return ((rad(lon2 - lon1) * b * b) / 2) * (q(lat2) - q(lat1));
 }
 
 /**

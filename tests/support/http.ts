@@ -11,7 +11,11 @@ export async function buildTestServer(t: TestContext): Promise<FastifyInstance> 
 }
 
 /** An Authorization header for a fresh token of the role (scoped as given). */
-export async function authAs(t: TestContext, role: Role, scope: { team?: string; stationId?: string; departmentId?: number } = {}): Promise<{ authorization: string }> {
+export async function authAs(
+  t: TestContext,
+  role: Role,
+  scope: { team?: string; stationId?: string; departmentId?: number } = {},
+): Promise<{ authorization: string }> {
   const { token } = await createToken(t.ctx.db, {
     role,
     label: `test:${role}`,

@@ -28,9 +28,16 @@ export function pairsInText(text: string): LonLat[] {
   return out;
 }
 
-const KEY_PAIRS: [string, string][] = [['decimalLongitude', 'decimalLatitude'], ['lon', 'lat'], ['longitude', 'latitude'], ['lng', 'lat'],
-  ['westBoundingCoordinate', 'southBoundingCoordinate'], ['eastBoundingCoordinate', 'northBoundingCoordinate'],
-  ['westBoundingCoordinate', 'northBoundingCoordinate'], ['eastBoundingCoordinate', 'southBoundingCoordinate']];
+const KEY_PAIRS: [string, string][] = [
+  ['decimalLongitude', 'decimalLatitude'],
+  ['lon', 'lat'],
+  ['longitude', 'latitude'],
+  ['lng', 'lat'],
+  ['westBoundingCoordinate', 'southBoundingCoordinate'],
+  ['eastBoundingCoordinate', 'northBoundingCoordinate'],
+  ['westBoundingCoordinate', 'northBoundingCoordinate'],
+  ['eastBoundingCoordinate', 'southBoundingCoordinate'],
+];
 
 export function coordinatesInJson(v: unknown, out: LonLat[] = []): LonLat[] {
   if (Array.isArray(v)) {
@@ -63,13 +70,28 @@ export function parseDelimited(text: string, sep: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
       continue;
     }
     if (c === '"' && cell === '') quoted = true;
-    else if (c === sep) { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; } else cell += c;
+    else if (c === sep) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell.replace(/\r$/, ''));
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
   }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -112,7 +134,10 @@ export function coordinatesInTile(buf: Buffer, z: number, x: number, y: number):
   return out;
 }
 
-export interface Scanned { coordinates: LonLat[]; text: string }
+export interface Scanned {
+  coordinates: LonLat[];
+  text: string;
+}
 
 /** Every coordinate and all the text of a response body, by its content type (and the tile address for MVT). */
 export async function scanBody(contentType: string, body: Buffer, tile?: { z: number; x: number; y: number }): Promise<Scanned> {
@@ -120,14 +145,19 @@ export async function scanBody(contentType: string, body: Buffer, tile?: { z: nu
   if (ct.includes('mapbox-vector-tile')) {
     const vt = body.length ? new VectorTile(new PbfReader(body)) : null;
     const texts: string[] = [];
-    if (vt) for (const name of Object.keys(vt.layers)) for (let i = 0; i < vt.layers[name].length; i++) texts.push(JSON.stringify(vt.layers[name].feature(i).properties));
+    if (vt)
+      for (const name of Object.keys(vt.layers))
+        for (let i = 0; i < vt.layers[name].length; i++) texts.push(JSON.stringify(vt.layers[name].feature(i).properties));
     return { coordinates: coordinatesInTile(body, tile!.z, tile!.x, tile!.y), text: texts.join('\n') };
   }
   if (ct.includes('zip') || ct.includes('spreadsheetml')) {
     const entries = await readZip(body);
     const out: Scanned = { coordinates: [], text: '' };
     for (const [name, data] of entries) {
-      const s = await scanBody(name.endsWith('.xml') || name.endsWith('.rels') ? 'application/xml' : name.endsWith('.txt') ? 'text/tab-separated-values' : 'text/plain', data);
+      const s = await scanBody(
+        name.endsWith('.xml') || name.endsWith('.rels') ? 'application/xml' : name.endsWith('.txt') ? 'text/tab-separated-values' : 'text/plain',
+        data,
+      );
       out.coordinates.push(...s.coordinates);
       out.text += `\n${s.text}`;
     }
@@ -149,7 +179,15 @@ export async function scanBody(contentType: string, body: Buffer, tile?: { z: nu
     // EML: <westBoundingCoordinate>…</…>: every corner of the box, plus pairs in text order
     const v = (tag: string) => Number((new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(text) ?? [])[1]);
     const [w, e, n, s] = [v('westBoundingCoordinate'), v('eastBoundingCoordinate'), v('northBoundingCoordinate'), v('southBoundingCoordinate')];
-    const corners: LonLat[] = Number.isFinite(w) && Number.isFinite(s) ? [[w, s], [w, n], [e, s], [e, n]] : [];
+    const corners: LonLat[] =
+      Number.isFinite(w) && Number.isFinite(s)
+        ? [
+            [w, s],
+            [w, n],
+            [e, s],
+            [e, n],
+          ]
+        : [];
     return { coordinates: [...corners, ...pairsInText(text)], text };
   }
   return { coordinates: pairsInText(text), text };

@@ -35,21 +35,56 @@ export function parseTsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      cell += c; i++; continue;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
+      cell += c;
+      i++;
+      continue;
     }
-    if (c === '"' && cell === '') { quoted = true; i++; continue; }
-    if (c === '\t') { row.push(cell); cell = ''; i++; continue; }
-    if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; continue; }
-    cell += c; i++;
+    if (c === '"' && cell === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (c === '\t') {
+      row.push(cell);
+      cell = '';
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+      continue;
+    }
+    cell += c;
+    i++;
   }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
 /** Polls GET /v1/exports/:id until it is completed or failed. */
-export async function waitForExport(app: FastifyInstance, exportId: string, headers: Record<string, string>, timeoutMs = 120_000): Promise<Record<string, any>> {
+export async function waitForExport(
+  app: FastifyInstance,
+  exportId: string,
+  headers: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<Record<string, any>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await app.inject({ method: 'GET', url: `/v1/exports/${exportId}`, headers });

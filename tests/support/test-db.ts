@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '@biomon/config';
 import { createContext, type AppContext } from '@biomon/runtime';
 
-
 export function databaseUrlFor(base: string, name: string): string {
   const u = new URL(base);
   u.pathname = `/${name}`;

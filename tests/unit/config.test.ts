@@ -36,7 +36,11 @@ describe('config', () => {
     expect(none.databaseReadUrl).toBeNull();
     expect(none.readMaxLagSeconds).toBe(10);
     expect(none.trustProxy).toEqual([]);
-    const c = loadConfig({ DATABASE_READ_URL: 'postgres://postgres@127.0.0.1:55433/biomon', BIOMON_READ_MAX_LAG_S: '30', BIOMON_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' });
+    const c = loadConfig({
+      DATABASE_READ_URL: 'postgres://postgres@127.0.0.1:55433/biomon',
+      BIOMON_READ_MAX_LAG_S: '30',
+      BIOMON_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1',
+    });
     expect(c.databaseReadUrl).toBe('postgres://postgres@127.0.0.1:55433/biomon');
     expect(c.readMaxLagSeconds).toBe(30);
     expect(c.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);

@@ -23,10 +23,27 @@ type PolyFC = FeatureCollection<Poly, Props>;
 
 const BBOX = { minLon: 121.5, maxLon: 131.5, minLat: 40.8, maxLat: 46.4 };
 const LAND_COVER_CLASSES = ['forest', 'shrub_special', 'shrub', 'grassland', 'wetland', 'water', 'cropland', 'built', 'bare', 'other'];
-const DESIGNATIONS = ['national_park', 'nature_reserve', 'wetland_park', 'forest_park', 'scenic_area', 'geopark', 'wetland_small_area', 'biosphere_reserve', 'other'];
+const DESIGNATIONS = [
+  'national_park',
+  'nature_reserve',
+  'wetland_park',
+  'forest_park',
+  'scenic_area',
+  'geopark',
+  'wetland_small_area',
+  'biosphere_reserve',
+  'other',
+];
 const PREFECTURES: Record<string, string> = {
-  '220100': '长春市', '220200': '吉林市', '220300': '四平市', '220400': '辽源市', '220500': '通化市',
-  '220600': '白山市', '220700': '松原市', '220800': '白城市', '222400': '延边朝鲜族自治州',
+  '220100': '长春市',
+  '220200': '吉林市',
+  '220300': '四平市',
+  '220400': '辽源市',
+  '220500': '通化市',
+  '220600': '白山市',
+  '220700': '松原市',
+  '220800': '白城市',
+  '222400': '延边朝鲜族自治州',
 };
 
 const regions = readJson<PolyFC>('regions.geojson');
@@ -111,7 +128,18 @@ describe('demo seeds: files', () => {
   it('every file exists, parses and is at most ~600 KB', () => {
     expect(Object.keys(survey).sort()).toEqual(['events', 'occurrences']);
     expect(Array.isArray(stations)).toBe(true);
-    for (const name of ['regions.geojson', 'protected-areas.geojson', 'land-cover.geojson', 'land-cover-2020.geojson', 'grassland-plots.geojson', 'ecosystems.geojson', 'survey.json', 'stations.json', 'README.md', 'build-demo.ts']) {
+    for (const name of [
+      'regions.geojson',
+      'protected-areas.geojson',
+      'land-cover.geojson',
+      'land-cover-2020.geojson',
+      'grassland-plots.geojson',
+      'ecosystems.geojson',
+      'survey.json',
+      'stations.json',
+      'README.md',
+      'build-demo.ts',
+    ]) {
       expect(statSync(file(name)).size, name).toBeLessThanOrEqual(620 * 1024);
     }
     expect(regions.features.length).toBe(12);
@@ -355,7 +383,17 @@ describe('demo seeds: survey', () => {
     expect(eventIds.size).toBe(events.length);
     const geomOf: Record<string, string[]> = { 样线法: ['LINESTRING'], 样方法: ['POLYGON'], 红外相机: ['POINT', 'POLYGON'] };
     for (const e of events) {
-      for (const k of ['eventID', 'samplingProtocol', 'eventDate', 'footprintWKT', 'sampleSizeValue', 'sampleSizeUnit', 'isAbsenceReported', 'targetTaxonomicScope', 'locality']) {
+      for (const k of [
+        'eventID',
+        'samplingProtocol',
+        'eventDate',
+        'footprintWKT',
+        'sampleSizeValue',
+        'sampleSizeUnit',
+        'isAbsenceReported',
+        'targetTaxonomicScope',
+        'locality',
+      ]) {
         expect(e[k], `${e.eventID}.${k}`).toBeDefined();
       }
       if (e.parentEventID !== undefined) expect(eventIds.has(e.parentEventID)).toBe(true);
@@ -375,7 +413,11 @@ describe('demo seeds: survey', () => {
     // both priority areas have events
     const cbs = regions.features.find((f) => f.properties.code === 'PA-CBS')!;
     const snp = regions.features.find((f) => f.properties.code === 'PA-SNP')!;
-    const firstPoint = (e: Props): Position => (e.footprintWKT as string).match(/-?\d+(\.\d+)?/g)!.slice(0, 2).map(Number);
+    const firstPoint = (e: Props): Position =>
+      (e.footprintWKT as string)
+        .match(/-?\d+(\.\d+)?/g)!
+        .slice(0, 2)
+        .map(Number);
     expect(events.filter((e) => turf.booleanPointInPolygon(firstPoint(e), cbs)).length).toBeGreaterThanOrEqual(5);
     expect(events.filter((e) => turf.booleanPointInPolygon(firstPoint(e), snp)).length).toBeGreaterThanOrEqual(5);
   });
@@ -406,7 +448,9 @@ describe('demo seeds: survey', () => {
   });
 
   it('tigers are inside the tiger & leopard park; some protected species are recorded only outside protected areas', () => {
-    const counted = pas.features.filter((f) => f.properties.status === 'designated' && f.properties.designation !== 'biosphere_reserve' && (f.properties.establishedYear as number) <= 2025);
+    const counted = pas.features.filter(
+      (f) => f.properties.status === 'designated' && f.properties.designation !== 'biosphere_reserve' && (f.properties.establishedYear as number) <= 2025,
+    );
     const inAnyPa = (o: Props) => counted.some((f) => turf.booleanPointInPolygon([o.decimalLongitude as number, o.decimalLatitude as number], f));
     const park = pas.features.find((f) => (f.properties.name as string).includes('东北虎豹'))!;
     const tigers = occ.filter((o) => o.scientificName === 'Panthera tigris altaica');
@@ -418,7 +462,10 @@ describe('demo seeds: survey', () => {
       expect(rs.some(inAnyPa), sci).toBe(false);
     }
     for (const sci of ['Grus japonensis', 'Grus leucogeranus', 'Ciconia boyciana', 'Mergus squamatus', 'Taxus cuspidata']) {
-      expect(occ.some((o) => o.scientificName === sci && o.occurrenceStatus === 'present' && inAnyPa(o)), sci).toBe(true);
+      expect(
+        occ.some((o) => o.scientificName === sci && o.occurrenceStatus === 'present' && inAnyPa(o)),
+        sci,
+      ).toBe(true);
     }
   });
 });

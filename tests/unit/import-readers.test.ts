@@ -109,14 +109,35 @@ describe('dwc-terms: canonicalTerm', () => {
     expect(canonicalTerm('order')).toBe('order');
     // Chinese
     const zh: [string, string][] = [
-      ['物种学名', 'scientificName'], ['学名', 'scientificName'], ['拉丁名', 'scientificName'],
-      ['中文名', 'vernacularName'], ['物种名', 'vernacularName'], ['经度', 'decimalLongitude'], ['纬度', 'decimalLatitude'],
-      ['调查日期', 'eventDate'], ['日期', 'eventDate'], ['观测日期', 'eventDate'], ['数量', 'individualCount'],
-      ['个体数', 'individualCount'], ['调查人', 'recordedBy'], ['记录人', 'recordedBy'], ['观察者', 'recordedBy'],
-      ['地点', 'locality'], ['位置', 'locality'], ['坐标系', 'geodeticDatum'], ['记录编号', 'occurrenceID'],
-      ['记录ID', 'occurrenceID'], ['备注', 'occurrenceRemarks'], ['样线编号', 'eventID'], ['调查事件', 'eventID'],
-      ['调查方法', 'samplingProtocol'], ['鉴定人', 'identifiedBy'], ['坐标精度', 'coordinateUncertaintyInMeters'],
-      ['坐标不确定度', 'coordinateUncertaintyInMeters'], ['存在状态', 'occurrenceStatus'], ['经度(°)', 'decimalLongitude'],
+      ['物种学名', 'scientificName'],
+      ['学名', 'scientificName'],
+      ['拉丁名', 'scientificName'],
+      ['中文名', 'vernacularName'],
+      ['物种名', 'vernacularName'],
+      ['经度', 'decimalLongitude'],
+      ['纬度', 'decimalLatitude'],
+      ['调查日期', 'eventDate'],
+      ['日期', 'eventDate'],
+      ['观测日期', 'eventDate'],
+      ['数量', 'individualCount'],
+      ['个体数', 'individualCount'],
+      ['调查人', 'recordedBy'],
+      ['记录人', 'recordedBy'],
+      ['观察者', 'recordedBy'],
+      ['地点', 'locality'],
+      ['位置', 'locality'],
+      ['坐标系', 'geodeticDatum'],
+      ['记录编号', 'occurrenceID'],
+      ['记录ID', 'occurrenceID'],
+      ['备注', 'occurrenceRemarks'],
+      ['样线编号', 'eventID'],
+      ['调查事件', 'eventID'],
+      ['调查方法', 'samplingProtocol'],
+      ['鉴定人', 'identifiedBy'],
+      ['坐标精度', 'coordinateUncertaintyInMeters'],
+      ['坐标不确定度', 'coordinateUncertaintyInMeters'],
+      ['存在状态', 'occurrenceStatus'],
+      ['经度(°)', 'decimalLongitude'],
       ['数量（只）', 'individualCount'],
     ];
     for (const [h, t] of zh) expect(canonicalTerm(h), h).toBe(t);
@@ -230,8 +251,15 @@ describe('Darwin Core Archives (shared/data/dwc)', () => {
 
     // dateIdentified (field 61): 6 values; 5 converted (lines 117, 135, 138 → 2008-12-15;
     // 136, 137 → 1988-12-31); line 155 "Thu Nov 30 00:00:00 CET 2" (year 2) stays verbatim.
-    expect(countBy(rows.filter((r) => r.record.dateIdentified), (r) => r.record.dateIdentified)).toEqual({
-      '2008-12-15': 3, '1988-12-31': 2, 'Thu Nov 30 00:00:00 CET 2': 1,
+    expect(
+      countBy(
+        rows.filter((r) => r.record.dateIdentified),
+        (r) => r.record.dateIdentified,
+      ),
+    ).toEqual({
+      '2008-12-15': 3,
+      '1988-12-31': 2,
+      'Thu Nov 30 00:00:00 CET 2': 1,
     });
     // decimalLatitude (field 24): 102 of 158 empty → 56 present.
     expect(rows.filter((r) => r.record.decimalLatitude !== undefined).length).toBe(56);
@@ -389,23 +417,40 @@ describe('Darwin Core Archives (synthetic)', () => {
   ];
 
   it('Event core: events first (Humboldt merged, defaults applied), then occurrence rows linked by coreid', async () => {
-    const zip = await writeZip('event-core.zip', EVENT_FILES(
-      'eventID,occurrenceID,scientificName,basisOfRecord,occurrenceStatus\r\nT1,o1,Panthera tigris altaica,HUMAN_OBSERVATION,present\r\nT1,o2,"Lynx lynx",HumanObservation,absent\r\nT2,,Cervus canadensis,HUMAN_OBSERVATION,present\r\n',
-    ));
+    const zip = await writeZip(
+      'event-core.zip',
+      EVENT_FILES(
+        'eventID,occurrenceID,scientificName,basisOfRecord,occurrenceStatus\r\nT1,o1,Panthera tigris altaica,HUMAN_OBSERVATION,present\r\nT1,o2,"Lynx lynx",HumanObservation,absent\r\nT2,,Cervus canadensis,HUMAN_OBSERVATION,present\r\n',
+      ),
+    );
     const rows = await open(zip);
     // event.txt: 2 events; occurrence.csv: 3 rows (o1, o2 for T1; one without id for T2); humboldt
     // merged into T1; multimedia is checked for orphans (T2 exists) and ignored with a warning.
     expect(rows.source.totalRows).toBe(5);
     expect(rows.map((r) => `${r.kind}:${r.file}:${r.rowNumber}`)).toEqual([
-      'event:event.txt:1', 'event:event.txt:2',
-      'occurrence:occurrence.csv:1', 'occurrence:occurrence.csv:2', 'occurrence:occurrence.csv:3',
+      'event:event.txt:1',
+      'event:event.txt:2',
+      'occurrence:occurrence.csv:1',
+      'occurrence:occurrence.csv:2',
+      'occurrence:occurrence.csv:3',
     ]);
     expect(rows[0].record).toEqual({
-      eventID: 'T1', eventDate: '2023-05-01', samplingProtocol: 'line transect', geodeticDatum: 'WGS84',
-      'eco:samplingEffortValue': '2.5', 'eco:samplingEffortUnit': 'km', 'eco:isAbsenceReported': 'true',
+      eventID: 'T1',
+      eventDate: '2023-05-01',
+      samplingProtocol: 'line transect',
+      geodeticDatum: 'WGS84',
+      'eco:samplingEffortValue': '2.5',
+      'eco:samplingEffortUnit': 'km',
+      'eco:isAbsenceReported': 'true',
     });
     expect(rows[1].record).toEqual({ eventID: 'T2', eventDate: '2023-05-02', samplingProtocol: 'line transect', geodeticDatum: 'WGS84' });
-    expect(rows[2].record).toEqual({ eventID: 'T1', occurrenceID: 'o1', scientificName: 'Panthera tigris altaica', basisOfRecord: 'HumanObservation', occurrenceStatus: 'present' });
+    expect(rows[2].record).toEqual({
+      eventID: 'T1',
+      occurrenceID: 'o1',
+      scientificName: 'Panthera tigris altaica',
+      basisOfRecord: 'HumanObservation',
+      occurrenceStatus: 'present',
+    });
     expect(rows[3].record.scientificName).toBe('Lynx lynx');
     expect(rows[4].record.eventID).toBe('T2');
     expect(rows[4].record.occurrenceID).toBe(`${IMPORT_ID}:occurrence.csv:3`);
@@ -414,14 +459,20 @@ describe('Darwin Core Archives (synthetic)', () => {
   });
 
   it('Event core with an occurrence pointing to a missing event → DWCA_ORPHANED_EXTENSION_ROWS', async () => {
-    const zip = await writeZip('event-orphan.zip', EVENT_FILES('eventID,occurrenceID,scientificName,basisOfRecord,occurrenceStatus\r\nT9,o1,Lynx lynx,HumanObservation,present\r\n'));
+    const zip = await writeZip(
+      'event-orphan.zip',
+      EVENT_FILES('eventID,occurrenceID,scientificName,basisOfRecord,occurrenceStatus\r\nT9,o1,Lynx lynx,HumanObservation,present\r\n'),
+    );
     const err = await importError(zip);
     expect(err.code).toBe('DWCA_ORPHANED_EXTENSION_ROWS');
     expect(err.message).toContain('occurrence.csv (1 row, coreid T9)');
   });
 
   it('a data file named in meta.xml but absent → DWCA_FILE_MISSING', async () => {
-    const zip = await writeZip('file-missing.zip', EVENT_FILES('x').filter((f) => f.name !== 'humboldt.txt'));
+    const zip = await writeZip(
+      'file-missing.zip',
+      EVENT_FILES('x').filter((f) => f.name !== 'humboldt.txt'),
+    );
     const err = await importError(zip);
     expect(err.code).toBe('DWCA_FILE_MISSING');
     expect(err.message).toContain('humboldt.txt');
@@ -429,14 +480,20 @@ describe('Darwin Core Archives (synthetic)', () => {
 
   it('a Taxon core without orphans → DWCA_UNSUPPORTED_CORE', async () => {
     const meta = `<archive xmlns="http://rs.tdwg.org/dwc/text/"><core fieldsTerminatedBy="\\t" fieldsEnclosedBy="" ignoreHeaderLines="1" rowType="http://rs.tdwg.org/dwc/terms/Taxon"><files><location>taxon.txt</location></files><id index="0"/><field index="1" term="http://rs.tdwg.org/dwc/terms/scientificName"/></core></archive>`;
-    const zip = await writeZip('taxon.zip', [{ name: 'meta.xml', data: meta }, { name: 'taxon.txt', data: 'id\tname\n1\tLynx lynx\n' }]);
+    const zip = await writeZip('taxon.zip', [
+      { name: 'meta.xml', data: meta },
+      { name: 'taxon.txt', data: 'id\tname\n1\tLynx lynx\n' },
+    ]);
     const err = await importError(zip);
     expect(err.code).toBe('DWCA_UNSUPPORTED_CORE');
   });
 
   it('a field-count mismatch on a later row is caught before any row is yielded', async () => {
     const meta = `<archive xmlns="http://rs.tdwg.org/dwc/text/"><core fieldsTerminatedBy="\\t" fieldsEnclosedBy="" ignoreHeaderLines="0" rowType="http://rs.tdwg.org/dwc/terms/Occurrence"><files><location>occ.txt</location></files><id index="0"/><field index="1" term="http://rs.tdwg.org/dwc/terms/scientificName"/></core></archive>`;
-    const zip = await writeZip('late-mismatch.zip', [{ name: 'meta.xml', data: meta }, { name: 'occ.txt', data: 'a\tLynx lynx\nb\tLynx lynx\nc\tLynx lynx\textra\n' }]);
+    const zip = await writeZip('late-mismatch.zip', [
+      { name: 'meta.xml', data: meta },
+      { name: 'occ.txt', data: 'a\tLynx lynx\nb\tLynx lynx\nc\tLynx lynx\textra\n' },
+    ]);
     const err = await importError(zip);
     expect(err.code).toBe('DWCA_FIELD_COUNT_MISMATCH');
     expect(err.message).toMatch(/^meta\.xml declares 2 fields but row 3 of occ\.txt has 3/);
@@ -470,7 +527,12 @@ describe('CSV files (shared/data/dwc)', () => {
     // Cross-check against a raw read: 4 non-empty lines, tabs, BOM.
     const raw = readFileSync(file);
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(raw.toString('utf8').split('\n').filter((l) => l.trim() !== '').length).toBe(4);
+    expect(
+      raw
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '').length,
+    ).toBe(4);
   });
 
   it('ebird.tab.txt: 8 rows, UPPERCASE headers mapped, stray quote kept, US dates with time left verbatim', async () => {
@@ -492,7 +554,14 @@ describe('CSV files (shared/data/dwc)', () => {
     expect(r1.basisOfRecord).toBe('Occurrence'); // "Observation"
     // No EVENTDATE column: eventDate from YEAR/MONTH/DAY on every row.
     expect(rows.map((r) => r.record.eventDate)).toEqual([
-      '2009-05-14', '2009-09-12', '2009-09-14', '2009-04-29', '2003-12-22', '1998-02-11', '2009-04-29', '2009-02-14',
+      '2009-05-14',
+      '2009-09-12',
+      '2009-09-14',
+      '2009-04-29',
+      '2003-12-22',
+      '1998-02-11',
+      '2009-04-29',
+      '2009-02-14',
     ]);
     // MODIFIED "5/14/2009 6:01:24 PM" (and row 6's day-first "17/5/2009 6:33:59 PM"): verbatim.
     expect(r1.modified).toBe('5/14/2009 6:01:24 PM');
@@ -504,11 +573,12 @@ describe('CSV files (shared/data/dwc)', () => {
 
 describe('CSV files (written by this test)', () => {
   it('GBK-encoded CSV with Chinese headers → decoded (warning names the encoding) and mapped', async () => {
-    const text = [
-      '记录编号,物种学名,中文名,经度,纬度,调查日期,数量（只）,调查人,地点,坐标系,备注,天气',
-      'JL-001,Panthera tigris altaica,东北虎,130.95,43.35,2023/05/01,1,张三,珲春市春化镇,WGS84,足迹,晴',
-      ',Cervus nippon,梅花鹿,128.1,42.4,2023年6月3日,3,李四;王五,长白山北坡,CGCS2000,"雌性, 幼体",阴',
-    ].join('\r\n') + '\r\n';
+    const text =
+      [
+        '记录编号,物种学名,中文名,经度,纬度,调查日期,数量（只）,调查人,地点,坐标系,备注,天气',
+        'JL-001,Panthera tigris altaica,东北虎,130.95,43.35,2023/05/01,1,张三,珲春市春化镇,WGS84,足迹,晴',
+        ',Cervus nippon,梅花鹿,128.1,42.4,2023年6月3日,3,李四;王五,长白山北坡,CGCS2000,"雌性, 幼体",阴',
+      ].join('\r\n') + '\r\n';
     const file = path.join(tmp, 'survey.csv');
     writeFileSync(file, iconv.encode(text, 'gbk'));
     // The bytes are not UTF-8 (GBK double-byte hanzi); make sure the test really exercises that.
@@ -545,13 +615,20 @@ describe('CSV files (written by this test)', () => {
 
   it('an event file (eventID + samplingProtocol + eco: terms, no scientificName) yields events', async () => {
     const file = path.join(tmp, 'events.csv');
-    writeFileSync(file, 'eventID,samplingProtocol,eventDate,samplingEffortValue,eco:samplingEffortUnit,isAbsenceReported\nT1,样线法,2023-05-01/2023-05-02,3.2,km,true\n');
+    writeFileSync(
+      file,
+      'eventID,samplingProtocol,eventDate,samplingEffortValue,eco:samplingEffortUnit,isAbsenceReported\nT1,样线法,2023-05-01/2023-05-02,3.2,km,true\n',
+    );
     const rows = await open(file);
     expect(rows).toHaveLength(1);
     expect(rows[0].kind).toBe('event');
     expect(rows[0].record).toEqual({
-      eventID: 'T1', samplingProtocol: '样线法', eventDate: '2023-05-01/2023-05-02',
-      'eco:samplingEffortValue': '3.2', 'eco:samplingEffortUnit': 'km', 'eco:isAbsenceReported': 'true',
+      eventID: 'T1',
+      samplingProtocol: '样线法',
+      eventDate: '2023-05-01/2023-05-02',
+      'eco:samplingEffortValue': '3.2',
+      'eco:samplingEffortUnit': 'km',
+      'eco:isAbsenceReported': 'true',
     });
   });
 
@@ -633,9 +710,17 @@ describe('Camtrap DP (shared/data/camtrap-dp-example)', () => {
     // Events come before the occurrences that reference them.
     expect(rows.slice(0, 4).every((r) => r.kind === 'event')).toBe(true);
     expect(rows.source.stats).toEqual({
-      deployments: 4, observations: 549, media: 423,
-      eventLevelAnimal: 29, mediaLevelAnimal: 337, mediaLevelAnimalUnmatched: 0,
-      blank: 115, human: 33, vehicle: 21, unknown: 13, unclassified: 1,
+      deployments: 4,
+      observations: 549,
+      media: 423,
+      eventLevelAnimal: 29,
+      mediaLevelAnimal: 337,
+      mediaLevelAnimalUnmatched: 0,
+      blank: 115,
+      human: 33,
+      vehicle: 21,
+      unknown: 13,
+      unclassified: 1,
     });
     expect(rows.source.warnings.join(' ')).toMatch(/individuals/);
 
@@ -662,8 +747,15 @@ describe('Camtrap DP (shared/data/camtrap-dp-example)', () => {
     expect(occ.every((o) => o.record.basisOfRecord === 'MachineObservation')).toBe(true);
     expect(countBy(occ, (o) => o.record.eventID)).toEqual({ '00a2c20d': 12, '29b7d356': 9, '577b543a': 5, '62c200a9': 3 });
     expect(countBy(occ, (o) => o.record.scientificName)).toEqual({
-      'Anas platyrhynchos': 15, 'Mustela putorius': 3, 'Rattus norvegicus': 2, 'Anas strepera': 2, Aves: 2,
-      Ardea: 2, 'Ardea cinerea': 1, 'Vulpes vulpes': 1, 'Martes foina': 1,
+      'Anas platyrhynchos': 15,
+      'Mustela putorius': 3,
+      'Rattus norvegicus': 2,
+      'Anas strepera': 2,
+      Aves: 2,
+      Ardea: 2,
+      'Ardea cinerea': 1,
+      'Vulpes vulpes': 1,
+      'Martes foina': 1,
     });
     // Sum of counts over the 29: 18×1 + 4×2 + 4×3 + 4 + 5 + 9 = 56.
     expect(occ.reduce((s, o) => s + Number(o.record.individualCount), 0)).toBe(56);

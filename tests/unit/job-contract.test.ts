@@ -41,7 +41,7 @@ export function contractIsEnforced(tx: DbOrTx, queues: JobQueues, indicators: Jo
 }
 
 describe('job contract', () => {
-  it('registers a handler for every queue, and only the platform\'s queues', () => {
+  it("registers a handler for every queue, and only the platform's queues", () => {
     expect(Object.keys(REGISTRY).sort()).toEqual(Object.values(QUEUES).sort());
     for (const [queue, handlers] of Object.entries(REGISTRY)) {
       expect(Object.keys(handlers).length, queue).toBeGreaterThan(0);

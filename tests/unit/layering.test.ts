@@ -52,19 +52,23 @@ function serviceFiles(): string[] {
 
 describe('layering: services hold no SQL, repositories do', () => {
   it('the detector flags SQL in a service and passes a service without it', () => {
-    expect(sqlLines("const r = await sql`SELECT 1`.execute(db);")).toEqual([1]);
+    expect(sqlLines('const r = await sql`SELECT 1`.execute(db);')).toEqual([1]);
     expect(sqlLines('const r = await sql<{ n: number }>`SELECT count(*) AS n FROM alerts`.execute(db);')).toEqual([1]);
     expect(sqlLines("return db.selectFrom('alerts').selectAll().execute();")).toEqual([1]);
     expect(sqlLines("await tx\n  .insertInto('imports')\n  .values(v).execute();")).toEqual([2]);
     expect(sqlLines("await tx.updateTable('alerts').set({ status }).execute();")).toEqual([1]);
     expect(sqlLines("await db.deleteFrom('indicator_staleness').execute();")).toEqual([1]);
-    expect(sqlLines([
-      "import { withTx } from '@biomon/db';",
-      "import { selectAlert, markAlertResolved } from './alert.repository';",
-      'const cur = await lockAlertStatus(tx, id);',
-      "const label = `sql: ` + kind; // a template that is not a sql tag",
-      'const mysql = 1;',
-    ].join('\n'))).toEqual([]);
+    expect(
+      sqlLines(
+        [
+          "import { withTx } from '@biomon/db';",
+          "import { selectAlert, markAlertResolved } from './alert.repository';",
+          'const cur = await lockAlertStatus(tx, id);',
+          'const label = `sql: ` + kind; // a template that is not a sql tag',
+          'const mysql = 1;',
+        ].join('\n'),
+      ),
+    ).toEqual([]);
   });
 
   it('finds the service files', () => {

@@ -15,7 +15,12 @@ const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const DOC_PATH = path.resolve(__dirname, '../../../shared/seed/jilin-biodiversity-opinions.txt');
 const LEDGER_PATH = path.resolve(__dirname, '../../seeds/ledger/ledger.json');
 
-interface Timeline { kind: 'deadline' | 'window' | 'continuous'; start: string | null; end: string | null; text: string }
+interface Timeline {
+  kind: 'deadline' | 'window' | 'continuous';
+  start: string | null;
+  end: string | null;
+  text: string;
+}
 interface Task {
   no: number;
   section: string;
@@ -46,7 +51,14 @@ const doc = readFileSync(DOC_PATH, 'utf8');
 const DEPT_FIX: Record<string, string> = { 中科院院长春分院: '中科院长春分院' };
 const RESP = '按职责分工负责';
 
-interface DocTask { no: number; text: string; deptCell: string; timeText: string; section: string; measure: string }
+interface DocTask {
+  no: number;
+  text: string;
+  deptCell: string;
+  timeText: string;
+  section: string;
+  measure: string;
+}
 
 function extractFromDoc(): DocTask[] {
   const annex = doc.slice(doc.indexOf('附件：《吉林省关于进一步加强生物多样性保护的实施意见》'));
@@ -60,7 +72,11 @@ function extractFromDoc(): DocTask[] {
     if (m) measure = m[1];
     const t = /(?:^|\t|<p>)(\d{1,2})\.(.+?)(?:<\/p>)?\t(.*?)\t(.*)$/.exec(line);
     if (!t) continue;
-    const unwrap = (c: string) => c.replace(/^<p>/, '').replace(/<\/p>$/, '').trim();
+    const unwrap = (c: string) =>
+      c
+        .replace(/^<p>/, '')
+        .replace(/<\/p>$/, '')
+        .trim();
     out.push({ no: Number(t[1]), text: t[2], deptCell: unwrap(t[3]), timeText: unwrap(t[4]), section, measure });
   }
   return out;
@@ -233,12 +249,25 @@ describe('ledger seed — hand-checked facts', () => {
 
   it('measures （三）..（二十一）, their sections and task counts', () => {
     const expected: Array<[string, string, number]> = [
-      ['三', '二', 3], ['四', '二', 5], ['五', '二', 5],
-      ['六', '三', 5], ['七', '三', 2], ['八', '三', 2],
-      ['九', '四', 4], ['十', '四', 1], ['十一', '四', 2],
-      ['十二', '五', 6], ['十三', '五', 2], ['十四', '五', 4],
-      ['十五', '六', 3], ['十六', '六', 3],
-      ['十七', '七', 1], ['十八', '七', 1], ['十九', '七', 1], ['二十', '七', 3], ['二十一', '七', 2],
+      ['三', '二', 3],
+      ['四', '二', 5],
+      ['五', '二', 5],
+      ['六', '三', 5],
+      ['七', '三', 2],
+      ['八', '三', 2],
+      ['九', '四', 4],
+      ['十', '四', 1],
+      ['十一', '四', 2],
+      ['十二', '五', 6],
+      ['十三', '五', 2],
+      ['十四', '五', 4],
+      ['十五', '六', 3],
+      ['十六', '六', 3],
+      ['十七', '七', 1],
+      ['十八', '七', 1],
+      ['十九', '七', 1],
+      ['二十', '七', 3],
+      ['二十一', '七', 2],
     ];
     expect(ledger.measures.map((m) => [m.code, m.section])).toEqual(expected.map(([c, s]) => [c, s]));
     for (const [code, section, n] of expected) {
@@ -251,17 +280,55 @@ describe('ledger seed — hand-checked facts', () => {
 
   it('links table exactly as in BRIEF §7', () => {
     const table: Array<[number[], Array<[string, string]>]> = [
-      [[14, 15, 22], [['indicator', 'pa_coverage'], ['indicator', 'ecosystem_type_protection_rate']]],
-      [[17, 18, 20], [['indicator', 'protected_species_rate'], ['data', 'flagship_species_records']]],
-      [[21, 22], [['indicator', 'forest_coverage'], ['indicator', 'grassland_vegetation_cover'], ['indicator', 'natural_wetland_protection_rate']]],
-      [[12], [['indicator', 'grassland_vegetation_cover'], ['indicator', 'natural_wetland_protection_rate']]],
-      [[23, 24], [['data', 'survey_coverage_priority_areas'], ['data', 'station_network_completeness']]],
+      [
+        [14, 15, 22],
+        [
+          ['indicator', 'pa_coverage'],
+          ['indicator', 'ecosystem_type_protection_rate'],
+        ],
+      ],
+      [
+        [17, 18, 20],
+        [
+          ['indicator', 'protected_species_rate'],
+          ['data', 'flagship_species_records'],
+        ],
+      ],
+      [
+        [21, 22],
+        [
+          ['indicator', 'forest_coverage'],
+          ['indicator', 'grassland_vegetation_cover'],
+          ['indicator', 'natural_wetland_protection_rate'],
+        ],
+      ],
+      [
+        [12],
+        [
+          ['indicator', 'grassland_vegetation_cover'],
+          ['indicator', 'natural_wetland_protection_rate'],
+        ],
+      ],
+      [
+        [23, 24],
+        [
+          ['data', 'survey_coverage_priority_areas'],
+          ['data', 'station_network_completeness'],
+        ],
+      ],
       [[25, 26, 36], [['data', 'species_checklist']]],
       [[27], [['data', 'platform_sharing_alerts']]],
-      [[28], [
-        ['indicator', 'forest_coverage'], ['indicator', 'grassland_vegetation_cover'], ['indicator', 'natural_wetland_protection_rate'],
-        ['indicator', 'protected_species_rate'], ['indicator', 'ecosystem_type_protection_rate'], ['indicator', 'pa_coverage'],
-      ]],
+      [
+        [28],
+        [
+          ['indicator', 'forest_coverage'],
+          ['indicator', 'grassland_vegetation_cover'],
+          ['indicator', 'natural_wetland_protection_rate'],
+          ['indicator', 'protected_species_rate'],
+          ['indicator', 'ecosystem_type_protection_rate'],
+          ['indicator', 'pa_coverage'],
+        ],
+      ],
       [[38, 39, 41], [['data', 'invasive_species_alerts']]],
       [[40], [['data', 'wildlife_disease_stations']]],
     ];

@@ -12,7 +12,12 @@ const BIOME = join(ROOT, 'node_modules', '.bin', 'biome');
 const RULE = 'lint/style/noRestrictedImports';
 const MESSAGE = 'routes call services; SQL lives in repositories (packages/README.md)';
 
-interface Finding { rule: string; file: string; line: number; message: string }
+interface Finding {
+  rule: string;
+  file: string;
+  line: number;
+  message: string;
+}
 
 /** Runs `biome lint` in `cwd` on `paths` and returns its findings (GitHub reporter: one `::error …` line each) and exit code. */
 function biomeLint(cwd: string, paths: string[]): { code: number; findings: Finding[] } {
@@ -49,12 +54,16 @@ describe('lint rule: routes import no SQL (biome noRestrictedImports)', () => {
       writeFileSync(join(dir, 'biome.json'), JSON.stringify(config, null, 2));
       mkdirSync(join(dir, 'apps/x/src/routes'), { recursive: true });
       mkdirSync(join(dir, 'apps/x/src/services'), { recursive: true });
-      const bad = "import { sql } from '@biomon/db';\nimport type { Kysely } from 'kysely';\nimport pg from 'pg';\nimport { jsonArrayFrom } from 'kysely/helpers/postgres';\n\nexport const q = sql`SELECT 1`;\nexport type K = Kysely<unknown>;\nexport const P = pg.Pool;\nexport const j = jsonArrayFrom;\n";
+      const bad =
+        "import { sql } from '@biomon/db';\nimport type { Kysely } from 'kysely';\nimport pg from 'pg';\nimport { jsonArrayFrom } from 'kysely/helpers/postgres';\n\nexport const q = sql`SELECT 1`;\nexport type K = Kysely<unknown>;\nexport const P = pg.Pool;\nexport const j = jsonArrayFrom;\n";
       writeFileSync(join(dir, 'apps/x/src/routes/bad.routes.ts'), bad);
       // the same imports outside routes/ are allowed (services and repositories use them)
       writeFileSync(join(dir, 'apps/x/src/services/ok.service.ts'), bad);
       // a route that calls a service is clean
-      writeFileSync(join(dir, 'apps/x/src/routes/good.routes.ts'), "import type { AppContext } from '@biomon/runtime';\n\nexport const handle = (ctx: AppContext) => ctx.db;\n");
+      writeFileSync(
+        join(dir, 'apps/x/src/routes/good.routes.ts'),
+        "import type { AppContext } from '@biomon/runtime';\n\nexport const handle = (ctx: AppContext) => ctx.db;\n",
+      );
 
       const { code, findings } = biomeLint(dir, ['apps']);
       expect(code).not.toBe(0);

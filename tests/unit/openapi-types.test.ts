@@ -9,7 +9,7 @@ import { API_TYPES_FILE, apiTypesSource, describeServer } from '../../apps/web/s
 /** Routes that are not the platform's own: the API documentation (swagger-ui) and the dashboard's bundles (@fastify/static). */
 const PLUGINS_OWN = (url: string) => url.startsWith('/docs') || url === '/assets/*';
 
-describe('the OpenAPI document and the dashboard\'s generated types', async () => {
+describe("the OpenAPI document and the dashboard's generated types", async () => {
   const { document, routes } = await describeServer();
   const generated = await apiTypesSource(document);
 
@@ -30,12 +30,17 @@ describe('the OpenAPI document and the dashboard\'s generated types', async () =
   it('every route declares its response (and the document has them)', () => {
     const own = routes.filter((r) => r.method !== 'HEAD' && !PLUGINS_OWN(r.url));
     const without = own.filter((r) => !r.response).map((r) => `${r.method} ${r.url}`);
-    console.log(`routes with a response schema: ${own.length - without.length} of ${own.length} (${routes.filter((r) => r.method !== 'HEAD').length} with swagger-ui's and the static files' own)`);
+    console.log(
+      `routes with a response schema: ${own.length - without.length} of ${own.length} (${routes.filter((r) => r.method !== 'HEAD').length} with swagger-ui's and the static files' own)`,
+    );
     expect(without, 'routes without a response schema').toEqual([]);
     const paths = document.paths as Record<string, Record<string, { responses?: Record<string, unknown> }>>;
     for (const r of own.filter((x) => !x.hidden)) {
       const op = paths[r.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
-      expect(Object.keys(op?.responses ?? {}).filter((code) => /^2/.test(code)), `${r.method} ${r.url}`).not.toEqual([]);
+      expect(
+        Object.keys(op?.responses ?? {}).filter((code) => /^2/.test(code)),
+        `${r.method} ${r.url}`,
+      ).not.toEqual([]);
     }
   });
 });

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, assertRange, chinaDate, chinaDateTime, chinaYear, daysBetween, isCalendarDate, pageLimit, parseBbox, parseCalendarDate, parseDate,
-  parseDateRange, startOfChinaDay, startOfChinaYear,
+  addDays,
+  assertRange,
+  chinaDate,
+  chinaDateTime,
+  chinaYear,
+  daysBetween,
+  isCalendarDate,
+  pageLimit,
+  parseBbox,
+  parseCalendarDate,
+  parseDate,
+  parseDateRange,
+  startOfChinaDay,
+  startOfChinaYear,
 } from '@biomon/core';
 
 /** The 400 a parser throws: its code and the field it names. */
@@ -39,7 +51,10 @@ describe('query: one parser per kind of parameter, one way to refuse', () => {
   it('bbox: four numbers in range, min < max; BBOX_INVALID naming the field', () => {
     expect(parseBbox('126.1,42.0,128.5,43.2')).toEqual([126.1, 42, 128.5, 43.2]);
     for (const bad of ['1,2,3', '1,2,3,x', '3,2,1,4', '1,4,3,2', '-181,0,0,1', '0,0,181,1', '0,-91,1,0', '0,0,1,91']) {
-      expect(refusal(() => parseBbox(bad)), bad).toEqual({ status: 400, field: 'querystring.bbox', code: 'BBOX_INVALID' });
+      expect(
+        refusal(() => parseBbox(bad)),
+        bad,
+      ).toEqual({ status: 400, field: 'querystring.bbox', code: 'BBOX_INVALID' });
     }
     expect(refusal(() => parseBbox('x', 'body.bbox')).field).toBe('body.bbox');
   });
@@ -51,7 +66,10 @@ describe('query: one parser per kind of parameter, one way to refuse', () => {
     expect(parseDate('querystring.from', undefined)).toBeUndefined();
     expect(parseDate('querystring.from', '')).toBeUndefined();
     for (const bad of ['yesterday', '2024-05-01T08:00:00', '2024-13-01', '2024-05-01 08:00:00Z']) {
-      expect(refusal(() => parseDate('querystring.since', bad)), bad).toEqual({ status: 400, field: 'querystring.since', code: 'DATE_INVALID' });
+      expect(
+        refusal(() => parseDate('querystring.since', bad)),
+        bad,
+      ).toEqual({ status: 400, field: 'querystring.since', code: 'DATE_INVALID' });
     }
   });
 
@@ -70,7 +88,10 @@ describe('query: one parser per kind of parameter, one way to refuse', () => {
     expect(parseDateRange('2024-05-01T00:00:00Z/2024-05-02T00:00:00Z').to!.toISOString()).toBe('2024-05-02T00:00:00.000Z');
     expect(parseDateRange(undefined)).toEqual({});
     for (const bad of ['../..', '2024-05-02/2024-05-01', 'x', '2024-05-01T00:00:00', '2024/05/01/02']) {
-      expect(refusal(() => parseDateRange(bad)), bad).toEqual({ status: 400, field: 'querystring.datetime', code: 'DATETIME_INVALID' });
+      expect(
+        refusal(() => parseDateRange(bad)),
+        bad,
+      ).toEqual({ status: 400, field: 'querystring.datetime', code: 'DATETIME_INVALID' });
     }
   });
 

@@ -11,7 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  parseNational2021List, parseSpeciesListCsv, parseSpeciesListFile, parseProtectionLevel, stripWikiMarkup, CORRECTIONS,
+  parseNational2021List,
+  parseSpeciesListCsv,
+  parseSpeciesListFile,
+  parseProtectionLevel,
+  stripWikiMarkup,
+  CORRECTIONS,
 } from '../../packages/taxa/src/species-list.parser';
 import { nameKey, genusOf, speciesOf, rankOf } from '../../packages/taxa/src/taxon-name';
 import type { JilinChecklistSeed, ParsedSpeciesList, TaxonInput, TaxonRuleInput } from '../../packages/taxa/src/taxon.types';
@@ -24,8 +29,7 @@ const LEGACY_1989 = path.join(LISTS, 'china-key-protected-wild-animals-1989-lega
 const SEED = path.resolve(here, '../../seeds/taxa/jilin-checklist.json');
 
 const count = <T>(xs: T[], f: (x: T) => boolean): number => xs.filter(f).length;
-const byName = (list: ParsedSpeciesList, name: string): TaxonInput | undefined =>
-  list.species.find((t) => nameKey(t.scientificName) === nameKey(name));
+const byName = (list: ParsedSpeciesList, name: string): TaxonInput | undefined => list.species.find((t) => nameKey(t.scientificName) === nameKey(name));
 
 let animals: ParsedSpeciesList;
 let plants: ParsedSpeciesList;
@@ -71,10 +75,21 @@ describe('2021 animal list (国家重点保护野生动物名录)', () => {
     expect(count(animals.rules, (r) => r.protectionClass === 'I')).toBe(1);
     expect(count(animals.rules, (r) => r.protectionClass === 'II')).toBe(7);
     expect(animals.rules.find((r) => r.protectionClass === 'I')).toMatchObject({ rank: 'family', scientificName: 'Coralliidae', chineseName: '红珊瑚科' });
-    expect(animals.rules.filter((r) => r.wildOnly).map((r) => r.scientificName).sort()).toEqual(['Brachymystax', 'Cuora', 'Hippocampus']);
+    expect(
+      animals.rules
+        .filter((r) => r.wildOnly)
+        .map((r) => r.scientificName)
+        .sort(),
+    ).toEqual(['Brachymystax', 'Cuora', 'Hippocampus']);
     expect(animals.rules.map((r) => `${r.rank}:${r.scientificName}`).sort()).toEqual([
-      'family:Coralliidae', 'family:Helioporidae', 'genus:Brachymystax', 'genus:Cuora', 'genus:Hippocampus',
-      'genus:Sinocyclocheilus', 'order:Antipatharia', 'order:Scleractinia',
+      'family:Coralliidae',
+      'family:Helioporidae',
+      'genus:Brachymystax',
+      'genus:Cuora',
+      'genus:Hippocampus',
+      'genus:Sinocyclocheilus',
+      'order:Antipatharia',
+      'order:Scleractinia',
     ]);
   });
 
@@ -166,13 +181,20 @@ describe('2021 plant list (国家重点保护野生植物名录)', () => {
 
   it('has 40 rules: 4 × I (水韭属, 苏铁属, 红豆杉属, 兜兰属), 36 × II', () => {
     expect(plants.rules).toHaveLength(40);
-    expect(plants.rules.filter((r) => r.protectionClass === 'I').map((r) => r.chineseName).sort())
-      .toEqual(['兜兰属', '水韭属', '红豆杉属', '苏铁属'].sort());
+    expect(
+      plants.rules
+        .filter((r) => r.protectionClass === 'I')
+        .map((r) => r.chineseName)
+        .sort(),
+    ).toEqual(['兜兰属', '水韭属', '红豆杉属', '苏铁属'].sort());
     expect(count(plants.rules, (r) => r.protectionClass === 'II')).toBe(36);
     expect(count(plants.rules, (r) => r.rank === 'genus')).toBe(36);
     expect(plants.rules.find((r) => r.rank === 'family')).toMatchObject({ scientificName: 'Cyatheaceae', excludeChinese: ['小黑桫椤', '粗齿桫椤'] });
-    expect(plants.rules.filter((r) => r.rank === 'section').map((r) => r.scientificName))
-      .toEqual(['Paeonia sect. Moutan', 'Camellia sect. Chrysantha', 'Camellia sect. Thea']);
+    expect(plants.rules.filter((r) => r.rank === 'section').map((r) => r.scientificName)).toEqual([
+      'Paeonia sect. Moutan',
+      'Camellia sect. Chrysantha',
+      'Camellia sect. Thea',
+    ]);
     expect(plants.rules.find((r) => r.scientificName === 'Taxus')).toMatchObject({ chineseName: '红豆杉属', protectionClass: 'I' });
     expect(plants.rules.find((r) => r.scientificName === 'Panax')).toMatchObject({ chineseName: '人参属', protectionClass: 'II' });
     // "栽培种" is not a species name and is dropped from the 牡丹组 exclusions, with a warning
@@ -183,7 +205,10 @@ describe('2021 plant list (国家重点保护野生植物名录)', () => {
 
   it('reads rank from the name, cleans spacing and wiki markup, and files the fungi under Fungi', () => {
     expect(byName(plants, 'Pinus sylvestris var. sylvestriformis')).toMatchObject({
-      scientificName: 'Pinus sylvestris var. sylvestriformis', chineseName: '长白松', rank: 'variety', parentName: 'Pinus sylvestris',
+      scientificName: 'Pinus sylvestris var. sylvestriformis',
+      chineseName: '长白松',
+      rank: 'variety',
+      parentName: 'Pinus sylvestris',
     });
     expect(byName(plants, 'Acer amplum subsp. catalpifolium')).toMatchObject({ rank: 'subspecies', parentName: 'Acer amplum' });
     expect(count(plants.species, (t) => t.rank === 'variety')).toBe(11);
@@ -194,8 +219,12 @@ describe('2021 plant list (国家重点保护野生植物名录)', () => {
     }
     expect(byName(plants, 'Houpoea officinalis')).toMatchObject({ protectionNote: '包括种下等级，凹叶厚朴并入本种。', chineseSynonyms: ['凹叶厚朴'] });
     expect(byName(plants, 'Cypripedium subtropicum')?.synonyms).toEqual(['Cypripedium singchii']);
-    expect(plants.species.filter((t) => t.kingdom === 'Fungi').map((t) => t.chineseName).sort())
-      .toEqual(['中华夏块菌', '松口蘑', '蒙古口蘑', '虫草'].sort());
+    expect(
+      plants.species
+        .filter((t) => t.kingdom === 'Fungi')
+        .map((t) => t.chineseName)
+        .sort(),
+    ).toEqual(['中华夏块菌', '松口蘑', '蒙古口蘑', '虫草'].sort());
     expect(byName(plants, 'Sorghum propinquum')).toMatchObject({ chineseName: '拟高粱', chineseSynonyms: ['拟高梁'] });
     expect(plants.species.every((t) => !t.wildOnly)).toBe(true); // the plant list has no wild-only entries
   });
@@ -233,7 +262,12 @@ describe('legacy 1989 list (CSV)', () => {
   });
 
   it('reads the group rows correctly', () => {
-    expect(legacy.rules.find((r) => r.scientificName === 'Nycticebus')).toMatchObject({ rank: 'genus', chineseName: '蜂猴', protectionClass: 'I', note: '所有种' });
+    expect(legacy.rules.find((r) => r.scientificName === 'Nycticebus')).toMatchObject({
+      rank: 'genus',
+      chineseName: '蜂猴',
+      protectionClass: 'I',
+      note: '所有种',
+    });
     expect(legacy.rules.find((r) => r.scientificName === 'Moschus')).toMatchObject({ rank: 'genus', protectionClass: 'I' });
     expect(legacy.rules.find((r) => r.scientificName === 'Falconidae')).toMatchObject({ rank: 'family', protectionClass: 'II' });
     expect(legacy.rules.find((r) => r.scientificName === 'Strigiformes')).toMatchObject({ rank: 'order' });
@@ -241,12 +275,22 @@ describe('legacy 1989 list (CSV)', () => {
     expect(legacy.rules.find((r) => r.scientificName === 'Bucerotidae')).toMatchObject({ rank: 'family' }); // "Bucertidae" corrected
     expect(legacy.rules.find((r) => r.scientificName === 'Corallium')).toMatchObject({ rank: 'genus', protectionClass: 'I' });
     // 其他鲸类: the two separately listed cetaceans (both Ⅰ) are not covered by the Ⅱ group row
-    expect(legacy.rules.find((r) => r.scientificName === 'Cetacea')).toMatchObject({ rank: 'order', protectionClass: 'II', excludeChinese: ['白鱀豚', '中华白海豚'] });
+    expect(legacy.rules.find((r) => r.scientificName === 'Cetacea')).toMatchObject({
+      rank: 'order',
+      protectionClass: 'II',
+      excludeChinese: ['白鱀豚', '中华白海豚'],
+    });
     expect(legacy.rules.find((r) => r.scientificName === 'Accipitridae')!.excludeChinese).toContain('金雕');
   });
 
   it('reads the species rows: columns, parenthesised synonyms, subgenera, shared misspellings', () => {
-    expect(byName(legacy, 'Panthera tigris')).toMatchObject({ chineseName: '虎', protectionClass: 'I', taxonClass: 'Mammalia', order: 'Carnivora', family: 'Felidae' });
+    expect(byName(legacy, 'Panthera tigris')).toMatchObject({
+      chineseName: '虎',
+      protectionClass: 'I',
+      taxonClass: 'Mammalia',
+      order: 'Carnivora',
+      family: 'Felidae',
+    });
     expect(byName(legacy, 'Cuon alpinus')?.protectionClass).toBe('II'); // Ⅱ in 1989, Ⅰ in 2021
     expect(byName(legacy, 'Felis lybica')?.synonyms).toEqual(['Felis silvestris']);
     expect(byName(legacy, 'Bos mutus')?.synonyms).toEqual(['Bos grunniens']);
@@ -270,13 +314,26 @@ describe('parseSpeciesListCsv on other shapes', () => {
     ].join('\r\n');
     const r = parseSpeciesListCsv(csv, 'test-list');
     expect(r.species.map((t) => [t.scientificName, t.protectionClass])).toEqual([
-      ['Panthera tigris altaica', 'I'], ['Martes zibellina', 'I'], ['Ursus thibetanus', 'II'], ['Lynx lynx', 'II'], ['Sus scrofa', null],
+      ['Panthera tigris altaica', 'I'],
+      ['Martes zibellina', 'I'],
+      ['Ursus thibetanus', 'II'],
+      ['Lynx lynx', 'II'],
+      ['Sus scrofa', null],
     ]);
     expect(r.species[0]).toMatchObject({ rank: 'subspecies', parentName: 'Panthera tigris', family: '猫科', taxonClass: '哺乳纲', kingdom: 'Animalia' });
-    expect(r.rules).toEqual([{
-      rank: 'genus', scientificName: 'Nycticebus', chineseName: '蜂猴', kingdom: 'Animalia', protectionClass: 'I',
-      note: '所有种', wildOnly: false, excludeChinese: [], sources: ['test-list'],
-    }]);
+    expect(r.rules).toEqual([
+      {
+        rank: 'genus',
+        scientificName: 'Nycticebus',
+        chineseName: '蜂猴',
+        kingdom: 'Animalia',
+        protectionClass: 'I',
+        note: '所有种',
+        wildOnly: false,
+        excludeChinese: [],
+        sources: ['test-list'],
+      },
+    ]);
     expect(r.warnings.some((w) => w.includes('line 7'))).toBe(true); // the row without a level is reported
   });
 
@@ -290,13 +347,15 @@ describe('parseSpeciesListCsv on other shapes', () => {
 
   it('reads a GBK-encoded CSV file (Excel in China) by content', async () => {
     // "中文名,拉丁名,保护级别\n东北虎,Panthera tigris altaica,一级\n紫貂,Martes zibellina,Ⅰ\n" in GBK
-    const hex = 'd6d0cec4c3fb2cc0adb6a1c3fb2cb1a3bba4bcb6b1f00ab6abb1b1bba22c50616e74686572612074696772697320616c74616963612cd2bbbcb60ad7cff5f52c4d6172746573207a6962656c6c696e612ca2f10a';
+    const hex =
+      'd6d0cec4c3fb2cc0adb6a1c3fb2cb1a3bba4bcb6b1f00ab6abb1b1bba22c50616e74686572612074696772697320616c74616963612cd2bbbcb60ad7cff5f52c4d6172746573207a6962656c6c696e612ca2f10a';
     const dir = mkdtempSync(path.join(os.tmpdir(), 'biomon-taxa-'));
     const file = path.join(dir, 'gbk-list.csv');
     writeFileSync(file, Buffer.from(hex, 'hex'));
     const r = await parseSpeciesListFile(file);
     expect(r.species.map((t) => [t.chineseName, t.scientificName, t.protectionClass])).toEqual([
-      ['东北虎', 'Panthera tigris altaica', 'I'], ['紫貂', 'Martes zibellina', 'I'],
+      ['东北虎', 'Panthera tigris altaica', 'I'],
+      ['紫貂', 'Martes zibellina', 'I'],
     ]);
     expect(r.warnings.some((w) => w.includes('GB18030'))).toBe(true);
     expect(r.species[0]!.sources).toEqual(['gbk-list']);
@@ -304,7 +363,11 @@ describe('parseSpeciesListCsv on other shapes', () => {
 
   it('parseNational2021List rejects other shapes and reports rows it cannot read', () => {
     expect(() => parseNational2021List({ taxa: [] }, 'Animalia', 'x')).toThrow(/species/);
-    const r = parseNational2021List({ species: [{ chineseName: '虎', scientificName: 'Panthera tigris', level: '?' }, { chineseName: '无名' }] }, 'Animalia', 'x');
+    const r = parseNational2021List(
+      { species: [{ chineseName: '虎', scientificName: 'Panthera tigris', level: '?' }, { chineseName: '无名' }] },
+      'Animalia',
+      'x',
+    );
     expect(r.species).toHaveLength(0);
     expect(r.warnings).toHaveLength(2);
   });
@@ -332,7 +395,12 @@ describe('seeds/taxa/jilin-checklist.json', () => {
   const seed: JilinChecklistSeed = JSON.parse(readFileSync(SEED, 'utf8'));
   const seedByName = (n: string) => seed.taxa.find((t) => nameKey(t.scientificName) === nameKey(n));
 
-  interface Cover { protectionClass: 'I' | 'II'; wildOnly: boolean; chineseName: string | null; via: string }
+  interface Cover {
+    protectionClass: 'I' | 'II';
+    wildOnly: boolean;
+    chineseName: string | null;
+    via: string;
+  }
   /** What the 2021 lists say about a checklist entry: by name or synonym, its species, or a covering rule. */
   function coverOf(t: TaxonInput): Cover | null {
     const lists = [animals, plants];
@@ -399,7 +467,11 @@ describe('seeds/taxa/jilin-checklist.json', () => {
     expect(seedByName('Taxus cuspidata')).toMatchObject({ chineseName: '东北红豆杉', protectionClass: 'I', sensitive: true });
     expect(seedByName('Panax ginseng')).toMatchObject({ chineseName: '人参', protectionClass: 'II' });
     expect(seedByName('Brachymystax lenok')).toMatchObject({ protectionClass: 'II', wildOnly: true });
-    for (const [name, cls, wild] of [['Taxus', 'I', false], ['Panax', 'II', false], ['Brachymystax', 'II', true]] as const) {
+    for (const [name, cls, wild] of [
+      ['Taxus', 'I', false],
+      ['Panax', 'II', false],
+      ['Brachymystax', 'II', true],
+    ] as const) {
       const rule = seed.rules.find((r) => r.rank === 'genus' && r.scientificName === name);
       expect(rule, name).toMatchObject({ protectionClass: cls, wildOnly: wild });
     }

@@ -3,9 +3,7 @@
  * Expectations are written by hand from the conventions (ICN/ICZN spelling, the brief's examples).
  */
 import { describe, it, expect } from 'vitest';
-import {
-  normalizeScientificName, nameKey, genusOf, speciesOf, rankOf, normalizeChineseName,
-} from '../../packages/taxa/src/taxon-name';
+import { normalizeScientificName, nameKey, genusOf, speciesOf, rankOf, normalizeChineseName } from '../../packages/taxa/src/taxon-name';
 
 describe('normalizeScientificName', () => {
   it.each([

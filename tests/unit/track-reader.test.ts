@@ -27,12 +27,25 @@ afterAll(() => {
  * The stand-in checklist: 狍, 野猪 and Capreolus pygargus exactly, "Capreolus pygargu" fuzzily, and
  * any longer "Capreolus pygargus …" rolled up to the species (as matchTaxa does).
  */
-const lookup: TaxonNameLookup = async (names) => new Map(names.map((n) => [n,
-  ['狍', '野猪', 'Capreolus pygargus'].includes(n) ? { match: 'exact' }
-    : n === 'Capreolus pygargu' ? { match: 'fuzzy' }
-      : n.startsWith('Capreolus pygargus ') ? { match: 'infraspecific', acceptedName: 'Capreolus pygargus' } : { match: 'none' }]));
+const lookup: TaxonNameLookup = async (names) =>
+  new Map(
+    names.map((n) => [
+      n,
+      ['狍', '野猪', 'Capreolus pygargus'].includes(n)
+        ? { match: 'exact' }
+        : n === 'Capreolus pygargu'
+          ? { match: 'fuzzy' }
+          : n.startsWith('Capreolus pygargus ')
+            ? { match: 'infraspecific', acceptedName: 'Capreolus pygargus' }
+            : { match: 'none' },
+    ]),
+  );
 
-async function open(name: string, content: string | Buffer, opts: { crs?: 'wgs84' | 'gcj02' | 'bd09' } = {}): Promise<{ src: ImportSource; rows: ParsedRow[] }> {
+async function open(
+  name: string,
+  content: string | Buffer,
+  opts: { crs?: 'wgs84' | 'gcj02' | 'bd09' } = {},
+): Promise<{ src: ImportSource; rows: ParsedRow[] }> {
   const file = path.join(tmp, `${Math.random().toString(16).slice(2)}-${path.basename(name)}`);
   writeFileSync(file, content);
   const src = await openImport(file, { importId: 'unit', originalName: name, matchTaxonNames: lookup, ...opts });
@@ -82,19 +95,32 @@ describe('GPX', () => {
     expect(src.format).toBe('gpx');
     const [a, b] = events(rows);
     // unnamed (or blank-named) tracks are <file>#<n>; a time without a zone is UTC in GPX
-    expect(a).toMatchObject({ eventID: 'old.gpx#1', eventDate: '2024-05-01T08:00:00Z/2024-05-01T08:01:00Z', footprintWKT: 'LINESTRING(128 42,128.001 42.001)', minimumElevationInMeters: '799', maximumElevationInMeters: '801.5' });
+    expect(a).toMatchObject({
+      eventID: 'old.gpx#1',
+      eventDate: '2024-05-01T08:00:00Z/2024-05-01T08:01:00Z',
+      footprintWKT: 'LINESTRING(128 42,128.001 42.001)',
+      minimumElevationInMeters: '799',
+      maximumElevationInMeters: '801.5',
+    });
     // track 2: the one-point segment is dropped, the point with latitude 95 skipped → 2 segments
     expect(b).toMatchObject({ eventID: 'old.gpx#2', footprintWKT: 'MULTILINESTRING((128.1 42.1,128.2 42.2),(128.4 42.4,128.5 42.5))' });
     expect(b.eventDate).toBeUndefined();
     expect(src.stats).toMatchObject({ tracks: 2, trackSegments: 3, trackPoints: 6, segmentsTooShort: 1, pointsInvalid: 1, tracksWithoutDate: 1 });
-    expect(rows.map((r) => [r.file, r.rowNumber])).toEqual([['old.gpx#trk', 1], ['old.gpx#trk', 2]]);
+    expect(rows.map((r) => [r.file, r.rowNumber])).toEqual([
+      ['old.gpx#trk', 1],
+      ['old.gpx#trk', 2],
+    ]);
   });
 
   it('UTF-16 with a BOM, and GBK as the declaration says', async () => {
-    const gpx = (enc: string) => `<?xml version="1.0" encoding="${enc}"?><gpx version="1.1"><wpt lat="42.0005" lon="128.0005"><name>狍</name></wpt><trk><name>样线一</name><trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128.001"><time>2024-05-01T00:05:00Z</time></trkpt></trkseg></trk></gpx>`;
+    const gpx = (enc: string) =>
+      `<?xml version="1.0" encoding="${enc}"?><gpx version="1.1"><wpt lat="42.0005" lon="128.0005"><name>狍</name></wpt><trk><name>样线一</name><trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128.001"><time>2024-05-01T00:05:00Z</time></trkpt></trkseg></trk></gpx>`;
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(gpx('UTF-16'), 'utf-16le')]);
     const gbk = iconv.encode(gpx('GBK'), 'gbk');
-    for (const [name, content] of [['u16.gpx', utf16], ['gbk.gpx', gbk]] as const) {
+    for (const [name, content] of [
+      ['u16.gpx', utf16],
+      ['gbk.gpx', gbk],
+    ] as const) {
       const { rows } = await open(name, content);
       expect(events(rows)[0].eventID).toBe('样线一');
       // the waypoint "狍" (no time) → dated by the day of the track's first point in China time
@@ -103,16 +129,19 @@ describe('GPX', () => {
   });
 
   it('recognises a GPX by its content when the name says nothing (upload.xml, no extension)', async () => {
-    const gpx = '<?xml version="1.0"?><!-- exported --><gpx version="1.1"><trk><name>X</name><trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg></trk></gpx>';
+    const gpx =
+      '<?xml version="1.0"?><!-- exported --><gpx version="1.1"><trk><name>X</name><trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg></trk></gpx>';
     expect((await open('upload.xml', gpx)).src.format).toBe('gpx');
     expect((await open('upload', gpx)).src.format).toBe('gpx');
     // and a .gpx that holds KML is read as the KML it is
-    const kml = '<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>K</name><TimeStamp><when>2024-05-01</when></TimeStamp><LineString><coordinates>128,42 128.01,42</coordinates></LineString></Placemark></kml>';
+    const kml =
+      '<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>K</name><TimeStamp><when>2024-05-01</when></TimeStamp><LineString><coordinates>128,42 128.01,42</coordinates></LineString></Placemark></kml>';
     expect((await open('mislabelled.gpx', kml)).src.format).toBe('kml');
   });
 
   it('duplicate track names get #2; a GPX <extensions> declaration of the datum and protocol is read', async () => {
-    const seg = '<trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg>';
+    const seg =
+      '<trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg>';
     const gpx = `<gpx version="1.1"><metadata><extensions><坐标系>GCJ-02</坐标系></extensions></metadata>
       <trk><name>ACTIVE LOG</name><extensions><samplingProtocol>样线法 (1 km)</samplingProtocol><color>red</color></extensions>${seg}</trk><trk><name>ACTIVE LOG</name>${seg}</trk></gpx>`;
     const { src, rows } = await open('garmin.gpx', gpx);
@@ -139,8 +168,18 @@ describe('KML', () => {
 </Document></kml>`;
     const { rows } = await open('multi.kml', kml);
     const [a, b] = events(rows);
-    expect(a).toMatchObject({ eventID: 'multi.kml#1', eventDate: '2024-06-01/2024-06-02', footprintWKT: 'MULTILINESTRING((128 42,128.01 42),(128.02 42,128.03 42))' });
-    expect(b).toMatchObject({ eventID: 'MT', eventDate: '2024-06-03T08:00:00Z/2024-06-03T09:10:00Z', footprintWKT: 'MULTILINESTRING((128.1 42.1,128.11 42.1),(128.2 42.1,128.21 42.1))', minimumElevationInMeters: '500', maximumElevationInMeters: '520' });
+    expect(a).toMatchObject({
+      eventID: 'multi.kml#1',
+      eventDate: '2024-06-01/2024-06-02',
+      footprintWKT: 'MULTILINESTRING((128 42,128.01 42),(128.02 42,128.03 42))',
+    });
+    expect(b).toMatchObject({
+      eventID: 'MT',
+      eventDate: '2024-06-03T08:00:00Z/2024-06-03T09:10:00Z',
+      footprintWKT: 'MULTILINESTRING((128.1 42.1,128.11 42.1),(128.2 42.1,128.21 42.1))',
+      minimumElevationInMeters: '500',
+      maximumElevationInMeters: '520',
+    });
   });
 
   it('malformed KML is KML_INVALID; a KMZ with a malformed doc.kml is KMZ_INVALID; an empty file and a stray root are named', async () => {
@@ -167,22 +206,31 @@ describe('which waypoints name a taxon', () => {
   });
 
   it('a fuzzy match counts for a whole name only; desc and cmt are read when the name names nothing', async () => {
-    const seg = '<trk><name>T</name><trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg></trk>';
+    const seg =
+      '<trk><name>T</name><trkseg><trkpt lat="42" lon="128"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.001" lon="128"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg></trk>';
     const wpt = (inner: string) => `<wpt lat="42.0005" lon="128">${inner}</wpt>`;
     const gpx = `<gpx version="1.1">${wpt('<name>Capreolus pygargu</name>')}${wpt('<name>Capreolus pygargu seen</name>')}${wpt('<name>P7</name><cmt>野猪 x2</cmt>')}${wpt('<name>营地</name>')}${wpt('<name>Capreolus pygargus juv</name>')}${seg}</gpx>`;
     const { src, rows } = await open('fuzzy.gpx', gpx);
     // 1: the whole name matches fuzzily → yes; 2: the binomial inside matches only fuzzily → no;
     // 3: the comment names 野猪 → yes; 4: no; 5: the binomial inside is a checklist name, preferred to
     // the whole name rolled up to it
-    expect(occurrences(rows).map((r) => [r.occurrenceID, r.scientificName])).toEqual([['T:wpt:1', 'Capreolus pygargu'], ['T:wpt:3', '野猪'], ['T:wpt:5', 'Capreolus pygargus']]);
+    expect(occurrences(rows).map((r) => [r.occurrenceID, r.scientificName])).toEqual([
+      ['T:wpt:1', 'Capreolus pygargu'],
+      ['T:wpt:3', '野猪'],
+      ['T:wpt:5', 'Capreolus pygargus'],
+    ]);
     expect(src.stats).toMatchObject({ waypoints: 5, waypointsTaxa: 3, waypointsNotTaxa: 2 });
   });
 
   it('a waypoint belongs to the nearest track', async () => {
-    const trk = (name: string, lon: number) => `<trk><name>${name}</name><trkseg><trkpt lat="42" lon="${lon}"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.01" lon="${lon}"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg></trk>`;
+    const trk = (name: string, lon: number) =>
+      `<trk><name>${name}</name><trkseg><trkpt lat="42" lon="${lon}"><time>2024-05-01T00:00:00Z</time></trkpt><trkpt lat="42.01" lon="${lon}"><time>2024-05-01T00:01:00Z</time></trkpt></trkseg></trk>`;
     // west track at 128.00, east track at 128.02; waypoints at 128.009 (west, 0.9 vs 1.1 km) and 128.011 (east)
     const gpx = `<gpx version="1.1"><wpt lat="42.005" lon="128.009"><name>狍</name></wpt><wpt lat="42.005" lon="128.011"><name>狍</name></wpt>${trk('WEST', 128)}${trk('EAST', 128.02)}</gpx>`;
     const { rows } = await open('two.gpx', gpx);
-    expect(occurrences(rows).map((r) => [r.occurrenceID, r.eventID])).toEqual([['WEST:wpt:1', 'WEST'], ['EAST:wpt:2', 'EAST']]);
+    expect(occurrences(rows).map((r) => [r.occurrenceID, r.eventID])).toEqual([
+      ['WEST:wpt:1', 'WEST'],
+      ['EAST:wpt:2', 'EAST'],
+    ]);
   });
 });

@@ -65,12 +65,37 @@ describe('numbers', () => {
 
 describe('number formats', () => {
   it('dates and times, including Chinese formats and elapsed hours', () => {
-    for (const f of ['yyyy-mm-dd', 'mm-dd-yy', 'yyyy"年"m"月"d"日"', '[$-804]yyyy"年"m"月"d"日";@', 'h:mm:ss', '[h]:mm:ss', 'm/d/yy h:mm', '上午/下午 h"时"mm"分"', 'd-mmm-yy']) {
+    for (const f of [
+      'yyyy-mm-dd',
+      'mm-dd-yy',
+      'yyyy"年"m"月"d"日"',
+      '[$-804]yyyy"年"m"月"d"日";@',
+      'h:mm:ss',
+      '[h]:mm:ss',
+      'm/d/yy h:mm',
+      '上午/下午 h"时"mm"分"',
+      'd-mmm-yy',
+    ]) {
       expect(isDateFormat(f), f).toBe(true);
     }
   });
   it('numbers, text, and formats whose letters are quoted or escaped', () => {
-    for (const f of [undefined, '', 'General', '0', '0.00', '#,##0.00', '0%', '0.00E+00', '@', '0.0\\ \\k\\m', '0" m"', '#,##0_);[Red](#,##0)', '[$¥-804]#,##0.00', 'General" 只"']) {
+    for (const f of [
+      undefined,
+      '',
+      'General',
+      '0',
+      '0.00',
+      '#,##0.00',
+      '0%',
+      '0.00E+00',
+      '@',
+      '0.0\\ \\k\\m',
+      '0" m"',
+      '#,##0_);[Red](#,##0)',
+      '[$¥-804]#,##0.00',
+      'General" 只"',
+    ]) {
       expect(isDateFormat(f), String(f)).toBe(false);
     }
   });

@@ -98,5 +98,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
   },
 );
-
-

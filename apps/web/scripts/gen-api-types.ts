@@ -14,7 +14,7 @@ const wanted = await generateApiTypes();
 const current = await readFile(API_TYPES_FILE, 'utf8').catch(() => null);
 if (check) {
   if (current !== wanted) {
-    console.error('apps/web/src/api-types.ts differs from the routes\' OpenAPI document: run `npm run gen:api-types -w @biomon/web` and commit it');
+    console.error("apps/web/src/api-types.ts differs from the routes' OpenAPI document: run `npm run gen:api-types -w @biomon/web` and commit it");
     process.exit(1);
   }
   console.log('apps/web/src/api-types.ts matches the OpenAPI document');

@@ -6,7 +6,12 @@ const TOKEN_KEY = 'biomon.token';
 const CACHE_MS = 30_000;
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -23,7 +28,9 @@ export function setToken(token: string | null): void {
   try {
     if (token) sessionStorage.setItem(TOKEN_KEY, token);
     else sessionStorage.removeItem(TOKEN_KEY);
-  } catch { /* storage unavailable: nothing persists */ }
+  } catch {
+    /* storage unavailable: nothing persists */
+  }
   cache.clear();
 }
 
@@ -53,7 +60,9 @@ async function errorFrom(res: Response): Promise<ApiError> {
       message = body.error.message ?? message;
       details = body.error.details;
     }
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   return new ApiError(res.status, code, message, details);
 }
 
@@ -100,7 +109,9 @@ export function postFile<T>(path: string, file: File, onProgress?: (pct: number)
       let body: unknown = null;
       try {
         body = JSON.parse(xhr.responseText);
-      } catch { /* not JSON */ }
+      } catch {
+        /* not JSON */
+      }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
       const err = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
       reject(new ApiError(xhr.status, err?.code ?? `HTTP_${xhr.status}`, err?.message ?? xhr.statusText, err?.details));

@@ -49,5 +49,9 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
 }
 
 export function select(options: { value: string; label: string }[], value: string, attrs: Attrs = {}): HTMLSelectElement {
-  return h('select', attrs, options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)));
+  return h(
+    'select',
+    attrs,
+    options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)),
+  );
 }

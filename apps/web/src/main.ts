@@ -35,50 +35,128 @@ function userBox(): HTMLElement {
   const me = currentUser();
   if (!me) return h('button', { type: 'button', class: 'btn btn-light', 'data-role': 'sign-in', onclick: openSignIn }, t('signIn'));
   const scope = me.departmentName ?? me.team ?? me.stationId;
-  return h('div', { class: 'user' },
-    h('span', { class: 'user-role', 'data-role': 'user-role', title: me.label }, t(`role_${me.role}` as Key), scope ? h('span', { class: 'user-scope' }, ` · ${scope}`) : null),
-    h('button', { type: 'button', class: 'btn btn-light btn-small', onclick: () => { signOut(); renderShell(); void route(); } }, t('signOut')));
+  return h(
+    'div',
+    { class: 'user' },
+    h(
+      'span',
+      { class: 'user-role', 'data-role': 'user-role', title: me.label },
+      t(`role_${me.role}` as Key),
+      scope ? h('span', { class: 'user-scope' }, ` · ${scope}`) : null,
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-light btn-small',
+        onclick: () => {
+          signOut();
+          renderShell();
+          void route();
+        },
+      },
+      t('signOut'),
+    ),
+  );
 }
 
 function renderShell(): void {
   const r = currentRoute();
   const active = r.parts[0] ?? '';
-  mount(header,
-    h('a', { class: 'skip-link', href: '#main', onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, t('skip')),
-    h('div', { class: 'topbar-inner' },
-      h('a', { class: 'brand', href: href([]) },
+  mount(
+    header,
+    h(
+      'a',
+      {
+        class: 'skip-link',
+        href: '#main',
+        onclick: (e: Event) => {
+          e.preventDefault();
+          main.focus();
+        },
+      },
+      t('skip'),
+    ),
+    h(
+      'div',
+      { class: 'topbar-inner' },
+      h(
+        'a',
+        { class: 'brand', href: href([]) },
         h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
-        h('span', { class: 'brand-text' }, h('strong', null, t('appShort')), h('small', null, t('appTitle')))),
-      h('div', { class: 'topbar-actions' },
-        h('button', { type: 'button', class: 'btn btn-light btn-small', lang: getLang() === 'zh' ? 'en' : 'zh-CN', 'aria-label': t('langSwitchLabel'), 'data-role': 'lang', onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh') }, t('langSwitch')),
-        userBox())),
-    h('nav', { class: 'tabs', 'aria-label': t('navLabel') },
-      h('ul', null, VIEWS.map((v) => h('li', null, h('a', { href: href(v.path ? [v.path] : []), 'aria-current': v.path === active ? 'page' : undefined, 'data-nav': v.path || 'overview' }, t(v.key)))))));
+        h('span', { class: 'brand-text' }, h('strong', null, t('appShort')), h('small', null, t('appTitle'))),
+      ),
+      h(
+        'div',
+        { class: 'topbar-actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-light btn-small',
+            lang: getLang() === 'zh' ? 'en' : 'zh-CN',
+            'aria-label': t('langSwitchLabel'),
+            'data-role': 'lang',
+            onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
+          },
+          t('langSwitch'),
+        ),
+        userBox(),
+      ),
+    ),
+    h(
+      'nav',
+      { class: 'tabs', 'aria-label': t('navLabel') },
+      h(
+        'ul',
+        null,
+        VIEWS.map((v) =>
+          h(
+            'li',
+            null,
+            h('a', { href: href(v.path ? [v.path] : []), 'aria-current': v.path === active ? 'page' : undefined, 'data-nav': v.path || 'overview' }, t(v.key)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 const signInDialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'signin-title' });
 function openSignIn(): void {
   const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', spellcheck: 'false', required: true, class: 'mono', 'data-role': 'token' });
   const msg = h('div', { 'aria-live': 'assertive' });
-  mount(signInDialog,
-    h('form', { method: 'dialog', onsubmit: async (e: Event) => {
-      e.preventDefault();
-      try {
-        await signIn(input.value);
-        signInDialog.close();
-        renderShell();
-        void route();
-      } catch (err) {
-        mount(msg, notice('error', `${t('tokenInvalid')}: ${errorMessage(err)}`));
-        input.select();
-      }
-    } },
-    h('h2', { id: 'signin-title' }, t('signInTitle')),
-    h('p', { class: 'muted small' }, t('signInHelp')),
-    field(t('tokenLabel'), input), msg,
-    h('div', { class: 'dialog-actions' },
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => signInDialog.close() }, t('cancel')),
-      h('button', { type: 'submit', class: 'btn' }, t('signIn')))));
+  mount(
+    signInDialog,
+    h(
+      'form',
+      {
+        method: 'dialog',
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          try {
+            await signIn(input.value);
+            signInDialog.close();
+            renderShell();
+            void route();
+          } catch (err) {
+            mount(msg, notice('error', `${t('tokenInvalid')}: ${errorMessage(err)}`));
+            input.select();
+          }
+        },
+      },
+      h('h2', { id: 'signin-title' }, t('signInTitle')),
+      h('p', { class: 'muted small' }, t('signInHelp')),
+      field(t('tokenLabel'), input),
+      msg,
+      h(
+        'div',
+        { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => signInDialog.close() }, t('cancel')),
+        h('button', { type: 'submit', class: 'btn' }, t('signIn')),
+      ),
+    ),
+  );
   signInDialog.showModal();
   input.focus();
 }
@@ -111,13 +189,24 @@ async function route(): Promise<void> {
 
 async function start(): Promise<void> {
   applyDocumentLang();
-  mount(app, header, main,
-    h('footer', { class: 'footer' }, h('p', null, t('footerNote'), ' · ', h('a', { href: '/docs' }, t('apiDocs')), ' · ', h('a', { href: '/openapi.json' }, 'OpenAPI'))),
-    signInDialog);
+  mount(
+    app,
+    header,
+    main,
+    h(
+      'footer',
+      { class: 'footer' },
+      h('p', null, t('footerNote'), ' · ', h('a', { href: '/docs' }, t('apiDocs')), ' · ', h('a', { href: '/openapi.json' }, 'OpenAPI')),
+    ),
+    signInDialog,
+  );
   await restoreSession();
   window.addEventListener('hashchange', () => void route());
   window.addEventListener('biomon:lang', () => {
-    mount(app.querySelector('footer')!, h('p', null, t('footerNote'), ' · ', h('a', { href: '/docs' }, t('apiDocs')), ' · ', h('a', { href: '/openapi.json' }, 'OpenAPI')));
+    mount(
+      app.querySelector('footer')!,
+      h('p', null, t('footerNote'), ' · ', h('a', { href: '/docs' }, t('apiDocs')), ' · ', h('a', { href: '/openapi.json' }, 'OpenAPI')),
+    );
     void route();
   });
   await route();

@@ -56,6 +56,7 @@ export const can = {
   seeExactPoints: () => is('evaluator'),
   /** a department on a task it is linked to (responsible or implementing); admin on any */
   reportProgress: (task: { departments: string[]; implementingDepartments: string[] }) =>
-    me !== null && (me.role === 'admin' || (me.role === 'department' && me.departmentName !== null
-      && [...task.departments, ...task.implementingDepartments].includes(me.departmentName))),
+    me !== null &&
+    (me.role === 'admin' ||
+      (me.role === 'department' && me.departmentName !== null && [...task.departments, ...task.implementingDepartments].includes(me.departmentName))),
 };

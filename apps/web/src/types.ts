@@ -7,8 +7,11 @@ import type { components, paths } from './api-types';
 type Schemas = components['schemas'];
 
 /** The JSON body of a route's answer: `Answer<'/v1/ledger/tasks', 'get'>`. */
-export type Answer<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete', S extends number = 200> =
-  paths[P][M] extends { responses: { [K in S]: { content: { 'application/json': infer T } } } } ? T : never;
+export type Answer<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete', S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
+}
+  ? T
+  : never;
 
 export type IndicatorDef = Schemas['IndicatorDefinition'];
 export type IndicatorValue = Schemas['IndicatorResult'];

@@ -13,9 +13,13 @@ export function errorMessage(err: unknown): string {
 
 /** An error notice with a retry button. */
 export function errorBox(err: unknown, retry?: () => void): HTMLElement {
-  return h('div', { class: 'notice notice-error', role: 'alert' },
-    h('strong', null, `${t('errorPrefix')}${colon()}`), errorMessage(err),
-    retry ? h('button', { type: 'button', class: 'btn btn-small', onclick: retry }, t('retry')) : null);
+  return h(
+    'div',
+    { class: 'notice notice-error', role: 'alert' },
+    h('strong', null, `${t('errorPrefix')}${colon()}`),
+    errorMessage(err),
+    retry ? h('button', { type: 'button', class: 'btn btn-small', onclick: retry }, t('retry')) : null,
+  );
 }
 
 export function notice(kind: 'info' | 'warn' | 'ok' | 'error', ...children: Child[]): HTMLElement {
@@ -42,7 +46,10 @@ export async function loadInto(el: HTMLElement, work: () => Promise<Child>): Pro
     mount(el, await work());
   } catch (err) {
     console.warn(err);
-    mount(el, errorBox(err, () => void loadInto(el, work)));
+    mount(
+      el,
+      errorBox(err, () => void loadInto(el, work)),
+    );
   } finally {
     el.removeAttribute('aria-busy');
   }
@@ -51,8 +58,7 @@ export async function loadInto(el: HTMLElement, work: () => Promise<Child>): Pro
 /** A horizontal bar 0–100 (completeness, progress) with its text. */
 export function meter(value: number | null, tone: Tone, label: string): HTMLElement {
   const v = value === null ? 0 : Math.max(0, Math.min(100, value));
-  return h('span', { class: 'meter', role: 'img', 'aria-label': label },
-    h('span', { class: `meter-fill tone-${tone}`, style: { width: `${v}%` } }));
+  return h('span', { class: 'meter', role: 'img', 'aria-label': label }, h('span', { class: `meter-fill tone-${tone}`, style: { width: `${v}%` } }));
 }
 
 /** Wraps a table so that it scrolls sideways on a phone instead of breaking the layout. */

@@ -11,7 +11,10 @@ import { exportDwcaJob } from './jobs/export-dwca.job';
 import { evaluateAlertsJob } from './jobs/evaluate-alerts.job';
 import { deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob } from './jobs/deliver-webhook.job';
 
-export interface JobContext { ctx: AppContext; log: Logger }
+export interface JobContext {
+  ctx: AppContext;
+  log: Logger;
+}
 
 /** The handler of job N of queue Q: its `job.data` is that job's payload (@biomon/queue, the job contract). */
 export type JobHandler<Q extends QueueName, N extends JobName<Q>> = (job: Job<JobData<Q, N>, unknown, N>, jc: JobContext) => Promise<unknown>;

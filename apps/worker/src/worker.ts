@@ -36,7 +36,14 @@ export function startWorker(ctx: AppContext, log: Logger, opts: StartWorkerOptio
       },
       // A killed worker's active job is found stalled once its lock lapses and is run again
       // (at-least-once): handlers are idempotent.
-      { connection: ctx.redis.duplicate(), prefix, concurrency: opts.concurrency ?? 2, lockDuration: ctx.config.jobLockMs, stalledInterval: ctx.config.jobLockMs, maxStalledCount: 3 },
+      {
+        connection: ctx.redis.duplicate(),
+        prefix,
+        concurrency: opts.concurrency ?? 2,
+        lockDuration: ctx.config.jobLockMs,
+        stalledInterval: ctx.config.jobLockMs,
+        maxStalledCount: 3,
+      },
     );
     w.on('failed', (job, err) => log.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed'));
     w.on('error', (err) => log.warn({ err: err.message }, 'worker error'));

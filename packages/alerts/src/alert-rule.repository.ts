@@ -9,7 +9,14 @@ export async function loadRuleConfigs(db: DbOrTx): Promise<{ [K in RuleCode]: Ru
   for (const code of RULE_CODES) {
     const r = byCode.get(code);
     out[code] = r
-      ? { code, enabled: r.enabled, severity: r.severity as Severity, params: withDefaults(code, (r.params ?? {}) as Record<string, unknown>), source: 'stored', updatedAt: r.updated_at.toISOString() }
+      ? {
+          code,
+          enabled: r.enabled,
+          severity: r.severity as Severity,
+          params: withDefaults(code, (r.params ?? {}) as Record<string, unknown>),
+          source: 'stored',
+          updatedAt: r.updated_at.toISOString(),
+        }
       : defaultRuleConfig(code);
   }
   return out as { [K in RuleCode]: RuleConfig<K> };
@@ -19,13 +26,23 @@ export async function loadRuleConfig<K extends RuleCode>(db: DbOrTx, code: K): P
   return (await loadRuleConfigs(db))[code];
 }
 
-export async function storeRuleConfig(db: DbOrTx, cfg: { code: RuleCode; enabled: boolean; severity: Severity; params: unknown }, tokenId: string | null): Promise<void> {
-  await db.insertInto('alert_rules')
+export async function storeRuleConfig(
+  db: DbOrTx,
+  cfg: { code: RuleCode; enabled: boolean; severity: Severity; params: unknown },
+  tokenId: string | null,
+): Promise<void> {
+  await db
+    .insertInto('alert_rules')
     .values({ code: cfg.code, enabled: cfg.enabled, severity: cfg.severity, params: JSON.stringify(cfg.params), updated_by: tokenId })
-    .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({
-      enabled: eb.ref('excluded.enabled'), severity: eb.ref('excluded.severity'), params: eb.ref('excluded.params'),
-      updated_at: new Date(), updated_by: eb.ref('excluded.updated_by'),
-    })))
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet((eb) => ({
+        enabled: eb.ref('excluded.enabled'),
+        severity: eb.ref('excluded.severity'),
+        params: eb.ref('excluded.params'),
+        updated_at: new Date(),
+        updated_by: eb.ref('excluded.updated_by'),
+      })),
+    )
     .execute();
 }
 
@@ -34,8 +51,11 @@ export async function storeRuleConfig(db: DbOrTx, cfg: { code: RuleCode; enabled
  * its row (ON CONFLICT DO NOTHING), so re-seeding never undoes configuration.
  */
 export async function seedDefaultAlertRules(db: DbOrTx): Promise<{ rules: number; inserted: number }> {
-  const rows = await db.insertInto('alert_rules')
-    .values(RULE_CODES.map((code) => ({ code, enabled: true, severity: RULE_DEFINITIONS[code].severity, params: JSON.stringify(RULE_DEFINITIONS[code].params) })))
+  const rows = await db
+    .insertInto('alert_rules')
+    .values(
+      RULE_CODES.map((code) => ({ code, enabled: true, severity: RULE_DEFINITIONS[code].severity, params: JSON.stringify(RULE_DEFINITIONS[code].params) })),
+    )
     .onConflict((oc) => oc.column('code').doNothing())
     .returning('code')
     .execute();

@@ -28,15 +28,29 @@ export async function readRules(db: DbOrTx): Promise<RuleOut[]> {
     const d = RULE_DEFINITIONS[code];
     const c = cfg[code];
     return {
-      code, nameZh: d.nameZh, nameEn: d.nameEn, descriptionZh: d.descriptionZh, descriptionEn: d.descriptionEn, trigger: d.trigger, privileged: d.privileged,
-      enabled: c.enabled, severity: c.severity, params: c.params as Record<string, unknown>,
+      code,
+      nameZh: d.nameZh,
+      nameEn: d.nameEn,
+      descriptionZh: d.descriptionZh,
+      descriptionEn: d.descriptionEn,
+      trigger: d.trigger,
+      privileged: d.privileged,
+      enabled: c.enabled,
+      severity: c.severity,
+      params: c.params as Record<string, unknown>,
       defaults: { severity: d.severity, params: d.params as Record<string, unknown> },
-      source: c.source, updatedAt: c.updatedAt,
+      source: c.source,
+      updatedAt: c.updatedAt,
     };
   });
 }
 
-export interface RuleChange { code: string; enabled?: boolean; severity?: string; params?: Record<string, unknown> }
+export interface RuleChange {
+  code: string;
+  enabled?: boolean;
+  severity?: string;
+  params?: Record<string, unknown>;
+}
 
 /**
  * PUT /v1/alert-rules: changes some rules. `params` keys given replace the stored ones (others
@@ -69,14 +83,18 @@ export async function updateRules(db: Db, changes: RuleChange[], actor: Pick<Act
       errors.push(...pe);
       if (!pe.length && ch.code === 'indicator_species_decline') {
         const p = params as { baselineYears: number; minBaselineYears: number };
-        if (p.minBaselineYears > p.baselineYears) errors.push({ field: `${f}.params.minBaselineYears`, code: 'PARAM_INVALID', message: 'minBaselineYears cannot exceed baselineYears' });
+        if (p.minBaselineYears > p.baselineYears)
+          errors.push({ field: `${f}.params.minBaselineYears`, code: 'PARAM_INVALID', message: 'minBaselineYears cannot exceed baselineYears' });
       }
       next.push({ code: ch.code, enabled: ch.enabled ?? cur.enabled, severity: (ch.severity ?? cur.severity) as Severity, params });
     });
     if (errors.length) throw new AppError('VALIDATION_FAILED', 'Some rule changes are invalid; nothing was changed', { errors });
     for (const n of next) await storeRuleConfig(tx, n, actor.tokenId);
     await writeAudit(tx, actor, {
-      action: 'alert-rules.update', entity: 'alert_rule', entityIds: next.map((n) => n.code), route: 'PUT /v1/alert-rules',
+      action: 'alert-rules.update',
+      entity: 'alert_rule',
+      entityIds: next.map((n) => n.code),
+      route: 'PUT /v1/alert-rules',
       summary: { changes: changes.map((c) => ({ code: c.code, enabled: c.enabled, severity: c.severity, params: c.params })) },
     });
     return readRules(tx);

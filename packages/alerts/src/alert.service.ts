@@ -5,7 +5,14 @@ import { writeAudit, type Actor } from '@biomon/auth';
 import { seesExact, type Viewer } from '@biomon/sensitive';
 import type { AlertOut } from './alert-out';
 import {
-  appendEvent, countAlertsByRuleAndStatus, listAlertEvents, listAlertRows, lockAlertStatus, markAlertAcknowledged, markAlertResolved, selectAlert,
+  appendEvent,
+  countAlertsByRuleAndStatus,
+  listAlertEvents,
+  listAlertRows,
+  lockAlertStatus,
+  markAlertAcknowledged,
+  markAlertResolved,
+  selectAlert,
   type AlertEventOut,
 } from './alert.repository';
 import { RULE_CODES, SEVERITIES } from './rules';
@@ -35,9 +42,21 @@ export interface AlertQuery {
 
 function list(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const xs = [...new Set(raw.split(',').map((x) => x.trim()).filter(Boolean))];
+  const xs = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = xs.filter((x) => !allowed.includes(x));
-  if (unknown.length) throw invalidField(`querystring.${field}`, `${field.toUpperCase()}_UNKNOWN`, `${field} takes ${allowed.join(', ')} (comma-separated); unknown: ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw invalidField(
+      `querystring.${field}`,
+      `${field.toUpperCase()}_UNKNOWN`,
+      `${field} takes ${allowed.join(', ')} (comma-separated); unknown: ${unknown.join(', ')}`,
+    );
   return xs;
 }
 
@@ -68,7 +87,14 @@ export async function getAlert(db: DbOrTx, viewer: Viewer, id: number): Promise<
   return { ...a, events: await listAlertEvents(db, id) };
 }
 
-async function transition(db: Db, viewer: AlertActor, id: number, to: 'acknowledged' | 'resolved', note: string | null, route: string): Promise<AlertOut & { changed: boolean }> {
+async function transition(
+  db: Db,
+  viewer: AlertActor,
+  id: number,
+  to: 'acknowledged' | 'resolved',
+  note: string | null,
+  route: string,
+): Promise<AlertOut & { changed: boolean }> {
   return withTx(db, async (tx) => {
     const cur = await lockAlertStatus(tx, id);
     if (!cur || (cur.privileged && !seesExact(viewer))) throw new AppError('NOT_FOUND', `No alert ${id}`);
@@ -85,7 +111,13 @@ async function transition(db: Db, viewer: AlertActor, id: number, to: 'acknowled
       await markAlertResolved(tx, id, { tokenId: viewer.tokenId, label: who }, now);
     }
     await appendEvent(tx, id, to, { tokenId: viewer.tokenId, role: viewer.role, label: who }, note);
-    await writeAudit(tx, viewer, { action: `alerts.${to === 'acknowledged' ? 'ack' : 'resolve'}`, entity: 'alert', entityIds: [id], route, summary: { from: cur.status, to, note } });
+    await writeAudit(tx, viewer, {
+      action: `alerts.${to === 'acknowledged' ? 'ack' : 'resolve'}`,
+      entity: 'alert',
+      entityIds: [id],
+      route,
+      summary: { from: cur.status, to, note },
+    });
     return { ...(await selectAlert(tx, id))!, changed: true };
   });
 }

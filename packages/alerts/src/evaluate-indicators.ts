@@ -44,28 +44,42 @@ export async function evaluateIndicatorDeadlines(tx: Tx, rule: RuleConfig<'indic
       const severity: Severity = overdue ? 'critical' : rule.severity;
       const whenZh = overdue ? `已逾期 ${-daysLeft} 天（期限 ${l.timeline_end}）` : `期限 ${l.timeline_end}，剩余 ${daysLeft} 天`;
       const whenEn = overdue ? `${-daysLeft} days overdue (deadline ${l.timeline_end})` : `deadline ${l.timeline_end}, ${daysLeft} days left`;
-      const r = await raiseAlert(tx, {
-        rule: 'indicator_deadline',
-        subjectKey,
-        severity,
-        privileged: false,
-        titleZh: `指标未达标且任务${overdue ? '已逾期' : '临近期限'}：任务 ${l.task_no} 的${def.nameZh} ${fmt(v.value)}%（目标 ${def.target2025.text}），${whenZh}`,
-        titleEn: `Indicator off target ${overdue ? 'after' : 'near'} a deadline: task ${l.task_no}, ${def.nameEn} ${fmt(v.value)} % (target ${def.target2025.textEn}), ${whenEn}`,
-        details: {
-          task: { no: l.task_no, timeline: { kind: l.timeline_kind, end: l.timeline_end, text: l.timeline_text }, statusAsOf: l.status, daysLeft, overdue },
-          indicator: { code: l.ref, nameZh: def.nameZh, nameEn: def.nameEn, value: v.value, year: v.year, target: def.target2025.value, targetText: def.target2025.text, runId: v.runId, unit: '%' },
-          region: { code: province.code, name: province.name },
-          asOf,
-          ledgerTasks: [l.task_no],
+      const r = await raiseAlert(
+        tx,
+        {
+          rule: 'indicator_deadline',
+          subjectKey,
+          severity,
+          privileged: false,
+          titleZh: `指标未达标且任务${overdue ? '已逾期' : '临近期限'}：任务 ${l.task_no} 的${def.nameZh} ${fmt(v.value)}%（目标 ${def.target2025.text}），${whenZh}`,
+          titleEn: `Indicator off target ${overdue ? 'after' : 'near'} a deadline: task ${l.task_no}, ${def.nameEn} ${fmt(v.value)} % (target ${def.target2025.textEn}), ${whenEn}`,
+          details: {
+            task: { no: l.task_no, timeline: { kind: l.timeline_kind, end: l.timeline_end, text: l.timeline_text }, statusAsOf: l.status, daysLeft, overdue },
+            indicator: {
+              code: l.ref,
+              nameZh: def.nameZh,
+              nameEn: def.nameEn,
+              value: v.value,
+              year: v.year,
+              target: def.target2025.value,
+              targetText: def.target2025.text,
+              runId: v.runId,
+              unit: '%',
+            },
+            region: { code: province.code, name: province.name },
+            asOf,
+            ledgerTasks: [l.task_no],
+          },
+          regionCode: province.code,
+          regionName: province.name,
+          regionCodes: [province.code],
+          taxonId: null,
+          cellId: null,
+          seenAt: now,
+          triggers: [{ key: `run:${v.runId}` }],
         },
-        regionCode: province.code,
-        regionName: province.name,
-        regionCodes: [province.code],
-        taxonId: null,
-        cellId: null,
-        seenAt: now,
-        triggers: [{ key: `run:${v.runId}` }],
-      }, 'condition');
+        'condition',
+      );
       if (r) out.push(r);
     }
   }
@@ -94,30 +108,34 @@ export async function evaluateIndicatorDrops(tx: Tx, rule: RuleConfig<'indicator
     const nameZh = def?.nameZh ?? d.indicator;
     const nameEn = def?.nameEn ?? d.indicator;
     const where = d.region_name ?? d.region_code;
-    const r = await raiseAlert(tx, {
-      rule: 'indicator_drop',
-      subjectKey,
-      severity: rule.severity,
-      privileged: false,
-      titleZh: `指标下降：${where}${nameZh}由 ${fmt(d.prev_value)}%（${d.prev_year}）降至 ${fmt(d.value)}%（${d.year}），下降 ${fmt(drop)} 个百分点`,
-      titleEn: `Indicator dropped: ${nameEn} in ${where} from ${fmt(d.prev_value)} % (${d.prev_year}) to ${fmt(d.value)} % (${d.year}), −${fmt(drop)} points`,
-      details: {
-        indicator: { code: d.indicator, nameZh, nameEn, unit: '%', target: def?.target2025.value ?? null },
-        latest: { value: d.value, year: d.year, runId: d.run_id, finishedAt: d.finished_at.toISOString() },
-        previous: { value: d.prev_value, year: d.prev_year, runId: d.prev_run_id, finishedAt: d.prev_finished_at.toISOString() },
-        dropPoints: Math.round(drop * 1e4) / 1e4,
-        threshold: { minDropPoints: rule.params.minDropPoints },
-        region: { code: d.region_code, name: d.region_name },
-        ledgerTasks: tasksOf.get(d.indicator) ?? [],
+    const r = await raiseAlert(
+      tx,
+      {
+        rule: 'indicator_drop',
+        subjectKey,
+        severity: rule.severity,
+        privileged: false,
+        titleZh: `指标下降：${where}${nameZh}由 ${fmt(d.prev_value)}%（${d.prev_year}）降至 ${fmt(d.value)}%（${d.year}），下降 ${fmt(drop)} 个百分点`,
+        titleEn: `Indicator dropped: ${nameEn} in ${where} from ${fmt(d.prev_value)} % (${d.prev_year}) to ${fmt(d.value)} % (${d.year}), −${fmt(drop)} points`,
+        details: {
+          indicator: { code: d.indicator, nameZh, nameEn, unit: '%', target: def?.target2025.value ?? null },
+          latest: { value: d.value, year: d.year, runId: d.run_id, finishedAt: d.finished_at.toISOString() },
+          previous: { value: d.prev_value, year: d.prev_year, runId: d.prev_run_id, finishedAt: d.prev_finished_at.toISOString() },
+          dropPoints: Math.round(drop * 1e4) / 1e4,
+          threshold: { minDropPoints: rule.params.minDropPoints },
+          region: { code: d.region_code, name: d.region_name },
+          ledgerTasks: tasksOf.get(d.indicator) ?? [],
+        },
+        regionCode: d.region_code,
+        regionName: d.region_name,
+        regionCodes: [d.region_code],
+        taxonId: null,
+        cellId: null,
+        seenAt: now,
+        triggers: [{ key: `run:${d.run_id}` }],
       },
-      regionCode: d.region_code,
-      regionName: d.region_name,
-      regionCodes: [d.region_code],
-      taxonId: null,
-      cellId: null,
-      seenAt: now,
-      triggers: [{ key: `run:${d.run_id}` }],
-    }, 'condition');
+      'condition',
+    );
     if (r) out.push(r);
   }
   await clearConditions(tx, 'indicator_drop', active, now);

@@ -30,33 +30,39 @@ export async function evaluateInvasiveNewCells(tx: Tx, rule: RuleConfig<'invasiv
     const { nameZh, nameEn } = taxonNames(first);
     const whereZh = first.region_name ?? '未知区域';
     const whereEn = first.region_name_en ?? first.region_name ?? 'an unknown region';
-    const r = await raiseAlert(tx, {
-      rule: 'invasive_new_cell',
-      subjectKey,
-      severity: rule.severity,
-      privileged: false,
-      titleZh: `外来入侵物种新分布：${nameZh}首次记录于${whereZh}（10 km 网格 ${first.cell}）`,
-      titleEn: `Invasive species in a new place: ${nameEn} first recorded in ${whereEn} (10 km cell ${first.cell})`,
-      details: {
-        taxon: { id: first.gid, scientificName: first.scientific_name, chineseName: first.chinese_name },
-        cell: { id: first.cell, sizeM: ALERT_CELL_M, centre: { type: 'Point', coordinates: [round6(first.centre_lon), round6(first.centre_lat)] } },
-        region: { code: first.region_code, name: first.region_name, nameEn: first.region_name_en },
-        // the records by id only: their points are read through GET /v1/occurrences, which applies the caller's rights
-        firstRecord: { occurrenceID: first.occurrence_id, eventDateEnd: first.event_end.toISOString(), basisOfRecord: first.basis_of_record },
-        occurrenceIDs: rs.map((x) => x.occurrence_id).slice(0, 100),
-        ledgerTasks: tasks,
+    const r = await raiseAlert(
+      tx,
+      {
+        rule: 'invasive_new_cell',
+        subjectKey,
+        severity: rule.severity,
+        privileged: false,
+        titleZh: `外来入侵物种新分布：${nameZh}首次记录于${whereZh}（10 km 网格 ${first.cell}）`,
+        titleEn: `Invasive species in a new place: ${nameEn} first recorded in ${whereEn} (10 km cell ${first.cell})`,
+        details: {
+          taxon: { id: first.gid, scientificName: first.scientific_name, chineseName: first.chinese_name },
+          cell: { id: first.cell, sizeM: ALERT_CELL_M, centre: { type: 'Point', coordinates: [round6(first.centre_lon), round6(first.centre_lat)] } },
+          region: { code: first.region_code, name: first.region_name, nameEn: first.region_name_en },
+          // the records by id only: their points are read through GET /v1/occurrences, which applies the caller's rights
+          firstRecord: { occurrenceID: first.occurrence_id, eventDateEnd: first.event_end.toISOString(), basisOfRecord: first.basis_of_record },
+          occurrenceIDs: rs.map((x) => x.occurrence_id).slice(0, 100),
+          ledgerTasks: tasks,
+        },
+        updateDetails: {
+          latestRecords: rs
+            .map((x) => ({ occurrenceID: x.occurrence_id, eventDateEnd: x.event_end.toISOString(), basisOfRecord: x.basis_of_record }))
+            .slice(0, 100),
+        },
+        regionCode: first.region_code,
+        regionName: first.region_name,
+        regionCodes: first.region_codes,
+        taxonId: first.gid,
+        cellId: first.cell,
+        seenAt: now,
+        triggers: rs.map((x) => ({ key: `occ:${x.id}`, occurrencePk: x.id })),
       },
-      updateDetails: {
-        latestRecords: rs.map((x) => ({ occurrenceID: x.occurrence_id, eventDateEnd: x.event_end.toISOString(), basisOfRecord: x.basis_of_record })).slice(0, 100),
-      },
-      regionCode: first.region_code,
-      regionName: first.region_name,
-      regionCodes: first.region_codes,
-      taxonId: first.gid,
-      cellId: first.cell,
-      seenAt: now,
-      triggers: rs.map((x) => ({ key: `occ:${x.id}`, occurrencePk: x.id })),
-    }, rs.some((x) => x.is_first) ? 'once-per-subject' : 'update-only');
+      rs.some((x) => x.is_first) ? 'once-per-subject' : 'update-only',
+    );
     if (r) out.push(r);
   }
   return out;

@@ -28,41 +28,55 @@ export async function evaluateSensitiveDetections(tx: Tx, rule: RuleConfig<'sens
   for (const [subjectKey, rs] of groupByTaxonCell(rows.rows)) {
     const latest = rs.reduce((a, b) => (b.event_end > a.event_end ? b : a));
     const { nameZh, nameEn } = taxonNames(latest);
-    const how = latest.basis_of_record === 'MachineObservation' ? { zh: '自动监测（红外相机等）记录到', en: 'detected by a machine (camera trap or sensor)' } : { zh: '记录到', en: 'recorded' };
+    const how =
+      latest.basis_of_record === 'MachineObservation'
+        ? { zh: '自动监测（红外相机等）记录到', en: 'detected by a machine (camera trap or sensor)' }
+        : { zh: '记录到', en: 'recorded' };
     const whereZh = latest.region_name ?? '未知区域';
     const whereEn = latest.region_name_en ?? latest.region_name ?? 'an unknown region';
     const records = rs.slice(0, 50).map((x) => ({
-      occurrenceID: x.occurrence_id, scientificName: x.recorded_as, basisOfRecord: x.basis_of_record, eventID: x.event_id,
+      occurrenceID: x.occurrence_id,
+      scientificName: x.recorded_as,
+      basisOfRecord: x.basis_of_record,
+      eventID: x.event_id,
       eventDate: x.event_start.getTime() === x.event_end.getTime() ? x.event_end.toISOString() : `${x.event_start.toISOString()}/${x.event_end.toISOString()}`,
-      decimalLongitude: round6(x.lon), decimalLatitude: round6(x.lat), coordinateUncertaintyInMeters: x.uncertainty_m,
-      individualCount: x.individual_count, locality: x.locality, recordedBy: x.recorded_by,
+      decimalLongitude: round6(x.lon),
+      decimalLatitude: round6(x.lat),
+      coordinateUncertaintyInMeters: x.uncertainty_m,
+      individualCount: x.individual_count,
+      locality: x.locality,
+      recordedBy: x.recorded_by,
     }));
-    const r = await raiseAlert(tx, {
-      rule: 'sensitive_detection',
-      subjectKey,
-      severity: rule.severity,
-      privileged: true,
-      titleZh: `敏感物种监测：${whereZh}${how.zh}${nameZh}`,
-      titleEn: `Sensitive species: ${nameEn} ${how.en} in ${whereEn}`,
-      details: {
-        taxon: { id: latest.gid, scientificName: latest.scientific_name, chineseName: latest.chinese_name },
-        cell: { id: latest.cell, sizeM: ALERT_CELL_M, centre: { type: 'Point', coordinates: [round6(latest.centre_lon), round6(latest.centre_lat)] } },
-        region: { code: latest.region_code, name: latest.region_name, nameEn: latest.region_name_en },
-        priorityArea: latest.priority_area,
-        // privileged alert: exact points, as evaluators see the records themselves
-        records,
-        informationWithheld: '精确位置仅对评估人员和管理员可见 (exact location: evaluators and admins only)',
-        ledgerTasks: tasks,
+    const r = await raiseAlert(
+      tx,
+      {
+        rule: 'sensitive_detection',
+        subjectKey,
+        severity: rule.severity,
+        privileged: true,
+        titleZh: `敏感物种监测：${whereZh}${how.zh}${nameZh}`,
+        titleEn: `Sensitive species: ${nameEn} ${how.en} in ${whereEn}`,
+        details: {
+          taxon: { id: latest.gid, scientificName: latest.scientific_name, chineseName: latest.chinese_name },
+          cell: { id: latest.cell, sizeM: ALERT_CELL_M, centre: { type: 'Point', coordinates: [round6(latest.centre_lon), round6(latest.centre_lat)] } },
+          region: { code: latest.region_code, name: latest.region_name, nameEn: latest.region_name_en },
+          priorityArea: latest.priority_area,
+          // privileged alert: exact points, as evaluators see the records themselves
+          records,
+          informationWithheld: '精确位置仅对评估人员和管理员可见 (exact location: evaluators and admins only)',
+          ledgerTasks: tasks,
+        },
+        updateDetails: { latestRecords: records },
+        regionCode: latest.region_code,
+        regionName: latest.region_name,
+        regionCodes: [...latest.region_codes, ...(latest.priority_area ? [latest.priority_area] : [])],
+        taxonId: latest.gid,
+        cellId: latest.cell,
+        seenAt: now,
+        triggers: rs.map((x) => ({ key: `occ:${x.id}`, occurrencePk: x.id })),
       },
-      updateDetails: { latestRecords: records },
-      regionCode: latest.region_code,
-      regionName: latest.region_name,
-      regionCodes: [...latest.region_codes, ...(latest.priority_area ? [latest.priority_area] : [])],
-      taxonId: latest.gid,
-      cellId: latest.cell,
-      seenAt: now,
-      triggers: rs.map((x) => ({ key: `occ:${x.id}`, occurrencePk: x.id })),
-    }, 'always');
+      'always',
+    );
     if (r) out.push(r);
   }
   return out;

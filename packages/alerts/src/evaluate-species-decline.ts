@@ -14,7 +14,10 @@ import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 export async function evaluateSpeciesDecline(tx: Tx, rule: RuleConfig<'indicator_species_decline'>, now: Date): Promise<RaiseResult[]> {
   if (!rule.enabled) return [];
   const p = rule.params;
-  const ids = await speciesIdsOf(tx, p.species.map((s) => s.taxon));
+  const ids = await speciesIdsOf(
+    tx,
+    p.species.map((s) => s.taxon),
+  );
   const tasks = await ledgerTasksFor(tx, RULE_DEFINITIONS.indicator_species_decline.ledgerRefs);
   const active = new Set<string>();
   const out: RaiseResult[] = [];
@@ -44,34 +47,38 @@ export async function evaluateSpeciesDecline(tx: Tx, rule: RuleConfig<'indicator
       const nameEn = taxon.chinese_name ? `${taxon.scientific_name} (${taxon.chinese_name})` : taxon.scientific_name;
       const areaName = latest.area_name ?? area;
       const what = entry.count === 'records' ? { zh: '记录数', en: 'records' } : { zh: '个体数', en: 'individuals' };
-      const r = await raiseAlert(tx, {
-        rule: 'indicator_species_decline',
-        subjectKey,
-        severity: rule.severity,
-        privileged: sensitive,
-        titleZh: `指示物种下降：${areaName}${nameZh} ${latest.yr} 年每单位努力量${what.zh}为基线的 ${Math.round(share * 100)}%（阈值 ${Math.round(p.minShareOfBaseline * 100)}%）`,
-        titleEn: `Indicator species decline: ${nameEn} in ${areaName}, ${what.en} per unit effort in ${latest.yr} at ${Math.round(share * 100)} % of baseline (threshold ${Math.round(p.minShareOfBaseline * 100)} %)`,
-        details: {
-          taxon: { id: gid, scientificName: taxon.scientific_name, chineseName: taxon.chinese_name },
-          priorityArea: { code: area, name: latest.area_name },
-          effortUnit: entry.effortUnit,
-          protocol: entry.protocol ?? null,
-          count: entry.count,
-          zeros: entry.zeros,
-          latest: { year: latest.yr, count: latest.n, effort: latest.effort, rate: round(rate(latest)), events: latest.events },
-          baseline: { rate: round(baseline), years: base.map((y) => ({ year: y.yr, count: y.n, effort: y.effort, rate: round(rate(y)) })) },
-          shareOfBaseline: round(share),
-          threshold: { minShareOfBaseline: p.minShareOfBaseline },
-          ledgerTasks: tasks,
+      const r = await raiseAlert(
+        tx,
+        {
+          rule: 'indicator_species_decline',
+          subjectKey,
+          severity: rule.severity,
+          privileged: sensitive,
+          titleZh: `指示物种下降：${areaName}${nameZh} ${latest.yr} 年每单位努力量${what.zh}为基线的 ${Math.round(share * 100)}%（阈值 ${Math.round(p.minShareOfBaseline * 100)}%）`,
+          titleEn: `Indicator species decline: ${nameEn} in ${areaName}, ${what.en} per unit effort in ${latest.yr} at ${Math.round(share * 100)} % of baseline (threshold ${Math.round(p.minShareOfBaseline * 100)} %)`,
+          details: {
+            taxon: { id: gid, scientificName: taxon.scientific_name, chineseName: taxon.chinese_name },
+            priorityArea: { code: area, name: latest.area_name },
+            effortUnit: entry.effortUnit,
+            protocol: entry.protocol ?? null,
+            count: entry.count,
+            zeros: entry.zeros,
+            latest: { year: latest.yr, count: latest.n, effort: latest.effort, rate: round(rate(latest)), events: latest.events },
+            baseline: { rate: round(baseline), years: base.map((y) => ({ year: y.yr, count: y.n, effort: y.effort, rate: round(rate(y)) })) },
+            shareOfBaseline: round(share),
+            threshold: { minShareOfBaseline: p.minShareOfBaseline },
+            ledgerTasks: tasks,
+          },
+          regionCode: area,
+          regionName: latest.area_name,
+          regionCodes: [area],
+          taxonId: gid,
+          cellId: null,
+          seenAt: now,
+          triggers: [{ key: `year:${latest.yr}` }],
         },
-        regionCode: area,
-        regionName: latest.area_name,
-        regionCodes: [area],
-        taxonId: gid,
-        cellId: null,
-        seenAt: now,
-        triggers: [{ key: `year:${latest.yr}` }],
-      }, 'condition');
+        'condition',
+      );
       if (r) out.push(r);
     }
   }

@@ -34,34 +34,40 @@ export async function evaluateStationSilence(tx: Tx, rule: RuleConfig<'station_s
     active.add(subjectKey);
     const st = rows[0];
     const all = silent.length === rows.length;
-    const r = await raiseAlert(tx, {
-      rule: 'station_silent',
-      subjectKey,
-      severity: rule.severity,
-      privileged: false,
-      titleZh: `监测站点静默：${st.station_name}（${stationId}）${all ? '全部' : ` ${silent.length}/${rows.length} 个`}数据流超过 ${rule.params.intervalsMissed} 个预期间隔无观测`,
-      titleEn: `Station silent: ${st.station_name} (${stationId}), ${all ? 'all' : `${silent.length} of ${rows.length}`} datastreams without observations for ${rule.params.intervalsMissed} expected intervals`,
-      details: {
-        station: { stationId, name: st.station_name, type: st.station_type, department: st.department, priorityArea: st.priority_area },
-        threshold: { intervalsMissed: rule.params.intervalsMissed },
-        scheduledDatastreams: rows.length,
-        silentDatastreams: silent.map((s) => ({
-          datastreamId: s.datastream_id, observedProperty: s.observed_property, expectedInterval: s.interval_text,
-          lastPhenomenonTime: s.last_time?.toISOString() ?? null,
-          silentForSeconds: Math.round((now.getTime() - (s.last_time ?? s.created_at).getTime()) / 1000),
-          intervalsMissed: Math.floor((now.getTime() - (s.last_time ?? s.created_at).getTime()) / 1000 / s.interval_s),
-        })),
-        ledgerTasks: tasks,
+    const r = await raiseAlert(
+      tx,
+      {
+        rule: 'station_silent',
+        subjectKey,
+        severity: rule.severity,
+        privileged: false,
+        titleZh: `监测站点静默：${st.station_name}（${stationId}）${all ? '全部' : ` ${silent.length}/${rows.length} 个`}数据流超过 ${rule.params.intervalsMissed} 个预期间隔无观测`,
+        titleEn: `Station silent: ${st.station_name} (${stationId}), ${all ? 'all' : `${silent.length} of ${rows.length}`} datastreams without observations for ${rule.params.intervalsMissed} expected intervals`,
+        details: {
+          station: { stationId, name: st.station_name, type: st.station_type, department: st.department, priorityArea: st.priority_area },
+          threshold: { intervalsMissed: rule.params.intervalsMissed },
+          scheduledDatastreams: rows.length,
+          silentDatastreams: silent.map((s) => ({
+            datastreamId: s.datastream_id,
+            observedProperty: s.observed_property,
+            expectedInterval: s.interval_text,
+            lastPhenomenonTime: s.last_time?.toISOString() ?? null,
+            silentForSeconds: Math.round((now.getTime() - (s.last_time ?? s.created_at).getTime()) / 1000),
+            intervalsMissed: Math.floor((now.getTime() - (s.last_time ?? s.created_at).getTime()) / 1000 / s.interval_s),
+          })),
+          ledgerTasks: tasks,
+        },
+        regionCode: st.region_code,
+        regionName: st.region_name,
+        regionCodes: regionCodesOf(st),
+        taxonId: null,
+        cellId: null,
+        seenAt: now,
+        // a silence episode of a datastream is named by its last observation
+        triggers: silent.map((s) => ({ key: `silent:${s.datastream_id}:${s.last_time?.toISOString() ?? 'never'}` })),
       },
-      regionCode: st.region_code,
-      regionName: st.region_name,
-      regionCodes: regionCodesOf(st),
-      taxonId: null,
-      cellId: null,
-      seenAt: now,
-      // a silence episode of a datastream is named by its last observation
-      triggers: silent.map((s) => ({ key: `silent:${s.datastream_id}:${s.last_time?.toISOString() ?? 'never'}` })),
-    }, 'condition');
+      'condition',
+    );
     if (r) out.push(r);
   }
   await clearConditions(tx, 'station_silent', active, now);
@@ -102,33 +108,39 @@ export async function evaluateStationGaps(tx: Tx, rule: RuleConfig<'station_data
     if (h.completenessPct === null || h.expectedSlots === 0 || h.completenessPct >= rule.params.minCompletenessPct) continue;
     const subjectKey = `station=${stationId}`;
     active.add(subjectKey);
-    const r = await raiseAlert(tx, {
-      rule: 'station_data_gap',
-      subjectKey,
-      severity: rule.severity,
-      privileged: false,
-      titleZh: `监测站点数据缺失：${st.station_name}（${stationId}）近 ${rule.params.windowDays} 天完整率 ${h.completenessPct}%，低于 ${rule.params.minCompletenessPct}%`,
-      titleEn: `Station data gap: ${st.station_name} (${stationId}) completeness ${h.completenessPct} % over ${rule.params.windowDays} days, below ${rule.params.minCompletenessPct} %`,
-      details: {
-        station: { stationId, name: st.station_name, type: st.station_type, department: st.department, priorityArea: st.priority_area },
-        window: h.window,
-        threshold: { minCompletenessPct: rule.params.minCompletenessPct, windowDays: rule.params.windowDays },
-        completenessPct: h.completenessPct,
-        expectedSlots: h.expectedSlots,
-        observedSlots: h.observedSlots,
-        gapCount: h.gapCount,
-        datastreams: h.datastreams.filter((d) => d.completenessPct !== null).map((d) => ({ datastreamId: d.datastreamId, completenessPct: d.completenessPct, gapCount: d.gapCount, status: d.status })),
-        ledgerTasks: tasks,
+    const r = await raiseAlert(
+      tx,
+      {
+        rule: 'station_data_gap',
+        subjectKey,
+        severity: rule.severity,
+        privileged: false,
+        titleZh: `监测站点数据缺失：${st.station_name}（${stationId}）近 ${rule.params.windowDays} 天完整率 ${h.completenessPct}%，低于 ${rule.params.minCompletenessPct}%`,
+        titleEn: `Station data gap: ${st.station_name} (${stationId}) completeness ${h.completenessPct} % over ${rule.params.windowDays} days, below ${rule.params.minCompletenessPct} %`,
+        details: {
+          station: { stationId, name: st.station_name, type: st.station_type, department: st.department, priorityArea: st.priority_area },
+          window: h.window,
+          threshold: { minCompletenessPct: rule.params.minCompletenessPct, windowDays: rule.params.windowDays },
+          completenessPct: h.completenessPct,
+          expectedSlots: h.expectedSlots,
+          observedSlots: h.observedSlots,
+          gapCount: h.gapCount,
+          datastreams: h.datastreams
+            .filter((d) => d.completenessPct !== null)
+            .map((d) => ({ datastreamId: d.datastreamId, completenessPct: d.completenessPct, gapCount: d.gapCount, status: d.status })),
+          ledgerTasks: tasks,
+        },
+        regionCode: st.region_code,
+        regionName: st.region_name,
+        regionCodes: regionCodesOf(st),
+        taxonId: null,
+        cellId: null,
+        seenAt: now,
+        // one trigger per day the gap was observed (China's date)
+        triggers: [{ key: `gap:${chinaDate(now)}` }],
       },
-      regionCode: st.region_code,
-      regionName: st.region_name,
-      regionCodes: regionCodesOf(st),
-      taxonId: null,
-      cellId: null,
-      seenAt: now,
-      // one trigger per day the gap was observed (China's date)
-      triggers: [{ key: `gap:${chinaDate(now)}` }],
-    }, 'condition');
+      'condition',
+    );
     if (r) out.push(r);
   }
   await clearConditions(tx, 'station_data_gap', active, now);

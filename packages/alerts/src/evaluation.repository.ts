@@ -17,7 +17,13 @@ export interface ImportRow {
   format: string | null;
   rows_total: number | null;
   rows_done: number;
-  counts: { rejected?: number; inserted?: number; updated?: number; unchanged?: number; events?: { rejected?: number; inserted?: number; updated?: number; unchanged?: number } } | null;
+  counts: {
+    rejected?: number;
+    inserted?: number;
+    updated?: number;
+    unchanged?: number;
+    events?: { rejected?: number; inserted?: number; updated?: number; unchanged?: number };
+  } | null;
   error: { code?: string; message?: string } | null;
   team: string | null;
   token_label: string | null;
@@ -36,7 +42,14 @@ export async function importsToJudge(tx: DbOrTx, scope: { importId: string } | {
 
 // ---- rules 4a and 4b, indicator_deadline and indicator_drop (evaluate-indicators.ts)
 
-export interface TaskLinkRow { task_no: number; ref: string; timeline_kind: string; timeline_end: string; timeline_text: string; status: string | null }
+export interface TaskLinkRow {
+  task_no: number;
+  ref: string;
+  timeline_kind: string;
+  timeline_end: string;
+  timeline_text: string;
+  status: string | null;
+}
 
 /** Ledger tasks linked to an indicator whose deadline falls before `horizon` (and not before `asOf` unless overdue ones count), with their status as of `asOf`. */
 export async function indicatorDeadlineLinks(tx: DbOrTx, asOf: string, horizon: string, includeOverdue: boolean) {
@@ -92,7 +105,6 @@ export async function indicatorTasks(tx: DbOrTx): Promise<Map<string, number[]>>
   }
   return m;
 }
-
 
 // ---- rule 1, invasive_new_cell (evaluate-invasive.ts)
 
@@ -169,7 +181,6 @@ export async function speciesIdsOf(db: DbOrTx, names: string[]): Promise<Map<str
   return out;
 }
 
-
 export interface SensitiveRow {
   id: number;
   occurrence_id: string;
@@ -198,7 +209,13 @@ export interface SensitiveRow {
 }
 
 /** Present, non-rejected records among `fresh` of the listed species (or of any sensitive taxon), with their exact point, cell and region. */
-export async function sensitiveCandidates(tx: DbOrTx, fresh: number[], listed: number[], p: { includeAllSensitive: boolean; basisOfRecord: string[] | null; maxRecordAgeDays: number | null }, now: Date) {
+export async function sensitiveCandidates(
+  tx: DbOrTx,
+  fresh: number[],
+  listed: number[],
+  p: { includeAllSensitive: boolean; basisOfRecord: string[] | null; maxRecordAgeDays: number | null },
+  now: Date,
+) {
   return sql<SensitiveRow>`
     SELECT o.id, o.occurrence_id, g.id AS gid, g.scientific_name, g.chinese_name, o.scientific_name AS recorded_as,
       o.basis_of_record, o.event_id, o.event_start, o.event_end, ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat,
@@ -259,10 +276,16 @@ export async function scheduledStreams(tx: DbOrTx, intervalsMissed: number, stat
   return r.rows;
 }
 
-
 // ---- rule 5, indicator_species_decline (evaluate-species-decline.ts)
 
-export interface YearRow { priority_area: string; area_name: string | null; yr: number; effort: number; n: number; events: number }
+export interface YearRow {
+  priority_area: string;
+  area_name: string | null;
+  yr: number;
+  effort: number;
+  n: number;
+  events: number;
+}
 
 /**
  * Survey effort and the species' count per priority area and year. Effort is the Humboldt
@@ -275,7 +298,11 @@ export interface YearRow { priority_area: string; area_name: string | null; yr: 
  * isAbsenceReported) or recorded the species carry effort, so a farmland bird transect does not
  * count as zero cranes.
  */
-export async function yearlyRates(tx: DbOrTx, gid: number, entry: { effortUnit: string; protocol?: string | null; count: 'records' | 'individuals'; zeros: 'always' | 'if-absence-reported' }): Promise<YearRow[]> {
+export async function yearlyRates(
+  tx: DbOrTx,
+  gid: number,
+  entry: { effortUnit: string; protocol?: string | null; count: 'records' | 'individuals'; zeros: 'always' | 'if-absence-reported' },
+): Promise<YearRow[]> {
   const hasSpecies = (e: ReturnType<typeof sql>) => sql`EXISTS (SELECT 1 FROM occurrences o JOIN taxa tx ON tx.id = o.taxon_id
     WHERE o.event_id = ${e}.event_id AND coalesce(tx.parent_id, tx.id) = ${gid} AND o.occurrence_status = 'present' AND o.review_state <> 'rejected')`;
   const r = await sql<YearRow>`
@@ -305,7 +332,6 @@ export async function yearlyRates(tx: DbOrTx, gid: number, entry: { effortUnit: 
     ORDER BY eff.priority_area, eff.yr`.execute(tx);
   return r.rows;
 }
-
 
 /** A taxon's scientific and Chinese names. */
 export async function taxonNamesOf(tx: DbOrTx, gid: number) {

@@ -35,53 +35,88 @@ export type RuleTrigger = 'occurrences' | 'schedule-stations' | 'schedule-indica
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const strict = { additionalProperties: false } as const;
 
-const SpeciesEntry = Type.Object({
-  taxon: Type.String({ minLength: 2, maxLength: 200, description: 'scientific or Chinese name; its subspecies and synonyms count for it' }),
-  effortUnit: Type.String({ minLength: 1, maxLength: 100, description: 'samplingEffortUnit of the survey events whose effort counts, e.g. trap-days or km' }),
-  protocol: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'samplingProtocol the events must have, e.g. 红外相机 or 样线法' }))),
-  count: Type.Union([Type.Literal('records'), Type.Literal('individuals')], { description: 'records (detections) or individuals (Σ individualCount, 1 when absent)' }),
-  zeros: Type.Union([Type.Literal('always'), Type.Literal('if-absence-reported')], {
-    description: 'when an event with effort but no record of the species counts as a zero: always (a camera trap records whatever passes), or only when the event reports absences (Humboldt isAbsenceReported; a transect for other taxa says nothing about this one)',
-  }),
-}, strict);
+const SpeciesEntry = Type.Object(
+  {
+    taxon: Type.String({ minLength: 2, maxLength: 200, description: 'scientific or Chinese name; its subspecies and synonyms count for it' }),
+    effortUnit: Type.String({ minLength: 1, maxLength: 100, description: 'samplingEffortUnit of the survey events whose effort counts, e.g. trap-days or km' }),
+    protocol: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'samplingProtocol the events must have, e.g. 红外相机 or 样线法' }))),
+    count: Type.Union([Type.Literal('records'), Type.Literal('individuals')], {
+      description: 'records (detections) or individuals (Σ individualCount, 1 when absent)',
+    }),
+    zeros: Type.Union([Type.Literal('always'), Type.Literal('if-absence-reported')], {
+      description:
+        'when an event with effort but no record of the species counts as a zero: always (a camera trap records whatever passes), or only when the event reports absences (Humboldt isAbsenceReported; a transect for other taxa says nothing about this one)',
+    }),
+  },
+  strict,
+);
 
 export const PARAM_SCHEMAS = {
-  invasive_new_cell: Type.Object({
-    requireVerified: Type.Boolean({ description: 'only records an evaluator verified trigger (known cells count any record that is not rejected)' }),
-    maxRecordAgeDays: Nullable(Type.Integer({ minimum: 1, maximum: 36500, description: 'ignore records whose eventDate ended longer ago; null = any age' })),
-  }, strict),
-  sensitive_detection: Type.Object({
-    taxa: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { maxItems: 200, description: 'species watched (scientific or Chinese names, subspecies and synonyms included)' }),
-    includeAllSensitive: Type.Boolean({ description: 'also every taxon flagged sensitive in the checklist' }),
-    basisOfRecord: Nullable(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10, description: 'e.g. ["MachineObservation"] for camera-trap detections only; null = any' })),
-    maxRecordAgeDays: Nullable(Type.Integer({ minimum: 1, maximum: 36500, description: 'a detection older than this is history, not a warning' })),
-  }, strict),
-  station_silent: Type.Object({
-    intervalsMissed: Type.Number({ exclusiveMinimum: 1, maximum: 1000, description: 'silent = no observation for this many expected intervals' }),
-    stationTypes: Nullable(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10, description: 'null = every station type' })),
-  }, strict),
-  station_data_gap: Type.Object({
-    windowDays: Type.Number({ minimum: 0.04, maximum: 366, description: 'completeness window ending now' }),
-    minCompletenessPct: Type.Number({ minimum: 0, maximum: 100, description: 'alert below this share of expected slots observed' }),
-  }, strict),
-  indicator_deadline: Type.Object({
-    withinDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'a linked ledger task whose deadline falls within this many days' }),
-    includeOverdue: Type.Boolean({ description: 'also tasks whose deadline has passed without a done report (severity critical)' }),
-  }, strict),
-  indicator_drop: Type.Object({
-    minDropPoints: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'percentage points the value fell since the previous completed run' }),
-  }, strict),
-  indicator_species_decline: Type.Object({
-    species: Type.Array(SpeciesEntry, { maxItems: 100 }),
-    minShareOfBaseline: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'alert when count per effort falls below this share of the baseline' }),
-    baselineYears: Type.Integer({ minimum: 1, maximum: 50, description: 'baseline = mean of up to this many previous years with effort' }),
-    minBaselineYears: Type.Integer({ minimum: 1, maximum: 50, description: 'no verdict with fewer previous years' }),
-  }, strict),
-  import_problem: Type.Object({
-    maxRejectedShare: Type.Number({ minimum: 0, maximum: 1, description: 'alert when more than this share of an import\'s rows was rejected' }),
-    minRows: Type.Integer({ minimum: 1, maximum: 1e9, description: 'imports with fewer rows are not judged on their share' }),
-    sweepDays: Type.Integer({ minimum: 1, maximum: 365, description: 'the scheduled sweep looks at imports finished this many days back' }),
-  }, strict),
+  invasive_new_cell: Type.Object(
+    {
+      requireVerified: Type.Boolean({ description: 'only records an evaluator verified trigger (known cells count any record that is not rejected)' }),
+      maxRecordAgeDays: Nullable(Type.Integer({ minimum: 1, maximum: 36500, description: 'ignore records whose eventDate ended longer ago; null = any age' })),
+    },
+    strict,
+  ),
+  sensitive_detection: Type.Object(
+    {
+      taxa: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), {
+        maxItems: 200,
+        description: 'species watched (scientific or Chinese names, subspecies and synonyms included)',
+      }),
+      includeAllSensitive: Type.Boolean({ description: 'also every taxon flagged sensitive in the checklist' }),
+      basisOfRecord: Nullable(
+        Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10, description: 'e.g. ["MachineObservation"] for camera-trap detections only; null = any' }),
+      ),
+      maxRecordAgeDays: Nullable(Type.Integer({ minimum: 1, maximum: 36500, description: 'a detection older than this is history, not a warning' })),
+    },
+    strict,
+  ),
+  station_silent: Type.Object(
+    {
+      intervalsMissed: Type.Number({ exclusiveMinimum: 1, maximum: 1000, description: 'silent = no observation for this many expected intervals' }),
+      stationTypes: Nullable(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10, description: 'null = every station type' })),
+    },
+    strict,
+  ),
+  station_data_gap: Type.Object(
+    {
+      windowDays: Type.Number({ minimum: 0.04, maximum: 366, description: 'completeness window ending now' }),
+      minCompletenessPct: Type.Number({ minimum: 0, maximum: 100, description: 'alert below this share of expected slots observed' }),
+    },
+    strict,
+  ),
+  indicator_deadline: Type.Object(
+    {
+      withinDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'a linked ledger task whose deadline falls within this many days' }),
+      includeOverdue: Type.Boolean({ description: 'also tasks whose deadline has passed without a done report (severity critical)' }),
+    },
+    strict,
+  ),
+  indicator_drop: Type.Object(
+    {
+      minDropPoints: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'percentage points the value fell since the previous completed run' }),
+    },
+    strict,
+  ),
+  indicator_species_decline: Type.Object(
+    {
+      species: Type.Array(SpeciesEntry, { maxItems: 100 }),
+      minShareOfBaseline: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'alert when count per effort falls below this share of the baseline' }),
+      baselineYears: Type.Integer({ minimum: 1, maximum: 50, description: 'baseline = mean of up to this many previous years with effort' }),
+      minBaselineYears: Type.Integer({ minimum: 1, maximum: 50, description: 'no verdict with fewer previous years' }),
+    },
+    strict,
+  ),
+  import_problem: Type.Object(
+    {
+      maxRejectedShare: Type.Number({ minimum: 0, maximum: 1, description: "alert when more than this share of an import's rows was rejected" }),
+      minRows: Type.Integer({ minimum: 1, maximum: 1e9, description: 'imports with fewer rows are not judged on their share' }),
+      sweepDays: Type.Integer({ minimum: 1, maximum: 365, description: 'the scheduled sweep looks at imports finished this many days back' }),
+    },
+    strict,
+  ),
 } satisfies Record<RuleCode, TSchema>;
 
 export type RuleParams = { [K in RuleCode]: Static<(typeof PARAM_SCHEMAS)[K]> };
@@ -107,7 +142,8 @@ export const RULE_DEFINITIONS: { [K in RuleCode]: RuleDefinition<K> } = {
     nameZh: '外来入侵物种新分布预警',
     nameEn: 'Invasive species in a new place',
     descriptionZh: '外来入侵物种在此前没有记录的 10 km 网格中出现（同一物种含亚种和异名；只计出现记录，已驳回的除外）',
-    descriptionEn: 'An invasive taxon recorded in a 10 km grid cell (BRIEF §8 grid) where it had no earlier stored present record (its subspecies and synonyms included; rejected records never count)',
+    descriptionEn:
+      'An invasive taxon recorded in a 10 km grid cell (BRIEF §8 grid) where it had no earlier stored present record (its subspecies and synonyms included; rejected records never count)',
     trigger: 'occurrences',
     severity: 'critical',
     params: { requireVerified: false, maxRecordAgeDays: null },
@@ -155,7 +191,8 @@ export const RULE_DEFINITIONS: { [K in RuleCode]: RuleDefinition<K> } = {
     nameZh: '指标临近期限未达标',
     nameEn: 'Indicator off target near a deadline',
     descriptionZh: '台账任务的期限将在 N 天内到期（或已逾期且未完成），而关联指标的最新值未达到目标',
-    descriptionEn: 'A ledger task\'s deadline falls within N days (or has passed without a done report) and the latest value of a linked indicator misses its target',
+    descriptionEn:
+      "A ledger task's deadline falls within N days (or has passed without a done report) and the latest value of a linked indicator misses its target",
     trigger: 'schedule-indicators',
     severity: 'warning',
     params: { withinDays: 90, includeOverdue: true },
@@ -167,7 +204,7 @@ export const RULE_DEFINITIONS: { [K in RuleCode]: RuleDefinition<K> } = {
     nameZh: '指标值下降',
     nameEn: 'Indicator value dropped',
     descriptionZh: '指标最新值比上一次计算下降超过 X 个百分点',
-    descriptionEn: 'An indicator\'s latest value is more than X percentage points below the previous completed run\'s',
+    descriptionEn: "An indicator's latest value is more than X percentage points below the previous completed run's",
     trigger: 'schedule-indicators',
     severity: 'warning',
     params: { minDropPoints: 2 },

@@ -40,8 +40,13 @@ export type WebhookSender = (target: WebhookTarget, request: WebhookRequest) => 
 
 /** Stable codes of a failed webhook call (the `errorCode` of a try, the `code` of a refusal). */
 export type WebhookErrorCode =
-  | 'WEBHOOK_URL_INVALID' | 'WEBHOOK_URL_FORBIDDEN' | 'WEBHOOK_URL_UNRESOLVABLE'
-  | 'WEBHOOK_TIMEOUT' | 'WEBHOOK_CONNECT_FAILED' | 'WEBHOOK_TLS_FAILED' | 'WEBHOOK_HTTP_STATUS';
+  | 'WEBHOOK_URL_INVALID'
+  | 'WEBHOOK_URL_FORBIDDEN'
+  | 'WEBHOOK_URL_UNRESOLVABLE'
+  | 'WEBHOOK_TIMEOUT'
+  | 'WEBHOOK_CONNECT_FAILED'
+  | 'WEBHOOK_TLS_FAILED'
+  | 'WEBHOOK_HTTP_STATUS';
 
 /**
  * A webhook call that did not happen or failed. `message` is short and generic (safe to show an
@@ -49,7 +54,12 @@ export type WebhookErrorCode =
  * `internal` (errno, resolved addresses) is for the worker's log only, never for an answer.
  */
 export class WebhookTargetError extends Error {
-  constructor(readonly code: WebhookErrorCode, message: string, readonly reason: string, readonly internal?: string) {
+  constructor(
+    readonly code: WebhookErrorCode,
+    message: string,
+    readonly reason: string,
+    readonly internal?: string,
+  ) {
     super(message);
     this.name = 'WebhookTargetError';
   }
@@ -71,7 +81,13 @@ const METADATA_ADDRESSES = [
 
 /** Host names of metadata services (compared lower-case, without trailing dots): refused without a lookup. */
 export const METADATA_HOSTNAMES: ReadonlySet<string> = new Set([
-  'metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.tencentyun.com', 'metadata.azure.internal',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.azure.internal',
 ]);
 
 /** Never allowed, whatever the allow-list says: no webhook has a reason to go there. */
@@ -129,7 +145,10 @@ export function parseAllowList(entries: readonly string[]): AllowList {
   const hosts = new Set<string>();
   const blocks: [Ip, number][] = [];
   for (const raw of entries) {
-    const e = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const e = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1');
     if (!e) continue;
     if (e.includes('/') && ipaddr.isValidCIDR(e)) {
       const [ip, bits] = ipaddr.parseCIDR(e);
@@ -181,19 +200,25 @@ export function parseWebhookUrl(raw: string): { url: URL; hostname: string } {
   } catch {
     throw new WebhookTargetError('WEBHOOK_URL_INVALID', 'url must be an absolute http or https URL', 'syntax');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WebhookTargetError('WEBHOOK_URL_INVALID', 'url must be an absolute http or https URL', 'scheme');
-  if (url.username || url.password) throw new WebhookTargetError('WEBHOOK_URL_INVALID', 'url must not carry credentials; the signature authenticates biomon', 'credentials');
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '').toLowerCase();
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new WebhookTargetError('WEBHOOK_URL_INVALID', 'url must be an absolute http or https URL', 'scheme');
+  if (url.username || url.password)
+    throw new WebhookTargetError('WEBHOOK_URL_INVALID', 'url must not carry credentials; the signature authenticates biomon', 'credentials');
+  const hostname = url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   if (!hostname) throw new WebhookTargetError('WEBHOOK_URL_INVALID', 'url must name a host', 'syntax');
   return { url, hostname };
 }
 
-const forbidden = (reason: string, hostname: string, internal?: string) => new WebhookTargetError(
-  'WEBHOOK_URL_FORBIDDEN',
-  `url ${isIP(hostname) ? 'is' : 'resolves to'} ${reasonText(reason)}; webhooks may reach only public addresses${NEVER_ALLOWED.has(reason) ? '' : ' unless BIOMON_WEBHOOK_ALLOW_PRIVATE lists the host'}`,
-  reason,
-  internal,
-);
+const forbidden = (reason: string, hostname: string, internal?: string) =>
+  new WebhookTargetError(
+    'WEBHOOK_URL_FORBIDDEN',
+    `url ${isIP(hostname) ? 'is' : 'resolves to'} ${reasonText(reason)}; webhooks may reach only public addresses${NEVER_ALLOWED.has(reason) ? '' : ' unless BIOMON_WEBHOOK_ALLOW_PRIVATE lists the host'}`,
+    reason,
+    internal,
+  );
 
 async function resolveWithin(resolve: WebhookResolver, hostname: string, timeoutMs: number): Promise<{ address: string; family: number }[]> {
   let timer: NodeJS.Timeout | undefined;
@@ -229,9 +254,15 @@ export async function checkWebhookTarget(raw: string, net: WebhookNetwork, timeo
       answers = await resolveWithin(net.resolve, hostname, timeoutMs);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new WebhookTargetError('WEBHOOK_URL_UNRESOLVABLE', 'the host name of the url could not be resolved', 'unresolvable', `${e.code ?? ''} ${e.message}`.trim());
+      throw new WebhookTargetError(
+        'WEBHOOK_URL_UNRESOLVABLE',
+        'the host name of the url could not be resolved',
+        'unresolvable',
+        `${e.code ?? ''} ${e.message}`.trim(),
+      );
     }
-    if (!answers.length) throw new WebhookTargetError('WEBHOOK_URL_UNRESOLVABLE', 'the host name of the url could not be resolved', 'unresolvable', 'no addresses');
+    if (!answers.length)
+      throw new WebhookTargetError('WEBHOOK_URL_UNRESOLVABLE', 'the host name of the url could not be resolved', 'unresolvable', 'no addresses');
   }
   let chosen: { address: string; family: 4 | 6 } | null = null;
   for (const a of answers) {
@@ -267,46 +298,47 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * hold a socket to another address), redirects are not followed, at most 64 KB of the answer is
  * read, and the whole exchange has `timeoutMs`.
  */
-export const sendPinned: WebhookSender = (target, request) => new Promise((resolve, reject) => {
-  const { url } = target;
-  const isHttps = url.protocol === 'https:';
-  const options: https.RequestOptions = {
-    method: 'POST',
-    hostname: target.hostname,
-    port: url.port ? Number(url.port) : isHttps ? 443 : 80,
-    path: `${url.pathname}${url.search}`,
-    headers: { ...request.headers, host: url.host, 'content-length': String(Buffer.byteLength(request.body)) },
-    agent: false,
-    lookup: pinnedLookup(target),
-    ...(isHttps && !isIP(target.hostname) ? { servername: target.hostname } : {}),
-  };
-  let settled = false;
-  const done = (f: () => void) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    f();
-  };
-  const req = (isHttps ? https : http).request(options, (res) => {
-    let read = 0;
-    res.on('data', (chunk: Buffer) => {
-      read += chunk.length;
-      if (read > MAX_ANSWER_BYTES) {
-        done(() => resolve({ statusCode: res.statusCode ?? 0 }));
-        res.destroy();
-      }
+export const sendPinned: WebhookSender = (target, request) =>
+  new Promise((resolve, reject) => {
+    const { url } = target;
+    const isHttps = url.protocol === 'https:';
+    const options: https.RequestOptions = {
+      method: 'POST',
+      hostname: target.hostname,
+      port: url.port ? Number(url.port) : isHttps ? 443 : 80,
+      path: `${url.pathname}${url.search}`,
+      headers: { ...request.headers, host: url.host, 'content-length': String(Buffer.byteLength(request.body)) },
+      agent: false,
+      lookup: pinnedLookup(target),
+      ...(isHttps && !isIP(target.hostname) ? { servername: target.hostname } : {}),
+    };
+    let settled = false;
+    const done = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
+    const req = (isHttps ? https : http).request(options, (res) => {
+      let read = 0;
+      res.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > MAX_ANSWER_BYTES) {
+          done(() => resolve({ statusCode: res.statusCode ?? 0 }));
+          res.destroy();
+        }
+      });
+      res.on('end', () => done(() => resolve({ statusCode: res.statusCode ?? 0 })));
+      res.on('error', (err) => done(() => reject(err)));
     });
-    res.on('end', () => done(() => resolve({ statusCode: res.statusCode ?? 0 })));
-    res.on('error', (err) => done(() => reject(err)));
+    const timer = setTimeout(() => {
+      const err = Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+      done(() => reject(err));
+      req.destroy(err);
+    }, request.timeoutMs);
+    req.on('error', (err) => done(() => reject(err)));
+    req.end(request.body);
   });
-  const timer = setTimeout(() => {
-    const err = Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
-    done(() => reject(err));
-    req.destroy(err);
-  }, request.timeoutMs);
-  req.on('error', (err) => done(() => reject(err)));
-  req.end(request.body);
-});
 
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|EPROTO$)/;
 

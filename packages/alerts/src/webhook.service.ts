@@ -6,13 +6,33 @@ import { writeAudit, type Actor } from '@biomon/auth';
 import type { JobQueue } from '@biomon/queue';
 import { RULE_CODES, SEVERITIES } from './rules';
 import {
-  checkWebhookTarget, describeSendFailure, parseWebhookUrl, webhookNetwork, WebhookTargetError,
-  type WebhookErrorCode, type WebhookNetwork, type WebhookTarget,
+  checkWebhookTarget,
+  describeSendFailure,
+  parseWebhookUrl,
+  webhookNetwork,
+  WebhookTargetError,
+  type WebhookErrorCode,
+  type WebhookNetwork,
+  type WebhookTarget,
 } from './webhook-target';
 import {
-  DELIVER_JOB, deleteSubscription, deliveryJobId, deliveryKey, insertDeadLetter, insertSubscription, listDeadLetters, listSubscriptions,
-  findLiveSubscription, markDelivery, pendingDeliveriesOfEvent, readDelivery, recordAttempt, stalePendingDeliveries, subscriptionExists,
-  type DeadLetterOut, type SubscriptionOut,
+  DELIVER_JOB,
+  deleteSubscription,
+  deliveryJobId,
+  deliveryKey,
+  insertDeadLetter,
+  insertSubscription,
+  listDeadLetters,
+  listSubscriptions,
+  findLiveSubscription,
+  markDelivery,
+  pendingDeliveriesOfEvent,
+  readDelivery,
+  recordAttempt,
+  stalePendingDeliveries,
+  subscriptionExists,
+  type DeadLetterOut,
+  type SubscriptionOut,
 } from './webhook.repository';
 
 export const SIGNATURE_HEADER = 'x-biomon-signature';
@@ -60,10 +80,24 @@ export interface PostResult {
  * request connects to the checked address only; a refused target is never connected to.
  * `net` is the allow-list, the resolver and the connect path (`webhookNetwork()`; tests inject fakes).
  */
-export async function postSigned(url: string, secret: string, key: string, eventType: string, body: string, timeoutMs: number, net: WebhookNetwork): Promise<PostResult> {
+export async function postSigned(
+  url: string,
+  secret: string,
+  key: string,
+  eventType: string,
+  body: string,
+  timeoutMs: number,
+  net: WebhookNetwork,
+): Promise<PostResult> {
   const t0 = Date.now();
   const failed = (e: WebhookTargetError, refused: boolean): PostResult => ({
-    delivered: false, statusCode: null, error: e.message.slice(0, 500), errorCode: e.code, durationMs: Date.now() - t0, refused, internal: e.internal,
+    delivered: false,
+    statusCode: null,
+    error: e.message.slice(0, 500),
+    errorCode: e.code,
+    durationMs: Date.now() - t0,
+    refused,
+    internal: e.internal,
   });
   let target: WebhookTarget;
   try {
@@ -88,14 +122,22 @@ export async function postSigned(url: string, secret: string, key: string, event
       body,
     });
     const ok = res.statusCode >= 200 && res.statusCode < 300;
-    return { delivered: ok, statusCode: res.statusCode, error: ok ? null : `HTTP ${res.statusCode}`, errorCode: ok ? null : 'WEBHOOK_HTTP_STATUS', durationMs: Date.now() - t0, refused: false };
+    return {
+      delivered: ok,
+      statusCode: res.statusCode,
+      error: ok ? null : `HTTP ${res.statusCode}`,
+      errorCode: ok ? null : 'WEBHOOK_HTTP_STATUS',
+      durationMs: Date.now() - t0,
+      refused: false,
+    };
   } catch (err) {
     return failed(describeSendFailure(err, timeoutMs), false);
   }
 }
 
 /** What a failed try stores (last_error, the dead letter): the stable code and the generic reason. */
-const storedError = (r: PostResult): string | null => (r.error === null ? null : r.errorCode && r.errorCode !== 'WEBHOOK_HTTP_STATUS' ? `${r.errorCode}: ${r.error}` : r.error);
+const storedError = (r: PostResult): string | null =>
+  r.error === null ? null : r.errorCode && r.errorCode !== 'WEBHOOK_HTTP_STATUS' ? `${r.errorCode}: ${r.error}` : r.error;
 
 /** Adds one delivery job per pending delivery of the event; the job id dedupes while the job exists. */
 export async function fanOutEvent(db: DbOrTx, queue: JobQueue<'webhooks'>, alertEventId: number, retry: WebhookRetryOptions): Promise<number> {
@@ -113,19 +155,25 @@ export async function sweepPendingDeliveries(db: DbOrTx, queue: JobQueue<'webhoo
   return stale.length;
 }
 
-async function enqueueDeliveries(queue: JobQueue<'webhooks'>, items: { alertEventId: number; subscriptionId: string }[], retry: WebhookRetryOptions): Promise<void> {
+async function enqueueDeliveries(
+  queue: JobQueue<'webhooks'>,
+  items: { alertEventId: number; subscriptionId: string }[],
+  retry: WebhookRetryOptions,
+): Promise<void> {
   if (!items.length) return;
-  await queue.addBulk(items.map((d) => ({
-    name: DELIVER_JOB,
-    data: { alertEventId: d.alertEventId, subscriptionId: d.subscriptionId },
-    opts: {
-      jobId: deliveryJobId(d.alertEventId, d.subscriptionId),
-      attempts: retry.attempts,
-      backoff: { type: 'exponential', delay: retry.backoffMs },
-      removeOnComplete: { age: 7 * 24 * 3600, count: 10000 },
-      removeOnFail: { age: 30 * 24 * 3600 },
-    },
-  })));
+  await queue.addBulk(
+    items.map((d) => ({
+      name: DELIVER_JOB,
+      data: { alertEventId: d.alertEventId, subscriptionId: d.subscriptionId },
+      opts: {
+        jobId: deliveryJobId(d.alertEventId, d.subscriptionId),
+        attempts: retry.attempts,
+        backoff: { type: 'exponential', delay: retry.backoffMs },
+        removeOnComplete: { age: 7 * 24 * 3600, count: 10000 },
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    })),
+  );
 }
 
 export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'cancelled' | 'missing' | 'dead';
@@ -140,7 +188,13 @@ export type DeliveryOutcome = 'delivered' | 'already-delivered' | 'cancelled' | 
  * DNS rebinding, is caught here); a refused target is recorded as a failed try, without any
  * connection, and after the last try it is a dead letter whose error says why.
  */
-export async function deliverWebhook(db: Db, alertEventId: number, subscriptionId: string, attempt: { isLast: boolean; timeoutMs: number }, net: WebhookNetwork = webhookNetwork()): Promise<DeliveryOutcome> {
+export async function deliverWebhook(
+  db: Db,
+  alertEventId: number,
+  subscriptionId: string,
+  attempt: { isLast: boolean; timeoutMs: number },
+  net: WebhookNetwork = webhookNetwork(),
+): Promise<DeliveryOutcome> {
   const d = await readDelivery(db, alertEventId, subscriptionId);
   if (!d) return 'missing';
   if (d.status === 'delivered') return 'already-delivered';
@@ -190,7 +244,13 @@ const invalid = (errors: FieldError[]) => new AppError('VALIDATION_FAILED', erro
  * lists): 422 with `details.errors[0] = { field: 'url', code: 'WEBHOOK_URL_FORBIDDEN' | 'WEBHOOK_URL_UNRESOLVABLE', reason }`.
  * The name is looked up only after every other field has passed, so a refused request costs no lookup.
  */
-export async function createSubscription(db: Db, input: SubscriptionInput, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, net: WebhookNetwork = webhookNetwork(), timeoutMs = 10_000): Promise<SubscriptionOut & { secret: string }> {
+export async function createSubscription(
+  db: Db,
+  input: SubscriptionInput,
+  actor: Pick<Actor, 'tokenId' | 'role' | 'label'>,
+  net: WebhookNetwork = webhookNetwork(),
+  timeoutMs = 10_000,
+): Promise<SubscriptionOut & { secret: string }> {
   const errors: FieldError[] = [];
   let url: URL | null = null;
   try {
@@ -199,13 +259,17 @@ export async function createSubscription(db: Db, input: SubscriptionInput, actor
     if (!(err instanceof WebhookTargetError)) throw err;
     errors.push({ field: 'url', code: 'URL_INVALID', message: err.message });
   }
-  if (input.secret !== undefined && input.secret.length < 16) errors.push({ field: 'secret', code: 'SECRET_TOO_SHORT', message: 'secret must have at least 16 characters' });
+  if (input.secret !== undefined && input.secret.length < 16)
+    errors.push({ field: 'secret', code: 'SECRET_TOO_SHORT', message: 'secret must have at least 16 characters' });
   for (const [i, r] of (input.rules ?? []).entries()) {
-    if (!(RULE_CODES as readonly string[]).includes(r)) errors.push({ field: `rules[${i}]`, code: 'RULE_UNKNOWN', message: `unknown rule ${r}; known: ${RULE_CODES.join(', ')}` });
+    if (!(RULE_CODES as readonly string[]).includes(r))
+      errors.push({ field: `rules[${i}]`, code: 'RULE_UNKNOWN', message: `unknown rule ${r}; known: ${RULE_CODES.join(', ')}` });
   }
-  if (input.minSeverity !== undefined && !(SEVERITIES as readonly string[]).includes(input.minSeverity)) errors.push({ field: 'minSeverity', code: 'SEVERITY_UNKNOWN', message: `minSeverity is one of ${SEVERITIES.join(', ')}` });
+  if (input.minSeverity !== undefined && !(SEVERITIES as readonly string[]).includes(input.minSeverity))
+    errors.push({ field: 'minSeverity', code: 'SEVERITY_UNKNOWN', message: `minSeverity is one of ${SEVERITIES.join(', ')}` });
   for (const [i, e] of (input.events ?? []).entries()) {
-    if (!(WEBHOOK_EVENTS as readonly string[]).includes(e)) errors.push({ field: `events[${i}]`, code: 'EVENT_UNKNOWN', message: `events are ${WEBHOOK_EVENTS.join(', ')}` });
+    if (!(WEBHOOK_EVENTS as readonly string[]).includes(e))
+      errors.push({ field: `events[${i}]`, code: 'EVENT_UNKNOWN', message: `events are ${WEBHOOK_EVENTS.join(', ')}` });
   }
   if (errors.length) throw invalid(errors);
   try {
@@ -217,12 +281,23 @@ export async function createSubscription(db: Db, input: SubscriptionInput, actor
   const secret = input.secret ?? randomBytes(32).toString('base64url');
   return withTx(db, async (tx) => {
     const id = await insertSubscription(tx, {
-      url: url!.toString(), secret, description: input.description ?? '', includeSensitive: input.includeSensitive ?? false,
-      rules: input.rules?.length ? [...new Set(input.rules)] : null, minSeverity: input.minSeverity ?? 'info',
-      events: input.events?.length ? [...new Set(input.events)] : ['opened'], createdBy: actor.tokenId,
+      url: url!.toString(),
+      secret,
+      description: input.description ?? '',
+      includeSensitive: input.includeSensitive ?? false,
+      rules: input.rules?.length ? [...new Set(input.rules)] : null,
+      minSeverity: input.minSeverity ?? 'info',
+      events: input.events?.length ? [...new Set(input.events)] : ['opened'],
+      createdBy: actor.tokenId,
     });
     // the audit names the subscription, never the secret
-    await writeAudit(tx, actor, { action: 'webhooks.create', entity: 'webhook_subscription', entityIds: [id], route: 'POST /v1/webhooks', summary: { url: url!.origin, includeSensitive: input.includeSensitive ?? false, rules: input.rules ?? null } });
+    await writeAudit(tx, actor, {
+      action: 'webhooks.create',
+      entity: 'webhook_subscription',
+      entityIds: [id],
+      route: 'POST /v1/webhooks',
+      summary: { url: url!.origin, includeSensitive: input.includeSensitive ?? false, rules: input.rules ?? null },
+    });
     const [out] = await listSubscriptions(tx, id);
     return { ...out, secret };
   });
@@ -260,12 +335,24 @@ export interface TestResult {
  * a delivery's (a refused one is not contacted), and a failure is answered with a stable code
  * and a short generic reason only: no stack, errno, syscall or address of the failing connection.
  */
-export async function testSubscription(db: Db, id: string, timeoutMs: number, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, net: WebhookNetwork = webhookNetwork()): Promise<TestResult> {
+export async function testSubscription(
+  db: Db,
+  id: string,
+  timeoutMs: number,
+  actor: Pick<Actor, 'tokenId' | 'role' | 'label'>,
+  net: WebhookNetwork = webhookNetwork(),
+): Promise<TestResult> {
   const sub = await findLiveSubscription(db, id);
   if (!sub) throw new AppError('NOT_FOUND', `No webhook subscription ${id}`);
   const key = `test:${randomUUID()}`;
   const body = JSON.stringify({ id: key, type: 'ping', createdAt: new Date().toISOString(), alert: null, message: 'biomon webhook test (测试消息)' });
   const r = await postSigned(sub.url, sub.secret, key, 'ping', body, timeoutMs, net);
-  await writeAudit(db, actor, { action: 'webhooks.test', entity: 'webhook_subscription', entityIds: [id], route: 'POST /v1/webhooks/{id}/test', summary: { delivered: r.delivered, statusCode: r.statusCode, errorCode: r.errorCode } });
+  await writeAudit(db, actor, {
+    action: 'webhooks.test',
+    entity: 'webhook_subscription',
+    entityIds: [id],
+    route: 'POST /v1/webhooks/{id}/test',
+    summary: { delivered: r.delivered, statusCode: r.statusCode, errorCode: r.errorCode },
+  });
   return { delivered: r.delivered, statusCode: r.statusCode, errorCode: r.errorCode, error: r.error, durationMs: r.durationMs, idempotencyKey: key };
 }

@@ -31,17 +31,38 @@ export interface Actor {
 }
 
 /** A request without a token. */
-export const PUBLIC_ACTOR: Actor = Object.freeze({ tokenId: null, role: 'public', label: 'public', team: null, stationId: null, departmentId: null, departmentName: null });
+export const PUBLIC_ACTOR: Actor = Object.freeze({
+  tokenId: null,
+  role: 'public',
+  label: 'public',
+  team: null,
+  stationId: null,
+  departmentId: null,
+  departmentName: null,
+});
 
 /** The platform itself (jobs, schedulers, seeds): may do and see everything. */
-export const SYSTEM_ACTOR: Actor = Object.freeze({ tokenId: null, role: 'system', label: 'system', team: null, stationId: null, departmentId: null, departmentName: null });
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  tokenId: null,
+  role: 'system',
+  label: 'system',
+  team: null,
+  stationId: null,
+  departmentId: null,
+  departmentName: null,
+});
 
 /** The actor of a request's principal (the token it sent); a request without a token acts as PUBLIC_ACTOR. */
 export function actorOf(p: Principal | null | undefined): Actor {
   if (!p) return PUBLIC_ACTOR;
   return {
-    tokenId: p.tokenId, role: p.role, label: p.label || p.role,
-    team: p.team, stationId: p.stationId, departmentId: p.departmentId, departmentName: p.departmentName,
+    tokenId: p.tokenId,
+    role: p.role,
+    label: p.label || p.role,
+    team: p.team,
+    stationId: p.stationId,
+    departmentId: p.departmentId,
+    departmentName: p.departmentName,
   };
 }
 

@@ -1,7 +1,14 @@
 export { ROLES, generateToken, hashToken, tokenPrefix, type Role, type CallerRole } from './token';
 export {
-  createToken, findPrincipal, listTokens, revokeToken, revokeTokensByLabelPrefix, revokeStationTokens,
-  type TokenScope, type Principal, type TokenListItem,
+  createToken,
+  findPrincipal,
+  listTokens,
+  revokeToken,
+  revokeTokensByLabelPrefix,
+  revokeStationTokens,
+  type TokenScope,
+  type Principal,
+  type TokenListItem,
 } from './token.repository';
 export { writeAudit, listAuditEntries, type AuditEntry, type AuditFilter } from './audit.repository';
 export { actorOf, readsEveryScope, PUBLIC_ACTOR, SYSTEM_ACTOR, type Actor, type ActorRole } from './actor';

@@ -80,13 +80,34 @@ export async function listTokens(db: DbOrTx, opts: { includeRevoked?: boolean } 
   let q = db
     .selectFrom('api_tokens as t')
     .leftJoin('departments as d', 'd.id', 't.department_id')
-    .select(['t.id', 't.prefix', 't.role', 't.team', 't.station_id', 'd.name as department', 't.label', 't.created_at', 't.expires_at', 't.revoked_at', 't.last_used_at'])
+    .select([
+      't.id',
+      't.prefix',
+      't.role',
+      't.team',
+      't.station_id',
+      'd.name as department',
+      't.label',
+      't.created_at',
+      't.expires_at',
+      't.revoked_at',
+      't.last_used_at',
+    ])
     .orderBy('t.created_at');
   if (!opts.includeRevoked) q = q.where('t.revoked_at', 'is', null);
   const rows = await q.execute();
   return rows.map((r) => ({
-    id: r.id, prefix: r.prefix, role: r.role, team: r.team, stationId: r.station_id, department: r.department,
-    label: r.label, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
+    id: r.id,
+    prefix: r.prefix,
+    role: r.role,
+    team: r.team,
+    stationId: r.station_id,
+    department: r.department,
+    label: r.label,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
   }));
 }
 

@@ -136,12 +136,14 @@ export function parseWebhookAllowPrivate(raw: string | undefined, problems: stri
       const kind = isIP(ip);
       const max = kind === 4 ? 32 : 128;
       if (!kind || !/^\d{1,3}$/.test(bits) || Number(bits) > max) problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" is not a CIDR block`);
-      else if (Number(bits) === 0) problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" would allow every address; list the private hosts or blocks the webhooks need`);
+      else if (Number(bits) === 0)
+        problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" would allow every address; list the private hosts or blocks the webhooks need`);
       else out.push(`${ip}/${Number(bits)}`);
     } else if (isIP(entry)) out.push(entry);
     else {
       const name = entry.replace(/\.+$/, '');
-      if (!HOST_NAME.test(name) || /^[\d.]+$/.test(name)) problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" is neither an IP address, a CIDR block nor a host name`);
+      if (!HOST_NAME.test(name) || /^[\d.]+$/.test(name))
+        problems.push(`BIOMON_WEBHOOK_ALLOW_PRIVATE: "${part.trim()}" is neither an IP address, a CIDR block nor a host name`);
       else out.push(name);
     }
   }
@@ -191,7 +193,9 @@ function emlConfig(env: NodeJS.ProcessEnv, problems: string[]): EmlConfig {
   const organisation = env.BIOMON_EML_ORGANISATION || '吉林省生物多样性监测数据平台 Jilin Province Biodiversity Monitoring Platform';
   return {
     title,
-    abstract: env.BIOMON_EML_ABSTRACT || '吉林省生物多样性监测数据平台汇集的调查事件与物种记录（样线、样方、红外相机），按达尔文核心标准发布；敏感物种（东北虎、东北豹等）的位置已按 10 km 网格模糊化。 Survey events and species occurrences (transects, plots, camera traps) collected by the Jilin Province biodiversity monitoring platform, published as Darwin Core; locations of sensitive species (Amur tiger, Amur leopard, …) are generalised to a 10 km grid.',
+    abstract:
+      env.BIOMON_EML_ABSTRACT ||
+      '吉林省生物多样性监测数据平台汇集的调查事件与物种记录（样线、样方、红外相机），按达尔文核心标准发布；敏感物种（东北虎、东北豹等）的位置已按 10 km 网格模糊化。 Survey events and species occurrences (transects, plots, camera traps) collected by the Jilin Province biodiversity monitoring platform, published as Darwin Core; locations of sensitive species (Amur tiger, Amur leopard, …) are generalised to a 10 km grid.',
     organisation,
     contactName: env.BIOMON_EML_CONTACT_NAME || '数据管理员 Data manager',
     contactEmail,
@@ -275,7 +279,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPublicPerMinute: intIn('BIOMON_RATE_LIMIT_PUBLIC_PER_MIN', env.BIOMON_RATE_LIMIT_PUBLIC_PER_MIN, 1200, 1, 10_000_000, problems),
     faultStepDelayMs: intIn('BIOMON_FAULT_STEP_DELAY_MS', env.BIOMON_FAULT_STEP_DELAY_MS, 0, 0, 60_000, problems),
     jobLockMs: intIn('BIOMON_JOB_LOCK_MS', env.BIOMON_JOB_LOCK_MS, 30_000, 1000, 600_000, problems),
-    corsOrigins: (env.BIOMON_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.BIOMON_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     cursorSecret: cursorSecretConfig(env.BIOMON_CURSOR_SECRET, problems),
     eml: emlConfig(env, problems),
     alerts: alertsConfig(env, problems),
@@ -295,8 +302,10 @@ function trustProxyConfig(raw: string | undefined, problems: string[]): string[]
     const [ip, bits, ...rest] = entry.split('/');
     const kind = isIP(ip);
     const max = kind === 4 ? 32 : 128;
-    if (!kind || rest.length || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max))) problems.push(`BIOMON_TRUST_PROXY: "${part.trim()}" is neither an IP address nor a CIDR block`);
-    else if (bits !== undefined && Number(bits) === 0) problems.push(`BIOMON_TRUST_PROXY: "${part.trim()}" would trust every client's X-Forwarded-For; list the proxies' addresses`);
+    if (!kind || rest.length || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max)))
+      problems.push(`BIOMON_TRUST_PROXY: "${part.trim()}" is neither an IP address nor a CIDR block`);
+    else if (bits !== undefined && Number(bits) === 0)
+      problems.push(`BIOMON_TRUST_PROXY: "${part.trim()}" would trust every client's X-Forwarded-For; list the proxies' addresses`);
     else out.push(entry);
   }
   return [...new Set(out)];

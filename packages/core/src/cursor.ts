@@ -31,9 +31,10 @@ export class CursorCodec {
 
   /** The key of a cursor of this kind; throws 400 CURSOR_INVALID (naming `field`) for anything else. */
   decode(kind: string, token: string, field = 'querystring.cursor'): CursorKey {
-    const invalid = () => new AppError('CURSOR_INVALID', 'The cursor is not one this server issued for this list', {
-      errors: [{ field, code: 'CURSOR_INVALID', message: 'use nextCursor (or the next link) of a previous page, unchanged' }],
-    });
+    const invalid = () =>
+      new AppError('CURSOR_INVALID', 'The cursor is not one this server issued for this list', {
+        errors: [{ field, code: 'CURSOR_INVALID', message: 'use nextCursor (or the next link) of a previous page, unchanged' }],
+      });
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{44,400}$/.test(token)) throw invalid();
     const raw = Buffer.from(token, 'base64url');
     if (raw.length < 33) throw invalid();
@@ -56,7 +57,10 @@ export class CursorCodec {
   /** A cursor whose key is one positive integer (an internal id). */
   decodeId(kind: string, token: string, field?: string): number {
     const [id] = this.decode(kind, token, field);
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw new AppError('CURSOR_INVALID', 'The cursor is not valid', { errors: [{ field: field ?? 'querystring.cursor', code: 'CURSOR_INVALID', message: 'use nextCursor of a previous page' }] });
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+      throw new AppError('CURSOR_INVALID', 'The cursor is not valid', {
+        errors: [{ field: field ?? 'querystring.cursor', code: 'CURSOR_INVALID', message: 'use nextCursor of a previous page' }],
+      });
     return id;
   }
 }

@@ -30,7 +30,8 @@ export const isDateOnly = (s: string): boolean => DATE_ONLY.test(s);
 /** `minLon,minLat,maxLon,maxLat` in WGS84 (CRS84): four finite numbers, min < max, lon in −180..180, lat in −90..90. */
 export function parseBbox(s: string, field = 'querystring.bbox'): Bbox {
   const parts = s.split(',').map((x) => Number(x));
-  const bad = () => invalidField(field, 'BBOX_INVALID', 'bbox must be four finite numbers minLon,minLat,maxLon,maxLat with min < max, lon in -180..180, lat in -90..90');
+  const bad = () =>
+    invalidField(field, 'BBOX_INVALID', 'bbox must be four finite numbers minLon,minLat,maxLon,maxLat with min < max, lon in -180..180, lat in -90..90');
   if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) throw bad();
   const [a, b, c, d] = parts;
   if (a >= c || b >= d || a < -180 || c > 180 || b < -90 || d > 90) throw bad();
@@ -44,7 +45,8 @@ export function parseBbox(s: string, field = 'querystring.bbox'): Bbox {
 export function parseDate(field: string, s: string | undefined): Date | undefined {
   if (!s) return undefined;
   const d = isDateOnly(s) ? startOfChinaDay(s) : new Date(s);
-  if (!DATE_OR_DATE_TIME.test(s) || Number.isNaN(d.getTime())) throw invalidField(field, 'DATE_INVALID', `${nameOf(field)} must be an ISO 8601 date or date-time`);
+  if (!DATE_OR_DATE_TIME.test(s) || Number.isNaN(d.getTime()))
+    throw invalidField(field, 'DATE_INVALID', `${nameOf(field)} must be an ISO 8601 date or date-time`);
   return d;
 }
 
@@ -65,9 +67,10 @@ export function parseCalendarDate(field: string, s: string | undefined): string 
  */
 export function parseDateRange(s: string | undefined, field = 'querystring.datetime'): { from?: Date; to?: Date } {
   if (!s) return {};
-  const bad = () => new AppError('VALIDATION_FAILED', `${nameOf(field)} must be an RFC 3339 date-time, a date, or an interval start/end with .. for an open end`, {
-    errors: [{ field, code: 'DATETIME_INVALID', message: 'use e.g. 2024-05-01, 2024-05-01T00:00:00Z or 2024-01-01/..' }],
-  });
+  const bad = () =>
+    new AppError('VALIDATION_FAILED', `${nameOf(field)} must be an RFC 3339 date-time, a date, or an interval start/end with .. for an open end`, {
+      errors: [{ field, code: 'DATETIME_INVALID', message: 'use e.g. 2024-05-01, 2024-05-01T00:00:00Z or 2024-01-01/..' }],
+    });
   const one = (v: string, end: boolean): Date | undefined => {
     if (v === '..' || v === '') return undefined;
     if (isDateOnly(v)) {

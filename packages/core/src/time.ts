@@ -14,7 +14,15 @@ export const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 // en-CA formats as YYYY-MM-DD; one formatter per shape, built once
 const DATE_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: CHINA_TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
-const DATE_TIME_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: CHINA_TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const DATE_TIME_FORMAT = new Intl.DateTimeFormat('en-CA', {
+  timeZone: CHINA_TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 /** The calendar date of an instant in China (`YYYY-MM-DD`); by default today's. */
 export function chinaDate(at: Date = new Date()): string {

@@ -17,10 +17,12 @@ export const inChinaTime = (t: Instant): RawBuilder<Date> => sql<Date>`${t} AT T
 export const chinaDayStart = (t: Instant): RawBuilder<Date> => sql<Date>`date_trunc('day', ${t} AT TIME ZONE ${CHINA_TZ_SQL}) AT TIME ZONE ${CHINA_TZ_SQL}`;
 
 /** The end of the instant's day in China (the next midnight), as a timestamptz. */
-export const chinaDayEnd = (t: Instant): RawBuilder<Date> => sql<Date>`(date_trunc('day', ${t} AT TIME ZONE ${CHINA_TZ_SQL}) + interval '1 day') AT TIME ZONE ${CHINA_TZ_SQL}`;
+export const chinaDayEnd = (t: Instant): RawBuilder<Date> =>
+  sql<Date>`(date_trunc('day', ${t} AT TIME ZONE ${CHINA_TZ_SQL}) + interval '1 day') AT TIME ZONE ${CHINA_TZ_SQL}`;
 
 /** The instant's calendar date in China as text `YYYY-MM-DD`. */
 export const chinaDateText = (t: Instant): RawBuilder<string> => sql<string>`to_char(${t} AT TIME ZONE ${CHINA_TZ_SQL}, 'YYYY-MM-DD')`;
 
 /** A field of the instant's wall-clock time in China (`extract(year FROM …)`), as an integer. */
-export const chinaPart = (part: 'year' | 'month', t: Instant): RawBuilder<number> => sql<number>`extract(${sql.raw(part)} FROM ${t} AT TIME ZONE ${CHINA_TZ_SQL})::int`;
+export const chinaPart = (part: 'year' | 'month', t: Instant): RawBuilder<number> =>
+  sql<number>`extract(${sql.raw(part)} FROM ${t} AT TIME ZONE ${CHINA_TZ_SQL})::int`;

@@ -15,7 +15,9 @@ export function translatePgError(err: unknown): AppError | null {
       return new AppError('VALIDATION_FAILED', 'A referenced record does not exist', { constraint: e.constraint });
     case '22021': // character_not_in_repertoire: a NUL in text (the edge refuses these first, naming the field)
     case '22P05': // untranslatable_character: \u0000 in jsonb
-      return new AppError('TEXT_INVALID_CHARACTER', undefined, { errors: [{ field: 'body', code: 'TEXT_INVALID_CHARACTER', message: 'a value contains a NUL character or an unpaired UTF-16 surrogate' }] });
+      return new AppError('TEXT_INVALID_CHARACTER', undefined, {
+        errors: [{ field: 'body', code: 'TEXT_INVALID_CHARACTER', message: 'a value contains a NUL character or an unpaired UTF-16 surrogate' }],
+      });
     case '23514':
     case '23502':
     case '22P02':

@@ -45,7 +45,22 @@ export interface ReadRoutingOptions {
 }
 
 /** PostgreSQL and socket errors that mean the server (not the statement) failed. */
-const SERVER_GONE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const SERVER_GONE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 /** Statement errors a standby raises and the primary would not: a recovery conflict (40001), a write (25006). */
 const STANDBY_ONLY_CODES = new Set(['40001', '25006']);
 
@@ -89,18 +104,26 @@ export function createReadRouting(primaryDb: Db, primaryPool: pg.Pool, replicaUr
 
   async function measure(): Promise<ReplicaState> {
     // the primary's position first: a standby at or past it has replayed everything written before
-    const primaryLsn = await withTimeout(sql<{ lsn: string }>`SELECT pg_current_wal_lsn()::text AS lsn`.execute(primaryDb), 2_000)
-      .then((r) => r.rows[0]?.lsn ?? null, () => null);
+    const primaryLsn = await withTimeout(sql<{ lsn: string }>`SELECT pg_current_wal_lsn()::text AS lsn`.execute(primaryDb), 2_000).then(
+      (r) => r.rows[0]?.lsn ?? null,
+      () => null,
+    );
     try {
-      const r = await withTimeout(sql<{ recovering: boolean; behind: string | null; since: number | null }>`
+      const r = await withTimeout(
+        sql<{ recovering: boolean; behind: string | null; since: number | null }>`
         SELECT pg_is_in_recovery() AS recovering,
                pg_wal_lsn_diff(${primaryLsn}::pg_lsn, pg_last_wal_replay_lsn())::text AS behind,
-               extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 AS since`.execute(replicaDb), 2_000);
+               extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 AS since`.execute(replicaDb),
+        2_000,
+      );
       const row = r.rows[0];
       let lag: number | null;
-      if (!row.recovering) lag = 0; // not a standby (or the primary itself): nothing to replay
-      else if (row.behind !== null && Number(row.behind) <= 0) lag = 0; // caught up
-      else if (primaryLsn === null) lag = null; // the primary is unreachable: how far behind is not known
+      if (!row.recovering)
+        lag = 0; // not a standby (or the primary itself): nothing to replay
+      else if (row.behind !== null && Number(row.behind) <= 0)
+        lag = 0; // caught up
+      else if (primaryLsn === null)
+        lag = null; // the primary is unreachable: how far behind is not known
       else lag = row.since === null ? null : Math.max(0, Math.round(row.since * 10) / 10);
       // With the primary unreachable, a standby that answers is still the better source of reads.
       const usable = primaryLsn === null || (lag !== null && lag <= opts.maxLagSeconds);

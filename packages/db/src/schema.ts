@@ -8,9 +8,18 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 
-export interface SeedRunsTable { name: string; version: string; applied_at: Timestamp; summary: Json }
+export interface SeedRunsTable {
+  name: string;
+  version: string;
+  applied_at: Timestamp;
+  summary: Json;
+}
 
-export interface DepartmentsTable { id: Generated<number>; name: string; kind: Generated<string> }
+export interface DepartmentsTable {
+  id: Generated<number>;
+  name: string;
+  kind: Generated<string>;
+}
 
 export interface ApiTokensTable {
   id: Generated<string>;
@@ -73,20 +82,39 @@ interface LayerFeature {
 }
 
 export interface RegionsTable extends LayerFeature {
-  code: string; name: string; name_en: string | null; level: string; parent_code: string | null;
+  code: string;
+  name: string;
+  name_en: string | null;
+  level: string;
+  parent_code: string | null;
   official_area_km2: string | null;
 }
 export interface ProtectedAreasTable extends LayerFeature {
-  pa_id: string; name: string; name_en: string | null; designation: string; level: string | null; status: string;
+  pa_id: string;
+  name: string;
+  name_en: string | null;
+  designation: string;
+  level: string | null;
+  status: string;
   established_year: number | null;
 }
 export interface LandCoverTable extends LayerFeature {
-  class: string; grassland_type: string | null; wetland_type: string | null; is_natural: boolean | null; year: number | null;
+  class: string;
+  grassland_type: string | null;
+  wetland_type: string | null;
+  is_natural: boolean | null;
+  year: number | null;
 }
 export interface GrasslandPlotsTable extends LayerFeature {
-  plot_id: string; grassland_type: string; vegetation_cover_pct: string; survey_date: string;
+  plot_id: string;
+  grassland_type: string;
+  vegetation_cover_pct: string;
+  survey_date: string;
 }
-export interface EcosystemsTable extends LayerFeature { ecosystem_type: string; terrestrial: boolean }
+export interface EcosystemsTable extends LayerFeature {
+  ecosystem_type: string;
+  terrestrial: boolean;
+}
 
 export interface TaxaTable {
   id: Generated<number>;
@@ -110,7 +138,12 @@ export interface TaxaTable {
   sources: ColumnType<string[], string[] | undefined, string[]>;
   updated_at: Timestamp;
 }
-export interface TaxonNamesTable { name_key: string; name: string; taxon_id: number; kind: string }
+export interface TaxonNamesTable {
+  name_key: string;
+  name: string;
+  taxon_id: number;
+  kind: string;
+}
 export interface TaxonRulesTable {
   id: Generated<number>;
   rank: string;
@@ -124,8 +157,18 @@ export interface TaxonRulesTable {
   sources: ColumnType<string[], string[] | undefined, string[]>;
 }
 
-export interface LedgerSectionsTable { code: string; ord: number; title: string }
-export interface LedgerMeasuresTable { code: string; ord: number; section_code: string; title: string; text: string }
+export interface LedgerSectionsTable {
+  code: string;
+  ord: number;
+  title: string;
+}
+export interface LedgerMeasuresTable {
+  code: string;
+  ord: number;
+  section_code: string;
+  title: string;
+  text: string;
+}
 export interface LedgerTasksTable {
   no: number;
   section_code: string;
@@ -137,8 +180,17 @@ export interface LedgerTasksTable {
   timeline_end: string | null;
   timeline_text: string;
 }
-export interface LedgerTaskDepartmentsTable { task_no: number; department_id: number; role: string; ord: number }
-export interface LedgerTaskLinksTable { task_no: number; kind: string; ref: string }
+export interface LedgerTaskDepartmentsTable {
+  task_no: number;
+  department_id: number;
+  role: string;
+  ord: number;
+}
+export interface LedgerTaskLinksTable {
+  task_no: number;
+  kind: string;
+  ref: string;
+}
 export interface LedgerProgressTable {
   id: Generated<number>;
   task_no: number;
@@ -224,11 +276,23 @@ export interface OccurrencesTable {
 }
 
 /** A counter per source that in-process read caches key on (taxa: bumped by every statement that changes it). */
-export interface ReadCacheVersionsTable { name: string; version: ColumnType<string, string | number, string | number> }
+export interface ReadCacheVersionsTable {
+  name: string;
+  version: ColumnType<string, string | number, string | number>;
+}
 
 /** Events that hold or ever held a sensitive record, and small parents of them (sticky). */
-export interface SensitiveEventsTable { event_id: string; cell_m: number; reason: string; marked_at: Timestamp }
-export interface PlatformSecretsTable { name: string; value: Buffer; created_at: Timestamp }
+export interface SensitiveEventsTable {
+  event_id: string;
+  cell_m: number;
+  reason: string;
+  marked_at: Timestamp;
+}
+export interface PlatformSecretsTable {
+  name: string;
+  value: Buffer;
+  created_at: Timestamp;
+}
 
 export interface OccurrenceHistoryTable {
   id: Generated<number>;
@@ -284,7 +348,13 @@ export interface ImportMappingsTable {
   version: Generated<number>;
 }
 
-export interface ImportErrorsTable { import_id: string; file: string; row_number: number; record_id: string | null; errors: Json }
+export interface ImportErrorsTable {
+  import_id: string;
+  file: string;
+  row_number: number;
+  record_id: string | null;
+  errors: Json;
+}
 
 export interface IndicatorRunsTable {
   id: Generated<string>;
@@ -319,8 +389,16 @@ export interface IndicatorResultsTable {
   computed_at: Timestamp;
 }
 
-export interface IndicatorStalenessTable { kind: string; since: Timestamp }
-export interface LayerSubdividedTable { id: Generated<number>; dataset_id: number; feature_id: number; geom: unknown }
+export interface IndicatorStalenessTable {
+  kind: string;
+  since: Timestamp;
+}
+export interface LayerSubdividedTable {
+  id: Generated<number>;
+  dataset_id: number;
+  feature_id: number;
+  geom: unknown;
+}
 
 // ---- stations (0005): SensorThings Thing → Datastream → Observation -----------------------------
 export interface StationsTable {
@@ -342,7 +420,15 @@ export interface StationsTable {
 }
 
 /** `expected_interval` is a PostgreSQL interval; the driver returns it as a postgres-interval object. */
-export interface PgInterval { years?: number; months?: number; days?: number; hours?: number; minutes?: number; seconds?: number; milliseconds?: number }
+export interface PgInterval {
+  years?: number;
+  months?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+  milliseconds?: number;
+}
 
 export interface DatastreamsTable {
   id: Generated<number>;
@@ -391,7 +477,10 @@ export interface FilesTable {
   department_id: number | null;
   created_at: Timestamp;
 }
-export interface LedgerProgressFilesTable { progress_id: number; file_id: string }
+export interface LedgerProgressFilesTable {
+  progress_id: number;
+  file_id: string;
+}
 export interface ReportsTable {
   id: Generated<string>;
   kind: Generated<string>;
@@ -473,7 +562,12 @@ export interface AlertsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
 }
-export interface AlertTriggersTable { alert_id: number; trigger_key: string; occurrence_pk: number | null; at: Timestamp }
+export interface AlertTriggersTable {
+  alert_id: number;
+  trigger_key: string;
+  occurrence_pk: number | null;
+  at: Timestamp;
+}
 export interface AlertEventsTable {
   id: Generated<number>;
   alert_id: number;

@@ -33,7 +33,7 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     if (header) {
       // failures of this address in the window: once at the limit, no token is looked up any more
       if (limits) await limits.assertFailuresUnder(request);
-      const m = /^Bearer ([A-Za-z0-9_\-]{10,200})$/.exec(header.trim());
+      const m = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
       const principal = m ? await findPrincipal(getDb(), m[1]) : null;
       if (!principal) {
         if (limits) {
@@ -56,6 +56,7 @@ export function registerAuth(app: FastifyInstance, getDb: () => Parameters<typeo
     const role = request.principal?.role;
     if (!role) throw new AppError('UNAUTHENTICATED');
     if (role === 'admin') return;
-    if (!access || !access.includes(role)) throw new AppError('FORBIDDEN', `Role ${role} may not call ${request.method} ${request.routeOptions.url}`, { reason: 'role' });
+    if (!access || !access.includes(role))
+      throw new AppError('FORBIDDEN', `Role ${role} may not call ${request.method} ${request.routeOptions.url}`, { reason: 'role' });
   });
 }

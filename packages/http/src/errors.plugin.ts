@@ -2,7 +2,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type FieldError } from '@biomon/core';
 import { translatePgError } from '@biomon/db';
 
-interface AjvError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
+interface AjvError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
 
 /** Ajv validation errors → `{ field, code, message }`, naming the failing field. */
 export function fieldErrorsFromValidation(errors: AjvError[], context: string | undefined): FieldError[] {
@@ -26,10 +31,16 @@ export function fieldErrorsFromValidation(errors: AjvError[], context: string | 
  */
 export function frameworkError(err: FastifyError): AppError {
   if (err.code === 'FST_ERR_BAD_URL') {
-    return new AppError('VALIDATION_FAILED', 'The URL path is not valid percent-encoded UTF-8', { errors: [{ field: 'url', code: 'URL_ENCODING_INVALID', message: 'percent-encode UTF-8 text; surrogates and overlong forms (%ED%A0%80, %C0%80) are not UTF-8' }] });
+    return new AppError('VALIDATION_FAILED', 'The URL path is not valid percent-encoded UTF-8', {
+      errors: [
+        { field: 'url', code: 'URL_ENCODING_INVALID', message: 'percent-encode UTF-8 text; surrogates and overlong forms (%ED%A0%80, %C0%80) are not UTF-8' },
+      ],
+    });
   }
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return new AppError('VALIDATION_FAILED', 'A path parameter is too long', { errors: [{ field: 'url', code: 'PATH_PARAMETER_TOO_LONG', message: err.message }] });
+    return new AppError('VALIDATION_FAILED', 'A path parameter is too long', {
+      errors: [{ field: 'url', code: 'PATH_PARAMETER_TOO_LONG', message: err.message }],
+    });
   }
   return new AppError('INTERNAL');
 }
@@ -45,14 +56,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
       });
     } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_INVALID_TYPE') {
       appErr = new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here`, {
-        errors: [{ field: 'headers.content-type', code: 'CONTENT_TYPE_UNSUPPORTED', message: 'send the content type this route declares (usually application/json)' }],
+        errors: [
+          { field: 'headers.content-type', code: 'CONTENT_TYPE_UNSUPPORTED', message: 'send the content type this route declares (usually application/json)' },
+        ],
       });
     } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       appErr = new AppError('BODY_TOO_LARGE', err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? undefined : 'Content-Length does not match the body', {
         errors: [{ field: 'body', code: 'BODY_TOO_LARGE', message: err.message }],
       });
-    } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
-      || /prototype|constructor/i.test(String(err.message)) && err.statusCode === 400) {
+    } else if (
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      err instanceof SyntaxError ||
+      (/prototype|constructor/i.test(String(err.message)) && err.statusCode === 400)
+    ) {
       appErr = new AppError('BAD_JSON', err.message, { errors: [{ field: 'body', code: 'JSON_INVALID', message: err.message }] });
     } else {
       appErr = translatePgError(err);

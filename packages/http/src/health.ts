@@ -24,9 +24,18 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export async function checkHealth(ctx: AppContext, apps: string[]): Promise<HealthReport> {
   const [db, redis, worker] = await Promise.all([
-    withTimeout(sql`select 1`.execute(ctx.db), 2000).then(() => 'up' as const, () => 'down' as const),
-    withTimeout(ctx.redis.ping(), 2000).then(() => 'up' as const, () => 'down' as const),
-    withTimeout(ctx.redis.exists(heartbeatKey(ctx.config.queuePrefix)), 2000).then((n) => (n ? ('up' as const) : ('down' as const)), () => 'down' as const),
+    withTimeout(sql`select 1`.execute(ctx.db), 2000).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    ),
+    withTimeout(ctx.redis.ping(), 2000).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    ),
+    withTimeout(ctx.redis.exists(heartbeatKey(ctx.config.queuePrefix)), 2000).then(
+      (n) => (n ? ('up' as const) : ('down' as const)),
+      () => 'down' as const,
+    ),
   ]);
   const replica = ctx.replica ? await ctx.replica.state(true).then(({ status, lagSeconds }) => ({ status, lagSeconds })) : undefined;
   const status = db === 'down' || redis === 'down' ? 'down' : worker === 'down' || (replica && replica.status !== 'up') ? 'degraded' : 'ok';

@@ -7,11 +7,17 @@ export const MAX_JSON_DEPTH = 32;
 /** Depth and finiteness of a parsed JSON value (JSON.parse turns 1e400 into Infinity). */
 function inspect(v: unknown, depth: number): AppError | null {
   if (typeof v === 'number') {
-    return Number.isFinite(v) ? null : new AppError('VALIDATION_FAILED', 'a number in the body is not finite', { errors: [{ field: 'body', code: 'NUMBER_NOT_FINITE', message: 'numbers must be finite (1e400 and the like are refused)' }] });
+    return Number.isFinite(v)
+      ? null
+      : new AppError('VALIDATION_FAILED', 'a number in the body is not finite', {
+          errors: [{ field: 'body', code: 'NUMBER_NOT_FINITE', message: 'numbers must be finite (1e400 and the like are refused)' }],
+        });
   }
   if (v === null || typeof v !== 'object') return null;
   if (depth > MAX_JSON_DEPTH) {
-    return new AppError('VALIDATION_FAILED', 'the body is nested too deeply', { errors: [{ field: 'body', code: 'BODY_TOO_DEEP', message: `JSON may nest at most ${MAX_JSON_DEPTH} levels` }] });
+    return new AppError('VALIDATION_FAILED', 'the body is nested too deeply', {
+      errors: [{ field: 'body', code: 'BODY_TOO_DEEP', message: `JSON may nest at most ${MAX_JSON_DEPTH} levels` }],
+    });
   }
   for (const x of Array.isArray(v) ? v : Object.values(v)) {
     const e = inspect(x, depth + 1);

@@ -3,7 +3,11 @@ import type { MultipartFile } from '@fastify/multipart';
 import { AppError, invalidTextErrors, type FieldError } from '@biomon/core';
 
 const contentTypeError = (message: string) =>
-  new AppError('UNSUPPORTED_MEDIA_TYPE', message, { errors: [{ field: 'headers.content-type', code: 'CONTENT_TYPE_UNSUPPORTED', message: 'send multipart/form-data with a boundary and one part named "file"' }] });
+  new AppError('UNSUPPORTED_MEDIA_TYPE', message, {
+    errors: [
+      { field: 'headers.content-type', code: 'CONTENT_TYPE_UNSUPPORTED', message: 'send multipart/form-data with a boundary and one part named "file"' },
+    ],
+  });
 
 /**
  * NUL or unpaired surrogates in the text of a multipart body — the file's name (kept in the
@@ -14,10 +18,7 @@ function multipartTextErrors(part: MultipartFile): FieldError[] {
   for (const [name, v] of Object.entries(part.fields)) {
     for (const f of [v ?? []].flat()) if (f !== part) fields[name] = f.type === 'field' ? f.value : f.filename;
   }
-  return [
-    ...invalidTextErrors({ filename: part.filename, fieldname: part.fieldname }, 'file'),
-    ...invalidTextErrors(fields, 'fields'),
-  ];
+  return [...invalidTextErrors({ filename: part.filename, fieldname: part.fieldname }, 'file'), ...invalidTextErrors(fields, 'fields')];
 }
 
 /**
@@ -35,11 +36,16 @@ export async function readSingleFile(req: FastifyRequest): Promise<MultipartFile
     if (err instanceof AppError) throw err;
     const code = (err as { code?: string }).code ?? '';
     if (/FST_(FIELDS|PARTS|FILES)_LIMIT/.test(code)) {
-      throw new AppError('VALIDATION_FAILED', 'send exactly one part, named "file"', { errors: [{ field: 'body', code: 'MULTIPART_PARTS', message: (err as Error).message }] });
+      throw new AppError('VALIDATION_FAILED', 'send exactly one part, named "file"', {
+        errors: [{ field: 'body', code: 'MULTIPART_PARTS', message: (err as Error).message }],
+      });
     }
     throw contentTypeError(`the multipart body cannot be read: ${(err as Error).message}`);
   }
-  if (!part) throw new AppError('VALIDATION_FAILED', 'no file part', { errors: [{ field: 'file', code: 'FILE_MISSING', message: 'send the file in a part named "file"' }] });
+  if (!part)
+    throw new AppError('VALIDATION_FAILED', 'no file part', {
+      errors: [{ field: 'file', code: 'FILE_MISSING', message: 'send the file in a part named "file"' }],
+    });
   const errors = multipartTextErrors(part);
   if (errors.length) {
     part.file.resume(); // drain the upload: the answer does not need it

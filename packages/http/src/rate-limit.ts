@@ -33,7 +33,12 @@ const WINDOW_MS = 60_000;
 
 function limited(limit: number, ttlMs: number): AppError {
   const retryAfter = Math.max(1, Math.ceil(ttlMs / 1000));
-  return new AppError('RATE_LIMITED', `more than ${limit} requests a minute; retry after ${retryAfter} s`, { limit, windowSeconds: WINDOW_MS / 1000 }, { 'retry-after': String(retryAfter) });
+  return new AppError(
+    'RATE_LIMITED',
+    `more than ${limit} requests a minute; retry after ${retryAfter} s`,
+    { limit, windowSeconds: WINDOW_MS / 1000 },
+    { 'retry-after': String(retryAfter) },
+  );
 }
 
 /**

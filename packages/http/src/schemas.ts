@@ -25,7 +25,11 @@ export const ErrorBody = Type.Object(
       details: Type.Optional(Type.Unknown({ description: 'e.g. { errors: [{ field, code, message }] } or { rejected: [...] }' })),
     }),
   },
-  { $id: 'ErrorBody', description: 'An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency' },
+  {
+    $id: 'ErrorBody',
+    description:
+      'An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency',
+  },
 );
 
 /** A reference to a schema with an `$id` (registered with `app.addSchema`), typed as that schema. */
@@ -47,7 +51,8 @@ export const Nullable = <T extends TSchema>(schema: T, options: SchemaOptions = 
 export const DateTime = (options: SchemaOptions = {}) => Type.Unsafe<string | Date>({ type: 'string', format: 'date-time', ...options });
 
 /** An object whose other properties are data (kept, not dropped). */
-export const Open = <T extends TProperties>(properties: T, options: ObjectOptions = {}): TObject<T> => Type.Object(properties, { additionalProperties: true, ...options });
+export const Open = <T extends TProperties>(properties: T, options: ObjectOptions = {}): TObject<T> =>
+  Type.Object(properties, { additionalProperties: true, ...options });
 
 /** Any JSON object (open-ended data: dynamicProperties, params, summaries). */
 export const JsonObject = (options: ObjectOptions = {}) => Type.Object({}, { additionalProperties: true, ...options });
@@ -72,12 +77,16 @@ export const Geometry = Open({
 });
 
 /** A GeoJSON Feature whose properties are given by the caller (open when not). */
-export const Feature = <P extends TSchema>(properties: P, options: ObjectOptions = {}) => Open({
-  type: Type.String({ description: 'Feature' }),
-  id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-  geometry: Nullable(Geometry),
-  properties: Nullable(properties),
-}, options);
+export const Feature = <P extends TSchema>(properties: P, options: ObjectOptions = {}) =>
+  Open(
+    {
+      type: Type.String({ description: 'Feature' }),
+      id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+      geometry: Nullable(Geometry),
+      properties: Nullable(properties),
+    },
+    options,
+  );
 
 /** A response of another media type than JSON: a file, a stream or a page (not serialised by fastify). */
 export function fileResponse(description: string, mediaTypes: string[], options: { binary?: boolean } = {}) {

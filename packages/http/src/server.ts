@@ -48,15 +48,27 @@ export interface BuildServerOptions {
   title?: string;
 }
 
-
 const UpDown = Type.Union([Type.Literal('up'), Type.Literal('down')]);
 const HealthSchema = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')], { description: 'down when the database or Redis is; degraded when only the worker or the read standby is' }),
-  db: UpDown, redis: UpDown, worker: UpDown,
-  replica: Type.Optional(Type.Object({
-    status: Type.Union([Type.Literal('up'), Type.Literal('behind'), Type.Literal('down')], { description: 'up: read-only routes read from it; behind (more than BIOMON_READ_MAX_LAG_S) or down: they read from the primary' }),
-    lagSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'how far its replay is behind the primary; 0 when caught up, null when not known' }),
-  }, { description: 'the hot standby of DATABASE_READ_URL (absent without one)' })),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')], {
+    description: 'down when the database or Redis is; degraded when only the worker or the read standby is',
+  }),
+  db: UpDown,
+  redis: UpDown,
+  worker: UpDown,
+  replica: Type.Optional(
+    Type.Object(
+      {
+        status: Type.Union([Type.Literal('up'), Type.Literal('behind'), Type.Literal('down')], {
+          description: 'up: read-only routes read from it; behind (more than BIOMON_READ_MAX_LAG_S) or down: they read from the primary',
+        }),
+        lagSeconds: Type.Union([Type.Number(), Type.Null()], {
+          description: 'how far its replay is behind the primary; 0 when caught up, null when not known',
+        }),
+      },
+      { description: 'the hot standby of DATABASE_READ_URL (absent without one)' },
+    ),
+  ),
   apps: Type.Array(Type.String()),
   checkedAt: Type.String({ format: 'date-time' }),
 });
@@ -81,7 +93,10 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     connectionTimeout: config.requestTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     // Node checks request timeouts every 30 s by default: too slow to cut a slow-drip body promptly
-    http: { connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(config.requestTimeoutMs / 4))), headersTimeout: Math.min(config.requestTimeoutMs, 30_000) },
+    http: {
+      connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(config.requestTimeoutMs / 4))),
+      headersTimeout: Math.min(config.requestTimeoutMs, 30_000),
+    },
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
@@ -102,7 +117,16 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
 
   // Security headers; CORS only for the configured browser origins (default: same-origin only).
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], connectSrc: ["'self'"] } },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+      },
+    },
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
   await app.register(cors, {
@@ -124,7 +148,8 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
       openapi: '3.0.3',
       info: {
         title: title ?? 'biomon — 吉林省生物多样性监测数据平台 API',
-        description: 'Biodiversity monitoring data platform for Jilin Province: survey and station ingest, reference layers, indicators, the ledger (责任分工台账) and reports.',
+        description:
+          'Biodiversity monitoring data platform for Jilin Province: survey and station ingest, reference layers, indicators, the ledger (责任分工台账) and reports.',
         version: '0.1.0',
       },
       components: {
@@ -139,34 +164,52 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { querystring?: { properties?: Record<string, unknown> }; response?: unknown; hide?: boolean } | undefined;
     const qs = schema?.querystring?.properties ?? {};
-    for (const method of [route.method].flat()) routeList.push({ method: String(method), url: route.url, query: Object.keys(qs), response: schema?.response !== undefined, hidden: schema?.hide === true });
+    for (const method of [route.method].flat())
+      routeList.push({
+        method: String(method),
+        url: route.url,
+        query: Object.keys(qs),
+        response: schema?.response !== undefined,
+        hidden: schema?.hide === true,
+      });
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerErrorHandling(app);
   registerTextGuard(app);
-  const limits = await registerRateLimits(app, { redisUrl: config.redisUrl, prefix: config.queuePrefix, perToken: config.rateLimitPerMinute, perAddress: config.rateLimitPublicPerMinute });
+  const limits = await registerRateLimits(app, {
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    perToken: config.rateLimitPerMinute,
+    perAddress: config.rateLimitPublicPerMinute,
+  });
   registerAuth(app, () => ctx.db, limits);
 
   const appNames = apps.map((a) => a.name);
-  app.get('/health', {
-    schema: {
-      summary: 'Health of the server and its dependencies (db, redis, worker)',
-      tags: ['system'],
-      response: {
-        200: HealthSchema,
-        503: { ...HealthSchema, description: 'a dependency is down (with Retry-After)' },
-        '4xx': errorResponses['4xx'],
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Health of the server and its dependencies (db, redis, worker)',
+        tags: ['system'],
+        response: {
+          200: HealthSchema,
+          503: { ...HealthSchema, description: 'a dependency is down (with Retry-After)' },
+          '4xx': errorResponses['4xx'],
+        },
       },
     },
-  }, async (_req, reply) => {
-    const report = await checkHealth(ctx, appNames);
-    if (report.status === 'down') reply.header('retry-after', '5').status(503);
-    return report;
-  });
+    async (_req, reply) => {
+      const report = await checkHealth(ctx, appNames);
+      if (report.status === 'down') reply.header('retry-after', '5').status(503);
+      return report;
+    },
+  );
 
   // the document itself: an object whose shape is OpenAPI's, not described again here
-  app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } }, async () =>
+    app.swagger(),
+  );
 
   for (const mod of apps) {
     await app.register(mod.plugin, { ctx });

@@ -16,7 +16,10 @@ declare module 'fastify' {
 
 /** The parts of a request that are checked, as `[path prefix, value]`. */
 function checkedParts(request: FastifyRequest): [string, unknown][] {
-  const parts: [string, unknown][] = [['params', request.params], ['query', request.query]];
+  const parts: [string, unknown][] = [
+    ['params', request.params],
+    ['query', request.query],
+  ];
   const body = request.body;
   const batch = request.routeOptions.config?.batchRecords;
   if (body === undefined || body === null) return parts;

@@ -30,11 +30,21 @@ export interface NewRun {
 }
 
 export async function insertRun(db: DbOrTx, r: NewRun): Promise<string> {
-  const run = await db.insertInto('indicator_runs').values({
-    year: r.year, region_codes: r.regionCodes, indicators: r.indicators, datasets: JSON.stringify(r.datasets),
-    params: JSON.stringify(r.params), method_version: r.methodVersion, trigger: r.trigger, requested_by: r.requestedBy,
-    progress_total: r.indicators.length,
-  }).returning('id').executeTakeFirstOrThrow();
+  const run = await db
+    .insertInto('indicator_runs')
+    .values({
+      year: r.year,
+      region_codes: r.regionCodes,
+      indicators: r.indicators,
+      datasets: JSON.stringify(r.datasets),
+      params: JSON.stringify(r.params),
+      method_version: r.methodVersion,
+      trigger: r.trigger,
+      requested_by: r.requestedBy,
+      progress_total: r.indicators.length,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return run.id;
 }
 
@@ -48,12 +58,22 @@ export async function selectRunResults(db: DbOrTx, runId: string) {
 
 /** Designated protected areas counted by the indicators (not biosphere reserves) that have no establishment year. */
 export async function protectedAreasWithoutYear(db: DbOrTx, paDataset: number): Promise<{ pa_id: string; name: string }[]> {
-  return db.selectFrom('protected_areas').select(['pa_id', 'name']).where('dataset_id', '=', paDataset)
-    .where('status', '=', 'designated').where('designation', '<>', 'biosphere_reserve').where('established_year', 'is', null).execute();
+  return db
+    .selectFrom('protected_areas')
+    .select(['pa_id', 'name'])
+    .where('dataset_id', '=', paDataset)
+    .where('status', '=', 'designated')
+    .where('designation', '<>', 'biosphere_reserve')
+    .where('established_year', 'is', null)
+    .execute();
 }
 
 export async function markRunRunning(db: DbOrTx, runId: string): Promise<void> {
-  await db.updateTable('indicator_runs').set({ status: 'running', started_at: sql`coalesce(started_at, now())`, error: null }).where('id', '=', runId).execute();
+  await db
+    .updateTable('indicator_runs')
+    .set({ status: 'running', started_at: sql`coalesce(started_at, now())`, error: null })
+    .where('id', '=', runId)
+    .execute();
 }
 
 /** Locks the run's row until the transaction ends and returns its status (undefined when there is no such run). */
@@ -65,13 +85,33 @@ export async function lockRunStatus(tx: DbOrTx, runId: string): Promise<string |
 /** Upserts results keyed by (run, indicator, region): a repeated step overwrites its own rows. */
 export async function upsertResults(tx: DbOrTx, runId: string, year: number, rows: ResultRow[]): Promise<void> {
   if (!rows.length) return;
-  await tx.insertInto('indicator_results').values(rows.map((r) => ({
-    run_id: runId, indicator: r.indicator, region_code: r.regionCode, year, value: r.value, numerator: r.numerator,
-    denominator: r.denominator, unit: '%', reason: r.reason, details: JSON.stringify(r.details),
-  }))).onConflict((oc) => oc.columns(['run_id', 'indicator', 'region_code']).doUpdateSet((eb) => ({
-    value: eb.ref('excluded.value'), numerator: eb.ref('excluded.numerator'), denominator: eb.ref('excluded.denominator'),
-    reason: eb.ref('excluded.reason'), details: eb.ref('excluded.details'), computed_at: sql`now()`,
-  }))).execute();
+  await tx
+    .insertInto('indicator_results')
+    .values(
+      rows.map((r) => ({
+        run_id: runId,
+        indicator: r.indicator,
+        region_code: r.regionCode,
+        year,
+        value: r.value,
+        numerator: r.numerator,
+        denominator: r.denominator,
+        unit: '%',
+        reason: r.reason,
+        details: JSON.stringify(r.details),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['run_id', 'indicator', 'region_code']).doUpdateSet((eb) => ({
+        value: eb.ref('excluded.value'),
+        numerator: eb.ref('excluded.numerator'),
+        denominator: eb.ref('excluded.denominator'),
+        reason: eb.ref('excluded.reason'),
+        details: eb.ref('excluded.details'),
+        computed_at: sql`now()`,
+      })),
+    )
+    .execute();
 }
 
 export async function setRunProgress(tx: DbOrTx, runId: string, done: number): Promise<void> {
@@ -80,12 +120,21 @@ export async function setRunProgress(tx: DbOrTx, runId: string, done: number): P
 
 /** Marks a run completed unless it already is; true when this call completed it. */
 export async function completeRun(tx: DbOrTx, runId: string, total: number): Promise<boolean> {
-  const updated = await tx.updateTable('indicator_runs').set({ status: 'completed', finished_at: new Date(), progress_done: total })
-    .where('id', '=', runId).where('status', '<>', 'completed').executeTakeFirst();
+  const updated = await tx
+    .updateTable('indicator_runs')
+    .set({ status: 'completed', finished_at: new Date(), progress_done: total })
+    .where('id', '=', runId)
+    .where('status', '<>', 'completed')
+    .executeTakeFirst();
   return Number(updated.numUpdatedRows) > 0;
 }
 
 /** Marks a run failed with its error, unless it completed meanwhile. */
 export async function failRun(db: DbOrTx, runId: string, message: string): Promise<void> {
-  await db.updateTable('indicator_runs').set({ status: 'failed', error: message.slice(0, 2000) }).where('id', '=', runId).where('status', '<>', 'completed').execute();
+  await db
+    .updateTable('indicator_runs')
+    .set({ status: 'failed', error: message.slice(0, 2000) })
+    .where('id', '=', runId)
+    .where('status', '<>', 'completed')
+    .execute();
 }

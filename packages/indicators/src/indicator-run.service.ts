@@ -13,8 +13,18 @@ import { grasslandVegetationCover } from './compute/grassland';
 import { protectedSpeciesRate } from './compute/species';
 import { DEFAULT_WORK, doneStages, dropWork, preparePaUnion, prepareGrid, recordStage, type StepEnv, type WorkOptions } from './compute/run-work';
 import {
-  completeRun, datasetKind, failRun, insertRun, lockRunStatus, markRunRunning, protectedAreasWithoutYear, regionCodesOf, selectRun, selectRunResults,
-  setRunProgress, upsertResults,
+  completeRun,
+  datasetKind,
+  failRun,
+  insertRun,
+  lockRunStatus,
+  markRunRunning,
+  protectedAreasWithoutYear,
+  regionCodesOf,
+  selectRun,
+  selectRunResults,
+  setRunProgress,
+  upsertResults,
 } from './indicator-run.repository';
 
 export const INDICATOR_QUEUE = 'indicators';
@@ -28,7 +38,11 @@ export interface RunRequest {
 }
 
 const DATASET_KIND: Record<keyof RunDatasets, LayerKind> = {
-  regions: 'regions', protectedAreas: 'protected-areas', landCover: 'land-cover', grasslandPlots: 'grassland-plots', ecosystems: 'ecosystems',
+  regions: 'regions',
+  protectedAreas: 'protected-areas',
+  landCover: 'land-cover',
+  grasslandPlots: 'grassland-plots',
+  ecosystems: 'ecosystems',
 };
 
 const invalid = (field: string, code: string, message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });
@@ -38,12 +52,20 @@ const invalid = (field: string, code: string, message: string) => new AppError('
  * will use — given ones are checked, missing ones default to the newest of each kind whose vintage
  * is ≤ the run's year — and its parameters, so it can be reproduced.
  */
-export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, trigger = 'api'): Promise<{ runId: string }> {
+export async function createIndicatorRun(
+  db: Db | Tx,
+  req: RunRequest,
+  actor: Pick<Actor, 'tokenId' | 'role' | 'label'>,
+  trigger = 'api',
+): Promise<{ runId: string }> {
   const indicators = req.indicators?.length ? [...new Set(req.indicators)] : INDICATOR_CODES;
-  for (const code of indicators) if (!indicatorDefinition(code)) throw invalid('indicators', 'INDICATOR_UNKNOWN', `unknown indicator ${code}; known: ${INDICATOR_CODES.join(', ')}`);
+  for (const code of indicators)
+    if (!indicatorDefinition(code)) throw invalid('indicators', 'INDICATOR_UNKNOWN', `unknown indicator ${code}; known: ${INDICATOR_CODES.join(', ')}`);
   const params: RunParams = { ...DEFAULT_PARAMS, ...(req.params ?? {}) };
-  if (!(params.ecosystemThreshold >= 0 && params.ecosystemThreshold <= 1)) throw invalid('params.ecosystemThreshold', 'THRESHOLD_INVALID', 'ecosystemThreshold is a fraction between 0 and 1');
-  if (!(Number.isInteger(params.speciesWindowYears) && params.speciesWindowYears >= 1 && params.speciesWindowYears <= 100)) throw invalid('params.speciesWindowYears', 'WINDOW_INVALID', 'speciesWindowYears is an integer between 1 and 100');
+  if (!(params.ecosystemThreshold >= 0 && params.ecosystemThreshold <= 1))
+    throw invalid('params.ecosystemThreshold', 'THRESHOLD_INVALID', 'ecosystemThreshold is a fraction between 0 and 1');
+  if (!(Number.isInteger(params.speciesWindowYears) && params.speciesWindowYears >= 1 && params.speciesWindowYears <= 100))
+    throw invalid('params.speciesWindowYears', 'WINDOW_INVALID', 'speciesWindowYears is an integer between 1 and 100');
   return withTx(db, async (tx) => {
     const datasets = {} as RunDatasets;
     for (const key of Object.keys(DATASET_KIND) as (keyof RunDatasets)[]) {
@@ -63,10 +85,23 @@ export async function createIndicatorRun(db: Db | Tx, req: RunRequest, actor: Pi
       if (missing.length) throw invalid('regions', 'REGION_UNKNOWN', `regions not in dataset ${datasets.regions}: ${missing.join(', ')}`);
     }
     const runId = await insertRun(tx, {
-      year: req.year, regionCodes: req.regions?.length ? req.regions : null, indicators, datasets, params, methodVersion: METHOD_VERSION, trigger, requestedBy: actor.tokenId ?? null,
+      year: req.year,
+      regionCodes: req.regions?.length ? req.regions : null,
+      indicators,
+      datasets,
+      params,
+      methodVersion: METHOD_VERSION,
+      trigger,
+      requestedBy: actor.tokenId ?? null,
     });
     await writeOutbox(tx, [{ queue: INDICATOR_QUEUE, jobName: 'run', payload: { runId } }]);
-    await writeAudit(tx, actor, { action: 'indicator-runs.create', entity: 'indicator_run', entityIds: [runId], route: 'POST /v1/indicator-runs', summary: { year: req.year, indicators, datasets } });
+    await writeAudit(tx, actor, {
+      action: 'indicator-runs.create',
+      entity: 'indicator_run',
+      entityIds: [runId],
+      route: 'POST /v1/indicator-runs',
+      summary: { year: req.year, indicators, datasets },
+    });
     return { runId };
   });
 }
@@ -106,7 +141,12 @@ export interface ExecuteOptions {
  * killed mid-run and restarted so ends with exactly one complete result set, without redoing what
  * was committed. The shared work is removed when the run completes.
  */
-export async function executeIndicatorRun(db: Db | Tx, runId: string, onProgress?: (done: number, total: number) => void, opts: ExecuteOptions = {}): Promise<'completed' | 'skipped'> {
+export async function executeIndicatorRun(
+  db: Db | Tx,
+  runId: string,
+  onProgress?: (done: number, total: number) => void,
+  opts: ExecuteOptions = {},
+): Promise<'completed' | 'skipped'> {
   const run = await selectRun(db, runId);
   if (!run) throw new Error(`indicator run ${runId} does not exist`);
   if (run.status === 'completed') return 'skipped';
@@ -183,16 +223,35 @@ export async function getIndicatorRun(db: DbOrTx, runId: string, viewer: Viewer)
   const results = await selectRunResults(db, runId);
   const sensitive = await sensitiveSpeciesNames(db);
   return {
-    runId: run.id, status: run.status, year: run.year, indicators: run.indicators, regions: run.region_codes,
-    datasets: run.datasets as RunDatasets, params: run.params as RunParams, methodVersion: run.method_version,
-    progress: { done: run.progress_done, total: run.progress_total }, error: run.error,
-    createdAt: run.created_at, startedAt: run.started_at, finishedAt: run.finished_at,
+    runId: run.id,
+    status: run.status,
+    year: run.year,
+    indicators: run.indicators,
+    regions: run.region_codes,
+    datasets: run.datasets as RunDatasets,
+    params: run.params as RunParams,
+    methodVersion: run.method_version,
+    progress: { done: run.progress_done, total: run.progress_total },
+    error: run.error,
+    createdAt: run.created_at,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
     results: run.status === 'completed' ? results.map((r) => toResultOut(r, run, viewer, sensitive)) : [],
   };
 }
 
 function toResultOut(
-  r: { indicator: string; region_code: string; year: number; value: number | null; numerator: number | null; denominator: number | null; unit: string; reason: string | null; details: unknown },
+  r: {
+    indicator: string;
+    region_code: string;
+    year: number;
+    value: number | null;
+    numerator: number | null;
+    denominator: number | null;
+    unit: string;
+    reason: string | null;
+    details: unknown;
+  },
   run: { id: string; params: unknown; datasets: unknown; method_version: string; finished_at: Date | null },
   viewer: Viewer,
   sensitive: Set<string>,
@@ -200,20 +259,52 @@ function toResultOut(
   const def = indicatorDefinition(r.indicator);
   const details = projectIndicatorDetails((r.details ?? {}) as Record<string, unknown>, viewer, sensitive);
   return {
-    indicator: r.indicator, nameZh: def?.nameZh ?? null, nameEn: def?.nameEn ?? null, regionCode: r.region_code, year: r.year,
-    value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit,
-    target: def?.target2025.value ?? null, targetText: def?.target2025.text ?? null, meetsTarget: meetsTarget(r.indicator, r.value),
-    reason: r.reason, ...(details.missing ? { missing: details.missing } : {}), details,
-    params: run.params as RunParams, datasets: run.datasets as RunDatasets, methodVersion: run.method_version, runId: run.id,
+    indicator: r.indicator,
+    nameZh: def?.nameZh ?? null,
+    nameEn: def?.nameEn ?? null,
+    regionCode: r.region_code,
+    year: r.year,
+    value: r.value,
+    numerator: r.numerator,
+    denominator: r.denominator,
+    unit: r.unit,
+    target: def?.target2025.value ?? null,
+    targetText: def?.target2025.text ?? null,
+    meetsTarget: meetsTarget(r.indicator, r.value),
+    reason: r.reason,
+    ...(details.missing ? { missing: details.missing } : {}),
+    details,
+    params: run.params as RunParams,
+    datasets: run.datasets as RunDatasets,
+    methodVersion: run.method_version,
+    runId: run.id,
     computedAt: run.finished_at,
   };
 }
 
 /** The value of the latest completed run for an indicator (optionally by region and year), as the viewer sees it. */
 export async function latestValues(db: DbOrTx, code: string, opts: { region?: string; year?: number }, viewer: Viewer): Promise<ResultOut[]> {
-  let q = db.selectFrom('indicator_results as r').innerJoin('indicator_runs as u', 'u.id', 'r.run_id')
-    .select(['r.indicator', 'r.region_code', 'r.year', 'r.value', 'r.numerator', 'r.denominator', 'r.unit', 'r.reason', 'r.details', 'u.id', 'u.params', 'u.datasets', 'u.method_version', 'u.finished_at'])
-    .where('u.status', '=', 'completed').where('r.indicator', '=', code);
+  let q = db
+    .selectFrom('indicator_results as r')
+    .innerJoin('indicator_runs as u', 'u.id', 'r.run_id')
+    .select([
+      'r.indicator',
+      'r.region_code',
+      'r.year',
+      'r.value',
+      'r.numerator',
+      'r.denominator',
+      'r.unit',
+      'r.reason',
+      'r.details',
+      'u.id',
+      'u.params',
+      'u.datasets',
+      'u.method_version',
+      'u.finished_at',
+    ])
+    .where('u.status', '=', 'completed')
+    .where('r.indicator', '=', code);
   if (opts.region) q = q.where('r.region_code', '=', opts.region);
   if (opts.year) q = q.where('r.year', '=', opts.year);
   const rows = await q.orderBy('u.finished_at', 'desc').execute();

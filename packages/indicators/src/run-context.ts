@@ -30,7 +30,14 @@ export interface ResultRow {
   details: Record<string, unknown>;
 }
 
-export function ratio(indicator: IndicatorCode, regionCode: string, num: number, den: number, emptyReason: string, details: Record<string, unknown> = {}): ResultRow {
+export function ratio(
+  indicator: IndicatorCode,
+  regionCode: string,
+  num: number,
+  den: number,
+  emptyReason: string,
+  details: Record<string, unknown> = {},
+): ResultRow {
   if (!(den > 0)) return { indicator, regionCode, value: null, numerator: num, denominator: den, reason: emptyReason, details };
   // clamp floating noise of overlays (an intersection can exceed its container by ~1e-9 relative)
   const v = Math.min(100, Math.max(0, (num / den) * 100));
@@ -38,5 +45,13 @@ export function ratio(indicator: IndicatorCode, regionCode: string, num: number,
 }
 
 export function missingDataset(indicator: IndicatorCode, codes: string[], what: string): ResultRow[] {
-  return codes.map((c) => ({ indicator, regionCode: c, value: null, numerator: null, denominator: null, reason: `no ${what} dataset with vintage ≤ the run's year`, details: {} }));
+  return codes.map((c) => ({
+    indicator,
+    regionCode: c,
+    value: null,
+    numerator: null,
+    denominator: null,
+    reason: `no ${what} dataset with vintage ≤ the run's year`,
+    details: {},
+  }));
 }

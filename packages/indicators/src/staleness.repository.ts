@@ -3,7 +3,11 @@ import { sql, type DbOrTx } from '@biomon/db';
 /** The SQL of the stale marks (`indicator_staleness`): one row per kind of data that changed since the last recompute. */
 
 export async function insertStaleMark(db: DbOrTx, kind: string): Promise<void> {
-  await db.insertInto('indicator_staleness').values({ kind }).onConflict((oc) => oc.column('kind').doNothing()).execute();
+  await db
+    .insertInto('indicator_staleness')
+    .values({ kind })
+    .onConflict((oc) => oc.column('kind').doNothing())
+    .execute();
 }
 
 export async function listStaleMarks(db: DbOrTx): Promise<{ kind: string; since: Date }[]> {

@@ -15,6 +15,10 @@ export async function recomputeStale(db: Db, year: number): Promise<{ runId: str
   const marks = await listStaleMarks(db);
   if (!marks.length) return null;
   const { runId } = await createIndicatorRun(db, { year }, { tokenId: null, role: 'system', label: 'stale-recompute' }, 'stale');
-  await clearStaleMarks(db, marks.map((m) => m.kind), marks.reduce((a, m) => (m.since > a ? m.since : a), marks[0].since));
+  await clearStaleMarks(
+    db,
+    marks.map((m) => m.kind),
+    marks.reduce((a, m) => (m.since > a ? m.since : a), marks[0].since),
+  );
   return { runId, kinds: marks.map((m) => m.kind) };
 }

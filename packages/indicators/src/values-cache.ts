@@ -6,7 +6,10 @@ import { latestValues, type ResultOut } from './indicator-run.service';
 import { indicatorDefinition } from './indicator-catalogue';
 
 /** A serialised answer of GET /v1/indicators/{code}/values and its strong ETag. */
-export interface CachedValues { body: string; etag: string }
+export interface CachedValues {
+  body: string;
+  etag: string;
+}
 
 /**
  * What an answer of the latest values depends on besides its request: the newest completed run (its
@@ -39,7 +42,10 @@ export class IndicatorValuesCache {
    * `freshnessTtlMs`: how long the freshness key is trusted before it is read again — so a newer run
    * (or a change of taxa) shows within that long, and most requests touch no database at all.
    */
-  constructor(private readonly maxEntries = 500, private readonly freshnessTtlMs = 1000) {}
+  constructor(
+    private readonly maxEntries = 500,
+    private readonly freshnessTtlMs = 1000,
+  ) {}
 
   private freshness(db: DbOrTx, viewer: Viewer): Promise<string> {
     const exact = seesExact(viewer);
@@ -53,8 +59,13 @@ export class IndicatorValuesCache {
   }
 
   /** The answer for this request and viewer; `serialize` turns the answer object into the response body (the route's serializer). */
-  async get(db: DbOrTx, code: string, opts: { region?: string; year?: number }, viewer: Viewer,
-    serialize: (payload: { indicator: ReturnType<typeof indicatorDefinition>; values: ResultOut[] }) => string): Promise<CachedValues> {
+  async get(
+    db: DbOrTx,
+    code: string,
+    opts: { region?: string; year?: number },
+    viewer: Viewer,
+    serialize: (payload: { indicator: ReturnType<typeof indicatorDefinition>; values: ResultOut[] }) => string,
+  ): Promise<CachedValues> {
     // the key first: values read afterwards are at least as new as it
     const key = `${code}|${opts.region ?? ''}|${opts.year ?? ''}|${await this.freshness(db, viewer)}`;
     const hit = this.entries.get(key);
@@ -75,5 +86,7 @@ export class IndicatorValuesCache {
 export function etagMatches(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   const strip = (t: string) => t.trim().replace(/^W\//, '');
-  return String(ifNoneMatch).split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
+  return String(ifNoneMatch)
+    .split(',')
+    .some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }

@@ -24,9 +24,19 @@ export interface LayerImportOptions {
  * A feature stored after repair: what was wrong, and the ellipsoidal area before and after.
  * `areaChangePct` is null when the original had no measurable area (a bow-tie's signed parts cancel).
  */
-export interface Repair { index: number; reason: string; areaChangePct: number | null; areaBeforeM2: number | null; areaAfterM2: number | null }
+export interface Repair {
+  index: number;
+  reason: string;
+  areaChangePct: number | null;
+  areaBeforeM2: number | null;
+  areaAfterM2: number | null;
+}
 /** A feature left out of a version: its index, the part that failed (`features[i].properties` / `.geometry`) and why. */
-export interface Rejection { index: number; field: string; reason: string }
+export interface Rejection {
+  index: number;
+  field: string;
+  reason: string;
+}
 export interface LayerImportResult {
   datasetId: number;
   kind: LayerKind;
@@ -40,7 +50,10 @@ export interface LayerImportResult {
 const POLYGONAL = new Set(['Polygon', 'MultiPolygon']);
 
 /** Structural checks that PostGIS would otherwise turn into an exception or a silent change. */
-function checkGeometry(kind: LayerKind, g: GeoJsonFeature['geometry']): { reason?: string; fixes: string[]; geometry?: { type: string; coordinates: unknown } } {
+function checkGeometry(
+  kind: LayerKind,
+  g: GeoJsonFeature['geometry'],
+): { reason?: string; fixes: string[]; geometry?: { type: string; coordinates: unknown } } {
   const fixes: string[] = [];
   if (!g || typeof g !== 'object') return { reason: 'geometry is missing', fixes };
   const wantPoint = kind === 'grassland-plots';
@@ -93,7 +106,11 @@ export function contentHash(text: string | Buffer): string {
  * ST_MakeValid and reported with the ellipsoidal area change. No valid feature: 422, no version.
  * One transaction: either the whole version exists or none of it.
  */
-export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature> | AsyncIterable<GeoJsonFeature>, opts: LayerImportOptions): Promise<LayerImportResult> {
+export async function importLayer(
+  db: Db | Tx,
+  features: Iterable<GeoJsonFeature> | AsyncIterable<GeoJsonFeature>,
+  opts: LayerImportOptions,
+): Promise<LayerImportResult> {
   const crs = opts.crs ?? 'wgs84';
   return withTx(db, async (tx) => {
     await sql`DROP TABLE IF EXISTS layer_stage`.execute(tx);
@@ -154,7 +171,16 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
           fixed = biomon_polygonal(g)
         WHERE g IS NOT NULL`.execute(tx);
     }
-    const report = await sql<{ idx: number; parsed: boolean; valid: boolean | null; reason: string | null; fixes: string[] | null; empty: boolean | null; area_before: number | null; area_after: number | null }>`
+    const report = await sql<{
+      idx: number;
+      parsed: boolean;
+      valid: boolean | null;
+      reason: string | null;
+      fixes: string[] | null;
+      empty: boolean | null;
+      area_before: number | null;
+      area_after: number | null;
+    }>`
       SELECT idx, g IS NOT NULL AS parsed, valid, reason, fixes,
              (fixed IS NULL OR ST_IsEmpty(fixed)) AS empty,
              ${kindIsPoint ? sql`NULL::float8` : sql`CASE WHEN valid THEN NULL ELSE ST_Area(g::geography) END`} AS area_before,
@@ -167,7 +193,11 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
         rejected.push({ index: r.idx, field: `features[${r.idx}].geometry`, reason: 'PostGIS could not parse the geometry' });
         dropIdx.push(r.idx);
       } else if (r.empty) {
-        rejected.push({ index: r.idx, field: `features[${r.idx}].geometry`, reason: `geometry ${r.reason ? `is invalid (${r.reason}) and ` : ''}has no polygonal area after repair` });
+        rejected.push({
+          index: r.idx,
+          field: `features[${r.idx}].geometry`,
+          reason: `geometry ${r.reason ? `is invalid (${r.reason}) and ` : ''}has no polygonal area after repair`,
+        });
         dropIdx.push(r.idx);
       } else if (r.valid === false || (r.fixes && r.fixes.some((f) => !f.startsWith('converted')))) {
         const reasons = [...(r.fixes ?? []).filter((f) => !f.startsWith('converted')), ...(r.valid === false ? [`invalid: ${r.reason}`] : [])];
@@ -175,7 +205,13 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
           const before = r.area_before;
           const after = r.area_after;
           const measurable = before !== null && before > 0 && after !== null;
-          repaired.push({ index: r.idx, reason: reasons.join('; '), areaChangePct: measurable ? round(((after! - before!) / before!) * 100, 4) : null, areaBeforeM2: before, areaAfterM2: after });
+          repaired.push({
+            index: r.idx,
+            reason: reasons.join('; '),
+            areaChangePct: measurable ? round(((after! - before!) / before!) * 100, 4) : null,
+            areaBeforeM2: before,
+            areaAfterM2: after,
+          });
         } else {
           // structural fixes only (ring closed, 3-D dropped): the geometry PostGIS stored is the one sent
           repaired.push({ index: r.idx, reason: reasons.join('; '), areaChangePct: 0, areaBeforeM2: null, areaAfterM2: null });
@@ -210,8 +246,13 @@ export async function importLayer(db: Db | Tx, features: Iterable<GeoJsonFeature
     // Column names come from the fixed allow-list above, never from input.
     const colList = sql.join(cols.map((c) => sql.id(c)));
     const casts: Record<string, string> = {
-      official_area_km2: 'numeric', established_year: 'integer', is_natural: 'boolean', year: 'integer',
-      vegetation_cover_pct: 'numeric', survey_date: 'date', terrestrial: 'boolean',
+      official_area_km2: 'numeric',
+      established_year: 'integer',
+      is_natural: 'boolean',
+      year: 'integer',
+      vegetation_cover_pct: 'numeric',
+      survey_date: 'date',
+      terrestrial: 'boolean',
     };
     const typed = sql.join(cols.map((c) => (casts[c] ? sql`(props->'row'->>${c})::${sql.raw(casts[c])}` : sql`(props->'row'->>${c})`)));
     await sql`

@@ -2,7 +2,17 @@ export const LAYER_KINDS = ['regions', 'protected-areas', 'land-cover', 'grassla
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
 export const REGION_LEVELS = ['province', 'prefecture', 'county', 'priority_area'] as const;
-export const PA_DESIGNATIONS = ['national_park', 'nature_reserve', 'wetland_park', 'forest_park', 'scenic_area', 'geopark', 'wetland_small_area', 'biosphere_reserve', 'other'] as const;
+export const PA_DESIGNATIONS = [
+  'national_park',
+  'nature_reserve',
+  'wetland_park',
+  'forest_park',
+  'scenic_area',
+  'geopark',
+  'wetland_small_area',
+  'biosphere_reserve',
+  'other',
+] as const;
 export const PA_STATUSES = ['designated', 'proposed'] as const;
 export const LAND_COVER_CLASSES = ['forest', 'shrub_special', 'shrub', 'grassland', 'wetland', 'water', 'cropland', 'built', 'bare', 'other'] as const;
 
@@ -62,7 +72,8 @@ export function checkProperties(kind: LayerKind, p: Record<string, unknown>, def
       if (!designation || !(PA_DESIGNATIONS as readonly string[]).includes(designation)) {
         return { reason: `property designation must be one of ${PA_DESIGNATIONS.join(', ')}; got ${JSON.stringify(p.designation)}` };
       }
-      if (!(PA_STATUSES as readonly string[]).includes(status)) return { reason: `property status must be designated or proposed; got ${JSON.stringify(p.status)}` };
+      if (!(PA_STATUSES as readonly string[]).includes(status))
+        return { reason: `property status must be designated or proposed; got ${JSON.stringify(p.status)}` };
       if (year === 'bad') return { reason: 'property establishedYear must be an integer year' };
       return { row: { pa_id: id, name, name_en: str(p.nameEn), designation, level: str(p.level), status, established_year: year } };
     }

@@ -20,9 +20,21 @@ export interface LayerUpload {
  */
 export async function uploadLayer(db: Db, actor: Actor, features: GeoJsonFeature[], upload: LayerUpload, route: string): Promise<LayerImportResult> {
   return db.transaction().execute(async (tx) => {
-    const res = await importLayer(tx, features, { kind: upload.kind, year: upload.year, source: upload.source ?? '', crs: upload.crs ?? 'wgs84', createdBy: actor.tokenId });
+    const res = await importLayer(tx, features, {
+      kind: upload.kind,
+      year: upload.year,
+      source: upload.source ?? '',
+      crs: upload.crs ?? 'wgs84',
+      createdBy: actor.tokenId,
+    });
     await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind: upload.kind, datasetId: res.datasetId } }]);
-    await writeAudit(tx, actor, { action: 'layers.create', entity: 'layer_dataset', entityIds: [res.datasetId], route, summary: { features: res.features, repaired: res.repaired.length, rejected: res.rejected.length } });
+    await writeAudit(tx, actor, {
+      action: 'layers.create',
+      entity: 'layer_dataset',
+      entityIds: [res.datasetId],
+      route,
+      summary: { features: res.features, repaired: res.repaired.length, rejected: res.rejected.length },
+    });
     return res;
   });
 }
@@ -41,7 +53,16 @@ export interface LayerDatasetView {
 /** Dataset versions, by kind, newest vintage first. */
 export async function listLayers(db: Db, kind?: LayerKind): Promise<LayerDatasetView[]> {
   const rows = await listLayerDatasets(db, kind);
-  return rows.map((d) => ({ datasetId: d.id, kind: d.kind, year: d.vintage_year, source: d.source, name: d.name, crs: d.crs_in, features: d.feature_count, createdAt: d.created_at }));
+  return rows.map((d) => ({
+    datasetId: d.id,
+    kind: d.kind,
+    year: d.vintage_year,
+    source: d.source,
+    name: d.name,
+    crs: d.crs_in,
+    features: d.feature_count,
+    createdAt: d.created_at,
+  }));
 }
 
 /** One dataset version with its import report; 404 NOT_FOUND when there is none. */
@@ -50,8 +71,18 @@ export async function getLayer(db: Db, datasetId: number) {
   if (!d) throw new AppError('NOT_FOUND', `No layer dataset ${datasetId}`);
   const report = d.report as { repaired?: unknown[]; rejected?: unknown[]; warnings?: unknown[] };
   return {
-    datasetId: d.id, kind: d.kind, year: d.vintage_year, source: d.source, name: d.name, crs: d.crs_in, features: d.feature_count, contentHash: d.content_hash, createdAt: d.created_at,
-    repaired: report.repaired ?? [], rejected: report.rejected ?? [], warnings: report.warnings ?? [],
+    datasetId: d.id,
+    kind: d.kind,
+    year: d.vintage_year,
+    source: d.source,
+    name: d.name,
+    crs: d.crs_in,
+    features: d.feature_count,
+    contentHash: d.content_hash,
+    createdAt: d.created_at,
+    repaired: report.repaired ?? [],
+    rejected: report.rejected ?? [],
+    warnings: report.warnings ?? [],
   };
 }
 

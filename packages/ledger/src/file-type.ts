@@ -6,7 +6,11 @@ import yauzl from 'yauzl';
  * from a .xlsx or .pptx (and from any other zip, which is refused). Legacy Office files share one
  * container (OLE2 compound file); there the extension chooses among .doc, .xls and .ppt.
  */
-export interface EvidenceType { mime: string; ext: string; labelZh: string }
+export interface EvidenceType {
+  mime: string;
+  ext: string;
+  labelZh: string;
+}
 
 export const EVIDENCE_TYPES = {
   pdf: { mime: 'application/pdf', ext: 'pdf', labelZh: 'PDF 文档' },
@@ -52,7 +56,10 @@ function zipEntryNames(file: string, max = 5000): Promise<string[]> {
       const names: string[] = [];
       zip.on('entry', (e: yauzl.Entry) => {
         names.push(e.fileName);
-        if (names.length >= max) { zip.close(); resolve(names); } else zip.readEntry();
+        if (names.length >= max) {
+          zip.close();
+          resolve(names);
+        } else zip.readEntry();
       });
       zip.on('end', () => resolve(names));
       zip.on('error', reject);
@@ -71,7 +78,11 @@ export async function detectEvidenceType(file: string, head: Buffer, fileName: s
   switch (kind) {
     case null:
       return null;
-    case 'pdf': case 'png': case 'jpeg': case 'gif': case 'webp':
+    case 'pdf':
+    case 'png':
+    case 'jpeg':
+    case 'gif':
+    case 'webp':
       return EVIDENCE_TYPES[kind];
     case 'ole':
       if (ext === 'doc' || ext === 'xls' || ext === 'ppt') return EVIDENCE_TYPES[ext];

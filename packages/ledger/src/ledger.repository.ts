@@ -14,9 +14,24 @@ export interface TaskRow {
   timeline: Timeline;
 }
 
-export interface TaskDepartmentRow { taskNo: number; departmentId: number; name: string; kind: string; role: 'responsible' | 'implementing'; ord: number }
-export interface TaskLinkRow { taskNo: number; kind: 'indicator' | 'data'; ref: string }
-export interface DepartmentRow { id: number; name: string; kind: string }
+export interface TaskDepartmentRow {
+  taskNo: number;
+  departmentId: number;
+  name: string;
+  kind: string;
+  role: 'responsible' | 'implementing';
+  ord: number;
+}
+export interface TaskLinkRow {
+  taskNo: number;
+  kind: 'indicator' | 'data';
+  ref: string;
+}
+export interface DepartmentRow {
+  id: number;
+  name: string;
+  kind: string;
+}
 
 export interface EvidenceItem {
   title: string;
@@ -42,26 +57,52 @@ export interface ProgressRow {
 }
 
 export async function selectTasks(db: DbOrTx, no?: number): Promise<TaskRow[]> {
-  let q = db.selectFrom('ledger_tasks as t')
+  let q = db
+    .selectFrom('ledger_tasks as t')
     .innerJoin('ledger_sections as s', 's.code', 't.section_code')
     .innerJoin('ledger_measures as m', 'm.code', 't.measure_code')
-    .select(['t.no', 't.section_code', 's.title as section_title', 't.measure_code', 'm.title as measure_title', 't.text', 't.responsibility_note',
-      't.timeline_kind', 't.timeline_start', 't.timeline_end', 't.timeline_text']);
+    .select([
+      't.no',
+      't.section_code',
+      's.title as section_title',
+      't.measure_code',
+      'm.title as measure_title',
+      't.text',
+      't.responsibility_note',
+      't.timeline_kind',
+      't.timeline_start',
+      't.timeline_end',
+      't.timeline_text',
+    ]);
   if (no !== undefined) q = q.where('t.no', '=', no);
   const rows = await q.orderBy('t.no').execute();
   return rows.map((r) => ({
-    no: r.no, section: r.section_code, sectionTitle: r.section_title, measure: r.measure_code, measureTitle: r.measure_title,
-    text: r.text, responsibilityNote: r.responsibility_note,
+    no: r.no,
+    section: r.section_code,
+    sectionTitle: r.section_title,
+    measure: r.measure_code,
+    measureTitle: r.measure_title,
+    text: r.text,
+    responsibilityNote: r.responsibility_note,
     timeline: { kind: r.timeline_kind as Timeline['kind'], start: r.timeline_start, end: r.timeline_end, text: r.timeline_text },
   }));
 }
 
 export async function selectTaskDepartments(db: DbOrTx, no?: number): Promise<TaskDepartmentRow[]> {
-  let q = db.selectFrom('ledger_task_departments as td').innerJoin('departments as d', 'd.id', 'td.department_id')
+  let q = db
+    .selectFrom('ledger_task_departments as td')
+    .innerJoin('departments as d', 'd.id', 'td.department_id')
     .select(['td.task_no', 'td.department_id', 'd.name', 'd.kind', 'td.role', 'td.ord']);
   if (no !== undefined) q = q.where('td.task_no', '=', no);
   const rows = await q.orderBy('td.task_no').orderBy('td.ord').execute();
-  return rows.map((r) => ({ taskNo: r.task_no, departmentId: r.department_id, name: r.name, kind: r.kind, role: r.role as TaskDepartmentRow['role'], ord: r.ord }));
+  return rows.map((r) => ({
+    taskNo: r.task_no,
+    departmentId: r.department_id,
+    name: r.name,
+    kind: r.kind,
+    role: r.role as TaskDepartmentRow['role'],
+    ord: r.ord,
+  }));
 }
 
 export async function selectTaskLinks(db: DbOrTx, no?: number): Promise<TaskLinkRow[]> {
@@ -75,12 +116,42 @@ export async function selectDepartments(db: DbOrTx): Promise<DepartmentRow[]> {
   return db.selectFrom('departments').select(['id', 'name', 'kind']).orderBy('id').execute();
 }
 
-const progressColumns = ['p.id', 'p.task_no', 'p.department_id', 'd.name as department', 'p.status', 'p.note', 'p.evidence', 'p.as_of', 'p.reported_at', 'tk.role as reporter_role'] as const;
+const progressColumns = [
+  'p.id',
+  'p.task_no',
+  'p.department_id',
+  'd.name as department',
+  'p.status',
+  'p.note',
+  'p.evidence',
+  'p.as_of',
+  'p.reported_at',
+  'tk.role as reporter_role',
+] as const;
 
-function toProgress(r: { id: number; task_no: number; department_id: number | null; department: string | null; status: string; note: string; evidence: unknown; as_of: string; reported_at: Date; reporter_role: string | null }): ProgressRow {
+function toProgress(r: {
+  id: number;
+  task_no: number;
+  department_id: number | null;
+  department: string | null;
+  status: string;
+  note: string;
+  evidence: unknown;
+  as_of: string;
+  reported_at: Date;
+  reporter_role: string | null;
+}): ProgressRow {
   return {
-    id: r.id, taskNo: r.task_no, departmentId: r.department_id, department: r.department, status: r.status as ProgressStatus,
-    note: r.note, evidence: (r.evidence ?? []) as EvidenceItem[], asOf: r.as_of, reportedAt: r.reported_at, reporterRole: r.reporter_role ?? 'system',
+    id: r.id,
+    taskNo: r.task_no,
+    departmentId: r.department_id,
+    department: r.department,
+    status: r.status as ProgressStatus,
+    note: r.note,
+    evidence: (r.evidence ?? []) as EvidenceItem[],
+    asOf: r.as_of,
+    reportedAt: r.reported_at,
+    reporterRole: r.reporter_role ?? 'system',
   };
 }
 
@@ -89,54 +160,88 @@ function toProgress(r: { id: number; task_no: number; department_id: number | nu
  * the order of reporting). Tasks without such a report are absent.
  */
 export async function selectLatestProgress(db: DbOrTx, asOf: string): Promise<Map<number, ProgressRow>> {
-  const rows = await db.selectFrom('ledger_progress as p')
+  const rows = await db
+    .selectFrom('ledger_progress as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
     .select([...progressColumns])
     .distinctOn('p.task_no')
     .where('p.as_of', '<=', asOf)
-    .orderBy('p.task_no').orderBy('p.as_of', 'desc').orderBy('p.id', 'desc')
+    .orderBy('p.task_no')
+    .orderBy('p.as_of', 'desc')
+    .orderBy('p.id', 'desc')
     .execute();
   return new Map(rows.map((r) => [r.task_no, toProgress(r)]));
 }
 
 /** Every progress report of a task, newest first (by as_of, then by the order of reporting). */
 export async function selectProgressHistory(db: DbOrTx, taskNo: number): Promise<ProgressRow[]> {
-  const rows = await db.selectFrom('ledger_progress as p')
+  const rows = await db
+    .selectFrom('ledger_progress as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
     .select([...progressColumns])
     .where('p.task_no', '=', taskNo)
-    .orderBy('p.as_of', 'desc').orderBy('p.id', 'desc')
+    .orderBy('p.as_of', 'desc')
+    .orderBy('p.id', 'desc')
     .execute();
   return rows.map(toProgress);
 }
 
 /** The latest report a token made on a task (by the order of reporting). */
 export async function selectLastProgressByToken(db: DbOrTx, taskNo: number, tokenId: string): Promise<ProgressRow | undefined> {
-  const r = await db.selectFrom('ledger_progress as p')
+  const r = await db
+    .selectFrom('ledger_progress as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
-    .select([...progressColumns]).where('p.task_no', '=', taskNo).where('p.token_id', '=', tokenId)
-    .orderBy('p.id', 'desc').limit(1).executeTakeFirst();
+    .select([...progressColumns])
+    .where('p.task_no', '=', taskNo)
+    .where('p.token_id', '=', tokenId)
+    .orderBy('p.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return r ? toProgress(r) : undefined;
 }
 
-export async function insertProgress(db: DbOrTx, row: {
-  taskNo: number; departmentId: number | null; status: ProgressStatus; note: string; evidence: EvidenceItem[]; asOf: string; tokenId: string | null;
-}): Promise<ProgressRow> {
-  const inserted = await db.insertInto('ledger_progress').values({
-    task_no: row.taskNo, department_id: row.departmentId, status: row.status, note: row.note, evidence: JSON.stringify(row.evidence),
-    as_of: row.asOf, token_id: row.tokenId,
-  }).returning('id').executeTakeFirstOrThrow();
+export async function insertProgress(
+  db: DbOrTx,
+  row: {
+    taskNo: number;
+    departmentId: number | null;
+    status: ProgressStatus;
+    note: string;
+    evidence: EvidenceItem[];
+    asOf: string;
+    tokenId: string | null;
+  },
+): Promise<ProgressRow> {
+  const inserted = await db
+    .insertInto('ledger_progress')
+    .values({
+      task_no: row.taskNo,
+      department_id: row.departmentId,
+      status: row.status,
+      note: row.note,
+      evidence: JSON.stringify(row.evidence),
+      as_of: row.asOf,
+      token_id: row.tokenId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const fileIds = [...new Set(row.evidence.map((e) => e.fileId).filter((x): x is string => !!x))];
   if (fileIds.length) {
-    await db.insertInto('ledger_progress_files').values(fileIds.map((file_id) => ({ progress_id: inserted.id, file_id }))).execute();
+    await db
+      .insertInto('ledger_progress_files')
+      .values(fileIds.map((file_id) => ({ progress_id: inserted.id, file_id })))
+      .execute();
   }
-  const out = await db.selectFrom('ledger_progress as p')
+  const out = await db
+    .selectFrom('ledger_progress as p')
     .leftJoin('departments as d', 'd.id', 'p.department_id')
     .leftJoin('api_tokens as tk', 'tk.id', 'p.token_id')
-    .select([...progressColumns]).where('p.id', '=', inserted.id).executeTakeFirstOrThrow();
+    .select([...progressColumns])
+    .where('p.id', '=', inserted.id)
+    .executeTakeFirstOrThrow();
   return toProgress(out);
 }
 
@@ -153,13 +258,22 @@ export async function countSurveyByPriorityArea(db: DbOrTx): Promise<{ priorityA
 }
 
 export async function countStationsByType(db: DbOrTx): Promise<{ type: string; stations: number }[]> {
-  const rows = await db.selectFrom('stations').select(['type', sql<number>`count(*)::int`.as('n')]).groupBy('type').orderBy('type').execute();
+  const rows = await db
+    .selectFrom('stations')
+    .select(['type', sql<number>`count(*)::int`.as('n')])
+    .groupBy('type')
+    .orderBy('type')
+    .execute();
   return rows.map((r) => ({ type: r.type, stations: r.n }));
 }
 
 export async function selectStationsNamed(db: DbOrTx, part: string): Promise<{ stationId: string; name: string; type: string }[]> {
-  const rows = await db.selectFrom('stations').select(['station_id', 'name', 'type'])
-    .where('name', 'like', `%${part.replace(/[%_\\]/g, (c) => `\\${c}`)}%`).orderBy('station_id').execute();
+  const rows = await db
+    .selectFrom('stations')
+    .select(['station_id', 'name', 'type'])
+    .where('name', 'like', `%${part.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)
+    .orderBy('station_id')
+    .execute();
   return rows.map((r) => ({ stationId: r.station_id, name: r.name, type: r.type }));
 }
 
@@ -209,8 +323,15 @@ export async function lockTaskProgress(tx: DbOrTx, taskNo: number): Promise<void
 
 /** An evidence file's row (`files`). */
 export interface FileRecord {
-  id: string; sha256: string; mime: string; size_bytes: number; original_name: string; storage_key: string;
-  uploaded_by: string | null; department_id: number | null; created_at: Date;
+  id: string;
+  sha256: string;
+  mime: string;
+  size_bytes: number;
+  original_name: string;
+  storage_key: string;
+  uploaded_by: string | null;
+  department_id: number | null;
+  created_at: Date;
 }
 
 export async function insertFile(db: DbOrTx, f: Omit<FileRecord, 'id' | 'created_at'>): Promise<FileRecord> {

@@ -4,22 +4,42 @@ import { withTx } from '@biomon/db';
 import { AppError, CHINA_TZ, chinaDate, daysBetween, parseCalendarDate, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import { indicatorDefinition, latestValues } from '@biomon/indicators';
-import {
-  PROGRESS_STATUSES, STATUS_LABELS, isDueWithin, isOverdue,
-  type ProgressStatus, type Timeline,
-} from './overdue';
+import { PROGRESS_STATUSES, STATUS_LABELS, isDueWithin, isOverdue, type ProgressStatus, type Timeline } from './overdue';
 import { DATA_LINKS, FLAGSHIP_SPECIES } from './ledger-links';
 import {
-  countChecklist, countInvasiveRecords, countRecordsOfSpecies, countStationsByType, countSurveyByPriorityArea, selectStationsNamed,
-  insertProgress, lockTaskProgress, provinceRegion, selectLastProgressByToken, selectDepartments, selectLatestProgress, selectProgressHistory, selectTaskDepartments, selectTaskLinks, selectTasks,
-  type EvidenceItem, type ProgressRow, type TaskDepartmentRow, type TaskLinkRow, type TaskRow,
+  countChecklist,
+  countInvasiveRecords,
+  countRecordsOfSpecies,
+  countStationsByType,
+  countSurveyByPriorityArea,
+  selectStationsNamed,
+  insertProgress,
+  lockTaskProgress,
+  provinceRegion,
+  selectLastProgressByToken,
+  selectDepartments,
+  selectLatestProgress,
+  selectProgressHistory,
+  selectTaskDepartments,
+  selectTaskLinks,
+  selectTasks,
+  type EvidenceItem,
+  type ProgressRow,
+  type TaskDepartmentRow,
+  type TaskLinkRow,
+  type TaskRow,
 } from './ledger.repository';
 import { findFile } from './evidence-file.service';
 
 /** "Due soon" horizon of the department summary. */
 export const DUE_SOON_DAYS = 180;
 
-export interface LinkOut { kind: 'indicator' | 'data'; ref: string; nameZh: string; nameEn: string }
+export interface LinkOut {
+  kind: 'indicator' | 'data';
+  ref: string;
+  nameZh: string;
+  nameEn: string;
+}
 
 export interface ProgressOut {
   id: number;
@@ -80,8 +100,16 @@ export function resolveAsOf(asOf: string | undefined, field = 'querystring.asOf'
 
 function progressOut(p: ProgressRow): ProgressOut {
   return {
-    id: p.id, taskNo: p.taskNo, status: p.status, statusZh: STATUS_LABELS[p.status].zh, note: p.note, evidence: p.evidence,
-    asOf: p.asOf, reportedAt: p.reportedAt.toISOString(), department: p.department, reporterRole: p.reporterRole,
+    id: p.id,
+    taskNo: p.taskNo,
+    status: p.status,
+    statusZh: STATUS_LABELS[p.status].zh,
+    note: p.note,
+    evidence: p.evidence,
+    asOf: p.asOf,
+    reportedAt: p.reportedAt.toISOString(),
+    department: p.department,
+    reporterRole: p.reporterRole,
   };
 }
 
@@ -98,7 +126,12 @@ function taskOut(t: TaskRow, depts: TaskDepartmentRow[], links: TaskLinkRow[], l
   const status = latest?.status ?? null;
   const overdue = isOverdue(t.timeline, status, asOf);
   return {
-    no: t.no, section: t.section, sectionTitle: t.sectionTitle, measure: t.measure, measureTitle: t.measureTitle, text: t.text,
+    no: t.no,
+    section: t.section,
+    sectionTitle: t.sectionTitle,
+    measure: t.measure,
+    measureTitle: t.measureTitle,
+    text: t.text,
     departments: depts.filter((d) => d.role === 'responsible').map((d) => d.name),
     implementingDepartments: depts.filter((d) => d.role === 'implementing').map((d) => d.name),
     responsibilityNote: t.responsibilityNote,
@@ -117,7 +150,10 @@ function taskOut(t: TaskRow, depts: TaskDepartmentRow[], links: TaskLinkRow[], l
 /** Every task with its departments, links and status as of the date. */
 async function loadTasks(db: DbOrTx, asOf: string, no?: number): Promise<{ tasks: TaskOut[]; depts: TaskDepartmentRow[] }> {
   const [rows, depts, links, latest] = await Promise.all([
-    selectTasks(db, no), selectTaskDepartments(db, no), selectTaskLinks(db, no), selectLatestProgress(db, asOf),
+    selectTasks(db, no),
+    selectTaskDepartments(db, no),
+    selectTaskLinks(db, no),
+    selectLatestProgress(db, asOf),
   ]);
   const deptsOf = groupBy(depts, (d) => d.taskNo);
   const linksOf = groupBy(links, (l) => l.taskNo);
@@ -135,7 +171,12 @@ function groupBy<T, K>(xs: T[], key: (x: T) => K): Map<K, T[]> {
 }
 
 /** `（三）`, `(三)`, `三` → `三`; `二、` → `二`. */
-const stripMarker = (s: string) => s.trim().replace(/^[（(]\s*/, '').replace(/\s*[）)]$/, '').replace(/、$/, '');
+const stripMarker = (s: string) =>
+  s
+    .trim()
+    .replace(/^[（(]\s*/, '')
+    .replace(/\s*[）)]$/, '')
+    .replace(/、$/, '');
 
 /**
  * GET /v1/ledger/tasks: all tasks matching the filters (the ledger has 55, so one response).
@@ -198,7 +239,6 @@ export interface LinkedIndicatorOut {
   runId: string | null;
 }
 
-
 async function linkedIndicators(db: DbOrTx, codes: string[]): Promise<LinkedIndicatorOut[]> {
   const province = await provinceRegion(db);
   const out: LinkedIndicatorOut[] = [];
@@ -208,8 +248,16 @@ async function linkedIndicators(db: DbOrTx, codes: string[]): Promise<LinkedIndi
     const values = province ? await latestValues(db, code, { region: province.code }, PUBLIC_VIEWER) : [];
     const latest = values.sort((a, b) => b.year - a.year)[0];
     out.push({
-      code, nameZh: def.nameZh, nameEn: def.nameEn, regionCode: province?.code ?? null, year: latest?.year ?? null,
-      value: latest?.value ?? null, unit: '%', target: def.target2025.value, targetText: def.target2025.text, target2035Text: def.target2035.text,
+      code,
+      nameZh: def.nameZh,
+      nameEn: def.nameEn,
+      regionCode: province?.code ?? null,
+      year: latest?.year ?? null,
+      value: latest?.value ?? null,
+      unit: '%',
+      target: def.target2025.value,
+      targetText: def.target2025.text,
+      target2035Text: def.target2035.text,
       meetsTarget: latest?.meetsTarget ?? null,
       reason: latest ? latest.reason : '尚无已完成的指标计算 (no completed indicator run)',
       runId: latest?.runId ?? null,
@@ -218,7 +266,13 @@ async function linkedIndicators(db: DbOrTx, codes: string[]): Promise<LinkedIndi
   return out;
 }
 
-export interface LinkedDataOut { ref: string; nameZh: string; nameEn: string; figures: Record<string, unknown> | null; note: string | null }
+export interface LinkedDataOut {
+  ref: string;
+  nameZh: string;
+  nameEn: string;
+  figures: Record<string, unknown> | null;
+  note: string | null;
+}
 
 /** Counts behind the data links (province-wide counts only: safe to show publicly). */
 async function linkedData(db: DbOrTx, refs: string[]): Promise<LinkedDataOut[]> {
@@ -229,7 +283,10 @@ async function linkedData(db: DbOrTx, refs: string[]): Promise<LinkedDataOut[]> 
     let note: string | null = null;
     switch (ref) {
       case 'flagship_species_records': {
-        const counts = await countRecordsOfSpecies(db, FLAGSHIP_SPECIES.map((s) => s.scientificName));
+        const counts = await countRecordsOfSpecies(
+          db,
+          FLAGSHIP_SPECIES.map((s) => s.scientificName),
+        );
         figures = { species: FLAGSHIP_SPECIES.map((s) => ({ ...s, records: counts.get(s.scientificName) ?? 0 })) };
         break;
       }
@@ -275,7 +332,10 @@ export async function getTask(db: DbOrTx, no: number, q: { asOf?: string } = {})
   const [history, indicators, data] = await Promise.all([
     selectProgressHistory(db, no),
     linkedIndicators(db, task.indicators),
-    linkedData(db, task.links.filter((l) => l.kind === 'data').map((l) => l.ref)),
+    linkedData(
+      db,
+      task.links.filter((l) => l.kind === 'data').map((l) => l.ref),
+    ),
   ]);
   return { ...task, asOf, progress: history.map(progressOut), linkedIndicators: indicators, linkedData: data };
 }
@@ -296,7 +356,13 @@ export interface ProgressInput {
  * past (a late report) but not in the future. Append-only; the report and its audit entry commit together.
  * Retry-safe: the same report sent again by the same token returns the stored one (`duplicate: true`).
  */
-export async function reportProgress(db: Db, no: number, input: ProgressInput, actor: Pick<Actor, 'tokenId' | 'role' | 'label' | 'departmentId' | 'departmentName'>, route: string): Promise<{ progress: ProgressOut; task: TaskOut; duplicate: boolean }> {
+export async function reportProgress(
+  db: Db,
+  no: number,
+  input: ProgressInput,
+  actor: Pick<Actor, 'tokenId' | 'role' | 'label' | 'departmentId' | 'departmentName'>,
+  route: string,
+): Promise<{ progress: ProgressOut; task: TaskOut; duplicate: boolean }> {
   const today = chinaDate();
   const asOf = resolveAsOf(input.asOf, 'asOf');
   if (asOf > today) throw fieldError('asOf', 'DATE_IN_FUTURE', `asOf ${asOf} is after today (${today}, ${CHINA_TZ}); report what holds now or held before`);
@@ -308,7 +374,10 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
   if (actor.role !== 'admin') {
     const linked = actor.departmentId != null && depts.some((d) => d.departmentId === actor.departmentId);
     if (!linked) {
-      throw new AppError('FORBIDDEN', `${actor.departmentName ?? 'This token'} is not a department of task ${no} (${depts.map((d) => d.name).join('、')}); it may report only on its own tasks`);
+      throw new AppError(
+        'FORBIDDEN',
+        `${actor.departmentName ?? 'This token'} is not a department of task ${no} (${depts.map((d) => d.name).join('、')}); it may report only on its own tasks`,
+      );
     }
   }
 
@@ -319,7 +388,11 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
     if (!title) errors.push({ field: `evidence.${i}.title`, code: 'TITLE_EMPTY', message: 'each piece of evidence needs a title' });
     if ('url' in e) {
       let ok = false;
-      try { ok = ['http:', 'https:'].includes(new URL(e.url).protocol); } catch { ok = false; }
+      try {
+        ok = ['http:', 'https:'].includes(new URL(e.url).protocol);
+      } catch {
+        ok = false;
+      }
       if (!ok) errors.push({ field: `evidence.${i}.url`, code: 'URL_INVALID', message: 'url must be an http or https URL' });
       evidence.push({ title, url: e.url });
     } else {
@@ -329,7 +402,9 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
         continue;
       }
       if (actor.role !== 'admin' && file.department_id !== actor.departmentId) {
-        throw new AppError('FORBIDDEN', `file ${e.fileId} was not uploaded by ${actor.departmentName ?? 'this department'}`, { errors: [{ field: `evidence.${i}.fileId`, code: 'FILE_NOT_OWN', message: 'cite files your department uploaded' }] });
+        throw new AppError('FORBIDDEN', `file ${e.fileId} was not uploaded by ${actor.departmentName ?? 'this department'}`, {
+          errors: [{ field: `evidence.${i}.fileId`, code: 'FILE_NOT_OWN', message: 'cite files your department uploaded' }],
+        });
       }
       evidence.push({ title, fileId: file.id, originalName: file.original_name, mime: file.mime, sizeBytes: file.size_bytes, sha256: file.sha256 });
     }
@@ -345,14 +420,27 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
     if (last && last.status === input.status && last.note === note && last.asOf === asOf && canonical(last.evidence) === canonical(evidence)) {
       return { row: last, duplicate: true };
     }
-    const row = await insertProgress(tx, { taskNo: no, departmentId: actor.departmentId ?? null, status: input.status, note, evidence, asOf, tokenId: actor.tokenId });
+    const row = await insertProgress(tx, {
+      taskNo: no,
+      departmentId: actor.departmentId ?? null,
+      status: input.status,
+      note,
+      evidence,
+      asOf,
+      tokenId: actor.tokenId,
+    });
     await writeAudit(tx, actor, {
-      action: 'ledger-progress.create', entity: 'ledger_progress', entityIds: [row.id], route,
+      action: 'ledger-progress.create',
+      entity: 'ledger_progress',
+      entityIds: [row.id],
+      route,
       summary: { taskNo: no, status: input.status, asOf, department: actor.departmentName ?? null, evidence: evidence.length },
     });
     return { row, duplicate: false };
   });
-  const { tasks: [task] } = await loadTasks(db, today, no);
+  const {
+    tasks: [task],
+  } = await loadTasks(db, today, no);
   return { progress: progressOut(progress), task, duplicate };
 }
 
@@ -360,7 +448,10 @@ export async function reportProgress(db: Db, no: number, input: ProgressInput, a
 function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return `{${Object.keys(v as object)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
 }
 
 export interface StatusCounts {
@@ -400,19 +491,33 @@ function countOf(ts: Pick<TaskOut, 'status' | 'overdue' | 'dueNext180Days'>[]): 
 }
 
 /** GET /v1/ledger/departments: each department with its tasks and counts as of the date. */
-export async function departmentSummaries(db: DbOrTx, q: { asOf?: string } = {}): Promise<{ asOf: string; dueSoonDays: number; departments: DepartmentSummary[] }> {
+export async function departmentSummaries(
+  db: DbOrTx,
+  q: { asOf?: string } = {},
+): Promise<{ asOf: string; dueSoonDays: number; departments: DepartmentSummary[] }> {
   const asOf = resolveAsOf(q.asOf);
   const [{ tasks, depts }, all] = await Promise.all([loadTasks(db, asOf), selectDepartments(db)]);
   const byNo = new Map(tasks.map((t) => [t.no, t]));
-  const departments = all.map((d) => {
-    const mine = depts.filter((x) => x.departmentId === d.id).map((x) => ({ link: x, task: byNo.get(x.taskNo)! }));
-    return {
-      id: d.id, name: d.name, kind: d.kind,
-      tasks: mine.map(({ link, task }) => ({ no: task.no, role: link.role, status: task.status, overdue: task.overdue, dueNext180Days: task.dueNext180Days, timeline: task.timeline })),
-      counts: countOf(mine.map((m) => m.task)),
-      responsibleCounts: countOf(mine.filter((m) => m.link.role === 'responsible').map((m) => m.task)),
-    };
-  }).filter((d) => d.tasks.length > 0);
+  const departments = all
+    .map((d) => {
+      const mine = depts.filter((x) => x.departmentId === d.id).map((x) => ({ link: x, task: byNo.get(x.taskNo)! }));
+      return {
+        id: d.id,
+        name: d.name,
+        kind: d.kind,
+        tasks: mine.map(({ link, task }) => ({
+          no: task.no,
+          role: link.role,
+          status: task.status,
+          overdue: task.overdue,
+          dueNext180Days: task.dueNext180Days,
+          timeline: task.timeline,
+        })),
+        counts: countOf(mine.map((m) => m.task)),
+        responsibleCounts: countOf(mine.filter((m) => m.link.role === 'responsible').map((m) => m.task)),
+      };
+    })
+    .filter((d) => d.tasks.length > 0);
   return { asOf, dueSoonDays: DUE_SOON_DAYS, departments };
 }
 
@@ -421,4 +526,3 @@ export async function ledgerSnapshot(db: DbOrTx, asOf: string): Promise<{ asOf: 
   const [{ tasks }, { departments }] = await Promise.all([listTasks(db, { asOf }), departmentSummaries(db, { asOf })]);
   return { asOf, tasks, departments };
 }
-

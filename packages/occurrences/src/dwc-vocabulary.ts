@@ -1,7 +1,16 @@
 /** Darwin Core `basisOfRecord` vocabulary (dwc:basisOfRecord, the DwC type vocabulary). */
 export const BASIS_OF_RECORD = [
-  'HumanObservation', 'MachineObservation', 'PreservedSpecimen', 'LivingSpecimen', 'FossilSpecimen',
-  'MaterialSample', 'MaterialEntity', 'MaterialCitation', 'Occurrence', 'Event', 'Taxon',
+  'HumanObservation',
+  'MachineObservation',
+  'PreservedSpecimen',
+  'LivingSpecimen',
+  'FossilSpecimen',
+  'MaterialSample',
+  'MaterialEntity',
+  'MaterialCitation',
+  'Occurrence',
+  'Event',
+  'Taxon',
 ] as const;
 
 export const OCCURRENCE_STATUS = ['present', 'absent'] as const;
@@ -10,8 +19,17 @@ export type ReviewState = (typeof REVIEW_STATES)[number];
 
 /** Accepted `geodeticDatum` values and the datum they stand for. CGCS2000 and WGS84 agree within centimetres. */
 export const DATUMS: Record<string, 'wgs84' | 'gcj02' | 'bd09'> = {
-  'wgs84': 'wgs84', 'wgs 84': 'wgs84', 'wgs-84': 'wgs84', 'epsg:4326': 'wgs84', '4326': 'wgs84',
-  'cgcs2000': 'wgs84', 'epsg:4490': 'wgs84', 'gcj-02': 'gcj02', 'gcj02': 'gcj02', 'bd-09': 'bd09', 'bd09': 'bd09',
+  wgs84: 'wgs84',
+  'wgs 84': 'wgs84',
+  'wgs-84': 'wgs84',
+  'epsg:4326': 'wgs84',
+  '4326': 'wgs84',
+  cgcs2000: 'wgs84',
+  'epsg:4490': 'wgs84',
+  'gcj-02': 'gcj02',
+  gcj02: 'gcj02',
+  'bd-09': 'bd09',
+  bd09: 'bd09',
 };
 
 /** Flags (stored with a usable record) and rejection codes, in the spirit of GBIF's occurrence issues. */

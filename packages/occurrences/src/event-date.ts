@@ -6,7 +6,10 @@
  */
 import { CHINA_OFFSET } from '@biomon/core';
 
-export interface EventDateRange { start: Date; end: Date }
+export interface EventDateRange {
+  start: Date;
+  end: Date;
+}
 export type EventDateResult = { ok: true; value: EventDateRange } | { ok: false; reason: string };
 
 const CST = CHINA_OFFSET;

@@ -3,7 +3,15 @@ import type { SavedMapping } from './import/index';
 
 /** The SQL of the saved header → term mappings (`import_mappings`), keyed by owner and name. */
 
-export interface ImportMappingRow { owner: string; name: string; columns: unknown; description: string | null; version: number; created_at: Date; updated_at: Date }
+export interface ImportMappingRow {
+  owner: string;
+  name: string;
+  columns: unknown;
+  description: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
 
 /**
  * Inserts a mapping or replaces it when its content differs (version + 1); no row when the same

@@ -38,22 +38,40 @@ const TERMS = new Set(CANONICAL_TERMS);
 export function validateMapping(columns: unknown): SavedMapping {
   const errors: FieldError[] = [];
   if (!columns || typeof columns !== 'object' || Array.isArray(columns)) {
-    throw new AppError('VALIDATION_FAILED', 'columns must be an object: header → term (or null)', { errors: [{ field: 'body.columns', code: 'MAPPING_INVALID', message: 'an object of header → term' }] });
+    throw new AppError('VALIDATION_FAILED', 'columns must be an object: header → term (or null)', {
+      errors: [{ field: 'body.columns', code: 'MAPPING_INVALID', message: 'an object of header → term' }],
+    });
   }
   const out: SavedMapping = {};
   const entries = Object.entries(columns as Record<string, unknown>);
-  if (entries.length === 0 || entries.length > MAX_MAPPING_COLUMNS) errors.push({ field: 'body.columns', code: 'MAPPING_SIZE', message: `a mapping names 1 to ${MAX_MAPPING_COLUMNS} headers` });
+  if (entries.length === 0 || entries.length > MAX_MAPPING_COLUMNS)
+    errors.push({ field: 'body.columns', code: 'MAPPING_SIZE', message: `a mapping names 1 to ${MAX_MAPPING_COLUMNS} headers` });
   const used = new Map<string, string>();
   for (const [header, term] of entries) {
     const h = header.trim();
     const field = `body.columns.${header}`;
-    if (h === '' || h.length > 200) { errors.push({ field, code: 'HEADER_INVALID', message: 'a header is 1 to 200 characters' }); continue; }
-    if (term === null) { out[h] = null; continue; }
-    if (typeof term !== 'string') { errors.push({ field, code: 'TERM_UNKNOWN', message: 'a term is a string (or null: keep the column in dynamicProperties)' }); continue; }
+    if (h === '' || h.length > 200) {
+      errors.push({ field, code: 'HEADER_INVALID', message: 'a header is 1 to 200 characters' });
+      continue;
+    }
+    if (term === null) {
+      out[h] = null;
+      continue;
+    }
+    if (typeof term !== 'string') {
+      errors.push({ field, code: 'TERM_UNKNOWN', message: 'a term is a string (or null: keep the column in dynamicProperties)' });
+      continue;
+    }
     // the canonical spelling of a known term (scientificname, dwc:scientificName, a Chinese name → scientificName)
     const canonical = TERMS.has(term) ? term : knownTerm(term);
-    if (canonical === null || !TERMS.has(canonical)) { errors.push({ field, code: 'TERM_UNKNOWN', message: `"${term}" is not a Darwin Core or Humboldt term` }); continue; }
-    if (used.has(canonical)) { errors.push({ field, code: 'TERM_TWICE', message: `${canonical} is already the term of "${used.get(canonical)}"` }); continue; }
+    if (canonical === null || !TERMS.has(canonical)) {
+      errors.push({ field, code: 'TERM_UNKNOWN', message: `"${term}" is not a Darwin Core or Humboldt term` });
+      continue;
+    }
+    if (used.has(canonical)) {
+      errors.push({ field, code: 'TERM_TWICE', message: `${canonical} is already the term of "${used.get(canonical)}"` });
+      continue;
+    }
     used.set(canonical, h);
     out[h] = canonical;
   }
@@ -61,18 +79,45 @@ export function validateMapping(columns: unknown): SavedMapping {
   return out;
 }
 
-function out(r: { owner: string; name: string; columns: unknown; description: string | null; version: number; created_at: Date; updated_at: Date }): ImportMappingOut {
-  return { name: r.name, owner: r.owner, description: r.description, columns: r.columns as SavedMapping, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at };
+function out(r: {
+  owner: string;
+  name: string;
+  columns: unknown;
+  description: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}): ImportMappingOut {
+  return {
+    name: r.name,
+    owner: r.owner,
+    description: r.description,
+    columns: r.columns as SavedMapping,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 /** Creates or replaces one of the caller's mappings (idempotent: the same content again changes nothing). */
-export async function saveMapping(db: Db, actor: Actor, name: string, body: { columns: unknown; description?: string | null }): Promise<{ mapping: ImportMappingOut; created: boolean }> {
+export async function saveMapping(
+  db: Db,
+  actor: Actor,
+  name: string,
+  body: { columns: unknown; description?: string | null },
+): Promise<{ mapping: ImportMappingOut; created: boolean }> {
   const owner = mappingOwner(actor);
   const columns = validateMapping(body.columns);
   return db.transaction().execute(async (tx) => {
     const row = await upsertMapping(tx, owner, name, columns, body.description ?? null);
     if (!row.rows[0]) return { mapping: (await findMapping(tx, owner, name))!, created: false };
-    await writeAudit(tx, actor, { action: row.rows[0].inserted ? 'import-mappings.create' : 'import-mappings.update', entity: 'import_mapping', entityIds: [`${owner}/${name}`], route: 'PUT /v1/import-mappings/{name}', summary: { columns: Object.keys(columns).length } });
+    await writeAudit(tx, actor, {
+      action: row.rows[0].inserted ? 'import-mappings.create' : 'import-mappings.update',
+      entity: 'import_mapping',
+      entityIds: [`${owner}/${name}`],
+      route: 'PUT /v1/import-mappings/{name}',
+      summary: { columns: Object.keys(columns).length },
+    });
     return { mapping: out(row.rows[0]), created: row.rows[0].inserted };
   });
 }
@@ -83,9 +128,17 @@ async function findMapping(db: DbOrTx, owner: string, name: string): Promise<Imp
 }
 
 /** One of the caller's mappings (404 when it has none of that name). */
-export async function getMapping(db: DbOrTx, actor: Pick<Actor, 'role' | 'team' | 'stationId'>, name: string, field = 'params.name'): Promise<ImportMappingOut> {
+export async function getMapping(
+  db: DbOrTx,
+  actor: Pick<Actor, 'role' | 'team' | 'stationId'>,
+  name: string,
+  field = 'params.name',
+): Promise<ImportMappingOut> {
   const m = await findMapping(db, mappingOwner(actor), name);
-  if (!m) throw new AppError('NOT_FOUND', `No import mapping "${name}" of yours`, { errors: [{ field, code: 'MAPPING_NOT_FOUND', message: `save it first with PUT /v1/import-mappings/${name}` }] });
+  if (!m)
+    throw new AppError('NOT_FOUND', `No import mapping "${name}" of yours`, {
+      errors: [{ field, code: 'MAPPING_NOT_FOUND', message: `save it first with PUT /v1/import-mappings/${name}` }],
+    });
   return m;
 }
 

@@ -16,8 +16,17 @@ import { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, type ImportLimits,
 import type { ImportMappingOut } from './import-mapping.service';
 import { buildTemplateXlsx } from './import/xlsx-template';
 import {
-  countImportErrors, findImport, findImportByKey, insertImport, listImportErrors, markImportCompleted, markImportFailedRow, markImportRunning,
-  setImportFormat, setImportProgress, upsertImportErrors,
+  countImportErrors,
+  findImport,
+  findImportByKey,
+  insertImport,
+  listImportErrors,
+  markImportCompleted,
+  markImportFailedRow,
+  markImportRunning,
+  setImportFormat,
+  setImportProgress,
+  upsertImportErrors,
 } from './import.repository';
 
 export const IMPORT_QUEUE = 'imports';
@@ -25,24 +34,36 @@ export const IMPORT_QUEUE = 'imports';
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 const CHUNK = 1000;
 
-export interface StoredUpload { path: string; sizeBytes: number; contentHash: string }
+export interface StoredUpload {
+  path: string;
+  sizeBytes: number;
+  contentHash: string;
+}
 
 /** Streams an upload to the file store while hashing it (never whole in memory). */
 export async function storeUpload(stream: Readable, fileStoreDir: string, fileName: string): Promise<StoredUpload> {
   const dir = path.join(fileStoreDir, 'imports');
   await mkdir(dir, { recursive: true });
-  const ext = (path.extname(fileName).toLowerCase().match(/^\.[a-z0-9]{1,8}$/)?.[0]) ?? '';
+  const ext =
+    path
+      .extname(fileName)
+      .toLowerCase()
+      .match(/^\.[a-z0-9]{1,8}$/)?.[0] ?? '';
   const tmp = path.join(dir, `.upload-${randomUUID()}${ext}`);
   const hash = createHash('sha256');
   let size = 0;
   try {
-    await pipeline(stream, new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    }), createWriteStream(tmp));
+    await pipeline(
+      stream,
+      new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          size += chunk.length;
+          cb(null, chunk);
+        },
+      }),
+      createWriteStream(tmp),
+    );
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
@@ -64,14 +85,34 @@ export interface ImportOptions {
   crs?: 'wgs84' | 'gcj02' | 'bd09';
 }
 
-export async function createImport(db: Db, upload: StoredUpload, fileName: string, actor: Actor, opts: ImportOptions = {}): Promise<{ importId: string; duplicate: boolean; status: string }> {
+export async function createImport(
+  db: Db,
+  upload: StoredUpload,
+  fileName: string,
+  actor: Actor,
+  opts: ImportOptions = {},
+): Promise<{ importId: string; duplicate: boolean; status: string }> {
   // the same file with another saved mapping (or another version of it), or read in another CRS, is another import
-  const key = [upload.contentHash, opts.mapping ? `mapping:${opts.mapping.owner}/${opts.mapping.name}@${opts.mapping.version}` : null, opts.crs ? `crs:${opts.crs}` : null].filter(Boolean).join(':');
+  const key = [
+    upload.contentHash,
+    opts.mapping ? `mapping:${opts.mapping.owner}/${opts.mapping.name}@${opts.mapping.version}` : null,
+    opts.crs ? `crs:${opts.crs}` : null,
+  ]
+    .filter(Boolean)
+    .join(':');
   return db.transaction().execute(async (tx) => {
     const inserted = await insertImport(tx, {
-      content_hash: key, file_name: fileName.slice(0, 300), file_path: upload.path, size_bytes: upload.sizeBytes,
-      team: actor.team, token_id: actor.tokenId, role: actor.role, station_id: actor.stationId ?? null, counts: JSON.stringify({}),
-      mapping_name: opts.mapping?.name ?? null, mapping: opts.mapping ? JSON.stringify(opts.mapping.columns) : null,
+      content_hash: key,
+      file_name: fileName.slice(0, 300),
+      file_path: upload.path,
+      size_bytes: upload.sizeBytes,
+      team: actor.team,
+      token_id: actor.tokenId,
+      role: actor.role,
+      station_id: actor.stationId ?? null,
+      counts: JSON.stringify({}),
+      mapping_name: opts.mapping?.name ?? null,
+      mapping: opts.mapping ? JSON.stringify(opts.mapping.columns) : null,
       options: JSON.stringify(opts.crs ? { crs: opts.crs } : {}),
     });
     if (!inserted) {
@@ -79,12 +120,25 @@ export async function createImport(db: Db, upload: StoredUpload, fileName: strin
       return { importId: existing.id, duplicate: true, status: existing.status };
     }
     await writeOutbox(tx, [{ queue: IMPORT_QUEUE, jobName: 'process', payload: { importId: inserted.id } }]);
-    await writeAudit(tx, actor, { action: 'imports.create', entity: 'import', entityIds: [inserted.id], route: 'POST /v1/imports', summary: { fileName, sizeBytes: upload.sizeBytes } });
+    await writeAudit(tx, actor, {
+      action: 'imports.create',
+      entity: 'import',
+      entityIds: [inserted.id],
+      route: 'POST /v1/imports',
+      summary: { fileName, sizeBytes: upload.sizeBytes },
+    });
     return { importId: inserted.id, duplicate: false, status: inserted.status };
   });
 }
 
-interface Counts { inserted: number; updated: number; unchanged: number; rejected: number; events: { inserted: number; updated: number; unchanged: number; rejected: number }; stats?: Record<string, number> }
+interface Counts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  events: { inserted: number; updated: number; unchanged: number; rejected: number };
+  stats?: Record<string, number>;
+}
 
 // Text from the file (ids, names, messages quoting a value) is kept with NUL and unpaired
 // surrogates escaped: PostgreSQL refuses them, and a row's report must never fail the import.
@@ -93,8 +147,11 @@ const storable = (v: unknown): string => JSON.stringify(escapeInvalidTextDeep(v)
 async function recordErrors(db: Db, importId: string, rows: ParsedRow[], rejected: RejectedRecord[]): Promise<void> {
   if (!rejected.length) return;
   const values = rejected.map((r) => ({
-    import_id: importId, file: escapeInvalidText(rows[r.index].file), row_number: rows[r.index].rowNumber,
-    record_id: r.id == null ? null : escapeInvalidText(r.id), errors: storable(r.errors),
+    import_id: importId,
+    file: escapeInvalidText(rows[r.index].file),
+    row_number: rows[r.index].rowNumber,
+    record_id: r.id == null ? null : escapeInvalidText(r.id),
+    errors: storable(r.errors),
   }));
   await upsertImportErrors(db, values);
 }
@@ -104,11 +161,16 @@ async function ingestChunk(db: Db, kind: ParsedRow['kind'], rows: ParsedRow[], a
   try {
     return kind === 'event'
       ? await ingestSurveyEvents(db, records, { actor, importId, route: 'import' })
-      // a (camera-trap) station imports its detections only, as when it posts them (BRIEF §8)
-      : await ingestOccurrences(db, records, { actor, importId, route: 'import', ...(actor.role === 'station' ? { allowedBasisOfRecord: ['MachineObservation'] } : {}) });
+      : // a (camera-trap) station imports its detections only, as when it posts them (BRIEF §8)
+        await ingestOccurrences(db, records, {
+          actor,
+          importId,
+          route: 'import',
+          ...(actor.role === 'station' ? { allowedBasisOfRecord: ['MachineObservation'] } : {}),
+        });
   } catch (err) {
     if (err instanceof AppError && (err.code === 'BATCH_REJECTED' || err.code === 'VERSION_CONFLICT' || err.code === 'RECORD_OF_OTHER_OWNER')) {
-      const rejected = ((err.details as { rejected?: RejectedRecord[] })?.rejected ?? []);
+      const rejected = (err.details as { rejected?: RejectedRecord[] })?.rejected ?? [];
       return { inserted: 0, updated: 0, unchanged: 0, rejected, warnings: [] };
     }
     throw err;
@@ -131,12 +193,24 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
   if (!imp || imp.status === 'completed' || imp.status === 'failed') return null;
   await markImportRunning(db, importId);
   // the import writes as the token that uploaded it: its role, team and station decide what it may change
-  const actor: Actor = { tokenId: imp.token_id, role: (imp.role ?? 'surveyor') as ActorRole, team: imp.team, stationId: imp.station_id, label: `import:${importId}` };
+  const actor: Actor = {
+    tokenId: imp.token_id,
+    role: (imp.role ?? 'surveyor') as ActorRole,
+    team: imp.team,
+    stationId: imp.station_id,
+    label: `import:${importId}`,
+  };
   const counts: Counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0, events: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 } };
   let source;
   try {
-    source = await openImport(imp.file_path, { importId, originalName: imp.file_name, limits, mapping: (imp.mapping as SavedMapping | null) ?? undefined, crs: imp.options?.crs,
-      matchTaxonNames: (names) => matchTaxa(db, names) }); // GPS tracks: waypoints that name a checklist taxon
+    source = await openImport(imp.file_path, {
+      importId,
+      originalName: imp.file_name,
+      limits,
+      mapping: (imp.mapping as SavedMapping | null) ?? undefined,
+      crs: imp.options?.crs,
+      matchTaxonNames: (names) => matchTaxa(db, names),
+    }); // GPS tracks: waypoints that name a checklist taxon
   } catch (err) {
     if (err instanceof ImportFormatError) {
       await markImportFailed(db, importId, err.code, err.message);
@@ -196,11 +270,23 @@ export async function getImport(db: Db, importId: string) {
   if (!imp) return null;
   const errors = { n: await countImportErrors(db, importId) };
   return {
-    importId: imp.id, fileName: imp.file_name, sizeBytes: imp.size_bytes, format: imp.format, status: imp.status,
+    importId: imp.id,
+    fileName: imp.file_name,
+    sizeBytes: imp.size_bytes,
+    format: imp.format,
+    status: imp.status,
     progress: { rowsDone: imp.rows_done, rowsTotal: imp.rows_total, percent: imp.rows_total ? Math.round((imp.rows_done / imp.rows_total) * 1000) / 10 : null },
-    counts: imp.counts, error: imp.error, errorRows: errors.n, team: imp.team, stationId: imp.station_id,
-    mapping: imp.mapping_name, options: imp.options, columns: imp.columns,
-    createdAt: imp.created_at, startedAt: imp.started_at, finishedAt: imp.finished_at,
+    counts: imp.counts,
+    error: imp.error,
+    errorRows: errors.n,
+    team: imp.team,
+    stationId: imp.station_id,
+    mapping: imp.mapping_name,
+    options: imp.options,
+    columns: imp.columns,
+    createdAt: imp.created_at,
+    startedAt: imp.started_at,
+    finishedAt: imp.finished_at,
   };
 }
 
@@ -214,9 +300,19 @@ export async function importErrorsCsv(db: Db, importId: string): Promise<string>
 
 /** The example row of the import templates (CSV and Excel), by term. */
 const TEMPLATE_EXAMPLE: Record<string, string> = {
-  occurrenceID: 'CBS-2025-0001', eventID: 'CBS-T01-20250601', basisOfRecord: 'HumanObservation', scientificName: 'Capreolus pygargus',
-  vernacularName: '狍', eventDate: '2025-06-01', decimalLatitude: '42.05', decimalLongitude: '128.06', geodeticDatum: 'WGS84',
-  individualCount: '2', occurrenceStatus: 'present', recordedBy: '长白山调查队', locality: '长白山北坡',
+  occurrenceID: 'CBS-2025-0001',
+  eventID: 'CBS-T01-20250601',
+  basisOfRecord: 'HumanObservation',
+  scientificName: 'Capreolus pygargus',
+  vernacularName: '狍',
+  eventDate: '2025-06-01',
+  decimalLatitude: '42.05',
+  decimalLongitude: '128.06',
+  geodeticDatum: 'WGS84',
+  individualCount: '2',
+  occurrenceStatus: 'present',
+  recordedBy: '长白山调查队',
+  locality: '长白山北坡',
 };
 
 /** The CSV template with one example row: Darwin Core headers, or the Chinese ones (both are accepted). */

@@ -9,6 +9,27 @@ export type { BatchResult, RejectedRecord, BatchWarning } from './batch-result';
 export { mayEdit, ownerOf, type Owner } from './record-owner';
 export { refreshSensitivity, holdRulesExclusive, holdRulesShared, DEFAULT_CELL_M } from './sensitivity';
 export { reviewOccurrence } from './occurrence-review.service';
-export { storeUpload, createImport, type ImportOptions, processImport, getImport, markImportFailed, importErrorsCsv, importTemplateCsv, importTemplateXlsx, IMPORT_QUEUE, MAX_IMPORT_BYTES, type StoredUpload } from './import.service';
-export { openImport, ImportFormatError, CSV_TEMPLATE_HEADERS, CANONICAL_TERMS, ARCHIVE_LIMIT_CODES, DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import/index';
+export {
+  storeUpload,
+  createImport,
+  type ImportOptions,
+  processImport,
+  getImport,
+  markImportFailed,
+  importErrorsCsv,
+  importTemplateCsv,
+  importTemplateXlsx,
+  IMPORT_QUEUE,
+  MAX_IMPORT_BYTES,
+  type StoredUpload,
+} from './import.service';
+export {
+  openImport,
+  ImportFormatError,
+  CSV_TEMPLATE_HEADERS,
+  CANONICAL_TERMS,
+  ARCHIVE_LIMIT_CODES,
+  DEFAULT_IMPORT_LIMITS,
+  type ImportLimits,
+} from './import/index';
 export { saveMapping, getMapping, listMappings, mappingOwner, validateMapping, MAPPING_NAME_PATTERN, type ImportMappingOut } from './import-mapping.service';

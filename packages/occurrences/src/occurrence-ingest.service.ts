@@ -24,7 +24,10 @@ export interface IngestOptions {
   now?: Date;
 }
 
-interface Prepared { index: number; rec: NormalizedOccurrence }
+interface Prepared {
+  index: number;
+  rec: NormalizedOccurrence;
+}
 
 interface ExistingRow {
   id: number;
@@ -68,11 +71,24 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     const prev = seen.get(v.value.occurrenceId);
     if (prev) {
       if (prev.rec.contentHash === v.value.contentHash) duplicatesUnchanged++;
-      else rejected.push({ index, id: v.value.occurrenceId, errors: [{ field: 'occurrenceID', code: 'DUPLICATE_IN_BATCH', message: `occurrenceID also used with other content at index ${prev.index} of this batch` }] });
+      else
+        rejected.push({
+          index,
+          id: v.value.occurrenceId,
+          errors: [
+            { field: 'occurrenceID', code: 'DUPLICATE_IN_BATCH', message: `occurrenceID also used with other content at index ${prev.index} of this batch` },
+          ],
+        });
       return;
     }
     if (opts.allowedBasisOfRecord && !opts.allowedBasisOfRecord.includes(v.value.basisOfRecord)) {
-      rejected.push({ index, id: v.value.occurrenceId, errors: [{ field: 'basisOfRecord', code: 'BASIS_OF_RECORD_NOT_ALLOWED', message: `this token may post only ${opts.allowedBasisOfRecord.join(', ')} records` }] });
+      rejected.push({
+        index,
+        id: v.value.occurrenceId,
+        errors: [
+          { field: 'basisOfRecord', code: 'BASIS_OF_RECORD_NOT_ALLOWED', message: `this token may post only ${opts.allowedBasisOfRecord.join(', ')} records` },
+        ],
+      });
       return;
     }
     if (opts.ifMatchVersion != null && v.value.expectedVersion === null) v.value.expectedVersion = opts.ifMatchVersion;
@@ -83,16 +99,27 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
 
   const fail = (): never => {
     const only = (code: string) => rejected.length > 0 && rejected.every((r) => r.errors.every((e) => e.code === code));
-    if (only('VERSION_CONFLICT')) throw new AppError('VERSION_CONFLICT', 'The version you sent is stale; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
-    if (only('RECORD_OF_OTHER_OWNER')) throw new AppError('RECORD_OF_OTHER_OWNER', 'These records belong to another team or station; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
-    throw new AppError('BATCH_REJECTED', opts.atomic && prepared.length ? 'The batch is atomic and some records were rejected; nothing was stored' : 'No record of the batch could be stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
+    if (only('VERSION_CONFLICT'))
+      throw new AppError('VERSION_CONFLICT', 'The version you sent is stale; nothing was stored', { rejected: rejected.sort((a, b) => a.index - b.index) });
+    if (only('RECORD_OF_OTHER_OWNER'))
+      throw new AppError('RECORD_OF_OTHER_OWNER', 'These records belong to another team or station; nothing was stored', {
+        rejected: rejected.sort((a, b) => a.index - b.index),
+      });
+    throw new AppError(
+      'BATCH_REJECTED',
+      opts.atomic && prepared.length ? 'The batch is atomic and some records were rejected; nothing was stored' : 'No record of the batch could be stored',
+      { rejected: rejected.sort((a, b) => a.index - b.index) },
+    );
   };
   if (prepared.length === 0 || (opts.atomic && rejected.length)) fail();
 
   const run = async (tx: Tx): Promise<BatchResult> => {
     // the sensitivity rules cannot change while we write (sensitivity.ts)
     await holdRulesShared(tx);
-    const taxa = await matchTaxa(tx, prepared.map((p) => p.rec.scientificName));
+    const taxa = await matchTaxa(
+      tx,
+      prepared.map((p) => p.rec.scientificName),
+    );
     const ids = prepared.map((p) => p.rec.occurrenceId);
     // Serialise writers of the same occurrenceIDs (a retry racing its original): sorted locks, no deadlock.
     await lockOccurrenceIds(tx, ids);
@@ -107,9 +134,14 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     const warnings: BatchWarning[] = [];
     for (const p of prepared) {
       const old = byId.get(p.rec.occurrenceId);
-      const reject = (field: string, code: string, message: string) => rejected.push({ index: p.index, id: p.rec.occurrenceId, errors: [{ field, code, message }] });
+      const reject = (field: string, code: string, message: string) =>
+        rejected.push({ index: p.index, id: p.rec.occurrenceId, errors: [{ field, code, message }] });
       if (old && !mayEdit(opts.actor, old)) {
-        reject('occurrenceID', 'RECORD_OF_OTHER_OWNER', `occurrenceID ${p.rec.occurrenceId} belongs to another team or station; a record is changed only by its owner (or an admin); nothing of it was changed`);
+        reject(
+          'occurrenceID',
+          'RECORD_OF_OTHER_OWNER',
+          `occurrenceID ${p.rec.occurrenceId} belongs to another team or station; a record is changed only by its owner (or an admin); nothing of it was changed`,
+        );
         continue;
       }
       if (old && p.rec.expectedVersion !== null && p.rec.expectedVersion !== old.version) {
@@ -130,7 +162,13 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
         unchanged++;
         continue;
       } else updates.push({ p, old });
-      if (p.rec.flags.length) warnings.push({ index: p.index, id: p.rec.occurrenceId, flags: [...p.rec.flags], notes: Object.keys(p.rec.flagNotes).length ? p.rec.flagNotes : undefined });
+      if (p.rec.flags.length)
+        warnings.push({
+          index: p.index,
+          id: p.rec.occurrenceId,
+          flags: [...p.rec.flags],
+          notes: Object.keys(p.rec.flagNotes).length ? p.rec.flagNotes : undefined,
+        });
     }
     if (opts.atomic && rejected.length) fail();
     if (inserts.length + updates.length + unchanged === 0) fail();
@@ -160,29 +198,45 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
     const touched: number[] = [];
     // a sensitive record marks its event before the write, so the write generalises every record of the
     // batch in that event; the event's records stored earlier are recomputed after it
-    const newlyMarked = await markEventsBeforeWrite(tx, [...inserts, ...updates.map((u) => u.p)].map((p) => ({ eventId: p.rec.eventId, taxonId: taxa.get(p.rec.scientificName)!.taxonId })));
+    const newlyMarked = await markEventsBeforeWrite(
+      tx,
+      [...inserts, ...updates.map((u) => u.p)].map((p) => ({ eventId: p.rec.eventId, taxonId: taxa.get(p.rec.scientificName)!.taxonId })),
+    );
     const owner = ownerOf(opts.actor);
     if (inserts.length) {
       // one write per row: the spatial enrichment and what the public may see are computed inside the
       // INSERT (the CTE is `src`: the enrichment's subqueries call regions `r`)
-      const rows = await insertOccurrenceRows(tx, inserts.map((p) => taxa.get(p.rec.scientificName)!.taxonId), inserts.map(rowOf), { owner, importId: opts.importId ?? null, tokenId: opts.actor.tokenId });
+      const rows = await insertOccurrenceRows(
+        tx,
+        inserts.map((p) => taxa.get(p.rec.scientificName)!.taxonId),
+        inserts.map(rowOf),
+        { owner, importId: opts.importId ?? null, tokenId: opts.actor.tokenId },
+      );
       touched.push(...rows.rows.map((r) => r.id));
     }
     if (updates.length) {
-      const rows = await updateOccurrenceRows(tx, updates.map((u) => taxa.get(u.p.rec.scientificName)!.taxonId), updates.map((u) => rowOf(u.p)), { importId: opts.importId ?? null, tokenId: opts.actor.tokenId });
+      const rows = await updateOccurrenceRows(
+        tx,
+        updates.map((u) => taxa.get(u.p.rec.scientificName)!.taxonId),
+        updates.map((u) => rowOf(u.p)),
+        { importId: opts.importId ?? null, tokenId: opts.actor.tokenId },
+      );
 
       const byOcc = new Map(rows.rows.map((r) => [r.occurrence_id, r]));
-      await insertOccurrenceHistory(tx, updates.map(({ p, old }) => ({
-        occurrence_pk: old.id,
-        version: byOcc.get(old.occurrence_id)!.version,
-        action: 'update',
-        token_id: opts.actor.tokenId,
-        role: opts.actor.role,
-        actor: opts.actor.label,
-        changes: JSON.stringify(diff(old.data, p.rec.data)),
-        previous: JSON.stringify({ version: old.version, data: old.data }),
-        comment: null,
-      })));
+      await insertOccurrenceHistory(
+        tx,
+        updates.map(({ p, old }) => ({
+          occurrence_pk: old.id,
+          version: byOcc.get(old.occurrence_id)!.version,
+          action: 'update',
+          token_id: opts.actor.tokenId,
+          role: opts.actor.role,
+          actor: opts.actor.label,
+          changes: JSON.stringify(diff(old.data, p.rec.data)),
+          previous: JSON.stringify({ version: old.version, data: old.data }),
+          comment: null,
+        })),
+      );
       touched.push(...rows.rows.map((r) => r.id));
     }
     // every record of an event a sensitive record marked is generalised with it

@@ -26,7 +26,13 @@ export async function reviewOccurrence(db: Db, occurrenceId: string, state: Revi
       const found = await findTaxaByName(tx, taxon);
       if (found.length !== 1) {
         throw new AppError('VALIDATION_FAILED', `taxon "${taxon}" must name exactly one taxon of the checklist`, {
-          errors: [{ field: 'body.taxon', code: found.length ? 'TAXON_AMBIGUOUS' : 'TAXON_NOT_FOUND', message: found.length ? `"${taxon}" names ${found.length} taxa: use the scientific name` : `"${taxon}" is not in the checklist` }],
+          errors: [
+            {
+              field: 'body.taxon',
+              code: found.length ? 'TAXON_AMBIGUOUS' : 'TAXON_NOT_FOUND',
+              message: found.length ? `"${taxon}" names ${found.length} taxa: use the scientific name` : `"${taxon}" is not in the checklist`,
+            },
+          ],
         });
       }
       newTaxon = { id: found[0].id, scientificName: found[0].scientificName };
@@ -38,9 +44,20 @@ export async function reviewOccurrence(db: Db, occurrenceId: string, state: Revi
       // the species indicator depends on the taxon (debounced recompute in the worker)
       await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind: 'occurrences', count: 1 } }]);
     }
-    await insertReviewHistory(tx, { pk: row.id, version: row.version, tokenId: actor.tokenId, role: actor.role, actor: actor.label, changes: JSON.stringify(changes), comment });
+    await insertReviewHistory(tx, {
+      pk: row.id,
+      version: row.version,
+      tokenId: actor.tokenId,
+      role: actor.role,
+      actor: actor.label,
+      changes: JSON.stringify(changes),
+      comment,
+    });
     await writeAudit(tx, actor, {
-      action: 'occurrences.review', entity: 'occurrence', entityIds: [occurrenceId], route: 'POST /v1/occurrences/{occurrenceID}/review',
+      action: 'occurrences.review',
+      entity: 'occurrence',
+      entityIds: [occurrenceId],
+      route: 'POST /v1/occurrences/{occurrenceID}/review',
       summary: { from: row.review_state, to: state, ...(changes.taxon ? { taxon: changes.taxon } : {}) },
     });
     return { occurrenceID: occurrenceId, reviewState: state, previous: row.review_state, ...(newTaxon ? { taxon: newTaxon.scientificName } : {}) };

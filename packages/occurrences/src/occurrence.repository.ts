@@ -12,27 +12,52 @@ export async function lockOccurrenceId(tx: DbOrTx, occurrenceId: string): Promis
 
 /** A record with its review state, version, event and taxon, locked for update. */
 export async function lockOccurrenceForReview(tx: DbOrTx, occurrenceId: string) {
-  return tx.selectFrom('occurrences as o').leftJoin('taxa as t', 't.id', 'o.taxon_id')
+  return tx
+    .selectFrom('occurrences as o')
+    .leftJoin('taxa as t', 't.id', 'o.taxon_id')
     .select(['o.id', 'o.review_state', 'o.version', 'o.event_id', 'o.taxon_id', 't.scientific_name as taxon_name'])
-    .where('o.occurrence_id', '=', occurrenceId).forUpdate('o').executeTakeFirst();
+    .where('o.occurrence_id', '=', occurrenceId)
+    .forUpdate('o')
+    .executeTakeFirst();
 }
 
 /** Sets the review state; with a taxon, sets it as an exact match and drops the taxon-match flags. */
 export async function setReviewState(tx: DbOrTx, pk: number, state: string, taxonId: number | null): Promise<void> {
-  await tx.updateTable('occurrences').set({
-    review_state: state, updated_at: new Date(),
-    ...(taxonId !== null ? {
-      taxon_id: taxonId, taxon_match: 'exact',
-      flags: sql<string[]>`array_remove(array_remove(array_remove(flags, 'TAXON_MATCH_NONE'), 'TAXON_MATCH_FUZZY'), 'TAXON_MATCH_HIGHERRANK')`,
-    } : {}),
-  }).where('id', '=', pk).execute();
+  await tx
+    .updateTable('occurrences')
+    .set({
+      review_state: state,
+      updated_at: new Date(),
+      ...(taxonId !== null
+        ? {
+            taxon_id: taxonId,
+            taxon_match: 'exact',
+            flags: sql<string[]>`array_remove(array_remove(array_remove(flags, 'TAXON_MATCH_NONE'), 'TAXON_MATCH_FUZZY'), 'TAXON_MATCH_HIGHERRANK')`,
+          }
+        : {}),
+    })
+    .where('id', '=', pk)
+    .execute();
 }
 
-export async function insertReviewHistory(tx: DbOrTx, h: { pk: number; version: number; tokenId: string | null; role: string; actor: string; changes: string; comment: string | null }): Promise<void> {
-  await tx.insertInto('occurrence_history').values({
-    occurrence_pk: h.pk, version: h.version, action: 'review', token_id: h.tokenId, role: h.role, actor: h.actor,
-    changes: h.changes, previous: null, comment: h.comment,
-  }).execute();
+export async function insertReviewHistory(
+  tx: DbOrTx,
+  h: { pk: number; version: number; tokenId: string | null; role: string; actor: string; changes: string; comment: string | null },
+): Promise<void> {
+  await tx
+    .insertInto('occurrence_history')
+    .values({
+      occurrence_pk: h.pk,
+      version: h.version,
+      action: 'review',
+      token_id: h.tokenId,
+      role: h.role,
+      actor: h.actor,
+      changes: h.changes,
+      previous: null,
+      comment: h.comment,
+    })
+    .execute();
 }
 
 // ---- the batch ingest (occurrence-ingest.service.ts): moved here as they were, same SQL, same order ----
@@ -50,19 +75,35 @@ export async function lockOccurrenceIds(tx: DbOrTx, ids: string[]): Promise<void
 
 /** The stored records of these occurrenceIDs, with what the ingest compares (hash, version, owner, event, data). */
 export async function selectExistingOccurrences(tx: DbOrTx, ids: string[]) {
-  return tx
-    .selectFrom('occurrences')
-    .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'owner_station', 'event_id', 'data'])
-    // one array parameter, not one parameter per id (a 1,000-record batch bound 1,000 of them)
-    .where(sql<boolean>`occurrence_id = ANY(${ids}::text[])`)
-    .execute();
+  return (
+    tx
+      .selectFrom('occurrences')
+      .select(['id', 'occurrence_id', 'content_hash', 'version', 'team', 'owner_station', 'event_id', 'data'])
+      // one array parameter, not one parameter per id (a 1,000-record batch bound 1,000 of them)
+      .where(sql<boolean>`occurrence_id = ANY(${ids}::text[])`)
+      .execute()
+  );
 }
 
 /** A prepared record as the INSERT and UPDATE read it (jsonb_to_recordset, RECORDSET_COLUMNS). */
 export interface OccurrenceRecordsetRow {
-  occurrence_id: string; event_id: string | null; basis_of_record: string; scientific_name: string; taxon_id: number | null; taxon_match: string;
-  occurrence_status: string; event_start: string; event_end: string; individual_count: number | null; coordinate_uncertainty_m: number | null;
-  lon: number; lat: number; flags: string[]; flag_notes: Record<string, string>; data: Record<string, unknown>; content_hash: string;
+  occurrence_id: string;
+  event_id: string | null;
+  basis_of_record: string;
+  scientific_name: string;
+  taxon_id: number | null;
+  taxon_match: string;
+  occurrence_status: string;
+  event_start: string;
+  event_end: string;
+  individual_count: number | null;
+  coordinate_uncertainty_m: number | null;
+  lon: number;
+  lat: number;
+  flags: string[];
+  flag_notes: Record<string, string>;
+  data: Record<string, unknown>;
+  content_hash: string;
 }
 
 /**
@@ -70,7 +111,12 @@ export interface OccurrenceRecordsetRow {
  * computed inside the INSERT (the CTE is `src`: the enrichment's subqueries call regions `r`).
  * `taxonIds` are the rows' taxa (for the sensitive cells of each taxon).
  */
-export async function insertOccurrenceRows(tx: DbOrTx, taxonIds: (number | null)[], rows: OccurrenceRecordsetRow[], w: { owner: Owner; importId: string | null; tokenId: string | null }) {
+export async function insertOccurrenceRows(
+  tx: DbOrTx,
+  taxonIds: (number | null)[],
+  rows: OccurrenceRecordsetRow[],
+  w: { owner: Owner; importId: string | null; tokenId: string | null },
+) {
   const pub = publicEnrichmentValues(sql`sv`, sql`e`);
   return sql<{ id: number }>`
         WITH lyr AS (${layersCte}),
@@ -96,7 +142,12 @@ export async function insertOccurrenceRows(tx: DbOrTx, taxonIds: (number | null)
 }
 
 /** Updates changed records (version + 1), enrichment and public view recomputed inside the UPDATE; returns their new versions. */
-export async function updateOccurrenceRows(tx: DbOrTx, taxonIds: (number | null)[], rows: OccurrenceRecordsetRow[], w: { importId: string | null; tokenId: string | null }) {
+export async function updateOccurrenceRows(
+  tx: DbOrTx,
+  taxonIds: (number | null)[],
+  rows: OccurrenceRecordsetRow[],
+  w: { importId: string | null; tokenId: string | null },
+) {
   const pub = publicEnrichmentValues(sql`sv`, sql`e`);
   return sql<{ id: number; occurrence_id: string; version: number }>`
         WITH lyr AS (${layersCte}),
@@ -130,6 +181,19 @@ export async function updateOccurrenceRows(tx: DbOrTx, taxonIds: (number | null)
 }
 
 /** The previous versions of updated records. */
-export async function insertOccurrenceHistory(tx: DbOrTx, values: { occurrence_pk: number; version: number; action: string; token_id: string | null; role: string; actor: string; changes: string; previous: string | null; comment: string | null }[]): Promise<void> {
+export async function insertOccurrenceHistory(
+  tx: DbOrTx,
+  values: {
+    occurrence_pk: number;
+    version: number;
+    action: string;
+    token_id: string | null;
+    role: string;
+    actor: string;
+    changes: string;
+    previous: string | null;
+    comment: string | null;
+  }[],
+): Promise<void> {
   await tx.insertInto('occurrence_history').values(values).execute();
 }

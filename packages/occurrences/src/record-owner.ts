@@ -1,7 +1,10 @@
 import type { Actor } from '@biomon/auth';
 
 /** Who owns a record or event: the team of the surveyors that created it, or the station that did. */
-export interface Owner { team: string | null; owner_station: string | null }
+export interface Owner {
+  team: string | null;
+  owner_station: string | null;
+}
 
 /** What the ownership rule needs of an actor. */
 type Writer = Pick<Actor, 'role' | 'team' | 'stationId'>;
@@ -19,5 +22,5 @@ export function mayEdit(actor: Writer, owner: Owner): boolean {
 
 /** The owner a new record or event gets from its creator. */
 export function ownerOf(actor: Writer): Owner {
-  return { team: actor.team ?? null, owner_station: actor.role === 'station' ? actor.stationId ?? null : null };
+  return { team: actor.team ?? null, owner_station: actor.role === 'station' ? (actor.stationId ?? null) : null };
 }

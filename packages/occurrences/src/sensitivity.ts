@@ -52,9 +52,14 @@ export async function lockEvents(tx: Tx, eventIds: (string | null)[]): Promise<v
  * values on an update. `taxonCell` is `biomon_taxon_cell(taxonId)`, or a column holding it when the
  * caller computed it once per distinct taxon (a batch of 1,000 records names a handful of taxa).
  */
-export function sensitivityLateral(taxonId: RawBuilder<unknown>, eventId: RawBuilder<unknown>, geom: RawBuilder<unknown>,
-  prevEver: RawBuilder<unknown> = sql`false`, prevCell: RawBuilder<unknown> = sql`NULL::int`,
-  taxonCell: RawBuilder<unknown> = sql`biomon_taxon_cell(${taxonId})`): RawBuilder<unknown> {
+export function sensitivityLateral(
+  taxonId: RawBuilder<unknown>,
+  eventId: RawBuilder<unknown>,
+  geom: RawBuilder<unknown>,
+  prevEver: RawBuilder<unknown> = sql`false`,
+  prevCell: RawBuilder<unknown> = sql`NULL::int`,
+  taxonCell: RawBuilder<unknown> = sql`biomon_taxon_cell(${taxonId})`,
+): RawBuilder<unknown> {
   // OFFSET 0 fences: each level is computed once per row (the planner would otherwise inline the
   // expressions into every place they are used, and call the lookups many times over)
   return sql`LATERAL (
@@ -90,7 +95,10 @@ export function publicEnrichmentJoin(s = sql`sv`): RawBuilder<unknown> {
   return sql`LEFT JOIN ${enrichmentLateral(sql`${s}.public_geom`, sql`NULL::text`, sql`${s}.generalised`)} pe ON true`;
 }
 
-export function publicEnrichmentValues(s = sql`sv`, e = sql`e`): { regionCodes: RawBuilder<string[]>; priorityArea: RawBuilder<string | null>; inCountedPa: RawBuilder<boolean> } {
+export function publicEnrichmentValues(
+  s = sql`sv`,
+  e = sql`e`,
+): { regionCodes: RawBuilder<string[]>; priorityArea: RawBuilder<string | null>; inCountedPa: RawBuilder<boolean> } {
   return {
     regionCodes: sql<string[]>`CASE WHEN ${s}.generalised THEN coalesce(pe.region_codes, '{}') ELSE ${e}.region_codes END`,
     priorityArea: sql<string | null>`CASE WHEN ${s}.generalised THEN pe.priority_area ELSE ${e}.priority_area END`,
@@ -168,7 +176,10 @@ async function markSmallParents(tx: Tx): Promise<string[]> {
  * - `all`: every record (a taxon's flag changed), every event marked anew;
  * - nothing: events written — a small parent of a sensitive event becomes sensitive, with its records.
  */
-export async function refreshSensitivity(tx: Tx, scope: { occurrencePks?: number[]; events?: string[]; skipPks?: number[]; all?: boolean }): Promise<{ eventsMarked: number; occurrencesUpdated: number }> {
+export async function refreshSensitivity(
+  tx: Tx,
+  scope: { occurrencePks?: number[]; events?: string[]; skipPks?: number[]; all?: boolean },
+): Promise<{ eventsMarked: number; occurrencesUpdated: number }> {
   const own = scope.occurrencePks ?? [];
   const marked = scope.all ? await markEventsOfRecords(tx, 'all') : own.length ? await markEventsOfRecords(tx, own) : [];
   const events = [...(scope.events ?? []), ...marked, ...(await markSmallParents(tx))];
@@ -176,9 +187,7 @@ export async function refreshSensitivity(tx: Tx, scope: { occurrencePks?: number
   if (!scope.all) await lockEvents(tx, events);
   if (!scope.all && !own.length && !events.length) return { eventsMarked: 0, occurrencesUpdated: 0 };
   const skip = scope.skipPks ?? [];
-  const cand = scope.all
-    ? sql`true`
-    : sql`(o.id = ANY(${own}::bigint[]) OR (o.event_id = ANY(${events}::text[]) AND NOT o.id = ANY(${skip}::bigint[])))`;
+  const cand = scope.all ? sql`true` : sql`(o.id = ANY(${own}::bigint[]) OR (o.event_id = ANY(${events}::text[]) AND NOT o.id = ANY(${skip}::bigint[])))`;
   const pub = publicEnrichmentValues(sql`sv`, sql`o`);
   const res = await sql`
     WITH lyr AS (${layersCte}),

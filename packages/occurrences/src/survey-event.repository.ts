@@ -22,10 +22,23 @@ export async function checkEventGeometries(tx: DbOrTx, list: { geojson: string |
 
 /** One event as the upsert reads it (jsonb_to_recordset). */
 export interface SurveyEventUpsertRow {
-  event_id: string; parent_event_id: string | null; sampling_protocol: string | null; event_start: string; event_end: string;
-  sample_size_value: number | null; sample_size_unit: string | null; sampling_effort_value: number | null; sampling_effort_unit: string | null;
-  is_absence_reported: boolean | null; target_taxonomic_scope: string | null; gj: string | null; wkt: string | null; data: unknown; content_hash: string;
-  effort_div: number | null; effort_decimals: number | null;
+  event_id: string;
+  parent_event_id: string | null;
+  sampling_protocol: string | null;
+  event_start: string;
+  event_end: string;
+  sample_size_value: number | null;
+  sample_size_unit: string | null;
+  sampling_effort_value: number | null;
+  sampling_effort_unit: string | null;
+  is_absence_reported: boolean | null;
+  target_taxonomic_scope: string | null;
+  gj: string | null;
+  wkt: string | null;
+  data: unknown;
+  content_hash: string;
+  effort_div: number | null;
+  effort_decimals: number | null;
 }
 
 /**

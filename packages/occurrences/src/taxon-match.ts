@@ -34,15 +34,33 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
     LEFT JOIN taxa p ON p.id = t.parent_id`.execute(db);
   for (const r of exact.rows) {
     if (r.rank === 'genus' || r.rank === 'family') {
-      out.set(r.name, { taxonId: r.taxon_id, match: 'higherrank', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_HIGHERRANK, note: `identified only to the ${r.rank} ${r.scientific_name}` });
+      out.set(r.name, {
+        taxonId: r.taxon_id,
+        match: 'higherrank',
+        acceptedName: r.scientific_name,
+        flag: FLAG.TAXON_MATCH_HIGHERRANK,
+        note: `identified only to the ${r.rank} ${r.scientific_name}`,
+      });
       continue;
     }
     const infra = r.rank !== 'species';
     const species = r.parent_name ?? speciesOf(r.scientific_name) ?? r.scientific_name;
     if (r.kind === 'synonym') {
-      out.set(r.name, { taxonId: r.taxon_id, match: 'synonym', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_SYNONYM, note: `synonym of ${r.scientific_name}` });
+      out.set(r.name, {
+        taxonId: r.taxon_id,
+        match: 'synonym',
+        acceptedName: r.scientific_name,
+        flag: FLAG.TAXON_MATCH_SYNONYM,
+        note: `synonym of ${r.scientific_name}`,
+      });
     } else if (infra) {
-      out.set(r.name, { taxonId: r.taxon_id, match: 'infraspecific', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_INFRASPECIFIC, note: `${r.scientific_name}, infraspecific taxon of ${species}` });
+      out.set(r.name, {
+        taxonId: r.taxon_id,
+        match: 'infraspecific',
+        acceptedName: r.scientific_name,
+        flag: FLAG.TAXON_MATCH_INFRASPECIFIC,
+        note: `${r.scientific_name}, infraspecific taxon of ${species}`,
+      });
     } else {
       out.set(r.name, { taxonId: r.taxon_id, match: r.kind === 'accepted' ? 'exact' : 'chinese', acceptedName: r.scientific_name, flag: null, note: null });
     }
@@ -60,7 +78,13 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
       JOIN LATERAL (SELECT n.taxon_id FROM taxon_names n WHERE n.name_key = i.key AND n.kind IN ('accepted', 'synonym') ORDER BY n.taxon_id LIMIT 1) n ON true
       JOIN taxa t ON t.id = n.taxon_id`.execute(db);
     for (const r of roll.rows) {
-      out.set(r.name, { taxonId: r.taxon_id, match: 'infraspecific', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_INFRASPECIFIC, note: `rolled up to the species ${r.scientific_name}` });
+      out.set(r.name, {
+        taxonId: r.taxon_id,
+        match: 'infraspecific',
+        acceptedName: r.scientific_name,
+        flag: FLAG.TAXON_MATCH_INFRASPECIFIC,
+        note: `rolled up to the species ${r.scientific_name}`,
+      });
     }
   }
   const rest2 = distinct.filter((n) => !out.has(n));
@@ -80,10 +104,22 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
       WHERE length(i.key) >= 8`.execute(db);
     for (const r of fuzzy.rows) {
       if (r.rank === 'genus' || r.rank === 'family') {
-        out.set(r.name, { taxonId: r.taxon_id, match: 'higherrank', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_HIGHERRANK, note: `fuzzy match to the ${r.rank} ${r.scientific_name} (edit distance ${r.d})` });
+        out.set(r.name, {
+          taxonId: r.taxon_id,
+          match: 'higherrank',
+          acceptedName: r.scientific_name,
+          flag: FLAG.TAXON_MATCH_HIGHERRANK,
+          note: `fuzzy match to the ${r.rank} ${r.scientific_name} (edit distance ${r.d})`,
+        });
         continue;
       }
-      out.set(r.name, { taxonId: r.taxon_id, match: 'fuzzy', acceptedName: r.scientific_name, flag: FLAG.TAXON_MATCH_FUZZY, note: `fuzzy match to ${r.scientific_name} (edit distance ${r.d})` });
+      out.set(r.name, {
+        taxonId: r.taxon_id,
+        match: 'fuzzy',
+        acceptedName: r.scientific_name,
+        flag: FLAG.TAXON_MATCH_FUZZY,
+        note: `fuzzy match to ${r.scientific_name} (edit distance ${r.d})`,
+      });
     }
   }
   for (const n of distinct) {

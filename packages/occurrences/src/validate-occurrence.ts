@@ -61,7 +61,11 @@ function num(v: unknown): number | null | 'bad' {
 }
 
 function canonicalJson(o: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return JSON.stringify(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }
 
 /**
@@ -94,12 +98,13 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
     }
     // Darwin Core names, prefixed terms (eco:…) or full term URIs of unknown terms are kept verbatim;
     // any other key (`天气`, `Site Name`) is data all the same: kept in dynamicProperties
-    if (k.length > 200 || !/^[A-Za-z_][A-Za-z0-9_:./#\-]*$/.test(k)) {
+    if (k.length > 200 || !/^[A-Za-z_][A-Za-z0-9_:./#-]*$/.test(k)) {
       if (k.length > 200) err(k.slice(0, 200), 'TERM_NAME_INVALID', 'a key is at most 200 characters');
       else if (v !== null && typeof v === 'object') err(k, 'VALUE_NOT_SCALAR', 'Darwin Core values are strings, numbers or booleans');
       else if (typeof v === 'string' && v.length > MAX_VALUE_LENGTH) err(k, 'VALUE_TOO_LONG', `values are at most ${MAX_VALUE_LENGTH} characters`);
       else if (typeof v === 'number' && !Number.isFinite(v)) err(k, 'NUMBER_NOT_FINITE', 'numbers must be finite');
-      else if (v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '')) dynamic[k] = typeof v === 'string' ? v.trim() : (v as number | boolean);
+      else if (v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === ''))
+        dynamic[k] = typeof v === 'string' ? v.trim() : (v as number | boolean);
       continue;
     }
     if (k === 'version') {
@@ -156,7 +161,8 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
   const ic = rec.individualCount;
   if (ic !== undefined && ic !== null && ic !== '') {
     const n = num(ic);
-    if (n === 'bad' || n === null || !Number.isInteger(n) || n < 0) err('individualCount', 'INDIVIDUAL_COUNT_INVALID', 'individualCount must be a non-negative integer');
+    if (n === 'bad' || n === null || !Number.isInteger(n) || n < 0)
+      err('individualCount', 'INDIVIDUAL_COUNT_INVALID', 'individualCount must be a non-negative integer');
     else individualCount = n;
   }
 
@@ -202,7 +208,8 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
 
   let uncertaintyM: number | null = null;
   const u = num(rec.coordinateUncertaintyInMeters);
-  if (u === 'bad' || (typeof u === 'number' && u <= 0)) err('coordinateUncertaintyInMeters', 'COORDINATE_UNCERTAINTY_INVALID', 'coordinateUncertaintyInMeters must be a positive number');
+  if (u === 'bad' || (typeof u === 'number' && u <= 0))
+    err('coordinateUncertaintyInMeters', 'COORDINATE_UNCERTAINTY_INVALID', 'coordinateUncertaintyInMeters must be a positive number');
   else if (typeof u === 'number') {
     uncertaintyM = u;
     if (u > HIGH_UNCERTAINTY_M) flags.push(FLAG.COORDINATE_UNCERTAINTY_HIGH);

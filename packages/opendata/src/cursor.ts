@@ -12,7 +12,10 @@ export const CURSOR_BATCH = 2000;
  */
 export class ReadSnapshot {
   private n = 0;
-  private constructor(private readonly client: pg.PoolClient, private readonly db: Db) {}
+  private constructor(
+    private readonly client: pg.PoolClient,
+    private readonly db: Db,
+  ) {}
 
   static async open(pool: pg.Pool, db: Db): Promise<ReadSnapshot> {
     const client = await pool.connect();

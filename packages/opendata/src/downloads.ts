@@ -23,7 +23,14 @@ export const CONTENT_TYPES: Record<DownloadFormat, string> = {
 };
 
 /** Reads a query's rows by cursor, one batch at a time, and yields each batch rendered as one text chunk. */
-async function* render<T>(pool: pg.Pool, db: Db, query: RawBuilder<T>, head: string, line: (r: T, first: boolean) => string, tail: string): AsyncGenerator<string> {
+async function* render<T>(
+  pool: pg.Pool,
+  db: Db,
+  query: RawBuilder<T>,
+  head: string,
+  line: (r: T, first: boolean) => string,
+  tail: string,
+): AsyncGenerator<string> {
   // the cursor is declared before the first byte goes out, so a bad query still fails as an HTTP error
   const snap = await ReadSnapshot.open(pool, db);
   let first = true;
@@ -49,32 +56,79 @@ async function* render<T>(pool: pg.Pool, db: Db, query: RawBuilder<T>, head: str
   yield tail;
 }
 
-function geojsonDocument<T>(pool: pg.Pool, db: Db, query: RawBuilder<T>, feature: (r: T) => unknown, meta: Record<string, unknown> = {}): AsyncGenerator<string> {
-  const head = `{"type":"FeatureCollection",${Object.entries(meta).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"features":[\n`;
+function geojsonDocument<T>(
+  pool: pg.Pool,
+  db: Db,
+  query: RawBuilder<T>,
+  feature: (r: T) => unknown,
+  meta: Record<string, unknown> = {},
+): AsyncGenerator<string> {
+  const head = `{"type":"FeatureCollection",${Object.entries(meta)
+    .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`)
+    .join('')}"features":[\n`;
   return render(pool, db, query, head, (r, first) => `${first ? '' : ',\n'}${JSON.stringify(feature(r))}`, '\n]}\n');
 }
 
 // ---- occurrences -------------------------------------------------------------------------------
 /** Columns of the occurrence CSV: the Darwin Core terms biomon's template and API use, then the platform's. */
 export const OCCURRENCE_CSV_COLUMNS = [
-  'occurrenceID', 'eventID', 'basisOfRecord', 'scientificName', 'vernacularName', 'taxonRank', 'eventDate', 'decimalLatitude', 'decimalLongitude',
-  'geodeticDatum', 'coordinateUncertaintyInMeters', 'individualCount', 'organismQuantity', 'organismQuantityType', 'occurrenceStatus', 'recordedBy',
-  'identifiedBy', 'samplingProtocol', 'locality', 'associatedMedia', 'occurrenceRemarks', 'identificationVerificationStatus', 'dataGeneralizations', 'informationWithheld',
+  'occurrenceID',
+  'eventID',
+  'basisOfRecord',
+  'scientificName',
+  'vernacularName',
+  'taxonRank',
+  'eventDate',
+  'decimalLatitude',
+  'decimalLongitude',
+  'geodeticDatum',
+  'coordinateUncertaintyInMeters',
+  'individualCount',
+  'organismQuantity',
+  'organismQuantityType',
+  'occurrenceStatus',
+  'recordedBy',
+  'identifiedBy',
+  'samplingProtocol',
+  'locality',
+  'associatedMedia',
+  'occurrenceRemarks',
+  'identificationVerificationStatus',
+  'dataGeneralizations',
+  'informationWithheld',
 ] as const;
 const OCC_EXTRA = ['acceptedName', 'chineseName', 'protectionClass', 'regionCodes', 'priorityArea', 'flags', 'generalised'];
 
 function occurrenceCsvRow(r: OccurrenceOut): string {
-  const b = (r.record.biomon ?? {}) as { taxon?: { acceptedName?: string; chineseName?: string; protectionClass?: string } | null; regionCodes?: string[]; priorityArea?: string | null; flags?: string[] };
+  const b = (r.record.biomon ?? {}) as {
+    taxon?: { acceptedName?: string; chineseName?: string; protectionClass?: string } | null;
+    regionCodes?: string[];
+    priorityArea?: string | null;
+    flags?: string[];
+  };
   return csvLine([
-    ...OCCURRENCE_CSV_COLUMNS.map((k) => (!r.generalised && k === 'decimalLatitude' ? r.lat : !r.generalised && k === 'decimalLongitude' ? r.lon : r.record[k])),
-    b.taxon?.acceptedName, b.taxon?.chineseName, b.taxon?.protectionClass, (b.regionCodes ?? []).join(';'), b.priorityArea, (b.flags ?? []).join(';'), r.generalised,
+    ...OCCURRENCE_CSV_COLUMNS.map((k) =>
+      !r.generalised && k === 'decimalLatitude' ? r.lat : !r.generalised && k === 'decimalLongitude' ? r.lon : r.record[k],
+    ),
+    b.taxon?.acceptedName,
+    b.taxon?.chineseName,
+    b.taxon?.protectionClass,
+    (b.regionCodes ?? []).join(';'),
+    b.priorityArea,
+    (b.flags ?? []).join(';'),
+    r.generalised,
   ]);
 }
 
 export function occurrencesDownload(pool: pg.Pool, db: Db, filter: OccurrenceFilter, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
   const q = occurrenceReadSql(viewer, filter);
   if (format === 'csv') return render(pool, db, q, UTF8_BOM + csvLine([...OCCURRENCE_CSV_COLUMNS, ...OCC_EXTRA]), (r) => occurrenceCsvRow(r), '');
-  return geojsonDocument(pool, db, q, (r) => ({ type: 'Feature', id: String(r.record.occurrenceID), geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...r.record, generalised: r.generalised } }));
+  return geojsonDocument(pool, db, q, (r) => ({
+    type: 'Feature',
+    id: String(r.record.occurrenceID),
+    geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+    properties: { ...r.record, generalised: r.generalised },
+  }));
 }
 
 // ---- station observations ------------------------------------------------------------------------
@@ -86,7 +140,17 @@ export interface ObservationScope {
   to?: Date;
 }
 
-interface ObservationRow { station_id: string; datastream_id: string; observed_property: string; unit: string | null; phenomenon_time: Date; result_number: number | null; result_json: unknown; lon: number; lat: number }
+interface ObservationRow {
+  station_id: string;
+  datastream_id: string;
+  observed_property: string;
+  unit: string | null;
+  phenomenon_time: Date;
+  result_number: number | null;
+  result_json: unknown;
+  lon: number;
+  lat: number;
+}
 
 function observationSql(s: ObservationScope, viewer: Viewer): RawBuilder<ObservationRow> {
   const shown = stationShown(viewer).location;
@@ -108,21 +172,51 @@ const resultOf = (r: ObservationRow): unknown => (r.result_number !== null ? r.r
 export function observationsDownload(pool: pg.Pool, db: Db, scope: ObservationScope, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
   const q = observationSql(scope, viewer);
   if (format === 'csv') {
-    return render(pool, db, q, UTF8_BOM + csvLine(['stationId', 'datastreamId', 'observedProperty', 'unit', 'phenomenonTime', 'result']),
-      (r) => csvLine([r.station_id, r.datastream_id, r.observed_property, r.unit, r.phenomenon_time.toISOString(), resultOf(r)]), '');
+    return render(
+      pool,
+      db,
+      q,
+      UTF8_BOM + csvLine(['stationId', 'datastreamId', 'observedProperty', 'unit', 'phenomenonTime', 'result']),
+      (r) => csvLine([r.station_id, r.datastream_id, r.observed_property, r.unit, r.phenomenon_time.toISOString(), resultOf(r)]),
+      '',
+    );
   }
   return geojsonDocument(pool, db, q, (r) => ({
-    type: 'Feature', geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-    properties: { stationId: r.station_id, datastreamId: r.datastream_id, observedProperty: r.observed_property, unit: r.unit, phenomenonTime: r.phenomenon_time.toISOString(), result: resultOf(r) },
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+    properties: {
+      stationId: r.station_id,
+      datastreamId: r.datastream_id,
+      observedProperty: r.observed_property,
+      unit: r.unit,
+      phenomenonTime: r.phenomenon_time.toISOString(),
+      result: resultOf(r),
+    },
   }));
 }
 
 // ---- layer datasets --------------------------------------------------------------------------------
-const LAYER_TABLES: Record<string, string> = { regions: 'regions', 'protected-areas': 'protected_areas', 'land-cover': 'land_cover', 'grassland-plots': 'grassland_plots', ecosystems: 'ecosystems' };
+const LAYER_TABLES: Record<string, string> = {
+  regions: 'regions',
+  'protected-areas': 'protected_areas',
+  'land-cover': 'land_cover',
+  'grassland-plots': 'grassland_plots',
+  ecosystems: 'ecosystems',
+};
 
-interface LayerRow { id: number; properties: Record<string, unknown>; wkt: string; geojson: string }
+interface LayerRow {
+  id: number;
+  properties: Record<string, unknown>;
+  wkt: string;
+  geojson: string;
+}
 
-export async function layerDownload(pool: pg.Pool, db: Db, datasetId: number, format: DownloadFormat): Promise<{ kind: string; year: number; body: AsyncGenerator<string> }> {
+export async function layerDownload(
+  pool: pg.Pool,
+  db: Db,
+  datasetId: number,
+  format: DownloadFormat,
+): Promise<{ kind: string; year: number; body: AsyncGenerator<string> }> {
   const ds = await db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year']).where('id', '=', datasetId).executeTakeFirst();
   if (!ds) throw new AppError('NOT_FOUND', `No layer dataset ${datasetId}`);
   const table = LAYER_TABLES[ds.kind];
@@ -130,21 +224,54 @@ export async function layerDownload(pool: pg.Pool, db: Db, datasetId: number, fo
   const q = sql<LayerRow>`SELECT f.id, f.properties, ${format === 'csv' ? sql`ST_AsText(f.geom)` : sql`NULL`} AS wkt, ${format === 'geojson' ? sql`ST_AsGeoJSON(f.geom, 7)` : sql`NULL`} AS geojson
     FROM ${sql.table(table)} f WHERE f.dataset_id = ${datasetId} ORDER BY f.id`;
   if (format === 'geojson') {
-    return { kind: ds.kind, year: ds.vintage_year, body: geojsonDocument(pool, db, q, (r) => ({ type: 'Feature', id: r.id, geometry: JSON.parse(r.geojson), properties: r.properties }), { name: `${ds.kind} ${ds.vintage_year} (dataset ${ds.id})` }) };
+    return {
+      kind: ds.kind,
+      year: ds.vintage_year,
+      body: geojsonDocument(pool, db, q, (r) => ({ type: 'Feature', id: r.id, geometry: JSON.parse(r.geojson), properties: r.properties }), {
+        name: `${ds.kind} ${ds.vintage_year} (dataset ${ds.id})`,
+      }),
+    };
   }
-  const keys = (await sql<{ k: string }>`SELECT DISTINCT jsonb_object_keys(properties) AS k FROM ${sql.table(table)} WHERE dataset_id = ${datasetId} ORDER BY 1`.execute(db)).rows.map((r) => r.k);
-  return { kind: ds.kind, year: ds.vintage_year, body: render(pool, db, q, UTF8_BOM + csvLine(['featureId', ...keys, 'wkt']), (r) => csvLine([r.id, ...keys.map((k) => r.properties[k]), r.wkt]), '') };
+  const keys = (
+    await sql<{ k: string }>`SELECT DISTINCT jsonb_object_keys(properties) AS k FROM ${sql.table(table)} WHERE dataset_id = ${datasetId} ORDER BY 1`.execute(db)
+  ).rows.map((r) => r.k);
+  return {
+    kind: ds.kind,
+    year: ds.vintage_year,
+    body: render(pool, db, q, UTF8_BOM + csvLine(['featureId', ...keys, 'wkt']), (r) => csvLine([r.id, ...keys.map((k) => r.properties[k]), r.wkt]), ''),
+  };
 }
 
 // ---- indicator results -----------------------------------------------------------------------------
 export function indicatorResultsDownload(pool: pg.Pool, db: Db, q: { from?: Date; to?: Date }, format: DownloadFormat): AsyncGenerator<string> {
   const query = indicatorSql(q);
   if (format === 'csv') {
-    return render(pool, db, query, UTF8_BOM + csvLine(['indicator', 'regionCode', 'regionName', 'year', 'value', 'numerator', 'denominator', 'unit', 'reason', 'runId', 'computedAt']),
-      (r: IndicatorRow) => csvLine([r.indicator, r.region_code, r.region_name, r.year, r.value, r.numerator, r.denominator, r.unit, r.reason, r.run_id, r.computed_at]), '');
+    return render(
+      pool,
+      db,
+      query,
+      UTF8_BOM + csvLine(['indicator', 'regionCode', 'regionName', 'year', 'value', 'numerator', 'denominator', 'unit', 'reason', 'runId', 'computedAt']),
+      (r: IndicatorRow) =>
+        csvLine([r.indicator, r.region_code, r.region_name, r.year, r.value, r.numerator, r.denominator, r.unit, r.reason, r.run_id, r.computed_at]),
+      '',
+    );
   }
   return geojsonDocument(pool, db, query, (r: IndicatorRow) => ({
-    type: 'Feature', id: `${r.indicator}.${r.region_code}.${r.year}`, geometry: r.geometry ? JSON.parse(r.geometry) : null,
-    properties: { indicator: r.indicator, regionCode: r.region_code, regionName: r.region_name, year: r.year, value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit, reason: r.reason, runId: r.run_id, computedAt: r.computed_at },
+    type: 'Feature',
+    id: `${r.indicator}.${r.region_code}.${r.year}`,
+    geometry: r.geometry ? JSON.parse(r.geometry) : null,
+    properties: {
+      indicator: r.indicator,
+      regionCode: r.region_code,
+      regionName: r.region_name,
+      year: r.year,
+      value: r.value,
+      numerator: r.numerator,
+      denominator: r.denominator,
+      unit: r.unit,
+      reason: r.reason,
+      runId: r.run_id,
+      computedAt: r.computed_at,
+    },
   }));
 }

@@ -40,14 +40,29 @@ import { LineWriter } from './line-writer';
 export const EXPORT_JOB = { queue: QUEUES.exports, name: 'dwca' } as const;
 
 /** Records the export and its job in one transaction; the job id follows from the row (outbox id). */
-export async function requestDwcaExport(db: Db, filter: OccurrenceFilter, who: Pick<Actor, 'tokenId' | 'role' | 'label'>): Promise<{ exportId: string; status: string; generalised: boolean }> {
+export async function requestDwcaExport(
+  db: Db,
+  filter: OccurrenceFilter,
+  who: Pick<Actor, 'tokenId' | 'role' | 'label'>,
+): Promise<{ exportId: string; status: string; generalised: boolean }> {
   return db.transaction().execute(async (tx) => {
     const exact = seesExact(who);
     const row = await insertExport(tx, {
-      kind: 'dwca', filters: JSON.stringify(filterToJson(filter)), exact, requester_role: who.role, token_id: who.tokenId, counts: JSON.stringify({}),
+      kind: 'dwca',
+      filters: JSON.stringify(filterToJson(filter)),
+      exact,
+      requester_role: who.role,
+      token_id: who.tokenId,
+      counts: JSON.stringify({}),
     });
     await writeOutbox(tx, [{ queue: EXPORT_JOB.queue, jobName: EXPORT_JOB.name, payload: { exportId: row.id } }]);
-    await writeAudit(tx, who, { action: 'exports.create', entity: 'export', entityIds: [row.id], route: 'POST /v1/exports/dwca', summary: { filters: filterToJson(filter), exact } });
+    await writeAudit(tx, who, {
+      action: 'exports.create',
+      entity: 'export',
+      entityIds: [row.id],
+      route: 'POST /v1/exports/dwca',
+      summary: { filters: filterToJson(filter), exact },
+    });
     return { exportId: row.id, status: row.status, generalised: !exact };
   });
 }
@@ -61,9 +76,20 @@ export async function readableExport(db: Db, id: string, who: Pick<Actor, 'token
 
 export function exportView(row: ExportRow) {
   return {
-    exportId: row.id, kind: row.kind, status: row.status, core: row.core, generalised: !row.exact, requesterRole: row.requester_role,
-    filters: row.filters, counts: row.counts, sizeBytes: row.size_bytes, sha256: row.sha256, error: row.error,
-    createdAt: row.created_at, startedAt: row.started_at, finishedAt: row.finished_at,
+    exportId: row.id,
+    kind: row.kind,
+    status: row.status,
+    core: row.core,
+    generalised: !row.exact,
+    requesterRole: row.requester_role,
+    filters: row.filters,
+    counts: row.counts,
+    sizeBytes: row.size_bytes,
+    sha256: row.sha256,
+    error: row.error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
     links: { self: `/v1/exports/${row.id}`, download: row.status === 'completed' ? `/v1/exports/${row.id}/download` : null },
   };
 }
@@ -121,7 +147,10 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
       const keyRows = summary.keys.map((k) => ({ k }));
       const core: 'event' | 'occurrence' = summary.n > 0 && summary.with_event === summary.n ? 'event' : 'occurrence';
       const occKeys = keyRows.map((r) => r.k).filter((k) => k !== 'occurrenceID' && k !== 'eventID');
-      const occColumns = core === 'event' ? ['eventID', 'occurrenceID', ...orderTerms(occKeys)] : ['occurrenceID', ...orderTerms([...occKeys, ...(keyRows.some((r) => r.k === 'eventID') ? ['eventID'] : [])])];
+      const occColumns =
+        core === 'event'
+          ? ['eventID', 'occurrenceID', ...orderTerms(occKeys)]
+          : ['occurrenceID', ...orderTerms([...occKeys, ...(keyRows.some((r) => r.k === 'eventID') ? ['eventID'] : [])])];
 
       let events = 0;
       let humboldt = 0;
@@ -163,7 +192,11 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
         await evOut.close();
         await hbOut.close();
         files.push({ file: 'event.txt', decl: { role: 'core', rowType: ROW_TYPES.event, location: 'event.txt', columns: evColumns } });
-        if (humboldt > 0) files.push({ file: 'humboldt.txt', decl: { role: 'extension', rowType: ROW_TYPES.humboldt, location: 'humboldt.txt', columns: ecoColumns, idIsField: false } });
+        if (humboldt > 0)
+          files.push({
+            file: 'humboldt.txt',
+            decl: { role: 'extension', rowType: ROW_TYPES.humboldt, location: 'humboldt.txt', columns: ecoColumns, idIsField: false },
+          });
       }
 
       const occOut = new LineWriter(path.join(work, 'occurrence.txt'));
@@ -176,17 +209,37 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
         }
       }
       await occOut.close();
-      files.push({ file: 'occurrence.txt', decl: { role: core === 'occurrence' ? 'core' : 'extension', rowType: ROW_TYPES.occurrence, location: 'occurrence.txt', columns: occColumns } });
+      files.push({
+        file: 'occurrence.txt',
+        decl: { role: core === 'occurrence' ? 'core' : 'extension', rowType: ROW_TYPES.occurrence, location: 'occurrence.txt', columns: occColumns },
+      });
       const ms = Date.now() - started;
-      counts = { core, occurrences, events, humboldt, generalisedOccurrences: summary.g, generalisedEvents, occurrencesWithoutStoredEvent: summary.n - summary.with_event, ms, rowsPerSecond: Math.round(((occurrences + events + humboldt) / Math.max(ms, 1)) * 1000) };
+      counts = {
+        core,
+        occurrences,
+        events,
+        humboldt,
+        generalisedOccurrences: summary.g,
+        generalisedEvents,
+        occurrencesWithoutStoredEvent: summary.n - summary.with_event,
+        ms,
+        rowsPerSecond: Math.round(((occurrences + events + humboldt) / Math.max(ms, 1)) * 1000),
+      };
     } finally {
       await snap.close();
     }
 
     const coreDecl = files.find((f) => f.decl.role === 'core')!.decl;
-    const metaXml = buildMetaXml(coreDecl, files.filter((f) => f.decl.role === 'extension').map((f) => f.decl));
+    const metaXml = buildMetaXml(
+      coreDecl,
+      files.filter((f) => f.decl.role === 'extension').map((f) => f.decl),
+    );
     const emlXml = buildEml({
-      exportId, config: deps.eml, generalised: !row.exact, generalisedRows: counts.generalisedOccurrences + counts.generalisedEvents, createdAt: row.created_at,
+      exportId,
+      config: deps.eml,
+      generalised: !row.exact,
+      generalisedRows: counts.generalisedOccurrences + counts.generalisedEvents,
+      createdAt: row.created_at,
       filters: row.filters as Record<string, unknown>,
       coverage: { bbox: summary.w === null ? null : [summary.w, summary.s!, summary.e!, summary.nn!], begin: summary.begin, end: summary.end },
     });
@@ -198,16 +251,35 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
     zip.end();
     const hash = createHash('sha256');
     const tmpZip = path.join(work, 'archive.zip');
-    await pipeline(zip.outputStream, new Transform({ transform(chunk: Buffer, _e, cb) { hash.update(chunk); cb(null, chunk); } }), createWriteStream(tmpZip));
+    await pipeline(
+      zip.outputStream,
+      new Transform({
+        transform(chunk: Buffer, _e, cb) {
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      }),
+      createWriteStream(tmpZip),
+    );
     const finalPath = path.join(dir, `${exportId}.zip`);
     await rename(tmpZip, finalPath);
     const size = (await stat(finalPath)).size;
     await markExport(db, exportId, {
-      status: 'completed', core: counts.core, counts: JSON.stringify(counts), file_path: finalPath, size_bytes: size, sha256: hash.digest('hex'), finished_at: new Date(),
+      status: 'completed',
+      core: counts.core,
+      counts: JSON.stringify(counts),
+      file_path: finalPath,
+      size_bytes: size,
+      sha256: hash.digest('hex'),
+      finished_at: new Date(),
     });
     return counts;
   } catch (err) {
-    await markExport(db, exportId, { status: 'failed', error: JSON.stringify({ code: 'EXPORT_FAILED', message: (err as Error).message }), finished_at: new Date() }).catch(() => {});
+    await markExport(db, exportId, {
+      status: 'failed',
+      error: JSON.stringify({ code: 'EXPORT_FAILED', message: (err as Error).message }),
+      finished_at: new Date(),
+    }).catch(() => {});
     throw err;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -217,7 +289,8 @@ export async function runDwcaExport(deps: { db: Db; pool: pg.Pool; fileStoreDir:
 /** The archive of a completed export, as a stream, for its requester or an admin. */
 export async function openExportDownload(db: Db, id: string, who: Pick<Actor, 'tokenId' | 'role'>) {
   const row = await readableExport(db, id, who);
-  if (row.status !== 'completed' || !row.file_path) throw new AppError('CONFLICT', `Export ${id} is ${row.status}; download it when completed`, { status: row.status });
+  if (row.status !== 'completed' || !row.file_path)
+    throw new AppError('CONFLICT', `Export ${id} is ${row.status}; download it when completed`, { status: row.status });
   const size = (await stat(row.file_path)).size;
   return { stream: createReadStream(row.file_path), size, fileName: exportFileName(row), sha256: row.sha256 };
 }

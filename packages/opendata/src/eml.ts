@@ -51,14 +51,15 @@ export function buildEml(input: EmlInput): string {
         </boundingCoordinates>
       </geographicCoverage>\n`
     : '';
-  const temporal = coverage.begin && coverage.end
-    ? `      <temporalCoverage>
+  const temporal =
+    coverage.begin && coverage.end
+      ? `      <temporalCoverage>
         <rangeOfDates>
           <beginDate><calendarDate>${coverage.begin}</calendarDate></beginDate>
           <endDate><calendarDate>${coverage.end}</calendarDate></endDate>
         </rangeOfDates>
       </temporalCoverage>\n`
-    : '';
+      : '';
   const generalisation = input.generalised
     ? `Records of sensitive taxa (national key protected species flagged in the checklist, e.g. Panthera tigris altaica, Panthera pardus orientalis) are generalised: the point is the centre of its 10 km grid cell (Albers equal-area, +proj=aea +lat_1=25 +lat_2=47 +lon_0=105), coordinateUncertaintyInMeters covers the cell, location-revealing terms are withheld, and dataGeneralizations/informationWithheld say so (${input.generalisedRows} rows). 敏感物种位置已按 10 km 网格模糊化。`
     : 'Exact coordinates: this archive was requested by a role entitled to precise locations (evaluator or administrator) and must not be published as is. 本数据包含敏感物种的精确位置，不得公开发布。';

@@ -26,20 +26,43 @@ export async function findExport(db: DbOrTx, id: string): Promise<ExportRow | un
   return db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function markExport(db: DbOrTx, id: string, set: Partial<{ status: string; core: string | null; counts: string; file_path: string | null; size_bytes: number | null; sha256: string | null; error: string | null; started_at: Date | null; finished_at: Date | null }>): Promise<void> {
+export async function markExport(
+  db: DbOrTx,
+  id: string,
+  set: Partial<{
+    status: string;
+    core: string | null;
+    counts: string;
+    file_path: string | null;
+    size_bytes: number | null;
+    sha256: string | null;
+    error: string | null;
+    started_at: Date | null;
+    finished_at: Date | null;
+  }>,
+): Promise<void> {
   await db.updateTable('exports').set(set).where('id', '=', id).execute();
 }
 
 /** Records a requested export (status `pending`). */
-export async function insertExport(tx: DbOrTx, v: { kind: string; filters: string; exact: boolean; requester_role: string; token_id: string | null; counts: string }) {
+export async function insertExport(
+  tx: DbOrTx,
+  v: { kind: string; filters: string; exact: boolean; requester_role: string; token_id: string | null; counts: string },
+) {
   return tx.insertInto('exports').values(v).returning(['id', 'status']).executeTakeFirstOrThrow();
 }
 
 /** The shape of an archive: counts, coverage, the terms present. */
 export interface ExportSummary {
-  n: number; g: number; with_event: number;
-  w: number | null; s: number | null; e: number | null; nn: number | null;
-  begin: string | null; end: string | null;
+  n: number;
+  g: number;
+  with_event: number;
+  w: number | null;
+  s: number | null;
+  e: number | null;
+  nn: number | null;
+  begin: string | null;
+  end: string | null;
   keys: string[];
 }
 

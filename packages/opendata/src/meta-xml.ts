@@ -56,7 +56,10 @@ export function buildMetaXml(core: DataFileDecl, extensions: DataFileDecl[]): st
   const file = (d: DataFileDecl): string => {
     const tag = d.role === 'core' ? 'core' : 'extension';
     const idTag = d.role === 'core' ? '<id index="0"/>' : '<coreid index="0"/>';
-    const fields = d.columns.map((k, i) => (i === 0 && d.idIsField === false ? null : `    <field index="${i}" term="${xmlAttr(termUri(k))}"/>`)).filter((x) => x !== null).join('\n');
+    const fields = d.columns
+      .map((k, i) => (i === 0 && d.idIsField === false ? null : `    <field index="${i}" term="${xmlAttr(termUri(k))}"/>`))
+      .filter((x) => x !== null)
+      .join('\n');
     return `  <${tag} encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" fieldsEnclosedBy="&quot;" ignoreHeaderLines="1" rowType="${xmlAttr(d.rowType)}">
     <files><location>${xmlAttr(d.location)}</location></files>
     ${idTag}

@@ -21,9 +21,15 @@ export type OccurrenceFilter = Omit<ProjectionFilter, 'occurrenceID'>;
 export function parseOccurrenceFilter(input: OccurrenceFilterInput, where = 'querystring'): OccurrenceFilter {
   return {
     bbox: input.bbox ? parseBbox(input.bbox, `${where}.bbox`) : undefined,
-    region: input.region, priorityArea: input.priorityArea, taxon: input.taxon, protectionClass: input.protectionClass,
-    from: parseDate(`${where}.from`, input.from), to: parseDate(`${where}.to`, input.to),
-    eventID: input.eventID, basisOfRecord: input.basisOfRecord, reviewState: input.reviewState,
+    region: input.region,
+    priorityArea: input.priorityArea,
+    taxon: input.taxon,
+    protectionClass: input.protectionClass,
+    from: parseDate(`${where}.from`, input.from),
+    to: parseDate(`${where}.to`, input.to),
+    eventID: input.eventID,
+    basisOfRecord: input.basisOfRecord,
+    reviewState: input.reviewState,
   };
 }
 
@@ -32,9 +38,15 @@ export function filterFromJson(j: Record<string, unknown>): OccurrenceFilter {
   const s = (k: string) => (typeof j[k] === 'string' ? (j[k] as string) : undefined);
   return {
     bbox: Array.isArray(j.bbox) ? (j.bbox as [number, number, number, number]) : undefined,
-    region: s('region'), priorityArea: s('priorityArea'), taxon: s('taxon'), protectionClass: s('protectionClass') as 'I' | 'II' | undefined,
-    from: s('from') ? new Date(s('from')!) : undefined, to: s('to') ? new Date(s('to')!) : undefined,
-    eventID: s('eventID'), basisOfRecord: s('basisOfRecord'), reviewState: s('reviewState'),
+    region: s('region'),
+    priorityArea: s('priorityArea'),
+    taxon: s('taxon'),
+    protectionClass: s('protectionClass') as 'I' | 'II' | undefined,
+    from: s('from') ? new Date(s('from')!) : undefined,
+    to: s('to') ? new Date(s('to')!) : undefined,
+    eventID: s('eventID'),
+    basisOfRecord: s('basisOfRecord'),
+    reviewState: s('reviewState'),
   };
 }
 

@@ -7,12 +7,33 @@
  */
 import type { Db, RawBuilder } from '@biomon/db';
 import {
-  eventExtentSql, eventReadSql, occurrenceExtentSql, occurrenceReadSql, STATION_GENERALISATION, STATION_WITHHELD,
-  type EventRow, type OccurrenceFilter, type OccurrenceOut, type Viewer,
+  eventExtentSql,
+  eventReadSql,
+  occurrenceExtentSql,
+  occurrenceReadSql,
+  STATION_GENERALISATION,
+  STATION_WITHHELD,
+  type EventRow,
+  type OccurrenceFilter,
+  type OccurrenceOut,
+  type Viewer,
 } from '@biomon/sensitive';
 import {
-  collectionDatasets, countOf, extentRows, indicatorExtentSql, indicatorSql, layerExtentSql, layerSql, rowsOf, stationExtentSql, stationSql,
-  type ExtentRow, type IndicatorRow, type LayerRow, type LayerTable, type StationRow,
+  collectionDatasets,
+  countOf,
+  extentRows,
+  indicatorExtentSql,
+  indicatorSql,
+  layerExtentSql,
+  layerSql,
+  rowsOf,
+  stationExtentSql,
+  stationSql,
+  type ExtentRow,
+  type IndicatorRow,
+  type LayerRow,
+  type LayerTable,
+  type StationRow,
 } from './ogc.repository';
 
 export interface Feature {
@@ -33,9 +54,16 @@ export interface ItemsQuery {
   occurrence?: OccurrenceFilter;
 }
 
-export interface ItemsPage { features: Feature[]; numberMatched: number; next: number | null }
+export interface ItemsPage {
+  features: Feature[];
+  numberMatched: number;
+  next: number | null;
+}
 
-export interface Extent { bbox: [number, number, number, number] | null; interval: [string | null, string | null] | null }
+export interface Extent {
+  bbox: [number, number, number, number] | null;
+  interval: [string | null, string | null] | null;
+}
 
 export interface CollectionDef {
   id: string;
@@ -49,7 +77,10 @@ export interface CollectionDef {
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
-interface ExtentBatch { db: Db; items: { q: RawBuilder<ExtentRow>; resolve: (r: ExtentRow | undefined) => void; reject: (e: unknown) => void }[] }
+interface ExtentBatch {
+  db: Db;
+  items: { q: RawBuilder<ExtentRow>; resolve: (r: ExtentRow | undefined) => void; reject: (e: unknown) => void }[];
+}
 let extentBatch: ExtentBatch | null = null;
 
 /**
@@ -63,7 +94,10 @@ function loadExtent(db: Db, q: RawBuilder<ExtentRow>): Promise<ExtentRow | undef
       extentBatch = batch;
       queueMicrotask(() => {
         if (extentBatch === batch) extentBatch = null;
-        extentRows(db, batch.items.map((i) => i.q)).then(
+        extentRows(
+          db,
+          batch.items.map((i) => i.q),
+        ).then(
           (rows) => batch.items.forEach((item, k) => item.resolve(rows[k])),
           (err) => batch.items.forEach((item) => item.reject(err)),
         );
@@ -91,7 +125,8 @@ function page<T extends { id: number }>(rows: T[], limit: number): { rows: T[]; 
 const occurrences: CollectionDef = {
   id: 'occurrences',
   title: '物种记录 Occurrences (Darwin Core)',
-  description: 'Darwin Core occurrences. Records of sensitive taxa are generalised to the centre of their 10 km grid cell for every caller but evaluators and admins (BRIEF §8); bbox applies to the point shown.',
+  description:
+    'Darwin Core occurrences. Records of sensitive taxa are generalised to the centre of their 10 km grid cell for every caller but evaluators and admins (BRIEF §8); bbox applies to the point shown.',
   async items(db, q, viewer) {
     const filter: OccurrenceFilter = { ...(q.occurrence ?? {}), bbox: q.bbox, from: q.from ?? q.occurrence?.from, to: q.to ?? q.occurrence?.to };
     const rows = await rowsOf(db, occurrenceReadSql(viewer, { ...filter, afterId: q.after, limit: q.limit + 1 }));
@@ -109,7 +144,12 @@ const occurrences: CollectionDef = {
 };
 
 function occurrenceFeature(r: OccurrenceOut): Feature {
-  return { type: 'Feature', id: String(r.record.occurrenceID), geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...r.record, generalised: r.generalised } };
+  return {
+    type: 'Feature',
+    id: String(r.record.occurrenceID),
+    geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+    properties: { ...r.record, generalised: r.generalised },
+  };
 }
 
 // ---- survey events -----------------------------------------------------------------------------
@@ -119,13 +159,19 @@ function eventFeature(r: EventRow): Feature {
   delete rec.footprintSRS;
   // a generalised event shows its dates to the day only (in its record); the others their instants
   const times = r.generalised ? {} : { eventStart: r.event_start, eventEnd: r.event_end };
-  return { type: 'Feature', id: r.event_id, geometry: r.geometry ? JSON.parse(r.geometry) : null, properties: { ...rec, eventID: r.event_id, ...times, generalised: r.generalised } };
+  return {
+    type: 'Feature',
+    id: r.event_id,
+    geometry: r.geometry ? JSON.parse(r.geometry) : null,
+    properties: { ...rec, eventID: r.event_id, ...times, generalised: r.generalised },
+  };
 }
 
 const surveyEvents: CollectionDef = {
   id: 'survey-events',
   title: '调查事件 Survey events (Darwin Core Event + Humboldt)',
-  description: 'Survey events (transects, plots, camera-trap deployments) with Humboldt effort terms. An event holding records of a sensitive taxon is shown at the centre of its grid cell for callers without exact rights.',
+  description:
+    'Survey events (transects, plots, camera-trap deployments) with Humboldt effort terms. An event holding records of a sensitive taxon is shown at the centre of its grid cell for callers without exact rights.',
   async items(db, q, viewer) {
     const rows = await rowsOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 }));
     const n = await countOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to }));
@@ -144,10 +190,20 @@ const surveyEvents: CollectionDef = {
 // ---- stations ----------------------------------------------------------------------------------
 function stationFeature(r: StationRow): Feature {
   return {
-    type: 'Feature', id: r.station_id, geometry: JSON.parse(r.geometry),
+    type: 'Feature',
+    id: r.station_id,
+    geometry: JSON.parse(r.geometry),
     properties: {
-      stationId: r.station_id, name: r.name, description: r.description, type: r.type, elevationM: r.elevation_m, priorityArea: r.priority_area,
-      department: r.department, timeZone: r.time_zone, datastreams: r.datastreams, generalised: r.generalised,
+      stationId: r.station_id,
+      name: r.name,
+      description: r.description,
+      type: r.type,
+      elevationM: r.elevation_m,
+      priorityArea: r.priority_area,
+      department: r.department,
+      timeZone: r.time_zone,
+      datastreams: r.datastreams,
+      generalised: r.generalised,
       ...(r.generalised ? { dataGeneralizations: STATION_GENERALISATION, informationWithheld: STATION_WITHHELD } : {}),
     },
   };
@@ -156,7 +212,8 @@ function stationFeature(r: StationRow): Feature {
 const stations: CollectionDef = {
   id: 'stations',
   title: '监测站点 Monitoring stations (SensorThings Things)',
-  description: 'Monitoring stations with their datastreams (observed property, unit). Camera traps are shown at the centre of their 10 km grid cell for callers without exact rights.',
+  description:
+    'Monitoring stations with their datastreams (observed property, unit). Camera traps are shown at the centre of their 10 km grid cell for callers without exact rights.',
   async items(db, q, viewer) {
     const rows = await rowsOf(db, stationSql(viewer, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
     const n = await countOf(db, stationSql(viewer, { bbox: q.bbox }));
@@ -176,7 +233,9 @@ const stations: CollectionDef = {
 function layerCollection(id: string, title: string, description: string, table: LayerTable, datasetId: number, year: number): CollectionDef {
   const feature = (r: LayerRow): Feature => ({ type: 'Feature', id: r.key, geometry: JSON.parse(r.geometry), properties: r.props });
   return {
-    id, title, description,
+    id,
+    title,
+    description,
     async items(db, q) {
       const rows = await rowsOf(db, layerSql(table, datasetId, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
       const n = await countOf(db, layerSql(table, datasetId, { bbox: q.bbox }));
@@ -197,15 +256,30 @@ function layerCollection(id: string, title: string, description: string, table: 
 // ---- indicator results by region ------------------------------------------------------------------
 function indicatorFeature(r: IndicatorRow): Feature {
   return {
-    type: 'Feature', id: `${r.indicator}.${r.region_code}.${r.year}`, geometry: r.geometry ? JSON.parse(r.geometry) : null,
-    properties: { indicator: r.indicator, regionCode: r.region_code, regionName: r.region_name, year: r.year, value: r.value, numerator: r.numerator, denominator: r.denominator, unit: r.unit, reason: r.reason, runId: r.run_id, computedAt: r.computed_at },
+    type: 'Feature',
+    id: `${r.indicator}.${r.region_code}.${r.year}`,
+    geometry: r.geometry ? JSON.parse(r.geometry) : null,
+    properties: {
+      indicator: r.indicator,
+      regionCode: r.region_code,
+      regionName: r.region_name,
+      year: r.year,
+      value: r.value,
+      numerator: r.numerator,
+      denominator: r.denominator,
+      unit: r.unit,
+      reason: r.reason,
+      runId: r.run_id,
+      computedAt: r.computed_at,
+    },
   };
 }
 
 const indicatorResults: CollectionDef = {
   id: 'indicator-results',
   title: '指标结果 Indicator results by region',
-  description: 'The newest completed value of each indicator per region and year (BRIEF §6), on the region outline of the newest regions dataset; null values carry their reason.',
+  description:
+    'The newest completed value of each indicator per region and year (BRIEF §6), on the region outline of the newest regions dataset; null values carry their reason.',
   async items(db, q) {
     const rows = await rowsOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
     const n = await countOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox }));
@@ -229,11 +303,40 @@ export async function listCollections(db: Db): Promise<CollectionDef[]> {
   const sets = await collectionDatasets(db);
   const out: CollectionDef[] = [occurrences, surveyEvents, stations];
   const reg = sets.find((s) => s.kind === 'regions');
-  if (reg) out.push(layerCollection('regions', '行政区与优先区域 Regions', `Provinces, prefectures, counties and priority areas (dataset ${reg.id}, ${reg.vintage_year}).`, 'regions', reg.id, reg.vintage_year));
+  if (reg)
+    out.push(
+      layerCollection(
+        'regions',
+        '行政区与优先区域 Regions',
+        `Provinces, prefectures, counties and priority areas (dataset ${reg.id}, ${reg.vintage_year}).`,
+        'regions',
+        reg.id,
+        reg.vintage_year,
+      ),
+    );
   const pa = sets.find((s) => s.kind === 'protected-areas');
-  if (pa) out.push(layerCollection('protected-areas', '自然保护地 Protected areas', `Protected areas (dataset ${pa.id}, ${pa.vintage_year}).`, 'protected_areas', pa.id, pa.vintage_year));
+  if (pa)
+    out.push(
+      layerCollection(
+        'protected-areas',
+        '自然保护地 Protected areas',
+        `Protected areas (dataset ${pa.id}, ${pa.vintage_year}).`,
+        'protected_areas',
+        pa.id,
+        pa.vintage_year,
+      ),
+    );
   for (const lc of sets.filter((s) => s.kind === 'land-cover')) {
-    out.push(layerCollection(`land-cover-${lc.id}`, `土地覆被 Land cover ${lc.vintage_year} (dataset ${lc.id})`, `Land cover classes, dataset version ${lc.id} (${lc.vintage_year}${lc.name ? `, ${lc.name}` : ''}).`, 'land_cover', lc.id, lc.vintage_year));
+    out.push(
+      layerCollection(
+        `land-cover-${lc.id}`,
+        `土地覆被 Land cover ${lc.vintage_year} (dataset ${lc.id})`,
+        `Land cover classes, dataset version ${lc.id} (${lc.vintage_year}${lc.name ? `, ${lc.name}` : ''}).`,
+        'land_cover',
+        lc.id,
+        lc.vintage_year,
+      ),
+    );
   }
   out.push(indicatorResults);
   return out;

@@ -10,7 +10,14 @@ import { stationShown, type Viewer } from '@biomon/sensitive';
 type Bbox = [number, number, number, number];
 
 /** An extent as one row: west, south, east, north (CRS84) and the first and last instants. */
-export interface ExtentRow { w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }
+export interface ExtentRow {
+  w: number | null;
+  s: number | null;
+  e: number | null;
+  n: number | null;
+  t0: Date | null;
+  t1: Date | null;
+}
 
 const envelope = (b: Bbox) => sql`ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)`;
 
@@ -31,7 +38,10 @@ export async function countOf(db: Db, q: RawBuilder<unknown>): Promise<number> {
  */
 export async function extentRows(db: Db, queries: RawBuilder<ExtentRow>[]): Promise<(ExtentRow | undefined)[]> {
   if (!queries.length) return [];
-  const parts = queries.map((q, i) => sql`SELECT ${i}::int AS k, q.w::float8 AS w, q.s::float8 AS s, q.e::float8 AS e, q.n::float8 AS n, q.t0::timestamptz AS t0, q.t1::timestamptz AS t1 FROM (${q}) q`);
+  const parts = queries.map(
+    (q, i) =>
+      sql`SELECT ${i}::int AS k, q.w::float8 AS w, q.s::float8 AS s, q.e::float8 AS e, q.n::float8 AS n, q.t0::timestamptz AS t0, q.t1::timestamptz AS t1 FROM (${q}) q`,
+  );
   const rows = (await sql<ExtentRow & { k: number }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db)).rows;
   const out: (ExtentRow | undefined)[] = new Array(queries.length).fill(undefined);
   for (const { k, ...r } of rows) out[k] = r;
@@ -40,12 +50,30 @@ export async function extentRows(db: Db, queries: RawBuilder<ExtentRow>[]): Prom
 
 /** The layer datasets the collections list: regions, protected areas and land cover, newest first. */
 export async function collectionDatasets(db: Db) {
-  return db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year', 'name']).where('kind', 'in', ['regions', 'protected-areas', 'land-cover'])
-    .orderBy('vintage_year', 'desc').orderBy('id', 'desc').execute();
+  return db
+    .selectFrom('layer_datasets')
+    .select(['id', 'kind', 'vintage_year', 'name'])
+    .where('kind', 'in', ['regions', 'protected-areas', 'land-cover'])
+    .orderBy('vintage_year', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 // ---- stations ----------------------------------------------------------------------------------
-export interface StationRow { id: number; station_id: string; name: string; description: string | null; type: string; elevation_m: number | null; priority_area: string | null; department: string | null; time_zone: string; datastreams: unknown; geometry: string; generalised: boolean }
+export interface StationRow {
+  id: number;
+  station_id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  elevation_m: number | null;
+  priority_area: string | null;
+  department: string | null;
+  time_zone: string;
+  datastreams: unknown;
+  geometry: string;
+  generalised: boolean;
+}
 
 export function stationSql(viewer: Viewer, q: { bbox?: Bbox; stationId?: string; after?: number; limit?: number }): RawBuilder<StationRow> {
   const { generalised, location: shown } = stationShown(viewer);
@@ -74,12 +102,26 @@ export function stationExtentSql(viewer: Viewer): RawBuilder<ExtentRow> {
 // ---- reference layers (one dataset version each) -------------------------------------------------
 export type LayerTable = 'regions' | 'protected_areas' | 'land_cover';
 const LAYER_PROPS: Record<LayerTable, { key: RawBuilder<unknown>; props: RawBuilder<unknown> }> = {
-  regions: { key: sql`f.code`, props: sql`jsonb_build_object('code', f.code, 'name', f.name, 'nameEn', f.name_en, 'level', f.level, 'parentCode', f.parent_code, 'officialAreaKm2', f.official_area_km2::float8)` },
-  protected_areas: { key: sql`f.pa_id`, props: sql`jsonb_build_object('id', f.pa_id, 'name', f.name, 'nameEn', f.name_en, 'designation', f.designation, 'level', f.level, 'status', f.status, 'establishedYear', f.established_year)` },
-  land_cover: { key: sql`f.id::text`, props: sql`jsonb_build_object('class', f.class, 'grasslandType', f.grassland_type, 'wetlandType', f.wetland_type, 'natural', f.is_natural, 'year', f.year)` },
+  regions: {
+    key: sql`f.code`,
+    props: sql`jsonb_build_object('code', f.code, 'name', f.name, 'nameEn', f.name_en, 'level', f.level, 'parentCode', f.parent_code, 'officialAreaKm2', f.official_area_km2::float8)`,
+  },
+  protected_areas: {
+    key: sql`f.pa_id`,
+    props: sql`jsonb_build_object('id', f.pa_id, 'name', f.name, 'nameEn', f.name_en, 'designation', f.designation, 'level', f.level, 'status', f.status, 'establishedYear', f.established_year)`,
+  },
+  land_cover: {
+    key: sql`f.id::text`,
+    props: sql`jsonb_build_object('class', f.class, 'grasslandType', f.grassland_type, 'wetlandType', f.wetland_type, 'natural', f.is_natural, 'year', f.year)`,
+  },
 };
 
-export interface LayerRow { id: number; key: string; props: Record<string, unknown>; geometry: string }
+export interface LayerRow {
+  id: number;
+  key: string;
+  props: Record<string, unknown>;
+  geometry: string;
+}
 
 export function layerSql(table: LayerTable, datasetId: number, q: { bbox?: Bbox; key?: string; after?: number; limit?: number }): RawBuilder<LayerRow> {
   const def = LAYER_PROPS[table];
@@ -100,7 +142,21 @@ export function layerExtentSql(table: LayerTable, datasetId: number): RawBuilder
 }
 
 // ---- indicator results by region ------------------------------------------------------------------
-export interface IndicatorRow { id: number; indicator: string; region_code: string; region_name: string | null; year: number; value: number | null; numerator: number | null; denominator: number | null; unit: string; reason: string | null; run_id: string; computed_at: Date; geometry: string | null }
+export interface IndicatorRow {
+  id: number;
+  indicator: string;
+  region_code: string;
+  region_name: string | null;
+  year: number;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  unit: string;
+  reason: string | null;
+  run_id: string;
+  computed_at: Date;
+  geometry: string | null;
+}
 
 /** The newest completed result of each (indicator, region, year), on the newest regions dataset's outline. */
 export function indicatorSql(q: { from?: Date; to?: Date; bbox?: Bbox; key?: string; after?: number; limit?: number }): RawBuilder<IndicatorRow> {

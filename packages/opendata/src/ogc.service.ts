@@ -22,17 +22,25 @@ export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
 export const OGC_DEFAULT_LIMIT = 100;
 export const OGC_MAX_LIMIT = 10_000;
 
-export interface Link { href: string; rel: string; type?: string; title?: string }
+export interface Link {
+  href: string;
+  rel: string;
+  type?: string;
+  title?: string;
+}
 
 /** Where links point: the absolute base of the OGC API (`https://host/ogc`). */
-export interface OgcBase { base: string }
+export interface OgcBase {
+  base: string;
+}
 
 const link = (href: string, rel: string, type?: string, title?: string): Link => ({ href, rel, ...(type ? { type } : {}), ...(title ? { title } : {}) });
 
 export function landingPage({ base }: OgcBase) {
   return {
     title: '吉林省生物多样性监测数据平台 biomon — OGC API – Features',
-    description: 'Open data of the Jilin Province biodiversity monitoring platform: occurrences (sensitive species generalised), survey events, stations, reference layers and indicator results. GeoJSON, CRS84.',
+    description:
+      'Open data of the Jilin Province biodiversity monitoring platform: occurrences (sensitive species generalised), survey events, stations, reference layers and indicator results. GeoJSON, CRS84.',
     links: [
       link(base, 'self', JSON_TYPE, 'This document'),
       link(`${base}/api`, 'service-desc', OPENAPI_TYPE, 'The API definition (OpenAPI 3.0)'),

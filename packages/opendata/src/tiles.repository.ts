@@ -32,22 +32,33 @@ export function tileBounds(z: number, x: number, y: number, bufferFraction = BUF
   const lon = (xx: number) => (xx / n) * 360 - 180;
   const lat = (yy: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * yy) / n))) * 180) / Math.PI;
   const b = bufferFraction;
-  return [
-    Math.max(-180, lon(x - b)), Math.max(-85.0511287798, lat(y + 1 + b)),
-    Math.min(180, lon(x + 1 + b)), Math.min(85.0511287798, lat(y - b)),
-  ];
+  return [Math.max(-180, lon(x - b)), Math.max(-85.0511287798, lat(y + 1 + b)), Math.min(180, lon(x + 1 + b)), Math.min(85.0511287798, lat(y - b))];
 }
 
 async function latestDataset(db: Db, kind: string): Promise<number | null> {
-  const r = await db.selectFrom('layer_datasets').select('id').where('kind', '=', kind).orderBy('vintage_year', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom('layer_datasets')
+    .select('id')
+    .where('kind', '=', kind)
+    .orderBy('vintage_year', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return r?.id ?? null;
 }
 
 const asBuffer = (v: unknown): Buffer => (v ? Buffer.from(v as Uint8Array) : Buffer.alloc(0));
 
 /** One tile of a layer, as MVT bytes (empty when nothing falls in it). */
-export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, y: number, viewer: Viewer,
-  opts: { datasetId?: number; filter?: Omit<OccurrenceFilter, 'bbox'> } = {}): Promise<Buffer> {
+export async function buildTile(
+  db: Db,
+  layer: TileLayer,
+  z: number,
+  x: number,
+  y: number,
+  viewer: Viewer,
+  opts: { datasetId?: number; filter?: Omit<OccurrenceFilter, 'bbox'> } = {},
+): Promise<Buffer> {
   const exact = seesExact(viewer);
   const env = sql`ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int)`;
   const env4326 = sql`ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${BUFFER / EXTENT}::float8), 4326)`;
@@ -55,11 +66,12 @@ export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, 
   if (layer === 'regions' || layer === 'protected-areas') {
     const ds = opts.datasetId ?? (await latestDataset(db, layer));
     if (ds === null) return Buffer.alloc(0);
-    const q = layer === 'regions'
-      ? sql<{ mvt: Buffer }>`SELECT ST_AsMVT(m, 'regions', ${EXTENT}, 'geom') AS mvt FROM (
+    const q =
+      layer === 'regions'
+        ? sql<{ mvt: Buffer }>`SELECT ST_AsMVT(m, 'regions', ${EXTENT}, 'geom') AS mvt FROM (
           SELECT ${mvtGeom(sql`ST_Transform(f.geom, 3857)`)} AS geom, f.code, f.name, f.name_en AS "nameEn", f.level, f.parent_code AS "parentCode", f.dataset_id AS "datasetId"
           FROM regions f WHERE f.dataset_id = ${ds} AND f.geom && ${env4326}) m WHERE m.geom IS NOT NULL`
-      : sql<{ mvt: Buffer }>`SELECT ST_AsMVT(m, 'protected-areas', ${EXTENT}, 'geom') AS mvt FROM (
+        : sql<{ mvt: Buffer }>`SELECT ST_AsMVT(m, 'protected-areas', ${EXTENT}, 'geom') AS mvt FROM (
           SELECT ${mvtGeom(sql`ST_Transform(f.geom, 3857)`)} AS geom, f.pa_id AS id, f.name, f.name_en AS "nameEn", f.designation, f.level, f.status,
             f.established_year AS "establishedYear", f.dataset_id AS "datasetId"
           FROM protected_areas f WHERE f.dataset_id = ${ds} AND f.geom && ${env4326}) m WHERE m.geom IS NOT NULL`;
@@ -95,7 +107,8 @@ export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, 
       const v = g === 'x' ? sql`p.mx` : sql`p.my`;
       return filterSensitive ? sql`avg(${v}) FILTER (WHERE NOT p.sensitive)` : sql`avg(${v})`;
     };
-    const point = (px: RawBuilder<unknown>, py: RawBuilder<unknown>) => sql`CASE WHEN ${px} IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${px}, ${py}), 3857) END`;
+    const point = (px: RawBuilder<unknown>, py: RawBuilder<unknown>) =>
+      sql`CASE WHEN ${px} IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(${px}, ${py}), 3857) END`;
     const q = sql<{ mvt: Buffer }>`
       WITH p AS (
         SELECT ${R} * radians(q.lon) AS mx, ${R} * ln(tan(pi() / 4 + radians(q.lat) / 2)) AS my, q.sensitive
@@ -137,10 +150,30 @@ export async function buildTile(db: Db, layer: TileLayer, z: number, x: number, 
 export function tileJson(layer: TileLayer, baseUrl: string) {
   const fields: Record<TileLayer, Record<string, string>> = {
     regions: { code: 'String', name: 'String', nameEn: 'String', level: 'String', parentCode: 'String', datasetId: 'Number' },
-    'protected-areas': { id: 'String', name: 'String', nameEn: 'String', designation: 'String', level: 'String', status: 'String', establishedYear: 'Number', datasetId: 'Number' },
+    'protected-areas': {
+      id: 'String',
+      name: 'String',
+      nameEn: 'String',
+      designation: 'String',
+      level: 'String',
+      status: 'String',
+      establishedYear: 'Number',
+      datasetId: 'Number',
+    },
     occurrences: {
-      cluster: 'Boolean', count: 'Number', countLabel: 'String', sensitiveCount: 'Number', sensitiveCountLabel: 'String (<3 when fewer than 3 generalised records, for callers without exact rights)',
-      generalised: 'Boolean', occurrenceID: 'String', scientificName: 'String', vernacularName: 'String', eventDate: 'String', basisOfRecord: 'String', individualCount: 'String', reviewState: 'String',
+      cluster: 'Boolean',
+      count: 'Number',
+      countLabel: 'String',
+      sensitiveCount: 'Number',
+      sensitiveCountLabel: 'String (<3 when fewer than 3 generalised records, for callers without exact rights)',
+      generalised: 'Boolean',
+      occurrenceID: 'String',
+      scientificName: 'String',
+      vernacularName: 'String',
+      eventDate: 'String',
+      basisOfRecord: 'String',
+      individualCount: 'String',
+      reviewState: 'String',
       protectionClass: 'String (I or II: the national protection class of the taxon)',
     },
     stations: { stationId: 'String', name: 'String', type: 'String', priorityArea: 'String', generalised: 'Boolean' },
@@ -149,7 +182,7 @@ export function tileJson(layer: TileLayer, baseUrl: string) {
     regions: 'Regions of the newest regions dataset (province, prefectures, priority areas)',
     'protected-areas': 'Protected areas of the newest dataset',
     occurrences: `Occurrences; clustered below zoom ${CLUSTER_MAX_ZOOM}; sensitive records (and the other records of their survey events) at their 10 km cell centre unless the token is an evaluator's or admin's`,
-    stations: 'Monitoring stations; camera traps at their 10 km cell centre unless the token is an evaluator\'s or admin\'s',
+    stations: "Monitoring stations; camera traps at their 10 km cell centre unless the token is an evaluator's or admin's",
   };
   return {
     tilejson: '3.0.0',

@@ -68,7 +68,9 @@ export interface JobQueue<Q extends QueueName> extends Omit<Queue, 'add' | 'addB
   add<N extends JobName<Q>>(name: N, data: JobPayload<Q, N>, opts?: JobsOptions): Promise<Job>;
   addBulk(jobs: (JobOf<Q> & { opts?: BulkJobOptions })[]): Promise<Job[]>;
   upsertJobScheduler<N extends JobName<Q>>(
-    schedulerId: string, repeat: Omit<RepeatOptions, 'key'>, template: { name: N; data: JobPayload<Q, N>; opts?: JobSchedulerTemplateOptions },
+    schedulerId: string,
+    repeat: Omit<RepeatOptions, 'key'>,
+    template: { name: N; data: JobPayload<Q, N>; opts?: JobSchedulerTemplateOptions },
   ): Promise<Job>;
 }
 

@@ -18,7 +18,10 @@ export async function writeOutbox(tx: DbOrTx, messages: OutboxMessage[]): Promis
   return rows.map((r) => r.id);
 }
 
-export interface RelayResult { enqueued: number; failed: number }
+export interface RelayResult {
+  enqueued: number;
+  failed: number;
+}
 
 /**
  * Moves pending outbox rows to their bullmq queues. Each row becomes exactly one job:
@@ -26,11 +29,7 @@ export interface RelayResult { enqueued: number; failed: number }
  * is kept), and the row is marked enqueued in the same transaction that locked it
  * (FOR UPDATE SKIP LOCKED, so several relays never take the same row).
  */
-export async function relayOutboxOnce(
-  db: Db,
-  queueFor: (name: string) => Queue | undefined,
-  batchSize = 200,
-): Promise<RelayResult> {
+export async function relayOutboxOnce(db: Db, queueFor: (name: string) => Queue | undefined, batchSize = 200): Promise<RelayResult> {
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom('outbox')
@@ -48,7 +47,11 @@ export async function relayOutboxOnce(
       const queue = queueFor(row.queue);
       if (!queue) {
         failed++;
-        await tx.updateTable('outbox').set({ attempts: sql`attempts + 1`, last_error: `no queue ${row.queue}` }).where('id', '=', row.id).execute();
+        await tx
+          .updateTable('outbox')
+          .set({ attempts: sql`attempts + 1`, last_error: `no queue ${row.queue}` })
+          .where('id', '=', row.id)
+          .execute();
         continue;
       }
       try {

@@ -22,7 +22,19 @@ export function createRedis(url: string, opts: { lazy?: boolean } = {}): Redis {
 export function createQueues(connection: ConnectionOptions, prefix: string): JobQueues {
   const map = new Map<string, Queue>();
   for (const name of Object.values(QUEUES)) {
-    map.set(name, new Queue(name, { connection, prefix, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 7 * 24 * 3600, count: 10000 }, removeOnFail: { age: 30 * 24 * 3600 } } }));
+    map.set(
+      name,
+      new Queue(name, {
+        connection,
+        prefix,
+        defaultJobOptions: {
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: { age: 7 * 24 * 3600, count: 10000 },
+          removeOnFail: { age: 30 * 24 * 3600 },
+        },
+      }),
+    );
   }
   // the typed view of the same Queue objects (jobs.ts): names and payloads are checked where jobs are added
   return { get: ((name: string) => map.get(name)) as JobQueues['get'], values: () => map.values() };

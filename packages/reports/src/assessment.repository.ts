@@ -4,7 +4,14 @@ import type { DatasetRef } from './report-types';
 
 // SQL reads of the assessment report. Values always parameterised.
 
-export interface RegionRow { code: string; name: string; nameEn: string | null; level: string; parentCode: string | null; note: string | null }
+export interface RegionRow {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: string;
+  parentCode: string | null;
+  note: string | null;
+}
 
 /** The regions of the newest regions dataset (by vintage, then id). */
 export async function selectNewestRegions(db: DbOrTx): Promise<RegionRow[]> {
@@ -33,25 +40,57 @@ export interface ResultRow {
  */
 export async function selectLatestResults(db: DbOrTx, year: number, regionCodes: string[], indicators: string[]): Promise<ResultRow[]> {
   if (!regionCodes.length || !indicators.length) return [];
-  const r = await sql<{ indicator: string; region_code: string; year: number; value: number | null; numerator: number | null; denominator: number | null; reason: string | null; run_id: string }>`
+  const r = await sql<{
+    indicator: string;
+    region_code: string;
+    year: number;
+    value: number | null;
+    numerator: number | null;
+    denominator: number | null;
+    reason: string | null;
+    run_id: string;
+  }>`
     SELECT DISTINCT ON (r.indicator, r.region_code) r.indicator, r.region_code, r.year, r.value, r.numerator, r.denominator, r.reason, r.run_id
     FROM indicator_results r JOIN indicator_runs u ON u.id = r.run_id
     WHERE u.status = 'completed' AND r.year = ${year} AND r.region_code = ANY(${regionCodes}::text[]) AND r.indicator = ANY(${indicators}::text[])
     ORDER BY r.indicator, r.region_code, u.finished_at DESC NULLS LAST, u.id`.execute(db);
   return r.rows.map((x) => ({
-    indicator: x.indicator, regionCode: x.region_code, year: x.year, value: x.value, numerator: x.numerator, denominator: x.denominator, reason: x.reason, runId: x.run_id,
+    indicator: x.indicator,
+    regionCode: x.region_code,
+    year: x.year,
+    value: x.value,
+    numerator: x.numerator,
+    denominator: x.denominator,
+    reason: x.reason,
+    runId: x.run_id,
   }));
 }
 
 /** Every year's value of a region (latest completed run per year), for the values-by-year chart. */
 export async function selectSeries(db: DbOrTx, regionCode: string, indicators: string[]): Promise<ResultRow[]> {
-  const r = await sql<{ indicator: string; region_code: string; year: number; value: number | null; numerator: number | null; denominator: number | null; reason: string | null; run_id: string }>`
+  const r = await sql<{
+    indicator: string;
+    region_code: string;
+    year: number;
+    value: number | null;
+    numerator: number | null;
+    denominator: number | null;
+    reason: string | null;
+    run_id: string;
+  }>`
     SELECT DISTINCT ON (r.indicator, r.year) r.indicator, r.region_code, r.year, r.value, r.numerator, r.denominator, r.reason, r.run_id
     FROM indicator_results r JOIN indicator_runs u ON u.id = r.run_id
     WHERE u.status = 'completed' AND r.region_code = ${regionCode} AND r.indicator = ANY(${indicators}::text[])
     ORDER BY r.indicator, r.year, u.finished_at DESC NULLS LAST, u.id`.execute(db);
   return r.rows.map((x) => ({
-    indicator: x.indicator, regionCode: x.region_code, year: x.year, value: x.value, numerator: x.numerator, denominator: x.denominator, reason: x.reason, runId: x.run_id,
+    indicator: x.indicator,
+    regionCode: x.region_code,
+    year: x.year,
+    value: x.value,
+    numerator: x.numerator,
+    denominator: x.denominator,
+    reason: x.reason,
+    runId: x.run_id,
   }));
 }
 
@@ -64,22 +103,46 @@ export async function selectLatestYear(db: DbOrTx, regionCode: string): Promise<
 }
 
 export interface RunRow {
-  id: string; year: number; trigger: string; method_version: string; params: Record<string, unknown>; datasets: Record<string, number | null>;
-  created_at: Date; finished_at: Date | null;
+  id: string;
+  year: number;
+  trigger: string;
+  method_version: string;
+  params: Record<string, unknown>;
+  datasets: Record<string, number | null>;
+  created_at: Date;
+  finished_at: Date | null;
 }
 
 export async function selectRuns(db: DbOrTx, ids: string[]): Promise<RunRow[]> {
   if (!ids.length) return [];
-  const rows = await db.selectFrom('indicator_runs').select(['id', 'year', 'trigger', 'method_version', 'params', 'datasets', 'created_at', 'finished_at'])
-    .where('id', 'in', ids).orderBy('year').orderBy('finished_at').execute();
+  const rows = await db
+    .selectFrom('indicator_runs')
+    .select(['id', 'year', 'trigger', 'method_version', 'params', 'datasets', 'created_at', 'finished_at'])
+    .where('id', 'in', ids)
+    .orderBy('year')
+    .orderBy('finished_at')
+    .execute();
   return rows.map((r) => ({ ...r, params: r.params as Record<string, unknown>, datasets: r.datasets as Record<string, number | null> }));
 }
 
 export async function selectDatasets(db: DbOrTx, ids: number[]): Promise<DatasetRef[]> {
   if (!ids.length) return [];
-  const rows = await db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year', 'source', 'name', 'feature_count', 'created_at'])
-    .where('id', 'in', ids).orderBy('kind').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, vintageYear: r.vintage_year, source: r.source, name: r.name, featureCount: r.feature_count, createdAt: r.created_at.toISOString() }));
+  const rows = await db
+    .selectFrom('layer_datasets')
+    .select(['id', 'kind', 'vintage_year', 'source', 'name', 'feature_count', 'created_at'])
+    .where('id', 'in', ids)
+    .orderBy('kind')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    vintageYear: r.vintage_year,
+    source: r.source,
+    name: r.name,
+    featureCount: r.feature_count,
+    createdAt: r.created_at.toISOString(),
+  }));
 }
 
 export interface SurveyCoverageRow {
@@ -99,7 +162,14 @@ export interface SurveyCoverageRow {
 export async function selectSurveyCoverage(db: DbOrTx, year: number): Promise<SurveyCoverageRow[]> {
   const from = startOfChinaYear(year).toISOString();
   const to = startOfChinaYear(year + 1).toISOString();
-  const r = await sql<{ priority_area: string | null; events: number; occurrences: number; species: number; events_in_year: number; occurrences_in_year: number }>`
+  const r = await sql<{
+    priority_area: string | null;
+    events: number;
+    occurrences: number;
+    species: number;
+    events_in_year: number;
+    occurrences_in_year: number;
+  }>`
     SELECT priority_area, sum(events)::int AS events, sum(occurrences)::int AS occurrences, sum(species)::int AS species,
            sum(events_in_year)::int AS events_in_year, sum(occurrences_in_year)::int AS occurrences_in_year
     FROM (
@@ -115,7 +185,12 @@ export async function selectSurveyCoverage(db: DbOrTx, year: number): Promise<Su
     GROUP BY priority_area
     ORDER BY priority_area NULLS LAST`.execute(db);
   return r.rows.map((x) => ({
-    priorityArea: x.priority_area, events: x.events, occurrences: x.occurrences, species: x.species, eventsInYear: x.events_in_year, occurrencesInYear: x.occurrences_in_year,
+    priorityArea: x.priority_area,
+    events: x.events,
+    occurrences: x.occurrences,
+    species: x.species,
+    eventsInYear: x.events_in_year,
+    occurrencesInYear: x.occurrences_in_year,
   }));
 }
 

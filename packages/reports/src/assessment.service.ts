@@ -5,13 +5,32 @@ import { ledgerSnapshot, resolveAsOf, type TaskOut } from '@biomon/ledger';
 import { HEALTH_WINDOW_DAYS, readStations, stationHealth, type StationOut } from '@biomon/stations';
 import { SYSTEM_ACTOR } from '@biomon/auth';
 import {
-  selectDatasets, selectLatestResults, selectLatestYear, selectNewestRegions, selectRuns, selectSeedRun, selectSeries, selectSurveyCoverage,
-  type RegionRow, type ResultRow,
+  selectDatasets,
+  selectLatestResults,
+  selectLatestYear,
+  selectNewestRegions,
+  selectRuns,
+  selectSeedRun,
+  selectSeries,
+  selectSurveyCoverage,
+  type RegionRow,
+  type ResultRow,
 } from './assessment.repository';
 import {
-  COMPANION_INDICATORS, REPORT_INDICATORS, REPORT_SCHEMA_VERSION,
-  type AssessmentReport, type DataCoverage, type DatasetRef, type IndicatorValue, type LedgerSummary, type LedgerTaskBrief,
-  type Provenance, type RegionRef, type RegionValues, type SeriesOut, type StationCoverage,
+  COMPANION_INDICATORS,
+  REPORT_INDICATORS,
+  REPORT_SCHEMA_VERSION,
+  type AssessmentReport,
+  type DataCoverage,
+  type DatasetRef,
+  type IndicatorValue,
+  type LedgerSummary,
+  type LedgerTaskBrief,
+  type Provenance,
+  type RegionRef,
+  type RegionValues,
+  type SeriesOut,
+  type StationCoverage,
 } from './report-types';
 import { reasonZh } from './report-format';
 
@@ -38,12 +57,21 @@ export function indicatorValue(code: string, year: number, row: ResultRow | unde
   const value = row?.value ?? null;
   const target = def.target2025.value;
   return {
-    indicator: code, nameZh: def.nameZh, nameEn: def.nameEn, unit: '%', year,
-    value, numerator: row?.numerator ?? null, denominator: row?.denominator ?? null,
-    target, targetText: def.target2025.text, targetTextEn: def.target2025.textEn, target2035Text: def.target2035.text,
+    indicator: code,
+    nameZh: def.nameZh,
+    nameEn: def.nameEn,
+    unit: '%',
+    year,
+    value,
+    numerator: row?.numerator ?? null,
+    denominator: row?.denominator ?? null,
+    target,
+    targetText: def.target2025.text,
+    targetTextEn: def.target2025.textEn,
+    target2035Text: def.target2035.text,
     gap: value !== null && target !== null ? round(value - target) : null,
     meetsTarget: value !== null && target !== null ? value >= target : null,
-    reason: row ? (value === null ? reasonZh(row.reason) ?? '无数值 (no value)' : null) : NO_RUN_REASON,
+    reason: row ? (value === null ? (reasonZh(row.reason) ?? '无数值 (no value)') : null) : NO_RUN_REASON,
     runId: row?.runId ?? null,
     ...(def.companionOf ? { companionOf: def.companionOf } : {}),
   };
@@ -61,8 +89,15 @@ function overallOrder(): string[] {
 
 function taskBrief(t: TaskOut): LedgerTaskBrief {
   return {
-    no: t.no, section: t.section, measure: t.measure, text: t.text, departments: t.departments, timeline: t.timeline,
-    status: t.status, statusZh: t.statusZh, daysOverdue: t.daysOverdue,
+    no: t.no,
+    section: t.section,
+    measure: t.measure,
+    text: t.text,
+    departments: t.departments,
+    timeline: t.timeline,
+    status: t.status,
+    statusZh: t.statusZh,
+    daysOverdue: t.daysOverdue,
   };
 }
 
@@ -71,9 +106,12 @@ async function ledgerSummary(db: DbOrTx, asOf: string): Promise<LedgerSummary> {
   const overdueByDepartment = departments
     .filter((d) => d.responsibleCounts.overdue > 0)
     .map((d) => ({
-      department: d.name, kind: d.kind, overdue: d.responsibleCounts.overdue,
+      department: d.name,
+      kind: d.kind,
+      overdue: d.responsibleCounts.overdue,
       tasks: d.tasks.filter((t) => t.role === 'responsible' && t.overdue).map((t) => t.no),
-      responsibleTasks: d.responsibleCounts.tasks, done: d.responsibleCounts.done,
+      responsibleTasks: d.responsibleCounts.tasks,
+      done: d.responsibleCounts.done,
     }))
     .sort((a, b) => b.overdue - a.overdue || a.tasks[0] - b.tasks[0]);
   const implementing = departments
@@ -119,16 +157,25 @@ async function dataCoverage(db: DbOrTx, year: number, priorityAreas: RegionRow[]
     const h = await stationHealth(db, SYSTEM_ACTOR, s.stationId, { now });
     window = h.window;
     list.push({
-      stationId: s.stationId, name: s.name, type: s.type, priorityArea: s.priorityArea, department: s.department,
-      datastreams: h.datastreams.length, expectedSlots: h.expectedSlots, observedSlots: h.observedSlots,
-      completenessPct: h.completenessPct, gapCount: h.gapCount, lastSeenAt: h.lastSeenAt,
+      stationId: s.stationId,
+      name: s.name,
+      type: s.type,
+      priorityArea: s.priorityArea,
+      department: s.department,
+      datastreams: h.datastreams.length,
+      expectedSlots: h.expectedSlots,
+      observedSlots: h.observedSlots,
+      completenessPct: h.completenessPct,
+      gapCount: h.gapCount,
+      lastSeenAt: h.lastSeenAt,
     });
   }
   const expected = list.reduce((a, s) => a + s.expectedSlots, 0);
   const observed = list.reduce((a, s) => a + s.observedSlots, 0);
   const known = new Set(priorityAreas.map((p) => p.code));
   const row = (code: string | null, name: string, rows: typeof survey) => ({
-    code, name,
+    code,
+    name,
     surveyEvents: rows.reduce((a, r) => a + r.events, 0),
     occurrences: rows.reduce((a, r) => a + r.occurrences, 0),
     species: rows.reduce((a, r) => a + r.species, 0),
@@ -138,11 +185,24 @@ async function dataCoverage(db: DbOrTx, year: number, priorityAreas: RegionRow[]
   });
   return {
     year,
-    priorityAreas: priorityAreas.map((p) => row(p.code, p.name, survey.filter((s) => s.priorityArea === p.code))),
+    priorityAreas: priorityAreas.map((p) =>
+      row(
+        p.code,
+        p.name,
+        survey.filter((s) => s.priorityArea === p.code),
+      ),
+    ),
     // species: distinct per group; "outside" sums the unassigned group and unknown area codes (rarely more than one)
-    outsidePriorityAreas: row(null, '优先区域以外', survey.filter((s) => s.priorityArea === null || !known.has(s.priorityArea))),
+    outsidePriorityAreas: row(
+      null,
+      '优先区域以外',
+      survey.filter((s) => s.priorityArea === null || !known.has(s.priorityArea)),
+    ),
     stations: {
-      window, total: list.length, expectedSlots: expected, observedSlots: observed,
+      window,
+      total: list.length,
+      expectedSlots: expected,
+      observedSlots: observed,
       completenessPct: expected > 0 ? Math.round((observed / expected) * 10000) / 100 : null,
       list,
     },
@@ -157,9 +217,14 @@ async function provenance(db: DbOrTx, runIds: string[], ledgerAsOf: string, stat
   return {
     runIds: runs.map((r) => r.id),
     runs: runs.map((r) => ({
-      runId: r.id, year: r.year, trigger: r.trigger, methodVersion: r.method_version, params: r.params,
-      datasets: Object.fromEntries(Object.entries(r.datasets).map(([k, v]) => [k, typeof v === 'number' ? byId.get(v) ?? null : null])),
-      createdAt: r.created_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null,
+      runId: r.id,
+      year: r.year,
+      trigger: r.trigger,
+      methodVersion: r.method_version,
+      params: r.params,
+      datasets: Object.fromEntries(Object.entries(r.datasets).map(([k, v]) => [k, typeof v === 'number' ? (byId.get(v) ?? null) : null])),
+      createdAt: r.created_at.toISOString(),
+      finishedAt: r.finished_at?.toISOString() ?? null,
     })),
     datasetVersions: datasets,
     methodVersions: [...new Set(runs.map((r) => r.method_version))].sort(),
@@ -188,7 +253,12 @@ export async function buildAssessmentReport(db: DbOrTx, q: AssessmentQuery = {})
   let region: RegionRow | undefined;
   if (q.region !== undefined && q.region !== '') {
     region = regions.find((r) => r.code === q.region);
-    if (!region) throw invalid('querystring.region', 'REGION_UNKNOWN', `no region ${q.region} in the newest regions dataset; known: ${regions.map((r) => r.code).join(', ')}`);
+    if (!region)
+      throw invalid(
+        'querystring.region',
+        'REGION_UNKNOWN',
+        `no region ${q.region} in the newest regions dataset; known: ${regions.map((r) => r.code).join(', ')}`,
+      );
   } else {
     region = regions.find((r) => r.level === 'province') ?? regions[0];
   }
@@ -205,8 +275,15 @@ export async function buildAssessmentReport(db: DbOrTx, q: AssessmentQuery = {})
   const series: SeriesOut[] = REPORT_INDICATORS.map((code) => {
     const def = indicatorDefinition(code)!;
     return {
-      indicator: code, nameZh: def.nameZh, nameEn: def.nameEn, target: def.target2025.value, targetText: def.target2025.text,
-      points: seriesRows.filter((r) => r.indicator === code).sort((a, b) => a.year - b.year).map((r) => ({ year: r.year, value: r.value, runId: r.runId })),
+      indicator: code,
+      nameZh: def.nameZh,
+      nameEn: def.nameEn,
+      target: def.target2025.value,
+      targetText: def.target2025.text,
+      points: seriesRows
+        .filter((r) => r.indicator === code)
+        .sort((a, b) => a.year - b.year)
+        .map((r) => ({ year: r.year, value: r.value, runId: r.runId })),
     };
   });
 

@@ -40,7 +40,9 @@ export interface FrozenReportOut {
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(v as Record<string, unknown>)
+    .filter(([, x]) => x !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
 }
 
@@ -54,13 +56,25 @@ export function reviewStatus(reviews: Pick<ReviewRow, 'decision'>[]): ReviewStat
 
 function out(r: ReportRow, reviews: ReviewRow[]): FrozenReportOut {
   return {
-    reportId: r.id, kind: r.kind, year: r.year, regionCode: r.regionCode, asOf: r.asOf, createdAt: r.createdAt.toISOString(), createdBy: r.createdByLabel,
-    snapshotSha256: r.snapshotSha256, runIds: r.runIds,
+    reportId: r.id,
+    kind: r.kind,
+    year: r.year,
+    regionCode: r.regionCode,
+    asOf: r.asOf,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdByLabel,
+    snapshotSha256: r.snapshotSha256,
+    runIds: r.runIds,
     review: {
       status: reviewStatus(reviews),
       reviews: reviews.map((v) => ({
-        id: v.id, decision: v.decision, comment: v.comment, reviewer: v.reviewerLabel, reviewerRole: v.reviewerRole,
-        selfReview: v.reviewedBy !== null && v.reviewedBy === r.createdBy, reviewedAt: v.reviewedAt.toISOString(),
+        id: v.id,
+        decision: v.decision,
+        comment: v.comment,
+        reviewer: v.reviewerLabel,
+        reviewerRole: v.reviewerRole,
+        selfReview: v.reviewedBy !== null && v.reviewedBy === r.createdBy,
+        reviewedAt: v.reviewedAt.toISOString(),
       })),
     },
     report: r.snapshot,
@@ -70,8 +84,18 @@ function out(r: ReportRow, reviews: ReviewRow[]): FrozenReportOut {
 /** What the HTML view of a frozen report shows about it. */
 export function frozenMeta(f: FrozenReportOut): FrozenMeta {
   return {
-    reportId: f.reportId, createdAt: f.createdAt, createdBy: f.createdBy, snapshotSha256: f.snapshotSha256, reviewStatus: f.review.status,
-    reviews: f.review.reviews.map((v) => ({ decision: v.decision, comment: v.comment, reviewer: `${v.reviewer}${v.selfReview ? '（本人审核 self-review）' : ''}`, reviewerRole: v.reviewerRole, reviewedAt: v.reviewedAt })),
+    reportId: f.reportId,
+    createdAt: f.createdAt,
+    createdBy: f.createdBy,
+    snapshotSha256: f.snapshotSha256,
+    reviewStatus: f.review.status,
+    reviews: f.review.reviews.map((v) => ({
+      decision: v.decision,
+      comment: v.comment,
+      reviewer: `${v.reviewer}${v.selfReview ? '（本人审核 self-review）' : ''}`,
+      reviewerRole: v.reviewerRole,
+      reviewedAt: v.reviewedAt,
+    })),
   };
 }
 
@@ -82,19 +106,31 @@ export function frozenMeta(f: FrozenReportOut): FrozenMeta {
  * (UPDATE and DELETE on reports are refused by a trigger), whatever runs come later.
  */
 export async function freezeReport(db: Db, q: AssessmentQuery, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, route: string): Promise<FrozenReportOut> {
-  const id = await db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
-    const report = await buildAssessmentReport(tx, q);
-    const sha = snapshotHash(report);
-    const reportId = await insertReport(tx, {
-      year: report.year, regionCode: report.region.code, asOf: report.asOf, snapshot: report, snapshotSha256: sha,
-      runIds: report.provenance.runIds, createdBy: actor.tokenId, createdByLabel: actor.label,
+  const id = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      const report = await buildAssessmentReport(tx, q);
+      const sha = snapshotHash(report);
+      const reportId = await insertReport(tx, {
+        year: report.year,
+        regionCode: report.region.code,
+        asOf: report.asOf,
+        snapshot: report,
+        snapshotSha256: sha,
+        runIds: report.provenance.runIds,
+        createdBy: actor.tokenId,
+        createdByLabel: actor.label,
+      });
+      await writeAudit(tx, actor, {
+        action: 'reports.freeze',
+        entity: 'report',
+        entityIds: [reportId],
+        route,
+        summary: { year: report.year, region: report.region.code, asOf: report.asOf, runIds: report.provenance.runIds, snapshotSha256: sha },
+      });
+      return reportId;
     });
-    await writeAudit(tx, actor, {
-      action: 'reports.freeze', entity: 'report', entityIds: [reportId], route,
-      summary: { year: report.year, region: report.region.code, asOf: report.asOf, runIds: report.provenance.runIds, snapshotSha256: sha },
-    });
-    return reportId;
-  });
   return (await getFrozenReport(db, id))!;
 }
 
@@ -111,11 +147,17 @@ export async function getFrozenReport(db: DbOrTx, id: string): Promise<FrozenRep
  * again by the same token (a retry) records nothing new and answers `duplicate: true`.
  */
 export async function reviewReport(
-  db: Db, id: string, input: { decision: 'approved' | 'returned'; comment?: string }, actor: Pick<Actor, 'tokenId' | 'role' | 'label'>, route: string,
+  db: Db,
+  id: string,
+  input: { decision: 'approved' | 'returned'; comment?: string },
+  actor: Pick<Actor, 'tokenId' | 'role' | 'label'>,
+  route: string,
 ): Promise<FrozenReportOut & { duplicate: boolean }> {
   const comment = (input.comment ?? '').trim();
   if (input.decision === 'returned' && !comment) {
-    throw new AppError('VALIDATION_FAILED', 'a returned report needs a comment saying why', { errors: [{ field: 'comment', code: 'COMMENT_REQUIRED', message: 'say why the report is returned' }] });
+    throw new AppError('VALIDATION_FAILED', 'a returned report needs a comment saying why', {
+      errors: [{ field: 'comment', code: 'COMMENT_REQUIRED', message: 'say why the report is returned' }],
+    });
   }
   const duplicate = await db.transaction().execute(async (tx) => {
     const report = await selectReport(tx, id, true);
@@ -125,9 +167,23 @@ export async function reviewReport(
     const mine = reviews.filter((v) => actor.tokenId !== null && v.reviewedBy === actor.tokenId);
     const last = mine[mine.length - 1];
     if (last && last.decision === input.decision && last.comment === comment) return true;
-    if (reviewStatus(reviews) === 'returned') throw new AppError('CONFLICT', `Report ${id} was returned; freeze a new report instead of reviewing this one again`);
-    const review = await insertReview(tx, { reportId: id, decision: input.decision, comment, reviewedBy: actor.tokenId, reviewerRole: actor.role, reviewerLabel: actor.label });
-    await writeAudit(tx, actor, { action: 'reports.review', entity: 'report', entityIds: [id], route, summary: { reviewId: review.id, decision: input.decision, comment } });
+    if (reviewStatus(reviews) === 'returned')
+      throw new AppError('CONFLICT', `Report ${id} was returned; freeze a new report instead of reviewing this one again`);
+    const review = await insertReview(tx, {
+      reportId: id,
+      decision: input.decision,
+      comment,
+      reviewedBy: actor.tokenId,
+      reviewerRole: actor.role,
+      reviewerLabel: actor.label,
+    });
+    await writeAudit(tx, actor, {
+      action: 'reports.review',
+      entity: 'report',
+      entityIds: [id],
+      route,
+      summary: { reviewId: review.id, decision: input.decision, comment },
+    });
     return false;
   });
   return { ...(await getFrozenReport(db, id))!, duplicate };
@@ -136,7 +192,13 @@ export async function reviewReport(
 export async function listFrozenReports(db: DbOrTx, f: { year?: number; region?: string; limit?: number }) {
   const rows = await listReports(db, { ...f, limit: Math.min(f.limit ?? 100, 500) });
   return rows.map((r) => ({
-    reportId: r.id, year: r.year, regionCode: r.regionCode, asOf: r.asOf, createdAt: r.createdAt.toISOString(), createdBy: r.createdByLabel,
-    snapshotSha256: r.snapshotSha256, reviewStatus: reviewStatus(r.decisions.map((d) => ({ decision: d as 'approved' | 'returned' }))),
+    reportId: r.id,
+    year: r.year,
+    regionCode: r.regionCode,
+    asOf: r.asOf,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdByLabel,
+    snapshotSha256: r.snapshotSha256,
+    reviewStatus: reviewStatus(r.decisions.map((d) => ({ decision: d as 'approved' | 'returned' }))),
   }));
 }

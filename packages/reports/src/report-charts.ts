@@ -7,7 +7,16 @@ import { formatPct } from './report-format';
  * a chart prints goes through formatPct, so the figure's text equals the JSON value.
  */
 export const CHART_FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif";
-export const COLORS = { met: '#2e7d32', unmet: '#b3261e', noTarget: '#3f6e9a', target: '#dfe4ea', targetBorder: '#6b7785', axis: '#5f6670', grid: '#e6e8eb', text: '#1f2328' };
+export const COLORS = {
+  met: '#2e7d32',
+  unmet: '#b3261e',
+  noTarget: '#3f6e9a',
+  target: '#dfe4ea',
+  targetBorder: '#6b7785',
+  axis: '#5f6670',
+  grid: '#e6e8eb',
+  text: '#1f2328',
+};
 
 /**
  * zrender names the SVG's CSS classes and ids after a process-wide counter (`zr3-cls-17`); renamed
@@ -42,40 +51,76 @@ const valueColor = (v: IndicatorValue) => (v.meetsTarget === true ? COLORS.met :
 export function targetsChartSvg(values: IndicatorValue[], width = 680): string {
   const rows = [...values].reverse(); // ECharts draws categories bottom-up
   const height = 66 + rows.length * 50;
-  return render('fig-targets', {
-    grid: { left: 218, right: 150, top: 36, bottom: 34 },
-    legend: {
-      top: 4, right: 10, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 },
-      data: [{ name: '现值 Value', itemStyle: { color: COLORS.noTarget } }, { name: '2025年目标 Target', itemStyle: { color: COLORS.target, borderColor: COLORS.targetBorder, borderWidth: 1 } }],
-    },
-    xAxis: {
-      type: 'value', min: 0, max: 100, interval: 20,
-      axisLabel: { formatter: '{value}%', color: COLORS.axis, fontSize: 10 },
-      splitLine: { lineStyle: { color: COLORS.grid } },
-    },
-    yAxis: {
-      type: 'category', data: rows.map((v) => v.nameZh),
-      axisLabel: { color: COLORS.text, fontSize: 11.5, width: 210, overflow: 'none' },
-      axisTick: { show: false }, axisLine: { lineStyle: { color: COLORS.axis } },
-    },
-    series: [
-      {
-        name: '现值 Value', type: 'bar', barWidth: 14, barGap: '15%',
-        data: rows.map((v) => (v.value === null
-          ? { value: 0, label: { show: true, position: 'right', formatter: '暂无数值', color: COLORS.axis } }
-          : { value: v.value, itemStyle: { color: valueColor(v) } })),
-        label: { show: true, position: 'right', fontSize: 11, fontWeight: 'bold', formatter: (p: { value: unknown }) => formatPct(Number(p.value)) ?? '' },
+  return render(
+    'fig-targets',
+    {
+      grid: { left: 218, right: 150, top: 36, bottom: 34 },
+      legend: {
+        top: 4,
+        right: 10,
+        itemWidth: 14,
+        itemHeight: 10,
+        textStyle: { fontSize: 11 },
+        data: [
+          { name: '现值 Value', itemStyle: { color: COLORS.noTarget } },
+          { name: '2025年目标 Target', itemStyle: { color: COLORS.target, borderColor: COLORS.targetBorder, borderWidth: 1 } },
+        ],
       },
-      {
-        name: '2025年目标 Target', type: 'bar', barWidth: 10,
-        itemStyle: { color: COLORS.target, borderColor: COLORS.targetBorder, borderWidth: 1 },
-        data: rows.map((v) => (v.target === null
-          ? { value: 0, itemStyle: { borderWidth: 0 }, label: { show: true, position: 'right', formatter: `目标：${v.targetText.replace(/（.*$/, '')}`, color: COLORS.axis, fontSize: 10 } }
-          : { value: v.target })),
-        label: { show: true, position: 'right', fontSize: 10, color: COLORS.axis, formatter: (p: { value: unknown }) => `目标 ${formatPct(Number(p.value))}` },
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: 100,
+        interval: 20,
+        axisLabel: { formatter: '{value}%', color: COLORS.axis, fontSize: 10 },
+        splitLine: { lineStyle: { color: COLORS.grid } },
       },
-    ],
-  }, width, height);
+      yAxis: {
+        type: 'category',
+        data: rows.map((v) => v.nameZh),
+        axisLabel: { color: COLORS.text, fontSize: 11.5, width: 210, overflow: 'none' },
+        axisTick: { show: false },
+        axisLine: { lineStyle: { color: COLORS.axis } },
+      },
+      series: [
+        {
+          name: '现值 Value',
+          type: 'bar',
+          barWidth: 14,
+          barGap: '15%',
+          data: rows.map((v) =>
+            v.value === null
+              ? { value: 0, label: { show: true, position: 'right', formatter: '暂无数值', color: COLORS.axis } }
+              : { value: v.value, itemStyle: { color: valueColor(v) } },
+          ),
+          label: { show: true, position: 'right', fontSize: 11, fontWeight: 'bold', formatter: (p: { value: unknown }) => formatPct(Number(p.value)) ?? '' },
+        },
+        {
+          name: '2025年目标 Target',
+          type: 'bar',
+          barWidth: 10,
+          itemStyle: { color: COLORS.target, borderColor: COLORS.targetBorder, borderWidth: 1 },
+          data: rows.map((v) =>
+            v.target === null
+              ? {
+                  value: 0,
+                  itemStyle: { borderWidth: 0 },
+                  label: { show: true, position: 'right', formatter: `目标：${v.targetText.replace(/（.*$/, '')}`, color: COLORS.axis, fontSize: 10 },
+                }
+              : { value: v.target },
+          ),
+          label: {
+            show: true,
+            position: 'right',
+            fontSize: 10,
+            color: COLORS.axis,
+            formatter: (p: { value: unknown }) => `目标 ${formatPct(Number(p.value))}`,
+          },
+        },
+      ],
+    },
+    width,
+    height,
+  );
 }
 
 /** Whether any indicator has values for two or more years (else the by-year chart is left out). */
@@ -96,7 +141,11 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
   const years = [...new Set(series.flatMap((s) => s.points.map((p) => p.year)))].sort((a, b) => a - b);
   const cellW = width / cols;
   const option: echarts.EChartsCoreOption = {
-    title: [] as object[], grid: [] as object[], xAxis: [] as object[], yAxis: [] as object[], series: [] as object[],
+    title: [] as object[],
+    grid: [] as object[],
+    xAxis: [] as object[],
+    yAxis: [] as object[],
+    series: [] as object[],
   };
   // years on a value axis, so uneven gaps between runs (2018, 2020, 2024) keep their true spacing
   const x0 = years[0] - 1;
@@ -109,7 +158,10 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
     const lo = all.length ? Math.max(0, Math.floor((Math.min(...all) - 5) / 5) * 5) : 0;
     const hi = all.length ? Math.min(100, Math.ceil((Math.max(...all) + 5) / 5) * 5) : 100;
     (option.title as object[]).push({
-      text: s.nameZh, left: col * cellW + cellW / 2, top: row * panelH + 2, textAlign: 'center',
+      text: s.nameZh,
+      left: col * cellW + cellW / 2,
+      top: row * panelH + 2,
+      textAlign: 'center',
       subtext: s.target !== null ? `虚线：2025年目标 ${formatPct(s.target)}` : `目标：${s.targetText.replace(/（.*$/, '')}`,
       itemGap: 3,
       textStyle: { fontSize: 12, fontWeight: 'bold', fontFamily: CHART_FONT, color: COLORS.text },
@@ -117,22 +169,53 @@ export function seriesChartSvg(series: SeriesOut[], width = 680): string {
     });
     (option.grid as object[]).push({ left: col * cellW + 44, width: cellW - 64, top: row * panelH + 48, height: panelH - 84 });
     (option.xAxis as object[]).push({
-      gridIndex: i, type: 'value', min: x0, max: x1, minInterval: 1, interval: years.length > 8 ? 2 : 1,
+      gridIndex: i,
+      type: 'value',
+      min: x0,
+      max: x1,
+      minInterval: 1,
+      interval: years.length > 8 ? 2 : 1,
       axisLabel: { fontSize: 9, color: COLORS.axis, formatter: (v: number) => (v === x0 || v === x1 ? '' : String(v)) },
-      splitLine: { show: false }, axisLine: { lineStyle: { color: COLORS.axis } },
+      splitLine: { show: false },
+      axisLine: { lineStyle: { color: COLORS.axis } },
     });
     (option.yAxis as object[]).push({
-      gridIndex: i, type: 'value', min: lo, max: hi, splitNumber: 3,
-      axisLabel: { fontSize: 9, color: COLORS.axis, formatter: '{value}%' }, splitLine: { lineStyle: { color: COLORS.grid } },
+      gridIndex: i,
+      type: 'value',
+      min: lo,
+      max: hi,
+      splitNumber: 3,
+      axisLabel: { fontSize: 9, color: COLORS.axis, formatter: '{value}%' },
+      splitLine: { lineStyle: { color: COLORS.grid } },
     });
     (option.series as object[]).push({
-      type: 'line', xAxisIndex: i, yAxisIndex: i, symbol: 'circle', symbolSize: 6, connectNulls: false,
-      lineStyle: { width: 2, color: COLORS.noTarget }, itemStyle: { color: COLORS.noTarget },
+      type: 'line',
+      xAxisIndex: i,
+      yAxisIndex: i,
+      symbol: 'circle',
+      symbolSize: 6,
+      connectNulls: false,
+      lineStyle: { width: 2, color: COLORS.noTarget },
+      itemStyle: { color: COLORS.noTarget },
       data: s.points.map((p) => [p.year, p.value]),
-      label: { show: true, position: 'top', fontSize: 10, color: COLORS.text, formatter: (p: { value: unknown }) => formatPct((p.value as [number, number | null])[1]) ?? '' },
-      ...(s.target !== null ? {
-        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: COLORS.unmet, width: 1 }, label: { show: false }, data: [{ yAxis: s.target }] },
-      } : {}),
+      label: {
+        show: true,
+        position: 'top',
+        fontSize: 10,
+        color: COLORS.text,
+        formatter: (p: { value: unknown }) => formatPct((p.value as [number, number | null])[1]) ?? '',
+      },
+      ...(s.target !== null
+        ? {
+            markLine: {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { type: 'dashed', color: COLORS.unmet, width: 1 },
+              label: { show: false },
+              data: [{ yAxis: s.target }],
+            },
+          }
+        : {}),
     });
   });
   return render('fig-series', option, width, height);

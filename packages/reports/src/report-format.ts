@@ -27,12 +27,21 @@ const REGION_LEVEL_ZH: Record<string, string> = { province: '省', prefecture: '
 export const regionLevelZh = (level: string): string => REGION_LEVEL_ZH[level] ?? level;
 
 const STATION_TYPE_ZH: Record<string, string> = {
-  eco_station: '生态定位站', camera_trap: '红外相机', acoustic: '声学监测', hydrological: '水文站', weather: '气象站', other: '其他',
+  eco_station: '生态定位站',
+  camera_trap: '红外相机',
+  acoustic: '声学监测',
+  hydrological: '水文站',
+  weather: '气象站',
+  other: '其他',
 };
 export const stationTypeZh = (t: string): string => STATION_TYPE_ZH[t] ?? t;
 
 const DATASET_KIND_ZH: Record<string, string> = {
-  regions: '行政区划与优先区域', 'protected-areas': '自然保护地', 'land-cover': '土地覆盖', 'grassland-plots': '草原样地', ecosystems: '生态系统类型',
+  regions: '行政区划与优先区域',
+  'protected-areas': '自然保护地',
+  'land-cover': '土地覆盖',
+  'grassland-plots': '草原样地',
+  ecosystems: '生态系统类型',
 };
 export const datasetKindZh = (k: string): string => DATASET_KIND_ZH[k] ?? k;
 

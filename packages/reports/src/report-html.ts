@@ -43,13 +43,15 @@ function statusPill(v: IndicatorValue): string {
 }
 
 function overallTable(r: AssessmentReport): string {
-  const rows = r.overall.map((v) => {
-    const companion = v.companionOf ? ' companion' : '';
-    const name = v.companionOf ? `（参考）${v.nameZh}` : v.nameZh;
-    const value = v.value !== null
-      ? `<span class="num value">${esc(formatPct(v.value))}</span>`
-      : `<span class="null">无数值</span><div class="reason">${esc(zhPart(v.reason ?? ''))}</div>`;
-    return `<tr class="${companion.trim()}" data-indicator="${esc(v.indicator)}">
+  const rows = r.overall
+    .map((v) => {
+      const companion = v.companionOf ? ' companion' : '';
+      const name = v.companionOf ? `（参考）${v.nameZh}` : v.nameZh;
+      const value =
+        v.value !== null
+          ? `<span class="num value">${esc(formatPct(v.value))}</span>`
+          : `<span class="null">无数值</span><div class="reason">${esc(zhPart(v.reason ?? ''))}</div>`;
+      return `<tr class="${companion.trim()}" data-indicator="${esc(v.indicator)}">
       <td class="ind"><div>${esc(name)}</div><div class="en">${esc(v.nameEn)}</div></td>
       <td class="r">${value}</td>
       <td class="r">${v.companionOf ? '<span class="wording">无单独目标</span>' : targetCell(v)}</td>
@@ -57,7 +59,8 @@ function overallTable(r: AssessmentReport): string {
       <td class="c">${v.companionOf ? '<span class="pill na">参考<span class="en">context</span></span>' : statusPill(v)}</td>
       <td class="wording">${esc(v.target2035Text)}</td>
     </tr>`;
-  }).join('');
+    })
+    .join('');
   return `<table class="grid overall">
     <colgroup><col style="width:33%"><col style="width:11%"><col style="width:17%"><col style="width:12%"><col style="width:12%"><col style="width:15%"></colgroup>
     <thead><tr>${th('指标', 'Indicator')}${th('现值', 'Value', 'r')}${th('2025年目标', '2025 target', 'r')}${th('差距（百分点）', 'Gap (pp)', 'r')}${th('达标情况', 'Status', 'c')}${th('2035年目标', '2035 target')}</tr></thead>
@@ -75,15 +78,28 @@ function regionTable(rows: RegionValues[], firstColZh: string, firstColEn: strin
     reasons.get(reason)!.push(where);
     return String.fromCharCode(0x61 + [...reasons.keys()].indexOf(reason));
   };
-  const body = rows.map((r) => `<tr data-region="${esc(r.code)}"><td class="ind"><div>${esc(r.name)}</div><div class="en">${esc(r.nameEn ?? r.code)}</div></td>${r.values.map((v) => {
-    if (v.value === null) return `<td class="r"><span class="null">无数据</span><sup>${mark(`${SHORT[v.indicator]?.zh ?? v.nameZh}：${zhPart(v.reason ?? '无数值')}`, r.name)}</sup></td>`;
-    const m = meetsLabel(v.meetsTarget);
-    return `<td class="r"><span class="num ${m.cls}" data-indicator="${esc(v.indicator)}">${esc(formatPct(v.value))}</span>${v.meetsTarget === null ? '' : `<span class="dot ${m.cls}" title="${esc(m.zh)}"></span>`}</td>`;
-  }).join('')}</tr>`).join('');
-  const targetRow = `<tr class="targets"><td class="ind">2025年目标 <span class="en">Target</span></td>${defs.map((d) =>
-    `<td class="r">${d.target2025.value !== null ? `≥ ${esc(formatPct(d.target2025.value))}` : `<span class="wording">${esc(d.target2025.text.replace(/（.*$/, ''))}</span>`}</td>`).join('')}</tr>`;
-  const notes = [...reasons.entries()].map(([reason, where], i) =>
-    `<li><sup>${String.fromCharCode(0x61 + i)}</sup> ${esc(reason)}（${esc(where.join('、'))}）</li>`).join('');
+  const body = rows
+    .map(
+      (r) =>
+        `<tr data-region="${esc(r.code)}"><td class="ind"><div>${esc(r.name)}</div><div class="en">${esc(r.nameEn ?? r.code)}</div></td>${r.values
+          .map((v) => {
+            if (v.value === null)
+              return `<td class="r"><span class="null">无数据</span><sup>${mark(`${SHORT[v.indicator]?.zh ?? v.nameZh}：${zhPart(v.reason ?? '无数值')}`, r.name)}</sup></td>`;
+            const m = meetsLabel(v.meetsTarget);
+            return `<td class="r"><span class="num ${m.cls}" data-indicator="${esc(v.indicator)}">${esc(formatPct(v.value))}</span>${v.meetsTarget === null ? '' : `<span class="dot ${m.cls}" title="${esc(m.zh)}"></span>`}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('');
+  const targetRow = `<tr class="targets"><td class="ind">2025年目标 <span class="en">Target</span></td>${defs
+    .map(
+      (d) =>
+        `<td class="r">${d.target2025.value !== null ? `≥ ${esc(formatPct(d.target2025.value))}` : `<span class="wording">${esc(d.target2025.text.replace(/（.*$/, ''))}</span>`}</td>`,
+    )
+    .join('')}</tr>`;
+  const notes = [...reasons.entries()]
+    .map(([reason, where], i) => `<li><sup>${String.fromCharCode(0x61 + i)}</sup> ${esc(reason)}（${esc(where.join('、'))}）</li>`)
+    .join('');
   return `<table class="grid regions">
     <colgroup><col style="width:22%">${REPORT_INDICATORS.map(() => '<col style="width:13%">').join('')}</colgroup>
     <thead><tr>${th(firstColZh, firstColEn)}${REPORT_INDICATORS.map((c) => th(SHORT[c].zh, SHORT[c].en, 'r')).join('')}</tr>${targetRow}</thead>
@@ -98,17 +114,27 @@ function summary(r: AssessmentReport): string {
   const unmet = targeted.filter((v) => v.meetsTarget === false);
   const noValue = targeted.filter((v) => v.value === null);
   const l = r.ledger;
-  const behind = l.overdueByDepartment.slice(0, 6).map((d) => `${d.department}（${d.overdue}项）`).join('、');
+  const behind = l.overdueByDepartment
+    .slice(0, 6)
+    .map((d) => `${d.department}（${d.overdue}项）`)
+    .join('、');
   const st = r.coverage.stations;
   const totalOcc = r.coverage.priorityAreas.reduce((a, p) => a + p.occurrences, 0) + r.coverage.outsidePriorityAreas.occurrences;
   const totalEv = r.coverage.priorityAreas.reduce((a, p) => a + p.surveyEvents, 0) + r.coverage.outsidePriorityAreas.surveyEvents;
   const sentences: string[] = [];
-  sentences.push(`${r.year}年度，${r.region.name}有数值目标的${targeted.length}项指标中，${met.length}项达到2025年目标${met.length ? `（${met.map((v) => v.nameZh).join('、')}）` : ''}` +
-    `${unmet.length ? `，${unmet.length}项未达到（${unmet.map((v) => `${v.nameZh} ${formatPct(v.value)}，目标 ${formatPct(v.target)}`).join('；')}）` : ''}` +
-    `${noValue.length ? `，${noValue.length}项暂无数值（${noValue.map((v) => v.nameZh).join('、')}）` : ''}。`);
+  sentences.push(
+    `${r.year}年度，${r.region.name}有数值目标的${targeted.length}项指标中，${met.length}项达到2025年目标${met.length ? `（${met.map((v) => v.nameZh).join('、')}）` : ''}` +
+      `${unmet.length ? `，${unmet.length}项未达到（${unmet.map((v) => `${v.nameZh} ${formatPct(v.value)}，目标 ${formatPct(v.target)}`).join('；')}）` : ''}` +
+      `${noValue.length ? `，${noValue.length}项暂无数值（${noValue.map((v) => v.nameZh).join('、')}）` : ''}。`,
+  );
   const eco = r.overall.find((v) => v.indicator === 'ecosystem_type_protection_rate');
-  if (eco) sentences.push(`陆地生态系统类型有效保护率为${eco.value !== null ? ` ${formatPct(eco.value)}` : '暂无数值'}，目标为“${eco.targetText}”，无数值目标，需对照国家要求判定。`);
-  sentences.push(`责任分工台账${l.totals.tasks}项任务中，截至${formatDateZh(l.asOf)}逾期${l.totals.overdue}项${behind ? `，涉及${behind}` : ''}；已完成${l.totals.done}项，持续推进类任务${l.totals.continuous}项不计逾期。`);
+  if (eco)
+    sentences.push(
+      `陆地生态系统类型有效保护率为${eco.value !== null ? ` ${formatPct(eco.value)}` : '暂无数值'}，目标为“${eco.targetText}”，无数值目标，需对照国家要求判定。`,
+    );
+  sentences.push(
+    `责任分工台账${l.totals.tasks}项任务中，截至${formatDateZh(l.asOf)}逾期${l.totals.overdue}项${behind ? `，涉及${behind}` : ''}；已完成${l.totals.done}项，持续推进类任务${l.totals.continuous}项不计逾期。`,
+  );
   return `<section class="summary">
     ${h2('摘要', 'Summary')}
     <div class="kpis">
@@ -159,11 +185,21 @@ function ledgerSection(r: AssessmentReport): string {
 
 function coverageSection(r: AssessmentReport): string {
   const c = r.coverage;
-  const paRows = [...c.priorityAreas, c.outsidePriorityAreas].map((p) => `<tr data-priority-area="${esc(p.code ?? '')}"><td>${esc(p.name)}${p.code ? `<div class="en">${esc(p.code)}</div>` : ''}</td>
-    <td class="r num">${p.surveyEvents}</td><td class="r num">${p.occurrences}</td><td class="r num">${p.species}</td><td class="r num">${p.surveyEventsInYear}</td><td class="r num">${p.occurrencesInYear}</td><td class="r num">${p.stations}</td></tr>`).join('');
+  const paRows = [...c.priorityAreas, c.outsidePriorityAreas]
+    .map(
+      (p) => `<tr data-priority-area="${esc(p.code ?? '')}"><td>${esc(p.name)}${p.code ? `<div class="en">${esc(p.code)}</div>` : ''}</td>
+    <td class="r num">${p.surveyEvents}</td><td class="r num">${p.occurrences}</td><td class="r num">${p.species}</td><td class="r num">${p.surveyEventsInYear}</td><td class="r num">${p.occurrencesInYear}</td><td class="r num">${p.stations}</td></tr>`,
+    )
+    .join('');
   const st = c.stations;
-  const stRows = st.list.map((s) => `<tr data-station="${esc(s.stationId)}"><td>${esc(s.name)}<div class="en mono">${esc(s.stationId)}</div></td><td>${esc(stationTypeZh(s.type))}</td><td>${esc(s.priorityArea ?? '—')}</td><td>${esc(s.department ?? '—')}</td>
-    <td class="r num">${s.datastreams}</td><td class="r num ${s.completenessPct !== null && s.completenessPct < 90 ? 'unmet' : ''}">${esc(formatPct(s.completenessPct) ?? '—')}</td><td class="r num">${s.gapCount}</td><td class="nowrap small">${s.lastSeenAt ? esc(formatDateTimeShanghai(s.lastSeenAt)) : '—'}</td></tr>`).join('');
+  const stRows = st.list
+    .map(
+      (
+        s,
+      ) => `<tr data-station="${esc(s.stationId)}"><td>${esc(s.name)}<div class="en mono">${esc(s.stationId)}</div></td><td>${esc(stationTypeZh(s.type))}</td><td>${esc(s.priorityArea ?? '—')}</td><td>${esc(s.department ?? '—')}</td>
+    <td class="r num">${s.datastreams}</td><td class="r num ${s.completenessPct !== null && s.completenessPct < 90 ? 'unmet' : ''}">${esc(formatPct(s.completenessPct) ?? '—')}</td><td class="r num">${s.gapCount}</td><td class="nowrap small">${s.lastSeenAt ? esc(formatDateTimeShanghai(s.lastSeenAt)) : '—'}</td></tr>`,
+    )
+    .join('');
   return `<section>
     ${h2('六、数据覆盖', 'Data coverage')}
     ${h3('优先区域调查覆盖', 'Survey events and records per priority area')}
@@ -178,10 +214,29 @@ function coverageSection(r: AssessmentReport): string {
 
 function provenanceSection(r: AssessmentReport): string {
   const p = r.provenance;
-  const params = (x: Record<string, unknown>) => Object.entries(x).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
-  const runs = p.runs.map((run) => `<tr><td class="mono small">${esc(run.runId)}</td><td class="c num">${run.year}</td><td class="mono small nowrap">${esc(run.methodVersion)}</td><td class="nowrap small">${run.finishedAt ? esc(formatDateTimeShanghai(run.finishedAt)) : '—'}</td><td class="small">${esc(Object.entries(run.datasets).map(([k, d]) => `${k}#${d ? d.id : '—'}`).join(' '))}</td><td class="small mono">${esc(params(run.params))}</td></tr>`).join('');
-  const ds = p.datasetVersions.map((d) => `<tr><td class="c num">${d.id}</td><td>${esc(datasetKindZh(d.kind))}<div class="en">${esc(d.kind)}</div></td><td class="c num">${d.vintageYear}</td><td class="small">${esc(d.source || d.name)}</td><td class="r num">${d.featureCount}</td></tr>`).join('');
-  const defs = REPORT_INDICATORS.map((c) => INDICATORS.find((i) => i.code === c)!).map((d) => `<tr><td>${esc(d.nameZh)}<div class="en">${esc(d.code)}</div></td><td class="small">${esc(d.formulaZh)}</td></tr>`).join('');
+  const params = (x: Record<string, unknown>) =>
+    Object.entries(x)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join('; ');
+  const runs = p.runs
+    .map(
+      (run) =>
+        `<tr><td class="mono small">${esc(run.runId)}</td><td class="c num">${run.year}</td><td class="mono small nowrap">${esc(run.methodVersion)}</td><td class="nowrap small">${run.finishedAt ? esc(formatDateTimeShanghai(run.finishedAt)) : '—'}</td><td class="small">${esc(
+          Object.entries(run.datasets)
+            .map(([k, d]) => `${k}#${d ? d.id : '—'}`)
+            .join(' '),
+        )}</td><td class="small mono">${esc(params(run.params))}</td></tr>`,
+    )
+    .join('');
+  const ds = p.datasetVersions
+    .map(
+      (d) =>
+        `<tr><td class="c num">${d.id}</td><td>${esc(datasetKindZh(d.kind))}<div class="en">${esc(d.kind)}</div></td><td class="c num">${d.vintageYear}</td><td class="small">${esc(d.source || d.name)}</td><td class="r num">${d.featureCount}</td></tr>`,
+    )
+    .join('');
+  const defs = REPORT_INDICATORS.map((c) => INDICATORS.find((i) => i.code === c)!)
+    .map((d) => `<tr><td>${esc(d.nameZh)}<div class="en">${esc(d.code)}</div></td><td class="small">${esc(d.formulaZh)}</td></tr>`)
+    .join('');
   return `<section>
     ${h2('七、数据来源与方法', 'Provenance and methods')}
     ${h3('指标计算批次', 'Indicator runs')}
@@ -328,9 +383,11 @@ ${summary(r)}
 </section>
 <section>
   ${h2('二、年度变化', 'Values by year')}
-  ${multi
-    ? `<figure data-figure="series">${seriesChartSvg(r.series)}<figcaption>图2　${esc(r.region.name)}主要指标年度变化（${years.join('、')}年）；无数值的年度不绘点<span class="en">Figure 2. Values by year; dashed: 2025 target; years without a value are not drawn</span></figcaption></figure>`
-    : `<p class="muted">目前仅有 ${esc(years.join('、') || '—')} 年度的已完成计算，待有多个年度的结果后绘制年度变化图。<span class="en">Only one year has completed runs; the by-year chart appears once several years do.</span></p>`}
+  ${
+    multi
+      ? `<figure data-figure="series">${seriesChartSvg(r.series)}<figcaption>图2　${esc(r.region.name)}主要指标年度变化（${years.join('、')}年）；无数值的年度不绘点<span class="en">Figure 2. Values by year; dashed: 2025 target; years without a value are not drawn</span></figcaption></figure>`
+      : `<p class="muted">目前仅有 ${esc(years.join('、') || '—')} 年度的已完成计算，待有多个年度的结果后绘制年度变化图。<span class="en">Only one year has completed runs; the by-year chart appears once several years do.</span></p>`
+  }
 </section>
 <section>
   ${h2('三、分市州', 'By prefecture')}

@@ -42,9 +42,17 @@ export interface IndicatorValue {
   companionOf?: string;
 }
 
-export interface RegionRef { code: string; name: string; nameEn: string | null; level: string; note: string | null }
+export interface RegionRef {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: string;
+  note: string | null;
+}
 
-export interface RegionValues extends RegionRef { values: IndicatorValue[] }
+export interface RegionValues extends RegionRef {
+  values: IndicatorValue[];
+}
 
 export interface SeriesOut {
   indicator: string;
@@ -70,8 +78,15 @@ export interface LedgerTaskBrief {
 export interface LedgerSummary {
   asOf: string;
   totals: {
-    tasks: number; done: number; inProgress: number; blocked: number; notStarted: number; notReported: number;
-    overdue: number; continuous: number; withEnd: number;
+    tasks: number;
+    done: number;
+    inProgress: number;
+    blocked: number;
+    notStarted: number;
+    notReported: number;
+    overdue: number;
+    continuous: number;
+    withEnd: number;
   };
   /** responsible departments (责任部门) with overdue tasks, most overdue first */
   overdueByDepartment: { department: string; kind: string; overdue: number; tasks: number[]; responsibleTasks: number; done: number }[];
@@ -121,7 +136,15 @@ export interface DataCoverage {
   };
 }
 
-export interface DatasetRef { id: number; kind: string; vintageYear: number; source: string; name: string; featureCount: number; createdAt: string }
+export interface DatasetRef {
+  id: number;
+  kind: string;
+  vintageYear: number;
+  source: string;
+  name: string;
+  featureCount: number;
+  createdAt: string;
+}
 
 export interface RunProvenance {
   runId: string;

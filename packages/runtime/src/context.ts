@@ -33,7 +33,11 @@ export interface AppContext {
  */
 async function loadCursorCodec(config: Config, db: Db): Promise<CursorCodec> {
   if (config.cursorSecret) return new CursorCodec(Buffer.from(config.cursorSecret, 'utf8'));
-  await db.insertInto('platform_secrets').values({ name: 'cursor', value: randomBytes(32) }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('platform_secrets')
+    .values({ name: 'cursor', value: randomBytes(32) })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const row = await db.selectFrom('platform_secrets').select('value').where('name', '=', 'cursor').executeTakeFirstOrThrow();
   return new CursorCodec(Buffer.from(row.value));
 }
@@ -41,7 +45,11 @@ async function loadCursorCodec(config: Config, db: Db): Promise<CursorCodec> {
 export function createContext(config: Config, opts: { applicationName?: string } = {}): AppContext {
   const dbHandle = createDb(config.databaseUrl, { max: config.dbPoolMax, applicationName: opts.applicationName });
   const replica = config.databaseReadUrl
-    ? createReadRouting(dbHandle.db, dbHandle.pool, config.databaseReadUrl, { maxLagSeconds: config.readMaxLagSeconds, max: config.dbPoolMax, applicationName: opts.applicationName ? `${opts.applicationName}-read` : undefined })
+    ? createReadRouting(dbHandle.db, dbHandle.pool, config.databaseReadUrl, {
+        maxLagSeconds: config.readMaxLagSeconds,
+        max: config.dbPoolMax,
+        applicationName: opts.applicationName ? `${opts.applicationName}-read` : undefined,
+      })
     : null;
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.queuePrefix);

@@ -13,7 +13,11 @@ import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { seedDemoStations } from '@biomon/stations';
 import { seedDefaultAlertRules } from '@biomon/alerts';
 
-export interface SeedStepResult { name: string; status: 'applied' | 'skipped'; summary?: unknown }
+export interface SeedStepResult {
+  name: string;
+  status: 'applied' | 'skipped';
+  summary?: unknown;
+}
 
 interface SeedStep {
   name: string;
@@ -69,7 +73,13 @@ export const SEED_STEPS: SeedStep[] = [
       return { higherTaxa, ...refreshed };
     },
   },
-  layerStep('reference:regions', 'regions', 'demo/regions.geojson', 2020, 'biomon demo outlines (approximate), derived from DataV GCJ-02 boundaries converted to WGS84'),
+  layerStep(
+    'reference:regions',
+    'regions',
+    'demo/regions.geojson',
+    2020,
+    'biomon demo outlines (approximate), derived from DataV GCJ-02 boundaries converted to WGS84',
+  ),
   {
     // the default alert rules (@biomon/alerts), so a fresh platform already warns; admins change them with PUT /v1/alert-rules
     name: 'reference:alert-rules',
@@ -91,7 +101,10 @@ export const SEED_STEPS: SeedStep[] = [
       const actor: Actor = { tokenId: null, role: 'surveyor', team: 'demo-team-changbai', label: 'demo seed' };
       const events = await ingestSurveyEvents(tx, survey.events, { actor, route: 'seed' });
       const occurrences = await ingestOccurrences(tx, survey.occurrences, { actor, route: 'seed', now: startOfChinaDay('2026-11-28') });
-      return { events: { inserted: events.inserted, rejected: events.rejected.length }, occurrences: { inserted: occurrences.inserted, rejected: occurrences.rejected.length } };
+      return {
+        events: { inserted: events.inserted, rejected: events.rejected.length },
+        occurrences: { inserted: occurrences.inserted, rejected: occurrences.rejected.length },
+      };
     },
   },
   {
@@ -135,7 +148,10 @@ export async function runSeeds(db: Db, level: SeedLevel, seedsDir: string): Prom
       const done = await tx.selectFrom('seed_runs').select('name').where('name', '=', step.name).executeTakeFirst();
       if (done) return { name: step.name, status: 'skipped' as const };
       const summary = await step.run(tx, seedsDir);
-      await tx.insertInto('seed_runs').values({ name: step.name, version: step.version, summary: JSON.stringify(summary ?? {}) }).execute();
+      await tx
+        .insertInto('seed_runs')
+        .values({ name: step.name, version: step.version, summary: JSON.stringify(summary ?? {}) })
+        .execute();
       return { name: step.name, status: 'applied' as const, summary };
     });
     results.push(r);

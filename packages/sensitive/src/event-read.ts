@@ -26,10 +26,26 @@ export interface EventRow {
 
 /** The only terms a generalised event carries besides the computed ones (dates to the day, the cell centre). */
 export const GENERALISED_EVENT_TERMS = [
-  'eventID', 'eventType', 'samplingProtocol', 'sampleSizeValue', 'sampleSizeUnit', 'samplingEffort',
-  'eco:samplingEffortValue', 'eco:samplingEffortUnit', 'eco:isAbsenceReported', 'eco:targetTaxonomicScope', 'eco:eventDurationValue',
-  'eco:eventDurationUnit', 'eco:totalAreaSampledValue', 'eco:totalAreaSampledUnit', 'eco:inventoryTypes', 'eco:protocolNames',
-  'eco:taxonCompletenessReported', 'license', 'institutionCode', 'datasetName',
+  'eventID',
+  'eventType',
+  'samplingProtocol',
+  'sampleSizeValue',
+  'sampleSizeUnit',
+  'samplingEffort',
+  'eco:samplingEffortValue',
+  'eco:samplingEffortUnit',
+  'eco:isAbsenceReported',
+  'eco:targetTaxonomicScope',
+  'eco:eventDurationValue',
+  'eco:eventDurationUnit',
+  'eco:totalAreaSampledValue',
+  'eco:totalAreaSampledUnit',
+  'eco:inventoryTypes',
+  'eco:protocolNames',
+  'eco:taxonCompletenessReported',
+  'license',
+  'institutionCode',
+  'datasetName',
 ] as const;
 
 export interface EventSelect {
@@ -45,7 +61,9 @@ export interface EventSelect {
 
 /** The geometry of an event as the viewer sees it (`e` the event, `se` its sensitive_events row). */
 function shownGeometry(exact: boolean): RawBuilder<unknown> {
-  return exact ? sql`e.footprint` : sql`(CASE WHEN se.event_id IS NULL THEN e.footprint ELSE biomon_cell_centre(biomon_representative_point(e.footprint), se.cell_m) END)`;
+  return exact
+    ? sql`e.footprint`
+    : sql`(CASE WHEN se.event_id IS NULL THEN e.footprint ELSE biomon_cell_centre(biomon_representative_point(e.footprint), se.cell_m) END)`;
 }
 
 export function eventReadSql(viewer: Viewer, q: EventSelect): RawBuilder<EventRow> {
@@ -55,12 +73,18 @@ export function eventReadSql(viewer: Viewer, q: EventSelect): RawBuilder<EventRo
   if (q.bbox) {
     const env = sql`ST_MakeEnvelope(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]}, 4326)`;
     // the index narrows by the footprint (a cell centre lies within ~8 km of it), then the shown geometry decides
-    conds.push(exact ? sql`e.footprint && ${env} AND ST_Intersects(e.footprint, ${env})` : sql`e.footprint && ST_Expand(${env}, 0.2) AND ST_Intersects(${shown}, ${env})`);
+    conds.push(
+      exact
+        ? sql`e.footprint && ${env} AND ST_Intersects(e.footprint, ${env})`
+        : sql`e.footprint && ST_Expand(${env}, 0.2) AND ST_Intersects(${shown}, ${env})`,
+    );
   }
   const dayEnd = chinaDayEnd(sql`e.event_end`);
   const dayStart = chinaDayStart(sql`e.event_start`);
-  if (q.from) conds.push(exact ? sql`e.event_end >= ${q.from}` : sql`(CASE WHEN se.event_id IS NOT NULL THEN ${dayEnd} > ${q.from} ELSE e.event_end >= ${q.from} END)`);
-  if (q.to) conds.push(exact ? sql`e.event_start <= ${q.to}` : sql`(CASE WHEN se.event_id IS NOT NULL THEN ${dayStart} <= ${q.to} ELSE e.event_start <= ${q.to} END)`);
+  if (q.from)
+    conds.push(exact ? sql`e.event_end >= ${q.from}` : sql`(CASE WHEN se.event_id IS NOT NULL THEN ${dayEnd} > ${q.from} ELSE e.event_end >= ${q.from} END)`);
+  if (q.to)
+    conds.push(exact ? sql`e.event_start <= ${q.to}` : sql`(CASE WHEN se.event_id IS NOT NULL THEN ${dayStart} <= ${q.to} ELSE e.event_start <= ${q.to} END)`);
   if (q.eventIds) conds.push(sql`e.event_id IN (${q.eventIds})`);
   if (q.eventId !== undefined) conds.push(sql`e.event_id = ${q.eventId}`);
   if (q.afterId) conds.push(sql`e.id > ${q.afterId}`);
@@ -92,7 +116,9 @@ export function eventReadSql(viewer: Viewer, q: EventSelect): RawBuilder<EventRo
 }
 
 /** The extent (and time span) of the events a viewer may see, in what it is shown. */
-export function eventExtentSql(viewer: Viewer): RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }> {
+export function eventExtentSql(
+  viewer: Viewer,
+): RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }> {
   const exact = seesExact(viewer);
   return sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1
     FROM (SELECT ST_Extent(${shownGeometry(exact)}) AS x,

@@ -6,9 +6,21 @@
 export { PUBLIC_VIEWER, SYSTEM_VIEWER, seesExact, viewerOf, type Viewer } from './viewer';
 export { COORDINATE_LIKE, looksLikeCoordinate, scrubText } from './text';
 export {
-  occurrenceReadSql, occurrencePositionsSql, readOccurrences, readOccurrencesJson, readOccurrenceHistory, occurrenceExtentSql, pickAllowed, dayPrecisionDate,
-  GENERALISED_OCCURRENCE_TERMS, GENERALISED_FLAGS, INFORMATION_WITHHELD,
-  type OccurrenceFilter, type OccurrenceRead, type OccurrenceOut, type HistoryEntry,
+  occurrenceReadSql,
+  occurrencePositionsSql,
+  readOccurrences,
+  readOccurrencesJson,
+  readOccurrenceHistory,
+  occurrenceExtentSql,
+  pickAllowed,
+  dayPrecisionDate,
+  GENERALISED_OCCURRENCE_TERMS,
+  GENERALISED_FLAGS,
+  INFORMATION_WITHHELD,
+  type OccurrenceFilter,
+  type OccurrenceRead,
+  type OccurrenceOut,
+  type HistoryEntry,
 } from './occurrence-read';
 export { eventReadSql, eventExtentSql, GENERALISED_EVENT_TERMS, type EventRow, type EventSelect } from './event-read';
 export { stationShown, STATION_CELL_M, STATION_GENERALISATION, STATION_WITHHELD } from './station-read';

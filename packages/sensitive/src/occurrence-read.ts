@@ -46,20 +46,52 @@ export interface OccurrenceOut {
  * dynamicProperties — is withheld. An allowed string that looks like a coordinate is withheld too.
  */
 export const GENERALISED_OCCURRENCE_TERMS = [
-  'occurrenceID', 'basisOfRecord',
-  'scientificName', 'vernacularName', 'taxonRank', 'scientificNameAuthorship', 'kingdom', 'phylum', 'class', 'order', 'superfamily',
-  'family', 'subfamily', 'tribe', 'genus', 'genericName', 'subgenus', 'specificEpithet', 'infraspecificEpithet',
-  'individualCount', 'organismQuantity', 'organismQuantityType', 'occurrenceStatus', 'sex', 'lifeStage', 'establishmentMeans',
-  'license', 'institutionCode', 'datasetName',
+  'occurrenceID',
+  'basisOfRecord',
+  'scientificName',
+  'vernacularName',
+  'taxonRank',
+  'scientificNameAuthorship',
+  'kingdom',
+  'phylum',
+  'class',
+  'order',
+  'superfamily',
+  'family',
+  'subfamily',
+  'tribe',
+  'genus',
+  'genericName',
+  'subgenus',
+  'specificEpithet',
+  'infraspecificEpithet',
+  'individualCount',
+  'organismQuantity',
+  'organismQuantityType',
+  'occurrenceStatus',
+  'sex',
+  'lifeStage',
+  'establishmentMeans',
+  'license',
+  'institutionCode',
+  'datasetName',
 ] as const;
 
 /** Flags a generalised row keeps: none of them is derived from its exact point. */
 export const GENERALISED_FLAGS = [
-  'TAXON_MATCH_NONE', 'TAXON_MATCH_FUZZY', 'TAXON_MATCH_SYNONYM', 'TAXON_MATCH_INFRASPECIFIC', 'TAXON_MATCH_HIGHERRANK',
-  'INDIVIDUAL_COUNT_ZERO_PRESENT', 'GEODETIC_DATUM_CONVERTED', 'GEODETIC_DATUM_ASSUMED_WGS84', 'COORDINATE_UNCERTAINTY_HIGH',
+  'TAXON_MATCH_NONE',
+  'TAXON_MATCH_FUZZY',
+  'TAXON_MATCH_SYNONYM',
+  'TAXON_MATCH_INFRASPECIFIC',
+  'TAXON_MATCH_HIGHERRANK',
+  'INDIVIDUAL_COUNT_ZERO_PRESENT',
+  'GEODETIC_DATUM_CONVERTED',
+  'GEODETIC_DATUM_ASSUMED_WGS84',
+  'COORDINATE_UNCERTAINTY_HIGH',
 ] as const;
 
-export const INFORMATION_WITHHELD = '精确位置及可关联信息已隐去（敏感物种或其所在调查事件） Precise location and linking terms withheld: sensitive species, or a survey event that holds one';
+export const INFORMATION_WITHHELD =
+  '精确位置及可关联信息已隐去（敏感物种或其所在调查事件） Precise location and linking terms withheld: sensitive species, or a survey event that holds one';
 
 const localDay = chinaDateText;
 
@@ -83,7 +115,12 @@ const cellKm = sql`round(o.cell_m / 1000.0)::int`;
 function occurrenceColumns(exact: boolean): RawBuilder<unknown> {
   const taxonBlock = sql`CASE WHEN t.id IS NULL THEN NULL ELSE jsonb_build_object('acceptedName', t.scientific_name, 'chineseName', t.chinese_name,
     'rank', t.rank, 'match', o.taxon_match, 'protectionClass', coalesce(t.protection_class, pt.protection_class)) END`;
-  const full = (geom: RawBuilder<unknown>, regions: RawBuilder<unknown>, pa: RawBuilder<unknown>, inPa: RawBuilder<unknown>) => sql`o.data || jsonb_build_object(
+  const full = (
+    geom: RawBuilder<unknown>,
+    regions: RawBuilder<unknown>,
+    pa: RawBuilder<unknown>,
+    inPa: RawBuilder<unknown>,
+  ) => sql`o.data || jsonb_build_object(
       'identificationVerificationStatus', o.review_state,
       'decimalLatitude', round(ST_Y(${geom})::numeric, 6), 'decimalLongitude', round(ST_X(${geom})::numeric, 6),
       'biomon', jsonb_build_object(
@@ -148,9 +185,11 @@ function occurrenceConds(exact: boolean, q: OccurrenceRead): { where: RawBuilder
   const geom = exact ? sql`o.geom` : sql`o.public_geom`;
   if (q.bbox) conds.push(sql`${geom} && ST_MakeEnvelope(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]}, 4326)`);
   if (q.region) {
-    conds.push(exact
-      ? sql`(${q.region} = ANY(o.region_codes) OR o.priority_area = ${q.region})`
-      : sql`(o.public_region_codes @> ARRAY[${q.region}]::text[] OR o.public_priority_area = ${q.region})`);
+    conds.push(
+      exact
+        ? sql`(${q.region} = ANY(o.region_codes) OR o.priority_area = ${q.region})`
+        : sql`(o.public_region_codes @> ARRAY[${q.region}]::text[] OR o.public_priority_area = ${q.region})`,
+    );
   }
   if (q.priorityArea) conds.push(exact ? sql`o.priority_area = ${q.priorityArea}` : sql`o.public_priority_area = ${q.priorityArea}`);
   if (q.taxon) {
@@ -184,7 +223,10 @@ const TAXON_JOINS = sql`LEFT JOIN taxa t ON t.id = o.taxon_id
  * viewer, whether it is for viewers below evaluator), with the same filters as occurrenceReadSql and
  * in no order: for aggregates that need no terms (tile clusters at low zoom).
  */
-export function occurrencePositionsSql(viewer: Viewer, q: OccurrenceFilter): RawBuilder<{ lon: number; lat: number; generalised: boolean; sensitive: boolean }> {
+export function occurrencePositionsSql(
+  viewer: Viewer,
+  q: OccurrenceFilter,
+): RawBuilder<{ lon: number; lat: number; generalised: boolean; sensitive: boolean }> {
   const exact = seesExact(viewer);
   const { where, onlyBbox } = occurrenceConds(exact, q);
   if (!exact && onlyBbox) {
@@ -222,9 +264,10 @@ export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder
       WHERE ${where}
       ORDER BY o.id`;
   }
-  const ids = !exact && onlyBbox
-    ? publicBboxPageIds(q.bbox!, q.limit, q.afterId || undefined, q.bboxScanCap ?? PUBLIC_BBOX_SCAN_CAP)
-    : sql`SELECT o.id FROM occurrences o ${joins} WHERE ${where} ORDER BY o.id LIMIT ${q.limit}`;
+  const ids =
+    !exact && onlyBbox
+      ? publicBboxPageIds(q.bbox!, q.limit, q.afterId || undefined, q.bboxScanCap ?? PUBLIC_BBOX_SCAN_CAP)
+      : sql`SELECT o.id FROM occurrences o ${joins} WHERE ${where} ORDER BY o.id LIMIT ${q.limit}`;
   return sql<OccurrenceOut>`
     SELECT o.id, ${occurrenceColumns(exact)}
     FROM (${ids}) p
@@ -265,18 +308,32 @@ export interface HistoryEntry {
  */
 export async function readOccurrenceHistory(db: DbOrTx, viewer: Viewer, occurrenceId: string): Promise<HistoryEntry[]> {
   const exact = seesExact(viewer);
-  const rows = await sql<{ version: number; action: string; at: Date; day: string; role: string; actor: string; changes: Record<string, [unknown, unknown]>; comment: string | null; masked: boolean }>`
+  const rows = await sql<{
+    version: number;
+    action: string;
+    at: Date;
+    day: string;
+    role: string;
+    actor: string;
+    changes: Record<string, [unknown, unknown]>;
+    comment: string | null;
+    masked: boolean;
+  }>`
     SELECT h.version, h.action, h.at, ${localDay(sql`h.at`)} AS day, h.role, h.actor, h.changes, h.comment,
       (o.ever_sensitive OR o.generalised) AS masked
     FROM occurrence_history h JOIN occurrences o ON o.id = h.occurrence_pk
     WHERE o.occurrence_id = ${occurrenceId} ORDER BY h.id`.execute(db);
-  return rows.rows.map((r) => (exact || !r.masked
-    ? { version: r.version, action: r.action, at: r.at, role: r.role, actor: r.actor, changes: r.changes, comment: r.comment }
-    : { version: r.version, action: r.action, at: r.day, role: r.role, changedFields: Object.keys(r.changes).sort() }));
+  return rows.rows.map((r) =>
+    exact || !r.masked
+      ? { version: r.version, action: r.action, at: r.at, role: r.role, actor: r.actor, changes: r.changes, comment: r.comment }
+      : { version: r.version, action: r.action, at: r.day, role: r.role, changedFields: Object.keys(r.changes).sort() },
+  );
 }
 
 /** The extent (and time span) of the occurrences a viewer may see, in what it is shown. */
-export function occurrenceExtentSql(viewer: Viewer): RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }> {
+export function occurrenceExtentSql(
+  viewer: Viewer,
+): RawBuilder<{ w: number | null; s: number | null; e: number | null; n: number | null; t0: Date | null; t1: Date | null }> {
   const exact = seesExact(viewer);
   const day = (t: RawBuilder<unknown>) => sql`CASE WHEN o.generalised THEN ${chinaDayStart(t)} ELSE ${t} END`;
   return sql`SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n, t0, t1

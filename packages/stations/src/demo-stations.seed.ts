@@ -14,7 +14,10 @@ interface DemoDatastream {
   validRange?: [number | null, number | null];
   expectedIntervalSeconds?: number;
 }
-interface DemoStation { stationId: string; datastreams: DemoDatastream[] }
+interface DemoStation {
+  stationId: string;
+  datastreams: DemoDatastream[];
+}
 
 /** mulberry32: a small seeded PRNG, so the same datastream always gets the same values. */
 function mulberry32(seed: number): () => number {
@@ -43,22 +46,37 @@ function demoValue(prop: string, slot: number, h: number, rnd: () => number, per
   const day = Math.sin((2 * Math.PI * (h - 9)) / 24); // warmest mid-afternoon
   const noise = () => rnd() * 2 - 1;
   switch (prop) {
-    case 'air_temperature': return 6 + 7 * day + 1.5 * noise();
-    case 'relative_humidity': return 68 - 18 * day + 6 * noise();
-    case 'soil_moisture': return 0.32 + 0.03 * Math.sin(k / (perDay * 3)) + 0.005 * noise();
-    case 'precipitation': return rnd() < 0.08 ? 0.2 + 6 * rnd() * rnd() : 0;
-    case 'water_level': return 1.8 + 0.15 * Math.sin(k / (perDay * 2)) + 0.02 * noise();
-    case 'water_temperature': return 7 + 2 * day + 0.3 * noise();
-    case 'wind_speed': return Math.abs(3.5 + 1.5 * day + 2 * noise());
-    case 'discharge': return 45 + 12 * Math.sin(k / (perDay * 4)) + 3 * noise();
-    case 'detections': return Math.floor(rnd() * 7);
+    case 'air_temperature':
+      return 6 + 7 * day + 1.5 * noise();
+    case 'relative_humidity':
+      return 68 - 18 * day + 6 * noise();
+    case 'soil_moisture':
+      return 0.32 + 0.03 * Math.sin(k / (perDay * 3)) + 0.005 * noise();
+    case 'precipitation':
+      return rnd() < 0.08 ? 0.2 + 6 * rnd() * rnd() : 0;
+    case 'water_level':
+      return 1.8 + 0.15 * Math.sin(k / (perDay * 2)) + 0.02 * noise();
+    case 'water_temperature':
+      return 7 + 2 * day + 0.3 * noise();
+    case 'wind_speed':
+      return Math.abs(3.5 + 1.5 * day + 2 * noise());
+    case 'discharge':
+      return 45 + 12 * Math.sin(k / (perDay * 4)) + 3 * noise();
+    case 'detections':
+      return Math.floor(rnd() * 7);
     // drains over two weeks, then the battery is swapped
-    case 'battery_level': return 100 - (60 * (k % (DEMO_DAYS * perDay))) / (DEMO_DAYS * perDay) + 0.5 * noise();
-    case 'sound_pressure_level': return 42 + 9 * Math.exp(-((h - 5) ** 2) / 6) + 3 * noise();
-    case 'bird_call_detections': return Math.floor(80 * Math.exp(-((h - 5) ** 2) / 4) + 6 * rnd());
-    case 'crane_call_detections': return Math.floor((h >= 4 && h <= 8 ? 25 : 4) * rnd());
-    case 'dead_wild_birds_found': return rnd() < 0.1 ? 1 : 0;
-    default: return rnd();
+    case 'battery_level':
+      return 100 - (60 * (k % (DEMO_DAYS * perDay))) / (DEMO_DAYS * perDay) + 0.5 * noise();
+    case 'sound_pressure_level':
+      return 42 + 9 * Math.exp(-((h - 5) ** 2) / 6) + 3 * noise();
+    case 'bird_call_detections':
+      return Math.floor(80 * Math.exp(-((h - 5) ** 2) / 4) + 6 * rnd());
+    case 'crane_call_detections':
+      return Math.floor((h >= 4 && h <= 8 ? 25 : 4) * rnd());
+    case 'dead_wild_birds_found':
+      return rnd() < 0.1 ? 1 : 0;
+    default:
+      return rnd();
   }
 }
 
@@ -71,7 +89,11 @@ function demoValue(prop: string, slot: number, h: number, rnd: () => number, per
  * Gaps: each station is offline once for 3–12 hours; 莫莫格湿地水文站 has been silent for the last
  * 5 hours (an ongoing gap).
  */
-export async function seedDemoStations(tx: Tx, stations: unknown[], opts: { now?: Date } = {}): Promise<{ stations: number; datastreams: number; observations: number }> {
+export async function seedDemoStations(
+  tx: Tx,
+  stations: unknown[],
+  opts: { now?: Date } = {},
+): Promise<{ stations: number; datastreams: number; observations: number }> {
   const now = (opts.now ?? new Date()).getTime();
   const hour = Math.floor(now / 3600_000) * 3600_000;
   let datastreams = 0;

@@ -1,17 +1,40 @@
 export {
-  STATION_TYPES, RESULT_TYPES,
-  type StationType, type ResultType, type StationOut, type DatastreamOut, type UnitOfMeasurement,
-  type ObservationBatchResult, type ObservationRejection, type ObservationWarning,
+  STATION_TYPES,
+  RESULT_TYPES,
+  type StationType,
+  type ResultType,
+  type StationOut,
+  type DatastreamOut,
+  type UnitOfMeasurement,
+  type ObservationBatchResult,
+  type ObservationRejection,
+  type ObservationWarning,
 } from './station.types';
 export { ID_PATTERN, MAX_DATASTREAMS_PER_STATION } from './station-input';
 export {
-  registerStation, updateStation, rotateStationToken, readStation, readStations, findReadableStation, assertMayRead, stationOfDatastream, observationStationScope,
+  registerStation,
+  updateStation,
+  rotateStationToken,
+  readStation,
+  readStations,
+  findReadableStation,
+  assertMayRead,
+  stationOfDatastream,
+  observationStationScope,
   occurrencePostingLimits,
   type StationListQuery,
 } from './station.service';
 export {
-  ingestObservations, ingestDataArrayPush, ingestNdjsonPush, readDataArrayPush, readNdjsonPush, assertMayPush,
-  MAX_OBSERVATIONS_PER_PUSH, MAX_DATASTREAMS_PER_PUSH, type PushOptions, type RawObservation,
+  ingestObservations,
+  ingestDataArrayPush,
+  ingestNdjsonPush,
+  readDataArrayPush,
+  readNdjsonPush,
+  assertMayPush,
+  MAX_OBSERVATIONS_PER_PUSH,
+  MAX_DATASTREAMS_PER_PUSH,
+  type PushOptions,
+  type RawObservation,
 } from './observation-ingest.service';
 export { queryDatastreamObservations, AGGREGATES, MAX_QUERY_LIMIT, type ObservationQuery } from './observation-query.service';
 export { stationHealth, HEALTH_WINDOW_DAYS, MAX_GAPS_LISTED, type DatastreamHealth, type Gap } from './station-health.service';

@@ -35,13 +35,30 @@ export function parseIntervalParam(s: string): IntervalParts | null {
   if (v <= 0) return null;
   const p: IntervalParts = { years: 0, months: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
   switch (m[2]) {
-    case 's': case 'sec': p.seconds = v; break;
-    case 'm': case 'min': p.minutes = v; break;
-    case 'h': p.hours = v; break;
-    case 'd': p.days = v; break;
-    case 'w': p.days = 7 * v; break;
-    case 'mo': case 'mon': p.months = v; break;
-    case 'y': p.years = v; break;
+    case 's':
+    case 'sec':
+      p.seconds = v;
+      break;
+    case 'm':
+    case 'min':
+      p.minutes = v;
+      break;
+    case 'h':
+      p.hours = v;
+      break;
+    case 'd':
+      p.days = v;
+      break;
+    case 'w':
+      p.days = 7 * v;
+      break;
+    case 'mo':
+    case 'mon':
+      p.months = v;
+      break;
+    case 'y':
+      p.years = v;
+      break;
   }
   return p;
 }

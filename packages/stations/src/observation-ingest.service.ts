@@ -47,11 +47,15 @@ interface Valid {
 export function assertMayPush(actor: Actor, stationId: string): void {
   if (actor.role === 'admin' || actor.role === 'system') return;
   if (actor.role === 'station' && actor.stationId === stationId) return;
-  throw new AppError('FORBIDDEN', actor.role === 'station' ? `This token belongs to station ${actor.stationId}; it may not push to ${stationId}` : 'Only the station\'s own token may push observations');
+  throw new AppError(
+    'FORBIDDEN',
+    actor.role === 'station'
+      ? `This token belongs to station ${actor.stationId}; it may not push to ${stationId}`
+      : "Only the station's own token may push observations",
+  );
 }
 
-const envelopeError = (field: string, code: string, message: string) =>
-  new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });
+const envelopeError = (field: string, code: string, message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });
 
 /**
  * Reads a SensorThings-style dataArray push:
@@ -64,7 +68,8 @@ export function readDataArrayPush(body: unknown): RawObservation[] {
   if (!b || typeof b !== 'object' || !Array.isArray(b.datastreams) || b.datastreams.length === 0) {
     throw envelopeError('datastreams', 'VALUE_REQUIRED', 'datastreams must be a non-empty list of { datastreamId, components, dataArray }');
   }
-  if (b.datastreams.length > MAX_DATASTREAMS_PER_PUSH) throw envelopeError('datastreams', 'TOO_MANY_DATASTREAMS', `at most ${MAX_DATASTREAMS_PER_PUSH} datastreams per push`);
+  if (b.datastreams.length > MAX_DATASTREAMS_PER_PUSH)
+    throw envelopeError('datastreams', 'TOO_MANY_DATASTREAMS', `at most ${MAX_DATASTREAMS_PER_PUSH} datastreams per push`);
   const out: RawObservation[] = [];
   const seen = new Set<string>();
   let total = 0;
@@ -75,10 +80,12 @@ export function readDataArrayPush(body: unknown): RawObservation[] {
     }
     const id = entry.datastreamId;
     // A second entry for the same datastream would make (datastreamId, index) ambiguous in the answer.
-    if (seen.has(id)) throw envelopeError(`datastreams[${j}].datastreamId`, 'DATASTREAM_REPEATED', `${id} appears in more than one entry; send its rows in one dataArray`);
+    if (seen.has(id))
+      throw envelopeError(`datastreams[${j}].datastreamId`, 'DATASTREAM_REPEATED', `${id} appears in more than one entry; send its rows in one dataArray`);
     seen.add(id);
     total += entry.dataArray.length;
-    if (total > MAX_OBSERVATIONS_PER_PUSH) throw envelopeError('datastreams', 'TOO_MANY_OBSERVATIONS', `at most ${MAX_OBSERVATIONS_PER_PUSH} observations per push; split the backlog`);
+    if (total > MAX_OBSERVATIONS_PER_PUSH)
+      throw envelopeError('datastreams', 'TOO_MANY_OBSERVATIONS', `at most ${MAX_OBSERVATIONS_PER_PUSH} observations per push; split the backlog`);
     const c = entry.components;
     let ti = -1;
     let ri = -1;
@@ -91,7 +98,14 @@ export function readDataArrayPush(body: unknown): RawObservation[] {
     }
     entry.dataArray.forEach((row: unknown, index: number) => {
       if (componentsError) out.push({ datastreamId: id, index, time: undefined, result: undefined, error: componentsError });
-      else if (!Array.isArray(row) || row.length !== 2) out.push({ datastreamId: id, index, time: undefined, result: undefined, error: { field: 'dataArray', code: 'MALFORMED_ROW', message: 'each dataArray row is a 2-element array matching components' } });
+      else if (!Array.isArray(row) || row.length !== 2)
+        out.push({
+          datastreamId: id,
+          index,
+          time: undefined,
+          result: undefined,
+          error: { field: 'dataArray', code: 'MALFORMED_ROW', message: 'each dataArray row is a 2-element array matching components' },
+        });
       else out.push({ datastreamId: id, index, time: row[ti], result: row[ri] });
     });
   });
@@ -112,14 +126,18 @@ export function readNdjsonPush(text: string): RawObservation[] {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index].trim();
     if (!line) continue;
-    if (out.length >= MAX_OBSERVATIONS_PER_PUSH) throw envelopeError('body', 'TOO_MANY_OBSERVATIONS', `at most ${MAX_OBSERVATIONS_PER_PUSH} observations per push; split the backlog`);
+    if (out.length >= MAX_OBSERVATIONS_PER_PUSH)
+      throw envelopeError('body', 'TOO_MANY_OBSERVATIONS', `at most ${MAX_OBSERVATIONS_PER_PUSH} observations per push; split the backlog`);
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch {
       const idMatch = /"datastreamId"\s*:\s*"([^"\\]{1,100})"/.exec(line);
       out.push({
-        datastreamId: idMatch?.[1], index, time: undefined, result: undefined,
+        datastreamId: idMatch?.[1],
+        index,
+        time: undefined,
+        result: undefined,
         error: BARE_NON_FINITE.test(line)
           ? { field: 'result', code: 'RESULT_NOT_FINITE', message: 'NaN and Infinity are not JSON numbers; leave the observation out' }
           : { field: 'line', code: 'INVALID_JSON', message: 'the line is not valid JSON' },
@@ -127,12 +145,24 @@ export function readNdjsonPush(text: string): RawObservation[] {
       continue;
     }
     if (!v || typeof v !== 'object' || Array.isArray(v)) {
-      out.push({ datastreamId: undefined, index, time: undefined, result: undefined, error: { field: 'line', code: 'MALFORMED_ROW', message: 'each line is an object { datastreamId, phenomenonTime, result }' } });
+      out.push({
+        datastreamId: undefined,
+        index,
+        time: undefined,
+        result: undefined,
+        error: { field: 'line', code: 'MALFORMED_ROW', message: 'each line is an object { datastreamId, phenomenonTime, result }' },
+      });
       continue;
     }
     const o = v as Record<string, unknown>;
     if (typeof o.datastreamId !== 'string') {
-      out.push({ datastreamId: undefined, index, time: undefined, result: undefined, error: { field: 'datastreamId', code: 'MALFORMED_ROW', message: 'datastreamId (string) is required on every line' } });
+      out.push({
+        datastreamId: undefined,
+        index,
+        time: undefined,
+        result: undefined,
+        error: { field: 'datastreamId', code: 'MALFORMED_ROW', message: 'datastreamId (string) is required on every line' },
+      });
       continue;
     }
     out.push({ datastreamId: o.datastreamId, index, time: o.phenomenonTime, result: o.result });
@@ -174,13 +204,22 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
     }
     const ds = rules.get(r.datastreamId!);
     if (!ds) {
-      reject(r, { field: 'datastreamId', code: 'DATASTREAM_UNKNOWN', message: `station ${stationId} has no datastream ${r.datastreamId}; register it with PATCH /v1/stations/${stationId}` });
+      reject(r, {
+        field: 'datastreamId',
+        code: 'DATASTREAM_UNKNOWN',
+        message: `station ${stationId} has no datastream ${r.datastreamId}; register it with PATCH /v1/stations/${stationId}`,
+      });
       continue;
     }
     const errors: FieldError[] = [];
     const t = parsePhenomenonTime(r.time);
     if (!t.ok) errors.push({ field: 'phenomenonTime', code: t.code, message: t.message });
-    else if (t.epochMs > now + FUTURE_TOLERANCE_MS) errors.push({ field: 'phenomenonTime', code: 'TIME_IN_FUTURE', message: `${String(r.time)} is more than 10 minutes ahead of the server clock (${new Date(now).toISOString()})` });
+    else if (t.epochMs > now + FUTURE_TOLERANCE_MS)
+      errors.push({
+        field: 'phenomenonTime',
+        code: 'TIME_IN_FUTURE',
+        message: `${String(r.time)} is more than 10 minutes ahead of the server clock (${new Date(now).toISOString()})`,
+      });
     const v = checkResult(r.result, ds);
     if (!v.ok) errors.push(v.error);
     if (errors.length || !t.ok || !v.ok) {
@@ -192,9 +231,18 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
     if (first) {
       if (first.cmp === v.cmp) {
         sameInBatch++;
-        warnings.push({ datastreamId: r.datastreamId, index: r.index, flags: ['DUPLICATE_IN_BATCH_SAME_VALUE'], notes: { DUPLICATE_IN_BATCH_SAME_VALUE: `same time and value as index ${first.index}; counted once` } });
+        warnings.push({
+          datastreamId: r.datastreamId,
+          index: r.index,
+          flags: ['DUPLICATE_IN_BATCH_SAME_VALUE'],
+          notes: { DUPLICATE_IN_BATCH_SAME_VALUE: `same time and value as index ${first.index}; counted once` },
+        });
       } else {
-        reject(r, { field: 'phenomenonTime', code: 'DUPLICATE_IN_BATCH', message: `this time was sent with another result at index ${first.index} of ${ds.datastreamId} in this push` });
+        reject(r, {
+          field: 'phenomenonTime',
+          code: 'DUPLICATE_IN_BATCH',
+          message: `this time was sent with another result at index ${first.index} of ${ds.datastreamId} in this push`,
+        });
       }
       continue;
     }
@@ -203,7 +251,11 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
   // (rejections are in input order: datastream entries, then rows; NDJSON by line)
 
   if (byKey.size === 0 || (opts.atomic && rejected.length)) {
-    throw new AppError('BATCH_REJECTED', byKey.size === 0 ? 'No observation of the push could be stored' : 'The push is atomic and some observations were rejected; nothing was stored', { rejected });
+    throw new AppError(
+      'BATCH_REJECTED',
+      byKey.size === 0 ? 'No observation of the push could be stored' : 'The push is atomic and some observations were rejected; nothing was stored',
+      { rejected },
+    );
   }
 
   const cols: ObservationColumns = { datastreamPks: [], times: [], numbers: [], jsons: [] };
@@ -237,7 +289,14 @@ async function writeObservations(tx: Tx, station: StationRef, pks: number[], col
       entity: 'station',
       entityIds: [station.stationId],
       route: opts.route ?? null,
-      summary: { inserted: counts.inserted, updated: counts.updated, received: cols.times.length, datastreams: pks.length, phenomenonTimeMin: min, phenomenonTimeMax: max },
+      summary: {
+        inserted: counts.inserted,
+        updated: counts.updated,
+        received: cols.times.length,
+        datastreams: pks.length,
+        phenomenonTimeMin: min,
+        phenomenonTimeMax: max,
+      },
     });
   }
   return counts;
@@ -254,4 +313,3 @@ export function ingestNdjsonPush(db: Db | Tx, stationId: string, text: string, o
   assertMayPush(opts.actor, stationId);
   return ingestObservations(db, stationId, readNdjsonPush(text), opts);
 }
-

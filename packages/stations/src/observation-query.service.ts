@@ -39,7 +39,8 @@ export async function resolveBound(db: DbOrTx, field: string, value: string | un
 const cursorKind = (datastreamId: string, aggregated: boolean) => `observations:${aggregated ? 'buckets' : 'raw'}:${datastreamId}`;
 function decodeCursor(cursors: CursorCodec, kind: string, c: string): string {
   const [iso] = cursors.decode(kind, c);
-  if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,6}Z$/.test(iso)) throw badParam('cursor', 'CURSOR_INVALID', 'use nextCursor from a previous page');
+  if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,6}Z$/.test(iso))
+    throw badParam('cursor', 'CURSOR_INVALID', 'use nextCursor from a previous page');
   return iso;
 }
 
@@ -60,7 +61,14 @@ export async function queryDatastreamObservations(db: DbOrTx, actor: Actor, data
   const kind = cursorKind(ds.datastream_id, q.interval !== undefined);
   const after = q.cursor ? decodeCursor(cursors, kind, q.cursor) : null;
   const numeric = ds.result_type === 'number' || ds.result_type === 'integer';
-  const head = { datastreamId: ds.datastream_id, stationId: ds.station_id, resultType: ds.result_type, unitOfMeasurement: ds.unit, from: from?.toISOString() ?? null, to: to?.toISOString() ?? null };
+  const head = {
+    datastreamId: ds.datastream_id,
+    stationId: ds.station_id,
+    resultType: ds.result_type,
+    unitOfMeasurement: ds.unit,
+    from: from?.toISOString() ?? null,
+    to: to?.toISOString() ?? null,
+  };
 
   if (q.interval === undefined) {
     if (q.agg !== undefined) throw badParam('agg', 'INTERVAL_REQUIRED', 'agg needs interval (e.g. interval=1h&agg=avg)');
@@ -72,21 +80,35 @@ export async function queryDatastreamObservations(db: DbOrTx, actor: Actor, data
       ...head,
       interval: null,
       agg: null,
-      observations: page.map((r) => ({ phenomenonTime: r.time_iso.replace(/(\.\d{3})000Z$/, '$1Z'), result: r.result_number ?? r.result_json, receivedAt: r.received_at.toISOString() })),
+      observations: page.map((r) => ({
+        phenomenonTime: r.time_iso.replace(/(\.\d{3})000Z$/, '$1Z'),
+        result: r.result_number ?? r.result_json,
+        receivedAt: r.received_at.toISOString(),
+      })),
       nextCursor,
     };
   }
 
   const iv = parseIntervalParam(q.interval);
-  if (!iv || nominalSeconds(iv) < 1 || nominalSeconds(iv) > 100 * 365.25 * 86400) throw badParam('interval', 'INTERVAL_INVALID', 'interval is e.g. 15m, 1h, 1d, 1w, 1mo, 1y or an ISO 8601 duration (PT1H, P1M), from 1 second to 100 years');
+  if (!iv || nominalSeconds(iv) < 1 || nominalSeconds(iv) > 100 * 365.25 * 86400)
+    throw badParam('interval', 'INTERVAL_INVALID', 'interval is e.g. 15m, 1h, 1d, 1w, 1mo, 1y or an ISO 8601 duration (PT1H, P1M), from 1 second to 100 years');
   const months = iv.years * 12 + iv.months;
-  if (months > 0 && (iv.days || iv.hours || iv.minutes || iv.seconds)) throw badParam('interval', 'INTERVAL_INVALID', 'an interval of months or years cannot also have days or hours');
+  if (months > 0 && (iv.days || iv.hours || iv.minutes || iv.seconds))
+    throw badParam('interval', 'INTERVAL_INVALID', 'an interval of months or years cannot also have days or hours');
   const agg = (q.agg ?? (numeric ? 'avg' : 'count')) as Aggregate;
   if (!AGGREGATES.includes(agg)) throw badParam('agg', 'AGG_INVALID', `agg is one of ${AGGREGATES.join(', ')}`);
   if (agg !== 'count' && !numeric) throw badParam('agg', 'AGG_NOT_NUMERIC', `${ds.datastream_id} holds ${ds.result_type} results; only agg=count applies`);
   const rows = await aggregateObservations(db, {
-    datastreamPk: ds.id, timeZone: station.timeZone, months, interval: toPgInterval(iv), localBins: months === 0 && isCalendar(iv), agg,
-    from, to, after, limit: limit + 1,
+    datastreamPk: ds.id,
+    timeZone: station.timeZone,
+    months,
+    interval: toPgInterval(iv),
+    localBins: months === 0 && isCalendar(iv),
+    agg,
+    from,
+    to,
+    after,
+    limit: limit + 1,
   });
   const page = rows.slice(0, limit);
   return {

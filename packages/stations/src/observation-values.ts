@@ -6,7 +6,7 @@ export const MAX_STRING_RESULT = 10_000;
 export const MAX_JSON_RESULT = 16_384;
 
 export type CheckedResult =
-  | { ok: true; num: number | null; json: string | null; /** equality key within a batch */ cmp: string }
+  | { ok: true; num: number | null; json: string | null /** equality key within a batch */; cmp: string }
   | { ok: false; error: FieldError };
 
 const NON_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
@@ -15,7 +15,10 @@ const NON_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -37,9 +40,14 @@ export function checkResult(value: unknown, ds: DatastreamRule): CheckedResult {
     case 'number':
     case 'integer': {
       if (typeof value === 'string' && NON_FINITE.test(value)) return fail('RESULT_NOT_FINITE', `result ${JSON.stringify(value)} is not a finite number`);
-      if (typeof value !== 'number') return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes ${ds.resultType === 'integer' ? 'integers' : 'numbers'} (a JSON number), got ${typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'an object') : `a ${typeof value}`}`);
+      if (typeof value !== 'number')
+        return fail(
+          'RESULT_TYPE_MISMATCH',
+          `datastream ${ds.datastreamId} takes ${ds.resultType === 'integer' ? 'integers' : 'numbers'} (a JSON number), got ${typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'an object') : `a ${typeof value}`}`,
+        );
       if (!Number.isFinite(value)) return fail('RESULT_NOT_FINITE', 'result is not a finite number');
-      if (ds.resultType === 'integer' && !Number.isSafeInteger(value)) return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes integers, got ${value}`);
+      if (ds.resultType === 'integer' && !Number.isSafeInteger(value))
+        return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes integers, got ${value}`);
       if ((ds.validMin !== null && value < ds.validMin) || (ds.validMax !== null && value > ds.validMax)) {
         return fail('RESULT_OUT_OF_RANGE', `result ${value} is outside the valid range [${ds.validMin ?? '-∞'}, ${ds.validMax ?? '∞'}] of ${ds.datastreamId}`);
       }

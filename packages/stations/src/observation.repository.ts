@@ -91,7 +91,10 @@ export interface ObservationOutRow {
 }
 
 /** Raw observations in [from, to), after `after` when paging, in time order. */
-export async function selectObservations(db: DbOrTx, q: { datastreamPk: number; from: Date | null; to: Date | null; after: string | null; limit: number }): Promise<ObservationOutRow[]> {
+export async function selectObservations(
+  db: DbOrTx,
+  q: { datastreamPk: number; from: Date | null; to: Date | null; after: string | null; limit: number },
+): Promise<ObservationOutRow[]> {
   const r = await sql<ObservationOutRow>`
     SELECT phenomenon_time, result_number, result_json, received_at,
       to_char(phenomenon_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time_iso
@@ -114,7 +117,11 @@ const AGGREGATES: Record<Aggregate, ReturnType<typeof sql>> = {
   count: sql`count(*)::float8`,
 };
 
-export interface BucketRow { bucket: Date; value: number | null; n: number }
+export interface BucketRow {
+  bucket: Date;
+  value: number | null;
+  n: number;
+}
 
 /**
  * Aggregates in SQL, one row per non-empty bucket (empty buckets are left out), with buckets
@@ -125,10 +132,21 @@ export interface BucketRow { bucket: Date; value: number | null; n: number }
  * - shorter intervals: date_bin on absolute time.
  * The origin of date_bin is local midnight of Monday 2000-01-03, so weeks start on Mondays.
  */
-export async function aggregateObservations(db: DbOrTx, q: {
-  datastreamPk: number; timeZone: string; months: number; interval: string; localBins: boolean; agg: Aggregate;
-  from: Date | null; to: Date | null; after: string | null; limit: number;
-}): Promise<BucketRow[]> {
+export async function aggregateObservations(
+  db: DbOrTx,
+  q: {
+    datastreamPk: number;
+    timeZone: string;
+    months: number;
+    interval: string;
+    localBins: boolean;
+    agg: Aggregate;
+    from: Date | null;
+    to: Date | null;
+    after: string | null;
+    limit: number;
+  },
+): Promise<BucketRow[]> {
   const tz = q.timeZone;
   let bucket;
   if (q.months > 0) {

@@ -2,7 +2,7 @@
 export const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
 
 export type ParsedTime =
-  | { ok: true; /** canonical UTC form, microseconds kept: the idempotency key */ iso: string; epochMs: number }
+  | { ok: true /** canonical UTC form, microseconds kept: the idempotency key */; iso: string; epochMs: number }
   | { ok: false; code: 'TIME_INVALID' | 'TIME_OFFSET_MISSING'; message: string };
 
 // ISO 8601 / RFC 3339 date-time: the offset is required (Z or ±hh:mm, ±hhmm, ±hh). Seconds and
@@ -18,16 +18,25 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
  * value by hours without anyone noticing. Intervals (`start/end`) are not accepted.
  */
 export function parsePhenomenonTime(value: unknown): ParsedTime {
-  if (typeof value !== 'string') return { ok: false, code: 'TIME_INVALID', message: 'phenomenonTime must be an ISO 8601 date-time string with an offset, e.g. 2026-11-28T06:00:00+08:00' };
+  if (typeof value !== 'string')
+    return { ok: false, code: 'TIME_INVALID', message: 'phenomenonTime must be an ISO 8601 date-time string with an offset, e.g. 2026-11-28T06:00:00+08:00' };
   const s = value.trim();
-  if (DATE_ONLY.test(s)) return { ok: false, code: 'TIME_OFFSET_MISSING', message: `"${s}" is a date; send a date-time with an offset, e.g. ${s}T00:00:00+08:00` };
-  if (s.includes('/')) return { ok: false, code: 'TIME_INVALID', message: 'time intervals are not accepted as phenomenonTime; send the instant (e.g. the interval start)' };
+  if (DATE_ONLY.test(s))
+    return { ok: false, code: 'TIME_OFFSET_MISSING', message: `"${s}" is a date; send a date-time with an offset, e.g. ${s}T00:00:00+08:00` };
+  if (s.includes('/'))
+    return { ok: false, code: 'TIME_INVALID', message: 'time intervals are not accepted as phenomenonTime; send the instant (e.g. the interval start)' };
   const m = DATE_TIME.exec(s);
   if (!m) return { ok: false, code: 'TIME_INVALID', message: `"${s.slice(0, 60)}" is not an ISO 8601 date-time` };
   const [, ys, mos, ds, hs, mis, ss, frac, z, sign, ohs, oms] = m;
   if (!z && !sign) return { ok: false, code: 'TIME_OFFSET_MISSING', message: `"${s}" has no offset; add Z or ±hh:mm (e.g. +08:00)` };
-  const y = Number(ys), mo = Number(mos), d = Number(ds), h = Number(hs), mi = Number(mis), sec = ss === undefined ? 0 : Number(ss);
-  const oh = sign ? Number(ohs) : 0, om = sign && oms ? Number(oms) : 0;
+  const y = Number(ys),
+    mo = Number(mos),
+    d = Number(ds),
+    h = Number(hs),
+    mi = Number(mis),
+    sec = ss === undefined ? 0 : Number(ss);
+  const oh = sign ? Number(ohs) : 0,
+    om = sign && oms ? Number(oms) : 0;
   const dim = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
   if (mo < 1 || mo > 12 || d < 1 || d > dim || h > 23 || mi > 59 || sec > 59 || oh > 18 || om > 59) {
     return { ok: false, code: 'TIME_INVALID', message: `"${s}" is not a valid calendar date-time` };

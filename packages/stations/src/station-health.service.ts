@@ -89,11 +89,19 @@ export async function stationHealth(db: DbOrTx, actor: Actor, stationId: string,
       lastPhenomenonTime: s.last_time?.toISOString() ?? null,
       lastReceivedAt: s.last_received_at?.toISOString() ?? null,
       observations: s.n_obs,
-      expectedSlots: scheduled ? s.n_slots ?? 0 : null,
+      expectedSlots: scheduled ? (s.n_slots ?? 0) : null,
       observedSlots: scheduled ? s.observed_slots : null,
       completenessPct: scheduled ? pct(s.observed_slots, s.n_slots ?? 0) : null,
       gapCount: scheduled ? (gs[0]?.total ?? 0) : null,
-      gaps: scheduled ? gs.map((g) => ({ from: g.gap_from.toISOString(), to: g.gap_to.toISOString(), missingSlots: g.missing, atWindowStart: g.at_start, ongoing: g.ongoing })) : null,
+      gaps: scheduled
+        ? gs.map((g) => ({
+            from: g.gap_from.toISOString(),
+            to: g.gap_to.toISOString(),
+            missingSlots: g.missing,
+            atWindowStart: g.at_start,
+            ongoing: g.ongoing,
+          }))
+        : null,
       status: !scheduled ? 'no_schedule' : s.last_time === null ? 'no_data' : ongoing ? 'late' : 'ok',
     };
   });

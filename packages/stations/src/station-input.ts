@@ -63,18 +63,25 @@ export function validateDatastream(raw: unknown, at: string, errors: FieldError[
     return null;
   }
   const id = raw.datastreamId;
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) errors.push({ field: `${at}.datastreamId`, code: 'ID_INVALID', message: 'datastreamId: 1–100 letters, digits or ._:- (starting with a letter or digit)' });
+  if (typeof id !== 'string' || !ID_PATTERN.test(id))
+    errors.push({ field: `${at}.datastreamId`, code: 'ID_INVALID', message: 'datastreamId: 1–100 letters, digits or ._:- (starting with a letter or digit)' });
   const observedProperty = raw.observedProperty;
-  if (typeof observedProperty !== 'string' || !observedProperty.trim() || observedProperty.length > 200) errors.push({ field: `${at}.observedProperty`, code: 'VALUE_REQUIRED', message: 'observedProperty is required (a name such as air_temperature)' });
+  if (typeof observedProperty !== 'string' || !observedProperty.trim() || observedProperty.length > 200)
+    errors.push({ field: `${at}.observedProperty`, code: 'VALUE_REQUIRED', message: 'observedProperty is required (a name such as air_temperature)' });
   const u = raw.unitOfMeasurement;
   let unit: UnitOfMeasurement | null = null;
   if (!isObj(u) || typeof u.symbol !== 'string' || u.symbol.length > 50) {
-    errors.push({ field: `${at}.unitOfMeasurement`, code: 'VALUE_REQUIRED', message: 'unitOfMeasurement { symbol, name?, definition? } is required; symbol may be "" for unitless values' });
+    errors.push({
+      field: `${at}.unitOfMeasurement`,
+      code: 'VALUE_REQUIRED',
+      message: 'unitOfMeasurement { symbol, name?, definition? } is required; symbol may be "" for unitless values',
+    });
   } else {
     unit = { symbol: u.symbol };
     for (const k of ['name', 'definition'] as const) {
       if (u[k] === undefined || u[k] === null) continue;
-      if (typeof u[k] !== 'string' || (u[k] as string).length > 500) errors.push({ field: `${at}.unitOfMeasurement.${k}`, code: 'VALUE_INVALID', message: `${k} must be a string` });
+      if (typeof u[k] !== 'string' || (u[k] as string).length > 500)
+        errors.push({ field: `${at}.unitOfMeasurement.${k}`, code: 'VALUE_INVALID', message: `${k} must be a string` });
       else unit[k] = u[k] as string;
     }
   }
@@ -100,7 +107,12 @@ export function validateDatastream(raw: unknown, at: string, errors: FieldError[
   const secs = raw.expectedIntervalSeconds;
   const iso = raw.expectedInterval;
   if (secs !== undefined && secs !== null) {
-    if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 1 || secs > ONE_YEAR_S) errors.push({ field: `${at}.expectedIntervalSeconds`, code: 'INTERVAL_INVALID', message: `expectedIntervalSeconds is a whole number of seconds, 1–${ONE_YEAR_S}` });
+    if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 1 || secs > ONE_YEAR_S)
+      errors.push({
+        field: `${at}.expectedIntervalSeconds`,
+        code: 'INTERVAL_INVALID',
+        message: `expectedIntervalSeconds is a whole number of seconds, 1–${ONE_YEAR_S}`,
+      });
     else expectedInterval = fromSeconds(secs);
   }
   if (iso !== undefined && iso !== null) {
@@ -108,11 +120,26 @@ export function validateDatastream(raw: unknown, at: string, errors: FieldError[
     const monthsPart = p ? p.years !== 0 || p.months !== 0 : false;
     const daysPart = p ? p.days !== 0 : false;
     const timePart = p ? p.hours !== 0 || p.minutes !== 0 || p.seconds !== 0 : false;
-    if (!p || nominalSeconds(p) > ONE_YEAR_S) errors.push({ field: `${at}.expectedInterval`, code: 'INTERVAL_INVALID', message: 'expectedInterval is an ISO 8601 duration up to one year, e.g. PT10M, P1D or P1M (a calendar month)' });
+    if (!p || nominalSeconds(p) > ONE_YEAR_S)
+      errors.push({
+        field: `${at}.expectedInterval`,
+        code: 'INTERVAL_INVALID',
+        message: 'expectedInterval is an ISO 8601 duration up to one year, e.g. PT10M, P1D or P1M (a calendar month)',
+      });
     // Slots are counted, not searched (station-health.repository.ts): a calendar interval is whole
     // months (P1M, P3M, P1Y) or whole days (P1D, P1W), never a mix with each other or with hours.
-    else if ((monthsPart && (daysPart || timePart)) || (daysPart && timePart)) errors.push({ field: `${at}.expectedInterval`, code: 'INTERVAL_INVALID', message: 'a calendar interval is whole months/years (P1M) or whole days/weeks (P1D); use PT36H for fixed lengths' });
-    else if (expectedInterval && nominalSeconds(expectedInterval) !== nominalSeconds(p)) errors.push({ field: `${at}.expectedInterval`, code: 'INTERVAL_INVALID', message: 'give expectedIntervalSeconds or expectedInterval, not two different ones' });
+    else if ((monthsPart && (daysPart || timePart)) || (daysPart && timePart))
+      errors.push({
+        field: `${at}.expectedInterval`,
+        code: 'INTERVAL_INVALID',
+        message: 'a calendar interval is whole months/years (P1M) or whole days/weeks (P1D); use PT36H for fixed lengths',
+      });
+    else if (expectedInterval && nominalSeconds(expectedInterval) !== nominalSeconds(p))
+      errors.push({
+        field: `${at}.expectedInterval`,
+        code: 'INTERVAL_INVALID',
+        message: 'give expectedIntervalSeconds or expectedInterval, not two different ones',
+      });
     else expectedInterval = p;
   }
   const name = optText(raw, 'name', `${at}.name`, errors, 200);
@@ -135,18 +162,31 @@ export function validateDatastream(raw: unknown, at: string, errors: FieldError[
 export function validateStationFields(raw: Obj, errors: FieldError[]): StationFields {
   const out: StationFields = {};
   if (raw.name !== undefined) {
-    if (typeof raw.name !== 'string' || !raw.name.trim() || raw.name.length > 200) errors.push({ field: 'name', code: 'VALUE_REQUIRED', message: 'name is required (up to 200 characters)' });
+    if (typeof raw.name !== 'string' || !raw.name.trim() || raw.name.length > 200)
+      errors.push({ field: 'name', code: 'VALUE_REQUIRED', message: 'name is required (up to 200 characters)' });
     else out.name = raw.name.trim();
   }
   if (raw.type !== undefined) {
-    if (typeof raw.type !== 'string' || !(STATION_TYPES as readonly string[]).includes(raw.type)) errors.push({ field: 'type', code: 'STATION_TYPE_INVALID', message: `type must be one of ${STATION_TYPES.join(', ')}` });
+    if (typeof raw.type !== 'string' || !(STATION_TYPES as readonly string[]).includes(raw.type))
+      errors.push({ field: 'type', code: 'STATION_TYPE_INVALID', message: `type must be one of ${STATION_TYPES.join(', ')}` });
     else out.type = raw.type as StationType;
   }
   if (raw.location !== undefined) {
     const loc = raw.location;
     const c = isObj(loc) ? loc.coordinates : undefined;
-    if (!isObj(loc) || loc.type !== 'Point' || !Array.isArray(c) || c.length < 2 || c.length > 3 || !c.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      errors.push({ field: 'location', code: 'LOCATION_INVALID', message: 'location must be a GeoJSON Point { "type": "Point", "coordinates": [lon, lat] } in WGS84' });
+    if (
+      !isObj(loc) ||
+      loc.type !== 'Point' ||
+      !Array.isArray(c) ||
+      c.length < 2 ||
+      c.length > 3 ||
+      !c.every((x) => typeof x === 'number' && Number.isFinite(x))
+    ) {
+      errors.push({
+        field: 'location',
+        code: 'LOCATION_INVALID',
+        message: 'location must be a GeoJSON Point { "type": "Point", "coordinates": [lon, lat] } in WGS84',
+      });
     } else if (Math.abs(c[0] as number) > 180 || Math.abs(c[1] as number) > 90) {
       errors.push({ field: 'location', code: 'COORDINATE_OUT_OF_RANGE', message: 'coordinates are [lon, lat]: lon in -180..180, lat in -90..90' });
     } else {
@@ -163,11 +203,13 @@ export function validateStationFields(raw: Obj, errors: FieldError[]): StationFi
   if (desc !== undefined) out.description = desc;
   if (raw.timeZone !== undefined) {
     // checked against PostgreSQL's zone list by the service
-    if (typeof raw.timeZone !== 'string' || !/^[A-Za-z0-9_+\-/]{1,64}$/.test(raw.timeZone)) errors.push({ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: `timeZone is an IANA zone name such as ${CHINA_TZ}` });
+    if (typeof raw.timeZone !== 'string' || !/^[A-Za-z0-9_+\-/]{1,64}$/.test(raw.timeZone))
+      errors.push({ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: `timeZone is an IANA zone name such as ${CHINA_TZ}` });
     else out.timeZone = raw.timeZone;
   }
   if (raw.properties !== undefined) {
-    if (!isObj(raw.properties) || JSON.stringify(raw.properties).length > 16_384) errors.push({ field: 'properties', code: 'VALUE_INVALID', message: 'properties must be an object (at most 16 KB as JSON)' });
+    if (!isObj(raw.properties) || JSON.stringify(raw.properties).length > 16_384)
+      errors.push({ field: 'properties', code: 'VALUE_INVALID', message: 'properties must be an object (at most 16 KB as JSON)' });
     else out.properties = raw.properties;
   }
   return out;
@@ -177,7 +219,8 @@ export function validateStationFields(raw: Obj, errors: FieldError[]): StationFi
 export function validateNewStation(raw: unknown): NewStation {
   const errors: FieldError[] = [];
   if (!isObj(raw)) throw new AppError('VALIDATION_FAILED', 'The station must be an object');
-  if (typeof raw.stationId !== 'string' || !ID_PATTERN.test(raw.stationId)) errors.push({ field: 'stationId', code: 'ID_INVALID', message: 'stationId: 1–100 letters, digits or ._:- (starting with a letter or digit)' });
+  if (typeof raw.stationId !== 'string' || !ID_PATTERN.test(raw.stationId))
+    errors.push({ field: 'stationId', code: 'ID_INVALID', message: 'stationId: 1–100 letters, digits or ._:- (starting with a letter or digit)' });
   for (const k of ['name', 'type', 'location'] as const) {
     if (raw[k] === undefined || raw[k] === null) errors.push({ field: k, code: 'VALUE_REQUIRED', message: `${k} is required` });
   }
@@ -203,7 +246,11 @@ export function validateNewStation(raw: unknown): NewStation {
 export function validateDatastreamList(raw: unknown, errors: FieldError[], required: boolean): NewDatastream[] {
   if (raw === undefined && !required) return [];
   if (!Array.isArray(raw) || (required && raw.length === 0) || raw.length > MAX_DATASTREAMS_PER_STATION) {
-    errors.push({ field: 'datastreams', code: 'DATASTREAMS_INVALID', message: `datastreams is a list of 1–${MAX_DATASTREAMS_PER_STATION} datastream definitions` });
+    errors.push({
+      field: 'datastreams',
+      code: 'DATASTREAMS_INVALID',
+      message: `datastreams is a list of 1–${MAX_DATASTREAMS_PER_STATION} datastream definitions`,
+    });
     return [];
   }
   const out: NewDatastream[] = [];

@@ -128,7 +128,7 @@ export async function updateStationRow(db: DbOrTx, pk: number, f: StationFields)
       description = ${has('description') ? f.description : sql.ref('description')},
       type = ${has('type') ? f.type : sql.ref('type')},
       location = ${has('lon') ? sql`ST_SetSRID(ST_MakePoint(${f.lon}, ${f.lat}), 4326)` : sql.ref('location')},
-      elevation_m = ${has('lon') ? f.elevationM ?? null : sql.ref('elevation_m')},
+      elevation_m = ${has('lon') ? (f.elevationM ?? null) : sql.ref('elevation_m')},
       priority_area = ${has('priorityArea') ? f.priorityArea : sql.ref('priority_area')},
       department = ${has('department') ? f.department : sql.ref('department')},
       department_id = ${has('department') ? sql`(SELECT id FROM departments WHERE name = ${f.department ?? null})` : sql.ref('department_id')},
@@ -141,8 +141,14 @@ export async function updateStationRow(db: DbOrTx, pk: number, f: StationFields)
 export async function insertDatastreams(db: DbOrTx, stationPk: number, ds: NewDatastream[]): Promise<void> {
   if (!ds.length) return;
   const rows = ds.map((d) => ({
-    datastream_id: d.datastreamId, name: d.name, description: d.description, observed_property: d.observedProperty,
-    unit: d.unit, result_type: d.resultType, valid_min: d.validMin, valid_max: d.validMax,
+    datastream_id: d.datastreamId,
+    name: d.name,
+    description: d.description,
+    observed_property: d.observedProperty,
+    unit: d.unit,
+    result_type: d.resultType,
+    valid_min: d.validMin,
+    valid_max: d.validMax,
     expected_interval: d.expectedInterval ? toPgInterval(d.expectedInterval) : null,
   }));
   await sql`
@@ -167,7 +173,9 @@ export async function findStationRef(db: DbOrTx, stationId: string): Promise<Sta
     .select(['id', 'station_id', 'type', 'time_zone', 'department', 'department_id'])
     .where('station_id', '=', stationId)
     .executeTakeFirst();
-  return r ? { pk: r.id, stationId: r.station_id, type: r.type as StationType, timeZone: r.time_zone, department: r.department, departmentId: r.department_id } : null;
+  return r
+    ? { pk: r.id, stationId: r.station_id, type: r.type as StationType, timeZone: r.time_zone, department: r.department, departmentId: r.department_id }
+    : null;
 }
 
 /** Datastreams by id, with the station that owns each (ids are unique across stations). */
@@ -183,7 +191,12 @@ export async function datastreamRules(db: DbOrTx, stationPk: number): Promise<Ma
     .select(['id', 'datastream_id', 'result_type', 'valid_min', 'valid_max'])
     .where('station_pk', '=', stationPk)
     .execute();
-  return new Map(rows.map((r) => [r.datastream_id, { pk: r.id, datastreamId: r.datastream_id, resultType: r.result_type as ResultType, validMin: r.valid_min, validMax: r.valid_max }]));
+  return new Map(
+    rows.map((r) => [
+      r.datastream_id,
+      { pk: r.id, datastreamId: r.datastream_id, resultType: r.result_type as ResultType, validMin: r.valid_min, validMax: r.valid_max },
+    ]),
+  );
 }
 
 export interface StationListFilter {
@@ -222,7 +235,9 @@ async function datastreamsOf(db: DbOrTx, stationPks: number[], withLatest: boole
           WHERE o.datastream_pk = d.id ORDER BY o.phenomenon_time DESC LIMIT 1) l ON true
         WHERE d.station_pk = ANY(${stationPks}::bigint[])
         ORDER BY d.station_pk, d.datastream_id`.execute(db)
-    : await sql<DatastreamRow>`SELECT d.* FROM datastreams d WHERE d.station_pk = ANY(${stationPks}::bigint[]) ORDER BY d.station_pk, d.datastream_id`.execute(db);
+    : await sql<DatastreamRow>`SELECT d.* FROM datastreams d WHERE d.station_pk = ANY(${stationPks}::bigint[]) ORDER BY d.station_pk, d.datastream_id`.execute(
+        db,
+      );
   for (const r of rows.rows) out.get(r.station_pk)!.push(datastreamOut(r, withLatest));
   return out;
 }
@@ -245,7 +260,11 @@ export async function listStations(db: DbOrTx, f: StationListFilter, viewer: Vie
       ${f.afterPk !== undefined ? sql`AND s.id > ${f.afterPk}` : sql``}
     ORDER BY s.id
     LIMIT ${f.limit}`.execute(db);
-  const ds = await datastreamsOf(db, r.rows.map((x) => x.id), false);
+  const ds = await datastreamsOf(
+    db,
+    r.rows.map((x) => x.id),
+    false,
+  );
   return { stations: r.rows.map((x) => stationOut(x, ds.get(x.id)!)), lastPk: r.rows.length ? r.rows[r.rows.length - 1].id : null };
 }
 

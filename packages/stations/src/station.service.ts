@@ -5,17 +5,32 @@ import { createToken, readsEveryScope, revokeStationTokens, writeAudit, type Act
 import { lockDatastreams } from './observation.repository';
 import { validateDatastreamList, validateNewStation, validateStationFields, type NewStation } from './station-input';
 import {
-  datastreamRowsOf, findDatastreamOwners, findDatastreamStationId, findStationRef, lockStationRow, getStation, insertDatastreams, insertStation, isKnownTimeZone,
-  listStations, updateDatastreamRow, updateStationRow, type StationRef,
+  datastreamRowsOf,
+  findDatastreamOwners,
+  findDatastreamStationId,
+  findStationRef,
+  lockStationRow,
+  getStation,
+  insertDatastreams,
+  insertStation,
+  isKnownTimeZone,
+  listStations,
+  updateDatastreamRow,
+  updateStationRow,
+  type StationRef,
 } from './station.repository';
 import type { StationOut, StationType } from './station.types';
 
-interface WriteOptions { actor: Actor; route?: string }
-
+interface WriteOptions {
+  actor: Actor;
+  route?: string;
+}
 
 async function assertTimeZone(db: DbOrTx, tz: string | undefined): Promise<void> {
   if (tz !== undefined && !(await isKnownTimeZone(db, tz))) {
-    throw new AppError('VALIDATION_FAILED', `Unknown time zone ${tz}`, { errors: [{ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: `timeZone is an IANA zone name such as ${CHINA_TZ} (PostgreSQL pg_timezone_names)` }] });
+    throw new AppError('VALIDATION_FAILED', `Unknown time zone ${tz}`, {
+      errors: [{ field: 'timeZone', code: 'TIME_ZONE_INVALID', message: `timeZone is an IANA zone name such as ${CHINA_TZ} (PostgreSQL pg_timezone_names)` }],
+    });
   }
 }
 
@@ -30,15 +45,28 @@ async function issueStationToken(tx: Tx, stationId: string): Promise<{ id: strin
  * lost answer can be recovered by rotating the token). `issueToken: false` is for seeds, where
  * nobody would see the token.
  */
-export async function registerStation(db: Db | Tx, raw: unknown, opts: WriteOptions & { issueToken?: boolean }): Promise<{ station: StationOut; token: string | null }> {
+export async function registerStation(
+  db: Db | Tx,
+  raw: unknown,
+  opts: WriteOptions & { issueToken?: boolean },
+): Promise<{ station: StationOut; token: string | null }> {
   const s: NewStation = validateNewStation(raw);
   await assertTimeZone(db, s.timeZone);
   return withTx(db, async (tx) => {
     const conflicts: FieldError[] = [];
-    if (await findStationRef(tx, s.stationId)) conflicts.push({ field: 'stationId', code: 'STATION_ID_TAKEN', message: `station ${s.stationId} is already registered; PATCH it to add datastreams` });
-    const owners = await findDatastreamOwners(tx, s.datastreams.map((d) => d.datastreamId));
+    if (await findStationRef(tx, s.stationId))
+      conflicts.push({ field: 'stationId', code: 'STATION_ID_TAKEN', message: `station ${s.stationId} is already registered; PATCH it to add datastreams` });
+    const owners = await findDatastreamOwners(
+      tx,
+      s.datastreams.map((d) => d.datastreamId),
+    );
     s.datastreams.forEach((d, i) => {
-      if (owners.has(d.datastreamId)) conflicts.push({ field: `datastreams[${i}].datastreamId`, code: 'DATASTREAM_ID_TAKEN', message: `datastream ${d.datastreamId} already exists (ids are unique across stations)` });
+      if (owners.has(d.datastreamId))
+        conflicts.push({
+          field: `datastreams[${i}].datastreamId`,
+          code: 'DATASTREAM_ID_TAKEN',
+          message: `datastream ${d.datastreamId} already exists (ids are unique across stations)`,
+        });
     });
     if (conflicts.length) throw new AppError('CONFLICT', 'The station or a datastream id is already in use', { errors: conflicts });
     const pk = await insertStation(tx, s, opts.actor.tokenId);
@@ -65,7 +93,8 @@ export async function updateStation(db: Db | Tx, stationId: string, raw: unknown
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new AppError('VALIDATION_FAILED', 'The body must be an object');
   const errors: FieldError[] = [];
   const body = raw as Record<string, unknown>;
-  if (body.stationId !== undefined && body.stationId !== stationId) errors.push({ field: 'stationId', code: 'STATION_ID_IMMUTABLE', message: 'a station keeps its stationId' });
+  if (body.stationId !== undefined && body.stationId !== stationId)
+    errors.push({ field: 'stationId', code: 'STATION_ID_IMMUTABLE', message: 'a station keeps its stationId' });
   const fields = validateStationFields(body, errors);
   const datastreams = validateDatastreamList(body.datastreams, errors, false);
   if (errors.length) throw new AppError('VALIDATION_FAILED', 'The station change is invalid', { errors });
@@ -74,21 +103,37 @@ export async function updateStation(db: Db | Tx, stationId: string, raw: unknown
     const pk = await lockStationRow(tx, stationId);
     if (pk === undefined) throw new AppError('NOT_FOUND', `No station ${stationId}`);
     const mine = await datastreamRowsOf(tx, pk);
-    const owners = await findDatastreamOwners(tx, datastreams.filter((d) => !mine.has(d.datastreamId)).map((d) => d.datastreamId));
+    const owners = await findDatastreamOwners(
+      tx,
+      datastreams.filter((d) => !mine.has(d.datastreamId)).map((d) => d.datastreamId),
+    );
     const conflicts: FieldError[] = [];
     const added = [];
     const changed = [];
     for (const [i, d] of datastreams.entries()) {
       const own = mine.get(d.datastreamId);
-      if (own && own.resultType !== d.resultType) conflicts.push({ field: `datastreams[${i}].resultType`, code: 'RESULT_TYPE_IMMUTABLE', message: `${d.datastreamId} is a ${own.resultType} datastream; register a new datastream for ${d.resultType} values` });
+      if (own && own.resultType !== d.resultType)
+        conflicts.push({
+          field: `datastreams[${i}].resultType`,
+          code: 'RESULT_TYPE_IMMUTABLE',
+          message: `${d.datastreamId} is a ${own.resultType} datastream; register a new datastream for ${d.resultType} values`,
+        });
       else if (own) changed.push({ pk: own.pk, d });
-      else if (owners.has(d.datastreamId)) conflicts.push({ field: `datastreams[${i}].datastreamId`, code: 'DATASTREAM_ID_TAKEN', message: `datastream ${d.datastreamId} belongs to another station` });
+      else if (owners.has(d.datastreamId))
+        conflicts.push({
+          field: `datastreams[${i}].datastreamId`,
+          code: 'DATASTREAM_ID_TAKEN',
+          message: `datastream ${d.datastreamId} belongs to another station`,
+        });
       else added.push(d);
     }
     if (conflicts.length) throw new AppError('CONFLICT', 'A datastream cannot be changed that way', { errors: conflicts });
     await updateStationRow(tx, pk, fields);
     // Pushes to these datastreams hold the same locks; taking them keeps row-lock order acyclic.
-    await lockDatastreams(tx, changed.map((c) => c.pk).sort((a, b) => a - b));
+    await lockDatastreams(
+      tx,
+      changed.map((c) => c.pk).sort((a, b) => a - b),
+    );
     for (const c of changed) await updateDatastreamRow(tx, c.pk, c.d);
     await insertDatastreams(tx, pk, added);
     await writeAudit(tx, opts.actor, {
@@ -127,7 +172,12 @@ export async function rotateStationToken(db: Db | Tx, stationId: string, opts: W
 export function assertMayRead(actor: Actor, station: StationRef): void {
   if (readsEveryScope(actor)) return;
   if (actor.role === 'station' && actor.stationId === station.stationId) return;
-  if (actor.role === 'department' && ((actor.departmentId != null && actor.departmentId === station.departmentId) || (actor.departmentName != null && actor.departmentName === station.department))) return;
+  if (
+    actor.role === 'department' &&
+    ((actor.departmentId != null && actor.departmentId === station.departmentId) ||
+      (actor.departmentName != null && actor.departmentName === station.department))
+  )
+    return;
   throw new AppError('FORBIDDEN', `This token may not read station ${station.stationId}`);
 }
 
@@ -147,7 +197,12 @@ export async function readStation(db: DbOrTx, actor: Actor, stationId: string): 
   return getStation(db, ref.pk, true, viewerOf(actor));
 }
 
-export interface StationListQuery { type?: StationType; priorityArea?: string; limit: number; afterPk?: number }
+export interface StationListQuery {
+  type?: StationType;
+  priorityArea?: string;
+  limit: number;
+  afterPk?: number;
+}
 
 /** GET /v1/stations, scoped to what the caller may read, in registration order, paged by cursor. */
 export async function readStations(db: DbOrTx, actor: Actor, q: StationListQuery): Promise<{ stations: StationOut[]; lastPk: number | null }> {
@@ -166,7 +221,9 @@ export async function stationOfDatastream(db: DbOrTx, datastreamId: string, stat
   const owner = await findDatastreamStationId(db, datastreamId);
   if (!owner) throw new AppError('NOT_FOUND', `No datastream ${datastreamId}`);
   if (stationId && stationId !== owner) {
-    throw new AppError('VALIDATION_FAILED', 'datastream belongs to another station', { errors: [{ field: 'querystring.datastream', code: 'DATASTREAM_OF_OTHER_STATION', message: `datastream ${datastreamId} is not on station ${stationId}` }] });
+    throw new AppError('VALIDATION_FAILED', 'datastream belongs to another station', {
+      errors: [{ field: 'querystring.datastream', code: 'DATASTREAM_OF_OTHER_STATION', message: `datastream ${datastreamId} is not on station ${stationId}` }],
+    });
   }
   return owner;
 }
@@ -183,7 +240,9 @@ export async function observationStationScope(db: DbOrTx, actor: Actor, stationI
   }
   if (actor.role === 'station') return [actor.stationId ?? ''];
   if (!readsEveryScope(actor)) {
-    throw new AppError('VALIDATION_FAILED', 'name a station or a datastream', { errors: [{ field: 'querystring.station', code: 'STATION_REQUIRED', message: 'departments download one station at a time' }] });
+    throw new AppError('VALIDATION_FAILED', 'name a station or a datastream', {
+      errors: [{ field: 'querystring.station', code: 'STATION_REQUIRED', message: 'departments download one station at a time' }],
+    });
   }
   return undefined;
 }
@@ -195,6 +254,7 @@ export async function observationStationScope(db: DbOrTx, actor: Actor, stationI
 export async function occurrencePostingLimits(db: DbOrTx, poster: Pick<Actor, 'role' | 'stationId'>): Promise<{ allowedBasisOfRecord?: string[] }> {
   if (poster.role !== 'station') return {};
   const st = await findStationRef(db, poster.stationId ?? '');
-  if (st?.type !== 'camera_trap') throw new AppError('FORBIDDEN', 'only camera-trap stations may post occurrences (their detections, as MachineObservation)', { reason: 'scope' });
+  if (st?.type !== 'camera_trap')
+    throw new AppError('FORBIDDEN', 'only camera-trap stations may post occurrences (their detections, as MachineObservation)', { reason: 'scope' });
   return { allowedBasisOfRecord: ['MachineObservation'] };
 }

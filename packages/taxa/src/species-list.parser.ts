@@ -47,18 +47,43 @@ export interface NameCorrection {
 export const CORRECTIONS: readonly NameCorrection[] = [
   // Swapped names (SOURCES): all three falcons are class II, but a lookup by F. naumanni missed and
   // 红隼 resolved to 西红脚隼's name.
-  { wrongName: 'Falco vespertinus', chineseName: '红隼', correctName: 'Falco tinnunculus', keepAsSynonym: false,
-    reason: 'SOURCES: 红隼 and 黄爪隼 swapped; Falco vespertinus is 西红脚隼 (CBR checklist), not a synonym of 红隼' },
-  { wrongName: 'Falco tinnunculus', chineseName: '黄爪隼', correctName: 'Falco naumanni', keepAsSynonym: false,
-    reason: 'SOURCES: 红隼 and 黄爪隼 swapped; Falco tinnunculus is 红隼' },
+  {
+    wrongName: 'Falco vespertinus',
+    chineseName: '红隼',
+    correctName: 'Falco tinnunculus',
+    keepAsSynonym: false,
+    reason: 'SOURCES: 红隼 and 黄爪隼 swapped; Falco vespertinus is 西红脚隼 (CBR checklist), not a synonym of 红隼',
+  },
+  {
+    wrongName: 'Falco tinnunculus',
+    chineseName: '黄爪隼',
+    correctName: 'Falco naumanni',
+    keepAsSynonym: false,
+    reason: 'SOURCES: 红隼 and 黄爪隼 swapped; Falco tinnunculus is 红隼',
+  },
   // Wrong epithet or genus pasted from another row (review). The wrong binomials name no taxon, so
   // they are kept as synonyms: a record copied from this list still resolves.
-  { wrongName: 'Centropus fuciphagus', chineseName: '褐翅鸦鹃', correctName: 'Centropus sinensis', keepAsSynonym: true,
-    reason: 'review: 褐翅鸦鹃 is Centropus sinensis (CBR checklist); "fuciphagus" is the epithet of 爪哇金丝燕 Aerodramus fuciphagus' },
-  { wrongName: 'Kogia cavirostris', chineseName: '鹅喙鲸', correctName: 'Ziphius cavirostris', keepAsSynonym: true,
-    reason: "review: 鹅喙鲸 (Cuvier's beaked whale) is Ziphius cavirostris; there is no Kogia cavirostris" },
-  { wrongName: 'Phrynocephalus cocincinus', chineseName: '长鬣蜥', correctName: 'Physignathus cocincinus', keepAsSynonym: true,
-    reason: 'review: 长鬣蜥 (Chinese water dragon) is Physignathus cocincinus; Phrynocephalus is the toad-headed agamas (沙蜥)' },
+  {
+    wrongName: 'Centropus fuciphagus',
+    chineseName: '褐翅鸦鹃',
+    correctName: 'Centropus sinensis',
+    keepAsSynonym: true,
+    reason: 'review: 褐翅鸦鹃 is Centropus sinensis (CBR checklist); "fuciphagus" is the epithet of 爪哇金丝燕 Aerodramus fuciphagus',
+  },
+  {
+    wrongName: 'Kogia cavirostris',
+    chineseName: '鹅喙鲸',
+    correctName: 'Ziphius cavirostris',
+    keepAsSynonym: true,
+    reason: "review: 鹅喙鲸 (Cuvier's beaked whale) is Ziphius cavirostris; there is no Kogia cavirostris",
+  },
+  {
+    wrongName: 'Phrynocephalus cocincinus',
+    chineseName: '长鬣蜥',
+    correctName: 'Physignathus cocincinus',
+    keepAsSynonym: true,
+    reason: 'review: 长鬣蜥 (Chinese water dragon) is Physignathus cocincinus; Phrynocephalus is the toad-headed agamas (沙蜥)',
+  },
   // Misspellings listed in SOURCES.
   { wrongName: 'Baleanoptera', correctName: 'Balaenoptera', keepAsSynonym: true, reason: 'SOURCES: misspelt genus (7 rorquals)' },
   { wrongName: 'Anser cygnoid', correctName: 'Anser cygnoides', keepAsSynonym: true, reason: 'SOURCES: misspelling' },
@@ -85,7 +110,12 @@ export const CORRECTIONS: readonly NameCorrection[] = [
   // Icthyophaga is the genus as IOC spells it.
 ];
 
-export interface LevelCorrection { chineseName: string; scientificName: string; level: ProtectionClass; reason: string }
+export interface LevelCorrection {
+  chineseName: string;
+  scientificName: string;
+  level: ProtectionClass;
+  reason: string;
+}
 
 /**
  * Protection-class corrections for the 2021 animal file. Its build script marked every Wikipedia row
@@ -93,10 +123,18 @@ export interface LevelCorrection { chineseName: string; scientificName: string; 
  * Only entries with independent evidence are corrected here; the other two missing Ⅰ are unknown.
  */
 export const LEVEL_CORRECTIONS: readonly LevelCorrection[] = [
-  { chineseName: '白枕鹤', scientificName: 'Grus vipio', level: 'I',
-    reason: 'raised from Ⅱ (1989) to Ⅰ in the 2021 list; the file has Ⅱ. Reported as 国家一级 in 2021-list news coverage' },
-  { chineseName: '长丝𩷶', scientificName: 'Pangasius sanitwongsei', level: 'I',
-    reason: 'SOURCES §6: Ⅱ in the file, Ⅰ in third-party summaries of the 2021 list' },
+  {
+    chineseName: '白枕鹤',
+    scientificName: 'Grus vipio',
+    level: 'I',
+    reason: 'raised from Ⅱ (1989) to Ⅰ in the 2021 list; the file has Ⅱ. Reported as 国家一级 in 2021-list news coverage',
+  },
+  {
+    chineseName: '长丝𩷶',
+    scientificName: 'Pangasius sanitwongsei',
+    level: 'I',
+    reason: 'SOURCES §6: Ⅱ in the file, Ⅰ in third-party summaries of the 2021 list',
+  },
 ];
 
 /** Chinese-name typos (the wrong form is kept in chineseSynonyms). */
@@ -177,7 +215,11 @@ function findCorrection(rawName: string, chineseName: string | null): NameCorrec
   });
 }
 
-interface CorrectedName { scientificName: string; synonyms: string[]; warning: string | null }
+interface CorrectedName {
+  scientificName: string;
+  synonyms: string[];
+  warning: string | null;
+}
 
 /** Applies CORRECTIONS to one row's name. */
 function correctName(rawName: string, chineseName: string | null, where: string): CorrectedName {
@@ -207,7 +249,9 @@ function warnMisappliedNames(species: TaxonInput[], source: string, warnings: st
     if (c.keepAsSynonym || !c.chineseName) continue;
     const corrected = species.some((t) => t.chineseName === c.chineseName && nameKey(t.scientificName) === nameKey(c.correctName));
     if (corrected && !present.has(nameKey(c.wrongName))) {
-      warnings.push(`${source}: after correcting ${c.chineseName}, no entry of this list is named "${c.wrongName}"; that name resolves to no listed taxon here`);
+      warnings.push(
+        `${source}: after correcting ${c.chineseName}, no entry of this list is named "${c.wrongName}"; that name resolves to no listed taxon here`,
+      );
     }
   }
 }
@@ -244,10 +288,25 @@ function mergeInto(target: TaxonInput, dup: TaxonInput, warnings: string[], wher
 // The 2021 JSON lists
 // ---------------------------------------------------------------------------------------------
 
-interface RawSpeciesRow { chineseName?: unknown; scientificName?: unknown; level?: unknown; status?: unknown; note?: unknown; aquatic?: unknown }
+interface RawSpeciesRow {
+  chineseName?: unknown;
+  scientificName?: unknown;
+  level?: unknown;
+  status?: unknown;
+  note?: unknown;
+  aquatic?: unknown;
+}
 interface RawRuleRow {
-  chineseName?: unknown; genus?: unknown; taxon?: unknown; section?: unknown; rank?: unknown; match?: unknown;
-  level?: unknown; status?: unknown; note?: unknown; excludeChinese?: unknown;
+  chineseName?: unknown;
+  genus?: unknown;
+  taxon?: unknown;
+  section?: unknown;
+  rank?: unknown;
+  match?: unknown;
+  level?: unknown;
+  status?: unknown;
+  note?: unknown;
+  excludeChinese?: unknown;
 }
 
 function str(v: unknown): string | null {
@@ -302,7 +361,9 @@ export function parseNational2021List(json: unknown, kingdom: 'Animalia' | 'Plan
     const statusClass = parseProtectionLevel(str(row.status));
     if (!protectionClass) {
       protectionClass = statusClass;
-      warnings.push(`${where}: level ${JSON.stringify(row.level)} not understood; ${protectionClass ? `class ${protectionClass} taken from status` : 'row skipped'}`);
+      warnings.push(
+        `${where}: level ${JSON.stringify(row.level)} not understood; ${protectionClass ? `class ${protectionClass} taken from status` : 'row skipped'}`,
+      );
       if (!protectionClass) return;
     } else if (statusClass && statusClass !== protectionClass) {
       warnings.push(`${where}: level ${protectionClass} disagrees with status "${String(row.status)}"; level kept`);
@@ -365,10 +426,16 @@ export function parseNational2021List(json: unknown, kingdom: 'Animalia' | 'Plan
       continue;
     }
     if (row.protectionClass !== accepted.protectionClass) {
-      warnings.push(`${where}: synonym row class ${row.protectionClass} differs from ${accepted.scientificName} (${accepted.protectionClass}); accepted name's class kept`);
+      warnings.push(
+        `${where}: synonym row class ${row.protectionClass} differs from ${accepted.scientificName} (${accepted.protectionClass}); accepted name's class kept`,
+      );
     }
     pushUnique(accepted.synonyms, [row.scientificName, ...row.synonyms], (v) => nameKey(v) === nameKey(accepted.scientificName));
-    pushUnique((accepted.chineseSynonyms ??= []), [...(row.chineseName ? [row.chineseName] : []), ...(row.chineseSynonyms ?? [])], (v) => v === accepted.chineseName);
+    pushUnique(
+      (accepted.chineseSynonyms ??= []),
+      [...(row.chineseName ? [row.chineseName] : []), ...(row.chineseSynonyms ?? [])],
+      (v) => v === accepted.chineseName,
+    );
     warnings.push(`${where}: synonym row "${row.scientificName}" (${row.chineseName ?? ''}) merged into "${accepted.scientificName}"`);
   }
 
@@ -459,17 +526,52 @@ const HEADER_ALIASES = {
 } as const;
 
 const CLASS_KINGDOM: Readonly<Record<string, Kingdom>> = {
-  mammalia: 'Animalia', aves: 'Animalia', reptilia: 'Animalia', amphibia: 'Animalia', pisces: 'Animalia',
-  actinopterygii: 'Animalia', chondrichthyes: 'Animalia', elasmobranchii: 'Animalia', petromyzonti: 'Animalia',
-  cephalaspidomorphi: 'Animalia', leptocardii: 'Animalia', appendicularia: 'Animalia', insecta: 'Animalia',
-  arachnida: 'Animalia', malacostraca: 'Animalia', merostomata: 'Animalia', anthozoa: 'Animalia', hydrozoa: 'Animalia',
-  gastropoda: 'Animalia', bivalvia: 'Animalia', lamellibranchia: 'Animalia', cephalopoda: 'Animalia',
-  enteropneusta: 'Animalia', holothuroidea: 'Animalia', 哺乳纲: 'Animalia', 鸟纲: 'Animalia', 爬行纲: 'Animalia',
-  两栖纲: 'Animalia', 鱼纲: 'Animalia', 昆虫纲: 'Animalia',
-  magnoliopsida: 'Plantae', liliopsida: 'Plantae', pinopsida: 'Plantae', cycadopsida: 'Plantae', ginkgoopsida: 'Plantae',
-  gnetopsida: 'Plantae', polypodiopsida: 'Plantae', lycopodiopsida: 'Plantae', bryopsida: 'Plantae', sphagnopsida: 'Plantae',
-  木兰纲: 'Plantae', 百合纲: 'Plantae', 松柏纲: 'Plantae',
-  agaricomycetes: 'Fungi', sordariomycetes: 'Fungi', pezizomycetes: 'Fungi',
+  mammalia: 'Animalia',
+  aves: 'Animalia',
+  reptilia: 'Animalia',
+  amphibia: 'Animalia',
+  pisces: 'Animalia',
+  actinopterygii: 'Animalia',
+  chondrichthyes: 'Animalia',
+  elasmobranchii: 'Animalia',
+  petromyzonti: 'Animalia',
+  cephalaspidomorphi: 'Animalia',
+  leptocardii: 'Animalia',
+  appendicularia: 'Animalia',
+  insecta: 'Animalia',
+  arachnida: 'Animalia',
+  malacostraca: 'Animalia',
+  merostomata: 'Animalia',
+  anthozoa: 'Animalia',
+  hydrozoa: 'Animalia',
+  gastropoda: 'Animalia',
+  bivalvia: 'Animalia',
+  lamellibranchia: 'Animalia',
+  cephalopoda: 'Animalia',
+  enteropneusta: 'Animalia',
+  holothuroidea: 'Animalia',
+  哺乳纲: 'Animalia',
+  鸟纲: 'Animalia',
+  爬行纲: 'Animalia',
+  两栖纲: 'Animalia',
+  鱼纲: 'Animalia',
+  昆虫纲: 'Animalia',
+  magnoliopsida: 'Plantae',
+  liliopsida: 'Plantae',
+  pinopsida: 'Plantae',
+  cycadopsida: 'Plantae',
+  ginkgoopsida: 'Plantae',
+  gnetopsida: 'Plantae',
+  polypodiopsida: 'Plantae',
+  lycopodiopsida: 'Plantae',
+  bryopsida: 'Plantae',
+  sphagnopsida: 'Plantae',
+  木兰纲: 'Plantae',
+  百合纲: 'Plantae',
+  松柏纲: 'Plantae',
+  agaricomycetes: 'Fungi',
+  sordariomycetes: 'Fungi',
+  pezizomycetes: 'Fungi',
 };
 
 function findColumn(header: string[], aliases: readonly string[]): number {
@@ -523,9 +625,18 @@ export function parseSpeciesListCsv(text: string, source: string, opts: CsvListO
     chinese: findColumn(header, HEADER_ALIASES.chinese),
     scientific: findColumn(header, HEADER_ALIASES.scientific),
     level: findColumn(header, HEADER_ALIASES.level),
-    cls: (() => { const l = findColumn(header, HEADER_ALIASES.classLatin); return l >= 0 ? l : findColumn(header, HEADER_ALIASES.classZh); })(),
-    order: (() => { const l = findColumn(header, HEADER_ALIASES.orderLatin); return l >= 0 ? l : findColumn(header, HEADER_ALIASES.orderZh); })(),
-    family: (() => { const l = findColumn(header, HEADER_ALIASES.familyLatin); return l >= 0 ? l : findColumn(header, HEADER_ALIASES.familyZh); })(),
+    cls: (() => {
+      const l = findColumn(header, HEADER_ALIASES.classLatin);
+      return l >= 0 ? l : findColumn(header, HEADER_ALIASES.classZh);
+    })(),
+    order: (() => {
+      const l = findColumn(header, HEADER_ALIASES.orderLatin);
+      return l >= 0 ? l : findColumn(header, HEADER_ALIASES.orderZh);
+    })(),
+    family: (() => {
+      const l = findColumn(header, HEADER_ALIASES.familyLatin);
+      return l >= 0 ? l : findColumn(header, HEADER_ALIASES.familyZh);
+    })(),
     note: findColumn(header, HEADER_ALIASES.note),
   };
   if (col.scientific < 0) throw new Error(`${source}: no scientific-name column (拉丁名 / 学名 / scientificName) in header ${JSON.stringify(header)}`);
@@ -594,8 +705,16 @@ export function parseSpeciesListCsv(text: string, source: string, opts: CsvListO
       }
       const ruleNote = [isAll ? '所有种' : null, isOther ? '其他：本类群中未单独列出的种' : null, note].filter((x): x is string => !!x).join('；') || null;
       rules.push({
-        rank, scientificName: groupName, chineseName: chineseGroup || groupName, kingdom, protectionClass: level,
-        note: ruleNote, wildOnly: isWildOnly(note), excludeChinese: [], sources: [source], other: isOther,
+        rank,
+        scientificName: groupName,
+        chineseName: chineseGroup || groupName,
+        kingdom,
+        protectionClass: level,
+        note: ruleNote,
+        wildOnly: isWildOnly(note),
+        excludeChinese: [],
+        sources: [source],
+        other: isOther,
       });
       if (!isAll && !isSpp) warnings.push(`${where}: "${rawChinese}, ${rawSci}" read as a ${rank} rule`);
       return;
@@ -618,7 +737,8 @@ export function parseSpeciesListCsv(text: string, source: string, opts: CsvListO
     if (corrected.warning) warnings.push(corrected.warning);
     pushUnique(synonyms, corrected.synonyms);
     const scientificName = corrected.scientificName;
-    if (!SCIENTIFIC_NAME_SHAPE.test(scientificName)) warnings.push(`${where}: "${rawSci}" does not look like a binomial or trinomial; kept as "${scientificName}"`);
+    if (!SCIENTIFIC_NAME_SHAPE.test(scientificName))
+      warnings.push(`${where}: "${rawSci}" does not look like a binomial or trinomial; kept as "${scientificName}"`);
     const rank = rankOf(scientificName);
     const taxon: TaxonInput = {
       scientificName,

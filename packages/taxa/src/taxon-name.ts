@@ -16,13 +16,47 @@
 
 /** Infraspecific rank markers, as written → canonical (ICN style). */
 const RANK_MARKERS: Readonly<Record<string, string>> = {
-  'var.': 'var.', var: 'var.',
-  'subsp.': 'subsp.', subsp: 'subsp.', 'ssp.': 'subsp.', ssp: 'subsp.',
-  'f.': 'f.', 'fo.': 'f.', forma: 'f.',
+  'var.': 'var.',
+  var: 'var.',
+  'subsp.': 'subsp.',
+  subsp: 'subsp.',
+  'ssp.': 'subsp.',
+  ssp: 'subsp.',
+  'f.': 'f.',
+  'fo.': 'f.',
+  forma: 'f.',
 };
 
 /** Lower-case words that start an authorship, never an epithet. */
-const AUTHOR_PARTICLES = new Set(['ex', 'et', 'de', 'da', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'in', 'and', 'emend', 'emend.', 'auct', 'auct.', 'sensu', 'non', 'nec', 'hort', 'hort.', 'nom.', 'comb.']);
+const AUTHOR_PARTICLES = new Set([
+  'ex',
+  'et',
+  'de',
+  'da',
+  'del',
+  'della',
+  'di',
+  'du',
+  'la',
+  'le',
+  'van',
+  'von',
+  'der',
+  'den',
+  'in',
+  'and',
+  'emend',
+  'emend.',
+  'auct',
+  'auct.',
+  'sensu',
+  'non',
+  'nec',
+  'hort',
+  'hort.',
+  'nom.',
+  'comb.',
+]);
 
 const HYBRID = '×';
 const EPITHET = /^[a-z][a-z-]*[a-z]$|^[a-z]$/;
@@ -31,15 +65,17 @@ const GENUS = /^×?[A-Za-z][A-Za-z-]*$/;
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
 
 function cleanSpacing(s: string): string {
-  return s
-    .normalize('NFKC') // full-width letters, ideographic space, full-width brackets → ASCII
-    .replace(/[\u200b-\u200d\ufeff]/g, '')
-    // "var.ziyuanensis" → "var. ziyuanensis" (only lower-case markers: "F. silvestris" is a genus abbreviation)
-    .replace(/(^|\s)(var|subsp|ssp|fo|f)\.(?=[a-z])/g, '$1$2. ')
-    // "Poncirus×polyandra", "Poncirus ×polyandra" → "Poncirus × polyandra"; a leading × (nothogenus) stays attached
-    .replace(/(\S)\s*×\s*/g, `$1 ${HYBRID} `)
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    s
+      .normalize('NFKC') // full-width letters, ideographic space, full-width brackets → ASCII
+      .replace(/[\u200b-\u200d\ufeff]/g, '')
+      // "var.ziyuanensis" → "var. ziyuanensis" (only lower-case markers: "F. silvestris" is a genus abbreviation)
+      .replace(/(^|\s)(var|subsp|ssp|fo|f)\.(?=[a-z])/g, '$1$2. ')
+      // "Poncirus×polyandra", "Poncirus ×polyandra" → "Poncirus × polyandra"; a leading × (nothogenus) stays attached
+      .replace(/(\S)\s*×\s*/g, `$1 ${HYBRID} `)
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function capitaliseGenus(g: string): string {
@@ -66,7 +102,10 @@ export function normalizeScientificName(s: string): string {
   // ("PANTHERA TIGRIS ALTAICA", "panthera TIGRIS") is read as lower-case.
   // ALL-CAPS words are lower-cased; "Linnaeus" in "panthera tigris Linnaeus, 1758" stays an author.
   if (/^×?([a-z][a-z-]*|[A-Z][A-Z-]+)(\s|$)/.test(cleaned)) {
-    cleaned = cleaned.split(' ').map((t, k) => (k === 0 || t === t.toUpperCase() ? t.toLowerCase() : t)).join(' ');
+    cleaned = cleaned
+      .split(' ')
+      .map((t, k) => (k === 0 || t === t.toUpperCase() ? t.toLowerCase() : t))
+      .join(' ');
   }
 
   const tokens = cleaned.split(' ');
@@ -140,7 +179,10 @@ export function nameKey(s: string): string {
   const n = normalizeScientificName(s);
   // "豹属一种", "豹属未定种", "猫科sp." — a record identified only to the genus or family: the group's key
   if (CJK.test(n)) return n.replace(/(属|科)的?(一种|未定种|某种|sp\.?|spp\.?)$/i, '$1');
-  return n.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return n
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** The genus (first word) of a scientific name; '' for an empty string. */
@@ -165,7 +207,9 @@ export function speciesOf(s: string): string | null {
 
 /** The rank implied by a normalised name: 3 words / "subsp." → subspecies, "var." → variety, "f." → form. */
 export function rankOf(s: string): 'species' | 'subspecies' | 'variety' | 'form' {
-  const tokens = normalizeScientificName(s).split(' ').filter((t) => t !== HYBRID);
+  const tokens = normalizeScientificName(s)
+    .split(' ')
+    .filter((t) => t !== HYBRID);
   if (tokens.includes('var.')) return 'variety';
   if (tokens.includes('f.')) return 'form';
   if (tokens.includes('subsp.')) return 'subspecies';

@@ -3,7 +3,14 @@ import { sql, type RawBuilder } from '@biomon/db';
 import type { HigherTaxonName, TaxonInput, TaxonRuleInput } from './taxon.types';
 import { genusOf, nameKey, normalizeChineseName } from './taxon-name';
 
-export interface TaxaImportSummary { taxa: number; inserted: number; updated: number; rules: number; names: number; higherTaxa: number }
+export interface TaxaImportSummary {
+  taxa: number;
+  inserted: number;
+  updated: number;
+  rules: number;
+  names: number;
+  higherTaxa: number;
+}
 
 /**
  * Upserts taxa by scientific name. Flags set by the Jilin checklist (sensitive, invasive, inJilin)
@@ -73,8 +80,11 @@ export async function upsertTaxa(tx: Tx, taxa: TaxonInput[], rules: TaxonRuleInp
       const key = nameKey(n.name);
       if (!key || seen.has(key)) continue;
       seen.add(key);
-      await tx.insertInto('taxon_names').values({ name_key: key, name: n.name, taxon_id: res.id, kind: n.kind })
-        .onConflict((oc) => oc.columns(['name_key', 'taxon_id']).doNothing()).execute();
+      await tx
+        .insertInto('taxon_names')
+        .values({ name_key: key, name: n.name, taxon_id: res.id, kind: n.kind })
+        .onConflict((oc) => oc.columns(['name_key', 'taxon_id']).doNothing())
+        .execute();
       names++;
     }
   }
@@ -87,15 +97,30 @@ export async function upsertTaxa(tx: Tx, taxa: TaxonInput[], rules: TaxonRuleInp
   }
   for (const r of rules) {
     const row = {
-      rank: r.rank, scientific_name: r.scientificName, chinese_name: r.chineseName, kingdom: r.kingdom,
-      protection_class: r.protectionClass, note: r.note, wild_only: r.wildOnly, exclude_chinese: r.excludeChinese, sources: r.sources,
+      rank: r.rank,
+      scientific_name: r.scientificName,
+      chinese_name: r.chineseName,
+      kingdom: r.kingdom,
+      protection_class: r.protectionClass,
+      note: r.note,
+      wild_only: r.wildOnly,
+      exclude_chinese: r.excludeChinese,
+      sources: r.sources,
     };
-    await tx.insertInto('taxon_rules').values(row)
-      .onConflict((oc) => oc.columns(['rank', 'scientific_name']).doUpdateSet({
-        chinese_name: row.chinese_name, protection_class: row.protection_class, note: row.note, wild_only: row.wild_only,
-        exclude_chinese: row.exclude_chinese,
-        sources: sql`(SELECT array_agg(DISTINCT s ORDER BY s) FROM unnest(taxon_rules.sources || excluded.sources) s)`,
-      })).execute();
+    await tx
+      .insertInto('taxon_rules')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['rank', 'scientific_name']).doUpdateSet({
+          chinese_name: row.chinese_name,
+          protection_class: row.protection_class,
+          note: row.note,
+          wild_only: row.wild_only,
+          exclude_chinese: row.exclude_chinese,
+          sources: sql`(SELECT array_agg(DISTINCT s ORDER BY s) FROM unnest(taxon_rules.sources || excluded.sources) s)`,
+        }),
+      )
+      .execute();
   }
   const higherTaxa = await deriveHigherTaxa(tx, higherNames);
   return { taxa: taxa.length, inserted, updated, rules: rules.length, names, higherTaxa };
@@ -113,7 +138,8 @@ const SPECIES_RANKS = sql`('species', 'subspecies', 'variety', 'form')`;
  * taxa), so a genus's flag says nothing about its other species. Returns the number of entries.
  */
 export async function deriveHigherTaxa(tx: Tx, names: HigherTaxonName[] = []): Promise<number> {
-  const upsert = (rank: 'genus' | 'family', key: RawBuilder<unknown>) => sql<{ id: number; scientific_name: string }>`
+  const upsert = (rank: 'genus' | 'family', key: RawBuilder<unknown>) =>
+    sql<{ id: number; scientific_name: string }>`
     INSERT INTO taxa AS x (scientific_name, rank, kingdom, taxon_class, taxon_order, family, genus, sensitive, generalize_cell_m, sources)
     SELECT ${key}, ${rank}, min(t.kingdom), min(t.taxon_class), min(t.taxon_order), ${rank === 'genus' ? sql`min(t.family)` : key}, ${rank === 'genus' ? key : sql`''`},
       bool_or(t.sensitive), coalesce(max(t.generalize_cell_m) FILTER (WHERE t.sensitive), 10000), ARRAY['derived']
@@ -150,10 +176,19 @@ export async function deriveHigherTaxa(tx: Tx, names: HigherTaxonName[] = []): P
     const zh = chinese.get(r.scientific_name);
     if (zh) nameRows.push({ name_key: nameKey(zh), name: zh, taxon_id: r.id, kind: 'chinese' });
   }
-  await tx.insertInto('taxon_names').values(nameRows).onConflict((oc) => oc.columns(['name_key', 'taxon_id']).doNothing()).execute();
+  await tx
+    .insertInto('taxon_names')
+    .values(nameRows)
+    .onConflict((oc) => oc.columns(['name_key', 'taxon_id']).doNothing())
+    .execute();
   const withChinese = rows.filter((r) => chinese.has(r.scientific_name));
   for (const r of withChinese) {
-    await tx.updateTable('taxa').set({ chinese_name: chinese.get(r.scientific_name)! }).where('id', '=', r.id).where('chinese_name', 'is', null).execute();
+    await tx
+      .updateTable('taxa')
+      .set({ chinese_name: chinese.get(r.scientific_name)! })
+      .where('id', '=', r.id)
+      .where('chinese_name', 'is', null)
+      .execute();
   }
   return rows.length;
 }
@@ -179,7 +214,13 @@ export async function findTaxaByName(db: DbOrTx, name: string): Promise<TaxonMat
     .orderBy('t.id')
     .execute();
   return rows.map((r) => ({
-    id: r.id, scientificName: r.scientific_name, chineseName: r.chinese_name, rank: r.rank,
-    protectionClass: r.protection_class, sensitive: r.sensitive, invasive: r.invasive, matchedAs: r.kind,
+    id: r.id,
+    scientificName: r.scientific_name,
+    chineseName: r.chinese_name,
+    rank: r.rank,
+    protectionClass: r.protection_class,
+    sensitive: r.sensitive,
+    invasive: r.invasive,
+    matchedAs: r.kind,
   }));
 }

@@ -52,7 +52,7 @@ describe('indicators API', () => {
     expect(byCode.forest_coverage.target2035).toMatchObject({ value: null, text: '稳定提高' });
   });
 
-  it('serves the demo run\'s values, the province forest coverage agreeing with an independent turf measurement', async () => {
+  it("serves the demo run's values, the province forest coverage agreeing with an independent turf measurement", async () => {
     const res = (await app.inject({ method: 'GET', url: '/v1/indicators/forest_coverage/values?region=220000&year=2024' })).json();
     expect(res.values).toHaveLength(1);
     const v = res.values[0];
@@ -75,7 +75,12 @@ describe('indicators API', () => {
     const bad = await app.inject({ method: 'POST', url: '/v1/indicator-runs', headers: evaluator, payload: { year: 2024, indicators: ['nope'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.errors[0]).toMatchObject({ field: 'indicators', code: 'INDICATOR_UNKNOWN' });
-    const res = await app.inject({ method: 'POST', url: '/v1/indicator-runs', headers: evaluator, payload: { year: 2020, regions: ['220000', 'PA-SNP'], indicators: ['forest_coverage', 'grassland_vegetation_cover'] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/indicator-runs',
+      headers: evaluator,
+      payload: { year: 2020, regions: ['220000', 'PA-SNP'], indicators: ['forest_coverage', 'grassland_vegetation_cover'] },
+    });
     expect(res.statusCode).toBe(202);
     const run = await waitRun(res.json().runId);
     expect(run.status).toBe('completed');
@@ -90,13 +95,29 @@ describe('indicators API', () => {
   });
 
   it('accepts a layer upload as a new immutable version and serves its features by bbox', async () => {
-    const fc = { type: 'FeatureCollection', features: [
-      { type: 'Feature', properties: { id: 'NEW-1', name: '新保护地', designation: 'nature_reserve', status: 'designated', establishedYear: 2025 }, geometry: boxPolygon(125.0, 125.1, 44.0, 44.1) },
-      { type: 'Feature', properties: { id: 'NEW-2', name: '坏', designation: 'castle', status: 'designated' }, geometry: boxPolygon(125.2, 125.3, 44.0, 44.1) },
-    ] };
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { id: 'NEW-1', name: '新保护地', designation: 'nature_reserve', status: 'designated', establishedYear: 2025 },
+          geometry: boxPolygon(125.0, 125.1, 44.0, 44.1),
+        },
+        {
+          type: 'Feature',
+          properties: { id: 'NEW-2', name: '坏', designation: 'castle', status: 'designated' },
+          geometry: boxPolygon(125.2, 125.3, 44.0, 44.1),
+        },
+      ],
+    };
     const forbidden = await app.inject({ method: 'POST', url: '/v1/layers/protected-areas?year=2025', headers: evaluator, payload: fc });
     expect(forbidden.statusCode).toBe(403);
-    const res = await app.inject({ method: 'POST', url: '/v1/layers/protected-areas?year=2025&source=test', headers: { ...admin, 'content-type': 'application/geo+json' }, payload: JSON.stringify(fc) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/layers/protected-areas?year=2025&source=test',
+      headers: { ...admin, 'content-type': 'application/geo+json' },
+      payload: JSON.stringify(fc),
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ kind: 'protected-areas', year: 2025, features: 1, rejected: [{ index: 1 }] });
@@ -107,7 +128,12 @@ describe('indicators API', () => {
     expect(inBox.features).toHaveLength(1);
     const outBox = (await app.inject({ method: 'GET', url: `/v1/layers/${body.datasetId}/features?bbox=120,40,121,41` })).json();
     expect(outBox.features).toHaveLength(0);
-    const none = await app.inject({ method: 'POST', url: '/v1/layers/protected-areas?year=2025', headers: admin, payload: { type: 'FeatureCollection', features: [fc.features[1]] } });
+    const none = await app.inject({
+      method: 'POST',
+      url: '/v1/layers/protected-areas?year=2025',
+      headers: admin,
+      payload: { type: 'FeatureCollection', features: [fc.features[1]] },
+    });
     expect(none.statusCode).toBe(422);
     expect(none.json().error.code).toBe('UNPROCESSABLE');
   });

@@ -26,19 +26,26 @@ const feature = (geometry: unknown, properties: Record<string, unknown>) => ({ t
 
 beforeAll(async () => {
   t = await createTestContext();
-  const checklist = JSON.parse(readFileSync(path.join(REPO_ROOT, 'seeds/taxa/jilin-checklist.json'), 'utf8')) as { taxa: TaxonInput[]; rules: TaxonRuleInput[] };
+  const checklist = JSON.parse(readFileSync(path.join(REPO_ROOT, 'seeds/taxa/jilin-checklist.json'), 'utf8')) as {
+    taxa: TaxonInput[];
+    rules: TaxonRuleInput[];
+  };
   await t.ctx.db.transaction().execute((tx) => upsertTaxa(tx, checklist.taxa, checklist.rules));
   const imp = async (kind: Parameters<typeof importLayer>[2]['kind'], features: ReturnType<typeof feature>[], year = 2024) => {
     const r = await importLayer(t.ctx.db, features, { kind, year });
     ds[kind] = r.datasetId;
     return r;
   };
-  await imp('regions', [
-    feature(box(126, 127, 42, 43), { code: 'T0', name: '测试省', level: 'province' }),
-    feature(box(126, 126.5, 42, 43), { code: 'TA', name: '甲市', level: 'prefecture', parentCode: 'T0' }),
-    feature(box(126.5, 127, 42, 43), { code: 'TB', name: '乙市', level: 'prefecture', parentCode: 'T0' }),
-    feature(box(126, 126.2, 42, 42.2), { code: 'TPA', name: '测试优先区域', level: 'priority_area' }),
-  ], 2020);
+  await imp(
+    'regions',
+    [
+      feature(box(126, 127, 42, 43), { code: 'T0', name: '测试省', level: 'province' }),
+      feature(box(126, 126.5, 42, 43), { code: 'TA', name: '甲市', level: 'prefecture', parentCode: 'T0' }),
+      feature(box(126.5, 127, 42, 43), { code: 'TB', name: '乙市', level: 'prefecture', parentCode: 'T0' }),
+      feature(box(126, 126.2, 42, 42.2), { code: 'TPA', name: '测试优先区域', level: 'priority_area' }),
+    ],
+    2020,
+  );
   // A forest outline with a zero-area spike on its top edge (a self-intersection): ST_MakeValid
   // removes the spike and leaves the box [126,126.2] × [42.6,42.8].
   const spiky = box(126, 126.2, 42.6, 42.8);
@@ -80,38 +87,62 @@ beforeAll(async () => {
   const plot = (id: string, lon: number, lat: number, type: string, cover: number, date = '2024-07-15') =>
     feature({ type: 'Point', coordinates: [lon, lat] }, { plotId: id, grasslandType: type, vegetationCover: cover, surveyDate: date });
   await imp('grassland-plots', [
-    plot('g1a', 126.25, 42.55, '温性草原', 60), plot('g1b', 126.45, 42.55, '温性草原', 70),
+    plot('g1a', 126.25, 42.55, '温性草原', 60),
+    plot('g1b', 126.45, 42.55, '温性草原', 70),
     plot('g2a', 126.4, 42.65, '低地草甸', 80),
-    plot('g3a', 126.6, 42.55, '温性草原', 50), plot('g3b', 126.7, 42.55, '温性草原', 54), plot('g3c', 126.8, 42.55, '温性草原', 58),
+    plot('g3a', 126.6, 42.55, '温性草原', 50),
+    plot('g3b', 126.7, 42.55, '温性草原', 54),
+    plot('g3c', 126.8, 42.55, '温性草原', 58),
     plot('gx', 126.7, 42.65, '沼泽草甸', 90), // plots but no mapped area of that type
     plot('gold', 126.3, 42.55, '温性草原', 10, '2020-07-01'), // another year: not used
   ]);
   const occ = (id: string, name: string, lon: number, lat: number, extra: Record<string, unknown> = {}) => ({
-    occurrenceID: id, scientificName: name, eventDate: '2023-06-01', decimalLongitude: lon, decimalLatitude: lat, geodeticDatum: 'WGS84', ...extra,
+    occurrenceID: id,
+    scientificName: name,
+    eventDate: '2023-06-01',
+    decimalLongitude: lon,
+    decimalLatitude: lat,
+    geodeticDatum: 'WGS84',
+    ...extra,
   });
-  await ingestOccurrences(t.ctx.db, [
-    occ('s1', 'Panthera tigris altaica', 126.2, 42.9), // in PA1 → Panthera tigris in PA
-    occ('s2', 'Panthera tigris', 126.6, 42.3), // same species, outside: counts once
-    occ('s3', 'Grus japonensis', 126.7, 42.3), // only outside
-    occ('s4', 'Taxus cuspidata', 126.15, 42.75), // in PA1
-    occ('s5', 'Taxus chinensis', 126.8, 42.1), // not in the checklist: covered by the 红豆杉属 rule; outside
-    occ('s6', 'Panax ginseng', 126.2, 42.8, { occurrenceStatus: 'absent' }), // absent only
-    occ('s7', 'Mergus squamatus', 126.2, 42.8, { eventDate: '2010-05-01' }), // before the window
-    occ('s8', 'Moschus moschiferus', 126.2, 42.8, { coordinateUncertaintyInMeters: 20000 }), // too vague
-    occ('s9', 'Cervus nippon', 126.2, 42.8, { establishmentMeans: 'captive' }), // captive
-    occ('s10', 'Ursus thibetanus', 126.2, 42.8), // rejected in review below
-    occ('s11', 'Capreolus pygargus', 126.2, 42.8), // not protected
-  ], { actor: SYSTEM_ACTOR });
+  await ingestOccurrences(
+    t.ctx.db,
+    [
+      occ('s1', 'Panthera tigris altaica', 126.2, 42.9), // in PA1 → Panthera tigris in PA
+      occ('s2', 'Panthera tigris', 126.6, 42.3), // same species, outside: counts once
+      occ('s3', 'Grus japonensis', 126.7, 42.3), // only outside
+      occ('s4', 'Taxus cuspidata', 126.15, 42.75), // in PA1
+      occ('s5', 'Taxus chinensis', 126.8, 42.1), // not in the checklist: covered by the 红豆杉属 rule; outside
+      occ('s6', 'Panax ginseng', 126.2, 42.8, { occurrenceStatus: 'absent' }), // absent only
+      occ('s7', 'Mergus squamatus', 126.2, 42.8, { eventDate: '2010-05-01' }), // before the window
+      occ('s8', 'Moschus moschiferus', 126.2, 42.8, { coordinateUncertaintyInMeters: 20000 }), // too vague
+      occ('s9', 'Cervus nippon', 126.2, 42.8, { establishmentMeans: 'captive' }), // captive
+      occ('s10', 'Ursus thibetanus', 126.2, 42.8), // rejected in review below
+      occ('s11', 'Capreolus pygargus', 126.2, 42.8), // not protected
+    ],
+    { actor: SYSTEM_ACTOR },
+  );
   await sql`UPDATE occurrences SET review_state = 'rejected' WHERE occurrence_id = 's10'`.execute(t.ctx.db);
 });
 afterAll(async () => t.close());
 
 async function run(params: Record<string, unknown> = {}, indicators?: string[]) {
-  const { runId } = await createIndicatorRun(t.ctx.db, {
-    year: 2024, indicators,
-    datasets: { regions: ds.regions, protectedAreas: ds['protected-areas'], landCover: ds['land-cover'], grasslandPlots: ds['grassland-plots'], ecosystems: ds.ecosystems },
-    params,
-  }, actor);
+  const { runId } = await createIndicatorRun(
+    t.ctx.db,
+    {
+      year: 2024,
+      indicators,
+      datasets: {
+        regions: ds.regions,
+        protectedAreas: ds['protected-areas'],
+        landCover: ds['land-cover'],
+        grasslandPlots: ds['grassland-plots'],
+        ecosystems: ds.ecosystems,
+      },
+      params,
+    },
+    actor,
+  );
   expect(await executeIndicatorRun(t.ctx.db, runId)).toBe('completed');
   const out = await getIndicatorRun(t.ctx.db, runId, SYSTEM_VIEWER);
   return { runId, out: out!, get: (ind: string, region: string) => out!.results.find((r) => r.indicator === ind && r.regionCode === region) as ResultOut };
@@ -139,7 +170,7 @@ describe('indicator golden fixture (closed-form expectations)', () => {
     near(f.numerator, forest);
     near(f.value, (forest / REGION) * 100);
     expect(f.target).toBe(45.8);
-    expect(f.meetsTarget).toBe(forest / REGION * 100 >= 45.8);
+    expect(f.meetsTarget).toBe((forest / REGION) * 100 >= 45.8);
   });
 
   it('自然保护地面积占比: proposed, future-year and biosphere sites excluded; overlaps once; the cross-border site clipped', () => {
@@ -221,7 +252,13 @@ describe('indicator golden fixture (closed-form expectations)', () => {
 
   it('records what it used and is immutable: the same run id returns the same numbers', async () => {
     expect(r.out.status).toBe('completed');
-    expect(r.out.datasets).toEqual({ regions: ds.regions, protectedAreas: ds['protected-areas'], landCover: ds['land-cover'], grasslandPlots: ds['grassland-plots'], ecosystems: ds.ecosystems });
+    expect(r.out.datasets).toEqual({
+      regions: ds.regions,
+      protectedAreas: ds['protected-areas'],
+      landCover: ds['land-cover'],
+      grasslandPlots: ds['grassland-plots'],
+      ecosystems: ds.ecosystems,
+    });
     expect(r.out.params).toMatchObject({ speciesWindowYears: 10, ecosystemThreshold: 0.01 });
     await importLayer(t.ctx.db, [feature(box(126, 127, 42, 43), { class: 'forest' })], { kind: 'land-cover', year: 2024 });
     expect(await executeIndicatorRun(t.ctx.db, r.runId)).toBe('skipped');

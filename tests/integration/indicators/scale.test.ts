@@ -37,21 +37,28 @@ function blob(cx: number, cy: number, r: number, n = 240) {
 
 beforeAll(async () => {
   t = await createTestContext();
-  const checklist = JSON.parse(readFileSync(path.join(REPO_ROOT, 'seeds/taxa/jilin-checklist.json'), 'utf8')) as { taxa: TaxonInput[]; rules: TaxonRuleInput[] };
+  const checklist = JSON.parse(readFileSync(path.join(REPO_ROOT, 'seeds/taxa/jilin-checklist.json'), 'utf8')) as {
+    taxa: TaxonInput[];
+    rules: TaxonRuleInput[];
+  };
   await t.ctx.db.transaction().execute((tx) => upsertTaxa(tx, checklist.taxa, checklist.rules));
   const imp = async (kind: Parameters<typeof importLayer>[2]['kind'], features: ReturnType<typeof feature>[], year = 2024) => {
     const r = await importLayer(t.ctx.db, features, { kind, year });
     expect(r.rejected).toEqual([]);
     ds[kind] = r.datasetId;
   };
-  await imp('regions', [
-    feature(box(126, 127, 42, 43), { code: 'S0', name: '省', level: 'province' }),
-    feature(box(126, 126.55, 42, 43), { code: 'SW', name: '西市', level: 'prefecture', parentCode: 'S0' }),
-    feature(box(126.55, 127, 42, 43), { code: 'SE', name: '东市', level: 'prefecture', parentCode: 'S0' }),
-    feature(box(126, 126.55, 42, 42.45), { code: 'SW1', name: '西一县', level: 'county', parentCode: 'SW' }),
-    feature(box(126, 126.55, 42.45, 43), { code: 'SW2', name: '西二县', level: 'county', parentCode: 'SW' }),
-    feature(blob(126.5, 42.5, 0.22), { code: 'SP', name: '优先区域', level: 'priority_area' }),
-  ], 2020);
+  await imp(
+    'regions',
+    [
+      feature(box(126, 127, 42, 43), { code: 'S0', name: '省', level: 'province' }),
+      feature(box(126, 126.55, 42, 43), { code: 'SW', name: '西市', level: 'prefecture', parentCode: 'S0' }),
+      feature(box(126.55, 127, 42, 43), { code: 'SE', name: '东市', level: 'prefecture', parentCode: 'S0' }),
+      feature(box(126, 126.55, 42, 42.45), { code: 'SW1', name: '西一县', level: 'county', parentCode: 'SW' }),
+      feature(box(126, 126.55, 42.45, 43), { code: 'SW2', name: '西二县', level: 'county', parentCode: 'SW' }),
+      feature(blob(126.5, 42.5, 0.22), { code: 'SP', name: '优先区域', level: 'priority_area' }),
+    ],
+    2020,
+  );
   await imp('land-cover', [
     // forest and special shrub overlapping each other and across cell edges; plain shrub never counts
     feature(box(126.03, 126.41, 42.08, 42.37), { class: 'forest' }),
@@ -91,22 +98,44 @@ beforeAll(async () => {
   const plot = (id: string, lon: number, lat: number, type: string, cover: number) =>
     feature({ type: 'Point', coordinates: [lon, lat] }, { plotId: id, grasslandType: type, vegetationCover: cover, surveyDate: '2024-07-15' });
   await imp('grassland-plots', [
-    plot('p1', 126.2, 42.45, '温性草原', 61), plot('p2', 126.5, 42.5, '温性草原', 73), plot('p3', 126.65, 42.55, '温性草原', 55),
-    plot('p4', 126.27, 42.18, '低地草甸', 80), plot('p5', 126.55, 42.5, '温性草原', 67), // on the prefecture border: both sides
-    plot('p6', 126.9, 42.8, '山地草甸', 88), plot('p7', 126.3, 42.3, '沼泽草甸', 90),
+    plot('p1', 126.2, 42.45, '温性草原', 61),
+    plot('p2', 126.5, 42.5, '温性草原', 73),
+    plot('p3', 126.65, 42.55, '温性草原', 55),
+    plot('p4', 126.27, 42.18, '低地草甸', 80),
+    plot('p5', 126.55, 42.5, '温性草原', 67), // on the prefecture border: both sides
+    plot('p6', 126.9, 42.8, '山地草甸', 88),
+    plot('p7', 126.3, 42.3, '沼泽草甸', 90),
   ]);
-  const occ = (id: string, name: string, lon: number, lat: number) => ({ occurrenceID: id, scientificName: name, eventDate: '2023-06-01', decimalLongitude: lon, decimalLatitude: lat, geodeticDatum: 'WGS84' });
-  await ingestOccurrences(t.ctx.db, [
-    occ('o1', 'Panthera tigris', 126.35, 42.65), occ('o2', 'Panthera tigris', 126.95, 42.95),
-    occ('o3', 'Grus japonensis', 126 + 3 / 7, 42.6), // near a 1/7° cell edge, inside Q1
-    occ('o4', 'Grus japonensis', 126.97, 42.1), // in Q7
-    occ('o5', 'Taxus cuspidata', 126.8, 42.25), // only in the proposed site: outside
-    occ('o6', 'Cervus nippon', 126.55, 42.6), // on the prefecture border, in Q2
-  ], { actor: SYSTEM_ACTOR });
+  const occ = (id: string, name: string, lon: number, lat: number) => ({
+    occurrenceID: id,
+    scientificName: name,
+    eventDate: '2023-06-01',
+    decimalLongitude: lon,
+    decimalLatitude: lat,
+    geodeticDatum: 'WGS84',
+  });
+  await ingestOccurrences(
+    t.ctx.db,
+    [
+      occ('o1', 'Panthera tigris', 126.35, 42.65),
+      occ('o2', 'Panthera tigris', 126.95, 42.95),
+      occ('o3', 'Grus japonensis', 126 + 3 / 7, 42.6), // near a 1/7° cell edge, inside Q1
+      occ('o4', 'Grus japonensis', 126.97, 42.1), // in Q7
+      occ('o5', 'Taxus cuspidata', 126.8, 42.25), // only in the proposed site: outside
+      occ('o6', 'Cervus nippon', 126.55, 42.6), // on the prefecture border, in Q2
+    ],
+    { actor: SYSTEM_ACTOR },
+  );
 });
 afterAll(async () => t.close());
 
-const datasets = () => ({ regions: ds.regions, protectedAreas: ds['protected-areas'], landCover: ds['land-cover'], grasslandPlots: ds['grassland-plots'], ecosystems: ds.ecosystems });
+const datasets = () => ({
+  regions: ds.regions,
+  protectedAreas: ds['protected-areas'],
+  landCover: ds['land-cover'],
+  grasslandPlots: ds['grassland-plots'],
+  ecosystems: ds.ecosystems,
+});
 
 async function run(work: Record<string, number>, onProgress?: (done: number) => void) {
   const { runId } = await createIndicatorRun(t.ctx.db, { year: 2024, datasets: datasets() }, actor);
@@ -121,8 +150,10 @@ async function results(runId: string): Promise<ResultOut[]> {
 }
 
 async function stages(runId: string) {
-  return (await sql<{ stage: string; builds: number; started_at: Date; finished_at: Date; detail: Record<string, unknown> }>`
-    SELECT stage, builds, started_at, finished_at, detail FROM indicator_run_stages WHERE run_id = ${runId} ORDER BY started_at`.execute(t.ctx.db)).rows;
+  return (
+    await sql<{ stage: string; builds: number; started_at: Date; finished_at: Date; detail: Record<string, unknown> }>`
+    SELECT stage, builds, started_at, finished_at, detail FROM indicator_run_stages WHERE run_id = ${runId} ORDER BY started_at`.execute(t.ctx.db)
+  ).rows;
 }
 
 const close = (a: number | null, b: number | null, label: string) => {
@@ -142,11 +173,17 @@ function expectSame(split: ResultOut[], unsplit: ResultOut[]) {
     close(a.denominator, b.denominator, `${label} denominator`);
     expect(a.reason, label).toBe(b.reason);
     if (a.indicator === 'ecosystem_type_protection_rate') {
-      expect((a.details.types as { type: string; effective: boolean }[]).map((x) => [x.type, x.effective]), label).toEqual((b.details.types as { type: string; effective: boolean }[]).map((x) => [x.type, x.effective]));
+      expect(
+        (a.details.types as { type: string; effective: boolean }[]).map((x) => [x.type, x.effective]),
+        label,
+      ).toEqual((b.details.types as { type: string; effective: boolean }[]).map((x) => [x.type, x.effective]));
     }
     if (a.indicator === 'grassland_vegetation_cover') {
       expect(a.details.missing, label).toEqual(b.details.missing);
-      expect((a.details.cells as { unit: string; type: string }[]).map((c) => `${c.unit}:${c.type}`), label).toEqual((b.details.cells as { unit: string; type: string }[]).map((c) => `${c.unit}:${c.type}`));
+      expect(
+        (a.details.cells as { unit: string; type: string }[]).map((c) => `${c.unit}:${c.type}`),
+        label,
+      ).toEqual((b.details.cells as { unit: string; type: string }[]).map((c) => `${c.unit}:${c.type}`));
     }
     if (a.indicator === 'protected_species_rate') expect(a.details.species, label).toEqual(b.details.species);
   }
@@ -178,14 +215,16 @@ describe('indicator runs at scale: cells and the per-run PA union', () => {
 
   it('agrees with the literal unsplit overlay (union first, then clip, then the ellipsoidal area)', async () => {
     const split = await results(await run({ cellDeg: 1 / 7 }));
-    const literal = (await sql<{ code: string; forest: number; pa: number }>`
+    const literal = (
+      await sql<{ code: string; forest: number; pa: number }>`
       SELECT r.code,
         (SELECT coalesce(ST_Area(ST_Intersection(ST_Union(l.geom), r.geom)::geography), 0) FROM land_cover l
           WHERE l.dataset_id = ${ds['land-cover']} AND l.class IN ('forest', 'shrub_special') AND ST_Intersects(l.geom, r.geom)) AS forest,
         (SELECT coalesce(ST_Area(ST_Intersection(ST_Union(p.geom), r.geom)::geography), 0) FROM protected_areas p
           WHERE p.dataset_id = ${ds['protected-areas']} AND p.status = 'designated' AND p.designation <> 'biosphere_reserve'
             AND (p.established_year IS NULL OR p.established_year <= 2024)) AS pa
-      FROM regions r WHERE r.dataset_id = ${ds.regions} ORDER BY r.code`.execute(t.ctx.db)).rows;
+      FROM regions r WHERE r.dataset_id = ${ds.regions} ORDER BY r.code`.execute(t.ctx.db)
+    ).rows;
     for (const l of literal) {
       close(split.find((r) => r.indicator === 'forest_coverage' && r.regionCode === l.code)!.numerator, l.forest, `forest ${l.code}`);
       close(split.find((r) => r.indicator === 'pa_coverage' && r.regionCode === l.code)!.numerator, l.pa, `pa ${l.code}`);
@@ -208,7 +247,9 @@ describe('indicator runs at scale: cells and the per-run PA union', () => {
     }
     const left = await sql<{ n: number }>`
       SELECT (SELECT count(*) FROM indicator_run_cells WHERE run_id = ${unsplitRun}) + (SELECT count(*) FROM indicator_run_region_cells WHERE run_id = ${unsplitRun})
-           + (SELECT count(*) FROM indicator_run_pa WHERE run_id = ${unsplitRun}) + (SELECT count(*) FROM indicator_run_pa_pieces WHERE run_id = ${unsplitRun}) AS n`.execute(t.ctx.db);
+           + (SELECT count(*) FROM indicator_run_pa WHERE run_id = ${unsplitRun}) + (SELECT count(*) FROM indicator_run_pa_pieces WHERE run_id = ${unsplitRun}) AS n`.execute(
+      t.ctx.db,
+    );
     expect(Number(left.rows[0].n)).toBe(0);
   });
 
@@ -216,9 +257,16 @@ describe('indicator runs at scale: cells and the per-run PA union', () => {
     const { runId } = await createIndicatorRun(t.ctx.db, { year: 2024, datasets: datasets() }, actor);
     const work = { cellDeg: 1 / 7 };
     // the worker "dies" after the third step has committed
-    await expect(executeIndicatorRun(t.ctx.db, runId, (done) => {
-      if (done >= 4) throw new Error('worker killed');
-    }, { work })).rejects.toThrow('worker killed');
+    await expect(
+      executeIndicatorRun(
+        t.ctx.db,
+        runId,
+        (done) => {
+          if (done >= 4) throw new Error('worker killed');
+        },
+        { work },
+      ),
+    ).rejects.toThrow('worker killed');
     const mid = await stages(runId);
     const before = new Map(mid.map((s) => [s.stage, s.finished_at.getTime()]));
     expect(mid.map((s) => s.stage)).toEqual(['grid', 'pa-union', 'forest_coverage', 'grassland_vegetation_cover', 'wetland_protection']);
@@ -230,7 +278,16 @@ describe('indicator runs at scale: cells and the per-run PA union', () => {
       expect(s.builds, s.stage).toBe(1);
       if (before.has(s.stage)) expect(s.finished_at.getTime(), `${s.stage} not redone`).toBe(before.get(s.stage));
     }
-    expect(after.map((s) => s.stage).sort()).toEqual(['ecosystem_type_protection_rate', 'forest_coverage', 'grassland_vegetation_cover', 'grid', 'pa-union', 'pa_coverage', 'protected_species_rate', 'wetland_protection']);
+    expect(after.map((s) => s.stage).sort()).toEqual([
+      'ecosystem_type_protection_rate',
+      'forest_coverage',
+      'grassland_vegetation_cover',
+      'grid',
+      'pa-union',
+      'pa_coverage',
+      'protected_species_rate',
+      'wetland_protection',
+    ]);
     expectSame(await results(runId), unsplit);
   });
 });

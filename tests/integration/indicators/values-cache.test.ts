@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
-import { type Actor } from '@biomon/auth';
+import type { Actor } from '@biomon/auth';
 import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
 import { createTestContext, type TestContext } from '../../support/test-db';
 import { authAs, buildTestServer } from '../../support/http';
@@ -34,7 +34,7 @@ const get = (url: string, headers: Record<string, string> = {}) => app.inject({ 
 
 /** The answer once it differs from the copy held (the cache reads what it depends on again within 1 s); fails after 5 s. */
 async function changed(url: string, etag: string, headers: Record<string, string> = {}) {
-  for (const until = Date.now() + 5000; ;) {
+  for (const until = Date.now() + 5000; ; ) {
     const res = await get(url, { ...headers, 'if-none-match': etag });
     if (res.statusCode !== 304 || Date.now() > until) return res;
     await new Promise((r) => setTimeout(r, 100));

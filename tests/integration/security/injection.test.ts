@@ -14,14 +14,37 @@ import { REPO_ROOT } from '../../support/cli';
 let t: TestContext;
 let app: FastifyInstance;
 let admin: { authorization: string };
-const NASTY = ["' OR '1'='1", '1; DROP TABLE occurrences; --', "x') UNION SELECT token_hash::text FROM api_tokens --", '../../../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%00', '\\u0000', '${7*7}', '<script>alert(1)</script>',
+const NASTY = [
+  "' OR '1'='1",
+  '1; DROP TABLE occurrences; --',
+  "x') UNION SELECT token_hash::text FROM api_tokens --",
+  '../../../../etc/passwd',
+  '..%2f..%2fetc%2fpasswd',
+  '%00',
+  '\\u0000',
+  '${7*7}',
+  '<script>alert(1)</script>',
   // text PostgreSQL cannot store: a NUL character (sent as %00)
-  '\u0000', 'Panthera\u0000tigris'];
+  '\u0000',
+  'Panthera\u0000tigris',
+];
 // Already percent-encoded: UTF-16 surrogates cannot be encoded as UTF-8, so clients that send them
 // write CESU-8 (%ED%A0%80 = U+D800, %ED%B0%80 = U+DC00); %C0%80 is the overlong NUL of "modified
 // UTF-8", %F4%90%80%80 lies past U+10FFFF. None of them decodes to text.
 const NASTY_ENCODED = ['%ED%A0%80', 'x%ED%B0%80y', '%ED%A0%80%ED%B0%80', '%C0%80', '%F4%90%80%80'];
-const TABLES = ['occurrences', 'survey_events', 'api_tokens', 'layer_datasets', 'ledger_tasks', 'ledger_progress', 'indicator_runs', 'stations', 'alerts', 'audit_log', 'exports'];
+const TABLES = [
+  'occurrences',
+  'survey_events',
+  'api_tokens',
+  'layer_datasets',
+  'ledger_tasks',
+  'ledger_progress',
+  'indicator_runs',
+  'stations',
+  'alerts',
+  'audit_log',
+  'exports',
+];
 
 beforeAll(async () => {
   t = await createTestContext();

@@ -30,7 +30,10 @@ const H: Record<string, Record<string, string>> = {};
 /** Callers below evaluator: every output they can reach is walked. */
 const CALLERS = ['public', 'surveyorB', 'department', 'stationB'] as const;
 
-interface Plant { key: string; point: LonLat }
+interface Plant {
+  key: string;
+  point: LonLat;
+}
 let P: Record<string, LonLat> = {};
 /** Strings that must never come back to these callers. */
 const SECRETS: string[] = [];
@@ -69,7 +72,10 @@ async function pickPoints(n: number): Promise<LonLat[]> {
     const my = R * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
     for (let z = 0; z < 9; z++) {
       const s = (2 * Math.PI * R) / 2 ** z / 8;
-      const c: LonLat = [((Math.floor(mx / s) + 0.5) * s * 180) / (Math.PI * R), ((2 * Math.atan(Math.exp(((Math.floor(my / s) + 0.5) * s) / R)) - Math.PI / 2) * 180) / Math.PI];
+      const c: LonLat = [
+        ((Math.floor(mx / s) + 0.5) * s * 180) / (Math.PI * R),
+        ((2 * Math.atan(Math.exp(((Math.floor(my / s) + 0.5) * s) / R)) - Math.PI / 2) * 180) / Math.PI,
+      ];
       if (metres(c, [lon, lat]) < 2500) return true;
     }
     return false;
@@ -89,14 +95,28 @@ async function ok(res: { statusCode: number; body: string }, status = 200) {
   return JSON.parse(res.body);
 }
 
-const post = (url: string, headers: Record<string, string>, payload: unknown) => app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
+const post = (url: string, headers: Record<string, string>, payload: unknown) =>
+  app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
 
 async function registerCameraTrap(id: string, point: LonLat): Promise<Record<string, string>> {
   const res = await post('/v1/stations', H.admin, {
-    stationId: id, name: `红外相机 ${id}`, type: 'camera_trap', location: { type: 'Point', coordinates: [point[0], point[1], 812] },
-    description: `ridge trap at ${f4(point[1])}, ${f4(point[0])}`, priorityArea: 'PA-CBS', department: '省林草局',
+    stationId: id,
+    name: `红外相机 ${id}`,
+    type: 'camera_trap',
+    location: { type: 'Point', coordinates: [point[0], point[1], 812] },
+    description: `ridge trap at ${f4(point[1])}, ${f4(point[0])}`,
+    priorityArea: 'PA-CBS',
+    department: '省林草局',
     properties: { siteNote: `N${f4(point[1])} E${f4(point[0])}` },
-    datastreams: [{ datastreamId: `${id}-det`, observedProperty: 'detections', unitOfMeasurement: { symbol: 'count' }, resultType: 'integer', expectedIntervalSeconds: 3600 }],
+    datastreams: [
+      {
+        datastreamId: `${id}-det`,
+        observedProperty: 'detections',
+        unitOfMeasurement: { symbol: 'count' },
+        resultType: 'integer',
+        expectedIntervalSeconds: 3600,
+      },
+    ],
   });
   return bearer((await ok(res, 201)).token);
 }
@@ -121,57 +141,162 @@ beforeAll(async () => {
   // a camera trap at the trap point (its own station), and another camera-trap station elsewhere
   H.stationA = await registerCameraTrap('CT-A', trap);
   H.stationB = await registerCameraTrap('CT-B', stationB);
-  await ok(await post('/v1/stations/CT-A/observations', H.stationA, { datastreams: [{ datastreamId: 'CT-A-det', components: ['phenomenonTime', 'result'], dataArray: [['2026-06-01T01:00:00+08:00', 1], ['2026-06-01T02:00:00+08:00', 3]] }] }));
+  await ok(
+    await post('/v1/stations/CT-A/observations', H.stationA, {
+      datastreams: [
+        {
+          datastreamId: 'CT-A-det',
+          components: ['phenomenonTime', 'result'],
+          dataArray: [
+            ['2026-06-01T01:00:00+08:00', 1],
+            ['2026-06-01T02:00:00+08:00', 3],
+          ],
+        },
+      ],
+    }),
+  );
 
   // the camera array (a small polygon around the trap) and the trap's deployment under it
   const d = 0.01;
-  await ok(await post('/v1/survey-events', H.stationA, { records: [
-    { eventID: 'ct-array-1', eventDate: '2026-06-01/2026-06-30', samplingProtocol: 'camera trap array', locality: `array near ${f4(trap[1])}`, geometry: { type: 'Polygon', coordinates: [[[trap[0] - d, trap[1] - d], [trap[0] + d, trap[1] - d], [trap[0] + d, trap[1] + d], [trap[0] - d, trap[1] + d], [trap[0] - d, trap[1] - d]]] } },
-    { eventID: 'ct-dep-1', parentEventID: 'ct-array-1', eventDate: '2026-06-01/2026-06-30', samplingProtocol: 'camera trap', 'eco:samplingEffortValue': 29, 'eco:samplingEffortUnit': 'trap-nights', ...at(trap) },
-  ] }));
-  // the roe deer and the boar first (nothing sensitive yet), then the tiger: the event turns sensitive with everything in it
-  const ct = (id: string, name: string, extra: Record<string, unknown> = {}) => ({ occurrenceID: id, eventID: 'ct-dep-1', basisOfRecord: 'MachineObservation', scientificName: name, eventDate: '2026-06-03T02:14:00+08:00', ...at(trap), ...extra });
-  await ok(await post('/v1/occurrences', H.stationA, { records: [ct('ct-roe-1', 'Capreolus pygargus'), ct('ct-boar-1', 'Sus scrofa')] }));
-  await ok(await post('/v1/occurrences', H.stationA, { records: [ct('ct-tiger-1', 'Panthera tigris altaica', { associatedMedia: `https://example.org/ct-a/${f4(trap[1])}.jpg` })] }));
-
-  const rec = (id: string, name: string, p: LonLat, extra: Record<string, unknown> = {}) => ({ occurrenceID: id, basisOfRecord: 'HumanObservation', scientificName: name, eventDate: '2026-06-05', ...at(p), ...extra });
-  await ok(await post('/v1/occurrences', H.surveyorA, { records: [
-    rec('sp-1', 'Panthera sp.', P.sp),
-    rec('genus-zh-1', '豹属', P.genusZh),
-    rec('unmatched-1', 'Xyzzia foobarensis', P.unmatched, { vernacularName: '未知兽' }),
-    // a tiger whose free text holds its place
-    rec('notes-1', 'Panthera tigris', P.notes, {
-      eventID: 'transect-n', occurrenceRemarks: `scat at N${f4(P.notes[1])} E${f4(P.notes[0])}`, habitat: `ridge ${f4(P.notes[1])},${f4(P.notes[0])}`,
-      verbatimElevation: '812 m', recordedBy: 'trap HC-77', locality: '珲春 secret ridge', trapNote: `${Math.floor(P.notes[1])}°07′N`,
-      dynamicProperties: JSON.stringify({ gps: [P.notes[0], P.notes[1]] }), lifeStage: `adult seen at ${f4(P.notes[1])}`,
+  await ok(
+    await post('/v1/survey-events', H.stationA, {
+      records: [
+        {
+          eventID: 'ct-array-1',
+          eventDate: '2026-06-01/2026-06-30',
+          samplingProtocol: 'camera trap array',
+          locality: `array near ${f4(trap[1])}`,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [trap[0] - d, trap[1] - d],
+                [trap[0] + d, trap[1] - d],
+                [trap[0] + d, trap[1] + d],
+                [trap[0] - d, trap[1] + d],
+                [trap[0] - d, trap[1] - d],
+              ],
+            ],
+          },
+        },
+        {
+          eventID: 'ct-dep-1',
+          parentEventID: 'ct-array-1',
+          eventDate: '2026-06-01/2026-06-30',
+          samplingProtocol: 'camera trap',
+          'eco:samplingEffortValue': 29,
+          'eco:samplingEffortUnit': 'trap-nights',
+          ...at(trap),
+        },
+      ],
     }),
-    rec('reid-1', 'Panthera tigris', P.reid),
-    rec('foreign-1', 'Panthera tigris', P.foreign),
-  ] }));
+  );
+  // the roe deer and the boar first (nothing sensitive yet), then the tiger: the event turns sensitive with everything in it
+  const ct = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
+    occurrenceID: id,
+    eventID: 'ct-dep-1',
+    basisOfRecord: 'MachineObservation',
+    scientificName: name,
+    eventDate: '2026-06-03T02:14:00+08:00',
+    ...at(trap),
+    ...extra,
+  });
+  await ok(await post('/v1/occurrences', H.stationA, { records: [ct('ct-roe-1', 'Capreolus pygargus'), ct('ct-boar-1', 'Sus scrofa')] }));
+  await ok(
+    await post('/v1/occurrences', H.stationA, {
+      records: [ct('ct-tiger-1', 'Panthera tigris altaica', { associatedMedia: `https://example.org/ct-a/${f4(trap[1])}.jpg` })],
+    }),
+  );
+
+  const rec = (id: string, name: string, p: LonLat, extra: Record<string, unknown> = {}) => ({
+    occurrenceID: id,
+    basisOfRecord: 'HumanObservation',
+    scientificName: name,
+    eventDate: '2026-06-05',
+    ...at(p),
+    ...extra,
+  });
+  await ok(
+    await post('/v1/occurrences', H.surveyorA, {
+      records: [
+        rec('sp-1', 'Panthera sp.', P.sp),
+        rec('genus-zh-1', '豹属', P.genusZh),
+        rec('unmatched-1', 'Xyzzia foobarensis', P.unmatched, { vernacularName: '未知兽' }),
+        // a tiger whose free text holds its place
+        rec('notes-1', 'Panthera tigris', P.notes, {
+          eventID: 'transect-n',
+          occurrenceRemarks: `scat at N${f4(P.notes[1])} E${f4(P.notes[0])}`,
+          habitat: `ridge ${f4(P.notes[1])},${f4(P.notes[0])}`,
+          verbatimElevation: '812 m',
+          recordedBy: 'trap HC-77',
+          locality: '珲春 secret ridge',
+          trapNote: `${Math.floor(P.notes[1])}°07′N`,
+          dynamicProperties: JSON.stringify({ gps: [P.notes[0], P.notes[1]] }),
+          lifeStage: `adult seen at ${f4(P.notes[1])}`,
+        }),
+        rec('reid-1', 'Panthera tigris', P.reid),
+        rec('foreign-1', 'Panthera tigris', P.foreign),
+      ],
+    }),
+  );
   // the transect of the noted tiger: a line starting at its point
-  await ok(await post('/v1/survey-events', H.surveyorA, { eventID: 'transect-n', eventDate: '2026-06-05', samplingProtocol: 'line transect', geometry: { type: 'LineString', coordinates: [P.notes, [P.notes[0] + 0.05, P.notes[1] + 0.02]] } }));
+  await ok(
+    await post('/v1/survey-events', H.surveyorA, {
+      eventID: 'transect-n',
+      eventDate: '2026-06-05',
+      samplingProtocol: 'line transect',
+      geometry: { type: 'LineString', coordinates: [P.notes, [P.notes[0] + 0.05, P.notes[1] + 0.02]] },
+    }),
+  );
   // re-identified by its owner: the point stays; the record stays generalised, its history shows no values
   await ok(await post('/v1/occurrences', H.surveyorA, { records: [rec('reid-1', 'Capreolus pygargus', P.reid)] }));
   // a foreign station and a foreign surveyor try to overwrite team A's tiger: refused, nothing changes
-  const foreignStation = await post('/v1/occurrences', H.stationB, { records: [{ ...rec('foreign-1', 'Panthera tigris', [P.stationB[0], P.stationB[1]]), basisOfRecord: 'MachineObservation' }] });
+  const foreignStation = await post('/v1/occurrences', H.stationB, {
+    records: [{ ...rec('foreign-1', 'Panthera tigris', [P.stationB[0], P.stationB[1]]), basisOfRecord: 'MachineObservation' }],
+  });
   expect(foreignStation.statusCode, foreignStation.body).toBe(403);
-  expect(foreignStation.json().error).toMatchObject({ code: 'RECORD_OF_OTHER_OWNER', details: { rejected: [{ id: 'foreign-1', errors: [{ code: 'RECORD_OF_OTHER_OWNER' }] }] } });
+  expect(foreignStation.json().error).toMatchObject({
+    code: 'RECORD_OF_OTHER_OWNER',
+    details: { rejected: [{ id: 'foreign-1', errors: [{ code: 'RECORD_OF_OTHER_OWNER' }] }] },
+  });
   expect((await post('/v1/occurrences', H.surveyorB, { records: [rec('foreign-1', 'Panthera tigris', [129, 43])] })).statusCode).toBe(403);
 
   // team A's saved header mapping (its sheets write 经度E/纬度N)
-  await ok(await app.inject({ method: 'PUT', url: '/v1/import-mappings/team-a-sheet', headers: H.surveyorA, payload: { columns: { 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude' }, description: `trap sheet near ${f4(P.trap[1])}` } }), 201);
+  await ok(
+    await app.inject({
+      method: 'PUT',
+      url: '/v1/import-mappings/team-a-sheet',
+      headers: H.surveyorA,
+      payload: { columns: { 经度E: 'decimalLongitude', 纬度N: 'decimalLatitude' }, description: `trap sheet near ${f4(P.trap[1])}` },
+    }),
+    201,
+  );
   // a CSV import by team A: one tiger stored, one refused (its date) — the refused row's place is in no report to others
-  const csv = ['occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,geodeticDatum',
+  const csv = [
+    'occurrenceID,scientificName,eventDate,decimalLatitude,decimalLongitude,geodeticDatum',
     `imp-tiger-1,Panthera tigris,2026-06-07,${P.imported[1]},${P.imported[0]},WGS84`,
-    `imp-tiger-2,Panthera tigris,not-a-date,${P.importedBad[1]},${P.importedBad[0]},WGS84`].join('\n');
+    `imp-tiger-2,Panthera tigris,not-a-date,${P.importedBad[1]},${P.importedBad[0]},WGS84`,
+  ].join('\n');
   const boundary = 'linkage';
   const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tigers.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`;
-  const up = await ok(await app.inject({ method: 'POST', url: '/v1/imports', headers: { ...H.surveyorA, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body }), 202);
+  const up = await ok(
+    await app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { ...H.surveyorA, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    }),
+    202,
+  );
   IDS.importId = up.importId;
-  await waitFor('the import', async () => {
-    const s = await ok(await app.inject({ method: 'GET', url: `/v1/imports/${up.importId}`, headers: H.surveyorA }));
-    return s.status === 'completed' ? s : null;
-  }, 60_000);
+  await waitFor(
+    'the import',
+    async () => {
+      const s = await ok(await app.inject({ method: 'GET', url: `/v1/imports/${up.importId}`, headers: H.surveyorA }));
+      return s.status === 'completed' ? s : null;
+    },
+    60_000,
+  );
 
   // an indicator run over the planted records, and a frozen report
   const { runId } = await createIndicatorRun(t.ctx.db, { year: 2026 }, { tokenId: null, role: 'system', label: 'linkage' }, 'test');
@@ -179,7 +304,12 @@ beforeAll(async () => {
   IDS.runId = runId;
   IDS.reportId = (await ok(await post('/v1/reports', H.evaluator, { year: 2026 }), 201)).reportId;
   // the alerts the planted records raise (sensitive detections: evaluators only; others as they come)
-  await waitFor('the sensitive-detection alerts', async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM alerts WHERE rule_code = 'sensitive_detection'`.execute(t.ctx.db)).rows[0].n > 0 || null, 30_000);
+  await waitFor(
+    'the sensitive-detection alerts',
+    async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM alerts WHERE rule_code = 'sensitive_detection'`.execute(t.ctx.db)).rows[0].n > 0 || null,
+    30_000,
+  );
   // exports by each caller, run by the worker
   for (const who of CALLERS) {
     if (who === 'public') continue;
@@ -187,10 +317,14 @@ beforeAll(async () => {
     IDS.exports.push({ who, id: (await ok(res, 202)).exportId });
   }
   for (const e of IDS.exports) {
-    await waitFor(`export of ${e.who}`, async () => {
-      const s = await ok(await app.inject({ method: 'GET', url: `/v1/exports/${e.id}`, headers: H[e.who] }));
-      return s.status === 'completed' ? s : null;
-    }, 60_000);
+    await waitFor(
+      `export of ${e.who}`,
+      async () => {
+        const s = await ok(await app.inject({ method: 'GET', url: `/v1/exports/${e.id}`, headers: H[e.who] }));
+        return s.status === 'completed' ? s : null;
+      },
+      60_000,
+    );
   }
 }, 300_000);
 
@@ -200,11 +334,19 @@ afterAll(async () => {
   await t?.close();
 });
 
-const IDS: { importId: string; runId: string; reportId: string; exports: { who: string; id: string }[] } = { importId: '', runId: '', reportId: '', exports: [] };
+const IDS: { importId: string; runId: string; reportId: string; exports: { who: string; id: string }[] } = {
+  importId: '',
+  runId: '',
+  reportId: '',
+  exports: [],
+};
 
 // ---- the walk -------------------------------------------------------------------------------------
 
-interface Target { url: string; tile?: { z: number; x: number; y: number } }
+interface Target {
+  url: string;
+  tile?: { z: number; x: number; y: number };
+}
 
 function tileOf([lon, lat]: LonLat, z: number): { z: number; x: number; y: number } {
   const n = 2 ** z;
@@ -213,22 +355,51 @@ function tileOf([lon, lat]: LonLat, z: number): { z: number; x: number; y: numbe
   return { z, x, y };
 }
 
-const PLANTED_OCCURRENCES = ['ct-tiger-1', 'ct-roe-1', 'ct-boar-1', 'sp-1', 'genus-zh-1', 'unmatched-1', 'notes-1', 'reid-1', 'foreign-1', 'imp-tiger-1', 'imp-tiger-2'];
+const PLANTED_OCCURRENCES = [
+  'ct-tiger-1',
+  'ct-roe-1',
+  'ct-boar-1',
+  'sp-1',
+  'genus-zh-1',
+  'unmatched-1',
+  'notes-1',
+  'reid-1',
+  'foreign-1',
+  'imp-tiger-1',
+  'imp-tiger-2',
+];
 const PLANTED_EVENTS = ['ct-dep-1', 'ct-array-1', 'transect-n'];
 // a small box around a planted point that holds the point but not its cell centre (2.5 km away or more);
 // its corners are more than 1 km from the point, so a link that echoes the caller's own bbox is no finding
 const tiny = ([lon, lat]: LonLat) => `${lon - 0.02},${lat - 0.02},${lon + 0.02},${lat + 0.02}`;
-const OCC_FILTERS = () => ['', ...Object.values(P).map((p) => `bbox=${tiny(p)}`), ...PLANTED_EVENTS.map((e) => `eventID=${e}`),
-  'taxon=Panthera%20tigris', 'taxon=Capreolus%20pygargus', 'taxon=Sus%20scrofa', 'region=PA-CBS', 'priorityArea=PA-CBS', 'region=222400', 'protectionClass=I', 'from=2026-06-01&to=2026-06-30'];
+const OCC_FILTERS = () => [
+  '',
+  ...Object.values(P).map((p) => `bbox=${tiny(p)}`),
+  ...PLANTED_EVENTS.map((e) => `eventID=${e}`),
+  'taxon=Panthera%20tigris',
+  'taxon=Capreolus%20pygargus',
+  'taxon=Sus%20scrofa',
+  'region=PA-CBS',
+  'priorityArea=PA-CBS',
+  'region=222400',
+  'protectionClass=I',
+  'from=2026-06-01&to=2026-06-30',
+];
 
 /**
  * How to call each GET route of the server with every value that could reach a planted record. A
  * route the server lists that is missing here fails the suite: a new output must be walked.
  */
 async function recipes(): Promise<Record<string, () => Promise<Target[]>>> {
-  const collections = (await ok(await app.inject({ method: 'GET', url: '/ogc/collections', headers: H.admin }))).collections.map((c: { id: string }) => c.id) as string[];
-  const datasets = (await ok(await app.inject({ method: 'GET', url: '/v1/layers', headers: H.admin }))).datasets.map((d: { datasetId: number }) => d.datasetId) as number[];
-  const alerts = (await ok(await app.inject({ method: 'GET', url: '/v1/alerts?limit=500', headers: H.admin }))).alerts.map((a: { id: number }) => a.id) as number[];
+  const collections = (await ok(await app.inject({ method: 'GET', url: '/ogc/collections', headers: H.admin }))).collections.map(
+    (c: { id: string }) => c.id,
+  ) as string[];
+  const datasets = (await ok(await app.inject({ method: 'GET', url: '/v1/layers', headers: H.admin }))).datasets.map(
+    (d: { datasetId: number }) => d.datasetId,
+  ) as number[];
+  const alerts = (await ok(await app.inject({ method: 'GET', url: '/v1/alerts?limit=500', headers: H.admin }))).alerts.map(
+    (a: { id: number }) => a.id,
+  ) as number[];
   const stations = ['CT-A', 'CT-B', ...(await t.ctx.db.selectFrom('stations').select('station_id').execute()).map((s) => s.station_id)];
   const codes = (await ok(await app.inject({ method: 'GET', url: '/v1/indicators' }))).indicators.map((i: { code: string }) => i.code) as string[];
   const runs = (await t.ctx.db.selectFrom('indicator_runs').select('id').execute()).map((r) => r.id);
@@ -246,29 +417,47 @@ async function recipes(): Promise<Record<string, () => Promise<Target[]>>> {
     '/ogc/conformance': async () => [u('/ogc/conformance')],
     '/ogc/collections': async () => [u('/ogc/collections')],
     '/ogc/collections/:collectionId': async () => collections.map((c) => u(`/ogc/collections/${c}`)),
-    '/ogc/collections/:collectionId/items': async () => collections.flatMap((c) => [
-      u(`/ogc/collections/${c}/items?limit=10000`), ...Object.values(P).map((p) => u(`/ogc/collections/${c}/items?bbox=${tiny(p)}`)),
-      ...(c === 'occurrences' ? OCC_FILTERS().map((f) => u(`/ogc/collections/occurrences/items?limit=10000&${f}`)) : []),
-      u(`/ogc/collections/${c}/items?limit=10000&datetime=2026-06-01/2026-06-30`)]),
+    '/ogc/collections/:collectionId/items': async () =>
+      collections.flatMap((c) => [
+        u(`/ogc/collections/${c}/items?limit=10000`),
+        ...Object.values(P).map((p) => u(`/ogc/collections/${c}/items?bbox=${tiny(p)}`)),
+        ...(c === 'occurrences' ? OCC_FILTERS().map((f) => u(`/ogc/collections/occurrences/items?limit=10000&${f}`)) : []),
+        u(`/ogc/collections/${c}/items?limit=10000&datetime=2026-06-01/2026-06-30`),
+      ]),
     '/ogc/collections/:collectionId/items/:featureId': async () => [
       ...PLANTED_OCCURRENCES.map((id) => u(`/ogc/collections/occurrences/items/${id}`)),
       ...PLANTED_EVENTS.map((id) => u(`/ogc/collections/survey-events/items/${id}`)),
-      ...stations.map((id) => u(`/ogc/collections/stations/items/${id}`))],
+      ...stations.map((id) => u(`/ogc/collections/stations/items/${id}`)),
+    ],
     '/tiles': async () => [u('/tiles')],
     '/tiles/:layer/tilejson.json': async () => ['regions', 'protected-areas', 'occurrences', 'stations'].map((l) => u(`/tiles/${l}/tilejson.json`)),
-    '/tiles/:layer/:z/:x/:y.mvt': async () => ['occurrences', 'stations'].flatMap((l) => Object.values(P).flatMap((p) => [3, 5, 7, 8, 9, 10, 12, 14, 16].map((z) => {
-      const tile = tileOf(p, z);
-      return { url: `/tiles/${l}/${tile.z}/${tile.x}/${tile.y}.mvt`, tile };
-    }))),
+    '/tiles/:layer/:z/:x/:y.mvt': async () =>
+      ['occurrences', 'stations'].flatMap((l) =>
+        Object.values(P).flatMap((p) =>
+          [3, 5, 7, 8, 9, 10, 12, 14, 16].map((z) => {
+            const tile = tileOf(p, z);
+            return { url: `/tiles/${l}/${tile.z}/${tile.x}/${tile.y}.mvt`, tile };
+          }),
+        ),
+      ),
     '/v1/alerts': async () => [u('/v1/alerts?limit=500'), u('/v1/alerts?rule=sensitive_detection'), u('/v1/alerts?rule=invasive_new_cell')],
     '/v1/alerts/:id': async () => alerts.map((id) => u(`/v1/alerts/${id}`)),
     '/v1/alert-rules': async () => [u('/v1/alert-rules')],
     '/v1/audit': async () => [u('/v1/audit?limit=1000')],
-    '/v1/datastreams/:id/observations': async () => [u('/v1/datastreams/CT-A-det/observations'), u('/v1/datastreams/CT-B-det/observations'), u('/v1/datastreams/CT-A-det/observations?interval=1d')],
+    '/v1/datastreams/:id/observations': async () => [
+      u('/v1/datastreams/CT-A-det/observations'),
+      u('/v1/datastreams/CT-B-det/observations'),
+      u('/v1/datastreams/CT-A-det/observations?interval=1d'),
+    ],
     '/v1/downloads/indicator-results': async () => [u('/v1/downloads/indicator-results?format=csv'), u('/v1/downloads/indicator-results?format=geojson')],
-    '/v1/downloads/layers/:datasetId': async () => datasets.flatMap((d) => [u(`/v1/downloads/layers/${d}?format=csv`), u(`/v1/downloads/layers/${d}?format=geojson`)]),
-    '/v1/downloads/observations': async () => ['CT-A', 'CT-B'].flatMap((s) => [u(`/v1/downloads/observations?station=${s}&format=csv`), u(`/v1/downloads/observations?station=${s}&format=geojson`)]).concat(u('/v1/downloads/observations?format=geojson')),
-    '/v1/downloads/occurrences': async () => OCC_FILTERS().flatMap((f) => [u(`/v1/downloads/occurrences?format=csv&${f}`), u(`/v1/downloads/occurrences?format=geojson&${f}`)]),
+    '/v1/downloads/layers/:datasetId': async () =>
+      datasets.flatMap((d) => [u(`/v1/downloads/layers/${d}?format=csv`), u(`/v1/downloads/layers/${d}?format=geojson`)]),
+    '/v1/downloads/observations': async () =>
+      ['CT-A', 'CT-B']
+        .flatMap((s) => [u(`/v1/downloads/observations?station=${s}&format=csv`), u(`/v1/downloads/observations?station=${s}&format=geojson`)])
+        .concat(u('/v1/downloads/observations?format=geojson')),
+    '/v1/downloads/occurrences': async () =>
+      OCC_FILTERS().flatMap((f) => [u(`/v1/downloads/occurrences?format=csv&${f}`), u(`/v1/downloads/occurrences?format=geojson&${f}`)]),
     '/v1/exports/:id': async () => IDS.exports.map((e) => u(`/v1/exports/${e.id}`)),
     '/v1/exports/:id/download': async () => IDS.exports.map((e) => u(`/v1/exports/${e.id}/download`)),
     '/v1/files/:id': async () => [u('/v1/files/00000000-0000-4000-8000-000000000000')],
@@ -283,7 +472,8 @@ async function recipes(): Promise<Record<string, () => Promise<Target[]>>> {
     '/v1/indicators/:code/values': async () => codes.flatMap((c) => [u(`/v1/indicators/${c}/values`), u(`/v1/indicators/${c}/values?region=PA-CBS`)]),
     '/v1/layers': async () => [u('/v1/layers')],
     '/v1/layers/:datasetId': async () => datasets.map((d) => u(`/v1/layers/${d}`)),
-    '/v1/layers/:datasetId/features': async () => datasets.flatMap((d) => [u(`/v1/layers/${d}/features?limit=10000`), ...Object.values(P).map((p) => u(`/v1/layers/${d}/features?bbox=${tiny(p)}`))]),
+    '/v1/layers/:datasetId/features': async () =>
+      datasets.flatMap((d) => [u(`/v1/layers/${d}/features?limit=10000`), ...Object.values(P).map((p) => u(`/v1/layers/${d}/features?bbox=${tiny(p)}`))]),
     '/v1/ledger/departments': async () => [u('/v1/ledger/departments')],
     '/v1/ledger/tasks': async () => [u('/v1/ledger/tasks')],
     '/v1/ledger/tasks/:no': async () => [16, 17, 18, 20, 23, 24, 27, 28].map((n) => u(`/v1/ledger/tasks/${n}`)),
@@ -357,7 +547,9 @@ describe('sensitive locations survive linkage', () => {
         }
       }
     }
-    console.log(`linkage: ${routes.length} GET routes walked as ${CALLERS.join(', ')}; ${requests} requests, ${answered} answers with 200, ${points} coordinates checked against ${planted.length} planted points`);
+    console.log(
+      `linkage: ${routes.length} GET routes walked as ${CALLERS.join(', ')}; ${requests} requests, ${answered} answers with 200, ${points} coordinates checked against ${planted.length} planted points`,
+    );
     expect(leaks.slice(0, 40)).toEqual([]);
     // every route gave at least one caller an answer, or is closed to all of them
     expect(walked.size).toBeGreaterThan(35);
@@ -440,7 +632,12 @@ describe('sensitive locations survive linkage', () => {
     const raw = Buffer.from(page.nextCursor, 'base64url');
     raw[20] ^= 1;
     const stations = await ok(await app.inject({ method: 'GET', url: '/v1/stations?limit=1', headers: H.evaluator }));
-    for (const c of [raw.toString('base64url'), Buffer.from('o:1').toString('base64url'), Buffer.from('o:12345678901234567890123456789012345678901234').toString('base64url'), stations.nextCursor]) {
+    for (const c of [
+      raw.toString('base64url'),
+      Buffer.from('o:1').toString('base64url'),
+      Buffer.from('o:12345678901234567890123456789012345678901234').toString('base64url'),
+      stations.nextCursor,
+    ]) {
       const res = await app.inject({ method: 'GET', url: `/v1/occurrences?cursor=${encodeURIComponent(c)}` });
       expect(res.statusCode, c).toBe(400);
       expect(res.json().error.code).toBe('CURSOR_INVALID');
@@ -456,7 +653,9 @@ describe('sensitive locations survive linkage', () => {
     const col = await ok(await app.inject({ method: 'GET', url: '/ogc/collections/occurrences' }));
     const [w, s, e, n] = col.extent.spatial.bbox[0];
     // every corner of the public extent is a position the public sees (a cell centre or an exact non-sensitive point)
-    const shown = (await ok(await app.inject({ method: 'GET', url: '/ogc/collections/occurrences/items?limit=10000' }))).features.map((f: { geometry: { coordinates: LonLat } }) => f.geometry.coordinates);
+    const shown = (await ok(await app.inject({ method: 'GET', url: '/ogc/collections/occurrences/items?limit=10000' }))).features.map(
+      (f: { geometry: { coordinates: LonLat } }) => f.geometry.coordinates,
+    );
     expect(shown.some((c: LonLat) => c[0] === w)).toBe(true);
     expect(shown.some((c: LonLat) => c[0] === e)).toBe(true);
     expect(shown.some((c: LonLat) => c[1] === s)).toBe(true);

@@ -17,13 +17,17 @@ const TaxonMatch = Type.Object({
 
 export const taxaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  r.get('/v1/taxa', {
-    schema: {
-      summary: 'Look a taxon up in the checklist by scientific name, synonym or Chinese name (物种名录查询)',
-      tags: ['api'],
-      security: [{ bearer: [] }],
-      querystring: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ taxa: Type.Array(TaxonMatch) }), ...errorResponses },
+  r.get(
+    '/v1/taxa',
+    {
+      schema: {
+        summary: 'Look a taxon up in the checklist by scientific name, synonym or Chinese name (物种名录查询)',
+        tags: ['api'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ taxa: Type.Array(TaxonMatch) }), ...errorResponses },
+      },
     },
-  }, async (req) => ({ taxa: await findTaxaByName(ctx.dbRead, req.query.name) }));
+    async (req) => ({ taxa: await findTaxaByName(ctx.dbRead, req.query.name) }),
+  );
 };

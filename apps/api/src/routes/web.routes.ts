@@ -42,16 +42,20 @@ export const webRoutes: FastifyPluginAsync<{ ctx: AppContext; distDir?: string }
     preCompressed: true,
   });
 
-  app.get('/', { schema: { hide: true, response: { 200: fileResponse('The dashboard\'s page (or a hint to build it)', ['text/html']) } } }, async (request, reply) => {
-    let html: string;
-    try {
-      // read per request: cheap, and a rebuild shows without a restart
-      html = await readFile(path.join(distDir, 'index.html'), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      request.log.warn('apps/web/dist/index.html is missing: run npm run build:web');
-      html = NOT_BUILT_HTML;
-    }
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
-  });
+  app.get(
+    '/',
+    { schema: { hide: true, response: { 200: fileResponse("The dashboard's page (or a hint to build it)", ['text/html']) } } },
+    async (request, reply) => {
+      let html: string;
+      try {
+        // read per request: cheap, and a rebuild shows without a restart
+        html = await readFile(path.join(distDir, 'index.html'), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        request.log.warn('apps/web/dist/index.html is missing: run npm run build:web');
+        html = NOT_BUILT_HTML;
+      }
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+    },
+  );
 };

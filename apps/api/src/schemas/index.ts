@@ -16,6 +16,13 @@ import { SYSTEM_SCHEMAS } from './system.schemas';
  * generated types use (apps/web/src/api-types.ts).
  */
 export const API_SCHEMAS: TSchema[] = [
-  ...SYSTEM_SCHEMAS, ...OCCURRENCE_SCHEMAS, ...STATION_SCHEMAS, ...LAYER_SCHEMAS, ...INDICATOR_SCHEMAS, ...LEDGER_SCHEMAS,
-  ...REPORT_SCHEMAS, ...ALERT_SCHEMAS, ...OPENDATA_SCHEMAS,
+  ...SYSTEM_SCHEMAS,
+  ...OCCURRENCE_SCHEMAS,
+  ...STATION_SCHEMAS,
+  ...LAYER_SCHEMAS,
+  ...INDICATOR_SCHEMAS,
+  ...LEDGER_SCHEMAS,
+  ...REPORT_SCHEMAS,
+  ...ALERT_SCHEMAS,
+  ...OPENDATA_SCHEMAS,
 ];

@@ -18,7 +18,13 @@ export const LayerDataset = Type.Object(layerFields, { $id: 'LayerDataset' });
 
 export const LayerDatasetList = Type.Object({ datasets: Type.Array(ref(LayerDataset)) });
 
-const Repair = Open({ index: Type.Integer(), reason: Type.String(), areaChangePct: Nullable(Type.Number()), areaBeforeM2: Nullable(Type.Number()), areaAfterM2: Nullable(Type.Number()) });
+const Repair = Open({
+  index: Type.Integer(),
+  reason: Type.String(),
+  areaChangePct: Nullable(Type.Number()),
+  areaBeforeM2: Nullable(Type.Number()),
+  areaAfterM2: Nullable(Type.Number()),
+});
 const Rejection = Open({ index: Type.Integer(), field: Type.Optional(Type.String()), reason: Type.String() });
 // as stored with the dataset (jsonb): typed loosely by the routes
 const importReport = {

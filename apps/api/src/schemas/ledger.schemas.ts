@@ -6,12 +6,15 @@ import { EVIDENCE_TYPES } from '@biomon/ledger';
 
 const ProgressStatus = Type.Union(['not_started', 'in_progress', 'done', 'blocked'].map((s) => Type.Literal(s)));
 
-export const Timeline = Type.Object({
-  kind: Type.Union([Type.Literal('deadline'), Type.Literal('window'), Type.Literal('continuous')]),
-  start: Nullable(Type.String({ description: 'first day of a window' })),
-  end: Nullable(Type.String({ description: 'last day of a window or the deadline; null for 持续推进' })),
-  text: Type.String({ description: 'the 实施时间 cell as written' }),
-}, { $id: 'Timeline' });
+export const Timeline = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('deadline'), Type.Literal('window'), Type.Literal('continuous')]),
+    start: Nullable(Type.String({ description: 'first day of a window' })),
+    end: Nullable(Type.String({ description: 'last day of a window or the deadline; null for 持续推进' })),
+    text: Type.String({ description: 'the 实施时间 cell as written' }),
+  },
+  { $id: 'Timeline' },
+);
 
 export const EvidenceItem = Type.Object({
   title: Type.String(),
@@ -23,20 +26,28 @@ export const EvidenceItem = Type.Object({
   originalName: Type.Optional(Type.String()),
 });
 
-export const Progress = Type.Object({
-  id: Type.Integer(),
-  taskNo: Type.Integer(),
-  status: ProgressStatus,
-  statusZh: Type.String(),
-  note: Type.String(),
-  evidence: Type.Array(EvidenceItem),
-  asOf: Type.String(),
-  reportedAt: DateTime(),
-  department: Nullable(Type.String()),
-  reporterRole: Type.String(),
-}, { $id: 'Progress' });
+export const Progress = Type.Object(
+  {
+    id: Type.Integer(),
+    taskNo: Type.Integer(),
+    status: ProgressStatus,
+    statusZh: Type.String(),
+    note: Type.String(),
+    evidence: Type.Array(EvidenceItem),
+    asOf: Type.String(),
+    reportedAt: DateTime(),
+    department: Nullable(Type.String()),
+    reporterRole: Type.String(),
+  },
+  { $id: 'Progress' },
+);
 
-const Link = Type.Object({ kind: Type.Union([Type.Literal('indicator'), Type.Literal('data')]), ref: Type.String(), nameZh: Type.String(), nameEn: Type.String() });
+const Link = Type.Object({
+  kind: Type.Union([Type.Literal('indicator'), Type.Literal('data')]),
+  ref: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+});
 
 const taskFields = {
   no: Type.Integer(),
@@ -79,13 +90,18 @@ export const LinkedIndicator = Type.Object({
   runId: Nullable(Type.String()),
 });
 
-export const TaskDetail = Type.Object({
-  ...taskFields,
-  asOf: Type.String(),
-  progress: Type.Array(ref(Progress), { description: 'every progress report, newest first' }),
-  linkedIndicators: Type.Array(LinkedIndicator),
-  linkedData: Type.Array(Type.Object({ ref: Type.String(), nameZh: Type.String(), nameEn: Type.String(), figures: Nullable(JsonObject()), note: Nullable(Type.String()) })),
-}, { $id: 'TaskDetail' });
+export const TaskDetail = Type.Object(
+  {
+    ...taskFields,
+    asOf: Type.String(),
+    progress: Type.Array(ref(Progress), { description: 'every progress report, newest first' }),
+    linkedIndicators: Type.Array(LinkedIndicator),
+    linkedData: Type.Array(
+      Type.Object({ ref: Type.String(), nameZh: Type.String(), nameEn: Type.String(), figures: Nullable(JsonObject()), note: Nullable(Type.String()) }),
+    ),
+  },
+  { $id: 'TaskDetail' },
+);
 
 export const ProgressAnswer = Type.Object({
   progress: ref(Progress),
@@ -94,25 +110,36 @@ export const ProgressAnswer = Type.Object({
 });
 
 const StatusCounts = Type.Object({
-  tasks: Type.Integer(), done: Type.Integer(), inProgress: Type.Integer(), blocked: Type.Integer(), notStarted: Type.Integer(),
-  notReported: Type.Integer(), overdue: Type.Integer(), dueNext180Days: Type.Integer(),
+  tasks: Type.Integer(),
+  done: Type.Integer(),
+  inProgress: Type.Integer(),
+  blocked: Type.Integer(),
+  notStarted: Type.Integer(),
+  notReported: Type.Integer(),
+  overdue: Type.Integer(),
+  dueNext180Days: Type.Integer(),
 });
 
-export const DepartmentSummary = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  kind: Type.String(),
-  tasks: Type.Array(Type.Object({
-    no: Type.Integer(),
-    role: Type.Union([Type.Literal('responsible'), Type.Literal('implementing')]),
-    status: Nullable(ProgressStatus),
-    overdue: Type.Boolean(),
-    dueNext180Days: Type.Boolean(),
-    timeline: ref(Timeline),
-  })),
-  counts: StatusCounts,
-  responsibleCounts: StatusCounts,
-}, { $id: 'DepartmentSummary' });
+export const DepartmentSummary = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    kind: Type.String(),
+    tasks: Type.Array(
+      Type.Object({
+        no: Type.Integer(),
+        role: Type.Union([Type.Literal('responsible'), Type.Literal('implementing')]),
+        status: Nullable(ProgressStatus),
+        overdue: Type.Boolean(),
+        dueNext180Days: Type.Boolean(),
+        timeline: ref(Timeline),
+      }),
+    ),
+    counts: StatusCounts,
+    responsibleCounts: StatusCounts,
+  },
+  { $id: 'DepartmentSummary' },
+);
 
 export const DepartmentList = Type.Object({ asOf: Type.String(), dueSoonDays: Type.Integer(), departments: Type.Array(ref(DepartmentSummary)) });
 

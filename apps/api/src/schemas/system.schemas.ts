@@ -3,18 +3,21 @@ import { AnyJson, DateTime, Nullable, ref } from '@biomon/http';
 
 /** Answers of the audit log and /v1/me. */
 
-export const AuditEntry = Type.Object({
-  id: Type.Integer(),
-  at: DateTime(),
-  tokenId: Nullable(Type.String()),
-  role: Type.String(),
-  actor: Type.String(),
-  action: Type.String({ description: 'e.g. occurrences.upsert, stations.create' }),
-  route: Nullable(Type.String()),
-  entity: Type.String(),
-  entityIds: Type.Array(Type.String()),
-  summary: AnyJson({ description: 'what the write did (counts, changes); open-ended' }),
-}, { $id: 'AuditEntry' });
+export const AuditEntry = Type.Object(
+  {
+    id: Type.Integer(),
+    at: DateTime(),
+    tokenId: Nullable(Type.String()),
+    role: Type.String(),
+    actor: Type.String(),
+    action: Type.String({ description: 'e.g. occurrences.upsert, stations.create' }),
+    route: Nullable(Type.String()),
+    entity: Type.String(),
+    entityIds: Type.Array(Type.String()),
+    summary: AnyJson({ description: 'what the write did (counts, changes); open-ended' }),
+  },
+  { $id: 'AuditEntry' },
+);
 
 export const Me = Type.Object({
   role: Type.String(),

@@ -10,7 +10,11 @@ import { UsageError } from './usage-error';
 
 const run = promisify(execFile);
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * `biomon backup FILE`: pg_dump (custom format) of the database and a copy of the file store
@@ -46,7 +50,9 @@ export async function restoreCommand(config: Config, args: string[]): Promise<nu
   try {
     const has = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'seed_runs'`.execute(h.db);
     if (has.rows[0].n && !values.force) {
-      const data = await sql<{ n: number }>`SELECT (SELECT count(*) FROM seed_runs) + (SELECT count(*) FROM occurrences) AS n`.execute(h.db).catch(() => ({ rows: [{ n: 0 }] }));
+      const data = await sql<{ n: number }>`SELECT (SELECT count(*) FROM seed_runs) + (SELECT count(*) FROM occurrences) AS n`
+        .execute(h.db)
+        .catch(() => ({ rows: [{ n: 0 }] }));
       if (data.rows[0].n > 0) throw new UsageError('the target database already holds data; restore into an empty database, or pass --force to replace it');
     }
   } finally {
@@ -55,7 +61,9 @@ export async function restoreCommand(config: Config, args: string[]): Promise<nu
   const dir = await mkdtemp(path.join(tmpdir(), 'biomon-restore-'));
   try {
     await run('tar', ['-xzf', path.resolve(file), '-C', dir]);
-    await run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--dbname', config.databaseUrl, path.join(dir, 'db.dump')], { maxBuffer: 1 << 26 });
+    await run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--dbname', config.databaseUrl, path.join(dir, 'db.dump')], {
+      maxBuffer: 1 << 26,
+    });
     await mkdir(config.fileStoreDir, { recursive: true });
     await cp(path.join(dir, 'files'), config.fileStoreDir, { recursive: true });
     console.error(`restored ${path.resolve(file)} into the database and ${config.fileStoreDir}`);

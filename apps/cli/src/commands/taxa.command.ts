@@ -15,7 +15,10 @@ export async function taxaCommand(db: Db, args: string[]): Promise<number> {
   const parsed = await parseSpeciesListFile(path.resolve(file), { source: values.source });
   // text PostgreSQL cannot store (NUL, unpaired surrogates): refuse the file, naming the entries
   const bad = invalidTextErrors({ species: parsed.species, rules: parsed.rules });
-  if (bad.length) throw new UsageError(`${path.basename(file)} holds text that cannot be stored, nothing imported: ${bad.map((e) => `${e.field} (${e.message})`).join('; ')}`);
+  if (bad.length)
+    throw new UsageError(
+      `${path.basename(file)} holds text that cannot be stored, nothing imported: ${bad.map((e) => `${e.field} (${e.message})`).join('; ')}`,
+    );
   if (values.jilin) for (const t of parsed.species) t.inJilin = true;
   // taxon flags decide what the public sees of records: no record is written meanwhile, and stored ones follow
   const summary = await db.transaction().execute(async (tx) => {

@@ -19,7 +19,13 @@ export const DEMO_LABEL = 'demo:';
 export async function createDemoTokens(db: Db): Promise<Record<Role, string>> {
   return db.transaction().execute(async (tx) => {
     const revoked = await revokeTokensByLabelPrefix(tx, DEMO_LABEL);
-    await writeAudit(tx, CLI_ACTOR, { action: 'tokens.demo', entity: 'api_token', entityIds: [], route: 'biomon tokens demo', summary: { revokedPrevious: revoked } });
+    await writeAudit(tx, CLI_ACTOR, {
+      action: 'tokens.demo',
+      entity: 'api_token',
+      entityIds: [],
+      route: 'biomon tokens demo',
+      summary: { revokedPrevious: revoked },
+    });
     const dept = await tx.selectFrom('departments').select('id').where('name', '=', '省林草局').executeTakeFirst();
     // the demo station token belongs to the first registered station (an eco station in the demo data)
     const station = await tx.selectFrom('stations').select('station_id').orderBy('id').executeTakeFirst();
@@ -46,7 +52,14 @@ export async function tokensCommand(db: Db, args: string[]): Promise<number> {
     case 'create': {
       const { values } = parseArgs({
         args: rest,
-        options: { role: { type: 'string' }, team: { type: 'string' }, station: { type: 'string' }, department: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' } },
+        options: {
+          role: { type: 'string' },
+          team: { type: 'string' },
+          station: { type: 'string' },
+          department: { type: 'string' },
+          label: { type: 'string' },
+          expires: { type: 'string' },
+        },
       });
       const role = values.role as Role;
       if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
@@ -60,8 +73,21 @@ export async function tokensCommand(db: Db, args: string[]): Promise<number> {
       }
       const deptId = values.department ? await departmentId(db, values.department) : null;
       const { token } = await db.transaction().execute(async (tx) => {
-        const created = await createToken(tx, { role, team: values.team ?? null, stationId: values.station ?? null, departmentId: deptId, label: values.label ?? '', expiresAt });
-        await writeAudit(tx, CLI_ACTOR, { action: 'tokens.create', entity: 'api_token', entityIds: [created.id], route: 'biomon tokens create', summary: { role, team: values.team ?? null, station: values.station ?? null, department: values.department ?? null } });
+        const created = await createToken(tx, {
+          role,
+          team: values.team ?? null,
+          stationId: values.station ?? null,
+          departmentId: deptId,
+          label: values.label ?? '',
+          expiresAt,
+        });
+        await writeAudit(tx, CLI_ACTOR, {
+          action: 'tokens.create',
+          entity: 'api_token',
+          entityIds: [created.id],
+          route: 'biomon tokens create',
+          summary: { role, team: values.team ?? null, station: values.station ?? null, department: values.department ?? null },
+        });
         return created;
       });
       process.stdout.write(`${token}\n`);
@@ -70,14 +96,32 @@ export async function tokensCommand(db: Db, args: string[]): Promise<number> {
     case 'list': {
       const { values } = parseArgs({ args: rest, options: { all: { type: 'boolean' } } });
       const rows = await listTokens(db, { includeRevoked: values.all });
-      console.table(rows.map((r) => ({ id: r.id, prefix: r.prefix, role: r.role, scope: r.team ?? r.stationId ?? r.department ?? '', label: r.label, created: r.createdAt.toISOString(), expires: r.expiresAt?.toISOString() ?? '', revoked: r.revokedAt?.toISOString() ?? '' })));
+      console.table(
+        rows.map((r) => ({
+          id: r.id,
+          prefix: r.prefix,
+          role: r.role,
+          scope: r.team ?? r.stationId ?? r.department ?? '',
+          label: r.label,
+          created: r.createdAt.toISOString(),
+          expires: r.expiresAt?.toISOString() ?? '',
+          revoked: r.revokedAt?.toISOString() ?? '',
+        })),
+      );
       return 0;
     }
     case 'revoke': {
       if (!rest[0]) throw new UsageError('usage: biomon tokens revoke ID|PREFIX');
       const n = await db.transaction().execute(async (tx) => {
         const count = await revokeToken(tx, rest[0]);
-        if (count) await writeAudit(tx, CLI_ACTOR, { action: 'tokens.revoke', entity: 'api_token', entityIds: [rest[0]], route: 'biomon tokens revoke', summary: { revoked: count } });
+        if (count)
+          await writeAudit(tx, CLI_ACTOR, {
+            action: 'tokens.revoke',
+            entity: 'api_token',
+            entityIds: [rest[0]],
+            route: 'biomon tokens revoke',
+            summary: { revoked: count },
+          });
         return count;
       });
       console.error(n ? `revoked ${n} token(s)` : 'no active token matched');

@@ -22,23 +22,34 @@ export const ObservationBatchResultSchema = Type.Object({
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   rejected: Type.Array(Type.Object({ datastreamId: Type.Optional(Type.String()), index: Type.Integer(), errors: Type.Array(FieldError) })),
-  warnings: Type.Array(Type.Object({
-    datastreamId: Type.Optional(Type.String()),
-    index: Type.Integer(),
-    flags: Type.Array(Type.String()),
-    notes: Type.Optional(Type.Record(Type.String(), Type.String())),
-  })),
+  warnings: Type.Array(
+    Type.Object({
+      datastreamId: Type.Optional(Type.String()),
+      index: Type.Integer(),
+      flags: Type.Array(Type.String()),
+      notes: Type.Optional(Type.Record(Type.String(), Type.String())),
+    }),
+  ),
 });
 
-const DataArrayPush = Type.Object({
-  datastreams: Type.Array(Type.Object({
-    datastreamId: Type.String({ minLength: 1, maxLength: 100 }),
-    components: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 16 }),
-    // rows are checked one by one by the service, so one bad row never fails the others
-    dataArray: Type.Array(Type.Unknown(), { maxItems: MAX_OBSERVATIONS_PER_PUSH }),
-  }, { additionalProperties: true }), { minItems: 1, maxItems: MAX_DATASTREAMS_PER_PUSH }),
-  atomic: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+const DataArrayPush = Type.Object(
+  {
+    datastreams: Type.Array(
+      Type.Object(
+        {
+          datastreamId: Type.String({ minLength: 1, maxLength: 100 }),
+          components: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 16 }),
+          // rows are checked one by one by the service, so one bad row never fails the others
+          dataArray: Type.Array(Type.Unknown(), { maxItems: MAX_OBSERVATIONS_PER_PUSH }),
+        },
+        { additionalProperties: true },
+      ),
+      { minItems: 1, maxItems: MAX_DATASTREAMS_PER_PUSH },
+    ),
+    atomic: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Station pushes (SensorThings dataArray or NDJSON). The NDJSON parser and the JSON body limit are
@@ -51,39 +62,41 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: STATION_NDJSON_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  r.post('/v1/stations/:id/observations', {
-    config: { batchRecords: 'datastreams' },
-    schema: {
-      summary: 'Push observations of a station (站点数据推送): SensorThings dataArray or NDJSON, idempotent on (datastream, phenomenonTime)',
-      description: [
-        `Only the station's own token (or admin). Up to ${MAX_OBSERVATIONS_PER_PUSH.toLocaleString('en')} observations a push;`,
-        `application/json up to 8 MB: { "datastreams": [{ "datastreamId", "components": ["phenomenonTime", "result"], "dataArray": [[time, result], …] }] };`,
-        'application/x-ndjson up to 16 MB: one { "datastreamId", "phenomenonTime", "result" } per line (index = line number from 0).',
-        'phenomenonTime needs an offset (TIME_OFFSET_MISSING) and may be at most 10 minutes ahead (TIME_IN_FUTURE); results must match the',
-        'datastream\'s resultType (RESULT_TYPE_MISMATCH), be finite (RESULT_NOT_FINITE) and within validRange (RESULT_OUT_OF_RANGE).',
-        'The same value again is `unchanged`; another value for a stored time is `updated` and the old value kept in history.',
-        '200 when anything was stored (valid rows are stored even when others are rejected); 422 BATCH_REJECTED when nothing was,',
-        'or when `atomic` (body field or ?atomic=true) was asked and anything was rejected.',
-      ].join(' '),
-      tags: ['ingest'],
-      security: [{ bearer: [] }],
-      params: Type.Object({ id: Type.String({ pattern: ID_PATTERN.source }) }),
-      querystring: Type.Object({ atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      body: {
-        content: {
-          'application/json': { schema: DataArrayPush },
-          'application/x-ndjson': { schema: Type.String({ description: 'one JSON object per line: { "datastreamId", "phenomenonTime", "result" }' }) },
+  r.post(
+    '/v1/stations/:id/observations',
+    {
+      config: { batchRecords: 'datastreams' },
+      schema: {
+        summary: 'Push observations of a station (站点数据推送): SensorThings dataArray or NDJSON, idempotent on (datastream, phenomenonTime)',
+        description: [
+          `Only the station's own token (or admin). Up to ${MAX_OBSERVATIONS_PER_PUSH.toLocaleString('en')} observations a push;`,
+          `application/json up to 8 MB: { "datastreams": [{ "datastreamId", "components": ["phenomenonTime", "result"], "dataArray": [[time, result], …] }] };`,
+          'application/x-ndjson up to 16 MB: one { "datastreamId", "phenomenonTime", "result" } per line (index = line number from 0).',
+          'phenomenonTime needs an offset (TIME_OFFSET_MISSING) and may be at most 10 minutes ahead (TIME_IN_FUTURE); results must match the',
+          "datastream's resultType (RESULT_TYPE_MISMATCH), be finite (RESULT_NOT_FINITE) and within validRange (RESULT_OUT_OF_RANGE).",
+          'The same value again is `unchanged`; another value for a stored time is `updated` and the old value kept in history.',
+          '200 when anything was stored (valid rows are stored even when others are rejected); 422 BATCH_REJECTED when nothing was,',
+          'or when `atomic` (body field or ?atomic=true) was asked and anything was rejected.',
+        ].join(' '),
+        tags: ['ingest'],
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN.source }) }),
+        querystring: Type.Object({ atomic: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        body: {
+          content: {
+            'application/json': { schema: DataArrayPush },
+            'application/x-ndjson': { schema: Type.String({ description: 'one JSON object per line: { "datastreamId", "phenomenonTime", "result" }' }) },
+          },
         },
+        response: { 200: ObservationBatchResultSchema, ...errorResponses },
       },
-      response: { 200: ObservationBatchResultSchema, ...errorResponses },
     },
-  }, async (req) => {
-    const actor = actorOf(req.principal);
-    const body = req.body as unknown;
-    const atomic = req.query.atomic === true || (typeof body === 'object' && body !== null && (body as { atomic?: unknown }).atomic === true);
-    const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations' };
-    return typeof body === 'string'
-      ? ingestNdjsonPush(ctx.db, req.params.id, body, opts)
-      : ingestDataArrayPush(ctx.db, req.params.id, body, opts);
-  });
+    async (req) => {
+      const actor = actorOf(req.principal);
+      const body = req.body as unknown;
+      const atomic = req.query.atomic === true || (typeof body === 'object' && body !== null && (body as { atomic?: unknown }).atomic === true);
+      const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations' };
+      return typeof body === 'string' ? ingestNdjsonPush(ctx.db, req.params.id, body, opts) : ingestDataArrayPush(ctx.db, req.params.id, body, opts);
+    },
+  );
 };

@@ -25,24 +25,52 @@ const PRIORITY_LINE = '#b5532f';
 const PA_FILL = '#2f7d4f';
 const PA_LINE = '#1d5a37';
 export const LAND_COVER: Record<string, string> = {
-  forest: '#4c8c4a', shrub_special: '#78a85a', shrub: '#a5c27c', grassland: '#cfd98a', wetland: '#62a9c7',
-  water: '#3d7ebf', cropland: '#ead58f', built: '#c27c6c', bare: '#cdbfa6', other: '#b9b9b9',
+  forest: '#4c8c4a',
+  shrub_special: '#78a85a',
+  shrub: '#a5c27c',
+  grassland: '#cfd98a',
+  wetland: '#62a9c7',
+  water: '#3d7ebf',
+  cropland: '#ead58f',
+  built: '#c27c6c',
+  bare: '#cdbfa6',
+  other: '#b9b9b9',
 };
 const OCC = { I: '#c2185b', II: '#ef7d00', other: '#5b3f99' };
-const JILIN_BOUNDS: LngLatBoundsLike = [[121.6, 40.85], [131.35, 46.3]];
+const JILIN_BOUNDS: LngLatBoundsLike = [
+  [121.6, 40.85],
+  [131.35, 46.3],
+];
 
 const DESIGNATIONS: Record<string, [string, string]> = {
-  national_park: ['国家公园', 'National park'], nature_reserve: ['自然保护区', 'Nature reserve'], wetland_park: ['湿地公园', 'Wetland park'],
-  forest_park: ['森林公园', 'Forest park'], scenic_area: ['风景名胜区', 'Scenic area'], geopark: ['地质公园', 'Geopark'],
-  wetland_small_area: ['湿地保护小区', 'Small wetland area'], biosphere_reserve: ['生物圈保护区', 'Biosphere reserve'], other: ['其他', 'Other'],
+  national_park: ['国家公园', 'National park'],
+  nature_reserve: ['自然保护区', 'Nature reserve'],
+  wetland_park: ['湿地公园', 'Wetland park'],
+  forest_park: ['森林公园', 'Forest park'],
+  scenic_area: ['风景名胜区', 'Scenic area'],
+  geopark: ['地质公园', 'Geopark'],
+  wetland_small_area: ['湿地保护小区', 'Small wetland area'],
+  biosphere_reserve: ['生物圈保护区', 'Biosphere reserve'],
+  other: ['其他', 'Other'],
 };
 const LEVELS: Record<string, [string, string]> = {
-  national: ['国家级', 'National'], provincial: ['省级', 'Provincial'], prefecture: ['市州', 'Prefecture'], province: ['省', 'Province'],
-  county: ['县级', 'County'], priority_area: ['优先区域', 'Priority area'], designated: ['已批准', 'Designated'], proposed: ['拟建', 'Proposed'],
+  national: ['国家级', 'National'],
+  provincial: ['省级', 'Provincial'],
+  prefecture: ['市州', 'Prefecture'],
+  province: ['省', 'Province'],
+  county: ['县级', 'County'],
+  priority_area: ['优先区域', 'Priority area'],
+  designated: ['已批准', 'Designated'],
+  proposed: ['拟建', 'Proposed'],
 };
 const word = (table: Record<string, [string, string]>, k: unknown) => (typeof k === 'string' && table[k] ? pick(table[k][0], table[k][1]) : String(k ?? '—'));
 
-interface Filters { taxon: string; from: string; to: string; protectionClass: string }
+interface Filters {
+  taxon: string;
+  from: string;
+  to: string;
+  protectionClass: string;
+}
 
 type FC = FeatureCollection<Geometry, Record<string, unknown>>;
 
@@ -58,13 +86,20 @@ async function features(ds: LayerDataset | undefined): Promise<FC> {
 /** The occurrence tiles with the filters (the server generalises them for the caller: no cap, no paging here). */
 function occurrenceTiles(f: Filters): string {
   return `${location.origin}${url('/tiles/occurrences/{z}/{x}/{y}.mvt', { taxon: f.taxon, from: f.from, to: f.to, protectionClass: f.protectionClass })}`
-    .replace(/%7B/g, '{').replace(/%7D/g, '}');
+    .replace(/%7B/g, '{')
+    .replace(/%7D/g, '}');
 }
 
 /** How many records the filters match, as the caller may see them (numberMatched of the OGC items). */
 async function occurrenceCount(f: Filters): Promise<number> {
   const datetime = f.from || f.to ? `${f.from || '..'}/${f.to || '..'}` : undefined;
-  const r = await get<{ numberMatched: number }>('/ogc/collections/occurrences/items', { f: 'json', limit: 1, taxon: f.taxon, protectionClass: f.protectionClass, datetime });
+  const r = await get<{ numberMatched: number }>('/ogc/collections/occurrences/items', {
+    f: 'json',
+    limit: 1,
+    taxon: f.taxon,
+    protectionClass: f.protectionClass,
+    datetime,
+  });
   return r.numberMatched;
 }
 
@@ -73,7 +108,10 @@ function bboxOf(g: Geometry): [number, number, number, number] {
   const walk = (c: unknown): void => {
     if (typeof (c as Position)[0] === 'number') {
       const [x, y] = c as Position;
-      b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+      b[0] = Math.min(b[0], x);
+      b[1] = Math.min(b[1], y);
+      b[2] = Math.max(b[2], x);
+      b[3] = Math.max(b[3], y);
     } else (c as unknown[]).forEach(walk);
   };
   if ('coordinates' in g) walk(g.coordinates);
@@ -81,7 +119,13 @@ function bboxOf(g: Geometry): [number, number, number, number] {
 }
 
 function dl(rows: [string, unknown][]): HTMLElement {
-  return h('dl', { class: 'facts facts-tight' }, rows.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v instanceof Node ? v : String(v)))));
+  return h(
+    'dl',
+    { class: 'facts facts-tight' },
+    rows
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v instanceof Node ? v : String(v)))),
+  );
 }
 
 export async function renderMap(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<(() => void) | void> {
@@ -97,11 +141,18 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   try {
     [lib, { datasets }] = await Promise.all([import('../map-setup'), get<{ datasets: LayerDataset[] }>('/v1/layers')]);
     [regions, pas, landCover, occCount, stations] = await Promise.all([
-      features(newest(datasets, 'regions')), features(newest(datasets, 'protected-areas')), features(newest(datasets, 'land-cover')),
-      occurrenceCount(filters), can.seeStations() ? stationsWithHealth() : Promise.resolve([]),
+      features(newest(datasets, 'regions')),
+      features(newest(datasets, 'protected-areas')),
+      features(newest(datasets, 'land-cover')),
+      occurrenceCount(filters),
+      can.seeStations() ? stationsWithHealth() : Promise.resolve([]),
     ]);
   } catch (err) {
-    mount(root, title, errorBox(err, () => void renderMap(root, route, isCurrent)));
+    mount(
+      root,
+      title,
+      errorBox(err, () => void renderMap(root, route, isCurrent)),
+    );
     return;
   }
   if (!isCurrent()) return;
@@ -110,8 +161,18 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   const stationFC: FC = {
     type: 'FeatureCollection',
     features: stations.map(({ station: s, health }) => ({
-      type: 'Feature', geometry: s.location,
-      properties: { id: s.stationId, name: s.name, type: s.type, level: healthLevel(health), completeness: health?.completenessPct ?? null, lastSeen: health?.lastSeenAt ?? s.lastSeenAt, gaps: health?.gapCount ?? null, department: s.department },
+      type: 'Feature',
+      geometry: s.location,
+      properties: {
+        id: s.stationId,
+        name: s.name,
+        type: s.type,
+        level: healthLevel(health),
+        completeness: health?.completenessPct ?? null,
+        lastSeen: health?.lastSeenAt ?? s.lastSeenAt,
+        gaps: health?.gapCount ?? null,
+        department: s.department,
+      },
     })),
   };
 
@@ -119,16 +180,56 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   const taxon = h('input', { type: 'search', name: 'taxon', value: filters.taxon, placeholder: t('taxonPh'), autocomplete: 'off' });
   const from = h('input', { type: 'date', name: 'from', value: filters.from });
   const to = h('input', { type: 'date', name: 'to', value: filters.to });
-  const pc = select([{ value: '', label: t('pcAll') }, { value: 'I', label: t('pcI') }, { value: 'II', label: t('pcII') }], filters.protectionClass, { name: 'protectionClass' });
+  const pc = select(
+    [
+      { value: '', label: t('pcAll') },
+      { value: 'I', label: t('pcI') },
+      { value: 'II', label: t('pcII') },
+    ],
+    filters.protectionClass,
+    { name: 'protectionClass' },
+  );
   const count = h('p', { class: 'muted small', role: 'status', 'data-role': 'occ-count' });
-  const setCount = (n: number) => { count.textContent = t('occShown', { n: num(n) }); };
+  const setCount = (n: number) => {
+    count.textContent = t('occShown', { n: num(n) });
+  };
   setCount(occCount);
-  const filterForm = h('form', { class: 'map-filters', 'aria-labelledby': 'h-map-filters', onsubmit: (e: Event) => { e.preventDefault(); void applyFilters(); } },
+  const filterForm = h(
+    'form',
+    {
+      class: 'map-filters',
+      'aria-labelledby': 'h-map-filters',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void applyFilters();
+      },
+    },
     h('h2', { id: 'h-map-filters', class: 'panel-title' }, t('mapFilters')),
-    field(t('taxon'), taxon), h('div', { class: 'field-row' }, field(t('dateFrom'), from), field(t('dateTo'), to)), field(t('protectionClass'), pc),
-    h('div', { class: 'field-actions' }, h('button', { type: 'submit', class: 'btn' }, t('apply')),
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => { taxon.value = ''; from.value = ''; to.value = ''; pc.value = ''; void applyFilters(); } }, t('reset'))),
-    count);
+    field(t('taxon'), taxon),
+    h('div', { class: 'field-row' }, field(t('dateFrom'), from), field(t('dateTo'), to)),
+    field(t('protectionClass'), pc),
+    h(
+      'div',
+      { class: 'field-actions' },
+      h('button', { type: 'submit', class: 'btn' }, t('apply')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-ghost',
+          onclick: () => {
+            taxon.value = '';
+            from.value = '';
+            to.value = '';
+            pc.value = '';
+            void applyFilters();
+          },
+        },
+        t('reset'),
+      ),
+    ),
+    count,
+  );
 
   const layerDefs: { key: Key; id: string; layers: string[]; on: boolean; disabled?: boolean }[] = [
     { key: 'lyrRegions', id: 'regions', layers: ['region-fill', 'region-line', 'province-line'], on: true },
@@ -138,20 +239,49 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     { key: 'lyrOcc', id: 'occ', layers: ['occ-clusters', 'occ-points'], on: true },
     { key: 'lyrStations', id: 'stations', layers: ['stations'], on: stations.length > 0, disabled: !can.seeStations() },
   ];
-  const layerBoxes = h('fieldset', { class: 'layer-list' }, h('legend', { class: 'panel-title' }, t('layers')),
-    layerDefs.map((d) => h('div', { class: 'field-check' },
-      h('input', { type: 'checkbox', id: `lyr-${d.id}`, name: d.id, checked: d.on, disabled: d.disabled, onchange: (e: Event) => setVisible(d.layers, (e.target as HTMLInputElement).checked) }),
-      h('label', { for: `lyr-${d.id}` }, t(d.key)))));
+  const layerBoxes = h(
+    'fieldset',
+    { class: 'layer-list' },
+    h('legend', { class: 'panel-title' }, t('layers')),
+    layerDefs.map((d) =>
+      h(
+        'div',
+        { class: 'field-check' },
+        h('input', {
+          type: 'checkbox',
+          id: `lyr-${d.id}`,
+          name: d.id,
+          checked: d.on,
+          disabled: d.disabled,
+          onchange: (e: Event) => setVisible(d.layers, (e.target as HTMLInputElement).checked),
+        }),
+        h('label', { for: `lyr-${d.id}` }, t(d.key)),
+      ),
+    ),
+  );
 
-  const sw = (colour: string, label: string, shape = 'box') => h('li', null, h('span', { class: `swatch swatch-${shape}`, style: { background: colour } }), label);
-  const legend = h('details', { class: 'legend', open: true }, h('summary', { class: 'panel-title' }, t('legend')),
-    h('ul', { class: 'legend-list' },
-      sw(REGION_FILL, t('lyrRegions')), sw(PRIORITY_LINE, t('lyrPriority'), 'dash'), sw(PA_FILL, t('lyrPA')),
+  const sw = (colour: string, label: string, shape = 'box') =>
+    h('li', null, h('span', { class: `swatch swatch-${shape}`, style: { background: colour } }), label);
+  const legend = h(
+    'details',
+    { class: 'legend', open: true },
+    h('summary', { class: 'panel-title' }, t('legend')),
+    h(
+      'ul',
+      { class: 'legend-list' },
+      sw(REGION_FILL, t('lyrRegions')),
+      sw(PRIORITY_LINE, t('lyrPriority'), 'dash'),
+      sw(PA_FILL, t('lyrPA')),
       Object.entries(LAND_COVER).map(([k, c]) => sw(c, tx('lc_', k))),
-      sw(OCC.I, `${t('lyrOcc')} · ${t('pcI')}`, 'dot'), sw(OCC.II, `${t('lyrOcc')} · ${t('pcII')}`, 'dot'), sw(OCC.other, t('lyrOcc'), 'dot'),
-      can.seeStations() ? (['ok', 'warn', 'bad'] as const).map((l) => sw(HEALTH_COLOURS[l], `${t('lyrStations')} · ${tx('hl_', l)}`, 'dot')) : null));
+      sw(OCC.I, `${t('lyrOcc')} · ${t('pcI')}`, 'dot'),
+      sw(OCC.II, `${t('lyrOcc')} · ${t('pcII')}`, 'dot'),
+      sw(OCC.other, t('lyrOcc'), 'dot'),
+      can.seeStations() ? (['ok', 'warn', 'bad'] as const).map((l) => sw(HEALTH_COLOURS[l], `${t('lyrStations')} · ${tx('hl_', l)}`, 'dot')) : null,
+    ),
+  );
 
-  const regionOptions = regions.features.filter((f) => f.properties.level !== 'province')
+  const regionOptions = regions.features
+    .filter((f) => f.properties.level !== 'province')
     .map((f) => ({ value: String(f.properties.code), label: pick(String(f.properties.name), String(f.properties.nameEn ?? '')) }));
   const regionSel = select([{ value: '', label: t('chooseRegion') }, ...regionOptions], '', { name: 'region' });
   regionSel.addEventListener('change', () => {
@@ -163,17 +293,26 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   const details = h('div', { class: 'map-details', 'aria-live': 'polite', 'data-role': 'details' }, h('p', { class: 'muted small' }, t('clickHint')));
 
   const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('mapAria') });
-  mount(root,
+  mount(
+    root,
     h('div', { class: 'page-head' }, h('div', null, title)),
-    h('div', { class: 'map-layout' },
+    h(
+      'div',
+      { class: 'map-layout' },
       h('div', { class: 'map-wrap' }, mapEl),
-      h('aside', { class: 'map-panel', 'aria-label': t('mapFilters') },
+      h(
+        'aside',
+        { class: 'map-panel', 'aria-label': t('mapFilters') },
         filterForm,
         notice('info', can.seeExactPoints() ? t('exactNote') : t('generalisedNote')),
         !can.seeStations() ? h('p', { class: 'muted small' }, t('stationsNeedLogin')) : null,
-        layerBoxes, field(t('goToRegion'), regionSel),
+        layerBoxes,
+        field(t('goToRegion'), regionSel),
         h('section', { 'aria-labelledby': 'h-details' }, h('h2', { id: 'h-details', class: 'panel-title' }, t('featureDetails')), details),
-        legend)));
+        legend,
+      ),
+    ),
+  );
 
   // ---- the map: only biomon's own layers, on a plain background (works offline)
   let map: MlMap;
@@ -214,28 +353,78 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     map.addSource('pa', { type: 'geojson', data: pas });
     map.addSource('occ', { type: 'vector', tiles: [occurrenceTiles(filters)], minzoom: 0, maxzoom: 14 });
     map.addSource('stations', { type: 'geojson', data: stationFC });
-    map.addLayer({ id: 'region-fill', type: 'fill', source: 'regions', filter: ['any', isProvince, isUnit], paint: { 'fill-color': REGION_FILL, 'fill-opacity': 1 } });
+    map.addLayer({
+      id: 'region-fill',
+      type: 'fill',
+      source: 'regions',
+      filter: ['any', isProvince, isUnit],
+      paint: { 'fill-color': REGION_FILL, 'fill-opacity': 1 },
+    });
     map.addLayer({ id: 'landcover-fill', type: 'fill', source: 'landcover', paint: { 'fill-color': lcColour, 'fill-opacity': 0.62 } });
     map.addLayer({ id: 'priority-fill', type: 'fill', source: 'regions', filter: isPriority, paint: { 'fill-color': PRIORITY_LINE, 'fill-opacity': 0.05 } });
-    map.addLayer({ id: 'pa-fill', type: 'fill', source: 'pa', paint: { 'fill-color': PA_FILL, 'fill-opacity': ['case', ['==', ['get', 'status'], 'proposed'], 0.15, 0.35] } });
-    map.addLayer({ id: 'pa-line', type: 'line', source: 'pa', paint: { 'line-color': PA_LINE, 'line-width': 1.2, 'line-dasharray': ['case', ['==', ['get', 'status'], 'proposed'], ['literal', [2, 2]], ['literal', [1, 0]]] } });
-    map.addLayer({ id: 'region-line', type: 'line', source: 'regions', filter: isUnit, paint: { 'line-color': REGION_LINE, 'line-width': 1 } });
-    map.addLayer({ id: 'province-line', type: 'line', source: 'regions', filter: isProvince, paint: { 'line-color': PROVINCE_LINE, 'line-width': 2.5 } });
-    map.addLayer({ id: 'priority-line', type: 'line', source: 'regions', filter: isPriority, paint: { 'line-color': PRIORITY_LINE, 'line-width': 2.2, 'line-dasharray': [3, 2] } });
     map.addLayer({
-      id: 'occ-clusters', type: 'circle', source: 'occ', 'source-layer': 'occurrences', filter: ['==', ['get', 'cluster'], true],
-      paint: { 'circle-color': OCC.other, 'circle-opacity': 0.82, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2, 'circle-radius': ['step', ['coalesce', ['get', 'count'], 0], 13, 10, 17, 50, 22, 200, 28, 5000, 34] },
+      id: 'pa-fill',
+      type: 'fill',
+      source: 'pa',
+      paint: { 'fill-color': PA_FILL, 'fill-opacity': ['case', ['==', ['get', 'status'], 'proposed'], 0.15, 0.35] },
     });
     map.addLayer({
-      id: 'occ-points', type: 'circle', source: 'occ', 'source-layer': 'occurrences', filter: ['!=', ['get', 'cluster'], true],
+      id: 'pa-line',
+      type: 'line',
+      source: 'pa',
       paint: {
-        'circle-color': ['match', ['coalesce', ['get', 'protectionClass'], ''], 'I', OCC.I, 'II', OCC.II, OCC.other], 'circle-radius': 5.5,
-        'circle-opacity': ['case', ['==', ['get', 'generalised'], true], 0.45, 0.95], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+        'line-color': PA_LINE,
+        'line-width': 1.2,
+        'line-dasharray': ['case', ['==', ['get', 'status'], 'proposed'], ['literal', [2, 2]], ['literal', [1, 0]]],
+      },
+    });
+    map.addLayer({ id: 'region-line', type: 'line', source: 'regions', filter: isUnit, paint: { 'line-color': REGION_LINE, 'line-width': 1 } });
+    map.addLayer({ id: 'province-line', type: 'line', source: 'regions', filter: isProvince, paint: { 'line-color': PROVINCE_LINE, 'line-width': 2.5 } });
+    map.addLayer({
+      id: 'priority-line',
+      type: 'line',
+      source: 'regions',
+      filter: isPriority,
+      paint: { 'line-color': PRIORITY_LINE, 'line-width': 2.2, 'line-dasharray': [3, 2] },
+    });
+    map.addLayer({
+      id: 'occ-clusters',
+      type: 'circle',
+      source: 'occ',
+      'source-layer': 'occurrences',
+      filter: ['==', ['get', 'cluster'], true],
+      paint: {
+        'circle-color': OCC.other,
+        'circle-opacity': 0.82,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 2,
+        'circle-radius': ['step', ['coalesce', ['get', 'count'], 0], 13, 10, 17, 50, 22, 200, 28, 5000, 34],
       },
     });
     map.addLayer({
-      id: 'stations', type: 'circle', source: 'stations',
-      paint: { 'circle-color': ['match', ['get', 'level'], 'ok', HEALTH_COLOURS.ok, 'warn', HEALTH_COLOURS.warn, 'bad', HEALTH_COLOURS.bad, HEALTH_COLOURS.unknown], 'circle-radius': 9, 'circle-stroke-color': '#1b2631', 'circle-stroke-width': 2.5 },
+      id: 'occ-points',
+      type: 'circle',
+      source: 'occ',
+      'source-layer': 'occurrences',
+      filter: ['!=', ['get', 'cluster'], true],
+      paint: {
+        'circle-color': ['match', ['coalesce', ['get', 'protectionClass'], ''], 'I', OCC.I, 'II', OCC.II, OCC.other],
+        'circle-radius': 5.5,
+        'circle-opacity': ['case', ['==', ['get', 'generalised'], true], 0.45, 0.95],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1.5,
+      },
+    });
+    map.addLayer({
+      id: 'stations',
+      type: 'circle',
+      source: 'stations',
+      paint: {
+        'circle-color': ['match', ['get', 'level'], 'ok', HEALTH_COLOURS.ok, 'warn', HEALTH_COLOURS.warn, 'bad', HEALTH_COLOURS.bad, HEALTH_COLOURS.unknown],
+        'circle-radius': 9,
+        'circle-stroke-color': '#1b2631',
+        'circle-stroke-width': 2.5,
+      },
     });
     for (const d of layerDefs) if (!d.on) setVisible(d.layers, false);
     mapEl.dataset.ready = 'true';
@@ -263,8 +452,8 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
         const text = String(f.properties.countLabel ?? f.properties.count ?? '');
         const id = `${at[0].toFixed(5)},${at[1].toFixed(5)},${text}`;
         if (next.has(id)) continue;
-        const m = labels.get(id) ?? new maplibregl.Marker({ element: h('div', { class: 'cluster-label', 'aria-hidden': 'true' }, text) })
-          .setLngLat(at).addTo(map);
+        const m =
+          labels.get(id) ?? new maplibregl.Marker({ element: h('div', { class: 'cluster-label', 'aria-hidden': 'true' }, text) }).setLngLat(at).addTo(map);
         next.set(id, m);
       }
     }
@@ -296,18 +485,36 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
   }
 
   function regionDetails(p: Record<string, unknown>): HTMLElement {
-    const box = h('div', { class: 'feature-card' }, h('h3', null, pick(String(p.name), String(p.nameEn ?? ''))),
-      dl([[t('level'), word(LEVELS, p.level)], ['代码 / code', p.code], [t('officialArea'), p.officialAreaKm2 ? `${num(p.officialAreaKm2 as number)} km²` : null]]));
+    const box = h(
+      'div',
+      { class: 'feature-card' },
+      h('h3', null, pick(String(p.name), String(p.nameEn ?? ''))),
+      dl([
+        [t('level'), word(LEVELS, p.level)],
+        ['代码 / code', p.code],
+        [t('officialArea'), p.officialAreaKm2 ? `${num(p.officialAreaKm2 as number)} km²` : null],
+      ]),
+    );
     // the region's latest indicator values, from the (cached) assessment report
-    void Promise.all([get<{ indicators: IndicatorDef[] }>('/v1/indicators'), get<AssessmentReport>('/v1/reports/assessment')]).then(([{ indicators }, r]) => {
-      const values = r.region.code === p.code ? r.overall : [...r.prefectures, ...r.priorityAreas].find((x) => x.code === p.code)?.values;
-      if (!values) return;
-      box.append(h('ul', { class: 'value-list small' }, indicators.filter((d) => !d.companionOf).map((d) => {
-        const v = values.find((x) => x.indicator === d.code);
-        return h('li', null, h('span', null, pick(d.nameZh, d.nameEn)), h('span', { class: 'num' }, pct(v?.value ?? null)));
-      })));
-      if (popup.isOpen() && details.contains(box)) popup.setDOMContent(box.cloneNode(true));
-    }).catch(() => undefined);
+    void Promise.all([get<{ indicators: IndicatorDef[] }>('/v1/indicators'), get<AssessmentReport>('/v1/reports/assessment')])
+      .then(([{ indicators }, r]) => {
+        const values = r.region.code === p.code ? r.overall : [...r.prefectures, ...r.priorityAreas].find((x) => x.code === p.code)?.values;
+        if (!values) return;
+        box.append(
+          h(
+            'ul',
+            { class: 'value-list small' },
+            indicators
+              .filter((d) => !d.companionOf)
+              .map((d) => {
+                const v = values.find((x) => x.indicator === d.code);
+                return h('li', null, h('span', null, pick(d.nameZh, d.nameEn)), h('span', { class: 'num' }, pct(v?.value ?? null)));
+              }),
+          ),
+        );
+        if (popup.isOpen() && details.contains(box)) popup.setDOMContent(box.cloneNode(true));
+      })
+      .catch(() => undefined);
     return box;
   }
 
@@ -315,19 +522,42 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     // a tile feature: one record, or (generalised) the records of one taxon in one 10 km cell
     const name = [p.vernacularName, p.scientificName].filter(Boolean).join(' · ');
     const pc = p.protectionClass;
-    return h('div', { class: 'feature-card' }, h('h3', null, name || String(p.occurrenceID ?? '')),
+    return h(
+      'div',
+      { class: 'feature-card' },
+      h('h3', null, name || String(p.occurrenceID ?? '')),
       p.generalised ? h('p', { class: 'chip chip-warn' }, t('generalised')) : null,
-      dl([[t('eventDate'), p.eventDate], [t('protectionClass'), pc ? (pc === 'I' ? t('pcI') : pc === 'II' ? t('pcII') : pc) : null],
-        [t('basisOfRecord'), p.basisOfRecord], ['occurrenceID', p.occurrenceID]]),
-      p.countLabel ? h('p', { class: 'muted small' }, t('genRecords', { n: String(p.countLabel) })) : null);
+      dl([
+        [t('eventDate'), p.eventDate],
+        [t('protectionClass'), pc ? (pc === 'I' ? t('pcI') : pc === 'II' ? t('pcII') : pc) : null],
+        [t('basisOfRecord'), p.basisOfRecord],
+        ['occurrenceID', p.occurrenceID],
+      ]),
+      p.countLabel ? h('p', { class: 'muted small' }, t('genRecords', { n: String(p.countLabel) })) : null,
+    );
   }
 
   function stationDetails(p: Record<string, unknown>): HTMLElement {
     const level = String(p.level);
-    return h('div', { class: 'feature-card' }, h('h3', null, String(p.name)),
-      h('p', null, h('span', { class: 'swatch swatch-dot', style: { background: HEALTH_COLOURS[level as keyof typeof HEALTH_COLOURS] ?? HEALTH_COLOURS.unknown } }), tx('hl_', level)),
-      dl([[t('stationType'), tx('stt_', String(p.type))], [t('completeness'), pct(p.completeness as number | null, 1)], [t('gaps'), p.gaps], [t('lastSeen'), ago(p.lastSeen as string | null)], [t('department'), p.department]]),
-      h('a', { href: href(['stations', String(p.id)]) }, t('openStation')));
+    return h(
+      'div',
+      { class: 'feature-card' },
+      h('h3', null, String(p.name)),
+      h(
+        'p',
+        null,
+        h('span', { class: 'swatch swatch-dot', style: { background: HEALTH_COLOURS[level as keyof typeof HEALTH_COLOURS] ?? HEALTH_COLOURS.unknown } }),
+        tx('hl_', level),
+      ),
+      dl([
+        [t('stationType'), tx('stt_', String(p.type))],
+        [t('completeness'), pct(p.completeness as number | null, 1)],
+        [t('gaps'), p.gaps],
+        [t('lastSeen'), ago(p.lastSeen as string | null)],
+        [t('department'), p.department],
+      ]),
+      h('a', { href: href(['stations', String(p.id)]) }, t('openStation')),
+    );
   }
 
   const clickable = ['stations', 'occ-clusters', 'occ-points', 'pa-fill', 'landcover-fill', 'region-fill', 'priority-fill'];
@@ -345,8 +575,20 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     if ((f = byLayer('occ-points'))) return showDetails(occurrenceDetails(f.properties), at);
     if ((f = byLayer('pa-fill'))) {
       const p = f.properties;
-      return showDetails(h('div', { class: 'feature-card' }, h('h3', null, pick(String(p.name), String(p.nameEn ?? ''))),
-        dl([[t('designation'), word(DESIGNATIONS, p.designation)], [t('level'), word(LEVELS, p.level)], [t('status'), word(LEVELS, p.status)], [t('established'), p.establishedYear]])), at);
+      return showDetails(
+        h(
+          'div',
+          { class: 'feature-card' },
+          h('h3', null, pick(String(p.name), String(p.nameEn ?? ''))),
+          dl([
+            [t('designation'), word(DESIGNATIONS, p.designation)],
+            [t('level'), word(LEVELS, p.level)],
+            [t('status'), word(LEVELS, p.status)],
+            [t('established'), p.establishedYear],
+          ]),
+        ),
+        at,
+      );
     }
     // the smallest unit clicked (a prefecture before the province), with the priority area it lies in
     const regionHits = hits.filter((x) => x.layer.id === 'region-fill' || x.layer.id === 'priority-fill');
@@ -364,8 +606,12 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     }
   });
   for (const id of clickable) {
-    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
-    map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+    map.on('mouseenter', id, () => {
+      map.getCanvas().style.cursor = 'pointer';
+    });
+    map.on('mouseleave', id, () => {
+      map.getCanvas().style.cursor = '';
+    });
   }
 
   return () => {

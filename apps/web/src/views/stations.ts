@@ -28,7 +28,11 @@ export async function renderStations(root: HTMLElement, route: Route): Promise<v
   try {
     rows = await stationsWithHealth();
   } catch (err) {
-    mount(root, title, errorBox(err, () => void renderStations(root, route)));
+    mount(
+      root,
+      title,
+      errorBox(err, () => void renderStations(root, route)),
+    );
     return;
   }
   const withLevel = rows.map((r) => ({ ...r, level: healthLevel(r.health) }));
@@ -38,27 +42,73 @@ export async function renderStations(root: HTMLElement, route: Route): Promise<v
   const pcts = withLevel.map((r) => r.health?.completenessPct).filter((v): v is number => typeof v === 'number');
   const network = pcts.length ? pcts.reduce((a, b) => a + b, 0) / pcts.length : null;
 
-  const table = h('table', { class: 'data-table stations-table' },
+  const table = h(
+    'table',
+    { class: 'data-table stations-table' },
     h('caption', { class: 'sr-only' }, t('stationsTitle')),
-    h('thead', null, h('tr', null, [t('stationName'), t('stationType'), t('priorityArea'), t('department'), t('lastSeen'), t('completeness'), t('gaps'), t('health')].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, withLevel.map(({ station: s, health: hl, level }) => h('tr', { 'data-station': s.stationId, 'data-health': level },
-      h('td', { 'data-label': t('stationName') }, h('a', { href: href(['stations', s.stationId]) }, s.name), h('div', { class: 'muted small mono' }, s.stationId)),
-      h('td', { 'data-label': t('stationType') }, tx('stt_', s.type)),
-      h('td', { 'data-label': t('priorityArea') }, s.priorityArea ?? '—'),
-      h('td', { 'data-label': t('department') }, s.department ?? '—'),
-      h('td', { 'data-label': t('lastSeen'), title: dateTime(hl?.lastSeenAt ?? s.lastSeenAt) }, ago(hl?.lastSeenAt ?? s.lastSeenAt)),
-      h('td', { 'data-label': t('completeness'), class: 'num' }, h('span', { class: 'meter-row' }, meter(hl?.completenessPct ?? null, TONE[level], pct(hl?.completenessPct ?? null)), pct(hl?.completenessPct ?? null, 1))),
-      h('td', { 'data-label': t('gaps'), class: 'num' }, hl ? String(hl.gapCount) : '—'),
-      h('td', { 'data-label': t('health') }, chip(tx('hl_', level), TONE[level]))))));
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        [t('stationName'), t('stationType'), t('priorityArea'), t('department'), t('lastSeen'), t('completeness'), t('gaps'), t('health')].map((c) =>
+          h('th', { scope: 'col' }, c),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      withLevel.map(({ station: s, health: hl, level }) =>
+        h(
+          'tr',
+          { 'data-station': s.stationId, 'data-health': level },
+          h(
+            'td',
+            { 'data-label': t('stationName') },
+            h('a', { href: href(['stations', s.stationId]) }, s.name),
+            h('div', { class: 'muted small mono' }, s.stationId),
+          ),
+          h('td', { 'data-label': t('stationType') }, tx('stt_', s.type)),
+          h('td', { 'data-label': t('priorityArea') }, s.priorityArea ?? '—'),
+          h('td', { 'data-label': t('department') }, s.department ?? '—'),
+          h('td', { 'data-label': t('lastSeen'), title: dateTime(hl?.lastSeenAt ?? s.lastSeenAt) }, ago(hl?.lastSeenAt ?? s.lastSeenAt)),
+          h(
+            'td',
+            { 'data-label': t('completeness'), class: 'num' },
+            h(
+              'span',
+              { class: 'meter-row' },
+              meter(hl?.completenessPct ?? null, TONE[level], pct(hl?.completenessPct ?? null)),
+              pct(hl?.completenessPct ?? null, 1),
+            ),
+          ),
+          h('td', { 'data-label': t('gaps'), class: 'num' }, hl ? String(hl.gapCount) : '—'),
+          h('td', { 'data-label': t('health') }, chip(tx('hl_', level), TONE[level])),
+        ),
+      ),
+    ),
+  );
 
-  mount(root,
+  mount(
+    root,
     h('div', { class: 'page-head' }, h('div', null, title, h('p', { class: 'lead' }, t('stationsLead')))),
-    h('ul', { class: 'kpis kpis-wide panel' },
+    h(
+      'ul',
+      { class: 'kpis kpis-wide panel' },
       h('li', null, h('span', { class: 'kpi-value' }, num(withLevel.length)), h('span', { class: 'kpi-label' }, t('stationsTotal'))),
       h('li', null, h('span', { class: 'kpi-value' }, pct(network, 1)), h('span', { class: 'kpi-label' }, t('networkCompleteness'))),
-      h('li', { class: withLevel.some((r) => r.level !== 'ok') ? 'kpi-bad' : '' }, h('span', { class: 'kpi-value' }, num(withLevel.filter((r) => r.level === 'warn' || r.level === 'bad').length)), h('span', { class: 'kpi-label' }, t('stationsWithIssues')))),
+      h(
+        'li',
+        { class: withLevel.some((r) => r.level !== 'ok') ? 'kpi-bad' : '' },
+        h('span', { class: 'kpi-value' }, num(withLevel.filter((r) => r.level === 'warn' || r.level === 'bad').length)),
+        h('span', { class: 'kpi-label' }, t('stationsWithIssues')),
+      ),
+    ),
     h('section', { class: 'panel panel-flush' }, tableWrap(table, t('stationsTitle'))),
-    h('p', { class: 'muted small' }, t('hlRule')));
+    h('p', { class: 'muted small' }, t('hlRule')),
+  );
 }
 
 /** The bucket size for a week of a datastream: its own interval, at least 1 h (≤ 168 points). */
@@ -79,50 +129,106 @@ async function renderStation(root: HTMLElement, id: string): Promise<void> {
       get<StationHealth>(`/v1/stations/${encodeURIComponent(id)}/health`),
     ]);
   } catch (err) {
-    mount(root, back, errorBox(err, () => void renderStation(root, id)));
+    mount(
+      root,
+      back,
+      errorBox(err, () => void renderStation(root, id)),
+    );
     return;
   }
   const level = healthLevel(health);
   const charts = station.datastreams.map((ds) => {
     const dh = health.datastreams.find((d) => d.datastreamId === ds.datastreamId);
     const chartEl = h('div', { class: 'chart chart-series', 'data-datastream': ds.datastreamId });
-    const card = h('article', { class: 'card ds-card' },
-      h('header', { class: 'card-head' },
+    const card = h(
+      'article',
+      { class: 'card ds-card' },
+      h(
+        'header',
+        { class: 'card-head' },
         h('h3', null, ds.name ?? ds.observedProperty, ' ', h('span', { class: 'muted small' }, `(${ds.unitOfMeasurement.symbol})`)),
-        dh ? chip(tx('ds_', dh.status), dsTone(dh.status)) : null),
-      h('dl', { class: 'facts' },
+        dh ? chip(tx('ds_', dh.status), dsTone(dh.status)) : null,
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
         h('div', null, h('dt', null, t('interval')), h('dd', null, ds.expectedInterval ?? '—')),
         h('div', null, h('dt', null, t('completeness')), h('dd', null, pct(dh?.completenessPct ?? null, 1))),
         h('div', null, h('dt', null, t('gaps')), h('dd', null, dh ? String(dh.gapCount) : '—')),
-        h('div', null, h('dt', null, t('lastSeen')), h('dd', null, dateTime(dh?.lastPhenomenonTime ?? null)))),
+        h('div', null, h('dt', null, t('lastSeen')), h('dd', null, dateTime(dh?.lastPhenomenonTime ?? null))),
+      ),
       chartEl,
-      dh && dh.gaps?.length ? h('details', null, h('summary', null, `${t('gapsTitle')} (${dh.gaps.length})`),
-        h('ul', { class: 'gap-list' }, dh.gaps.map((g) => h('li', null, `${dateTime(g.from)} → ${g.ongoing ? t('ongoing') : dateTime(g.to)} · ${t('missingSlots')} ${g.missingSlots}`)))) : null);
+      dh && dh.gaps?.length
+        ? h(
+            'details',
+            null,
+            h('summary', null, `${t('gapsTitle')} (${dh.gaps.length})`),
+            h(
+              'ul',
+              { class: 'gap-list' },
+              dh.gaps.map((g) => h('li', null, `${dateTime(g.from)} → ${g.ongoing ? t('ongoing') : dateTime(g.to)} · ${t('missingSlots')} ${g.missingSlots}`)),
+            ),
+          )
+        : null,
+    );
     return { ds, dh, chartEl, card };
   });
-  mount(root, back,
-    h('div', { class: 'page-head' }, h('div', null,
-      h('h1', { class: 'page-title', tabindex: '-1' }, station.name, ' ', chip(tx('hl_', level), TONE[level])),
-      h('p', { class: 'muted' }, `${station.stationId} · ${tx('stt_', station.type)} · ${station.priorityArea ?? '—'} · ${station.department ?? '—'} · ${station.location.coordinates[0].toFixed(3)}, ${station.location.coordinates[1].toFixed(3)}`))),
-    h('ul', { class: 'kpis kpis-wide panel' },
+  mount(
+    root,
+    back,
+    h(
+      'div',
+      { class: 'page-head' },
+      h(
+        'div',
+        null,
+        h('h1', { class: 'page-title', tabindex: '-1' }, station.name, ' ', chip(tx('hl_', level), TONE[level])),
+        h(
+          'p',
+          { class: 'muted' },
+          `${station.stationId} · ${tx('stt_', station.type)} · ${station.priorityArea ?? '—'} · ${station.department ?? '—'} · ${station.location.coordinates[0].toFixed(3)}, ${station.location.coordinates[1].toFixed(3)}`,
+        ),
+      ),
+    ),
+    h(
+      'ul',
+      { class: 'kpis kpis-wide panel' },
       h('li', null, h('span', { class: 'kpi-value' }, pct(health.completenessPct, 1)), h('span', { class: 'kpi-label' }, t('completeness'))),
       h('li', null, h('span', { class: 'kpi-value' }, String(health.gapCount)), h('span', { class: 'kpi-label' }, t('gaps'))),
-      h('li', null, h('span', { class: 'kpi-value kpi-text' }, ago(health.lastSeenAt)), h('span', { class: 'kpi-label' }, t('lastSeen')))),
+      h('li', null, h('span', { class: 'kpi-value kpi-text' }, ago(health.lastSeenAt)), h('span', { class: 'kpi-label' }, t('lastSeen'))),
+    ),
     h('h2', null, t('datastreams')),
-    h('div', { class: 'grid grid-2' }, charts.map((c) => c.card)));
+    h(
+      'div',
+      { class: 'grid grid-2' },
+      charts.map((c) => c.card),
+    ),
+  );
 
-  await Promise.all(charts.map(async ({ ds, dh, chartEl }) => {
-    try {
-      const obs = await get<{ buckets: { time: string; value: number | null }[] }>(`/v1/datastreams/${encodeURIComponent(ds.datastreamId)}/observations`, {
-        from: health.window.from, to: health.window.to, interval: bucketFor(ds.expectedIntervalSeconds), agg: 'avg', limit: 1000,
-      });
-      if (!obs.buckets.length) {
-        mount(chartEl, h('p', { class: 'muted chart-empty' }, t('chartNoData')));
-        return;
+  await Promise.all(
+    charts.map(async ({ ds, dh, chartEl }) => {
+      try {
+        const obs = await get<{ buckets: { time: string; value: number | null }[] }>(`/v1/datastreams/${encodeURIComponent(ds.datastreamId)}/observations`, {
+          from: health.window.from,
+          to: health.window.to,
+          interval: bucketFor(ds.expectedIntervalSeconds),
+          agg: 'avg',
+          limit: 1000,
+        });
+        if (!obs.buckets.length) {
+          mount(chartEl, h('p', { class: 'muted chart-empty' }, t('chartNoData')));
+          return;
+        }
+        await seriesChart(
+          chartEl,
+          obs.buckets,
+          (dh?.gaps ?? []).filter((g) => !g.atWindowStart),
+          ds.unitOfMeasurement.symbol,
+          `${ds.observedProperty} (${ds.unitOfMeasurement.symbol})`,
+        );
+      } catch (err) {
+        mount(chartEl, errorBox(err));
       }
-      await seriesChart(chartEl, obs.buckets, (dh?.gaps ?? []).filter((g) => !g.atWindowStart), ds.unitOfMeasurement.symbol, `${ds.observedProperty} (${ds.unitOfMeasurement.symbol})`);
-    } catch (err) {
-      mount(chartEl, errorBox(err));
-    }
-  }));
+    }),
+  );
 }

@@ -39,7 +39,8 @@ export const deliverWebhookJob: JobHandler<'webhooks', 'deliver'> = async (job, 
     outcome = await deliverWebhook(ctx.db, alertEventId, subscriptionId, { isLast, timeoutMs: ctx.config.alerts.webhookTimeoutMs }, networkOf(ctx.config));
   } catch (err) {
     const e = err as Error & { code?: string; refused?: boolean; detail?: string };
-    if (e.refused) log.warn({ alertEventId, subscriptionId, attempt: job.attemptsMade + 1, code: e.code, detail: e.detail }, 'webhook target refused before connecting');
+    if (e.refused)
+      log.warn({ alertEventId, subscriptionId, attempt: job.attemptsMade + 1, code: e.code, detail: e.detail }, 'webhook target refused before connecting');
     throw err;
   }
   log.info({ alertEventId, subscriptionId, attempt: job.attemptsMade + 1, outcome }, 'webhook delivery');

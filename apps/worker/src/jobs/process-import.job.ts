@@ -19,7 +19,15 @@ export const processImportJob: JobHandler<'imports', 'process'> = async (job, { 
   try {
     counts = await processImport(ctx.db, importId, ctx.config.importLimits);
   } catch (err) {
-    if (isLast && await markImportFailed(ctx.db, importId, 'IMPORT_FAILED', `The import could not be completed after ${job.attemptsMade + 1} attempts; upload the file again`)) {
+    if (
+      isLast &&
+      (await markImportFailed(
+        ctx.db,
+        importId,
+        'IMPORT_FAILED',
+        `The import could not be completed after ${job.attemptsMade + 1} attempts; upload the file again`,
+      ))
+    ) {
       await evaluateAlerts(ctx.db, { trigger: 'import', importId });
     }
     throw err;

@@ -296,9 +296,26 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'ledger_progress', 'ledger_task_links', 'ledger_task_departments', 'ledger_tasks', 'ledger_measures', 'ledger_sections',
-    'taxon_rules', 'taxon_names', 'taxa', 'ecosystems', 'grassland_plots', 'land_cover', 'protected_areas', 'regions',
-    'layer_datasets', 'outbox', 'audit_log', 'api_tokens', 'departments', 'seed_runs',
+    'ledger_progress',
+    'ledger_task_links',
+    'ledger_task_departments',
+    'ledger_tasks',
+    'ledger_measures',
+    'ledger_sections',
+    'taxon_rules',
+    'taxon_names',
+    'taxa',
+    'ecosystems',
+    'grassland_plots',
+    'land_cover',
+    'protected_areas',
+    'regions',
+    'layer_datasets',
+    'outbox',
+    'audit_log',
+    'api_tokens',
+    'departments',
+    'seed_runs',
   ]) {
     await sql`DROP TABLE IF EXISTS ${sql.table(t)} CASCADE`.execute(db);
   }

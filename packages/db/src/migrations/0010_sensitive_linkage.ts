@@ -24,7 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE taxa DROP CONSTRAINT IF EXISTS taxa_rank_check`.execute(db);
   await sql`ALTER TABLE taxa ADD CONSTRAINT taxa_rank_check CHECK (rank IN ('species', 'subspecies', 'variety', 'form', 'genus', 'family'))`.execute(db);
   await sql`ALTER TABLE occurrences DROP CONSTRAINT IF EXISTS occurrences_taxon_match_check`.execute(db);
-  await sql`ALTER TABLE occurrences ADD CONSTRAINT occurrences_taxon_match_check CHECK (taxon_match IN ('exact', 'synonym', 'chinese', 'infraspecific', 'higherrank', 'fuzzy', 'none'))`.execute(db);
+  await sql`ALTER TABLE occurrences ADD CONSTRAINT occurrences_taxon_match_check CHECK (taxon_match IN ('exact', 'synonym', 'chinese', 'infraspecific', 'higherrank', 'fuzzy', 'none'))`.execute(
+    db,
+  );
 
   // The generalisation cell of a taxon: the largest cell of the taxon and its ancestors (parent_id:
   // form/variety → subspecies → species; three levels) that are flagged sensitive; NULL when none is.
@@ -143,7 +145,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE IF EXISTS sensitive_events`.execute(db);
   await sql`DROP FUNCTION IF EXISTS biomon_taxon_cell(integer)`.execute(db);
   await sql`ALTER TABLE occurrences DROP CONSTRAINT IF EXISTS occurrences_taxon_match_check`.execute(db);
-  await sql`ALTER TABLE occurrences ADD CONSTRAINT occurrences_taxon_match_check CHECK (taxon_match IN ('exact', 'synonym', 'chinese', 'infraspecific', 'fuzzy', 'none'))`.execute(db);
+  await sql`ALTER TABLE occurrences ADD CONSTRAINT occurrences_taxon_match_check CHECK (taxon_match IN ('exact', 'synonym', 'chinese', 'infraspecific', 'fuzzy', 'none'))`.execute(
+    db,
+  );
   await sql`ALTER TABLE taxa DROP CONSTRAINT IF EXISTS taxa_rank_check`.execute(db);
   await sql`ALTER TABLE taxa ADD CONSTRAINT taxa_rank_check CHECK (rank IN ('species', 'subspecies', 'variety', 'form'))`.execute(db);
 }

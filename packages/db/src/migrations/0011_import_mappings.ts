@@ -29,5 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE IF EXISTS import_mappings`.execute(db);
-  await sql`ALTER TABLE imports DROP COLUMN IF EXISTS columns, DROP COLUMN IF EXISTS mapping_name, DROP COLUMN IF EXISTS mapping, DROP COLUMN IF EXISTS options`.execute(db);
+  await sql`ALTER TABLE imports DROP COLUMN IF EXISTS columns, DROP COLUMN IF EXISTS mapping_name, DROP COLUMN IF EXISTS mapping, DROP COLUMN IF EXISTS options`.execute(
+    db,
+  );
 }

@@ -10,15 +10,26 @@ import { byCode, overlay, regionAreas, type StepEnv } from './run-work';
 export async function forestCoverage(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.landCover === null) return missingDataset('forest_coverage', ctx.regionCodes, 'land-cover');
   const regions = await regionAreas(db, ctx);
-  const o = await overlay(db, ctx, env.grid, {
-    table: 'land_cover', where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class IN ('forest', 'shrub_special')`,
-    keys: sql`ARRAY['forest']`, withPa: false, regions: ctx.regionCodes,
-  }, env.work);
+  const o = await overlay(
+    db,
+    ctx,
+    env.grid,
+    {
+      table: 'land_cover',
+      where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class IN ('forest', 'shrub_special')`,
+      keys: sql`ARRAY['forest']`,
+      withPa: false,
+      regions: ctx.regionCodes,
+    },
+    env.work,
+  );
   return [...ctx.regionCodes].sort(byCode).map((code) => {
     const den = regions.get(code)?.areaM2 ?? 0;
     const num = o.area.get(code)?.get('forest') ?? 0;
     return ratio('forest_coverage', code, num, den, 'the region has no area', {
-      classes: ['forest', 'shrub_special'], forestAreaKm2: num / 1e6, regionAreaKm2: den / 1e6,
+      classes: ['forest', 'shrub_special'],
+      forestAreaKm2: num / 1e6,
+      regionAreaKm2: den / 1e6,
       officialAreaKm2: regions.get(code)?.officialKm2 ?? null,
     });
   });
@@ -46,12 +57,26 @@ export async function paCoverage(db: DbOrTx, ctx: RunContext, env: StepEnv): Pro
  */
 export async function wetlandProtection(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   const codes = ctx.regionCodes;
-  if (ctx.datasets.landCover === null) return [...missingDataset('natural_wetland_protection_rate', codes, 'land-cover'), ...missingDataset('wetland_protection_rate', codes, 'land-cover')];
-  if (ctx.datasets.protectedAreas === null) return [...missingDataset('natural_wetland_protection_rate', codes, 'protected-areas'), ...missingDataset('wetland_protection_rate', codes, 'protected-areas')];
-  const o = await overlay(db, ctx, env.grid, {
-    table: 'land_cover', where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'wetland'`,
-    keys: sql`CASE WHEN s.is_natural THEN ARRAY['natural', 'all'] ELSE ARRAY['all'] END`, withPa: true, regions: codes,
-  }, env.work);
+  if (ctx.datasets.landCover === null)
+    return [...missingDataset('natural_wetland_protection_rate', codes, 'land-cover'), ...missingDataset('wetland_protection_rate', codes, 'land-cover')];
+  if (ctx.datasets.protectedAreas === null)
+    return [
+      ...missingDataset('natural_wetland_protection_rate', codes, 'protected-areas'),
+      ...missingDataset('wetland_protection_rate', codes, 'protected-areas'),
+    ];
+  const o = await overlay(
+    db,
+    ctx,
+    env.grid,
+    {
+      table: 'land_cover',
+      where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'wetland'`,
+      keys: sql`CASE WHEN s.is_natural THEN ARRAY['natural', 'all'] ELSE ARRAY['all'] END`,
+      withPa: true,
+      regions: codes,
+    },
+    env.work,
+  );
   return [...codes].sort(byCode).flatMap((code) => {
     const a = o.area.get(code);
     const p = o.paArea.get(code);
@@ -61,9 +86,16 @@ export async function wetlandProtection(db: DbOrTx, ctx: RunContext, env: StepEn
     const allNum = p?.get('all') ?? 0;
     return [
       ratio('natural_wetland_protection_rate', code, natNum, natDen, 'no natural wetland is mapped in the region', {
-        naturalWetlandKm2: natDen / 1e6, protectedKm2: natNum / 1e6, wetlandProtectionRateAll: allDen > 0 ? (allNum / allDen) * 100 : null, warnings: env.warnings,
+        naturalWetlandKm2: natDen / 1e6,
+        protectedKm2: natNum / 1e6,
+        wetlandProtectionRateAll: allDen > 0 ? (allNum / allDen) * 100 : null,
+        warnings: env.warnings,
       }),
-      ratio('wetland_protection_rate', code, allNum, allDen, 'no wetland is mapped in the region', { wetlandKm2: allDen / 1e6, protectedKm2: allNum / 1e6, warnings: env.warnings }),
+      ratio('wetland_protection_rate', code, allNum, allDen, 'no wetland is mapped in the region', {
+        wetlandKm2: allDen / 1e6,
+        protectedKm2: allNum / 1e6,
+        warnings: env.warnings,
+      }),
     ];
   });
 }
@@ -75,10 +107,19 @@ export async function wetlandProtection(db: DbOrTx, ctx: RunContext, env: StepEn
 export async function ecosystemTypeProtection(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.ecosystems === null) return missingDataset('ecosystem_type_protection_rate', ctx.regionCodes, 'ecosystems');
   if (ctx.datasets.protectedAreas === null) return missingDataset('ecosystem_type_protection_rate', ctx.regionCodes, 'protected-areas');
-  const o = await overlay(db, ctx, env.grid, {
-    table: 'ecosystems', where: sql`s.dataset_id = ${ctx.datasets.ecosystems} AND s.terrestrial`,
-    keys: sql`ARRAY[s.ecosystem_type]`, withPa: true, regions: ctx.regionCodes,
-  }, env.work);
+  const o = await overlay(
+    db,
+    ctx,
+    env.grid,
+    {
+      table: 'ecosystems',
+      where: sql`s.dataset_id = ${ctx.datasets.ecosystems} AND s.terrestrial`,
+      keys: sql`ARRAY[s.ecosystem_type]`,
+      withPa: true,
+      regions: ctx.regionCodes,
+    },
+    env.work,
+  );
   const theta = ctx.params.ecosystemThreshold;
   const minM2 = ctx.params.ecosystemMinAreaHa * 10_000;
   return [...ctx.regionCodes].sort(byCode).map((code) => {
@@ -90,8 +131,18 @@ export async function ecosystemTypeProtection(db: DbOrTx, ctx: RunContext, env: 
       const f = (o.paArea.get(code)?.get(type) ?? 0) / area;
       types.push({ type, areaKm2: area / 1e6, protectedShare: f, effective: f >= theta });
     }
-    return ratio('ecosystem_type_protection_rate', code, types.filter((t) => t.effective).length, types.length, 'no terrestrial ecosystem type larger than the minimum area in the region', {
-      theta, minAreaHa: ctx.params.ecosystemMinAreaHa, types, warnings: env.warnings,
-    });
+    return ratio(
+      'ecosystem_type_protection_rate',
+      code,
+      types.filter((t) => t.effective).length,
+      types.length,
+      'no terrestrial ecosystem type larger than the minimum area in the region',
+      {
+        theta,
+        minAreaHa: ctx.params.ecosystemMinAreaHa,
+        types,
+        warnings: env.warnings,
+      },
+    );
   });
 }

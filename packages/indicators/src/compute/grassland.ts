@@ -3,7 +3,13 @@ import { sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
 import { byCode, cellOfPoint, overlay, runRegions, withoutJit, type StepEnv } from './run-work';
 
-interface Cell { unit: string; type: string; s: number | null; c: number | null; n: number | null }
+interface Cell {
+  unit: string;
+  type: string;
+  s: number | null;
+  c: number | null;
+  n: number | null;
+}
 
 /**
  * 草原综合植被盖度 (BRIEF §6): in each leaf unit k (a region without child regions, or a priority
@@ -18,13 +24,23 @@ export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext, env:
   if (ctx.datasets.grasslandPlots === null) return missingDataset('grassland_vegetation_cover', ctx.regionCodes, 'grassland-plots');
   const { leafOf } = await runRegions(db, ctx);
   const leaves = [...leafOf.keys()].sort(byCode);
-  const o = await overlay(db, ctx, env.grid, {
-    table: 'land_cover', where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'grassland'`,
-    keys: sql`ARRAY[s.grassland_type]`, withPa: false, regions: leaves,
-  }, env.work);
+  const o = await overlay(
+    db,
+    ctx,
+    env.grid,
+    {
+      table: 'land_cover',
+      where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'grassland'`,
+      keys: sql`ARRAY[s.grassland_type]`,
+      withPa: false,
+      regions: leaves,
+    },
+    env.work,
+  );
   // plots of the year in each leaf: the leaves whose piece of the plot's cell holds it (a plot on a
   // border between leaves counts in both)
-  const plots = await withoutJit(db, (tx) => sql<{ unit: string; type: string; c: number; n: number }>`
+  const plots = await withoutJit(db, (tx) =>
+    sql<{ unit: string; type: string; c: number; n: number }>`
     WITH pl AS (
       SELECT p.id, f.region_code AS unit, p.grassland_type AS type, p.vegetation_cover_pct AS cover
       FROM grassland_plots p
@@ -32,7 +48,8 @@ export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext, env:
       WHERE p.dataset_id = ${ctx.datasets.grasslandPlots} AND extract(year FROM p.survey_date) = ${ctx.year}
         AND (f.full_cell OR ST_Intersects(f.geom, p.geom))
     )
-    SELECT unit, type, avg(cover)::float8 AS c, count(*)::int AS n FROM pl GROUP BY unit, type`.execute(tx));
+    SELECT unit, type, avg(cover)::float8 AS c, count(*)::int AS n FROM pl GROUP BY unit, type`.execute(tx),
+  );
   const cells = new Map<string, Cell>();
   const cellOf = (unit: string, type: string): Cell => {
     const k = `${unit}\u0000${type}`;
@@ -62,7 +79,11 @@ export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext, env:
       else if (hasPlots) missing.push({ unit: cell.unit, type: cell.type, reason: 'plots surveyed but no grassland of this type mapped' });
     }
     // Σ C·S / Σ S is a percentage already (C is a percentage); ratio() multiplies by 100, so pass Σ C·S / 100.
-    const row = ratio('grassland_vegetation_cover', code, cs / 100, s, 'no grassland cell with both mapped area and surveyed plots in the region', { cells: used, missing, sumAreaKm2: s / 1e6 });
+    const row = ratio('grassland_vegetation_cover', code, cs / 100, s, 'no grassland cell with both mapped area and surveyed plots in the region', {
+      cells: used,
+      missing,
+      sumAreaKm2: s / 1e6,
+    });
     return { ...row, numerator: cs / 1e6, denominator: s / 1e6, details: { ...row.details, numeratorIs: 'Σ C·S (percent × km²)', denominatorIs: 'Σ S (km²)' } };
   });
 }

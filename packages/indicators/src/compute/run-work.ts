@@ -38,7 +38,16 @@ export const DEFAULT_WORK: WorkOptions = { concurrency: 2, featuresPerCell: 1500
  * The run's grid: cells of 1/k degree, numbered row by row (cell = gy · nx + gx) from the corner
  * (ix0/k, iy0/k); `cells` are those that meet a region.
  */
-export interface Grid { k: number; ix0: number; iy0: number; nx: number; ny: number; cellDeg: number; cells: number[]; regions: string[] }
+export interface Grid {
+  k: number;
+  ix0: number;
+  iy0: number;
+  nx: number;
+  ny: number;
+  cellDeg: number;
+  cells: number[];
+  regions: string[];
+}
 
 /**
  * The cell holding a point (the closed cell: a point on an edge is in both neighbours, and this
@@ -55,7 +64,11 @@ export function cellOfPoint(grid: Grid, g: RawBuilder<unknown>): RawBuilder<numb
 }
 
 /** What a compute step gets besides the run: the PA warnings, the run's grid and how to run statements. */
-export interface StepEnv { warnings: string[]; grid: Grid; work: WorkOptions }
+export interface StepEnv {
+  warnings: string[];
+  grid: Grid;
+  work: WorkOptions;
+}
 
 const q = (db: DbOrTx, s: RawBuilder<unknown>) => s.execute(db);
 
@@ -85,10 +98,13 @@ export async function doneStages(db: DbOrTx, runId: string): Promise<Set<string>
 /** Records a stage (in the caller's transaction, with what it built or committed): a second build counts. */
 export async function recordStage(db: DbOrTx, runId: string, stage: string, startedAt: Date, detail: Record<string, unknown> = {}): Promise<void> {
   const ms = Math.round(Date.now() - startedAt.getTime());
-  await q(db, sql`
+  await q(
+    db,
+    sql`
     INSERT INTO indicator_run_stages (run_id, stage, ms, detail, started_at) VALUES (${runId}, ${stage}, ${ms}, ${JSON.stringify(detail)}::jsonb, ${startedAt})
     ON CONFLICT (run_id, stage) DO UPDATE SET builds = indicator_run_stages.builds + 1, ms = excluded.ms, detail = excluded.detail,
-      started_at = excluded.started_at, finished_at = clock_timestamp()`);
+      started_at = excluded.started_at, finished_at = clock_timestamp()`,
+  );
 }
 
 /**
@@ -129,7 +145,9 @@ export async function prepareGrid(db: DbOrTx, ctx: RunContext, opts: WorkOptions
   const regions = (await runRegions(db, ctx)).codes;
   return withoutJit(db, async (tx) => {
     await q(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`indicator-run-grid:${ctx.runId}`}))`);
-    const done = await sql<{ detail: Omit<Grid, 'cells' | 'regions'> }>`SELECT detail FROM indicator_run_stages WHERE run_id = ${ctx.runId} AND stage = 'grid'`.execute(tx);
+    const done = await sql<{
+      detail: Omit<Grid, 'cells' | 'regions'>;
+    }>`SELECT detail FROM indicator_run_stages WHERE run_id = ${ctx.runId} AND stage = 'grid'`.execute(tx);
     if (done.rows.length) {
       const cells = await sql<{ cell: number }>`SELECT cell FROM indicator_run_cells WHERE run_id = ${ctx.runId} ORDER BY cell`.execute(tx);
       const d = done.rows[0].detail;
@@ -139,10 +157,12 @@ export async function prepareGrid(db: DbOrTx, ctx: RunContext, opts: WorkOptions
     await q(tx, sql`DELETE FROM indicator_run_region_cells WHERE run_id = ${ctx.runId}`);
     await q(tx, sql`DELETE FROM indicator_run_cells WHERE run_id = ${ctx.runId}`);
     const outlines = sql`SELECT code, geom AS g FROM regions WHERE dataset_id = ${ctx.datasets.regions} AND code = ANY(${regions}::text[])`;
-    const ext = (await sql<{ x0: number | null; y0: number; x1: number; y1: number; n: number }>`
+    const ext = (
+      await sql<{ x0: number | null; y0: number; x1: number; y1: number; n: number }>`
       SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1,
         (SELECT coalesce(max(feature_count), 0) FROM layer_datasets WHERE id IN (${ctx.datasets.landCover ?? -1}, ${ctx.datasets.ecosystems ?? -1}))::int AS n
-      FROM (SELECT ST_Extent(g)::geometry AS e FROM (${outlines}) d) x`.execute(tx)).rows[0];
+      FROM (SELECT ST_Extent(g)::geometry AS e FROM (${outlines}) d) x`.execute(tx)
+    ).rows[0];
     if (ext.x0 === null) {
       await recordStage(tx, ctx.runId, 'grid', startedAt, { k: 1, ix0: 0, iy0: 0, nx: 1, ny: 1, cellDeg: 1, cells: 0, regions: regions.length, pieces: 0 });
       return { k: 1, ix0: 0, iy0: 0, nx: 1, ny: 1, cellDeg: 1, cells: [], regions };
@@ -160,7 +180,9 @@ export async function prepareGrid(db: DbOrTx, ctx: RunContext, opts: WorkOptions
     const ny = Math.max(1, Math.ceil(ext.y1 * k) - iy0);
     // a cell's corners are whole multiples of 1/k, so neighbours share their edges exactly; each
     // region by each cell it meets: the cell itself when the region covers it, else their intersection
-    await q(tx, sql`
+    await q(
+      tx,
+      sql`
       WITH r AS MATERIALIZED (${outlines}),
       grid AS MATERIALIZED (
         SELECT gy * ${nx}::int + gx AS cell,
@@ -182,7 +204,8 @@ export async function prepareGrid(db: DbOrTx, ctx: RunContext, opts: WorkOptions
         SELECT DISTINCT ON (cell) ${ctx.runId}::uuid, cell, env FROM frag WHERE NOT ST_IsEmpty(g) ORDER BY cell
       )
       INSERT INTO indicator_run_region_cells (run_id, region_code, cell, full_cell, geom, area_m2)
-      SELECT ${ctx.runId}::uuid, code, cell, full_cell, g, ST_Area(g::geography) FROM frag WHERE NOT ST_IsEmpty(g)`);
+      SELECT ${ctx.runId}::uuid, code, cell, full_cell, g, ST_Area(g::geography) FROM frag WHERE NOT ST_IsEmpty(g)`,
+    );
     // fresh statistics, so that the steps' plans see the work as it is
     await q(tx, sql`ANALYZE indicator_run_cells, indicator_run_region_cells`);
     const cells = await sql<{ cell: number }>`SELECT cell FROM indicator_run_cells WHERE run_id = ${ctx.runId} ORDER BY cell`.execute(tx);
@@ -219,7 +242,9 @@ export async function preparePaUnion(db: DbOrTx, ctx: RunContext): Promise<void>
       ? sql`SELECT s.id, s.geom FROM layer_subdivided s JOIN protected_areas p ON p.id = s.feature_id
             WHERE s.dataset_id = ${ctx.datasets.protectedAreas} AND s.geom && c.env AND ${countedPa(ctx)}`
       : sql`SELECT p.id, p.geom FROM protected_areas p WHERE p.geom && c.env AND ${countedPa(ctx)}`;
-    await q(tx, sql`
+    await q(
+      tx,
+      sql`
       INSERT INTO indicator_run_pa (run_id, cell, geom)
       SELECT ${ctx.runId}, u.cell, u.g FROM (
         SELECT c.cell, ST_Multi(ST_CollectionExtract(ST_Union(x.g ORDER BY x.id), 3)) AS g
@@ -232,8 +257,11 @@ export async function preparePaUnion(db: DbOrTx, ctx: RunContext): Promise<void>
         WHERE c.run_id = ${ctx.runId} AND NOT ST_IsEmpty(x.g)
         GROUP BY c.cell
       ) u
-      WHERE NOT ST_IsEmpty(u.g)`);
-    await q(tx, sql`
+      WHERE NOT ST_IsEmpty(u.g)`,
+    );
+    await q(
+      tx,
+      sql`
       UPDATE indicator_run_region_cells f SET pa_geom = x.g, pa_area_m2 = ST_Area(x.g::geography)
       FROM (
         SELECT p.region_code, p.cell,
@@ -241,18 +269,29 @@ export async function preparePaUnion(db: DbOrTx, ctx: RunContext): Promise<void>
         FROM indicator_run_region_cells p JOIN indicator_run_pa pa ON pa.run_id = p.run_id AND pa.cell = p.cell
         WHERE p.run_id = ${ctx.runId}
       ) x
-      WHERE f.run_id = ${ctx.runId} AND f.region_code = x.region_code AND f.cell = x.cell`);
-    await q(tx, sql`
+      WHERE f.run_id = ${ctx.runId} AND f.region_code = x.region_code AND f.cell = x.cell`,
+    );
+    await q(
+      tx,
+      sql`
       INSERT INTO indicator_run_pa_pieces (run_id, cell, geom)
       SELECT pa.run_id, pa.cell, d.geom FROM indicator_run_pa pa
       CROSS JOIN LATERAL (SELECT (ST_Dump(ST_Subdivide(pa.geom, 256))).geom) d
-      WHERE pa.run_id = ${ctx.runId} AND GeometryType(d.geom) = 'POLYGON'`);
+      WHERE pa.run_id = ${ctx.runId} AND GeometryType(d.geom) = 'POLYGON'`,
+    );
     await q(tx, sql`ANALYZE indicator_run_pa, indicator_run_pa_pieces, indicator_run_region_cells`);
-    const stats = (await sql<{ cells: number; pieces: number; sites: number }>`
+    const stats = (
+      await sql<{ cells: number; pieces: number; sites: number }>`
       SELECT (SELECT count(*) FROM indicator_run_pa WHERE run_id = ${ctx.runId})::int AS cells,
              (SELECT count(*) FROM indicator_run_pa_pieces WHERE run_id = ${ctx.runId})::int AS pieces,
-             (SELECT count(*) FROM protected_areas p WHERE ${countedPa(ctx)})::int AS sites`.execute(tx)).rows[0];
-    await recordStage(tx, ctx.runId, 'pa-union', startedAt, { countedSites: stats.sites, cells: stats.cells, pieces: stats.pieces, fromSubdivided: subdivided });
+             (SELECT count(*) FROM protected_areas p WHERE ${countedPa(ctx)})::int AS sites`.execute(tx)
+    ).rows[0];
+    await recordStage(tx, ctx.runId, 'pa-union', startedAt, {
+      countedSites: stats.sites,
+      cells: stats.cells,
+      pieces: stats.pieces,
+      fromSubdivided: subdivided,
+    });
   });
 }
 
@@ -277,7 +316,10 @@ export interface OverlaySpec {
 }
 
 /** Areas (m²) of the union of each key's rows within each region: Σ over cells, in cell order. */
-export interface OverlayResult { area: Map<string, Map<string, number>>; paArea: Map<string, Map<string, number>> }
+export interface OverlayResult {
+  area: Map<string, Map<string, number>>;
+  paArea: Map<string, Map<string, number>>;
+}
 
 /**
  * For each cell: the union of each key's rows clipped to the cell (so overlaps count once), then its
@@ -286,8 +328,10 @@ export interface OverlayResult { area: Map<string, Map<string, number>>; paArea:
  * summed in cell order (the same figures whatever order the statements finish in).
  */
 export async function overlay(db: DbOrTx, ctx: RunContext, grid: Grid, spec: OverlaySpec, opts: WorkOptions): Promise<OverlayResult> {
-  const cells = (await sql<{ cell: number }>`
-    SELECT DISTINCT cell FROM indicator_run_region_cells WHERE run_id = ${ctx.runId} AND region_code = ANY(${spec.regions}::text[]) ORDER BY cell`.execute(db)).rows.map((r) => r.cell);
+  const cells = (
+    await sql<{ cell: number }>`
+    SELECT DISTINCT cell FROM indicator_run_region_cells WHERE run_id = ${ctx.runId} AND region_code = ANY(${spec.regions}::text[]) ORDER BY cell`.execute(db)
+  ).rows.map((r) => r.cell);
   const batches: number[][] = [];
   for (let i = 0; i < cells.length; i += opts.cellsPerStatement) batches.push(cells.slice(i, i + opts.cellsPerStatement));
   const parts: { region_code: string; key: string; cell: number; area: number; pa_area: number }[][] = new Array(batches.length);
@@ -299,7 +343,8 @@ export async function overlay(db: DbOrTx, ctx: RunContext, grid: Grid, spec: Ove
     ? sql`(SELECT ST_Area(ST_Intersection(u0.g, pa.geom)::geography) FROM indicator_run_pa pa WHERE pa.run_id = ${ctx.runId} AND pa.cell = u0.cell)`
     : sql`0::float8`;
   const runBatch = async (i: number) => {
-    const rows = await withoutJit(db, (tx) => sql<{ region_code: string; key: string; cell: number; area: number; pa_area: number }>`
+    const rows = await withoutJit(db, (tx) =>
+      sql<{ region_code: string; key: string; cell: number; area: number; pa_area: number }>`
       WITH c AS (SELECT cell, env FROM indicator_run_cells WHERE run_id = ${ctx.runId} AND cell = ANY(${batches[i]}::int[])),
       clipped AS MATERIALIZED (
         SELECT c.cell, s.id, ${spec.keys} AS keys,
@@ -320,14 +365,17 @@ export async function overlay(db: DbOrTx, ctx: RunContext, grid: Grid, spec: Ove
       SELECT f.region_code, u.key, u.cell,
              CASE WHEN f.full_cell THEN u.a ELSE ST_Area(ST_Intersection(u.g, f.geom)::geography) END AS area,
              ${paArea} AS pa_area
-      FROM u JOIN indicator_run_region_cells f ON f.run_id = ${ctx.runId} AND f.cell = u.cell AND f.region_code = ANY(${spec.regions}::text[])`.execute(tx));
+      FROM u JOIN indicator_run_region_cells f ON f.run_id = ${ctx.runId} AND f.cell = u.cell AND f.region_code = ANY(${spec.regions}::text[])`.execute(tx),
+    );
     parts[i] = rows.rows;
   };
   const concurrency = db.isTransaction ? 1 : Math.max(1, opts.concurrency);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, async () => {
-    while (next < batches.length) await runBatch(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, batches.length) }, async () => {
+      while (next < batches.length) await runBatch(next++);
+    }),
+  );
   const area = new Map<string, Map<string, number>>();
   const pa = new Map<string, Map<string, number>>();
   const add = (m: Map<string, Map<string, number>>, region: string, key: string, v: number) => {

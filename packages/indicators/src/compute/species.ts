@@ -1,5 +1,5 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
+import { chinaPart, sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
 import { cellOfPoint, withoutJit, type StepEnv } from './run-work';
 
@@ -16,7 +16,8 @@ import { cellOfPoint, withoutJit, type StepEnv } from './run-work';
 export async function protectedSpeciesRate(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.protectedAreas === null) return missingDataset('protected_species_rate', ctx.regionCodes, 'protected-areas');
   const p = ctx.params;
-  const rows = await withoutJit(db, (tx) => sql<{ code: string; key: string; class: string; chinese: string | null; in_pa: boolean; records: number }>`
+  const rows = await withoutJit(db, (tx) =>
+    sql<{ code: string; key: string; class: string; chinese: string | null; in_pa: boolean; records: number }>`
     WITH q0 AS MATERIALIZED (
       SELECT o.id, o.geom, ${cellOfPoint(env.grid, sql`o.geom`)} AS cell, k.key, k.class, k.chinese
       FROM occurrences o
@@ -50,8 +51,8 @@ export async function protectedSpeciesRate(db: DbOrTx, ctx: RunContext, env: Ste
       ) k
       WHERE k.key IS NOT NULL
         AND o.occurrence_status = 'present'
-        AND extract(year FROM o.event_end AT TIME ZONE 'Asia/Shanghai') > ${ctx.year - p.speciesWindowYears}
-        AND extract(year FROM o.event_end AT TIME ZONE 'Asia/Shanghai') <= ${ctx.year}
+        AND ${chinaPart('year', sql.ref('o.event_end'))} > ${ctx.year - p.speciesWindowYears}
+        AND ${chinaPart('year', sql.ref('o.event_end'))} <= ${ctx.year}
         AND (o.coordinate_uncertainty_m IS NULL OR o.coordinate_uncertainty_m <= ${p.speciesMaxUncertaintyM})
         AND lower(coalesce(o.data->>'establishmentMeans', '')) NOT IN ('captive', 'cultivated', 'managed')
         AND lower(coalesce(o.data->>'degreeOfEstablishment', '')) NOT IN ('captive', 'cultivated')
@@ -67,14 +68,28 @@ export async function protectedSpeciesRate(db: DbOrTx, ctx: RunContext, env: Ste
            coalesce(bool_or(q.in_pa), false) AS in_pa, count(*)::int AS records
     FROM q JOIN indicator_run_region_cells f ON f.run_id = ${ctx.runId} AND f.cell = q.cell AND f.region_code = ANY(${ctx.regionCodes}::text[])
     WHERE f.full_cell OR ST_Intersects(f.geom, q.geom)
-    GROUP BY f.region_code, q.key ORDER BY f.region_code, q.key`.execute(tx));
+    GROUP BY f.region_code, q.key ORDER BY f.region_code, q.key`.execute(tx),
+  );
   const byRegion = new Map<string, typeof rows.rows>(ctx.regionCodes.map((c) => [c, []]));
   for (const r of rows.rows) byRegion.get(r.code)?.push(r);
   return [...byRegion.entries()].map(([code, species]) =>
-    ratio('protected_species_rate', code, species.filter((s) => s.in_pa).length, species.length, 'no qualifying record of a nationally protected species in the region', {
-      window: [ctx.year - p.speciesWindowYears + 1, ctx.year],
-      requireVerified: p.speciesRequireVerified,
-      species: species.map((s) => ({ scientificName: s.key, chineseName: s.chinese, protectionClass: s.class, inProtectedArea: s.in_pa, records: s.records })),
-    }),
+    ratio(
+      'protected_species_rate',
+      code,
+      species.filter((s) => s.in_pa).length,
+      species.length,
+      'no qualifying record of a nationally protected species in the region',
+      {
+        window: [ctx.year - p.speciesWindowYears + 1, ctx.year],
+        requireVerified: p.speciesRequireVerified,
+        species: species.map((s) => ({
+          scientificName: s.key,
+          chineseName: s.chinese,
+          protectionClass: s.class,
+          inProtectedArea: s.in_pa,
+          records: s.records,
+        })),
+      },
+    ),
   );
 }

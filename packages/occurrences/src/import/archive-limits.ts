@@ -33,7 +33,11 @@ const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 
 /** The entry count as the end-of-central-directory record declares it (checked before the entries are listed). */
 export function checkEntryCount(count: number, limits: ImportLimits): void {
   if (count > limits.maxArchiveEntries) {
-    throw new ImportFormatError(ARCHIVE_LIMIT_CODES.entries, `The archive has ${count} entries; at most ${limits.maxArchiveEntries} are accepted (BIOMON_ARCHIVE_MAX_ENTRIES)`, { entries: count, limit: limits.maxArchiveEntries });
+    throw new ImportFormatError(
+      ARCHIVE_LIMIT_CODES.entries,
+      `The archive has ${count} entries; at most ${limits.maxArchiveEntries} are accepted (BIOMON_ARCHIVE_MAX_ENTRIES)`,
+      { entries: count, limit: limits.maxArchiveEntries },
+    );
   }
 }
 
@@ -48,12 +52,20 @@ export class ArchiveBudget {
     checkEntryCount(this.entries, this.limits);
     this.bytes += e.uncompressedSize;
     if (this.bytes > this.limits.maxArchiveBytes) {
-      throw new ImportFormatError(ARCHIVE_LIMIT_CODES.bytes, `The archive unpacks to more than ${mib(this.limits.maxArchiveBytes)} (at ${e.name}); split it or raise BIOMON_ARCHIVE_MAX_BYTES`, { limit: this.limits.maxArchiveBytes, entry: e.name });
+      throw new ImportFormatError(
+        ARCHIVE_LIMIT_CODES.bytes,
+        `The archive unpacks to more than ${mib(this.limits.maxArchiveBytes)} (at ${e.name}); split it or raise BIOMON_ARCHIVE_MAX_BYTES`,
+        { limit: this.limits.maxArchiveBytes, entry: e.name },
+      );
     }
     if (e.uncompressedSize > RATIO_MIN_BYTES) {
       const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
       if (ratio > this.limits.maxCompressionRatio) {
-        throw new ImportFormatError(ARCHIVE_LIMIT_CODES.ratio, `${e.name} is compressed ${Math.round(ratio)}:1 (${mib(e.uncompressedSize)} from ${e.compressedSize} bytes); at most ${this.limits.maxCompressionRatio}:1 is accepted (BIOMON_ARCHIVE_MAX_RATIO)`, { entry: e.name, ratio: Math.round(ratio), limit: this.limits.maxCompressionRatio });
+        throw new ImportFormatError(
+          ARCHIVE_LIMIT_CODES.ratio,
+          `${e.name} is compressed ${Math.round(ratio)}:1 (${mib(e.uncompressedSize)} from ${e.compressedSize} bytes); at most ${this.limits.maxCompressionRatio}:1 is accepted (BIOMON_ARCHIVE_MAX_RATIO)`,
+          { entry: e.name, ratio: Math.round(ratio), limit: this.limits.maxCompressionRatio },
+        );
       }
     }
   }
@@ -67,7 +79,11 @@ export class RowBudget {
   add(file: string, n = 1): void {
     this.rows += n;
     if (this.rows > this.limits.maxRows) {
-      throw new ImportFormatError(ARCHIVE_LIMIT_CODES.rows, `The import has more than ${this.limits.maxRows} data rows (reached in ${file}); split it or raise BIOMON_IMPORT_MAX_ROWS`, { limit: this.limits.maxRows, file });
+      throw new ImportFormatError(
+        ARCHIVE_LIMIT_CODES.rows,
+        `The import has more than ${this.limits.maxRows} data rows (reached in ${file}); split it or raise BIOMON_IMPORT_MAX_ROWS`,
+        { limit: this.limits.maxRows, file },
+      );
     }
   }
 }

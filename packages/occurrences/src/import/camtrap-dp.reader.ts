@@ -54,7 +54,10 @@ function resolveTable(src: ArchiveSource, dpPath: string, pkg: Json, name: strin
   const dir = path.posix.dirname(dpPath) === '.' ? '' : path.posix.dirname(dpPath);
   const storedPath = src.find(path.posix.join(dir, p));
   if (storedPath === undefined) {
-    throw new ImportFormatError('CAMTRAPDP_RESOURCE_MISSING', `${p} (the "${name}" resource) is named in datapackage.json but is not in the upload`, { resource: name, file: p });
+    throw new ImportFormatError('CAMTRAPDP_RESOURCE_MISSING', `${p} (the "${name}" resource) is named in datapackage.json but is not in the upload`, {
+      resource: name,
+      file: p,
+    });
   }
   const dialect = (res?.dialect ?? {}) as Json;
   return {
@@ -93,12 +96,32 @@ export function trapDays(start: string, end: string): string | null {
 }
 
 const DEPLOYMENT_MAPPED = new Set([
-  'deploymentID', 'locationID', 'locationName', 'latitude', 'longitude', 'coordinateUncertainty',
-  'deploymentStart', 'deploymentEnd', 'setupBy', 'habitat', 'deploymentComments',
+  'deploymentID',
+  'locationID',
+  'locationName',
+  'latitude',
+  'longitude',
+  'coordinateUncertainty',
+  'deploymentStart',
+  'deploymentEnd',
+  'setupBy',
+  'habitat',
+  'deploymentComments',
 ]);
 const OBSERVATION_MAPPED = new Set([
-  'observationID', 'deploymentID', 'eventStart', 'eventEnd', 'scientificName', 'count', 'lifeStage', 'sex',
-  'behavior', 'individualID', 'classifiedBy', 'classificationTimestamp', 'observationComments',
+  'observationID',
+  'deploymentID',
+  'eventStart',
+  'eventEnd',
+  'scientificName',
+  'count',
+  'lifeStage',
+  'sex',
+  'behavior',
+  'individualID',
+  'classifiedBy',
+  'classificationTimestamp',
+  'observationComments',
 ]);
 
 /** Camtrap DP columns with no Darwin Core counterpart are kept, under `camtrapdp:<column>`. */
@@ -183,7 +206,14 @@ export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Jso
   }
 
   // Observations, pass 1: stats and animal events.
-  const stats: Record<string, number> = { deployments: deployments.length, observations: 0, eventLevelAnimal: 0, mediaLevelAnimal: 0, mediaLevelAnimalUnmatched: 0, media: 0 };
+  const stats: Record<string, number> = {
+    deployments: deployments.length,
+    observations: 0,
+    eventLevelAnimal: 0,
+    mediaLevelAnimal: 0,
+    mediaLevelAnimalUnmatched: 0,
+    media: 0,
+  };
   for (const t of NON_ANIMAL_TYPES) stats[t] = 0;
   const animalEvents = new Map<string, AnimalEvent>();
   const animalEventTaxa = new Set<string>();
@@ -220,12 +250,13 @@ export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Jso
     }
   }
   if (unknownDeployments.size > 0) {
-    const list = [...unknownDeployments].slice(0, 20).map(([id, n]) => `"${id}" (row ${n})`).join(', ');
-    throw new ImportFormatError(
-      'CAMTRAPDP_UNKNOWN_DEPLOYMENT',
-      `${observationsT.file} refers to deployments missing from ${deploymentsT.file}: ${list}`,
-      { deploymentIDs: [...unknownDeployments.keys()] },
-    );
+    const list = [...unknownDeployments]
+      .slice(0, 20)
+      .map(([id, n]) => `"${id}" (row ${n})`)
+      .join(', ');
+    throw new ImportFormatError('CAMTRAPDP_UNKNOWN_DEPLOYMENT', `${observationsT.file} refers to deployments missing from ${deploymentsT.file}: ${list}`, {
+      deploymentIDs: [...unknownDeployments.keys()],
+    });
   }
   if (otherTypes > 0) warnings.push(`${otherTypes} observation(s) have an observationType outside the Camtrap DP vocabulary and were not imported.`);
   if (stats.eventLevelAnimal === 0 && stats.mediaLevelAnimal > 0) {
@@ -247,7 +278,9 @@ export async function openCamtrapDp(src: ArchiveSource, dpPath: string, pkg: Jso
     }
   }
   if (stats.mediaLevelAnimalUnmatched > 0) {
-    warnings.push(`${stats.mediaLevelAnimalUnmatched} media-level animal observation(s) have no event-level observation of the same taxon in their event; only their event's occurrences list their media.`);
+    warnings.push(
+      `${stats.mediaLevelAnimalUnmatched} media-level animal observation(s) have no event-level observation of the same taxon in their event; only their event's occurrences list their media.`,
+    );
   }
 
   // Animal events per deployment, sorted by start, for the timestamp join.

@@ -52,11 +52,13 @@ export function planHeader(header: string[], mapping: SavedMapping = {}): Header
   header.forEach((cell, i) => {
     const verbatim = cell.replace(/^\uFEFF/, '').trim();
     const name = verbatim === '' ? `column${i + 1}` : verbatim;
-    const saved = Object.prototype.hasOwnProperty.call(mapping, name) ? mapping[name] : undefined;
+    const saved = Object.hasOwn(mapping, name) ? mapping[name] : undefined;
     let term: string | null = saved !== undefined ? saved : knownTerm(verbatim);
     let via: ColumnMapping['via'] = saved !== undefined ? (saved === null ? 'dynamicProperties' : 'mapping') : term === null ? 'dynamicProperties' : 'name';
     if (term !== null && used.has(term)) {
-      warnings.push(`Column ${i + 1} "${name}" maps to ${term}, which an earlier column already provides; its values are kept in dynamicProperties under "${name}".`);
+      warnings.push(
+        `Column ${i + 1} "${name}" maps to ${term}, which an earlier column already provides; its values are kept in dynamicProperties under "${name}".`,
+      );
       term = null;
       via = 'duplicate';
     }
@@ -74,7 +76,9 @@ export function planHeader(header: string[], mapping: SavedMapping = {}): Header
     columns.push({ column: i + 1, header: name, term, via });
   });
   if (unknown.length) {
-    warnings.push(`${unknown.length} column(s) map to no Darwin Core term and are kept in each record's dynamicProperties: ${unknown.map((u) => `"${u}"`).join(', ')}.`);
+    warnings.push(
+      `${unknown.length} column(s) map to no Darwin Core term and are kept in each record's dynamicProperties: ${unknown.map((u) => `"${u}"`).join(', ')}.`,
+    );
   }
   const has = (k: string): boolean => used.has(k);
   const eventish = has('samplingProtocol') || has('sampleSizeValue') || has('samplingEffort') || [...used].some((k) => k.startsWith('eco:'));

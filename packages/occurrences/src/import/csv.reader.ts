@@ -72,7 +72,9 @@ export async function openCsv(filePath: string, opts: CsvOpenOptions): Promise<I
   const plan = planHeader(header, opts.mapping);
   warnings.push(...plan.warnings);
   if (ragged > 0) {
-    warnings.push(`${ragged} row(s) have a different number of fields than the header (${header.length}); missing fields are empty, extra ones are kept in dynamicProperties as column<N>.`);
+    warnings.push(
+      `${ragged} row(s) have a different number of fields than the header (${header.length}); missing fields are empty, extra ones are kept in dynamicProperties as column<N>.`,
+    );
   }
   const stats: Record<string, number> = {};
   if (emptyRows > 0) {

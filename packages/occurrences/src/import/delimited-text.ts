@@ -35,10 +35,7 @@ export function isUtf8Name(encoding: string): boolean {
  * (`Hole N" the Rock` in ebird.tab.txt). Breaking out of the loop destroys the underlying streams.
  * A malformed file (e.g. an unclosed quote) throws ImportFormatError `CSV_PARSE_ERROR`.
  */
-export async function* readDelimited(
-  openStream: () => Promise<Readable>,
-  opts: DelimitedOptions,
-): AsyncGenerator<string[]> {
+export async function* readDelimited(openStream: () => Promise<Readable>, opts: DelimitedOptions): AsyncGenerator<string[]> {
   const src = await openStream();
   const parser = parse({
     delimiter: opts.delimiter,

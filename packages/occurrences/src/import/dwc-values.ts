@@ -25,20 +25,44 @@ const BASIS_OF_RECORD: Record<string, string> = {
   observation: 'Occurrence',
   literature: 'MaterialCitation',
   // Chinese sheets
-  人工观测: 'HumanObservation', 人工观察: 'HumanObservation', 直接观察: 'HumanObservation', 目击: 'HumanObservation',
-  红外相机: 'MachineObservation', 机器观测: 'MachineObservation', 仪器观测: 'MachineObservation',
-  标本: 'PreservedSpecimen', 馆藏标本: 'PreservedSpecimen', 活体标本: 'LivingSpecimen', 化石: 'FossilSpecimen',
-  化石标本: 'FossilSpecimen', 样品: 'MaterialSample', 文献: 'MaterialCitation',
+  人工观测: 'HumanObservation',
+  人工观察: 'HumanObservation',
+  直接观察: 'HumanObservation',
+  目击: 'HumanObservation',
+  红外相机: 'MachineObservation',
+  机器观测: 'MachineObservation',
+  仪器观测: 'MachineObservation',
+  标本: 'PreservedSpecimen',
+  馆藏标本: 'PreservedSpecimen',
+  活体标本: 'LivingSpecimen',
+  化石: 'FossilSpecimen',
+  化石标本: 'FossilSpecimen',
+  样品: 'MaterialSample',
+  文献: 'MaterialCitation',
 };
 
 /** Darwin Core basisOfRecord for a GBIF enumeration or a differently-cased class name; otherwise the value itself. */
 export function normalizeBasisOfRecord(value: string): string {
-  const key = value.trim().toLowerCase().replace(/[\s_\-]+/g, '');
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
   return BASIS_OF_RECORD[key] ?? value;
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -61,13 +85,14 @@ function ymd(y: number, m: number, d: number): string {
  * is taken as written. Only Gregorian years (≥ 1583) with a matching weekday are converted: Java
  * prints earlier dates in the Julian calendar, and a wrong weekday means the value is not what it seems.
  */
-const JAVA_DATE = /^(mon|tue|wed|thu|fri|sat|sun) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([a-z]{1,6}|gmt[+-]\d{1,2}(?::?\d{2})?) (\d{4})$/i;
+const JAVA_DATE =
+  /^(mon|tue|wed|thu|fri|sat|sun) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([a-z]{1,6}|gmt[+-]\d{1,2}(?::?\d{2})?) (\d{4})$/i;
 const ISO_SPACE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
-const YMD_SEP = /^(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})$/;
+const YMD_SEP = /^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})$/;
 const YM_SEP = /^(\d{4})[/.](\d{1,2})$/;
 const YMD_CHINESE = /^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?$/;
 const YMD_COMPACT = /^([12]\d{3})(\d{2})(\d{2})$/;
-const DMY_OR_MDY = /^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$/;
+const DMY_OR_MDY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
 
 /**
  * ISO 8601 form of a date written in an unambiguous non-ISO way; any other value is returned unchanged.

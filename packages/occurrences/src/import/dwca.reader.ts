@@ -188,11 +188,7 @@ interface FieldCountProblem {
 
 function fieldCountError(p: FieldCountProblem): ImportFormatError {
   const more = p.rows > 1 ? ` (${p.rows} rows of ${p.file} differ)` : '';
-  return new ImportFormatError(
-    'DWCA_FIELD_COUNT_MISMATCH',
-    `meta.xml declares ${p.declared} fields but row ${p.row} of ${p.file} has ${p.found}${more}`,
-    p,
-  );
+  return new ImportFormatError('DWCA_FIELD_COUNT_MISMATCH', `meta.xml declares ${p.declared} fields but row ${p.row} of ${p.file} has ${p.found}${more}`, p);
 }
 
 const MAX_LISTED_ORPHANS = 50;

@@ -35,7 +35,11 @@ export interface ImportSource {
 
 /** The whole file is unusable; nothing of it is imported. `code` is stable, `message` names the problem. */
 export class ImportFormatError extends Error {
-  constructor(readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'ImportFormatError';
   }

@@ -107,9 +107,11 @@ export async function openImport(filePath: string, opts: OpenImportOptions): Pro
   const ext = path.extname(name).toLowerCase();
   if (await isOle2File(filePath)) return openXls(filePath, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
   if (ext === '.xlsx' || ext === '.xlsm' || ext === '.xls') throw notAWorkbook(name);
-  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return openCsv(filePath, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv')
+    return openCsv(filePath, { importId: opts.importId, file: name, limits: opts.limits, mapping: opts.mapping });
   const track = await detectTrackFile(filePath, name);
-  if (track) return openTrackFile(filePath, track, { importId: opts.importId, file: name, limits: opts.limits, crs: opts.crs, matchTaxonNames: opts.matchTaxonNames });
+  if (track)
+    return openTrackFile(filePath, track, { importId: opts.importId, file: name, limits: opts.limits, crs: opts.crs, matchTaxonNames: opts.matchTaxonNames });
   throw new ImportFormatError(
     'IMPORT_FORMAT_UNSUPPORTED',
     `${name}: unsupported file type; upload a CSV/TSV file, a Darwin Core Archive (.zip), a Camtrap DP package (.zip), an Excel workbook (.xlsx, .xls) or a GPS track (.gpx, .kml, .kmz)`,

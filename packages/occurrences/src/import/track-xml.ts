@@ -19,7 +19,10 @@ import { knownTerm } from './dwc-terms';
 export type TrackFormat = 'gpx' | 'kml';
 
 /** A time of a point or a declaration: the instant and the text it is shown as (ISO 8601). */
-export interface TrackTime { ms: number; text: string }
+export interface TrackTime {
+  ms: number;
+  text: string;
+}
 
 export interface Track {
   /** 1-based position among the file's tracks, in document order. */
@@ -80,8 +83,25 @@ type Node = Record<string, unknown>;
 
 /** Element names that may repeat; always arrays after parsing. `Feature` = KML Document/Folder/Placemark (renamed, see below). */
 const ARRAYS = new Set([
-  'trk', 'trkseg', 'trkpt', 'wpt', 'rte', 'link',
-  'Feature', 'LineString', 'Point', 'Polygon', 'MultiGeometry', 'Track', 'MultiTrack', 'when', 'coord', 'Data', 'SimpleData', 'SchemaData', 'ExtendedData',
+  'trk',
+  'trkseg',
+  'trkpt',
+  'wpt',
+  'rte',
+  'link',
+  'Feature',
+  'LineString',
+  'Point',
+  'Polygon',
+  'MultiGeometry',
+  'Track',
+  'MultiTrack',
+  'when',
+  'coord',
+  'Data',
+  'SimpleData',
+  'SchemaData',
+  'ExtendedData',
 ]);
 const KML_FEATURES = new Set(['Document', 'Folder', 'Placemark']);
 /**
@@ -90,8 +110,22 @@ const KML_FEATURES = new Set(['Document', 'Folder', 'Placemark']);
  * gx:angles and ExtendedData arrays of a gx:Track.
  */
 const DROPPED = new Set([
-  'hdop', 'vdop', 'pdop', 'sat', 'fix', 'course', 'speed', 'magvar', 'geoidheight', 'ageofdgpsdata', 'dgpsid',
-  'TrackPointExtension', 'TrackPointExtensionv1', 'TrackPointExtensionv2', 'angles', 'SimpleArrayData',
+  'hdop',
+  'vdop',
+  'pdop',
+  'sat',
+  'fix',
+  'course',
+  'speed',
+  'magvar',
+  'geoidheight',
+  'ageofdgpsdata',
+  'dgpsid',
+  'TrackPointExtension',
+  'TrackPointExtensionv1',
+  'TrackPointExtensionv2',
+  'angles',
+  'SimpleArrayData',
 ]);
 
 /** Names under which a file declares its datum (besides the term geodeticDatum and its aliases, e.g. 坐标系). */
@@ -140,7 +174,10 @@ export function decodeXml(buf: Buffer, file: string, code: string, warnings: str
 export function rootElement(head: string): string | null {
   let s = head.replace(/^\uFEFF/, '').slice(0, 8192);
   // skip the declaration, processing instructions, comments and a DOCTYPE
-  s = s.replace(/<\?[\s\S]*?\?>/g, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/i, '');
+  s = s
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/i, '');
   const m = /^\s*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/.exec(s);
   return m ? m[2] : null;
 }
@@ -154,7 +191,12 @@ export function parseTrackXml(input: string, file: string, expected: TrackFormat
   if (xml.trim() === '') throw new ImportFormatError(code, `${file} is empty`);
   const format: TrackFormat | null = root === 'gpx' ? 'gpx' : root === 'kml' ? 'kml' : null;
   if (!format) {
-    throw new ImportFormatError(code, root ? `${file}: the root element is <${root}>, not <${expected}>: not a ${expected.toUpperCase()} file` : `${file} does not start with an XML element: not a ${expected.toUpperCase()} file`);
+    throw new ImportFormatError(
+      code,
+      root
+        ? `${file}: the root element is <${root}>, not <${expected}>: not a ${expected.toUpperCase()} file`
+        : `${file} does not start with an XML element: not a ${expected.toUpperCase()} file`,
+    );
   }
   const fmtCode = `${format.toUpperCase()}_INVALID`;
   let doc: Node;
@@ -189,7 +231,13 @@ const arr = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v && typ
 
 /** HTML in KML descriptions (balloons) as plain text. */
 function plain(s: string): string {
-  return s.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  return s
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
 }
 
 function coordinate(lon: number, lat: number): boolean {
@@ -290,9 +338,17 @@ function readGpx(doc: Node, file: string): TrackFile {
       continue;
     }
     waypoints.push({
-      index: wIndex, lon, lat, ele: nullIfNaN(num(w.ele)), time: pointTime(text(w.time), true),
-      name: nonEmpty(text(w.name)), desc: nonEmpty(text(w.desc)), cmt: nonEmpty(text(w.cmt)),
-      links: arr(w.link).map((l) => text(l['@_href'])).filter((h) => /^https?:\/\//i.test(h)),
+      index: wIndex,
+      lon,
+      lat,
+      ele: nullIfNaN(num(w.ele)),
+      time: pointTime(text(w.time), true),
+      name: nonEmpty(text(w.name)),
+      desc: nonEmpty(text(w.desc)),
+      cmt: nonEmpty(text(w.cmt)),
+      links: arr(w.link)
+        .map((l) => text(l['@_href']))
+        .filter((h) => /^https?:\/\//i.test(h)),
     });
   }
 
@@ -324,9 +380,20 @@ function readGpx(doc: Node, file: string): TrackFile {
     const decl = classify(gpxExtensions(trk.extensions));
     const remarks = [text(trk.desc), text(trk.cmt)].filter((s) => s !== '');
     tracks.push({
-      index: tIndex, name: nonEmpty(text(trk.name)), remarks: remarks.length ? [...new Set(remarks)].join('\n') : null,
-      segments, points, invalidPoints, start: span.start, end: span.end, declaredDate: null,
-      eleMin: ele.min, eleMax: ele.max, datum: decl.datum, terms: decl.terms, extra: decl.extra,
+      index: tIndex,
+      name: nonEmpty(text(trk.name)),
+      remarks: remarks.length ? [...new Set(remarks)].join('\n') : null,
+      segments,
+      points,
+      invalidPoints,
+      start: span.start,
+      end: span.end,
+      declaredDate: null,
+      eleMin: ele.min,
+      eleMax: ele.max,
+      datum: decl.datum,
+      terms: decl.terms,
+      extra: decl.extra,
     });
   }
   return { format: 'gpx', version, tracks, waypoints, datum: fileDecl.datum, skipped };
@@ -386,7 +453,15 @@ function kmlCoordinates(raw: string, flat: number[], ele: Elevation): [number, n
   return [ok, bad];
 }
 
-interface Geometry { segments: number[][]; points: number; invalid: number; span: Span; ele: Elevation; pointGeoms: { lon: number; lat: number; ele: number | null }[]; polygons: number }
+interface Geometry {
+  segments: number[][];
+  points: number;
+  invalid: number;
+  span: Span;
+  ele: Elevation;
+  pointGeoms: { lon: number; lat: number; ele: number | null }[];
+  polygons: number;
+}
 
 /** Collects the lines (LineString, gx:Track, gx:MultiTrack, nested MultiGeometry) and points of a Placemark. */
 function kmlGeometry(node: Node, g: Geometry): void {
@@ -456,9 +531,20 @@ function readKml(doc: Node, file: string): TrackFile {
       if (g.segments.length > 0) {
         tIndex++;
         tracks.push({
-          index: tIndex, name, remarks, segments: g.segments, points: g.points, invalidPoints: g.invalid,
-          start: g.span.start, end: g.span.end, declaredDate: date ?? ctx.date, eleMin: g.ele.min, eleMax: g.ele.max,
-          datum: decl.datum ?? ctx.datum, terms: decl.terms, extra: decl.extra,
+          index: tIndex,
+          name,
+          remarks,
+          segments: g.segments,
+          points: g.points,
+          invalidPoints: g.invalid,
+          start: g.span.start,
+          end: g.span.end,
+          declaredDate: date ?? ctx.date,
+          eleMin: g.ele.min,
+          eleMax: g.ele.max,
+          datum: decl.datum ?? ctx.datum,
+          terms: decl.terms,
+          extra: decl.extra,
         });
       } else if (g.pointGeoms.length > 0) {
         for (const p of g.pointGeoms) {

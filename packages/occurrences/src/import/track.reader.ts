@@ -87,14 +87,35 @@ export const TRACK_DEFAULT_PROTOCOL = '样线法';
 const DATUM_LABEL: Record<InputCrs, string> = { wgs84: 'WGS84', gcj02: 'GCJ-02', bd09: 'BD-09' };
 /** DATUMS (the geodeticDatum vocabulary) plus what Chinese apps write. */
 const DATUM_ALIASES: Record<string, InputCrs> = {
-  ...DATUMS, gcj: 'gcj02', '火星坐标': 'gcj02', '火星坐标系': 'gcj02', '国测局坐标': 'gcj02', bd09ll: 'bd09', '百度坐标': 'bd09', '百度坐标系': 'bd09', wgs: 'wgs84',
+  ...DATUMS,
+  gcj: 'gcj02',
+  火星坐标: 'gcj02',
+  火星坐标系: 'gcj02',
+  国测局坐标: 'gcj02',
+  bd09ll: 'bd09',
+  百度坐标: 'bd09',
+  百度坐标系: 'bd09',
+  wgs: 'wgs84',
 };
 
 /** Terms the reader sets itself; the file's values for them are not copied onto the event. */
 const OWNED_TERMS = new Set([
-  'eventID', 'eventDate', 'footprintWKT', 'footprintSRS', 'geodeticDatum', 'verbatimSRS', 'georeferenceRemarks',
-  'decimalLatitude', 'decimalLongitude', 'eco:samplingEffortValue', 'eco:samplingEffortUnit', 'eco:samplingEffortProtocol',
-  'occurrenceID', 'basisOfRecord', 'scientificName', 'dynamicProperties',
+  'eventID',
+  'eventDate',
+  'footprintWKT',
+  'footprintSRS',
+  'geodeticDatum',
+  'verbatimSRS',
+  'georeferenceRemarks',
+  'decimalLatitude',
+  'decimalLongitude',
+  'eco:samplingEffortValue',
+  'eco:samplingEffortUnit',
+  'eco:samplingEffortProtocol',
+  'occurrenceID',
+  'basisOfRecord',
+  'scientificName',
+  'dynamicProperties',
 ]);
 /** Track terms its waypoint occurrences inherit. */
 const INHERITED_TERMS = ['samplingProtocol', 'recordedBy', 'locality', 'habitat'];
@@ -143,7 +164,8 @@ export function isKmzArchive(src: ArchiveSource, name: string): boolean {
 
 // ---- opening -----------------------------------------------------------------------------------
 
-const tooLarge = (what: string) => new ImportFormatError('FILE_TOO_LARGE', `${what} is larger than ${MAX_TRACK_BYTES / 1024 / 1024} MiB (~300,000 points); split the track file`);
+const tooLarge = (what: string) =>
+  new ImportFormatError('FILE_TOO_LARGE', `${what} is larger than ${MAX_TRACK_BYTES / 1024 / 1024} MiB (~300,000 points); split the track file`);
 
 /** Opens a `.gpx` or `.kml` file (read whole: tracks are a few MB; over MAX_TRACK_BYTES is FILE_TOO_LARGE). */
 export async function openTrackFile(filePath: string, expected: TrackFormat, opts: TrackOpenOptions): Promise<ImportSource> {
@@ -170,10 +192,12 @@ export async function openTrackFile(filePath: string, expected: TrackFormat, opt
  */
 export async function openKmz(src: ArchiveSource, opts: TrackOpenOptions): Promise<ImportSource> {
   const kmls = src.files.filter(isKml).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
-  if (kmls.length === 0) throw new ImportFormatError('KMZ_INVALID', `${opts.file} holds no .kml document (a KMZ is a zipped doc.kml)`, { files: src.files.slice(0, 20) });
+  if (kmls.length === 0)
+    throw new ImportFormatError('KMZ_INVALID', `${opts.file} holds no .kml document (a KMZ is a zipped doc.kml)`, { files: src.files.slice(0, 20) });
   const main = kmls.find((f) => f.toLowerCase() === 'doc.kml') ?? kmls[0];
   const warnings: string[] = [];
-  if (kmls.length > 1) warnings.push(`${opts.file} holds ${kmls.length} KML documents; ${main} was read, ${kmls.filter((f) => f !== main).join(', ')} ignored.`);
+  if (kmls.length > 1)
+    warnings.push(`${opts.file} holds ${kmls.length} KML documents; ${main} was read, ${kmls.filter((f) => f !== main).join(', ')} ignored.`);
   let parsed: TrackFile;
   try {
     const buf = await src.readBuffer(main);
@@ -199,7 +223,9 @@ function datumOf(declared: string | null, opts: TrackOpenOptions, what: string, 
   }
   if (declared === null) return { crs: 'wgs84', label: 'WGS84', source: 'the GPX/KML specification' };
   if (known === undefined) {
-    warnings.add(`${what} declares the datum "${declared}", which cannot be converted (WGS84, CGCS2000, GCJ-02, BD-09 can): its rows are rejected (GEODETIC_DATUM_INVALID).`);
+    warnings.add(
+      `${what} declares the datum "${declared}", which cannot be converted (WGS84, CGCS2000, GCJ-02, BD-09 can): its rows are rejected (GEODETIC_DATUM_INVALID).`,
+    );
     return { crs: null, label: declared.trim(), source: 'the file' };
   }
   return { crs: known, label: DATUM_LABEL[known], source: 'declared in the file' };
@@ -270,7 +296,7 @@ function wkt(segments: number[][]): string {
 function distance2(lon: number, lat: number, segments: number[][]): number {
   const R = 6_371_008.8;
   const k = Math.cos((lat * Math.PI) / 180);
-  const toXY = (x: number, y: number): [number, number] => [((x - lon) * Math.PI / 180) * R * k, ((y - lat) * Math.PI / 180) * R];
+  const toXY = (x: number, y: number): [number, number] => [(((x - lon) * Math.PI) / 180) * R * k, (((y - lat) * Math.PI) / 180) * R];
   let best = Infinity;
   for (const flat of segments) {
     let [ax, ay] = toXY(flat[0], flat[1]);
@@ -312,16 +338,31 @@ interface Prepared {
 }
 
 async function buildSource(
-  parsed: TrackFile, format: TrackUploadFormat, fileLabel: string, opts: TrackOpenOptions, warnings: string[], close: () => Promise<void>,
+  parsed: TrackFile,
+  format: TrackUploadFormat,
+  fileLabel: string,
+  opts: TrackOpenOptions,
+  warnings: string[],
+  close: () => Promise<void>,
 ): Promise<ImportSource> {
   const budget = new RowBudget(opts.limits ?? DEFAULT_IMPORT_LIMITS);
   const CODE = format.toUpperCase();
   const notes = new Set<string>();
   const stats: Record<string, number> = {
-    tracks: 0, trackSegments: 0, trackPoints: 0, tracksConverted: 0, tracksWithoutLine: 0, tracksWithoutDate: 0,
-    segmentsTooShort: 0, pointsInvalid: 0, waypoints: parsed.waypoints.length + parsed.skipped.invalidWaypoints,
-    waypointsTaxa: 0, waypointsNotTaxa: 0, waypointsInvalid: parsed.skipped.invalidWaypoints,
-    routesIgnored: parsed.skipped.routes, polygonsIgnored: parsed.skipped.polygons,
+    tracks: 0,
+    trackSegments: 0,
+    trackPoints: 0,
+    tracksConverted: 0,
+    tracksWithoutLine: 0,
+    tracksWithoutDate: 0,
+    segmentsTooShort: 0,
+    pointsInvalid: 0,
+    waypoints: parsed.waypoints.length + parsed.skipped.invalidWaypoints,
+    waypointsTaxa: 0,
+    waypointsNotTaxa: 0,
+    waypointsInvalid: parsed.skipped.invalidWaypoints,
+    routesIgnored: parsed.skipped.routes,
+    polygonsIgnored: parsed.skipped.polygons,
   };
 
   // tracks → events
@@ -369,7 +410,9 @@ async function buildSource(
       eventDate = t.declaredDate ?? t.terms.eventDate ?? null;
       if (eventDate === null) {
         stats.tracksWithoutDate++;
-        notes.add(`${label} has no point times and the file gives no date for it: it is rejected (EVENT_DATE_MISSING). Add <time> to its points, or a TimeSpan/eventDate.`);
+        notes.add(
+          `${label} has no point times and the file gives no date for it: it is rejected (EVENT_DATE_MISSING). Add <time> to its points, or a TimeSpan/eventDate.`,
+        );
       } else {
         notes.add(`${label} has no point times; its eventDate ${eventDate} is the date the file gives for it.`);
         const r = parseEventDate(eventDate);
@@ -382,9 +425,10 @@ async function buildSource(
     prepared.push({ track: t, eventId: base, segments, datum, eventDate, firstDay: firstMs === null ? null : chinaDay(firstMs) });
   }
   if (prepared.length === 0) {
-    const why = parsed.tracks.length === 0
-      ? `has no track (${parsed.format === 'gpx' ? '<trk> with <trkpt> points' : 'Placemark with a LineString, MultiGeometry or gx:Track'})`
-      : `has ${parsed.tracks.length} track(s) but none with a segment of two or more valid points`;
+    const why =
+      parsed.tracks.length === 0
+        ? `has no track (${parsed.format === 'gpx' ? '<trk> with <trkpt> points' : 'Placemark with a LineString, MultiGeometry or gx:Track'})`
+        : `has ${parsed.tracks.length} track(s) but none with a segment of two or more valid points`;
     const extra = parsed.waypoints.length > 0 ? `; its ${parsed.waypoints.length} waypoint(s) need a track to belong to` : '';
     throw new ImportFormatError(`${CODE}_NO_TRACK`, `${opts.file} ${why}${extra}`, { waypoints: parsed.waypoints.length, routes: parsed.skipped.routes });
   }
@@ -451,7 +495,9 @@ async function buildSource(
   budget.add(fileLabel, occurrences.length);
   if (notTaxa.length > 0) {
     const shown = notTaxa.slice(0, 10).join(', ');
-    notes.add(`${notTaxa.length} waypoint(s) name no checklist taxon and were not imported (stats.waypointsNotTaxa): ${shown}${notTaxa.length > 10 ? ', …' : ''}.`);
+    notes.add(
+      `${notTaxa.length} waypoint(s) name no checklist taxon and were not imported (stats.waypointsNotTaxa): ${shown}${notTaxa.length > 10 ? ', …' : ''}.`,
+    );
   }
   if (stats.tracksConverted > 0) {
     const sources = [...new Set(prepared.filter((p) => p.datum.crs !== null && p.datum.crs !== 'wgs84').map((p) => `${p.datum.label} (${p.datum.source})`))];
@@ -481,7 +527,8 @@ async function buildSource(
       maximumElevationInMeters: t.eleMax === null ? '' : fmtNum(t.eleMax),
       locationRemarks: `GPS track (${format.toUpperCase()}${parsed.version ? ` ${parsed.version}` : ''}): ${p.segments.reduce((n, s) => n + s.length / 2, 0)} points in ${p.segments.length} segment(s)`,
     });
-    if (p.datum.crs === null) raw.geodeticDatum = p.datum.label; // unsupported: the validator says so
+    if (p.datum.crs === null)
+      raw.geodeticDatum = p.datum.label; // unsupported: the validator says so
     else if (p.datum.crs === 'wgs84') raw.geodeticDatum = 'EPSG:4326';
     else {
       raw.geodeticDatum = 'EPSG:4326';

@@ -65,8 +65,12 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: nu
     let stdout = '';
     let stderr = '';
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    child.stdout.on('data', (d: Buffer) => { if (stdout.length < 1_000_000) stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { if (stderr.length < 100_000) stderr += d.toString('utf8'); });
+    child.stdout.on('data', (d: Buffer) => {
+      if (stdout.length < 1_000_000) stdout += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 100_000) stderr += d.toString('utf8');
+    });
     child.on('error', (err: NodeJS.ErrnoException) => resolve({ code: null, stdout, stderr: err.message, missing: err.code === 'ENOENT' }));
     child.on('close', (code) => resolve({ code, stdout, stderr, missing: false }));
   });
@@ -87,7 +91,11 @@ function xlsDriverProblem(): Promise<string | null> {
 async function firstLine(file: string): Promise<string[]> {
   const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
-    for await (const line of rl) return line.replace(/^\uFEFF/, '').split(',').map((c) => c.replace(/^"|"$/g, ''));
+    for await (const line of rl)
+      return line
+        .replace(/^\uFEFF/, '')
+        .split(',')
+        .map((c) => c.replace(/^"|"$/g, ''));
     return [];
   } finally {
     rl.close();
@@ -103,12 +111,31 @@ export async function openXls(filePath: string, opts: XlsOpenOptions): Promise<I
     const input = path.join(dir, 'workbook.xls');
     await copyFile(filePath, input);
     const out = path.join(dir, 'sheets');
-    const r = await run('ogr2ogr', [
-      '--config', 'OGR_XLS_HEADERS', 'FORCE', '--config', 'OGR_XLS_FIELD_TYPES', 'STRING',
-      '-f', 'CSV', '-lco', 'LINEFORMAT=LF', '-lco', 'STRING_QUOTING=IF_NEEDED', out, input,
-    ], CONVERT_TIMEOUT_MS);
+    const r = await run(
+      'ogr2ogr',
+      [
+        '--config',
+        'OGR_XLS_HEADERS',
+        'FORCE',
+        '--config',
+        'OGR_XLS_FIELD_TYPES',
+        'STRING',
+        '-f',
+        'CSV',
+        '-lco',
+        'LINEFORMAT=LF',
+        '-lco',
+        'STRING_QUOTING=IF_NEEDED',
+        out,
+        input,
+      ],
+      CONVERT_TIMEOUT_MS,
+    );
     if (r.code !== 0) {
-      throw new ImportFormatError('XLS_INVALID', `${opts.file} is not a readable Excel 97–2003 workbook (GDAL: ${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 300) || `exit ${r.code}`}). Save it as .xlsx or CSV and upload that.`);
+      throw new ImportFormatError(
+        'XLS_INVALID',
+        `${opts.file} is not a readable Excel 97–2003 workbook (GDAL: ${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 300) || `exit ${r.code}`}). Save it as .xlsx or CSV and upload that.`,
+      );
     }
     const csvs = (await readdir(out).catch(() => [] as string[])).filter((f) => f.toLowerCase().endsWith('.csv'));
     // ogr2ogr writes the layers (sheets) in workbook order; readdir does not keep it, so ask ogrinfo
@@ -123,14 +150,21 @@ export async function openXls(filePath: string, opts: XlsOpenOptions): Promise<I
       if (best === null || terms > best.terms) best = { f, terms };
     }
     if (best === null || best.terms === 0) {
-      throw new ImportFormatError('XLS_HEADER_MISSING', `No sheet of ${opts.file} has a first row naming a Darwin Core or Chinese column (e.g. scientificName/物种学名, eventDate/调查日期); in an .xls workbook the header must be the sheet's first row (or save it as .xlsx).`, { sheets: layers });
+      throw new ImportFormatError(
+        'XLS_HEADER_MISSING',
+        `No sheet of ${opts.file} has a first row naming a Darwin Core or Chinese column (e.g. scientificName/物种学名, eventDate/调查日期); in an .xls workbook the header must be the sheet's first row (or save it as .xlsx).`,
+        { sheets: layers },
+      );
     }
     const src = await openCsv(path.join(out, best.f), { importId: opts.importId, file: opts.file, limits: opts.limits, mapping: opts.mapping });
     const sheet = best.f.replace(/\.csv$/i, '');
     return {
       ...src,
       format: 'xls',
-      warnings: [`Read sheet "${sheet}" of an Excel 97–2003 workbook through GDAL (its first row is the header); saving as .xlsx keeps merged cells and title rows.`, ...src.warnings],
+      warnings: [
+        `Read sheet "${sheet}" of an Excel 97–2003 workbook through GDAL (its first row is the header); saving as .xlsx keeps merged cells and title rows.`,
+        ...src.warnings,
+      ],
       async close() {
         await src.close();
         await rm(dir, { recursive: true, force: true });

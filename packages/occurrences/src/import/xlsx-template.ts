@@ -14,25 +14,62 @@ export const TEMPLATE_VALIDATED_ROWS = { first: 2, last: 10_000 };
 export const TEMPLATE_DATUMS = ['WGS84', 'CGCS2000', 'GCJ-02', 'BD-09'] as const;
 export const TEMPLATE_SHEETS = { records: '记录 Records', notes: '说明 Notes' } as const;
 
-interface ColumnNote { zh: string; en: string; required?: boolean; format: string }
+interface ColumnNote {
+  zh: string;
+  en: string;
+  required?: boolean;
+  format: string;
+}
 
 /** What each template column means (Chinese first, then English), whether it is required, and its format. */
 export const TEMPLATE_NOTES: Record<string, ColumnNote> = {
-  occurrenceID: { zh: '记录的唯一编号；同一编号再次导入会更新该记录，不会重复', en: 'Unique id of the record; importing the same id again updates it instead of adding a copy', required: true, format: '文本 text, 例 e.g. CBS-2025-0001' },
+  occurrenceID: {
+    zh: '记录的唯一编号；同一编号再次导入会更新该记录，不会重复',
+    en: 'Unique id of the record; importing the same id again updates it instead of adding a copy',
+    required: true,
+    format: '文本 text, 例 e.g. CBS-2025-0001',
+  },
   eventID: { zh: '所属样线或调查事件的编号', en: 'Id of the transect or survey event the record belongs to', format: '文本 text, 例 e.g. CBS-T01-20250601' },
-  basisOfRecord: { zh: '记录类型，从下拉列表选择；留空时按 HumanObservation（人工观测）处理并标记 BASIS_OF_RECORD_ASSUMED', en: 'How the record was made, from the drop-down list; left empty, HumanObservation is assumed and the record flagged BASIS_OF_RECORD_ASSUMED', format: BASIS_OF_RECORD.join(' / ') },
-  scientificName: { zh: '物种学名（拉丁名），按吉林省物种名录匹配', en: 'Scientific (Latin) name, matched against the Jilin checklist', required: true, format: '例 e.g. Capreolus pygargus' },
+  basisOfRecord: {
+    zh: '记录类型，从下拉列表选择；留空时按 HumanObservation（人工观测）处理并标记 BASIS_OF_RECORD_ASSUMED',
+    en: 'How the record was made, from the drop-down list; left empty, HumanObservation is assumed and the record flagged BASIS_OF_RECORD_ASSUMED',
+    format: BASIS_OF_RECORD.join(' / '),
+  },
+  scientificName: {
+    zh: '物种学名（拉丁名），按吉林省物种名录匹配',
+    en: 'Scientific (Latin) name, matched against the Jilin checklist',
+    required: true,
+    format: '例 e.g. Capreolus pygargus',
+  },
   vernacularName: { zh: '中文名', en: 'Chinese common name', format: '例 e.g. 狍' },
   taxonRank: { zh: '分类等级', en: 'Rank of the name', format: 'species / subspecies / genus / family …' },
-  eventDate: { zh: '调查日期：Excel 日期单元格，或文本 YYYY-MM-DD；带时间 YYYY-MM-DDThh:mm；时间段 2025-06-01/2025-06-03', en: 'Date of the observation: an Excel date cell, or text YYYY-MM-DD; with a time YYYY-MM-DDThh:mm; a period 2025-06-01/2025-06-03', required: true, format: 'YYYY-MM-DD' },
-  decimalLongitude: { zh: '经度，十进制度，东经为正（不要写度分秒）', en: 'Longitude in decimal degrees, east positive (not degrees-minutes-seconds)', required: true, format: '例 e.g. 128.06' },
+  eventDate: {
+    zh: '调查日期：Excel 日期单元格，或文本 YYYY-MM-DD；带时间 YYYY-MM-DDThh:mm；时间段 2025-06-01/2025-06-03',
+    en: 'Date of the observation: an Excel date cell, or text YYYY-MM-DD; with a time YYYY-MM-DDThh:mm; a period 2025-06-01/2025-06-03',
+    required: true,
+    format: 'YYYY-MM-DD',
+  },
+  decimalLongitude: {
+    zh: '经度，十进制度，东经为正（不要写度分秒）',
+    en: 'Longitude in decimal degrees, east positive (not degrees-minutes-seconds)',
+    required: true,
+    format: '例 e.g. 128.06',
+  },
   decimalLatitude: { zh: '纬度，十进制度，北纬为正', en: 'Latitude in decimal degrees, north positive', required: true, format: '例 e.g. 42.05' },
-  geodeticDatum: { zh: '坐标系，从下拉列表选择：GPS 为 WGS84；高德、腾讯地图为 GCJ-02；百度地图为 BD-09（会换算为 WGS84）；留空时按 WGS84 处理并标记', en: 'Coordinate reference system, from the list: GPS gives WGS84; Amap/Tencent maps GCJ-02; Baidu maps BD-09 (converted to WGS84); left empty, WGS84 is assumed and the record flagged', format: TEMPLATE_DATUMS.join(' / ') },
+  geodeticDatum: {
+    zh: '坐标系，从下拉列表选择：GPS 为 WGS84；高德、腾讯地图为 GCJ-02；百度地图为 BD-09（会换算为 WGS84）；留空时按 WGS84 处理并标记',
+    en: 'Coordinate reference system, from the list: GPS gives WGS84; Amap/Tencent maps GCJ-02; Baidu maps BD-09 (converted to WGS84); left empty, WGS84 is assumed and the record flagged',
+    format: TEMPLATE_DATUMS.join(' / '),
+  },
   coordinateUncertaintyInMeters: { zh: '坐标不确定度（米）', en: 'Coordinate uncertainty in metres', format: '例 e.g. 30' },
   individualCount: { zh: '个体数量，非负整数', en: 'Number of individuals, a non-negative integer', format: '例 e.g. 2' },
   organismQuantity: { zh: '多度数值（与多度类型一起填写）', en: 'Quantity (together with its type)', format: '例 e.g. 35' },
   organismQuantityType: { zh: '多度类型', en: 'Type of the quantity', format: '例 e.g. 盖度% / % cover' },
-  occurrenceStatus: { zh: '存在状态，从下拉列表选择：present（发现）或 absent（未发现）；留空时按 present 处理并标记', en: 'present or absent, from the list; left empty, present is assumed and the record flagged', format: OCCURRENCE_STATUS.join(' / ') },
+  occurrenceStatus: {
+    zh: '存在状态，从下拉列表选择：present（发现）或 absent（未发现）；留空时按 present 处理并标记',
+    en: 'present or absent, from the list; left empty, present is assumed and the record flagged',
+    format: OCCURRENCE_STATUS.join(' / '),
+  },
   recordedBy: { zh: '调查人，多人用 | 分隔', en: 'Observer(s), several separated by |', format: '例 e.g. 张三 | 李四' },
   identifiedBy: { zh: '鉴定人', en: 'Who identified the organism', format: '文本 text' },
   samplingProtocol: { zh: '调查方法', en: 'Sampling method', format: '例 e.g. 样线法 / 红外相机' },
@@ -91,9 +128,16 @@ export async function buildTemplateXlsx(headers: 'dwc' | 'zh', example: Record<s
     if (!values) continue;
     const note = TEMPLATE_NOTES[c.term];
     dv.add(`${c.letter}${TEMPLATE_VALIDATED_ROWS.first}:${c.letter}${TEMPLATE_VALIDATED_ROWS.last}`, {
-      type: 'list', allowBlank: true, formulae: [`"${values.join(',')}"`],
-      showErrorMessage: true, errorStyle: 'warning', errorTitle: '不在列表中 Not in the list', error: `${note.zh}\n${note.en}`,
-      showInputMessage: true, promptTitle: headers === 'zh' ? c.chinese : c.term, prompt: values.join(', '),
+      type: 'list',
+      allowBlank: true,
+      formulae: [`"${values.join(',')}"`],
+      showErrorMessage: true,
+      errorStyle: 'warning',
+      errorTitle: '不在列表中 Not in the list',
+      error: `${note.zh}\n${note.en}`,
+      showInputMessage: true,
+      promptTitle: headers === 'zh' ? c.chinese : c.term,
+      prompt: values.join(', '),
     });
   }
 
@@ -105,13 +149,21 @@ export async function buildTemplateXlsx(headers: 'dwc' | 'zh', example: Record<s
     '必填列：记录编号、物种学名、调查日期、经度、纬度（表头为浅红色）。Required columns: occurrenceID, scientificName, eventDate, decimalLongitude, decimalLatitude (pink headers).',
     '日期：使用 Excel 日期单元格或 YYYY-MM-DD 文本；坐标：十进制度（如 42.05），并在“坐标系”中注明 WGS84、CGCS2000、GCJ-02 或 BD-09。Dates: Excel date cells or YYYY-MM-DD text; coordinates: decimal degrees (e.g. 42.05), with the datum in geodeticDatum.',
     '填好后在平台“数据导入”中上传本文件（.xlsx），或另存为 CSV UTF-8 上传。Upload the filled workbook (.xlsx) under Imports, or save it as CSV UTF-8 and upload that.',
-  ]) notes.addRow([line]);
+  ])
+    notes.addRow([line]);
   notes.addRow([]);
   const head = notes.addRow(['列名 Column', 'Darwin Core', '说明', 'Description', '必填 Required', '格式或取值 Format / values']);
   head.font = { bold: true };
   for (const c of columns) {
     const n = TEMPLATE_NOTES[c.term];
-    notes.addRow([headers === 'zh' ? c.chinese : `${c.term}（${c.chinese}）`, c.term, n?.zh ?? '', n?.en ?? '', n?.required ? '必填 required' : '选填 optional', n?.format ?? '']);
+    notes.addRow([
+      headers === 'zh' ? c.chinese : `${c.term}（${c.chinese}）`,
+      c.term,
+      n?.zh ?? '',
+      n?.en ?? '',
+      n?.required ? '必填 required' : '选填 optional',
+      n?.format ?? '',
+    ]);
   }
   notes.getColumn(1).width = 22;
   notes.getColumn(2).width = 30;

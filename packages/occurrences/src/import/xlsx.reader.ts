@@ -93,14 +93,21 @@ interface WorkbookInfo {
   sharedStringsPart: string | undefined;
 }
 
-interface Range { top: number; left: number; bottom: number; right: number }
+interface Range {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
 
 type XmlNode = Record<string, unknown>;
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 function parseXml(buf: Buffer, part: string): XmlNode {
   try {
-    return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, parseAttributeValue: false, parseTagValue: false }).parse(buf.toString('utf8')) as XmlNode;
+    return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, parseAttributeValue: false, parseTagValue: false }).parse(
+      buf.toString('utf8'),
+    ) as XmlNode;
   } catch (err) {
     throw new ImportFormatError('XLSX_INVALID', `${part} of the workbook is not readable XML: ${(err as Error).message}`);
   }
@@ -146,7 +153,9 @@ async function workbookInfo(src: ArchiveSource, file: string): Promise<WorkbookI
   }
   if (sheets.length === 0) {
     // relationships missing or unusual: the conventional part names
-    const parts = src.files.filter((f) => /^xl\/worksheets\/sheet\d+\.xml$/i.test(f)).sort((a, b) => Number(a.match(/(\d+)\.xml$/i)![1]) - Number(b.match(/(\d+)\.xml$/i)![1]));
+    const parts = src.files
+      .filter((f) => /^xl\/worksheets\/sheet\d+\.xml$/i.test(f))
+      .sort((a, b) => Number(a.match(/(\d+)\.xml$/i)![1]) - Number(b.match(/(\d+)\.xml$/i)![1]));
     parts.forEach((part, i) => sheets.push({ index: i, name: `Sheet${i + 1}`, hidden: false, part }));
   }
   if (sheets.length === 0) throw new ImportFormatError('XLSX_NO_SHEET', `${file} has no worksheet`);
@@ -155,7 +164,10 @@ async function workbookInfo(src: ArchiveSource, file: string): Promise<WorkbookI
     return r ? src.find(r.target) : undefined;
   };
   return {
-    sheets, date1904, workbookPart, relsPart,
+    sheets,
+    date1904,
+    workbookPart,
+    relsPart,
     stylesPart: byType('/styles') ?? src.find('xl/styles.xml'),
     sharedStringsPart: byType('/sharedStrings') ?? src.find('xl/sharedStrings.xml'),
   };
@@ -166,7 +178,13 @@ async function workbookInfo(src: ArchiveSource, file: string): Promise<WorkbookI
 // data descriptor (sizes follow the data), which exceljs's unzipper finds by its signature
 // PK\x07\x08: bytes that well-formed XML cannot contain (XML 1.0 has no U+0007/U+0008).
 
-interface Part { name: string; from?: string; data?: Buffer; tap?: (chunk: Buffer) => void; maxBytes?: number }
+interface Part {
+  name: string;
+  from?: string;
+  data?: Buffer;
+  tap?: (chunk: Buffer) => void;
+  maxBytes?: number;
+}
 
 function localHeader(name: string): Buffer {
   const n = Buffer.from(name, 'utf8');
@@ -207,14 +225,19 @@ function partStream(src: ArchiveSource, parts: Part[]): { stream: Readable; fail
             const b = chunk as Buffer;
             size += b.length;
             if (p.maxBytes !== undefined && size > p.maxBytes) {
-              failure = new ImportFormatError('XLSX_TOO_LARGE', `The shared-strings table of the workbook (${p.from}) is larger than ${p.maxBytes / 1024 / 1024} MiB; split the workbook or save it as CSV`, { part: p.from, limit: p.maxBytes });
+              failure = new ImportFormatError(
+                'XLSX_TOO_LARGE',
+                `The shared-strings table of the workbook (${p.from}) is larger than ${p.maxBytes / 1024 / 1024} MiB; split the workbook or save it as CSV`,
+                { part: p.from, limit: p.maxBytes },
+              );
               break;
             }
             p.tap?.(b);
             yield b;
           }
         } catch (err) {
-          failure = err instanceof ImportFormatError ? err : new ImportFormatError('ZIP_INVALID', `Cannot read ${p.from} from the workbook: ${(err as Error).message}`);
+          failure =
+            err instanceof ImportFormatError ? err : new ImportFormatError('ZIP_INVALID', `Cannot read ${p.from} from the workbook: ${(err as Error).message}`);
         }
       }
       yield dataDescriptor(size);
@@ -236,7 +259,15 @@ const FMT = Symbol('biomon.numFmt');
  * its code) and its conversion shifts dates before 1900-03-01 by a day. xlsx-cells.ts decides.
  */
 function takeOverNumberFormats(reader: unknown): void {
-  const sm = (reader as { styles?: { model?: { styles?: { numFmtId?: number }[] }; index?: { numFmt?: string[] }; getStyleModel(i: number): Record<string | symbol, unknown> | null } }).styles;
+  const sm = (
+    reader as {
+      styles?: {
+        model?: { styles?: { numFmtId?: number }[] };
+        index?: { numFmt?: string[] };
+        getStyleModel(i: number): Record<string | symbol, unknown> | null;
+      };
+    }
+  ).styles;
   if (!sm?.model) return;
   if (!Array.isArray(sm.model.styles)) {
     sm.model.styles = []; // a styles part without cellXfs: no cell has a style
@@ -246,13 +277,17 @@ function takeOverNumberFormats(reader: unknown): void {
     const m = sm.getStyleModel(i);
     if (!m) continue;
     const id = Number(sm.model.styles[i]?.numFmtId ?? 0);
-    const fmt = (m.numFmt as string | undefined) ?? (id ? sm.index?.numFmt?.[id] ?? CJK_BUILTIN_DATE_FORMATS[id] : undefined);
+    const fmt = (m.numFmt as string | undefined) ?? (id ? (sm.index?.numFmt?.[id] ?? CJK_BUILTIN_DATE_FORMATS[id]) : undefined);
     m[FMT] = fmt;
     delete m.numFmt;
   }
 }
 
-interface SheetRow { sheet: number; row: number; data: ExcelJS.Row }
+interface SheetRow {
+  sheet: number;
+  row: number;
+  data: ExcelJS.Row;
+}
 
 function rowCells(row: ExcelJS.Row, date1904: boolean): string[] {
   const cells: string[] = [];
@@ -283,15 +318,28 @@ function rowIsBlank(row: ExcelJS.Row, date1904: boolean): boolean {
  */
 async function* sheetRows(src: ArchiveSource, info: WorkbookInfo, sheets: SheetInfo[], taps: ((b: Buffer) => void)[] = []): AsyncGenerator<SheetRow> {
   const parts: Part[] = [
-    info.relsPart ? { name: 'xl/_rels/workbook.xml.rels', from: info.relsPart } : { name: 'xl/_rels/workbook.xml.rels', data: Buffer.from('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>') },
+    info.relsPart
+      ? { name: 'xl/_rels/workbook.xml.rels', from: info.relsPart }
+      : {
+          name: 'xl/_rels/workbook.xml.rels',
+          data: Buffer.from('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'),
+        },
     { name: 'xl/workbook.xml', from: info.workbookPart },
     ...(info.stylesPart ? [{ name: 'xl/styles.xml', from: info.stylesPart }] : []),
     // an empty table when the workbook has none (inline strings only), so that exceljs reads each sheet as it comes
-    info.sharedStringsPart ? { name: 'xl/sharedStrings.xml', from: info.sharedStringsPart, maxBytes: MAX_SHARED_STRINGS_BYTES } : { name: 'xl/sharedStrings.xml', data: Buffer.from('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>') },
+    info.sharedStringsPart
+      ? { name: 'xl/sharedStrings.xml', from: info.sharedStringsPart, maxBytes: MAX_SHARED_STRINGS_BYTES }
+      : { name: 'xl/sharedStrings.xml', data: Buffer.from('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>') },
     ...sheets.map((s, k) => ({ name: `xl/worksheets/sheet${k + 1}.xml`, from: s.part, tap: taps[k] })),
   ];
   const { stream, failure } = partStream(src, parts);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   let k = 0;
   try {
     // the k-th worksheet exceljs yields is the k-th part written: shared strings and relationships come first, so it reads each sheet as it arrives
@@ -303,7 +351,12 @@ async function* sheetRows(src: ArchiveSource, info: WorkbookInfo, sheets: SheetI
       k++;
     }
   } catch (err) {
-    throw failure() ?? (err instanceof ImportFormatError ? err : new ImportFormatError('XLSX_INVALID', `${sheets[k]?.name ?? 'the workbook'}: not a readable worksheet: ${(err as Error).message}`));
+    throw (
+      failure() ??
+      (err instanceof ImportFormatError
+        ? err
+        : new ImportFormatError('XLSX_INVALID', `${sheets[k]?.name ?? 'the workbook'}: not a readable worksheet: ${(err as Error).message}`))
+    );
   } finally {
     stream.destroy();
   }
@@ -402,7 +455,12 @@ async function open(src: ArchiveSource, opts: XlsxOpenOptions): Promise<ImportSo
 
   // Pass 1: every sheet, for its header, its row counts and its merged ranges.
   const scans: SheetScan[] = info.sheets.map((s) => ({ info: s, firstRows: [], nonEmpty: 0, lastNonEmpty: 0, trailingEmpty: 0, merges: new MergeScanner() }));
-  for await (const r of sheetRows(src, info, info.sheets, scans.map((s) => (b: Buffer) => s.merges.push(b)))) {
+  for await (const r of sheetRows(
+    src,
+    info,
+    info.sheets,
+    scans.map((s) => (b: Buffer) => s.merges.push(b)),
+  )) {
     const scan = scans[r.sheet];
     if (rowIsBlank(r.data, info.date1904)) {
       if (scan.nonEmpty > 0) scan.trailingEmpty++;
@@ -437,7 +495,9 @@ async function open(src: ArchiveSource, opts: XlsxOpenOptions): Promise<ImportSo
   const plan = planHeader(choice.header, opts.mapping);
   const warnings: string[] = [];
   const others = info.sheets.length - 1;
-  warnings.push(`Read sheet "${sheet.info.name}" (${sheet.info.index + 1} of ${info.sheets.length}${others ? `: its header names the most known columns, ${choice.terms}` : ''}); header at row ${choice.headerRow}.`);
+  warnings.push(
+    `Read sheet "${sheet.info.name}" (${sheet.info.index + 1} of ${info.sheets.length}${others ? `: its header names the most known columns, ${choice.terms}` : ''}); header at row ${choice.headerRow}.`,
+  );
   if (sheet.info.hidden) warnings.push(`Sheet "${sheet.info.name}" is hidden in the workbook.`);
   if (choice.titleRows > 0) warnings.push(`${choice.titleRows} row(s) above the header row ${choice.headerRow} name no column and were skipped (a title).`);
   warnings.push(...plan.warnings);
