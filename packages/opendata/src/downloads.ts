@@ -12,6 +12,7 @@ import { AppError } from '@biomon/core';
 import { occurrenceReadSql, stationShown, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
 import { ReadSnapshot } from './cursor';
 import { csvLine, UTF8_BOM } from './dwc-text';
+import { indicatorFeature } from './ogc-collections';
 import { indicatorSql, type IndicatorRow } from './ogc.repository';
 import type { OccurrenceFilter } from './occurrence-filters';
 
@@ -256,22 +257,5 @@ export function indicatorResultsDownload(pool: pg.Pool, db: Db, q: { from?: Date
       '',
     );
   }
-  return geojsonDocument(pool, db, query, (r: IndicatorRow) => ({
-    type: 'Feature',
-    id: `${r.indicator}.${r.region_code}.${r.year}`,
-    geometry: r.geometry ? JSON.parse(r.geometry) : null,
-    properties: {
-      indicator: r.indicator,
-      regionCode: r.region_code,
-      regionName: r.region_name,
-      year: r.year,
-      value: r.value,
-      numerator: r.numerator,
-      denominator: r.denominator,
-      unit: r.unit,
-      reason: r.reason,
-      runId: r.run_id,
-      computedAt: r.computed_at,
-    },
-  }));
+  return geojsonDocument(pool, db, query, indicatorFeature);
 }

@@ -254,7 +254,8 @@ function layerCollection(id: string, title: string, description: string, table: 
 }
 
 // ---- indicator results by region ------------------------------------------------------------------
-function indicatorFeature(r: IndicatorRow): Feature {
+/** One indicator result as a GeoJSON Feature (OGC items and the GeoJSON download). */
+export function indicatorFeature(r: IndicatorRow): Feature {
   return {
     type: 'Feature',
     id: `${r.indicator}.${r.region_code}.${r.year}`,
