@@ -27,8 +27,8 @@ DATA="${BIOMON_DATA_DIR:-$ROOT/.data}"
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
 
-STACK_PKGS=(postgresql-15 postgresql-15-postgis-3 redis-server)
-TEST_PKGS=(gdal-bin chromium fonts-wqy-microhei)
+STACK_PKGS=(postgresql-15 postgresql-15-postgis-3 redis-server gdal-bin)
+TEST_PKGS=(chromium fonts-wqy-microhei)
 
 pkg_missing() {
   local missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: the same set-up as npm start (plus gdal-bin, chromium and fonts-wqy-microhei for the
+# npm test: the same set-up as npm start (plus chromium and fonts-wqy-microhei for the
 # tests that need them), then type-checking and the whole suite (unit, integration, end-to-end)
 # against the real PostgreSQL+PostGIS and Redis. Stops afterwards what it started.
 # Ctrl-C or SIGTERM at any point stops the step in progress and the servers this run started
