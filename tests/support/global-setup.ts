@@ -1,3 +1,6 @@
+import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest } from '@biomon/db';
@@ -29,6 +32,18 @@ export default async function setup(): Promise<() => Promise<void>> {
   const template = `biomon_tpl_${run}`;
   process.env.BIOMON_TEST_TEMPLATE = template;
   process.env.BIOMON_TEST_RUN = run;
+  // Every temporary folder a test makes (os.tmpdir(): file stores, scratch files, drill clusters)
+  // goes into one folder of this run, removed at the end; folders of runs whose process is gone go too.
+  const systemTmp = tmpdir();
+  for (const name of readdirSync(systemTmp)) {
+    const m = /^biomon-test-run-(\d+)$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(path.join(systemTmp, name), { recursive: true, force: true });
+  }
+  const runTmp = path.join(systemTmp, `biomon-test-run-${run}`);
+  mkdirSync(runTmp, { recursive: true });
+  // the postgres user of the drills' private clusters must be able to pass through it
+  chmodSync(runTmp, 0o755);
+  process.env.TMPDIR = runTmp;
   const admin = new pg.Client({ connectionString: withDatabase(config.databaseUrl, 'postgres') });
   await admin.connect();
   try {
@@ -49,6 +64,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     await handle.close();
   }
   return async () => {
+    rmSync(runTmp, { recursive: true, force: true });
     const c = new pg.Client({ connectionString: withDatabase(config.databaseUrl, 'postgres') });
     await c.connect();
     try {
