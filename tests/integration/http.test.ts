@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '@biomon/http';
-import { createContext } from '@biomon/runtime';
+import { createContext, type AppContext } from '@biomon/runtime';
 import { apiModule } from '@biomon/api';
 import { ingestModule } from '@biomon/ingest';
 import { createToken } from '@biomon/auth';
@@ -71,6 +71,16 @@ describe('combined server (ingest + api under one origin)', () => {
   });
 });
 
+/** The application_name of the connection a download would stream from. */
+async function streamApplicationName(ctx: AppContext): Promise<string> {
+  const c = await ctx.readStream.connect();
+  try {
+    return (await c.query<{ name: string }>(`SELECT current_setting('application_name') AS name`)).rows[0].name;
+  } finally {
+    c.release();
+  }
+}
+
 describe('read routing (DATABASE_READ_URL)', () => {
   it('reads from the primary and reports the replica down while it is unreachable', async () => {
     const config = loadConfig(process.env, {
@@ -84,6 +94,10 @@ describe('read routing (DATABASE_READ_URL)', () => {
       const res = await srv.inject({ method: 'GET', url: '/v1/indicators/forest_coverage/values' });
       expect(res.statusCode, res.body).toBe(200);
       expect(ctx.replica!.usesReplica()).toBe(false);
+      // downloads stream from the primary meanwhile
+      expect(await streamApplicationName(ctx)).not.toBe('biomon-read');
+      const dl = await srv.inject({ method: 'GET', url: '/v1/downloads/indicator-results?format=csv' });
+      expect(dl.statusCode, dl.body).toBe(200);
       const health = await srv.inject({ method: 'GET', url: '/health' });
       expect(health.statusCode).toBe(200);
       expect(health.json()).toMatchObject({ status: 'degraded', db: 'up', replica: { status: 'down', lagSeconds: null } });
@@ -107,6 +121,11 @@ describe('read routing (DATABASE_READ_URL)', () => {
       expect(ctx.replica!.usesReplica()).toBe(true);
       const res = await srv.inject({ method: 'GET', url: '/v1/indicators/forest_coverage/values' });
       expect(res.statusCode, res.body).toBe(200);
+      // downloads stream from the read server's pool while it is up
+      expect(await streamApplicationName(ctx)).toBe('biomon-read');
+      const dl = await srv.inject({ method: 'GET', url: '/v1/downloads/indicator-results?format=csv' });
+      expect(dl.statusCode, dl.body).toBe(200);
+      expect(dl.body.split('\n')[0]).toContain('indicator');
     } finally {
       await srv.close();
       await ctx.close();

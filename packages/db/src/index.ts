@@ -4,4 +4,4 @@ export { migrateToLatest } from './migrate';
 export { translatePgError } from './pg-errors';
 export { sql, type RawBuilder } from 'kysely';
 export { CHINA_TZ_SQL, inChinaTime, chinaDayStart, chinaDayEnd, chinaDateText, chinaPart } from './china-time.sql';
-export { createReadRouting, type ReadRouting, type ReplicaState, type ReplicaStatus } from './replica';
+export { createReadRouting, type ClientSource, type ReadRouting, type ReplicaState, type ReplicaStatus } from './replica';

@@ -25,9 +25,21 @@ export interface ReplicaState {
   checkedAt: number;
 }
 
+/** Where a streamed read takes its one connection from (a pg.Pool is one). */
+export interface ClientSource {
+  connect(): Promise<pg.PoolClient>;
+}
+
 export interface ReadRouting {
   /** the routed kysely handle (standby or primary, connection by connection) */
   db: Db;
+  /**
+   * Connections for streamed reads (downloads: one REPEATABLE READ transaction and server-side
+   * cursors on one connection): the standby's while it is up, else — and when connecting to it
+   * fails — the primary's. A stream cannot move mid-way: a standby lost during a download ends that
+   * download with an error; the next one starts on the primary.
+   */
+  streamSource: ClientSource;
   /** whether reads go to the standby now (the cached state; starts a check when it is stale) */
   usesReplica(): boolean;
   /** the standby's state, measured again when older than ttlMs (or always, with fresh) */
@@ -195,10 +207,24 @@ export function createReadRouting(primaryDb: Db, primaryPool: pg.Pool, replicaUr
     async end() {},
   };
 
+  const streamSource: ClientSource = {
+    async connect() {
+      if (usesReplica()) {
+        try {
+          return await replicaPool.connect();
+        } catch {
+          markDown();
+        }
+      }
+      return primaryPool.connect();
+    },
+  };
+
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: routingPool }) });
   let closed = false;
   return {
     db,
+    streamSource,
     usesReplica,
     state: (fresh = false) => (fresh || Date.now() - current.checkedAt > ttlMs ? refresh() : Promise.resolve(current)),
     async close() {

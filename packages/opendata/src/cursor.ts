@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Db, RawBuilder } from '@biomon/db';
+import type { ClientSource, Db, RawBuilder } from '@biomon/db';
 
 /** Rows fetched per round trip of a server-side cursor: large enough to be fast, small enough to bound memory. */
 export const CURSOR_BATCH = 2000;
@@ -17,7 +17,7 @@ export class ReadSnapshot {
     private readonly db: Db,
   ) {}
 
-  static async open(pool: pg.Pool, db: Db): Promise<ReadSnapshot> {
+  static async open(pool: ClientSource, db: Db): Promise<ReadSnapshot> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

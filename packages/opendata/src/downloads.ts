@@ -5,8 +5,7 @@
  * rows pass through without being held in memory. Occurrences and station positions are shaped for
  * the viewer by the one sensitive-data projection (@biomon/sensitive), exactly as in GET /v1/occurrences.
  */
-import type pg from 'pg';
-import type { Db, RawBuilder } from '@biomon/db';
+import type { ClientSource, Db, RawBuilder } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { occurrenceReadSql, stationShown, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
@@ -25,7 +24,7 @@ export const CONTENT_TYPES: Record<DownloadFormat, string> = {
 
 /** Reads a query's rows by cursor, one batch at a time, and yields each batch rendered as one text chunk. */
 async function* render<T>(
-  pool: pg.Pool,
+  pool: ClientSource,
   db: Db,
   query: RawBuilder<T>,
   head: string,
@@ -58,7 +57,7 @@ async function* render<T>(
 }
 
 function geojsonDocument<T>(
-  pool: pg.Pool,
+  pool: ClientSource,
   db: Db,
   query: RawBuilder<T>,
   feature: (r: T) => unknown,
@@ -121,7 +120,7 @@ function occurrenceCsvRow(r: OccurrenceOut): string {
   ]);
 }
 
-export function occurrencesDownload(pool: pg.Pool, db: Db, filter: OccurrenceFilter, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
+export function occurrencesDownload(pool: ClientSource, db: Db, filter: OccurrenceFilter, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
   const q = occurrenceReadSql(viewer, filter);
   if (format === 'csv') return render(pool, db, q, UTF8_BOM + csvLine([...OCCURRENCE_CSV_COLUMNS, ...OCC_EXTRA]), (r) => occurrenceCsvRow(r), '');
   return geojsonDocument(pool, db, q, (r) => ({
@@ -170,7 +169,7 @@ function observationSql(s: ObservationScope, viewer: Viewer): RawBuilder<Observa
 
 const resultOf = (r: ObservationRow): unknown => (r.result_number !== null ? r.result_number : r.result_json);
 
-export function observationsDownload(pool: pg.Pool, db: Db, scope: ObservationScope, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
+export function observationsDownload(pool: ClientSource, db: Db, scope: ObservationScope, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
   const q = observationSql(scope, viewer);
   if (format === 'csv') {
     return render(
@@ -213,7 +212,7 @@ interface LayerRow {
 }
 
 export async function layerDownload(
-  pool: pg.Pool,
+  pool: ClientSource,
   db: Db,
   datasetId: number,
   format: DownloadFormat,
@@ -244,7 +243,7 @@ export async function layerDownload(
 }
 
 // ---- indicator results -----------------------------------------------------------------------------
-export function indicatorResultsDownload(pool: pg.Pool, db: Db, q: { from?: Date; to?: Date }, format: DownloadFormat): AsyncGenerator<string> {
+export function indicatorResultsDownload(pool: ClientSource, db: Db, q: { from?: Date; to?: Date }, format: DownloadFormat): AsyncGenerator<string> {
   const query = indicatorSql(q);
   if (format === 'csv') {
     return render(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '@biomon/config';
 import { CursorCodec } from '@biomon/core';
-import { createDb, createReadRouting, type Db, type DbHandle, type ReadRouting } from '@biomon/db';
+import { createDb, createReadRouting, type ClientSource, type Db, type DbHandle, type ReadRouting } from '@biomon/db';
 import { createQueues, createRedis, type JobQueues } from '@biomon/queue';
 import type { Redis } from 'ioredis';
 
@@ -17,6 +17,11 @@ export interface AppContext {
    * Never write through it.
    */
   dbRead: Db;
+  /**
+   * Connections for streamed reads (downloads): the standby's under the same rule as `dbRead`
+   * (falling back to the primary when it cannot be reached); the primary's pool without it.
+   */
+  readStream: ClientSource;
   /** the standby's routing and state (`/health` reports it); null without DATABASE_READ_URL */
   replica: ReadRouting | null;
   redis: Redis;
@@ -59,6 +64,7 @@ export function createContext(config: Config, opts: { applicationName?: string }
     db: dbHandle.db,
     dbHandle,
     dbRead: replica?.db ?? dbHandle.db,
+    readStream: replica?.streamSource ?? dbHandle.pool,
     replica,
     redis,
     queues,

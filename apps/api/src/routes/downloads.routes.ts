@@ -42,7 +42,8 @@ async function sendStream(reply: FastifyReply, body: AsyncGenerator<string>, for
 /** Streamed CSV/GeoJSON downloads (BRIEF §4): occurrences (generalised per role), station observations, layers, indicator results. */
 export const downloadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const pool = ctx.dbHandle.pool;
+  // downloads stream from the standby while it is up (AppContext.readStream), else from the primary
+  const pool = ctx.readStream;
 
   r.get(
     '/v1/downloads/occurrences',
