@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runSeeds } from '@biomon/seed';
 import { sql } from '@biomon/db';
+import { occurrenceReadSql, viewerOf } from '@biomon/sensitive';
+import { countOf } from '../../packages/opendata/src/ogc.repository';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
 import { REPO_ROOT } from '../support/cli';
@@ -110,6 +112,13 @@ describe('OGC API – Features documents', () => {
     const item = await get('/ogc/collections/regions/items/220000');
     expect(item.body).toMatchObject({ type: 'Feature', id: '220000', properties: { code: '220000', level: 'province' } });
     expect((await app.inject({ method: 'GET', url: '/ogc/collections/regions/items/999999' })).statusCode).toBe(404);
+  });
+
+  it('numberMatched is exact up to its cap and left out above it', async () => {
+    const occurrences = occurrenceReadSql(viewerOf(null), {});
+    expect(await countOf(t.ctx.db, occurrences)).toBe(304);
+    expect(await countOf(t.ctx.db, occurrences, 304)).toBe(304);
+    expect(await countOf(t.ctx.db, occurrences, 303)).toBeNull();
   });
 
   it('bbox and datetime filter every collection', async () => {

@@ -56,7 +56,8 @@ export interface ItemsQuery {
 
 export interface ItemsPage {
   features: Feature[];
-  numberMatched: number;
+  /** null: more than NUMBER_MATCHED_CAP match (left out of the page) */
+  numberMatched: number | null;
   next: number | null;
 }
 
@@ -129,8 +130,10 @@ const occurrences: CollectionDef = {
     'Darwin Core occurrences. Records of sensitive taxa are generalised to the centre of their 10 km grid cell for every caller but evaluators and admins (BRIEF §8); bbox applies to the point shown.',
   async items(db, q, viewer) {
     const filter: OccurrenceFilter = { ...(q.occurrence ?? {}), bbox: q.bbox, from: q.from ?? q.occurrence?.from, to: q.to ?? q.occurrence?.to };
-    const rows = await rowsOf(db, occurrenceReadSql(viewer, { ...filter, afterId: q.after, limit: q.limit + 1 }));
-    const n = await countOf(db, occurrenceReadSql(viewer, filter));
+    const [rows, n] = await Promise.all([
+      rowsOf(db, occurrenceReadSql(viewer, { ...filter, afterId: q.after, limit: q.limit + 1 })),
+      countOf(db, occurrenceReadSql(viewer, filter)),
+    ]);
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(occurrenceFeature) };
   },
@@ -173,8 +176,10 @@ const surveyEvents: CollectionDef = {
   description:
     'Survey events (transects, plots, camera-trap deployments) with Humboldt effort terms. An event holding records of a sensitive taxon is shown at the centre of its grid cell for callers without exact rights.',
   async items(db, q, viewer) {
-    const rows = await rowsOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 }));
-    const n = await countOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to }));
+    const [rows, n] = await Promise.all([
+      rowsOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to, afterId: q.after, limit: q.limit + 1 })),
+      countOf(db, eventReadSql(viewer, { bbox: q.bbox, from: q.from, to: q.to })),
+    ]);
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(eventFeature) };
   },
@@ -215,8 +220,10 @@ const stations: CollectionDef = {
   description:
     'Monitoring stations with their datastreams (observed property, unit). Camera traps are shown at the centre of their 10 km grid cell for callers without exact rights.',
   async items(db, q, viewer) {
-    const rows = await rowsOf(db, stationSql(viewer, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
-    const n = await countOf(db, stationSql(viewer, { bbox: q.bbox }));
+    const [rows, n] = await Promise.all([
+      rowsOf(db, stationSql(viewer, { bbox: q.bbox, after: q.after, limit: q.limit + 1 })),
+      countOf(db, stationSql(viewer, { bbox: q.bbox })),
+    ]);
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(stationFeature) };
   },
@@ -237,8 +244,10 @@ function layerCollection(id: string, title: string, description: string, table: 
     title,
     description,
     async items(db, q) {
-      const rows = await rowsOf(db, layerSql(table, datasetId, { bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
-      const n = await countOf(db, layerSql(table, datasetId, { bbox: q.bbox }));
+      const [rows, n] = await Promise.all([
+        rowsOf(db, layerSql(table, datasetId, { bbox: q.bbox, after: q.after, limit: q.limit + 1 })),
+        countOf(db, layerSql(table, datasetId, { bbox: q.bbox })),
+      ]);
       const p = page(rows, q.limit);
       return { numberMatched: n, next: p.next, features: p.rows.map(feature) };
     },
@@ -282,8 +291,10 @@ const indicatorResults: CollectionDef = {
   description:
     'The newest completed value of each indicator per region and year (BRIEF §6), on the region outline of the newest regions dataset; null values carry their reason.',
   async items(db, q) {
-    const rows = await rowsOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox, after: q.after, limit: q.limit + 1 }));
-    const n = await countOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox }));
+    const [rows, n] = await Promise.all([
+      rowsOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox, after: q.after, limit: q.limit + 1 })),
+      countOf(db, indicatorSql({ from: q.from, to: q.to, bbox: q.bbox })),
+    ]);
     const p = page(rows, q.limit);
     return { numberMatched: n, next: p.next, features: p.rows.map(indicatorFeature) };
   },

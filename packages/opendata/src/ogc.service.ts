@@ -132,7 +132,7 @@ export async function itemsDoc(db: Db, id: string, q: ItemsRequest, viewer: View
   return {
     type: 'FeatureCollection' as const,
     timeStamp: new Date().toISOString(),
-    numberMatched: page.numberMatched,
+    ...(page.numberMatched === null ? {} : { numberMatched: page.numberMatched }),
     numberReturned: page.features.length,
     features: page.features,
     links,
