@@ -59,6 +59,35 @@ describe('schema', () => {
     expect(r.rows).toEqual([]);
   });
 
+  it("checks an observation's datastream once per statement, and deleting a datastream deletes its observations", async () => {
+    const st = await client.query<{ id: string }>(
+      `INSERT INTO stations (station_id, name, type, location) VALUES ('fk-check', 'fk', 'weather', ST_SetSRID(ST_MakePoint(126, 43), 4326)) RETURNING id`,
+    );
+    const ds = await client.query<{ id: string }>(
+      `INSERT INTO datastreams (datastream_id, station_pk, name, observed_property, unit, result_type)
+       VALUES ('fk-a', $1, 'a', 'air_temperature', '{"symbol":"°C"}', 'number'), ('fk-b', $1, 'b', 'air_temperature', '{"symbol":"°C"}', 'number') RETURNING id`,
+      [st.rows[0].id],
+    );
+    const [a, b] = ds.rows.map((r) => Number(r.id));
+    const missing = b + 1000;
+    const insert = (pks: number[]) =>
+      client.query(
+        `INSERT INTO observations (datastream_pk, phenomenon_time, result_number)
+         SELECT pk, timestamptz '2024-01-01' + i * interval '1 minute', i FROM unnest($1::bigint[]) WITH ORDINALITY AS x(pk, i)`,
+        [pks],
+      );
+    // one unknown datastream among valid ones refuses the whole statement, as the foreign key did
+    await expect(insert([a, b, missing])).rejects.toMatchObject({ code: '23503', column: 'datastream_pk' });
+    await expect(client.query(`UPDATE observations SET datastream_pk = $1`, [missing])).resolves.toBeDefined(); // no rows yet
+    await insert([a, a, b]);
+    const count = async (pk: number) => Number((await client.query(`SELECT count(*) FROM observations WHERE datastream_pk = $1`, [pk])).rows[0].count);
+    expect([await count(a), await count(b)]).toEqual([2, 1]);
+    await expect(client.query(`UPDATE observations SET datastream_pk = $1 WHERE datastream_pk = $2`, [missing, b])).rejects.toMatchObject({ code: '23503' });
+    await expect(client.query(`UPDATE datastreams SET id = $1 WHERE id = $2`, [missing, a])).rejects.toMatchObject({ code: '23503' });
+    await client.query(`DELETE FROM datastreams WHERE id = $1`, [a]);
+    expect([await count(a), await count(b)]).toEqual([0, 1]);
+  });
+
   it('keeps the audit log append-only', async () => {
     await client.query(`INSERT INTO audit_log (role, action, entity) VALUES ('system', 'test', 'x')`);
     await expect(client.query(`UPDATE audit_log SET action = 'changed'`)).rejects.toThrow(/append-only/);
