@@ -30,7 +30,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest, sql, type Db } from '@biomon/db';
 import { importLayer, type GeoJsonFeature, type LayerKind } from '@biomon/layers';
-import { createIndicatorRun, INDICATOR_CODES } from '@biomon/indicators';
+import { createIndicatorRun, DEFAULT_RUN_CODES as INDICATOR_CODES } from '@biomon/indicators';
 import { ingestOccurrences } from '@biomon/occurrences';
 import { upsertTaxa, type TaxonInput, type TaxonRuleInput } from '@biomon/taxa';
 import { loadConfig } from '@biomon/config';

@@ -972,6 +972,46 @@ function cover2020(cells: Cell[]): Map<Cell, Cover> {
   return m;
 }
 
+/**
+ * The forest-loss patch (issue 18): a box of about 0.012° × 0.008° (≈ 87 ha) cut out of a full forest
+ * cell that lies inside 长白山国家级自然保护区 (demo-pa-03) and no other counted protected area:
+ * forest in 2020, bare (a clearing) in 2024. Both vintages carry the cell as the cell minus the box
+ * (a polygon with a hole) plus the box, so they keep the same features; the land-cover change from
+ * 2020 to 2024 then shows ≈ 87 ha forest → bare inside demo-pa-03, and one forest-loss alert.
+ */
+const LOSS_PA = 'demo-pa-03';
+const LOSS_HALF: [number, number] = [0.006, 0.004];
+
+function forestLossPatch(cells: Cell[], pas: PolyFeature[], m2020: Map<Cell, Cover>): { cell: Cell; hole: Poly; patch: Poly } {
+  const pa = pas.find((f) => f.properties!.id === LOSS_PA)!.geometry;
+  const others = pas.filter(
+    (f) =>
+      f.properties!.id !== LOSS_PA &&
+      f.properties!.status === 'designated' &&
+      f.properties!.designation !== 'biosphere_reserve' &&
+      ((f.properties!.establishedYear as number | null) ?? 0) <= 2024,
+  );
+  const candidates = cells
+    .filter((c) => c.cover!.cls === 'forest' && !m2020.has(c) && c.geom.type === 'Polygon' && c.geom.coordinates.length === 1 && c.area > 300)
+    .sort((a, b) => a.j - b.j || a.i - b.i);
+  for (const c of candidates) {
+    const [cx, cy] = [r5(LON0 + (c.i + 0.5) * STEP), r5(LAT0 + (c.j + 0.5) * STEP)];
+    const [x0, x1, y0, y1] = [r5(cx - LOSS_HALF[0]), r5(cx + LOSS_HALF[0]), r5(cy - LOSS_HALF[1]), r5(cy + LOSS_HALF[1])];
+    const ring: Position[] = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ];
+    if (!ring.every((p) => inside(p, pa) && inside(p, c.geom) && others.every((o) => !inside(p, o.geometry)))) continue;
+    const patch: Poly = { type: 'Polygon', coordinates: [ring] };
+    const hole = finish({ type: 'Polygon', coordinates: [(c.geom as Polygon).coordinates[0], [...ring].reverse()] })!;
+    return { cell: c, hole, patch };
+  }
+  throw new Error(`no full forest cell inside ${LOSS_PA} for the forest-loss patch`);
+}
+
 function ecosystemOf(c: Cell): { ecosystemType: string; terrestrial: boolean } {
   const cv = c.cover!;
   switch (cv.cls) {
@@ -1867,10 +1907,18 @@ function main(): void {
   writeFC('protected-areas.geojson', pas, { name: 'biomon demo protected areas (Jilin)', note: FILE_NOTE });
 
   const cells = buildCells(province, pas, snp);
-  const lc2024 = cells.map((c) => polyFeature(c.geom, coverProps(c.cover!, 2024)));
-  writeFC('land-cover.geojson', lc2024, { name: 'biomon demo land cover 2024 (Jilin, 0.2° cells)', note: FILE_NOTE });
   const m2020 = cover2020(cells);
-  const lc2020 = cells.map((c) => polyFeature(c.geom, coverProps(m2020.get(c) ?? c.cover!, 2020)));
+  const loss = forestLossPatch(cells, pas, m2020);
+  // the patch's cell as the cell minus the patch, then the patch: forest in 2020, bare in 2024
+  const withPatch = (year: number, coverOf: (c: Cell) => Cover, patchCover: Cover) =>
+    cells.flatMap((c) =>
+      c === loss.cell
+        ? [polyFeature(loss.hole, coverProps(coverOf(c), year)), polyFeature(loss.patch, coverProps(patchCover, year))]
+        : [polyFeature(c.geom, coverProps(coverOf(c), year))],
+    );
+  const lc2024 = withPatch(2024, (c) => c.cover!, { cls: 'bare' });
+  writeFC('land-cover.geojson', lc2024, { name: 'biomon demo land cover 2024 (Jilin, 0.2° cells)', note: FILE_NOTE });
+  const lc2020 = withPatch(2020, (c) => m2020.get(c) ?? c.cover!, { cls: 'forest' });
   writeFC('land-cover-2020.geojson', lc2020, { name: 'biomon demo land cover 2020 (Jilin, 0.2° cells)', note: FILE_NOTE });
 
   const plots = buildPlots(cells, snp);
@@ -1899,6 +1947,7 @@ function main(): void {
     (100 * fs_.filter((f) => f.properties!.class === 'forest' || f.properties!.class === 'shrub_special').reduce((s, f) => s + km2(f.geometry), 0)) / total;
   console.log(`province ${km2(province).toFixed(0)} km², cells ${cells.length} (${total.toFixed(0)} km²)`);
   console.log(`forest+shrub_special 2024 ${share(lc2024).toFixed(2)} %, 2020 ${share(lc2020).toFixed(2)} %`);
+  console.log(`forest-loss patch in ${LOSS_PA}: ${(km2(loss.patch) * 100).toFixed(1)} ha at cell ${loss.cell.i},${loss.cell.j}`);
   const byClass = new Map<string, number>();
   for (const c of cells) byClass.set(c.cover!.cls, (byClass.get(c.cover!.cls) ?? 0) + c.area);
   console.log([...byClass.entries()].map(([k, v]) => `${k} ${((100 * v) / total).toFixed(1)}%`).join(', '));

@@ -88,7 +88,7 @@ describe('HTML assessment report in headless Chromium', () => {
     expect(json.series[0].points.map((p) => p.year)).toEqual([2020, 2024]);
     // Table of overall targets
     for (const v of json.overall) {
-      const cell = await texts(page, `tr[data-indicator="${v.indicator}"] .value`);
+      const cell = await texts(page, `table.overall tr[data-indicator="${v.indicator}"] .value`);
       expect(cell).toEqual(v.value === null ? [] : [pct(v.value)]);
     }
     // per prefecture: every cell with a value

@@ -541,6 +541,88 @@ add(
 );
 add(files, 'file name with a raw NUL', part('form-data; name="file"; filename="证据\u0000.pdf"'), MULTIPART);
 
+// ---- POST /v1/screenings (issue 19): footprints as GeoJSON, or uploaded files -----------------------
+const scr = { method: 'POST' as const, url: '/v1/screenings', as: 'surveyor' };
+const scrRing = [
+  [127.4, 43.5],
+  [127.44, 43.5],
+  [127.44, 43.52],
+  [127.4, 43.52],
+  [127.4, 43.5],
+];
+const scrBox = { type: 'Polygon', coordinates: [scrRing] };
+const scrBody = (x: Record<string, unknown>) => JSON.stringify({ name: '公路', footprint: scrBox, ...x });
+common(scr, scrBody({}));
+add(scr, 'name missing', JSON.stringify({ footprint: scrBox }));
+add(scr, 'footprint missing', JSON.stringify({ name: '公路' }));
+add(scr, 'footprint a point', scrBody({ footprint: { type: 'Point', coordinates: [127.4, 43.5] } }));
+add(scr, 'footprint a line', scrBody({ footprint: { type: 'LineString', coordinates: scrRing } }));
+add(scr, 'footprint a ring of 3 positions', scrBody({ footprint: { type: 'Polygon', coordinates: [scrRing.slice(0, 2)] } }));
+add(scr, 'footprint longitude 200', scrBody({ footprint: { type: 'Polygon', coordinates: [[[200, 43.5], ...scrRing.slice(1)]] } }));
+add(scr, 'footprint coordinates as strings', scrBody({ footprint: { type: 'Polygon', coordinates: [scrRing.map(([x, y]) => [String(x), String(y)])] } }));
+add(
+  scr,
+  'footprint without area (collinear ring)',
+  scrBody({
+    footprint: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [127.4, 43.5],
+          [127.5, 43.5],
+          [127.6, 43.5],
+          [127.4, 43.5],
+        ],
+      ],
+    },
+  }),
+);
+add(
+  scr,
+  'footprint the size of a country',
+  scrBody({
+    footprint: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [110, 30],
+          [130, 30],
+          [130, 50],
+          [110, 50],
+          [110, 30],
+        ],
+      ],
+    },
+  }),
+);
+add(scr, 'footprint of an unknown type', scrBody({ footprint: { type: 'Circle', radius: 5 } }));
+add(
+  scr,
+  'footprint a FeatureCollection of points',
+  scrBody({
+    footprint: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [127.4, 43.5] } }] },
+  }),
+);
+add(scr, 'footprint an array', scrBody({ footprint: [scrBox] }));
+add(scr, 'buffer 0 km', scrBody({ buffersKm: [0] }));
+add(scr, 'buffer 500 km', scrBody({ buffersKm: [500] }));
+add(scr, 'six buffers', scrBody({ buffersKm: [1, 2, 3, 4, 5, 6] }));
+add(scr, 'buffer a string', scrBody({ buffersKm: ['five'] }));
+add(scr, 'speciesYears 0', scrBody({ speciesYears: 0 }));
+add(scr, 'crs unknown', scrBody({ crs: 'epsg3857' }));
+add(scr, 'dataset that does not exist', scrBody({ datasets: { protectedAreas: 999999 } }));
+add(scr, 'unknown property', scrBody({ owner: 'team-x' }));
+badText(scr, 'name', (b) => ({ name: `公路${b}`, footprint: scrBox }));
+add(scr, 'file that is not a footprint', part('form-data; name="file"; filename="route.kml"'), MULTIPART);
+add(
+  scr,
+  'multipart with a field part',
+  part('form-data; name="file"; filename="route.kml"', '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\n公路\r\n'),
+  MULTIPART,
+);
+add({ ...scr, url: '/v1/screenings?buffersKm=five' }, 'buffers in the query not numbers', part('form-data; name="file"; filename="route.kml"'), MULTIPART);
+add({ method: 'POST', url: '/v1/screenings/not-a-uuid/rerun', as: 'surveyor' }, 'rerun: id not a uuid', '{}');
+
 // ---- PUT /v1/import-mappings/{name} (a team's saved header mapping) -------------------------------
 const mapping = { method: 'PUT' as const, url: '/v1/import-mappings/hostile-target', as: 'surveyor' };
 common(mapping, JSON.stringify({ columns: { 经度E: 'decimalLongitude' } }));
@@ -558,6 +640,36 @@ badText(mapping, 'header', (b) => ({ columns: { [`经度${b}`]: 'decimalLongitud
 badText(mapping, 'description', (b) => ({ columns: { 经度E: 'decimalLongitude' }, description: b }));
 add({ ...imp, url: '/v1/imports?mapping=no-such-mapping' }, 'mapping that does not exist', part('form-data; name="file"; filename="a.csv"'), MULTIPART);
 add({ ...imp, url: '/v1/imports?crs=epsg3857' }, 'crs not supported', part('form-data; name="file"; filename="a.csv"'), MULTIPART);
+
+// ---- germplasm registry (issue 20): institutions and MCPD accessions ----------------------------
+const inst = { method: 'POST' as const, url: '/v1/germplasm/institutions', as: 'department' };
+const goodInst = { code: 'JL-H-001', name: '敌意测试种质库', type: 'seed_bank' };
+common(inst, JSON.stringify(goodInst));
+add(inst, 'code missing', JSON.stringify({ ...goodInst, code: undefined }));
+add(inst, 'type unknown', JSON.stringify({ ...goodInst, type: 'zoo' }));
+add(inst, 'code with a space', JSON.stringify({ ...goodInst, code: 'JL H 1' }));
+add(inst, 'location outside WGS84', JSON.stringify({ ...goodInst, location: { type: 'Point', coordinates: [200, 95] } }));
+add(inst, 'unknown property', JSON.stringify({ ...goodInst, owner: 'x' }));
+badText(inst, 'name', (b) => ({ ...goodInst, name: `库${b}` }));
+const acc = { method: 'POST' as const, url: '/v1/germplasm/accessions', as: 'department' };
+const goodAcc = { INSTCODE: 'JL-H-001', ACCENUMB: 'H-1', GENUS: 'Glycine', SPECIES: 'soja', SAMPSTAT: 100, STORAGE: '13' };
+const accWith = (patch: Record<string, unknown>) => JSON.stringify({ records: [{ ...goodAcc, ...patch }] });
+common(acc, JSON.stringify({ records: [goodAcc] }));
+add(acc, 'records missing', '{}');
+add(acc, 'records empty', '{"records": []}');
+add(acc, 'record not an object', '{"records": [1]}');
+add(acc, 'institution not registered', accWith({}));
+add(acc, 'SAMPSTAT not a code', accWith({ SAMPSTAT: 150 }));
+add(acc, 'STORAGE not a code', accWith({ STORAGE: '13;77' }));
+add(acc, 'COLLDATE 30 February', accWith({ COLLDATE: '20150230' }));
+add(acc, 'LATITUDE 99 minutes', accWith({ LATITUDE: '4399--N', LONGITUDE: '12449--E' }));
+add(acc, 'DECLATITUDE beyond 90', accWith({ DECLATITUDE: 95, DECLONGITUDE: 126 }));
+add(acc, 'ORIGCTY not alpha-3', accWith({ ORIGCTY: 'China' }));
+add(acc, 'unknown descriptor', accWith({ FOO: '1' }));
+add(acc, 'descriptor an object', accWith({ GENUS: { x: 1 } }));
+add(acc, 'ACCENUMB missing', accWith({ ACCENUMB: undefined }));
+badText(acc, 'GENUS', (b) => ({ records: [{ ...goodAcc, GENUS: `Gly${b}` }] }));
+badText(acc, 'descriptor name', (b) => ({ records: [{ ...goodAcc, [`REMARKS${b}`]: 'x' }] }));
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus.json');
 writeFileSync(

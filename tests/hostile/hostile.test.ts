@@ -52,6 +52,9 @@ const TABLES = [
   'alert_events',
   'webhook_subscriptions',
   'exports',
+  'screenings',
+  'germplasm_institutions',
+  'germplasm_accessions',
 ];
 
 let t: TestContext;
@@ -136,6 +139,9 @@ describe('hostile corpus', () => {
       'POST /v1/exports/dwca',
       'DELETE /v1/webhooks/abc',
       'PUT /v1/import-mappings/{id}',
+      'POST /v1/screenings',
+      'POST /v1/germplasm/institutions',
+      'POST /v1/germplasm/accessions',
     ])
       expect(routes).toContain(r);
     expect([...routes].some((r) => /^POST \/v1\/stations\/[^/]+\/token$/.test(r))).toBe(true);

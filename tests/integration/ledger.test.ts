@@ -144,6 +144,11 @@ describe('ledger: reading the 55 tasks', () => {
       ],
       [[38, 39, 41], ['invasive_species_alerts']],
       [[40], ['wildlife_disease_stations']],
+      // BRIEF §10: the germplasm capability (issue 20) serves tasks 19, 25, 26 and 36
+      [
+        [19, 25, 26, 36],
+        ['exsitu_protected_plants_rate', 'exsitu_sites_per_taxon', 'germplasm_registry'],
+      ],
     ];
     expect(links).toEqual(brief.flatMap(([nos, refs]) => nos.flatMap((n) => refs.map((r) => `${n}:${r}`))).sort());
     expect(tasks.find((x) => x.no === 21)!.indicators.sort()).toEqual(['forest_coverage', 'grassland_vegetation_cover', 'natural_wetland_protection_rate']);

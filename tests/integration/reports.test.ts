@@ -53,7 +53,7 @@ describe('assessment report (JSON)', () => {
       'ecosystem_type_protection_rate',
       'pa_coverage',
     ]);
-    expect(r.overall.find((v) => v.companionOf)).toMatchObject({
+    expect(r.overall.find((v) => v.companionOf === 'natural_wetland_protection_rate')).toMatchObject({
       indicator: 'wetland_protection_rate',
       companionOf: 'natural_wetland_protection_rate',
       target: null,

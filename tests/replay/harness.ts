@@ -33,6 +33,7 @@ const VOLATILE_KEYS: Record<string, string> = {
   nextCursor: '<cursor>',
   durationMs: '<duration>',
   elapsedMs: '<duration>',
+  computedMs: '<duration>',
   ms: '<duration>',
   rowsPerSecond: '<rate>',
   snapshotSha256: '<sha256 of the frozen report>',

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -113,6 +115,39 @@ function multipart(fileName: string, type: string, content: Buffer | string): { 
     payload: Buffer.concat([head, Buffer.isBuffer(content) ? content : Buffer.from(content), tail]),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/** A small NDVI GeoTIFF over Changchun (EPSG:4326, 0.1°, values from a fixed formula), the same bytes every run. */
+function replayTiff(): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'biomon-replay-raster-'));
+  const w = 20;
+  const h = 10;
+  const vals = new Float32Array(w * h);
+  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) vals[r * w + c] = Math.round((0.2 + 0.03 * c + 0.01 * r) * 1000) / 1000;
+  vals[0] = -9999;
+  writeFileSync(path.join(dir, 'ndvi.bin'), Buffer.from(vals.buffer));
+  writeFileSync(
+    path.join(dir, 'ndvi.hdr'),
+    `ENVI\nsamples = ${w}\nlines = ${h}\nbands = 1\nheader offset = 0\nfile type = ENVI Standard\ndata type = 4\ninterleave = bsq\nbyte order = 0\n`,
+  );
+  const out = path.join(dir, 'ndvi.tif');
+  execFileSync('gdal_translate', [
+    '-q',
+    '-of',
+    'GTiff',
+    '-a_srs',
+    'EPSG:4326',
+    '-a_nodata',
+    '-9999',
+    '-a_ullr',
+    '124.5',
+    '44.5',
+    '126.5',
+    '43.5',
+    path.join(dir, 'ndvi.bin'),
+    out,
+  ]);
+  return readFileSync(out);
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -692,6 +727,87 @@ async function scenario(): Promise<void> {
     as: 'surveyor',
   });
   await call('indicators', 'GET /v1/indicators/nope/values (404)', { url: '/v1/indicators/nope/values' });
+  // land-cover change (issue 18): the demo pair 2020 → 2024 (computed by the seed), its change layer, a bad pair
+  const lcVersions = (json(await app.inject({ url: '/v1/layers?kind=land-cover' })).datasets as { datasetId: number; year: number }[]).sort(
+    (x, y) => x.year - y.year,
+  );
+  const [lcFrom, lcTo] = [lcVersions[0].datasetId, lcVersions[lcVersions.length - 1].datasetId];
+  await call('land-cover', 'GET /v1/land-cover/change?regionCodes=220000,220600', {
+    url: `/v1/land-cover/change?from=${lcFrom}&to=${lcTo}&regionCodes=220000,220600`,
+  });
+  await call('land-cover', 'GET /v1/land-cover/change/areas?forestLoss=true', { url: `/v1/land-cover/change/areas?from=${lcFrom}&to=${lcTo}&forestLoss=true` });
+  await call('land-cover', 'GET /v1/land-cover/change (same version, 422)', { url: `/v1/land-cover/change?from=${lcTo}&to=${lcTo}` });
+  // ---- rasters (issue 18): an NDVI GeoTIFF uploaded, processed by the worker, read, its zonal statistics and tiles
+  const rasterFile = replayTiff();
+  const rasterUp = multipart('replay-ndvi.tif', 'image/tiff', rasterFile);
+  const raster = await call('rasters', 'POST /v1/rasters/ndvi (evaluator, 202)', {
+    method: 'POST',
+    url: '/v1/rasters/ndvi?year=2023&source=replay',
+    as: 'evaluator',
+    payload: rasterUp.payload,
+    headers: rasterUp.headers,
+  });
+  ids.rasterId = String(json(raster).datasetId);
+  const junk = multipart('junk.tif', 'image/tiff', Buffer.from('not a tiff at all'));
+  await call('rasters', 'POST /v1/rasters/ndvi: unreadable (422)', {
+    method: 'POST',
+    url: '/v1/rasters/ndvi?year=2023',
+    as: 'evaluator',
+    payload: junk.payload,
+    headers: junk.headers,
+  });
+  await call('rasters', 'POST /v1/rasters/ndvi (surveyor, 403)', {
+    method: 'POST',
+    url: '/v1/rasters/ndvi?year=2023',
+    as: 'surveyor',
+    payload: rasterUp.payload,
+    headers: rasterUp.headers,
+  });
+  await quiet();
+  await call('rasters', 'GET /v1/rasters', { url: '/v1/rasters' });
+  await call('rasters', 'GET /v1/rasters/{planted}', { url: `/v1/rasters/${ids.rasterId}` });
+  await call('rasters', 'GET /v1/rasters/{planted}/zonal?regionCodes=220000,220100', { url: `/v1/rasters/${ids.rasterId}/zonal?regionCodes=220000,220100` });
+  await call('rasters', 'GET /v1/rasters/{planted}/zonal?regionCodes=nope (400)', { url: `/v1/rasters/${ids.rasterId}/zonal?regionCodes=nope` });
+  await call('rasters', 'GET /tiles/rasters/{planted}/legend.json', { url: `/tiles/rasters/${ids.rasterId}/legend.json` });
+  await call('rasters', 'GET /tiles/rasters/{planted}/7/108/46.png', { url: `/tiles/rasters/${ids.rasterId}/7/108/46.png`, binaryLength: true });
+  await call('rasters', 'GET /v1/rasters/999999 (404)', { url: '/v1/rasters/999999' });
+
+  // ---- screenings (issue 19): a footprint near the planted tiger, screened by the team, read by it and an evaluator
+  const screening = await call('screenings', 'POST /v1/screenings (surveyor, 202)', {
+    method: 'POST',
+    url: '/v1/screenings',
+    as: 'surveyor',
+    payload: { name: '珲春公路改线 replay', footprint: box(130.94, 130.96, 43.12, 43.14), buffersKm: [1, 5, 10] },
+  });
+  ids.screeningId = json(screening).screeningId;
+  await call('screenings', 'POST /v1/screenings: bad footprint (422)', {
+    method: 'POST',
+    url: '/v1/screenings',
+    as: 'surveyor',
+    payload: { name: 'bad', footprint: { type: 'Polygon', coordinates: [[[130, 43]]] } },
+  });
+  await call('screenings', 'POST /v1/screenings (public, 401)', {
+    method: 'POST',
+    url: '/v1/screenings',
+    payload: { name: 'x', footprint: box(130, 130.1, 43, 43.1) },
+  });
+  await quiet();
+  await call('screenings', 'GET /v1/screenings/{planted} (surveyor)', { url: `/v1/screenings/${ids.screeningId}`, as: 'surveyor' });
+  await call('screenings', 'GET /v1/screenings/{planted} (evaluator)', { url: `/v1/screenings/${ids.screeningId}`, as: 'evaluator' });
+  await call('screenings', 'GET /v1/screenings/{planted} (other team, 403)', { url: `/v1/screenings/${ids.screeningId}`, as: 'surveyorB' });
+  await call('screenings', 'GET /v1/screenings/{planted}/report.html (surveyor)', {
+    url: `/v1/screenings/${ids.screeningId}/report.html`,
+    as: 'surveyor',
+    digest: true,
+  });
+  const rerun = await call('screenings', 'POST /v1/screenings/{planted}/rerun (surveyor, 202)', {
+    method: 'POST',
+    url: `/v1/screenings/${ids.screeningId}/rerun`,
+    as: 'surveyor',
+  });
+  ids.rerunId = json(rerun).screeningId;
+  await quiet();
+
   const run = await call('indicators', 'POST /v1/indicator-runs (evaluator, 202)', {
     method: 'POST',
     url: '/v1/indicator-runs',
@@ -1073,6 +1189,43 @@ async function scenario(): Promise<void> {
   await call('system', 'GET /v1/audit?limit=60 (admin)', { url: '/v1/audit?limit=60', as: 'admin' });
   await call('system', 'GET /v1/audit?entity=station (admin)', { url: '/v1/audit?entity=station&limit=20', as: 'admin' });
   await call('system', 'GET /v1/audit (evaluator, 403)', { url: '/v1/audit', as: 'evaluator' });
+
+  // ---- the germplasm registry (issue 20), after the audit log: the demo institutions and
+  // accessions, a write of each kind, a sensitive plant as the public and an evaluator see it
+  await call('germplasm', 'GET /v1/germplasm/institutions', { url: '/v1/germplasm/institutions' });
+  await call('germplasm', 'POST /v1/germplasm/institutions (department, 201)', {
+    method: 'POST',
+    url: '/v1/germplasm/institutions',
+    as: 'department',
+    payload: { code: 'RP-GB-001', name: '回放测试种质库', type: 'seed_bank', location: { type: 'Point', coordinates: [125.3, 43.9] } },
+  });
+  await call('germplasm', 'POST /v1/germplasm/accessions (department)', {
+    method: 'POST',
+    url: '/v1/germplasm/accessions',
+    as: 'department',
+    payload: {
+      records: [
+        {
+          INSTCODE: 'RP-GB-001',
+          ACCENUMB: 'RP-1',
+          GENUS: 'Glycine',
+          SPECIES: 'soja',
+          SAMPSTAT: 100,
+          STORAGE: '13;20',
+          LATITUDE: '4330--N',
+          LONGITUDE: '12449--E',
+        },
+        { INSTCODE: 'RP-GB-001', ACCENUMB: 'RP-2', GENUS: 'Glycine', SPECIES: 'soja', SAMPSTAT: 150 },
+      ],
+    },
+  });
+  for (const who of ['public', 'evaluator'] as const) {
+    await call('germplasm', `GET /v1/germplasm/accessions?taxon=人参 (${who})`, { url: '/v1/germplasm/accessions?taxon=%E4%BA%BA%E5%8F%82', as: who });
+  }
+  await call('germplasm', 'GET /v1/germplasm/accessions?storage=20&limit=5', { url: '/v1/germplasm/accessions?storage=20&limit=5' });
+  await call('germplasm', 'GET /v1/germplasm/accessions/export?format=csv&institution=JL-BG-001', {
+    url: '/v1/germplasm/accessions/export?format=csv&institution=JL-BG-001',
+  });
 }
 
 /** Routes outside the list: the API documentation (the swagger plugin's own), the dashboard's page and bundles. */

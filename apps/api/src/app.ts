@@ -18,6 +18,10 @@ import { downloadRoutes } from './routes/downloads.routes';
 import { meRoutes } from './routes/me.routes';
 import { webRoutes } from './routes/web.routes';
 import { alertRoutes } from './routes/alerts.routes';
+import { screeningRoutes } from './routes/screenings.routes';
+import { germplasmRoutes } from './routes/germplasm.routes';
+import { rasterRoutes } from './routes/rasters.routes';
+import { landCoverRoutes } from './routes/land-cover.routes';
 import { API_SCHEMAS } from './schemas';
 
 /** The read and management path: queries, layers, indicators, ledger, reports, exports. */
@@ -38,6 +42,10 @@ const apiPlugin: FastifyPluginAsync<{ ctx: AppContext }> = async (app, opts) => 
   await app.register(downloadRoutes, opts);
   await app.register(meRoutes, opts);
   await app.register(alertRoutes, opts);
+  await app.register(screeningRoutes, opts);
+  await app.register(germplasmRoutes, opts);
+  await app.register(rasterRoutes, opts);
+  await app.register(landCoverRoutes, opts);
   // the evaluator dashboard (apps/web) at /
   await app.register(webRoutes, opts);
 };

@@ -19,6 +19,8 @@ Usage: biomon <command> [options]
                                         import a species list (CSV or JSON, e.g. the 2021 national lists)
   layers import KIND FILE [--crs wgs84|gcj02|bd09] [--year Y] [--source S]
                                         import a GeoJSON layer as a new dataset version (streamed)
+  rasters import KIND FILE [--year Y] [--source S] [--scale fraction|percent] [--class-map JSON]
+                                        import a GeoTIFF (ndvi, fvc, land-cover, elevation) as a new raster version (streamed, any size)
   backup FILE                           pg_dump of the database plus the file store, as one .tar.gz
   restore FILE [--force]                restore a backup into an empty database (and the file store)
   serve                                 run ingest + api under one origin on PORT (default 3000)
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       if (!['none', 'reference', 'demo'].includes(level)) throw new ConfigError([`--level must be none, reference or demo`]);
       return withDb(config, async (db) => {
         const { runSeeds } = await import('@biomon/seed');
-        const results = await runSeeds(db, level, path.join(config.rootDir, 'seeds'));
+        const results = await runSeeds(db, level, path.join(config.rootDir, 'seeds'), { fileStoreDir: config.fileStoreDir });
         for (const r of results) console.error(`seed ${r.name}: ${r.status}${r.summary ? ` ${JSON.stringify(r.summary)}` : ''}`);
         return 0;
       });
@@ -72,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
     case 'layers': {
       const { layersCommand } = await import('./commands/layers.command');
       return withDb(config, (db) => layersCommand(db, rest));
+    }
+    case 'rasters': {
+      const { rastersCommand } = await import('./commands/rasters.command');
+      return withDb(config, (db) => rastersCommand(db, config.fileStoreDir, rest));
     }
     case 'backup':
       return (await import('./commands/backup.command')).backupCommand(config, rest);

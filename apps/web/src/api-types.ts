@@ -411,7 +411,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload a file to import (文件导入): Excel (.xlsx/.xls), CSV (UTF-8 or GBK), GPS tracks (GPX/KML/KMZ), Darwin Core Archive or Camtrap DP — 202 with its id
+         * Upload a file to import (文件导入): Excel (.xlsx/.xls), CSV (UTF-8 or GBK), GPS tracks (GPX/KML/KMZ), Darwin Core Archive or Camtrap DP — 202 with its id; an MCPD v2.1 germplasm file (种质资源, header with INSTCODE and ACCENUMB; admin and department tokens) is imported into the germplasm registry
          * @description multipart/form-data with one part "file"; at most 512 MB. The same file twice is recognised by content hash.
          */
         post: {
@@ -841,6 +841,7 @@ export interface paths {
                             landCover?: number;
                             grasslandPlots?: number;
                             ecosystems?: number;
+                            ndvi?: number;
                         };
                         params?: {
                             speciesWindowYears?: number;
@@ -848,6 +849,12 @@ export interface paths {
                             ecosystemMinAreaHa?: number;
                             speciesMaxUncertaintyM?: number;
                             speciesRequireVerified?: boolean;
+                            /** @description pa_connectivity: median dispersal distance(s) in km, one result per distance (default 10) */
+                            dispersalDistanceKm?: number | number[];
+                            /** @description pa_connectivity: p at the dispersal distance, 0 < p < 1 (default 0.5) */
+                            probabilityAtDistance?: number;
+                            /** @description pa_connectivity: links with p* at or above this are kept for the map, 0 < t ≤ 1 (default 0.5) */
+                            connectivityLinkThreshold?: number;
                         };
                     };
                 };
@@ -4313,7 +4320,7 @@ export interface paths {
                 query?: {
                     /** @description open, acknowledged, resolved */
                     status?: string;
-                    /** @description invasive_new_cell, sensitive_detection, station_silent, station_data_gap, indicator_deadline, indicator_drop, indicator_species_decline, import_problem */
+                    /** @description invasive_new_cell, sensitive_detection, station_silent, station_data_gap, indicator_deadline, indicator_drop, indicator_species_decline, import_problem, forest_loss_in_protected_area */
                     rule?: string;
                     /** @description region or priority-area code; matches alerts in it (220000 = all of Jilin) */
                     region?: string;
@@ -5126,6 +5133,1285 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Screen a project footprint (项目影响筛查): 202 with its id; the worker computes it within seconds
+         * @description Either JSON `{ name, footprint (GeoJSON polygons), buffersKm (default [5]), speciesYears (default 10), crs (wgs84|gcj02|bd09), datasets }`, or multipart/form-data with one part "file" — GeoJSON, KML, KMZ or a zipped shapefile — and `name`, `buffersKm=1,5,10`, `speciesYears`, `crs` in the query string. A footprint that is not polygons is 422 FOOTPRINT_INVALID naming the field.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    name?: string;
+                    /** @description e.g. 1,5,10 */
+                    buffersKm?: string;
+                    speciesYears?: number;
+                    crs?: "wgs84" | "gcj02" | "bd09";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 项目名称 the project */
+                        name: string;
+                        /** @description GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of polygons */
+                        footprint: {
+                            [key: string]: unknown;
+                        };
+                        buffersKm?: number[];
+                        /** @description records of the last N years (default 10) */
+                        speciesYears?: number;
+                        crs?: "wgs84" | "gcj02" | "bd09";
+                        datasets?: {
+                            protectedAreas?: number;
+                            landCover?: number;
+                            ecosystems?: number;
+                            regions?: number;
+                        };
+                    };
+                    "application/geo+json": {
+                        /** @description 项目名称 the project */
+                        name: string;
+                        /** @description GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of polygons */
+                        footprint: {
+                            [key: string]: unknown;
+                        };
+                        buffersKm?: number[];
+                        /** @description records of the last N years (default 10) */
+                        speciesYears?: number;
+                        crs?: "wgs84" | "gcj02" | "bd09";
+                        datasets?: {
+                            protectedAreas?: number;
+                            landCover?: number;
+                            ecosystems?: number;
+                            regions?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            screeningId: string;
+                            /** Format: uuid */
+                            rerunOf?: string;
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screenings/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-run a screening on the newest data (重新筛查): a new screening of the same footprint, buffers and window; the old one stays */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            screeningId: string;
+                            /** Format: uuid */
+                            rerunOf?: string;
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screenings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A screening (筛查结果): status, inputs, dataset versions and, once completed, the result as the caller may see it (immutable) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            screeningId: string;
+                            name: string;
+                            status: "queued" | "running" | "completed" | "failed";
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            asOf: string;
+                            requestedBy: {
+                                role: string;
+                                label: string;
+                            };
+                            rerunOf: string | null;
+                            buffersKm: number[];
+                            speciesYears: number;
+                            datasets: {
+                                protectedAreas: number | null;
+                                landCover: number | null;
+                                ecosystems: number | null;
+                                regions: number | null;
+                            };
+                            rulesVersion: string;
+                            /** @description how the footprint was read: format, file name, CRS, polygons, repair */
+                            source: unknown;
+                            /** @description the footprint as stored (GeoJSON MultiPolygon, WGS84) */
+                            footprint: unknown;
+                            footprintHa: number;
+                            error: string | null;
+                            result: unknown | (never | null);
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screenings/{id}/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The A4 screening report in Chinese (筛查报告): map, tables, verdict; 409 until completed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report as one HTML page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/germplasm/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Germplasm holding institutions (种质资源保存机构): seed banks, botanical gardens, breeding farms, culture collections, rescue centres */
+        get: {
+            parameters: {
+                query?: {
+                    type?: "seed_bank" | "botanical_garden" | "breeding_farm" | "culture_collection" | "rescue_centre" | "field_genebank" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institutions: components["schemas"]["GermplasmInstitution"][];
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register or update a germplasm institution (登记保存机构) by its code (MCPD INSTCODE); 201 when new, 200 when updated */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description MCPD INSTCODE (FAO WIEWS, e.g. CHN001) or a provincial code (e.g. JL-GB-001) */
+                        code: string;
+                        name: string;
+                        nameEn?: string | null;
+                        type: "seed_bank" | "botanical_garden" | "breeding_farm" | "culture_collection" | "rescue_centre" | "field_genebank" | "other";
+                        /** @description WGS84 [lon, lat] */
+                        location?: {
+                            /** @enum {string} */
+                            type: "Point";
+                            coordinates: number[];
+                        } | null;
+                        address?: string | null;
+                        department?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: components["schemas"]["GermplasmInstitution"];
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            institution: components["schemas"]["GermplasmInstitution"];
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/germplasm/accessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Germplasm accessions (种质资源编目) with their MCPD v2.1 passports; collecting sites of sensitive taxa generalised below evaluator
+         * @description Filters: taxon (Chinese or Latin, synonyms and infraspecific taxa included), institution, domain, storage, sampstat. Paged by id; follow nextCursor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description scientific or Chinese name; synonyms and infraspecific taxa included */
+                    taxon?: string;
+                    /** @description INSTCODE */
+                    institution?: string;
+                    domain?: "crop" | "livestock" | "aquatic" | "wild_plant" | "medicinal_plant" | "microbial";
+                    /** @description MCPD STORAGE code held (one of the multi-values) */
+                    storage?: number;
+                    /** @description MCPD SAMPSTAT code */
+                    sampstat?: number;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessions: components["schemas"]["GermplasmAccession"][];
+                            /** @description accessions matching the filters */
+                            total: number;
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register accessions (登记种质资源): up to 5000 MCPD v2.1 passports, upserted by (INSTCODE, ACCENUMB)
+         * @description Each record is an object of MCPD descriptor names (and DOMAIN: crop, livestock, aquatic, wild_plant, medicinal_plant, microbial). Multi-values separated by ;. Files (CSV/TSV/XLSX) go through POST /v1/imports. 200 with the batch answer; 422 BATCH_REJECTED when nothing was stored.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        records: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            inserted: number;
+                            updated: number;
+                            unchanged: number;
+                            rejected: {
+                                index: number;
+                                id?: string | null;
+                                errors: {
+                                    field: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                            }[];
+                            warnings: {
+                                index: number;
+                                id?: string | null;
+                                flags: string[];
+                                notes?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/germplasm/accessions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download accessions as an MCPD v2.1 file (导出 MCPD): CSV (UTF-8 with BOM), TSV or Excel, the standard column names then DOMAIN
+         * @description The filters of GET /v1/germplasm/accessions. Multi-values stay separated by ;. Sensitive collecting sites generalised below evaluator.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description scientific or Chinese name; synonyms and infraspecific taxa included */
+                    taxon?: string;
+                    /** @description INSTCODE */
+                    institution?: string;
+                    domain?: "crop" | "livestock" | "aquatic" | "wild_plant" | "medicinal_plant" | "microbial";
+                    /** @description MCPD STORAGE code held (one of the multi-values) */
+                    storage?: number;
+                    /** @description MCPD SAMPSTAT code */
+                    sampstat?: number;
+                    format?: "csv" | "tsv" | "xlsx";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The MCPD file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "text/tab-separated-values": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rasters/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a raster (上传遥感栅格) as a new immutable version: a one-band GeoTIFF/COG, at most 200 MB — 202 while it is processed
+         * @description multipart/form-data with one part "file". Any CRS GDAL/PROJ knows; nodata, scale and offset are honoured. A file GDAL cannot read is 422 RASTER_UNREADABLE; more than one band, a rotated or south-up geotransform, a data type other than (U)Int8–32 or Float32/64, or no CRS is 422 RASTER_UNSUPPORTED (details name the reason). Larger files: `biomon rasters import KIND FILE` (streamed). fvc takes `scale=fraction|percent` (default: percent when the maximum exceeds 1); land-cover takes `classMap` (JSON: raster code → land-cover class; default: the CLCD codes).
+         */
+        post: {
+            parameters: {
+                query: {
+                    year: number;
+                    source?: string;
+                    scale?: "fraction" | "percent";
+                    classMap?: string;
+                };
+                header?: never;
+                path: {
+                    kind: "ndvi" | "fvc" | "land-cover" | "elevation";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datasetId: number;
+                            version: number;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rasters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raster dataset versions (遥感栅格版本列表), with their status */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "ndvi" | "fvc" | "land-cover" | "elevation";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datasets: {
+                                datasetId: number;
+                                /** @description ndvi, fvc, land-cover or elevation */
+                                kind: string;
+                                /** @description version of this kind (1, 2, …): every upload is a new immutable version */
+                                version: number;
+                                /** @description vintage year */
+                                year: number;
+                                source: string;
+                                fileName: string;
+                                /** @description processing, ready or failed; the raster’s other routes answer 409 RASTER_NOT_READY until ready */
+                                status: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                crs: {
+                                    epsg: number | null;
+                                    geographic: boolean;
+                                    wkt: string;
+                                };
+                                width: number;
+                                height: number;
+                                /** @description [width, height] of a pixel in CRS units */
+                                pixelSize: number[];
+                                geoTransform: number[];
+                                bandType: string;
+                                nodata: number | null;
+                                scale: number;
+                                offset: number;
+                                /** @description fvc only: fraction (0–1) or percent (0–100) */
+                                fvcScale: string | null;
+                                /** @description land-cover only: raster code → vector land-cover class */
+                                classMap: {
+                                    [key: string]: unknown;
+                                } | null;
+                                unit: string;
+                                /** @description plain pixel statistics after scale and offset (gdalinfo -stats), not area-weighted */
+                                stats: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description WGS84 [minLon, minLat, maxLon, maxLat] */
+                                bbox: number[] | null;
+                                sizeBytes: number;
+                                sha256: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                readyAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rasters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One raster dataset: CRS, grid, nodata, scale/offset, statistics and status (poll it after an upload) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datasetId: number;
+                            /** @description ndvi, fvc, land-cover or elevation */
+                            kind: string;
+                            /** @description version of this kind (1, 2, …): every upload is a new immutable version */
+                            version: number;
+                            /** @description vintage year */
+                            year: number;
+                            source: string;
+                            fileName: string;
+                            /** @description processing, ready or failed; the raster’s other routes answer 409 RASTER_NOT_READY until ready */
+                            status: string;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            crs: {
+                                epsg: number | null;
+                                geographic: boolean;
+                                wkt: string;
+                            };
+                            width: number;
+                            height: number;
+                            /** @description [width, height] of a pixel in CRS units */
+                            pixelSize: number[];
+                            geoTransform: number[];
+                            bandType: string;
+                            nodata: number | null;
+                            scale: number;
+                            offset: number;
+                            /** @description fvc only: fraction (0–1) or percent (0–100) */
+                            fvcScale: string | null;
+                            /** @description land-cover only: raster code → vector land-cover class */
+                            classMap: {
+                                [key: string]: unknown;
+                            } | null;
+                            unit: string;
+                            /** @description plain pixel statistics after scale and offset (gdalinfo -stats), not area-weighted */
+                            stats: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description WGS84 [minLon, minLat, maxLon, maxLat] */
+                            bbox: number[] | null;
+                            sizeBytes: number;
+                            sha256: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            readyAt: string | null;
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rasters/{id}/zonal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Area-true zonal statistics (分区统计，按椭球面积加权) of a raster over regions, protected areas or any polygon layer
+         * @description A pixel counts for a zone when its centre lies in the zone; every statistic is weighted by the pixel’s own area on the WGS84 ellipsoid; nodata pixels are left out. Zones: `regionCodes` of the newest regions version (all when absent), or of `regions=<datasetId>`; `layer=<datasetId>` for protected areas (by id), land cover (by class) or ecosystems (by type), with `regionCodes` selecting among them. 409 RASTER_NOT_READY while the raster is processed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    regionCodes?: string;
+                    regions?: number;
+                    layer?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rasterId: number;
+                            kind: string;
+                            unit: string;
+                            zoneDataset: {
+                                datasetId: number;
+                                kind: string;
+                            };
+                            methodVersion: number;
+                            results: {
+                                /** @description the zone: a region code, a protected area’s id, a land-cover class or an ecosystem type */
+                                regionCode: string;
+                                name: string;
+                                /** @description Σ value·area / Σ area over the valid pixels whose centre lies in the zone */
+                                mean: number | null;
+                                min: number | null;
+                                max: number | null;
+                                /** @description Σ of those pixels’ areas on the WGS84 ellipsoid */
+                                validAreaKm2: number;
+                                pixels: number;
+                                /** @description land-cover rasters only: area of each class code in the zone, on the WGS84 ellipsoid */
+                                classes?: {
+                                    code: number;
+                                    /** @description the vector land-cover class of the code (the dataset’s class table) */
+                                    class: string | null;
+                                    areaKm2: number;
+                                    pixels: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiles/rasters/{id}/{z}/{x}/{y}.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A raster as PNG map tiles (栅格瓦片, Web Mercator 256 × 256): NDVI/FVC/elevation ramps, the land-cover palette; transparent where there is no data */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    z: number;
+                    x: number;
+                    y: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A PNG tile */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiles/rasters/{id}/legend.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The legend of a raster’s tiles (图例): a colour ramp, or the land-cover classes with codes and colours */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rasterId: number;
+                            kind: string;
+                            unit: string;
+                            /** @description ramp or classes */
+                            type: string;
+                            stops: {
+                                value: number;
+                                color: string;
+                            }[];
+                            classes: {
+                                code: number;
+                                class: string;
+                                labelZh: string;
+                                color: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/land-cover/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Land-cover change between two versions (土地覆盖变化): area changed from each class to each other class (ha), per region, inside the counted protected areas, per protected area */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the older land-cover dataset id (GET /v1/layers?kind=land-cover) */
+                    from: number;
+                    /** @description the newer land-cover dataset id */
+                    to: number;
+                    /** @description comma-separated region codes; default every region of the newest regions version */
+                    regionCodes?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LandCoverChange"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/land-cover/change/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the land cover changed between two versions (变化图斑), as GeoJSON: the change layer of the map, largest pieces first */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                    /** @description minLon,minLat,maxLon,maxLat (WGS84) */
+                    bbox?: string;
+                    /** @description only forest that became another class */
+                    forestLoss?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LandCoverChangeAreas"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description An error: 400 invalid request, 401 no or bad token, 403 not allowed, 404 not found, 409 conflict, 413 too large, 415 content type, 422 nothing stored, 429 rate limited, 5xx server or dependency */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5477,6 +6763,8 @@ export interface components {
             nameZh: string | null;
             nameEn: string | null;
             regionCode: string;
+            /** @description which of the indicator's values for the region (pa_connectivity: 'd=10km', one per dispersal distance); absent when it has one */
+            variant?: string;
             year: number;
             value: number | null;
             numerator: number | null;
@@ -5487,6 +6775,16 @@ export interface components {
             meetsTarget: boolean | null;
             /** @description why value is null (no data, empty denominator …) */
             reason: string | null;
+            /** @description why value is null, as a stable code (DATASET_MISSING, REGION_NO_AREA, NO_GRASSLAND_WITH_PLOTS, …, REASON_OTHER) */
+            reasonCode?: string | null;
+            /** @description the code's parameters, e.g. { kind: 'land-cover' } */
+            reasonParams?: {
+                [key: string]: string;
+            } | null;
+            /** @description 原因（中文） */
+            reasonZh?: string | null;
+            /** @description the reason in English (the same text as reason) */
+            reasonEn?: string | null;
             /** @description inputs that were missing for this value */
             missing?: unknown;
             /** @description the computation's breakdown (per type, per unit, species …); open-ended */
@@ -5533,6 +6831,93 @@ export interface components {
             finishedAt: string | null;
             /** @description once completed */
             results: components["schemas"]["IndicatorResult"][];
+        };
+        LandCoverTransition: {
+            /** @description land-cover class in the older version */
+            from: string;
+            /** @description land-cover class in the newer version (from = to: unchanged) */
+            to: string;
+            /** @description hectares, on the WGS84 ellipsoid */
+            areaHa: number;
+        };
+        LandCoverChange: {
+            /** @description pending: a large pair is being computed by the worker; ask again */
+            status: "completed" | "pending" | "failed";
+            methodVersion: string;
+            from: {
+                datasetId: number;
+                year: number;
+            };
+            to: {
+                datasetId: number;
+                year: number;
+            };
+            regionsDatasetId: number | null;
+            /** @description counted protected areas (BRIEF §6) of this version, as of the newer year */
+            protectedAreasDatasetId: number | null;
+            computedAt: string | null;
+            error: string | null;
+            /** @description the classes that count as forest (森林覆盖率) */
+            forestClasses: string[];
+            classes: {
+                code: string;
+                nameZh: string;
+                nameEn: string;
+            }[];
+            regions: {
+                code: string;
+                name: string;
+                nameEn: string | null;
+                level: string;
+                /** @description non-zero cells of the from × to matrix */
+                matrix: components["schemas"]["LandCoverTransition"][];
+                /** @description the same, inside the counted-PA union */
+                insideProtectedAreas: components["schemas"]["LandCoverTransition"][];
+                forestLossHa: number;
+                forestGainHa: number;
+                forestLossInProtectedAreasHa: number;
+            }[];
+            protectedAreas: {
+                id: string;
+                name: string;
+                nameEn: string | null;
+                designation: string;
+                matrix: components["schemas"]["LandCoverTransition"][];
+                forestLossHa: number;
+                forestGainHa: number;
+            }[];
+        };
+        LandCoverChangeAreas: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            status: "completed" | "pending" | "failed";
+            from: {
+                datasetId: number;
+                year: number;
+            };
+            to: {
+                datasetId: number;
+                year: number;
+            };
+            /** @description more pieces matched than limit */
+            truncated: boolean;
+            features: {
+                /** @enum {string} */
+                type: "Feature";
+                /** @description GeoJSON MultiPolygon (WGS84) */
+                geometry: {
+                    [key: string]: unknown;
+                };
+                properties: {
+                    from: string;
+                    to: string;
+                    areaHa: number;
+                    /** @description forest (the classes forest_coverage counts) that became another class */
+                    forestLoss: boolean;
+                    fromZh: string;
+                    toZh: string;
+                };
+            }[];
         };
         Timeline: {
             kind: "deadline" | "window" | "continuous";
@@ -5700,6 +7085,10 @@ export interface components {
             gap: number | null;
             meetsTarget: boolean | null;
             reason: string | null;
+            /** @description the reason as a stable code (NO_RUN, DATASET_MISSING, NO_GRASSLAND_WITH_PLOTS, …) */
+            reasonCode?: string | null;
+            /** @description the reason in English */
+            reasonEn?: string | null;
             runId: string | null;
             companionOf?: string;
         };
@@ -5740,6 +7129,8 @@ export interface components {
             generatedAt: string;
             /** @description 总体目标 Overall targets, each companion value after the one it accompanies */
             overall: components["schemas"]["ReportValue"][];
+            /** @description 最新数值 Headline values: per indicator, the newest year ≤ year with a value (its year), else the empty value with its reason */
+            headline?: components["schemas"]["ReportValue"][];
             prefectures: components["schemas"]["ReportRegion"][];
             priorityAreas: components["schemas"]["ReportRegion"][];
             /** @description values by year for the report's region */
@@ -6045,6 +7436,56 @@ export interface components {
             links: components["schemas"]["OgcLink"][];
         } & {
             [key: string]: unknown;
+        };
+        GermplasmInstitution: {
+            /** @description MCPD INSTCODE (FAO WIEWS, e.g. CHN001) or a provincial code */
+            code: string;
+            name: string;
+            nameEn: string | null;
+            /** @description seed_bank, botanical_garden, breeding_farm, culture_collection, rescue_centre, field_genebank or other */
+            type: string;
+            location: {
+                /** @enum {string} */
+                type: "Point";
+                coordinates: number[];
+            } | null;
+            address: string | null;
+            department: string | null;
+            accessions: number;
+            /** @description accessions held in living storage (STORAGE 10–13, 20, 30, 40) */
+            livingAccessions: number;
+            /** @description distinct checklist taxa held */
+            taxa: number;
+        };
+        GermplasmAccession: {
+            id: string;
+            instcode: string;
+            accenumb: string;
+            institutionName: string;
+            /** @description crop, livestock, aquatic, wild_plant, medicinal_plant or microbial */
+            domain: string;
+            /** @description GENUS SPECIES SUBTAXA as written */
+            scientificName: string;
+            taxon: {
+                acceptedName: string;
+                chineseName: string | null;
+                match: string;
+                protectionClass: string | null;
+            } | null;
+            /** @description the MCPD descriptors (standard names, multi-values separated by ;); below evaluator, those of sensitive taxa generalised */
+            passport: {
+                [key: string]: string;
+            };
+            location: {
+                /** @enum {string} */
+                type: "Point";
+                coordinates: number[];
+            } | null;
+            generalised: boolean;
+            dataGeneralizations: string | null;
+            informationWithheld: string | null;
+            version: number;
+            updatedAt: string;
         };
     };
     responses: never;

@@ -10,6 +10,7 @@ import { renderLedger } from './views/ledger';
 import { renderStations } from './views/stations';
 import { renderImports } from './views/imports';
 import { renderAlerts } from './views/alerts';
+import { renderGermplasm } from './views/germplasm';
 
 type Cleanup = (() => void) | void;
 type View = (root: HTMLElement, route: Route, isCurrent: () => boolean) => Promise<Cleanup> | Cleanup;
@@ -22,6 +23,7 @@ const VIEWS: { path: string; key: Key; view: View }[] = [
   { path: 'stations', key: 'navStations', view: renderStations },
   { path: 'imports', key: 'navImports', view: renderImports },
   { path: 'alerts', key: 'navAlerts', view: renderAlerts },
+  { path: 'germplasm', key: 'navGermplasm', view: renderGermplasm },
 ];
 
 const app = document.getElementById('app')!;

@@ -31,3 +31,5 @@ export type ImportStatus = Schemas['ImportStatus'];
 export type ColumnMapping = NonNullable<ImportStatus['columns']>[number]['columns'][number];
 export type ImportMapping = Schemas['ImportMapping'];
 export type LayerDataset = Schemas['LayerDataset'];
+export type GermplasmInstitution = Schemas['GermplasmInstitution'];
+export type GermplasmAccession = Schemas['GermplasmAccession'];

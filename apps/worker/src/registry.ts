@@ -5,11 +5,14 @@ import { QUEUES, type JobData, type JobName, type QueueName } from '@biomon/queu
 import { noopJob } from './jobs/noop.job';
 import { runIndicatorsJob } from './jobs/run-indicators.job';
 import { processImportJob } from './jobs/process-import.job';
+import { processRasterJob } from './jobs/process-raster.job';
 import { dataChangedJob } from './jobs/data-changed.job';
 import { recomputeIndicatorsJob } from './jobs/recompute-indicators.job';
+import { landCoverChangeJob } from './jobs/land-cover-change.job';
 import { exportDwcaJob } from './jobs/export-dwca.job';
 import { evaluateAlertsJob } from './jobs/evaluate-alerts.job';
 import { deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob } from './jobs/deliver-webhook.job';
+import { runScreeningJob } from './jobs/run-screening.job';
 
 export interface JobContext {
   ctx: AppContext;
@@ -34,9 +37,11 @@ export const REGISTRY: JobRegistry = {
   [QUEUES.indicators]: {
     run: runIndicatorsJob,
     recompute: recomputeIndicatorsJob,
+    'land-cover-change': landCoverChangeJob,
   },
   [QUEUES.imports]: {
     process: processImportJob,
+    'raster-process': processRasterJob,
   },
   [QUEUES.exports]: {
     dwca: exportDwcaJob,
@@ -48,6 +53,9 @@ export const REGISTRY: JobRegistry = {
     'fan-out': fanOutWebhooksJob,
     deliver: deliverWebhookJob,
     sweep: sweepWebhooksJob,
+  },
+  [QUEUES.screenings]: {
+    run: runScreeningJob,
   },
 };
 

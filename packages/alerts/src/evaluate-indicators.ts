@@ -102,11 +102,11 @@ export async function evaluateIndicatorDrops(tx: Tx, rule: RuleConfig<'indicator
   const tasksOf = await indicatorTasks(tx);
   for (const d of rows.rows) {
     const def = indicatorDefinition(d.indicator);
-    const subjectKey = `indicator=${d.indicator};region=${d.region_code}`;
+    const subjectKey = `indicator=${d.indicator};region=${d.region_code}${d.variant ? `;variant=${d.variant}` : ''}`;
     active.add(subjectKey);
     const drop = d.prev_value - d.value;
-    const nameZh = def?.nameZh ?? d.indicator;
-    const nameEn = def?.nameEn ?? d.indicator;
+    const nameZh = `${def?.nameZh ?? d.indicator}${d.variant ? `（${d.variant}）` : ''}`;
+    const nameEn = `${def?.nameEn ?? d.indicator}${d.variant ? ` (${d.variant})` : ''}`;
     const where = d.region_name ?? d.region_code;
     const r = await raiseAlert(
       tx,

@@ -3,6 +3,7 @@ import { withTx } from '@biomon/db';
 import { chinaDate } from '@biomon/core';
 import { loadRuleConfigs } from './alert-rule.repository';
 import type { RaiseResult } from './alert.repository';
+import { evaluateForestLoss } from './evaluate-forest-loss';
 import { evaluateImports } from './evaluate-imports';
 import { evaluateIndicatorDeadlines, evaluateIndicatorDrops } from './evaluate-indicators';
 import { evaluateInvasiveNewCells } from './evaluate-invasive';
@@ -17,7 +18,7 @@ export const EVALUATE_JOB = 'evaluate';
 /** The rule groups the worker's schedulers run. */
 export const SCHEDULE_GROUPS = {
   stations: ['station_silent', 'station_data_gap'],
-  indicators: ['indicator_deadline', 'indicator_drop', 'indicator_species_decline'],
+  indicators: ['indicator_deadline', 'indicator_drop', 'indicator_species_decline', 'forest_loss_in_protected_area'],
   imports: ['import_problem'],
 } as const satisfies Record<string, readonly RuleCode[]>;
 export type ScheduleGroup = keyof typeof SCHEDULE_GROUPS;
@@ -63,7 +64,7 @@ const MAX_IDS_PER_TX = 2000;
  * events and webhook deliveries commit together). Idempotent: the same request again changes
  * nothing (triggers count once; at most one open alert per rule and subject).
  */
-export async function evaluateAlerts(db: Db, req: EvaluateRequest): Promise<EvaluateSummary> {
+export async function evaluateAlerts(db: Db | Tx, req: EvaluateRequest): Promise<EvaluateSummary> {
   const now = req.now ? new Date(req.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new Error(`alerts: bad now ${req.now}`);
   const asOf = req.asOf ?? chinaDate(now);
@@ -84,6 +85,7 @@ export async function evaluateAlerts(db: Db, req: EvaluateRequest): Promise<Eval
     indicator_drop: (tx) => evaluateIndicatorDrops(tx, rules.indicator_drop, now),
     indicator_species_decline: (tx) => evaluateSpeciesDecline(tx, rules.indicator_species_decline, now),
     import_problem: (tx) => evaluateImports(tx, rules.import_problem, now, { sweep: true }),
+    forest_loss_in_protected_area: (tx) => evaluateForestLoss(tx, rules.forest_loss_in_protected_area, now),
   };
   switch (req.trigger) {
     case 'occurrences': {

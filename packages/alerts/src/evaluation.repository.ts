@@ -66,6 +66,8 @@ export async function indicatorDeadlineLinks(tx: DbOrTx, asOf: string, horizon: 
 export interface DropRow {
   indicator: string;
   region_code: string;
+  /** '' or which of the indicator's values for the region (pa_connectivity: 'd=10km'): compared only with the same */
+  variant: string;
   region_name: string | null;
   year: number;
   value: number;
@@ -81,18 +83,18 @@ export interface DropRow {
 export async function indicatorDropCandidates(tx: DbOrTx, minDropPoints: number) {
   return sql<DropRow>`
     WITH ranked AS (
-      SELECT r.indicator, r.region_code, r.year, r.value, u.id AS run_id, u.finished_at,
-        row_number() OVER (PARTITION BY r.indicator, r.region_code ORDER BY r.year DESC, u.finished_at DESC, u.id DESC) AS rn
+      SELECT r.indicator, r.region_code, r.variant, r.year, r.value, u.id AS run_id, u.finished_at,
+        row_number() OVER (PARTITION BY r.indicator, r.region_code, r.variant ORDER BY r.year DESC, u.finished_at DESC, u.id DESC) AS rn
       FROM indicator_results r JOIN indicator_runs u ON u.id = r.run_id
       WHERE u.status = 'completed' AND r.value IS NOT NULL
     )
-    SELECT a.indicator, a.region_code, reg.name AS region_name, a.year, a.value, a.run_id, a.finished_at,
+    SELECT a.indicator, a.region_code, a.variant, reg.name AS region_name, a.year, a.value, a.run_id, a.finished_at,
       b.year AS prev_year, b.value AS prev_value, b.run_id AS prev_run_id, b.finished_at AS prev_finished_at
     FROM ranked a
-    JOIN ranked b ON b.indicator = a.indicator AND b.region_code = a.region_code AND b.rn = 2
+    JOIN ranked b ON b.indicator = a.indicator AND b.region_code = a.region_code AND b.variant = a.variant AND b.rn = 2
     LEFT JOIN LATERAL (SELECT r.name FROM regions r WHERE r.dataset_id = ${NEWEST_REGIONS} AND r.code = a.region_code LIMIT 1) reg ON true
     WHERE a.rn = 1 AND b.value - a.value > ${minDropPoints}::float8
-    ORDER BY a.indicator, a.region_code`.execute(tx);
+    ORDER BY a.indicator, a.region_code, a.variant`.execute(tx);
 }
 
 /** The ledger tasks linked to each indicator (by code). */

@@ -26,11 +26,12 @@ export const RULE_CODES = [
   'indicator_drop',
   'indicator_species_decline',
   'import_problem',
+  'forest_loss_in_protected_area',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
 /** What makes a rule run: new occurrences (through the outbox), the schedule, or a finished import. */
-export type RuleTrigger = 'occurrences' | 'schedule-stations' | 'schedule-indicators' | 'import';
+export type RuleTrigger = 'occurrences' | 'schedule-stations' | 'schedule-indicators' | 'import' | 'land-cover';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const strict = { additionalProperties: false } as const;
@@ -114,6 +115,16 @@ export const PARAM_SCHEMAS = {
       maxRejectedShare: Type.Number({ minimum: 0, maximum: 1, description: "alert when more than this share of an import's rows was rejected" }),
       minRows: Type.Integer({ minimum: 1, maximum: 1e9, description: 'imports with fewer rows are not judged on their share' }),
       sweepDays: Type.Integer({ minimum: 1, maximum: 365, description: 'the scheduled sweep looks at imports finished this many days back' }),
+    },
+    strict,
+  ),
+  forest_loss_in_protected_area: Type.Object(
+    {
+      minLossHa: Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1e7,
+        description: 'alert when at least this many hectares of forest (the classes forest_coverage counts) became another class inside one protected area',
+      }),
     },
     strict,
   ),
@@ -243,6 +254,20 @@ export const RULE_DEFINITIONS: { [K in RuleCode]: RuleDefinition<K> } = {
     severity: 'warning',
     params: { maxRejectedShare: 0.2, minRows: 5, sweepDays: 7 },
     privileged: false,
+    ledgerRefs: ['platform_sharing_alerts'],
+  },
+  forest_loss_in_protected_area: {
+    code: 'forest_loss_in_protected_area',
+    nameZh: '自然保护地内森林减少',
+    nameEn: 'Forest loss in a protected area',
+    descriptionZh:
+      '两期土地覆盖之间，一个计入的自然保护地内由森林（乔木林地及国家特别规定灌木林地）变为其他地类的面积达到阈值（公顷）；每个保护地和年份对只预警一次；仅评估人员和管理员可见',
+    descriptionEn:
+      'Between two land-cover versions, the area of forest (forest and shrub_special, as forest_coverage counts) that became another class inside one counted protected area reaches a threshold (ha); once per protected area and year pair; visible to evaluators and admins only',
+    trigger: 'land-cover',
+    severity: 'warning',
+    params: { minLossHa: 5 },
+    privileged: true,
     ledgerRefs: ['platform_sharing_alerts'],
   },
 };

@@ -40,11 +40,12 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'GET /v1/occurrences': 'public',
   'GET /v1/occurrences/:occurrenceID': 'public',
   'POST /v1/occurrences/:occurrenceID/review': ['evaluator'],
-  'POST /v1/imports': ['surveyor', 'station'],
+  // department: MCPD germplasm files only (checked on the file's header)
+  'POST /v1/imports': ['surveyor', 'station', 'department'],
   'GET /v1/imports/template.csv': 'public',
   'GET /v1/imports/template.xlsx': 'public',
-  'GET /v1/imports/:id': ['surveyor', 'station', 'evaluator'],
-  'GET /v1/imports/:id/errors.csv': ['surveyor', 'station', 'evaluator'],
+  'GET /v1/imports/:id': ['surveyor', 'station', 'evaluator', 'department'],
+  'GET /v1/imports/:id/errors.csv': ['surveyor', 'station', 'evaluator', 'department'],
   'PUT /v1/import-mappings/:name': ['surveyor', 'station'],
   'GET /v1/import-mappings': ['surveyor', 'station'],
   'GET /v1/import-mappings/:name': ['surveyor', 'station'],
@@ -66,8 +67,19 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'GET /v1/layers/:datasetId/features': 'public',
   'GET /v1/indicators': 'public',
   'GET /v1/indicators/:code/values': 'public',
+  'GET /v1/land-cover/change': 'public',
+  'GET /v1/land-cover/change/areas': 'public',
   'POST /v1/indicator-runs': ['evaluator'],
   'GET /v1/indicator-runs/:runId': 'public',
+
+  // remote sensing rasters (issue 18): uploads by evaluators (and admins); metadata and zonal
+  // statistics are public like indicator values (rasters hold no occurrence data)
+  'POST /v1/rasters/:kind': ['evaluator'],
+  'GET /v1/rasters': 'public',
+  'GET /v1/rasters/:id': 'public',
+  'GET /v1/rasters/:id/zonal': 'public',
+  'GET /tiles/rasters/:id/:z/:x/:y.png': 'public',
+  'GET /tiles/rasters/:id/legend.json': 'public',
 
   // ledger (责任分工台账), evidence files and reports
   'GET /v1/ledger/tasks': 'public',
@@ -115,6 +127,22 @@ export const ACCESS_MATRIX: Record<string, Access> = {
   'DELETE /v1/webhooks/:id': ADMIN_ONLY,
   'POST /v1/webhooks/:id/test': ADMIN_ONLY,
   'GET /v1/webhooks/:id/dead-letters': ADMIN_ONLY,
+
+  // project impact screening (task 29): surveyors, departments and evaluators screen footprints and
+  // read their own team's / department's screenings (evaluators all, in the service); sensitive
+  // species below evaluator by 10 km cell band only (@biomon/sensitive screening-read.ts)
+  'POST /v1/screenings': ['surveyor', 'department', 'evaluator'],
+  'POST /v1/screenings/:id/rerun': ['surveyor', 'department', 'evaluator'],
+  'GET /v1/screenings/:id': ['surveyor', 'department', 'evaluator'],
+  'GET /v1/screenings/:id/report.html': ['surveyor', 'department', 'evaluator'],
+
+  // genetic resources and germplasm registry (MCPD v2.1): reads public (sensitive collecting sites
+  // generalised), writes by departments (and admin); MCPD files also through POST /v1/imports
+  'GET /v1/germplasm/institutions': 'public',
+  'POST /v1/germplasm/institutions': ['department'],
+  'GET /v1/germplasm/accessions': 'public',
+  'GET /v1/germplasm/accessions/export': 'public',
+  'POST /v1/germplasm/accessions': ['department'],
 };
 
 /** The rule for a registered route, or undefined when it has none. */

@@ -331,7 +331,7 @@ export interface ImportsTable {
   mapping_name: string | null;
   mapping: Json | null;
   /** options of the upload, e.g. { crs: 'gcj02' } for coordinates the file does not declare */
-  options: Json<{ crs?: 'wgs84' | 'gcj02' | 'bd09' }>;
+  options: Json<{ crs?: 'wgs84' | 'gcj02' | 'bd09'; kind?: 'mcpd' }>;
   created_at: Timestamp;
   started_at: Date | null;
   finished_at: Date | null;
@@ -387,6 +387,8 @@ export interface IndicatorResultsTable {
   reason: string | null;
   details: Json;
   computed_at: Timestamp;
+  /** '' for one value per region; e.g. 'd=10km' for one of several (migration 0017) */
+  variant: Generated<string>;
 }
 
 export interface IndicatorStalenessTable {
@@ -398,6 +400,41 @@ export interface LayerSubdividedTable {
   dataset_id: number;
   feature_id: number;
   geom: unknown;
+}
+
+// ---- land-cover change (0018) -------------------------------------------------------------------
+export interface LandCoverChangesTable {
+  id: Generated<number>;
+  from_dataset_id: number;
+  to_dataset_id: number;
+  regions_dataset_id: number | null;
+  pa_dataset_id: number | null;
+  from_year: number;
+  to_year: number;
+  method_version: string;
+  status: Generated<'pending' | 'completed' | 'failed'>;
+  cell_deg: number | null;
+  cells: Generated<number>;
+  ms: number | null;
+  error: string | null;
+  created_at: Timestamp;
+  computed_at: Date | null;
+}
+export interface LandCoverChangeAreasTable {
+  change_id: number;
+  cell: number;
+  from_class: string;
+  to_class: string;
+  area_m2: number;
+  geom: unknown;
+}
+export interface LandCoverTransitionsTable {
+  change_id: number;
+  scope: 'region' | 'region_pa' | 'pa';
+  scope_code: string;
+  from_class: string;
+  to_class: string;
+  area_m2: number;
 }
 
 // ---- stations (0005): SensorThings Thing → Datastream → Observation -----------------------------
@@ -615,12 +652,129 @@ export interface WebhookDeadLettersTable {
   failed_at: Timestamp;
 }
 
+// ---- germplasm (0014): MCPD v2.1 institutions and accessions ------------------------------------
+export interface GermplasmInstitutionsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  name_en: string | null;
+  type: string;
+  location: unknown;
+  address: string | null;
+  department: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface GermplasmAccessionsTable {
+  id: Generated<string>;
+  instcode: string;
+  accenumb: string;
+  domain: string;
+  scientific_name: string;
+  taxon_id: number | null;
+  taxon_match: string;
+  cropname: string | null;
+  sampstat: number | null;
+  storage: ColumnType<number[], number[] | undefined, number[]>;
+  mlsstat: number | null;
+  origcty: string | null;
+  acqdate: string | null;
+  colldate: string | null;
+  geom: unknown;
+  passport: ColumnType<Record<string, string>, string | Record<string, string>, string | Record<string, string>>;
+  cell_m: number | null;
+  ever_sensitive: Generated<boolean>;
+  content_hash: string;
+  import_id: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+}
+
+/** Raster datasets (migration 0015): COGs in the file store, metadata here. */
+export interface RasterDatasetsTable {
+  id: Generated<number>;
+  kind: string;
+  version: number;
+  vintage_year: number;
+  source: Generated<string>;
+  original_name: Generated<string>;
+  status: Generated<string>;
+  error: Json | null;
+  crs_wkt: string;
+  epsg: number | null;
+  geographic: boolean;
+  geotransform: number[];
+  width: number;
+  height: number;
+  band_type: string;
+  nodata: number | null;
+  scale: Generated<number>;
+  value_offset: Generated<number>;
+  fvc_scale: string | null;
+  class_map: Json | null;
+  stats: Json | null;
+  bbox: unknown;
+  source_key: string | null;
+  storage_key: string | null;
+  size_bytes: Generated<number>;
+  sha256: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  ready_at: Date | null;
+}
+
+export interface RasterZonalCacheTable {
+  raster_id: number;
+  zone_dataset_id: number;
+  zone_key: string;
+  method_version: number;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  valid_area_m2: number;
+  pixels: number;
+  classes: Json<{ code: number; areaM2: number; pixels: number }[]> | null;
+  computed_at: Timestamp;
+}
+
+// ---- screenings (0016): project impact screenings (task 29), immutable -----------------------------
+export interface ScreeningsTable {
+  id: Generated<string>;
+  name: string;
+  status: Generated<string>;
+  footprint: unknown;
+  source: Json;
+  buffers_km: ColumnType<number[], number[], number[]>;
+  species_years: number;
+  as_of: string;
+  datasets: Json;
+  rules_version: string;
+  result: Json | null;
+  error: string | null;
+  rerun_of: string | null;
+  token_id: string | null;
+  requester_role: string;
+  requester_label: Generated<string>;
+  team: string | null;
+  department_id: number | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
 export interface Database {
   exports: ExportsTable;
   indicator_runs: IndicatorRunsTable;
   indicator_results: IndicatorResultsTable;
   indicator_staleness: IndicatorStalenessTable;
   layer_subdivided: LayerSubdividedTable;
+  land_cover_changes: LandCoverChangesTable;
+  land_cover_transitions: LandCoverTransitionsTable;
+  land_cover_change_areas: LandCoverChangeAreasTable;
   survey_events: SurveyEventsTable;
   occurrences: OccurrencesTable;
   occurrence_history: OccurrenceHistoryTable;
@@ -665,4 +819,9 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_dead_letters: WebhookDeadLettersTable;
+  germplasm_institutions: GermplasmInstitutionsTable;
+  germplasm_accessions: GermplasmAccessionsTable;
+  screenings: ScreeningsTable;
+  raster_datasets: RasterDatasetsTable;
+  raster_zonal_cache: RasterZonalCacheTable;
 }

@@ -1,2 +1,42 @@
 /** @biomon/germplasm — genetic resources and germplasm registry (MCPD v2.1 passports, institutions, ex-situ coverage) */
-export {};
+export {
+  MCPD_FIELDS,
+  EXPORT_COLUMNS,
+  DOMAINS,
+  DOMAIN_LABELS,
+  INSTITUTION_TYPES,
+  MULTI_VALUE_FIELDS,
+  SAMPSTAT_CODES,
+  STORAGE_CODES,
+  LIVING_STORAGE,
+  WILD_SAMPSTAT,
+  parseDms,
+  formatDms,
+  mcpdDateProblem,
+  validatePassport,
+  isMcpdHeader,
+  type Domain,
+  type InstitutionType,
+  type Passport,
+  type McpdField,
+} from './mcpd';
+export {
+  saveInstitution,
+  getInstitutions,
+  ingestAccessions,
+  readAccessions,
+  accessionCount,
+  exportMcpd,
+  isMcpdImport,
+  mayImportMcpd,
+  classifyUpload,
+  processMcpdImport,
+  MAX_ACCESSION_BATCH,
+  MCPD_CONTENT_TYPES,
+  type InstitutionIn,
+  type InstitutionOut,
+  type AccessionOut,
+  type AccessionQuery,
+  type McpdFormat,
+} from './germplasm.service';
+export type { AccessionFilter } from './germplasm.repository';

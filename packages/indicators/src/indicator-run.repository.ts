@@ -53,7 +53,7 @@ export async function selectRun(db: DbOrTx, runId: string) {
 }
 
 export async function selectRunResults(db: DbOrTx, runId: string) {
-  return db.selectFrom('indicator_results').selectAll().where('run_id', '=', runId).orderBy('indicator').orderBy('region_code').execute();
+  return db.selectFrom('indicator_results').selectAll().where('run_id', '=', runId).orderBy('indicator').orderBy('region_code').orderBy('variant').execute();
 }
 
 /** Designated protected areas counted by the indicators (not biosphere reserves) that have no establishment year. */
@@ -82,7 +82,7 @@ export async function lockRunStatus(tx: DbOrTx, runId: string): Promise<string |
   return status.rows[0]?.status;
 }
 
-/** Upserts results keyed by (run, indicator, region): a repeated step overwrites its own rows. */
+/** Upserts results keyed by (run, indicator, region, variant): a repeated step overwrites its own rows. */
 export async function upsertResults(tx: DbOrTx, runId: string, year: number, rows: ResultRow[]): Promise<void> {
   if (!rows.length) return;
   await tx
@@ -96,13 +96,14 @@ export async function upsertResults(tx: DbOrTx, runId: string, year: number, row
         value: r.value,
         numerator: r.numerator,
         denominator: r.denominator,
-        unit: '%',
+        unit: r.unit ?? '%',
         reason: r.reason,
         details: JSON.stringify(r.details),
+        variant: r.variant ?? '',
       })),
     )
     .onConflict((oc) =>
-      oc.columns(['run_id', 'indicator', 'region_code']).doUpdateSet((eb) => ({
+      oc.columns(['run_id', 'indicator', 'region_code', 'variant']).doUpdateSet((eb) => ({
         value: eb.ref('excluded.value'),
         numerator: eb.ref('excluded.numerator'),
         denominator: eb.ref('excluded.denominator'),

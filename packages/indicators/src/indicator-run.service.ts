@@ -5,13 +5,18 @@ import { AppError } from '@biomon/core';
 import { latestDataset, type LayerKind } from '@biomon/layers';
 import { writeOutbox } from '@biomon/queue';
 import { writeAudit, type Actor } from '@biomon/auth';
-import { INDICATOR_CODES, METHOD_VERSION, indicatorDefinition, meetsTarget, type IndicatorCode } from './indicator-catalogue';
+import { DEFAULT_RUN_CODES, INDICATOR_CODES, METHOD_VERSION, indicatorDefinition, meetsTarget, type IndicatorCode } from './indicator-catalogue';
 import { DEFAULT_PARAMS, type RunParams } from './run-params';
+import { describeReason, type ReasonCode } from './reasons';
 import type { ResultRow, RunContext, RunDatasets } from './run-context';
 import { ecosystemTypeProtection, forestCoverage, paCoverage, wetlandProtection } from './compute/area-indicators';
 import { grasslandVegetationCover } from './compute/grassland';
 import { protectedSpeciesRate } from './compute/species';
-import { DEFAULT_WORK, doneStages, dropWork, preparePaUnion, prepareGrid, recordStage, type StepEnv, type WorkOptions } from './compute/run-work';
+import { paConnectivity } from './compute/connectivity';
+import { exsituCoverage } from './compute/germplasm';
+import { grasslandVegetationCoverRs } from './compute/grassland-rs';
+import { listRasters } from '@biomon/rasters';
+import { DEFAULT_WORK, byCode, doneStages, dropWork, preparePaUnion, prepareGrid, recordStage, type StepEnv, type WorkOptions } from './compute/run-work';
 import {
   completeRun,
   datasetKind,
@@ -37,7 +42,7 @@ export interface RunRequest {
   params?: Partial<RunParams>;
 }
 
-const DATASET_KIND: Record<keyof RunDatasets, LayerKind> = {
+const DATASET_KIND: Record<Exclude<keyof RunDatasets, 'ndvi'>, LayerKind> = {
   regions: 'regions',
   protectedAreas: 'protected-areas',
   landCover: 'land-cover',
@@ -58,7 +63,7 @@ export async function createIndicatorRun(
   actor: Pick<Actor, 'tokenId' | 'role' | 'label'>,
   trigger = 'api',
 ): Promise<{ runId: string }> {
-  const indicators = req.indicators?.length ? [...new Set(req.indicators)] : INDICATOR_CODES;
+  const indicators = req.indicators?.length ? [...new Set(req.indicators)] : DEFAULT_RUN_CODES;
   for (const code of indicators)
     if (!indicatorDefinition(code)) throw invalid('indicators', 'INDICATOR_UNKNOWN', `unknown indicator ${code}; known: ${INDICATOR_CODES.join(', ')}`);
   const params: RunParams = { ...DEFAULT_PARAMS, ...(req.params ?? {}) };
@@ -66,9 +71,32 @@ export async function createIndicatorRun(
     throw invalid('params.ecosystemThreshold', 'THRESHOLD_INVALID', 'ecosystemThreshold is a fraction between 0 and 1');
   if (!(Number.isInteger(params.speciesWindowYears) && params.speciesWindowYears >= 1 && params.speciesWindowYears <= 100))
     throw invalid('params.speciesWindowYears', 'WINDOW_INVALID', 'speciesWindowYears is an integer between 1 and 100');
+  const distances = Array.isArray(params.dispersalDistanceKm) ? params.dispersalDistanceKm : [params.dispersalDistanceKm];
+  if (!distances.length || distances.length > 10)
+    throw invalid('params.dispersalDistanceKm', 'DISPERSAL_DISTANCE_INVALID', 'dispersalDistanceKm is a number or an array of 1 to 10 numbers (km)');
+  distances.forEach((d, i) => {
+    if (!(typeof d === 'number' && Number.isFinite(d) && d > 0 && d <= 10_000))
+      throw invalid(
+        Array.isArray(params.dispersalDistanceKm) ? `params.dispersalDistanceKm[${i}]` : 'params.dispersalDistanceKm',
+        'DISPERSAL_DISTANCE_INVALID',
+        `dispersalDistanceKm must be a number of km greater than 0 and at most 10000 (扩散距离须大于 0 且不超过 10000 千米); got ${JSON.stringify(d)}`,
+      );
+  });
+  if (!(typeof params.probabilityAtDistance === 'number' && params.probabilityAtDistance > 0 && params.probabilityAtDistance < 1))
+    throw invalid(
+      'params.probabilityAtDistance',
+      'PROBABILITY_INVALID',
+      `probabilityAtDistance is a probability strictly between 0 and 1 (扩散距离处的连接概率须在 0 与 1 之间); got ${JSON.stringify(params.probabilityAtDistance)}`,
+    );
+  if (!(typeof params.connectivityLinkThreshold === 'number' && params.connectivityLinkThreshold > 0 && params.connectivityLinkThreshold <= 1))
+    throw invalid(
+      'params.connectivityLinkThreshold',
+      'THRESHOLD_INVALID',
+      `connectivityLinkThreshold is a probability greater than 0 and at most 1; got ${JSON.stringify(params.connectivityLinkThreshold)}`,
+    );
   return withTx(db, async (tx) => {
     const datasets = {} as RunDatasets;
-    for (const key of Object.keys(DATASET_KIND) as (keyof RunDatasets)[]) {
+    for (const key of Object.keys(DATASET_KIND) as (keyof typeof DATASET_KIND)[]) {
       const given = req.datasets?.[key];
       if (given !== undefined && given !== null) {
         const kind = await datasetKind(tx, given);
@@ -78,6 +106,7 @@ export async function createIndicatorRun(
         datasets[key] = (await latestDataset(tx, DATASET_KIND[key], req.year))?.id ?? null;
       }
     }
+    datasets.ndvi = await ndviRasterFor(tx, req.year, req.datasets?.ndvi);
     if (datasets.regions === null) throw invalid('datasets.regions', 'NO_REGIONS', `no regions dataset with vintage ≤ ${req.year}`);
     if (req.regions?.length) {
       const found = new Set(await regionCodesOf(tx, datasets.regions, req.regions));
@@ -106,6 +135,20 @@ export async function createIndicatorRun(
   });
 }
 
+/**
+ * The NDVI raster of a run: the given one (an NDVI raster of any year), or the newest ready NDVI
+ * raster whose year is ≤ the run's year (null when there is none).
+ */
+async function ndviRasterFor(db: Db | Tx, year: number, given: number | null | undefined): Promise<number | null> {
+  const ndvi = await listRasters(db as Db, 'ndvi');
+  if (given !== undefined && given !== null) {
+    if (!ndvi.some((r) => r.datasetId === given)) throw invalid('datasets.ndvi', 'DATASET_UNKNOWN', `dataset ${given} is not an NDVI raster`);
+    return given;
+  }
+  const ready = ndvi.filter((r) => r.status === 'ready' && r.year <= year).sort((a, b) => b.year - a.year || b.version - a.version);
+  return ready[0]?.datasetId ?? null;
+}
+
 async function paWarningsFor(db: DbOrTx, ctx: RunContext): Promise<string[]> {
   if (ctx.datasets.protectedAreas === null) return [];
   const rows = await protectedAreasWithoutYear(db, ctx.datasets.protectedAreas);
@@ -123,6 +166,9 @@ const STEPS: { stage: string; produces: IndicatorCode[]; usesPa: boolean; run: (
   { stage: 'protected_species_rate', produces: ['protected_species_rate'], usesPa: true, run: protectedSpeciesRate },
   { stage: 'ecosystem_type_protection_rate', produces: ['ecosystem_type_protection_rate'], usesPa: true, run: ecosystemTypeProtection },
   { stage: 'pa_coverage', produces: ['pa_coverage'], usesPa: true, run: paCoverage },
+  { stage: 'pa_connectivity', produces: ['pa_connectivity'], usesPa: true, run: paConnectivity },
+  { stage: 'exsitu_coverage', produces: ['exsitu_protected_plants_rate', 'exsitu_sites_per_taxon'], usesPa: false, run: exsituCoverage },
+  { stage: 'grassland_vegetation_cover_rs', produces: ['grassland_vegetation_cover_rs'], usesPa: false, run: grasslandVegetationCoverRs },
 ];
 
 export interface ExecuteOptions {
@@ -130,6 +176,8 @@ export interface ExecuteOptions {
   stepDelayMs?: number;
   /** how the run's shared work is cut and run (defaults: compute/run-work.ts DEFAULT_WORK) */
   work?: Partial<WorkOptions>;
+  /** the file store holding raster COGs (config.fileStoreDir): without it grassland_vegetation_cover_rs has no value */
+  fileStoreDir?: string;
 }
 
 /**
@@ -153,7 +201,7 @@ export async function executeIndicatorRun(
   await markRunRunning(db, runId);
   const datasets = run.datasets as RunDatasets;
   const codes = run.region_codes ?? (await regionCodesOf(db, datasets.regions!));
-  const ctx: RunContext = { runId, year: run.year, datasets, params: run.params as RunParams, regionCodes: codes };
+  const ctx: RunContext = { runId, year: run.year, datasets, params: run.params as RunParams, regionCodes: codes, fileStoreDir: opts.fileStoreDir };
   const wanted = new Set(run.indicators);
   const steps = STEPS.filter((s) => s.produces.some((p) => wanted.has(p)));
   const work: WorkOptions = { ...DEFAULT_WORK, ...(opts.work ?? {}) };
@@ -197,6 +245,8 @@ export interface ResultOut {
   nameZh: string | null;
   nameEn: string | null;
   regionCode: string;
+  /** which of the indicator's values for the region (pa_connectivity: 'd=10km'); absent when it has one */
+  variant?: string;
   year: number;
   value: number | null;
   numerator: number | null;
@@ -206,6 +256,11 @@ export interface ResultOut {
   targetText: string | null;
   meetsTarget: boolean | null;
   reason: string | null;
+  /** the reason as a stable code with parameters and its Chinese and English texts (reasons.ts); null with a value */
+  reasonCode: ReasonCode | null;
+  reasonParams: Record<string, string> | null;
+  reasonZh: string | null;
+  reasonEn: string | null;
   missing?: unknown;
   details: Record<string, unknown>;
   params: RunParams;
@@ -236,7 +291,12 @@ export async function getIndicatorRun(db: DbOrTx, runId: string, viewer: Viewer)
     createdAt: run.created_at,
     startedAt: run.started_at,
     finishedAt: run.finished_at,
-    results: run.status === 'completed' ? results.map((r) => toResultOut(r, run, viewer, sensitive)) : [],
+    results:
+      run.status === 'completed'
+        ? results
+            .sort((a, b) => byCode(a.indicator, b.indicator) || byCode(a.region_code, b.region_code) || variantOrder(a.variant, b.variant))
+            .map((r) => toResultOut(r, run, viewer, sensitive))
+        : [],
   };
 }
 
@@ -244,6 +304,7 @@ function toResultOut(
   r: {
     indicator: string;
     region_code: string;
+    variant: string;
     year: number;
     value: number | null;
     numerator: number | null;
@@ -263,6 +324,7 @@ function toResultOut(
     nameZh: def?.nameZh ?? null,
     nameEn: def?.nameEn ?? null,
     regionCode: r.region_code,
+    ...(r.variant ? { variant: r.variant } : {}),
     year: r.year,
     value: r.value,
     numerator: r.numerator,
@@ -272,6 +334,7 @@ function toResultOut(
     targetText: def?.target2025.text ?? null,
     meetsTarget: meetsTarget(r.indicator, r.value),
     reason: r.reason,
+    ...reasonFields(r.reason),
     ...(details.missing ? { missing: details.missing } : {}),
     details,
     params: run.params as RunParams,
@@ -290,6 +353,7 @@ export async function latestValues(db: DbOrTx, code: string, opts: { region?: st
     .select([
       'r.indicator',
       'r.region_code',
+      'r.variant',
       'r.year',
       'r.value',
       'r.numerator',
@@ -312,10 +376,23 @@ export async function latestValues(db: DbOrTx, code: string, opts: { region?: st
   const seen = new Set<string>();
   const out: ResultOut[] = [];
   for (const r of rows) {
-    const k = `${r.region_code}|${r.year}`;
+    const k = `${r.region_code}|${r.year}|${r.variant}`;
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(toResultOut(r, r, viewer, sensitive));
   }
-  return out.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.year - b.year);
+  return out.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || a.year - b.year || variantOrder(a.variant ?? '', b.variant ?? ''));
+}
+
+/** Variants in a stable order: numbers inside them compared as numbers ('d=1km' < 'd=10km' < 'd=100km'). */
+export function variantOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** The reason fields of a result: code, parameters and texts (all null with a value). */
+function reasonFields(reason: string | null): Pick<ResultOut, 'reasonCode' | 'reasonParams' | 'reasonZh' | 'reasonEn'> {
+  const d = describeReason(reason);
+  return d
+    ? { reasonCode: d.reasonCode, reasonParams: d.reasonParams, reasonZh: d.reasonZh, reasonEn: d.reasonEn }
+    : { reasonCode: null, reasonParams: null, reasonZh: null, reasonEn: null };
 }

@@ -8,6 +8,8 @@ export interface RunDatasets {
   landCover: number | null;
   grasslandPlots: number | null;
   ecosystems: number | null;
+  /** the NDVI raster (@biomon/rasters) of grassland_vegetation_cover_rs: the newest ready one with year ≤ the run's year; absent in runs made before it */
+  ndvi?: number | null;
 }
 
 export interface RunContext {
@@ -17,6 +19,8 @@ export interface RunContext {
   params: RunParams;
   /** Region codes the run computes (all regions of the regions dataset unless the run names some). */
   regionCodes: string[];
+  /** the file store holding raster COGs (ExecuteOptions.fileStoreDir); without it raster-based indicators have no value */
+  fileStoreDir?: string;
 }
 
 /** One value of one indicator for one region. `value` null ⇒ `reason` says why (never 0 or 100 for an empty denominator). */
@@ -28,6 +32,10 @@ export interface ResultRow {
   denominator: number | null;
   reason: string | null;
   details: Record<string, unknown>;
+  /** Which of several values of the indicator for the region ('' or absent: the only one), e.g. 'd=10km'. */
+  variant?: string;
+  /** '%' unless the indicator says otherwise (exsitu_sites_per_taxon: '个/种') */
+  unit?: string;
 }
 
 export function ratio(

@@ -10,6 +10,12 @@ export interface RunParams {
   speciesMaxUncertaintyM: number;
   /** When true, only records reviewed as verified qualify (default: anything not rejected). */
   speciesRequireVerified: boolean;
+  /** pa_connectivity: median dispersal distance(s) in km; one result per distance. */
+  dispersalDistanceKm: number | number[];
+  /** pa_connectivity: the probability of a direct link at the dispersal distance (0 < p < 1). */
+  probabilityAtDistance: number;
+  /** pa_connectivity: links with p*_ij at or above this are kept (for the map), 0 < t ≤ 1. */
+  connectivityLinkThreshold: number;
 }
 
 export const DEFAULT_PARAMS: RunParams = {
@@ -18,4 +24,13 @@ export const DEFAULT_PARAMS: RunParams = {
   ecosystemMinAreaHa: 1,
   speciesMaxUncertaintyM: 10_000,
   speciesRequireVerified: false,
+  dispersalDistanceKm: 10,
+  probabilityAtDistance: 0.5,
+  connectivityLinkThreshold: 0.5,
 };
+
+/** The dispersal distances of a run (km), ascending, without repeats; a run made before they existed: the default. */
+export function dispersalDistances(params: Partial<RunParams>): number[] {
+  const d = params.dispersalDistanceKm ?? DEFAULT_PARAMS.dispersalDistanceKm;
+  return [...new Set(Array.isArray(d) ? d : [d])].sort((a, b) => a - b);
+}

@@ -298,6 +298,16 @@ export async function countChecklist(db: DbOrTx): Promise<{ taxa: number; protec
   return { taxa: x.taxa, protectedTaxa: x.protected_taxa, invasiveTaxa: x.invasive_taxa };
 }
 
+/** Province-wide counts of the germplasm registry (migration 0014): institutions, accessions, taxa, living accessions. */
+export async function countGermplasm(db: DbOrTx): Promise<{ institutions: number; accessions: number; taxa: number; livingAccessions: number }> {
+  const r = await sql<{ institutions: number; accessions: number; taxa: number; living: number }>`
+    SELECT (SELECT count(*)::int FROM germplasm_institutions) AS institutions, count(a.id)::int AS accessions,
+           count(DISTINCT a.taxon_id)::int AS taxa, count(a.id) FILTER (WHERE a.storage && ARRAY[10,11,12,13,20,30,40])::int AS living
+    FROM germplasm_accessions a`.execute(db);
+  const x = r.rows[0];
+  return { institutions: x.institutions, accessions: x.accessions, taxa: x.taxa, livingAccessions: x.living };
+}
+
 export async function countInvasiveRecords(db: DbOrTx): Promise<{ records: number; species: number }> {
   const r = await sql<{ records: number; species: number }>`
     SELECT count(o.id)::int AS records, count(DISTINCT t.id)::int AS species

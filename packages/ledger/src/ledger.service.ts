@@ -5,9 +5,10 @@ import { AppError, CHINA_TZ, chinaDate, daysBetween, parseCalendarDate, type Fie
 import { writeAudit, type Actor } from '@biomon/auth';
 import { indicatorDefinition, latestValues } from '@biomon/indicators';
 import { PROGRESS_STATUSES, STATUS_LABELS, isDueWithin, isOverdue, type ProgressStatus, type Timeline } from './overdue';
-import { DATA_LINKS, FLAGSHIP_SPECIES } from './ledger-links';
+import { DATA_LINKS, FLAGSHIP_SPECIES, capabilityLinks } from './ledger-links';
 import {
   countChecklist,
+  countGermplasm,
   countInvasiveRecords,
   countRecordsOfSpecies,
   countStationsByType,
@@ -152,7 +153,7 @@ async function loadTasks(db: DbOrTx, asOf: string, no?: number): Promise<{ tasks
   const [rows, depts, links, latest] = await Promise.all([
     selectTasks(db, no),
     selectTaskDepartments(db, no),
-    selectTaskLinks(db, no),
+    selectTaskLinks(db, no).then((seeded) => [...seeded, ...capabilityLinks(no)]),
     selectLatestProgress(db, asOf),
   ]);
   const deptsOf = groupBy(depts, (d) => d.taskNo);
@@ -306,6 +307,10 @@ async function linkedData(db: DbOrTx, refs: string[]): Promise<LinkedDataOut[]> 
         break;
       case 'invasive_species_alerts':
         figures = await countInvasiveRecords(db);
+        break;
+      case 'germplasm_registry':
+        figures = await countGermplasm(db);
+        note = '机构与种质数见 GET /v1/germplasm/institutions (institutions and accessions: GET /v1/germplasm/*)';
         break;
       default:
         note = '平台功能，无统计数字 (a platform capability; no figures)';

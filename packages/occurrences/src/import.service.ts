@@ -83,6 +83,8 @@ export interface ImportOptions {
   mapping?: ImportMappingOut;
   /** the coordinate system of a file that does not declare it (?crs=gcj02: tracks from Chinese phone apps) */
   crs?: 'wgs84' | 'gcj02' | 'bd09';
+  /** the file is not Darwin Core: 'mcpd' = germplasm passports (@biomon/germplasm processes it, never as occurrences) */
+  kind?: 'mcpd';
 }
 
 export async function createImport(
@@ -97,6 +99,7 @@ export async function createImport(
     upload.contentHash,
     opts.mapping ? `mapping:${opts.mapping.owner}/${opts.mapping.name}@${opts.mapping.version}` : null,
     opts.crs ? `crs:${opts.crs}` : null,
+    opts.kind ? `kind:${opts.kind}` : null,
   ]
     .filter(Boolean)
     .join(':');
@@ -113,7 +116,7 @@ export async function createImport(
       counts: JSON.stringify({}),
       mapping_name: opts.mapping?.name ?? null,
       mapping: opts.mapping ? JSON.stringify(opts.mapping.columns) : null,
-      options: JSON.stringify(opts.crs ? { crs: opts.crs } : {}),
+      options: JSON.stringify({ ...(opts.crs ? { crs: opts.crs } : {}), ...(opts.kind ? { kind: opts.kind } : {}) }),
     });
     if (!inserted) {
       const existing = await findImportByKey(tx, key);
@@ -191,6 +194,11 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
   const imp = await findImport(db, importId);
   // null: nothing to do (no such import, or it already finished); the job tells these apart
   if (!imp || imp.status === 'completed' || imp.status === 'failed') return null;
+  if (imp.options?.kind) {
+    // another standard's file (MCPD passports): never read as occurrences (the worker hands it to its package)
+    await markImportFailed(db, importId, 'IMPORT_FORMAT_UNSUPPORTED', `this import holds ${imp.options.kind} records, not Darwin Core occurrences`);
+    return null;
+  }
   await markImportRunning(db, importId);
   // the import writes as the token that uploaded it: its role, team and station decide what it may change
   const actor: Actor = {

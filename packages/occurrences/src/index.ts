@@ -32,4 +32,13 @@ export {
   DEFAULT_IMPORT_LIMITS,
   type ImportLimits,
 } from './import/index';
+export {
+  findImport,
+  markImportRunning,
+  setImportFormat,
+  setImportProgress,
+  markImportCompleted,
+  upsertImportErrors,
+} from './import.repository';
+export { openPlainTable, plainTableHeader, plainTableXlsxStream, type PlainTable, type PlainTableRow } from './import/plain-table';
 export { saveMapping, getMapping, listMappings, mappingOwner, validateMapping, MAPPING_NAME_PATTERN, type ImportMappingOut } from './import-mapping.service';

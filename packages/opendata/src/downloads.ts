@@ -250,9 +250,10 @@ export function indicatorResultsDownload(pool: ClientSource, db: Db, q: { from?:
       pool,
       db,
       query,
-      UTF8_BOM + csvLine(['indicator', 'regionCode', 'regionName', 'year', 'value', 'numerator', 'denominator', 'unit', 'reason', 'runId', 'computedAt']),
+      UTF8_BOM +
+        csvLine(['indicator', 'regionCode', 'regionName', 'year', 'value', 'numerator', 'denominator', 'unit', 'reason', 'runId', 'computedAt', 'variant']),
       (r: IndicatorRow) =>
-        csvLine([r.indicator, r.region_code, r.region_name, r.year, r.value, r.numerator, r.denominator, r.unit, r.reason, r.run_id, r.computed_at]),
+        csvLine([r.indicator, r.region_code, r.region_name, r.year, r.value, r.numerator, r.denominator, r.unit, r.reason, r.run_id, r.computed_at, r.variant]),
       '',
     );
   }

@@ -267,13 +267,15 @@ function layerCollection(id: string, title: string, description: string, table: 
 export function indicatorFeature(r: IndicatorRow): Feature {
   return {
     type: 'Feature',
-    id: `${r.indicator}.${r.region_code}.${r.year}`,
+    id: `${r.indicator}.${r.region_code}.${r.year}${r.variant ? `.${r.variant}` : ''}`,
     geometry: r.geometry ? JSON.parse(r.geometry) : null,
     properties: {
       indicator: r.indicator,
       regionCode: r.region_code,
       regionName: r.region_name,
       year: r.year,
+      // which of several values for the region (pa_connectivity: one per dispersal distance)
+      ...(r.variant ? { variant: r.variant } : {}),
       value: r.value,
       numerator: r.numerator,
       denominator: r.denominator,

@@ -155,6 +155,8 @@ export interface IndicatorRow {
   region_code: string;
   region_name: string | null;
   year: number;
+  /** '' for an indicator with one value per region; else which one (pa_connectivity: 'd=10km') */
+  variant: string;
   value: number | null;
   numerator: number | null;
   denominator: number | null;
@@ -171,15 +173,16 @@ export function indicatorSql(q: { from?: Date; to?: Date; bbox?: Bbox; key?: str
   if (q.from) conds.push(sql`x.year >= ${q.from.getUTCFullYear()}`);
   if (q.to) conds.push(sql`x.year <= ${q.to.getUTCFullYear()}`);
   if (q.bbox) conds.push(sql`rg.geom && ${envelope(q.bbox)} AND ST_Intersects(rg.geom, ${envelope(q.bbox)})`);
-  if (q.key !== undefined) conds.push(sql`(x.indicator || '.' || x.region_code || '.' || x.year) = ${q.key}`);
+  if (q.key !== undefined)
+    conds.push(sql`(x.indicator || '.' || x.region_code || '.' || x.year || CASE WHEN x.variant <> '' THEN '.' || x.variant ELSE '' END) = ${q.key}`);
   return sql<IndicatorRow>`
     WITH latest AS (
-      SELECT DISTINCT ON (r.indicator, r.region_code, r.year) r.*
+      SELECT DISTINCT ON (r.indicator, r.region_code, r.year, r.variant) r.*
       FROM indicator_results r JOIN indicator_runs run ON run.id = r.run_id AND run.status = 'completed'
-      ORDER BY r.indicator, r.region_code, r.year, run.finished_at DESC, r.computed_at DESC),
+      ORDER BY r.indicator, r.region_code, r.year, r.variant, run.finished_at DESC, r.computed_at DESC),
     reg AS (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1),
-    x AS (SELECT row_number() OVER (ORDER BY l.indicator, l.region_code, l.year)::int AS id, l.* FROM latest l)
-    SELECT x.id, x.indicator, x.region_code, rg.name AS region_name, x.year, x.value, x.numerator, x.denominator, x.unit, x.reason, x.run_id, x.computed_at,
+    x AS (SELECT row_number() OVER (ORDER BY l.indicator, l.region_code, l.year, l.variant)::int AS id, l.* FROM latest l)
+    SELECT x.id, x.indicator, x.region_code, rg.name AS region_name, x.year, x.variant, x.value, x.numerator, x.denominator, x.unit, x.reason, x.run_id, x.computed_at,
       ST_AsGeoJSON(rg.geom, 5) AS geometry
     FROM x LEFT JOIN regions rg ON rg.code = x.region_code AND rg.dataset_id = (SELECT id FROM reg)
     WHERE ${sql.join(conds, sql` AND `)} ${q.after ? sql`AND x.id > ${q.after}` : sql``}

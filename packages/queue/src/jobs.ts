@@ -29,9 +29,13 @@ export type JobPayloads = {
     run: { runId: string };
     /** the debounced recompute after new data (job id `recompute-<window>`) */
     recompute: Record<string, never>;
+    /** land-cover change between two versions (job id `lcc-<from>-<to>`), then the forest-loss alert rule */
+    'land-cover-change': { fromDatasetId: number; toDatasetId: number };
   };
   imports: {
     process: { importId: string };
+    /** an uploaded raster: converted to a COG, its statistics read, marked ready (@biomon/rasters processRaster) */
+    'raster-process': { datasetId: number };
   };
   exports: {
     dwca: { exportId: string };
@@ -45,6 +49,10 @@ export type JobPayloads = {
     deliver: { alertEventId: number; subscriptionId: string };
     /** re-adds deliveries whose job was lost */
     sweep: Record<string, never>;
+  };
+  screenings: {
+    /** computes a project impact screening (@biomon/screening executeScreening) */
+    run: { screeningId: string };
   };
 };
 

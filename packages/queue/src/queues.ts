@@ -10,6 +10,7 @@ export const QUEUES = {
   exports: 'exports',
   alerts: 'alerts',
   webhooks: 'webhooks',
+  screenings: 'screenings',
 } as const satisfies { [Q in QueueName]: Q };
 
 /** A Redis connection as bullmq wants it: no per-command retry limit, no ready check stalls. */

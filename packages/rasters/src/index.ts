@@ -1,2 +1,27 @@
-/** @biomon/rasters — raster datasets (GeoTIFF/COG in the file store, read with GDAL's command-line tools), area-true zonal statistics */
-export {};
+/** @biomon/rasters — raster datasets (COGs in the file store, read with GDAL's command-line tools), area-true zonal statistics */
+export { RASTER_KINDS, FVC_SCALES, RASTER_UNITS, DEFAULT_CLASS_MAP, type RasterKind, type FvcScale } from './raster-kinds';
+export {
+  MAX_RASTER_UPLOAD_BYTES,
+  uploadRaster,
+  importRasterFile,
+  processRaster,
+  markRasterProcessingFailed,
+  stageRasterFile,
+  inspectRasterFile,
+  listRasters,
+  getRaster,
+  readyRaster,
+  rasterZonal,
+  rasterTile,
+  rasterLegend,
+  groupZones,
+  type RasterUpload,
+  type RasterView,
+  type ZonalQuery,
+  type ZonalResult,
+} from './raster.service';
+export { zonalStatistics, windowOf, ZONAL_METHOD_VERSION, type ZonalRaster, type ZoneGroup, type ZoneStats } from './zonal';
+export { pixelAreas, quadrangleAreaM2, smallQuadAreaM2, LATTICE_STEP, type Grid, type PixelAreas } from './pixel-area';
+export { runGdal, gdalInfo, parseGdalInfo, GdalError, GDAL_ENV, BAND_TYPES, typedView, type GdalInfo } from './gdal';
+export { writeZoneFeatures, overlappingZonePairs, type ZoneKind } from './raster.repository';
+export { renderTile, encodePng, emptyPng, tileBounds, tileLonLat, legendOf, rampOf, CLASS_PALETTE, TILE_SIZE, type TileRaster } from './tiles';

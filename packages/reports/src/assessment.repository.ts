@@ -38,7 +38,14 @@ export interface ResultRow {
  * For each (indicator, region) the result of the latest completed run (by finished_at) for the
  * year — the same choice as GET /v1/indicators/{code}/values.
  */
-export async function selectLatestResults(db: DbOrTx, year: number, regionCodes: string[], indicators: string[]): Promise<ResultRow[]> {
+export async function selectLatestResults(
+  db: DbOrTx,
+  year: number,
+  regionCodes: string[],
+  indicators: string[],
+  /** the variant of each indicator to read ('' when omitted: indicators with one value per region) */
+  variants: string[] = indicators.map(() => ''),
+): Promise<ResultRow[]> {
   if (!regionCodes.length || !indicators.length) return [];
   const r = await sql<{
     indicator: string;
@@ -52,7 +59,8 @@ export async function selectLatestResults(db: DbOrTx, year: number, regionCodes:
   }>`
     SELECT DISTINCT ON (r.indicator, r.region_code) r.indicator, r.region_code, r.year, r.value, r.numerator, r.denominator, r.reason, r.run_id
     FROM indicator_results r JOIN indicator_runs u ON u.id = r.run_id
-    WHERE u.status = 'completed' AND r.year = ${year} AND r.region_code = ANY(${regionCodes}::text[]) AND r.indicator = ANY(${indicators}::text[])
+    WHERE u.status = 'completed' AND r.year = ${year} AND r.region_code = ANY(${regionCodes}::text[])
+      AND (r.indicator, r.variant) IN (SELECT * FROM unnest(${indicators}::text[], ${variants}::text[]))
     ORDER BY r.indicator, r.region_code, u.finished_at DESC NULLS LAST, u.id`.execute(db);
   return r.rows.map((x) => ({
     indicator: x.indicator,
@@ -67,7 +75,7 @@ export async function selectLatestResults(db: DbOrTx, year: number, regionCodes:
 }
 
 /** Every year's value of a region (latest completed run per year), for the values-by-year chart. */
-export async function selectSeries(db: DbOrTx, regionCode: string, indicators: string[]): Promise<ResultRow[]> {
+export async function selectSeries(db: DbOrTx, regionCode: string, indicators: string[], variants: string[] = indicators.map(() => '')): Promise<ResultRow[]> {
   const r = await sql<{
     indicator: string;
     region_code: string;
@@ -80,7 +88,8 @@ export async function selectSeries(db: DbOrTx, regionCode: string, indicators: s
   }>`
     SELECT DISTINCT ON (r.indicator, r.year) r.indicator, r.region_code, r.year, r.value, r.numerator, r.denominator, r.reason, r.run_id
     FROM indicator_results r JOIN indicator_runs u ON u.id = r.run_id
-    WHERE u.status = 'completed' AND r.region_code = ${regionCode} AND r.indicator = ANY(${indicators}::text[])
+    WHERE u.status = 'completed' AND r.region_code = ${regionCode}
+      AND (r.indicator, r.variant) IN (SELECT * FROM unnest(${indicators}::text[], ${variants}::text[]))
     ORDER BY r.indicator, r.year, u.finished_at DESC NULLS LAST, u.id`.execute(db);
   return r.rows.map((x) => ({
     indicator: x.indicator,

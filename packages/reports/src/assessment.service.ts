@@ -1,6 +1,6 @@
 import type { DbOrTx } from '@biomon/db';
 import { AppError, chinaYear } from '@biomon/core';
-import { indicatorDefinition } from '@biomon/indicators';
+import { describeReason, indicatorDefinition, reportVariantOf } from '@biomon/indicators';
 import { ledgerSnapshot, resolveAsOf, type TaskOut } from '@biomon/ledger';
 import { HEALTH_WINDOW_DAYS, readStations, stationHealth, type StationOut } from '@biomon/stations';
 import { SYSTEM_ACTOR } from '@biomon/auth';
@@ -50,6 +50,31 @@ function regionRef(r: RegionRow): RegionRef {
   return { code: r.code, name: r.name, nameEn: r.nameEn, level: r.level, note: r.note };
 }
 
+/** The reason's stable code and English text (none with a value). */
+function reasonCodeOf(row: ResultRow | undefined, value: number | null): { reasonCode: string | null; reasonEn: string | null } {
+  if (value !== null) return { reasonCode: null, reasonEn: null };
+  if (!row) return { reasonCode: 'NO_RUN', reasonEn: 'no completed indicator run for this year' };
+  const d = describeReason(row.reason);
+  return { reasonCode: d?.reasonCode ?? null, reasonEn: d?.reasonEn ?? null };
+}
+
+/**
+ * Headline values: per indicator, the newest year ≤ the report's year with a value (from the
+ * values by year), else the report year's empty value with its reason — so an indicator whose
+ * newest run has no value (grassland plots not yet surveyed this year) still shows its last value.
+ */
+export function headlineValues(
+  codes: readonly string[],
+  year: number,
+  seriesRows: ResultRow[],
+  current: (code: string) => ResultRow | undefined,
+): IndicatorValue[] {
+  return codes.map((code) => {
+    const valued = seriesRows.filter((r) => r.indicator === code && r.value !== null && r.year <= year).sort((a, b) => b.year - a.year)[0];
+    return valued ? indicatorValue(code, valued.year, valued) : indicatorValue(code, year, current(code));
+  });
+}
+
 /** One indicator's value against its 2025 target; gap = value − target (percentage points). */
 export function indicatorValue(code: string, year: number, row: ResultRow | undefined): IndicatorValue {
   const def = indicatorDefinition(code);
@@ -58,8 +83,9 @@ export function indicatorValue(code: string, year: number, row: ResultRow | unde
   const target = def.target2025.value;
   return {
     indicator: code,
-    nameZh: def.nameZh,
-    nameEn: def.nameEn,
+    // an indicator with several values per region: the one shown, named (ProtConn at 10 km)
+    nameZh: def.reportVariant ? `${def.nameZh}（${def.reportVariant.zh}）` : def.nameZh,
+    nameEn: def.reportVariant ? `${def.nameEn} (${def.reportVariant.en})` : def.nameEn,
     unit: '%',
     year,
     value,
@@ -72,6 +98,7 @@ export function indicatorValue(code: string, year: number, row: ResultRow | unde
     gap: value !== null && target !== null ? round(value - target) : null,
     meetsTarget: value !== null && target !== null ? value >= target : null,
     reason: row ? (value === null ? (reasonZh(row.reason) ?? '无数值 (no value)') : null) : NO_RUN_REASON,
+    ...reasonCodeOf(row, value),
     runId: row?.runId ?? null,
     ...(def.companionOf ? { companionOf: def.companionOf } : {}),
   };
@@ -267,11 +294,22 @@ export async function buildAssessmentReport(db: DbOrTx, q: AssessmentQuery = {})
   const prefectures = regions.filter((r) => r.level === 'prefecture' && r.parentCode === region!.code);
   const priorityAreas = regions.filter((r) => r.level === 'priority_area');
   const codes = overallOrder();
-  const results = await selectLatestResults(db, year, [region.code, ...prefectures.map((p) => p.code), ...priorityAreas.map((p) => p.code)], codes);
+  const results = await selectLatestResults(
+    db,
+    year,
+    [region.code, ...prefectures.map((p) => p.code), ...priorityAreas.map((p) => p.code)],
+    codes,
+    codes.map((c) => reportVariantOf(c)),
+  );
   const resultOf = (indicator: string, regionCode: string) => results.find((r) => r.indicator === indicator && r.regionCode === regionCode);
   const valuesOf = (r: RegionRow): RegionValues => ({ ...regionRef(r), values: REPORT_INDICATORS.map((c) => indicatorValue(c, year, resultOf(c, r.code))) });
 
-  const seriesRows = await selectSeries(db, region.code, [...REPORT_INDICATORS]);
+  const seriesRows = await selectSeries(
+    db,
+    region.code,
+    [...REPORT_INDICATORS],
+    REPORT_INDICATORS.map((c) => reportVariantOf(c)),
+  );
   const series: SeriesOut[] = REPORT_INDICATORS.map((code) => {
     const def = indicatorDefinition(code)!;
     return {
@@ -301,7 +339,11 @@ export async function buildAssessmentReport(db: DbOrTx, q: AssessmentQuery = {})
     region: regionRef(region),
     asOf,
     generatedAt: now.toISOString(),
-    overall: codes.map((c) => indicatorValue(c, year, resultOf(c, region!.code))),
+    // an indicator computed only on request (ProtConn) is shown when a run computed it for the region
+    overall: codes
+      .filter((c) => !indicatorDefinition(c)?.onRequest || resultOf(c, region!.code))
+      .map((c) => indicatorValue(c, year, resultOf(c, region!.code))),
+    headline: headlineValues(REPORT_INDICATORS, year, seriesRows, (c) => resultOf(c, region!.code)),
     prefectures: prefectures.map(valuesOf),
     priorityAreas: priorityAreas.map(valuesOf),
     series,

@@ -42,6 +42,17 @@ function statusPill(v: IndicatorValue): string {
   return `<span class="pill ${m.cls}">${esc(m.zh)}<span class="en">${esc(m.en)}</span></span>`;
 }
 
+/**
+ * The gap of the NDVI-based grassland cover to the plot-based (official) value beside it, in
+ * percentage points (RS − plots); '—' for other rows or without both values.
+ */
+function rsGapCell(v: IndicatorValue, overall: IndicatorValue[]): string {
+  const official = v.indicator === 'grassland_vegetation_cover_rs' ? overall.find((o) => o.indicator === v.companionOf) : undefined;
+  if (!official || v.value === null || official.value === null) return '<span class="null">—</span>';
+  const d = Math.round((v.value - official.value) * 10000) / 10000;
+  return `<span class="num rs-gap" title="遥感值 − 样地法值 · RS − plot-based">${esc(formatGap(d))}</span><div class="en">较样地法 vs plots</div>`;
+}
+
 function overallTable(r: AssessmentReport): string {
   const rows = r.overall
     .map((v) => {
@@ -55,7 +66,7 @@ function overallTable(r: AssessmentReport): string {
       <td class="ind"><div>${esc(name)}</div><div class="en">${esc(v.nameEn)}</div></td>
       <td class="r">${value}</td>
       <td class="r">${v.companionOf ? '<span class="wording">无单独目标</span>' : targetCell(v)}</td>
-      <td class="r">${v.gap !== null ? `<span class="num ${v.gap < 0 ? 'neg' : 'pos'}">${esc(formatGap(v.gap))}</span>` : '<span class="null">—</span>'}</td>
+      <td class="r">${v.gap !== null ? `<span class="num ${v.gap < 0 ? 'neg' : 'pos'}">${esc(formatGap(v.gap))}</span>` : rsGapCell(v, r.overall)}</td>
       <td class="c">${v.companionOf ? '<span class="pill na">参考<span class="en">context</span></span>' : statusPill(v)}</td>
       <td class="wording">${esc(v.target2035Text)}</td>
     </tr>`;
@@ -65,6 +76,32 @@ function overallTable(r: AssessmentReport): string {
     <colgroup><col style="width:33%"><col style="width:11%"><col style="width:17%"><col style="width:12%"><col style="width:12%"><col style="width:15%"></colgroup>
     <thead><tr>${th('指标', 'Indicator')}${th('现值', 'Value', 'r')}${th('2025年目标', '2025 target', 'r')}${th('差距（百分点）', 'Gap (pp)', 'r')}${th('达标情况', 'Status', 'c')}${th('2035年目标', '2035 target')}</tr></thead>
     <tbody>${rows}</tbody></table>`;
+}
+
+/**
+ * Headline values (最新数值): each indicator's newest value up to the report's year, with the year
+ * it is from; the reason (Chinese) where no year has one. Nothing for reports frozen before.
+ */
+function headlineTable(r: AssessmentReport): string {
+  if (!r.headline?.length) return '';
+  const rows = r.headline
+    .map((v) => {
+      const value =
+        v.value !== null
+          ? `<span class="num value">${esc(formatPct(v.value))}</span>`
+          : `<span class="null">无数值</span><div class="reason">${esc(zhPart(v.reason ?? ''))}</div>`;
+      return `<tr data-indicator="${esc(v.indicator)}" data-year="${v.year}">
+      <td class="ind"><div>${esc(v.nameZh)}</div><div class="en">${esc(v.nameEn)}</div></td>
+      <td class="r">${value}</td>
+      <td class="r">${v.value !== null ? `${v.year}年` : '—'}</td>
+    </tr>`;
+    })
+    .join('');
+  return `<table class="grid headline">
+    <colgroup><col style="width:50%"><col style="width:30%"><col style="width:20%"></colgroup>
+    <thead><tr>${th('指标', 'Indicator')}${th('最新数值', 'Newest value', 'r')}${th('数据年度', 'Year of the value', 'r')}</tr></thead>
+    <tbody>${rows}</tbody></table>
+  <p class="small muted">最新数值：各指标截至评估年度最近一个有计算值的年度。<span class="en">Newest value: the newest year up to the report's year in which each indicator has a value.</span></p>`;
 }
 
 /** Per-region table with footnotes for empty values, grouped by reason. */
@@ -380,6 +417,7 @@ ${summary(r)}
   ${h2('一、总体目标', 'Overall targets')}
   <p class="small muted">依据《吉林省关于进一步加强生物多样性保护的实施意见》总体目标；差距 = 现值 − 2025年目标（百分点），负值表示尚未达到。未给出数值的目标以原文表述列示，不作数值判定（图1）。</p>
   ${overallTable(r)}
+  ${headlineTable(r)}
 </section>
 <section>
   ${h2('二、年度变化', 'Values by year')}

@@ -15,7 +15,7 @@ export const REPORT_INDICATORS = [
 ] as const;
 
 /** Shown beside an overall target, without a target of its own (BRIEF §6). */
-export const COMPANION_INDICATORS = ['wetland_protection_rate'] as const;
+export const COMPANION_INDICATORS = ['grassland_vegetation_cover_rs', 'wetland_protection_rate', 'pa_connectivity'] as const;
 
 export interface IndicatorValue {
   indicator: string;
@@ -37,6 +37,9 @@ export interface IndicatorValue {
   meetsTarget: boolean | null;
   /** why value is null (no run, empty denominator …) */
   reason: string | null;
+  /** the reason as a stable code (@biomon/indicators reasons.ts) and in English; absent in reports frozen before */
+  reasonCode?: string | null;
+  reasonEn?: string | null;
   runId: string | null;
   /** set on a companion value shown beside another indicator */
   companionOf?: string;
@@ -180,6 +183,12 @@ export interface AssessmentReport {
   generatedAt: string;
   /** 总体目标 Overall targets, with the companion value after the one it accompanies */
   overall: IndicatorValue[];
+  /**
+   * Headline values (最新数值): per report indicator, the value of the newest year ≤ year that has
+   * one (its `year` says which), or — when no year has a value — the report year's empty value with
+   * its reason. Absent in reports frozen before it existed.
+   */
+  headline?: IndicatorValue[];
   prefectures: RegionValues[];
   priorityAreas: RegionValues[];
   /** values by year for the report's region (every year with a completed run) */

@@ -1,1 +1,2 @@
-export { runSeeds, SEED_STEPS, type SeedStepResult } from './seed';
+export { runSeeds, SEED_STEPS, type SeedStepResult, type SeedOptions } from './seed';
+export { demoNdvi, DEMO_NDVI } from './demo-ndvi';

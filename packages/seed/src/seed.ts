@@ -9,9 +9,11 @@ import { loadLedgerSeed, type LedgerSeed } from '@biomon/ledger';
 import { deriveHigherTaxa, upsertTaxa, type JilinChecklistSeed } from '@biomon/taxa';
 import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
 import { holdRulesExclusive, ingestOccurrences, ingestSurveyEvents, refreshSensitivity } from '@biomon/occurrences';
-import { createIndicatorRun, executeIndicatorRun } from '@biomon/indicators';
+import { computeLandCoverChange, createIndicatorRun, DEFAULT_RUN_CODES, executeIndicatorRun, resolveChangePair } from '@biomon/indicators';
 import { seedDemoStations } from '@biomon/stations';
-import { seedDefaultAlertRules } from '@biomon/alerts';
+import { ingestAccessions, saveInstitution, type InstitutionIn } from '@biomon/germplasm';
+import { evaluateAlerts, seedDefaultAlertRules } from '@biomon/alerts';
+import { seedDemoNdvi } from './demo-ndvi';
 
 export interface SeedStepResult {
   name: string;
@@ -23,7 +25,14 @@ interface SeedStep {
   name: string;
   version: string;
   level: Exclude<SeedLevel, 'none'>;
-  run(tx: Tx, seedsDir: string): Promise<unknown>;
+  /** writes files to the file store: applied only when runSeeds is given one (otherwise left for a later seed) */
+  needsFileStore?: true;
+  run(tx: Tx, seedsDir: string, opts?: SeedOptions): Promise<unknown>;
+}
+
+export interface SeedOptions {
+  /** the file store (config.fileStoreDir) for the demo's raster COGs */
+  fileStoreDir?: string;
 }
 
 const layerStep = (name: string, kind: LayerKind, file: string, year: number, source: string): SeedStep => ({
@@ -117,18 +126,67 @@ export const SEED_STEPS: SeedStep[] = [
       return seedDemoStations(tx, stations);
     },
   },
+  {
+    // the germplasm registry (issue 20): 8 holding institutions and 25 MCPD v2.1 accessions
+    name: 'demo:germplasm',
+    version: '1',
+    level: 'demo',
+    async run(tx, dir) {
+      const seed = JSON.parse(await readFile(path.join(dir, 'demo/germplasm.json'), 'utf8')) as { institutions: InstitutionIn[]; accessions: unknown[] };
+      const actor: Actor = { tokenId: null, role: 'system', label: 'demo seed' };
+      for (const inst of seed.institutions) await saveInstitution(tx, inst, { actor, route: 'seed' });
+      const res = await ingestAccessions(tx, seed.accessions, { actor, route: 'seed' });
+      return { institutions: seed.institutions.length, accessions: { inserted: res.inserted, rejected: res.rejected.length } };
+    },
+  },
+  {
+    // synthetic NDVI rasters 2020 and 2024 over Jilin (issue 18), generated now and imported as COGs
+    name: 'demo:ndvi',
+    version: '1',
+    level: 'demo',
+    needsFileStore: true,
+    run: (tx, dir, opts) => {
+      if (!opts?.fileStoreDir) throw new Error('demo:ndvi needs a file store (runSeeds(…, { fileStoreDir }))');
+      return seedDemoNdvi(tx, dir, opts.fileStoreDir);
+    },
+  },
 ];
 
 /** Steps that need everything else first: the demo's one completed indicator run. */
 const FINAL_STEPS: SeedStep[] = [
   {
     name: 'demo:indicator-run-2024',
+    version: '2',
+    level: 'demo',
+    async run(tx, _dir, opts) {
+      // every default indicator, and ProtConn (on request only) at 10 km for the map and the report
+      const { runId } = await createIndicatorRun(
+        tx,
+        { year: 2024, indicators: [...DEFAULT_RUN_CODES, 'pa_connectivity'] },
+        { tokenId: null, role: 'system', label: 'demo seed' },
+        'seed',
+      );
+      await executeIndicatorRun(tx, runId, undefined, { fileStoreDir: opts?.fileStoreDir });
+      return { runId };
+    },
+  },
+  {
+    // the land-cover change 2020 → 2024 (the forest-loss patch in demo-pa-03) and its one alert
+    name: 'demo:land-cover-change',
     version: '1',
     level: 'demo',
     async run(tx) {
-      const { runId } = await createIndicatorRun(tx, { year: 2024 }, { tokenId: null, role: 'system', label: 'demo seed' }, 'seed');
-      await executeIndicatorRun(tx, runId);
-      return { runId };
+      const versions = await tx
+        .selectFrom('layer_datasets')
+        .select(['id', 'vintage_year'])
+        .where('kind', '=', 'land-cover')
+        .where('name', 'in', ['demo/land-cover-2020.geojson', 'demo/land-cover.geojson'])
+        .orderBy('vintage_year')
+        .execute();
+      if (versions.length !== 2) return { skipped: 'the two demo land-cover versions are not both loaded' };
+      const change = await computeLandCoverChange(tx, await resolveChangePair(tx, { from: versions[0].id, to: versions[1].id }));
+      const alerts = await evaluateAlerts(tx, { trigger: 'rules', rules: ['forest_loss_in_protected_area'], now: '2026-11-28T00:00:00Z' });
+      return { changeId: change.changeId, cells: change.cells, alerts: alerts.forest_loss_in_protected_area ?? null };
     },
   },
 ];
@@ -138,16 +196,16 @@ const FINAL_STEPS: SeedStep[] = [
  * and a step's data and its record commit together, so nothing is seeded twice, even when two
  * seeders race (an advisory lock serialises them).
  */
-export async function runSeeds(db: Db, level: SeedLevel, seedsDir: string): Promise<SeedStepResult[]> {
+export async function runSeeds(db: Db, level: SeedLevel, seedsDir: string, opts: SeedOptions = {}): Promise<SeedStepResult[]> {
   if (level === 'none') return [];
-  const wanted = [...SEED_STEPS, ...FINAL_STEPS].filter((s) => s.level === 'reference' || level === 'demo');
+  const wanted = [...SEED_STEPS, ...FINAL_STEPS].filter((s) => (s.level === 'reference' || level === 'demo') && (!s.needsFileStore || opts.fileStoreDir));
   const results: SeedStepResult[] = [];
   for (const step of wanted) {
     const r = await db.transaction().execute(async (tx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext('biomon-seed'))`.execute(tx);
       const done = await tx.selectFrom('seed_runs').select('name').where('name', '=', step.name).executeTakeFirst();
       if (done) return { name: step.name, status: 'skipped' as const };
-      const summary = await step.run(tx, seedsDir);
+      const summary = await step.run(tx, seedsDir, opts);
       await tx
         .insertInto('seed_runs')
         .values({ name: step.name, version: step.version, summary: JSON.stringify(summary ?? {}) })

@@ -24,4 +24,26 @@ export {
 } from './occurrence-read';
 export { eventReadSql, eventExtentSql, GENERALISED_EVENT_TERMS, type EventRow, type EventSelect } from './event-read';
 export { stationShown, STATION_CELL_M, STATION_GENERALISATION, STATION_WITHHELD } from './station-read';
+export {
+  accessionShown,
+  accessionCell,
+  projectPassport,
+  GENERALISED_PASSPORT_FIELDS,
+  PASSPORT_GENERALISATION,
+  PASSPORT_WITHHELD,
+  type AccessionRow,
+  type PassportShown,
+} from './germplasm-read';
 export { SMALL_COUNT, sensitiveSpeciesNames, projectIndicatorDetails } from './aggregates';
+export {
+  projectScreeningSpecies,
+  seesScreeningExact,
+  shownByBand,
+  SCREENING_BANDS_KM,
+  SCREENING_BAND_CELL_M,
+  type ScreeningRecord,
+  type ScreeningSpeciesStored,
+  type ScreeningSpeciesOut,
+  type ScreeningBand,
+  type Count as ScreeningCount,
+} from './screening-read';

@@ -258,6 +258,8 @@ describe('indicator golden fixture (closed-form expectations)', () => {
       landCover: ds['land-cover'],
       grasslandPlots: ds['grassland-plots'],
       ecosystems: ds.ecosystems,
+      // no NDVI raster exists in this fixture
+      ndvi: null,
     });
     expect(r.out.params).toMatchObject({ speciesWindowYears: 10, ecosystemThreshold: 0.01 });
     await importLayer(t.ctx.db, [feature(box(126, 127, 42, 43), { class: 'forest' })], { kind: 'land-cover', year: 2024 });

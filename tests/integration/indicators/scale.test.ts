@@ -280,8 +280,10 @@ describe('indicator runs at scale: cells and the per-run PA union', () => {
     }
     expect(after.map((s) => s.stage).sort()).toEqual([
       'ecosystem_type_protection_rate',
+      'exsitu_coverage',
       'forest_coverage',
       'grassland_vegetation_cover',
+      'grassland_vegetation_cover_rs',
       'grid',
       'pa-union',
       'pa_coverage',

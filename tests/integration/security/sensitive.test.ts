@@ -59,7 +59,8 @@ async function pickPoints(n: number): Promise<LonLat[]> {
       SELECT (ST_DumpPoints(geom)).geom AS q FROM regions UNION ALL SELECT (ST_DumpPoints(geom)).geom FROM protected_areas
       UNION ALL SELECT (ST_DumpPoints(geom)).geom FROM land_cover UNION ALL SELECT (ST_DumpPoints(geom)).geom FROM ecosystems
       UNION ALL SELECT geom FROM grassland_plots UNION ALL SELECT location FROM stations
-      UNION ALL SELECT (ST_DumpPoints(footprint)).geom FROM survey_events WHERE footprint IS NOT NULL UNION ALL SELECT geom FROM occurrences)
+      UNION ALL SELECT (ST_DumpPoints(footprint)).geom FROM survey_events WHERE footprint IS NOT NULL UNION ALL SELECT geom FROM occurrences
+      UNION ALL SELECT geom FROM germplasm_accessions WHERE geom IS NOT NULL UNION ALL SELECT location FROM germplasm_institutions WHERE location IS NOT NULL)
     SELECT g.lon, g.lat FROM g
     WHERE ST_Distance(g.p::geography, biomon_cell_centre(g.p, 10000)::geography) > 2500
       AND EXISTS (SELECT 1 FROM regions r WHERE r.level = 'province' AND ST_Intersects(r.geom, g.p))
@@ -134,8 +135,8 @@ beforeAll(async () => {
   const forestry = await t.ctx.db.selectFrom('departments').select('id').where('name', '=', '省林草局').executeTakeFirstOrThrow();
   H.department = await authAs(t, 'department', { departmentId: forestry.id });
 
-  const [trap, sp, genusZh, unmatched, notes, reid, foreign, imported, importedBad, stationB] = await pickPoints(10);
-  P = { trap, sp, genusZh, unmatched, notes, reid, foreign, imported, importedBad, stationB };
+  const [trap, sp, genusZh, unmatched, notes, reid, foreign, imported, importedBad, stationB, ginseng] = await pickPoints(11);
+  P = { trap, sp, genusZh, unmatched, notes, reid, foreign, imported, importedBad, stationB, ginseng };
   for (const p of Object.values(P)) SECRETS.push(f5(p[0]), f5(p[1]), f4(p[0]), f4(p[1]));
 
   // a camera trap at the trap point (its own station), and another camera-trap station elsewhere
@@ -298,6 +299,39 @@ beforeAll(async () => {
     60_000,
   );
 
+  // a germplasm accession of a sensitive plant (人参, wild, seed bank) whose passport names its site: the
+  // site, its description, elevation and remarks are generalised or withheld below evaluator (issue 20)
+  await ok(
+    await post('/v1/germplasm/institutions', H.department, {
+      code: 'JL-GB-LINK',
+      name: '联动测试种质库',
+      type: 'seed_bank',
+      location: { type: 'Point', coordinates: [116.3227, 39.9589] },
+    }),
+    201,
+  );
+  await ok(
+    await post('/v1/germplasm/accessions', H.department, {
+      records: [
+        {
+          INSTCODE: 'JL-GB-LINK',
+          ACCENUMB: 'LINK-GINSENG-1',
+          GENUS: 'Panax',
+          SPECIES: 'ginseng',
+          SAMPSTAT: 100,
+          STORAGE: '13;40',
+          DECLATITUDE: P.ginseng[1],
+          DECLONGITUDE: P.ginseng[0],
+          COLLSITE: `secret ridge N${f4(P.ginseng[1])} E${f4(P.ginseng[0])}`,
+          ELEVATION: 812,
+          REMARKS: `COLLSITE:scat at ${f4(P.ginseng[1])}`,
+          COLLNAME: `trap HC-77 ${f4(P.ginseng[0])}`,
+          DOMAIN: 'medicinal_plant',
+        },
+      ],
+    }),
+  );
+
   // an indicator run over the planted records, and a frozen report
   const { runId } = await createIndicatorRun(t.ctx.db, { year: 2026 }, { tokenId: null, role: 'system', label: 'linkage' }, 'test');
   await executeIndicatorRun(t.ctx.db, runId);
@@ -326,7 +360,38 @@ beforeAll(async () => {
       60_000,
     );
   }
+  // project impact screenings (issue 19) of a footprint 3.5 km west of the camera trap's tiger, by a
+  // surveyor of another team and by the department: walked below (JSON and the HTML report)
+  const fpBox = (lon: number, lat: number, d: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+      ],
+    ],
+  });
+  for (const who of ['surveyorB', 'department']) {
+    const res = await post('/v1/screenings', H[who], { name: `线路 ${who}`, footprint: fpBox(P.trap[0] - 0.05, P.trap[1], 0.004), buffersKm: [1, 5, 10] });
+    SCREENINGS.push({ who, id: (await ok(res, 202)).screeningId });
+  }
+  for (const sc of SCREENINGS) {
+    await waitFor(
+      `screening of ${sc.who}`,
+      async () => {
+        const s = await ok(await app.inject({ method: 'GET', url: `/v1/screenings/${sc.id}`, headers: H[sc.who] }));
+        return s.status === 'completed' ? s : null;
+      },
+      60_000,
+    );
+  }
 }, 300_000);
+
+/** Screenings run by callers below evaluator (issue 19). */
+const SCREENINGS: { who: string; id: string }[] = [];
 
 afterAll(async () => {
   await worker?.stop();
@@ -461,6 +526,9 @@ async function recipes(): Promise<Record<string, () => Promise<Target[]>>> {
     '/v1/exports/:id': async () => IDS.exports.map((e) => u(`/v1/exports/${e.id}`)),
     '/v1/exports/:id/download': async () => IDS.exports.map((e) => u(`/v1/exports/${e.id}/download`)),
     '/v1/files/:id': async () => [u('/v1/files/00000000-0000-4000-8000-000000000000')],
+    '/v1/germplasm/institutions': async () => [u('/v1/germplasm/institutions')],
+    '/v1/germplasm/accessions': async () => [u('/v1/germplasm/accessions?limit=1000'), u('/v1/germplasm/accessions?taxon=%E4%BA%BA%E5%8F%82')],
+    '/v1/germplasm/accessions/export': async () => ['csv', 'tsv', 'xlsx'].map((f) => u(`/v1/germplasm/accessions/export?format=${f}`)),
     '/v1/imports/:id': async () => [u(`/v1/imports/${IDS.importId}`)],
     '/v1/imports/:id/errors.csv': async () => [u(`/v1/imports/${IDS.importId}/errors.csv`)],
     '/v1/imports/template.csv': async () => [u('/v1/imports/template.csv'), u('/v1/imports/template.csv?headers=zh')],
@@ -470,16 +538,41 @@ async function recipes(): Promise<Record<string, () => Promise<Target[]>>> {
     '/v1/indicator-runs/:runId': async () => runs.map((r) => u(`/v1/indicator-runs/${r}`)),
     '/v1/indicators': async () => [u('/v1/indicators')],
     '/v1/indicators/:code/values': async () => codes.flatMap((c) => [u(`/v1/indicators/${c}/values`), u(`/v1/indicators/${c}/values?region=PA-CBS`)]),
+    '/v1/land-cover/change': async () => {
+      const lc = (await ok(await app.inject({ method: 'GET', url: '/v1/layers?kind=land-cover', headers: H.admin }))).datasets.map(
+        (d: { datasetId: number }) => d.datasetId,
+      ) as number[];
+      return lc.flatMap((a, i) => lc.slice(i + 1).map((b) => u(`/v1/land-cover/change?from=${Math.min(a, b)}&to=${Math.max(a, b)}`)));
+    },
+    '/v1/land-cover/change/areas': async () => {
+      const lc = (await ok(await app.inject({ method: 'GET', url: '/v1/layers?kind=land-cover', headers: H.admin }))).datasets.map(
+        (d: { datasetId: number }) => d.datasetId,
+      ) as number[];
+      return lc.flatMap((a, i) => lc.slice(i + 1).map((b) => u(`/v1/land-cover/change/areas?from=${Math.min(a, b)}&to=${Math.max(a, b)}&limit=20000`)));
+    },
     '/v1/layers': async () => [u('/v1/layers')],
     '/v1/layers/:datasetId': async () => datasets.map((d) => u(`/v1/layers/${d}`)),
     '/v1/layers/:datasetId/features': async () =>
       datasets.flatMap((d) => [u(`/v1/layers/${d}/features?limit=10000`), ...Object.values(P).map((p) => u(`/v1/layers/${d}/features?bbox=${tiny(p)}`))]),
+    // rasters hold no occurrence data; their metadata and zonal statistics are walked all the same
+    '/v1/rasters': async () => [u('/v1/rasters')],
+    '/v1/rasters/:id': async () =>
+      [1, ...(await t.ctx.db.selectFrom('raster_datasets').select('id').execute()).map((r) => r.id)].map((id) => u(`/v1/rasters/${id}`)),
+    '/v1/rasters/:id/zonal': async () =>
+      [1, ...(await t.ctx.db.selectFrom('raster_datasets').select('id').execute()).map((r) => r.id)].flatMap((id) => [
+        u(`/v1/rasters/${id}/zonal?regionCodes=PA-CBS`),
+        ...datasets.map((d) => u(`/v1/rasters/${id}/zonal?layer=${d}`)),
+      ]),
+    '/tiles/rasters/:id/:z/:x/:y.png': async () => [u('/tiles/rasters/1/7/108/46.png')],
+    '/tiles/rasters/:id/legend.json': async () => [u('/tiles/rasters/1/legend.json')],
     '/v1/ledger/departments': async () => [u('/v1/ledger/departments')],
     '/v1/ledger/tasks': async () => [u('/v1/ledger/tasks')],
     '/v1/ledger/tasks/:no': async () => [16, 17, 18, 20, 23, 24, 27, 28].map((n) => u(`/v1/ledger/tasks/${n}`)),
     '/v1/occurrences': async () => OCC_FILTERS().flatMap((f) => [u(`/v1/occurrences?limit=1000&${f}`), u(`/v1/occurrences?limit=1000&f=geojson&${f}`)]),
     '/v1/occurrences/:occurrenceID': async () => PLANTED_OCCURRENCES.map((id) => u(`/v1/occurrences/${id}`)),
     '/v1/reports': async () => [u('/v1/reports')],
+    '/v1/screenings/:id': async () => SCREENINGS.map((x) => u(`/v1/screenings/${x.id}`)),
+    '/v1/screenings/:id/report.html': async () => SCREENINGS.map((x) => u(`/v1/screenings/${x.id}/report.html`)),
     '/v1/reports/:id': async () => ['json', 'csv', 'html'].map((f) => u(`/v1/reports/${IDS.reportId}?format=${f}`)),
     '/v1/reports/assessment': async () => ['json', 'csv', 'html'].map((f) => u(`/v1/reports/assessment?year=2026&format=${f}`)),
     '/v1/stations': async () => [u('/v1/stations?limit=1000')],
@@ -570,6 +663,20 @@ describe('sensitive locations survive linkage', () => {
     const dep = await ok(await app.inject({ method: 'GET', url: '/v1/stations/CT-A', headers: H.department }));
     expect(dep).toMatchObject({ generalised: true, description: null });
     expect(metres(dep.location.coordinates, P.trap)).toBeGreaterThan(1000);
+  });
+
+  it('a screening near the tiger names it by band only below evaluator: no distance, no point; evaluators see the distance', async () => {
+    for (const sc of SCREENINGS) {
+      const s = await ok(await app.inject({ method: 'GET', url: `/v1/screenings/${sc.id}`, headers: H[sc.who] }));
+      const tiger = s.result.species.find((x: { scientificName: string }) => x.scientificName === 'Panthera tigris');
+      expect(tiger, sc.who).toMatchObject({ sensitive: true, nearestBandKm: expect.any(Number) });
+      expect(tiger.nearestM).toBeUndefined();
+      expect(tiger.buffers).toBeUndefined();
+      expect(JSON.stringify(tiger)).not.toMatch(/"(d|cd|nearestM|distanceM)"/);
+      const ev = await ok(await app.inject({ method: 'GET', url: `/v1/screenings/${sc.id}`, headers: H.evaluator }));
+      const exact = ev.result.species.find((x: { scientificName: string }) => x.scientificName === 'Panthera tigris');
+      expect(exact.nearestM).toBeGreaterThan(3000);
+    }
   });
 
   it('the records beside a tiger are generalised with it, and what marks them is sticky', async () => {

@@ -24,8 +24,13 @@ const ImportId = Type.Object({ id: Type.String({ format: 'uuid' }) });
  * An import, its status and its error report (which quotes the rows it refused) are its uploader's:
  * the surveyors of its team, or its station; evaluators and admins read every import.
  */
-function assertMayRead(a: Pick<Actor, 'role' | 'team' | 'stationId'>, imp: { team: string | null; stationId: string | null }): void {
+function assertMayRead(
+  a: Pick<Actor, 'role' | 'team' | 'stationId'>,
+  imp: { team: string | null; stationId: string | null; options?: { kind?: string } | null },
+): void {
   if (readsEveryScope(a)) return;
+  // MCPD germplasm imports (@biomon/germplasm): the registry is the departments' own, and public to read
+  if (a.role === 'department' && imp.options?.kind === 'mcpd') return;
   if (a.role === 'surveyor' && imp.stationId === null && imp.team !== null && imp.team === a.team) return;
   if (a.role === 'station' && imp.stationId !== null && imp.stationId === a.stationId) return;
   throw new AppError('FORBIDDEN', 'this import belongs to another team or station', { reason: 'scope' });

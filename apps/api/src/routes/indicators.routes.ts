@@ -24,6 +24,8 @@ const DatasetIds = Type.Object(
     landCover: Type.Optional(Type.Integer({ minimum: 1 })),
     grasslandPlots: Type.Optional(Type.Integer({ minimum: 1 })),
     ecosystems: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** an NDVI raster dataset (GET /v1/rasters) for grassland_vegetation_cover_rs */
+    ndvi: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 );
@@ -97,6 +99,15 @@ export const indicatorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
                   ecosystemMinAreaHa: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
                   speciesMaxUncertaintyM: Type.Optional(Type.Number({ minimum: 1, maximum: 1e6 })),
                   speciesRequireVerified: Type.Optional(Type.Boolean()),
+                  dispersalDistanceKm: Type.Optional(
+                    Type.Union([Type.Number(), Type.Array(Type.Number(), { minItems: 1, maxItems: 10 })], {
+                      description: 'pa_connectivity: median dispersal distance(s) in km, one result per distance (default 10)',
+                    }),
+                  ),
+                  probabilityAtDistance: Type.Optional(Type.Number({ description: 'pa_connectivity: p at the dispersal distance, 0 < p < 1 (default 0.5)' })),
+                  connectivityLinkThreshold: Type.Optional(
+                    Type.Number({ description: 'pa_connectivity: links with p* at or above this are kept for the map, 0 < t ≤ 1 (default 0.5)' }),
+                  ),
                 },
                 { additionalProperties: false },
               ),

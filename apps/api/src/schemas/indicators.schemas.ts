@@ -29,6 +29,11 @@ export const IndicatorResult = Type.Object(
     nameZh: Nullable(Type.String()),
     nameEn: Nullable(Type.String()),
     regionCode: Type.String(),
+    variant: Type.Optional(
+      Type.String({
+        description: "which of the indicator's values for the region (pa_connectivity: 'd=10km', one per dispersal distance); absent when it has one",
+      }),
+    ),
     year: Type.Integer(),
     value: Nullable(Type.Number()),
     numerator: Nullable(Type.Number()),
@@ -38,6 +43,12 @@ export const IndicatorResult = Type.Object(
     targetText: Nullable(Type.String()),
     meetsTarget: Nullable(Type.Boolean()),
     reason: Nullable(Type.String({ description: 'why value is null (no data, empty denominator …)' })),
+    reasonCode: Type.Optional(
+      Nullable(Type.String({ description: 'why value is null, as a stable code (DATASET_MISSING, REGION_NO_AREA, NO_GRASSLAND_WITH_PLOTS, …, REASON_OTHER)' })),
+    ),
+    reasonParams: Type.Optional(Nullable(Type.Record(Type.String(), Type.String(), { description: "the code's parameters, e.g. { kind: 'land-cover' }" }))),
+    reasonZh: Type.Optional(Nullable(Type.String({ description: '原因（中文）' }))),
+    reasonEn: Type.Optional(Nullable(Type.String({ description: 'the reason in English (the same text as reason)' }))),
     missing: Type.Optional(AnyJson({ description: 'inputs that were missing for this value' })),
     details: JsonObject({ description: "the computation's breakdown (per type, per unit, species …); open-ended" }),
     params: JsonObject(),

@@ -20,6 +20,8 @@ export const ReportValue = Type.Object(
     gap: Nullable(Type.Number({ description: 'value − target in percentage points' })),
     meetsTarget: Nullable(Type.Boolean()),
     reason: Nullable(Type.String()),
+    reasonCode: Type.Optional(Nullable(Type.String({ description: 'the reason as a stable code (NO_RUN, DATASET_MISSING, NO_GRASSLAND_WITH_PLOTS, …)' }))),
+    reasonEn: Type.Optional(Nullable(Type.String({ description: 'the reason in English' }))),
     runId: Nullable(Type.String()),
     companionOf: Type.Optional(Type.String()),
   },
@@ -73,6 +75,11 @@ export const AssessmentReport = Type.Object(
     asOf: Type.String({ description: "the ledger's date (overdue as of)" }),
     generatedAt: Type.String(),
     overall: Type.Array(ref(ReportValue), { description: '总体目标 Overall targets, each companion value after the one it accompanies' }),
+    headline: Type.Optional(
+      Type.Array(ref(ReportValue), {
+        description: '最新数值 Headline values: per indicator, the newest year ≤ year with a value (its year), else the empty value with its reason',
+      }),
+    ),
     prefectures: Type.Array(ref(ReportRegion)),
     priorityAreas: Type.Array(ref(ReportRegion)),
     series: Type.Array(

@@ -7,6 +7,7 @@ import type { AppContext } from '@biomon/runtime';
 import { Type } from '@fastify/type-provider-typebox';
 import { createImport, getMapping, storeUpload, MAPPING_NAME_PATTERN, MAX_IMPORT_BYTES } from '@biomon/occurrences';
 import { actorOf } from '@biomon/auth';
+import { classifyUpload } from '@biomon/germplasm';
 import { stationLimits } from './occurrences.routes';
 import { errorResponses } from '@biomon/http';
 import { ImportAcceptedSchema } from './batch.schemas';
@@ -36,7 +37,7 @@ export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
     {
       schema: {
         summary:
-          'Upload a file to import (文件导入): Excel (.xlsx/.xls), CSV (UTF-8 or GBK), GPS tracks (GPX/KML/KMZ), Darwin Core Archive or Camtrap DP — 202 with its id',
+          'Upload a file to import (文件导入): Excel (.xlsx/.xls), CSV (UTF-8 or GBK), GPS tracks (GPX/KML/KMZ), Darwin Core Archive or Camtrap DP — 202 with its id; an MCPD v2.1 germplasm file (种质资源, header with INSTCODE and ACCENUMB; admin and department tokens) is imported into the germplasm registry',
         description: `multipart/form-data with one part "file"; at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB. The same file twice is recognised by content hash.`,
         tags: ['ingest'],
         security: [{ bearer: [] }],
@@ -57,7 +58,9 @@ export const importUploadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
         throw new AppError('VALIDATION_FAILED', 'the file is empty', {
           errors: [{ field: 'file', code: 'FILE_EMPTY', message: 'the uploaded file has no content' }],
         });
-      const out = await createImport(ctx.db, upload, part.filename || 'upload', actor, { mapping, crs: q.crs });
+      // an MCPD germplasm file (header with INSTCODE and ACCENUMB) is never read as occurrences
+      const kind = await classifyUpload(upload.path, part.filename || 'upload', actor);
+      const out = await createImport(ctx.db, upload, part.filename || 'upload', actor, { mapping, crs: q.crs, kind });
       return reply.status(202).send(out);
     },
   );

@@ -3,18 +3,21 @@ import type { FeatureCollection, Geometry, Position } from 'geojson';
 import { field, h, mount, select } from '../dom';
 import { get, getToken, url } from '../api';
 import { pick, t, tx, type Key } from '../i18n';
+import { addRasterLayers, loadRasterLayers, rasterLegendItems, type RasterLayer } from './map-rasters';
 import { ago, num, pct } from '../format';
 import { href, type Route } from '../router';
 import { can } from '../session';
 import { errorBox, loadingBox, notice } from '../ui';
 import { HEALTH_COLOURS, healthLevel, stationsWithHealth } from '../station-health';
 import type { AssessmentReport, IndicatorDef, LayerDataset } from '../types';
+import { CHANGE_COLOURS, changeLayerData } from './land-cover-change';
 
 // Calls: GET /v1/layers, GET /v1/layers/{id}/features (newest regions, protected areas, land cover),
 // the vector tiles GET /tiles/occurrences/{z}/{x}/{y}.mvt (filters taxon, from, to, protectionClass;
 // every record, clustered below zoom 9, generalised unless the role sees exact points; the token is sent
 // with each tile request) and their number from GET /ogc/collections/occurrences/items, GET /v1/stations + /v1/stations/{id}/health (roles that may see stations),
-// and for a clicked region GET /v1/indicators + GET /v1/reports/assessment (cached).
+// and for a clicked region GET /v1/indicators + GET /v1/reports/assessment (cached); the province's
+// ProtConn links and top connectors from GET /v1/indicators/pa_connectivity/values.
 
 /** Colours, shared by the style and the legend (and the e2e pixel test reads REGION_FILL). */
 export const BG = '#dce5ec';
@@ -24,6 +27,8 @@ const PROVINCE_LINE = '#4a3f30';
 const PRIORITY_LINE = '#b5532f';
 const PA_FILL = '#2f7d4f';
 const PA_LINE = '#1d5a37';
+const CONN_LINK = '#8e44ad';
+const CONN_TOP = '#e67e22';
 export const LAND_COVER: Record<string, string> = {
   forest: '#4c8c4a',
   shrub_special: '#78a85a',
@@ -128,6 +133,72 @@ function dl(rows: [string, unknown][]): HTMLElement {
   );
 }
 
+interface Connectivity {
+  fc: FC;
+  /** the protected areas the top connector parts are made of (their ids, as in the layer's features) */
+  topPaIds: string[];
+  protConn: number | null;
+  distanceKm: number | null;
+  threshold: number | null;
+}
+
+/**
+ * ProtConn of the province at the distance reports show (10 km, else the first computed): its links
+ * with p* above the run's threshold (lines between the parts' points) and its top connector parts,
+ * from GET /v1/indicators/pa_connectivity/values (public: protected areas are public). Empty when
+ * no run computed it.
+ */
+async function connectivity(regions: FC): Promise<Connectivity> {
+  const empty: Connectivity = { fc: { type: 'FeatureCollection', features: [] }, topPaIds: [], protConn: null, distanceKm: null, threshold: null };
+  try {
+    const province = regions.features.find((f) => f.properties.level === 'province');
+    if (!province) return empty;
+    const r = await get<{ values: { variant?: string; year: number; value: number | null; details: Record<string, unknown> }[] }>(
+      '/v1/indicators/pa_connectivity/values',
+      { region: String(province.properties.code) },
+    );
+    const year = Math.max(...r.values.map((v) => v.year));
+    const ofYear = r.values.filter((v) => v.year === year);
+    const v = ofYear.find((x) => x.variant === 'd=10km') ?? ofYear[0];
+    if (!v) return empty;
+    const d = v.details as {
+      dispersalDistanceKm?: number;
+      linkThreshold?: number;
+      links?: { pStar: number; direct: boolean; line: Position[] }[];
+      topConnectors?: { rank: number; point: Position; dPC: number; dPCconnector: number; areaKm2: number; protectedAreas: { id: string; name: string }[] }[];
+    };
+    return {
+      topPaIds: [...new Set((d.topConnectors ?? []).flatMap((c) => c.protectedAreas.map((p) => p.id)))],
+      protConn: v.value,
+      distanceKm: d.dispersalDistanceKm ?? null,
+      threshold: d.linkThreshold ?? null,
+      fc: {
+        type: 'FeatureCollection',
+        features: [
+          ...(d.links ?? []).map((l) => ({
+            type: 'Feature' as const,
+            geometry: { type: 'LineString' as const, coordinates: l.line },
+            properties: { pStar: l.pStar, direct: l.direct },
+          })),
+          ...(d.topConnectors ?? []).map((c) => ({
+            type: 'Feature' as const,
+            geometry: { type: 'Point' as const, coordinates: c.point },
+            properties: {
+              rank: c.rank,
+              dPC: c.dPC,
+              dPCconnector: c.dPCconnector,
+              areaKm2: c.areaKm2,
+              names: JSON.stringify(c.protectedAreas.map((p) => p.name)),
+            },
+          })),
+        ],
+      },
+    };
+  } catch {
+    return empty;
+  }
+}
+
 export async function renderMap(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<(() => void) | void> {
   const q = route.query;
   const filters: Filters = { taxon: q.get('taxon') ?? '', from: q.get('from') ?? '', to: q.get('to') ?? '', protectionClass: q.get('protectionClass') ?? '' };
@@ -136,8 +207,10 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
 
   let lib: typeof import('../map-setup');
   let datasets: LayerDataset[];
-  let regions: FC, pas: FC, landCover: FC, occCount: number;
+  let regions: FC, pas: FC, landCover: FC, occCount: number, conn: Connectivity;
+  let change: Awaited<ReturnType<typeof changeLayerData>>;
   let stations: Awaited<ReturnType<typeof stationsWithHealth>> = [];
+  let rasters: RasterLayer[] = [];
   try {
     [lib, { datasets }] = await Promise.all([import('../map-setup'), get<{ datasets: LayerDataset[] }>('/v1/layers')]);
     [regions, pas, landCover, occCount, stations] = await Promise.all([
@@ -147,6 +220,9 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
       occurrenceCount(filters),
       can.seeStations() ? stationsWithHealth() : Promise.resolve([]),
     ]);
+    conn = await connectivity(regions);
+    change = await changeLayerData(datasets);
+    rasters = await loadRasterLayers();
   } catch (err) {
     mount(
       root,
@@ -231,13 +307,23 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     count,
   );
 
-  const layerDefs: { key: Key; id: string; layers: string[]; on: boolean; disabled?: boolean }[] = [
+  const layerDefs: { key: Key; id: string; layers: string[]; on: boolean; disabled?: boolean; label?: string }[] = [
     { key: 'lyrRegions', id: 'regions', layers: ['region-fill', 'region-line', 'province-line'], on: true },
     { key: 'lyrPriority', id: 'priority', layers: ['priority-fill', 'priority-line'], on: true },
     { key: 'lyrLandCover', id: 'landcover', layers: ['landcover-fill'], on: true },
     { key: 'lyrPA', id: 'pa', layers: ['pa-fill', 'pa-line'], on: true },
+    {
+      key: 'lyrChange',
+      id: 'lcc',
+      layers: ['lcc-fill', 'lcc-line', 'lcc-marker'],
+      on: change.areas.features.length > 0,
+      disabled: change.areas.features.length === 0,
+    },
     { key: 'lyrOcc', id: 'occ', layers: ['occ-clusters', 'occ-points'], on: true },
+    { key: 'lyrConn', id: 'conn', layers: ['conn-pa', 'conn-links', 'conn-top'], on: conn.fc.features.length > 0, disabled: conn.fc.features.length === 0 },
     { key: 'lyrStations', id: 'stations', layers: ['stations'], on: stations.length > 0, disabled: !can.seeStations() },
+    // remote-sensing rasters (NDVI, FVC, land cover) as PNG tiles, off until switched on
+    ...rasters.map((r) => ({ key: 'layers' as Key, id: r.id, layers: [r.id], on: false, label: r.label })),
   ];
   const layerBoxes = h(
     'fieldset',
@@ -255,7 +341,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
           disabled: d.disabled,
           onchange: (e: Event) => setVisible(d.layers, (e.target as HTMLInputElement).checked),
         }),
-        h('label', { for: `lyr-${d.id}` }, t(d.key)),
+        h('label', { for: `lyr-${d.id}` }, d.label ?? t(d.key)),
       ),
     ),
   );
@@ -272,11 +358,15 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
       sw(REGION_FILL, t('lyrRegions')),
       sw(PRIORITY_LINE, t('lyrPriority'), 'dash'),
       sw(PA_FILL, t('lyrPA')),
+      conn.fc.features.length ? sw(CONN_LINK, t('connLinks', { t: conn.threshold ?? '—', d: conn.distanceKm ?? '—' }), 'dash') : null,
+      conn.fc.features.length ? sw(CONN_TOP, t('connTop'), 'dot') : null,
       Object.entries(LAND_COVER).map(([k, c]) => sw(c, tx('lc_', k))),
+      change.areas.features.length ? sw(CHANGE_COLOURS.loss, t('lyrChange')) : null,
       sw(OCC.I, `${t('lyrOcc')} · ${t('pcI')}`, 'dot'),
       sw(OCC.II, `${t('lyrOcc')} · ${t('pcII')}`, 'dot'),
       sw(OCC.other, t('lyrOcc'), 'dot'),
       can.seeStations() ? (['ok', 'warn', 'bad'] as const).map((l) => sw(HEALTH_COLOURS[l], `${t('lyrStations')} · ${tx('hl_', l)}`, 'dot')) : null,
+      rasterLegendItems(rasters),
     ),
   );
 
@@ -353,6 +443,9 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     map.addSource('pa', { type: 'geojson', data: pas });
     map.addSource('occ', { type: 'vector', tiles: [occurrenceTiles(filters)], minzoom: 0, maxzoom: 14 });
     map.addSource('stations', { type: 'geojson', data: stationFC });
+    map.addSource('conn', { type: 'geojson', data: conn.fc });
+    map.addSource('lcc', { type: 'geojson', data: change.areas as never });
+    map.addSource('lcc-markers', { type: 'geojson', data: change.markers as never });
     map.addLayer({
       id: 'region-fill',
       type: 'fill',
@@ -377,6 +470,16 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
         'line-width': 1.2,
         'line-dasharray': ['case', ['==', ['get', 'status'], 'proposed'], ['literal', [2, 2]], ['literal', [1, 0]]],
       },
+    });
+    // the land-cover change of the two newest versions, highlighted over the land cover and protected areas
+    const lccColour = ['case', ['==', ['get', 'forestLoss'], true], CHANGE_COLOURS.loss, CHANGE_COLOURS.other] as unknown as string;
+    map.addLayer({ id: 'lcc-fill', type: 'fill', source: 'lcc', paint: { 'fill-color': lccColour, 'fill-opacity': 0.85 } });
+    map.addLayer({ id: 'lcc-line', type: 'line', source: 'lcc', paint: { 'line-color': lccColour, 'line-width': 1.5 } });
+    map.addLayer({
+      id: 'lcc-marker',
+      type: 'circle',
+      source: 'lcc-markers',
+      paint: { 'circle-color': CHANGE_COLOURS.loss, 'circle-radius': 7, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
     });
     map.addLayer({ id: 'region-line', type: 'line', source: 'regions', filter: isUnit, paint: { 'line-color': REGION_LINE, 'line-width': 1 } });
     map.addLayer({ id: 'province-line', type: 'line', source: 'regions', filter: isProvince, paint: { 'line-color': PROVINCE_LINE, 'line-width': 2.5 } });
@@ -415,6 +518,39 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
         'circle-stroke-width': 1.5,
       },
     });
+    // ProtConn of the province: the top connector protected areas outlined, links with p* above the
+    // threshold (width by p*, dashed through other parts) and a point on each top connector part
+    map.addLayer({
+      id: 'conn-pa',
+      type: 'line',
+      source: 'pa',
+      filter: ['in', ['get', 'id'], ['literal', conn.topPaIds]],
+      paint: { 'line-color': CONN_TOP, 'line-width': 3 },
+    });
+    map.addLayer({
+      id: 'conn-links',
+      type: 'line',
+      source: 'conn',
+      filter: ['==', ['geometry-type'], 'LineString'],
+      paint: {
+        'line-color': CONN_LINK,
+        'line-opacity': 0.75,
+        'line-width': ['interpolate', ['linear'], ['get', 'pStar'], 0, 0.5, 1, 3.5],
+        'line-dasharray': ['case', ['==', ['get', 'direct'], true], ['literal', [1, 0]], ['literal', [2, 1.5]]],
+      },
+    });
+    map.addLayer({
+      id: 'conn-top',
+      type: 'circle',
+      source: 'conn',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: {
+        'circle-color': CONN_TOP,
+        'circle-radius': ['interpolate', ['linear'], ['get', 'rank'], 1, 11, 10, 6],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 2,
+      },
+    });
     map.addLayer({
       id: 'stations',
       type: 'circle',
@@ -426,6 +562,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
         'circle-stroke-width': 2.5,
       },
     });
+    addRasterLayers(map, rasters, 'priority-fill');
     for (const d of layerDefs) if (!d.on) setVisible(d.layers, false);
     mapEl.dataset.ready = 'true';
   });
@@ -537,6 +674,22 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     );
   }
 
+  function connectorDetails(p: Record<string, unknown>): HTMLElement {
+    const names = JSON.parse(String(p.names ?? '[]')) as string[];
+    return h(
+      'div',
+      { class: 'feature-card', 'data-role': 'connector' },
+      h('h3', null, names.join('、') || t('lyrConn')),
+      dl([
+        [t('connDpc'), pct(p.dPCconnector as number, 2)],
+        ['dPC', pct(p.dPC as number, 2)],
+        ['km²', num(p.areaKm2 as number, 1)],
+        [t('connValue'), pct(conn.protConn, 2)],
+      ]),
+      h('p', { class: 'muted small' }, t('connRank', { n: String(p.rank) })),
+    );
+  }
+
   function stationDetails(p: Record<string, unknown>): HTMLElement {
     const level = String(p.level);
     return h(
@@ -560,7 +713,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     );
   }
 
-  const clickable = ['stations', 'occ-clusters', 'occ-points', 'pa-fill', 'landcover-fill', 'region-fill', 'priority-fill'];
+  const clickable = ['stations', 'conn-top', 'occ-clusters', 'occ-points', 'pa-fill', 'landcover-fill', 'region-fill', 'priority-fill'];
   map.on('click', async (e) => {
     const layers = clickable.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
     const hits = map.queryRenderedFeatures(e.point, { layers });
@@ -568,6 +721,7 @@ export async function renderMap(root: HTMLElement, route: Route, isCurrent: () =
     const at: [number, number] = [e.lngLat.lng, e.lngLat.lat];
     let f: MapGeoJSONFeature | undefined;
     if ((f = byLayer('stations'))) return showDetails(stationDetails(f.properties), at);
+    if ((f = byLayer('conn-top'))) return showDetails(connectorDetails(f.properties), at);
     if ((f = byLayer('occ-clusters'))) {
       map.easeTo({ center: (f.geometry as GeoJSON.Point).coordinates as [number, number], zoom: Math.min(map.getZoom() + 2, 14) });
       return showDetails(h('p', null, t('cluster', { n: String(f.properties.countLabel ?? f.properties.count) })));

@@ -6,6 +6,8 @@ import { href } from '../router';
 import { preloadCharts, trendChart } from '../charts';
 import { chip, errorBox, loadingBox, tableWrap, type Tone } from '../ui';
 import type { AssessmentReport, IndicatorDef, IndicatorValue, ReportRegion } from '../types';
+import { headlineValue, reasonFor } from '../headline';
+import { landCoverChangePanel } from './land-cover-change';
 
 // Calls: GET /v1/indicators, GET /v1/indicators/{code}/values (every region and year, one call per
 // indicator) and GET /v1/reports/assessment (region names, priority areas, ledger totals, coverage).
@@ -22,8 +24,17 @@ const statusOf = (v: { value: number | null; target: number | null; meetsTarget:
         ? { text: t('met'), tone: 'ok' }
         : { text: t('notMet'), tone: 'bad' };
 
-function latest(values: IndicatorValue[], region: string): IndicatorValue | undefined {
-  return values.filter((v) => v.regionCode === region).sort((a, b) => b.year - a.year)[0];
+// the headline: the newest year with a value (with its year), else the newest year and its reason
+const latest = (values: IndicatorValue[], region: string): IndicatorValue | undefined => headlineValue(values, region);
+
+/** 遥感（NDVI）与样地法之差: RS − plot-based of the same year, in percentage points. */
+function rsGap(plots: IndicatorValue | undefined, rs: IndicatorValue | undefined): HTMLElement {
+  const both = plots && rs && plots.value !== null && rs.value !== null && plots.year === rs.year;
+  return h(
+    'span',
+    { class: 'rs-gap', 'data-role': 'rs-gap', 'data-gap': both ? rs.value! - plots.value! : '' },
+    ` · ${pick('遥感 NDVI 估算，与样地法差', 'NDVI-based estimate; vs plots')} ${both ? `${signed(rs.value! - plots.value!)} ${t('gapUnit')}` : '—'}`,
+  );
 }
 
 function targetCard(def: IndicatorDef, v: IndicatorValue | undefined, companion: { def: IndicatorDef; v: IndicatorValue | undefined } | null): HTMLElement {
@@ -37,7 +48,7 @@ function targetCard(def: IndicatorDef, v: IndicatorValue | undefined, companion:
     { class: `card target-card tone-${st.tone}`, 'data-indicator': def.code, 'data-value': v?.value ?? '', 'aria-labelledby': `card-${def.code}` },
     h('header', { class: 'card-head' }, h('h3', { id: `card-${def.code}` }, pick(def.nameZh, def.nameEn)), chip(st.text, st.tone, { 'data-role': 'status' })),
     h('p', { class: 'big-value', 'data-role': 'value' }, v ? pct(v.value) : '—'),
-    v?.reason ? h('p', { class: 'reason' }, v.reason) : null,
+    v && v.value === null && reasonFor(v, getLang()) ? h('p', { class: 'reason', 'data-role': 'reason' }, reasonFor(v, getLang())) : null,
     target !== null
       ? h(
           'div',
@@ -65,8 +76,11 @@ function targetCard(def: IndicatorDef, v: IndicatorValue | undefined, companion:
           'p',
           { class: 'companion', 'data-indicator': companion.def.code },
           `${t('companion')}${colon()}`,
-          h('strong', null, pct(companion.v?.value)),
+          // a companion in another unit (exsitu_sites_per_taxon: institutions per taxon) is not a percentage
+          h('strong', null, companion.v && companion.v.unit !== '%' ? `${num(companion.v.value, 2)} ${companion.v.unit}` : pct(companion.v?.value)),
           ` · ${en ? companion.def.target2025.textEn : companion.def.target2025.text}`,
+          // the NDVI-based grassland cover (issue 18): its method name and its gap to the plot-based value of the same year
+          companion.def.code === 'grassland_vegetation_cover_rs' ? rsGap(v, companion.v) : null,
         )
       : null,
     h('details', { class: 'formula' }, h('summary', null, en ? 'Method' : '计算方法'), h('p', null, en ? def.formulaEn : def.formulaZh)),
@@ -232,6 +246,7 @@ export async function renderOverview(root: HTMLElement): Promise<void> {
       ),
     ),
     regionsSlot,
+    landCoverChangePanel(),
   );
 
   await Promise.all([

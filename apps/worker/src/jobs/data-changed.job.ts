@@ -1,5 +1,5 @@
 import { enrichOccurrences } from '@biomon/occurrences';
-import { markIndicatorsStale } from '@biomon/indicators';
+import { markIndicatorsStale, pairForNewVersion } from '@biomon/indicators';
 import { QUEUES } from '@biomon/queue';
 import type { JobHandler } from '../registry';
 
@@ -15,6 +15,14 @@ export const dataChangedJob: JobHandler<'system', 'data-changed'> = async (job, 
   const kind = job.data.kind;
   if (kind === 'regions' || kind === 'protected-areas') await enrichOccurrences(ctx.db, null);
   await markIndicatorsStale(ctx.db, kind);
+  if (kind === 'land-cover' && job.data.datasetId !== undefined) {
+    // a new land-cover version: its change from the version before it, then the forest-loss rule
+    const pair = await pairForNewVersion(ctx.db, job.data.datasetId);
+    if (pair) {
+      const { fromDatasetId, toDatasetId } = pair.key;
+      await ctx.queues.get(QUEUES.indicators)!.add('land-cover-change', { fromDatasetId, toDatasetId }, { jobId: `lcc-${fromDatasetId}-${toDatasetId}` });
+    }
+  }
   const bucket = Math.floor(Date.now() / RECOMPUTE_DEBOUNCE_MS);
   await ctx.queues.get(QUEUES.indicators)!.add('recompute', {}, { jobId: `recompute-${bucket}`, delay: RECOMPUTE_DEBOUNCE_MS });
   log.info({ kind }, 'data changed: indicators marked stale, recompute scheduled');

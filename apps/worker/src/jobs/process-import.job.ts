@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { getImport, markImportFailed, processImport } from '@biomon/occurrences';
 import { evaluateAlerts } from '@biomon/alerts';
+import { isMcpdImport, processMcpdImport } from '@biomon/germplasm';
 import type { JobHandler } from '../registry';
 
 /**
@@ -17,7 +18,10 @@ export const processImportJob: JobHandler<'imports', 'process'> = async (job, { 
   const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   let counts;
   try {
-    counts = await processImport(ctx.db, importId, ctx.config.importLimits);
+    // MCPD germplasm passports (POST /v1/imports classified the file): @biomon/germplasm reads them
+    counts = (await isMcpdImport(ctx.db, importId))
+      ? await processMcpdImport(ctx.db, importId, ctx.config.importLimits)
+      : await processImport(ctx.db, importId, ctx.config.importLimits);
   } catch (err) {
     if (
       isLast &&

@@ -11,7 +11,7 @@ export const runIndicatorsJob: JobHandler<'indicators', 'run'> = async (job, { c
     (done, total) => {
       void job.updateProgress({ done, total });
     },
-    { stepDelayMs: ctx.config.faultStepDelayMs },
+    { stepDelayMs: ctx.config.faultStepDelayMs, fileStoreDir: ctx.config.fileStoreDir },
   );
   log.info({ runId, outcome }, 'indicator run finished');
   // new values: indicator alerts (off target near a deadline, drops) are checked now, not at the next schedule

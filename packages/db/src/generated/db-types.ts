@@ -170,6 +170,47 @@ export interface Files {
   uploaded_by: string | null;
 }
 
+export interface GermplasmAccessions {
+  accenumb: string;
+  acqdate: string | null;
+  cell_m: number | null;
+  colldate: string | null;
+  content_hash: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  cropname: string | null;
+  domain: string;
+  ever_sensitive: Generated<boolean>;
+  geom: unknown | null;
+  id: Generated<number>;
+  import_id: string | null;
+  instcode: string;
+  mlsstat: number | null;
+  origcty: string | null;
+  passport: NonNullable<unknown>;
+  sampstat: number | null;
+  scientific_name: string;
+  storage: Generated<number[]>;
+  taxon_id: number | null;
+  taxon_match: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface GermplasmInstitutions {
+  address: string | null;
+  code: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  department: string | null;
+  id: Generated<number>;
+  location: unknown | null;
+  name: string;
+  name_en: string | null;
+  type: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface GrasslandPlots {
   dataset_id: number;
   geom: unknown;
@@ -236,12 +277,24 @@ export interface IndicatorResults {
   run_id: string;
   unit: string;
   value: number | null;
+  variant: Generated<string>;
   year: number;
 }
 
 export interface IndicatorRunCells {
   cell: number;
   env: unknown;
+  run_id: string;
+}
+
+export interface IndicatorRunConnNodes {
+  area_m2: number;
+  geog: unknown;
+  geom: unknown;
+  node: number;
+  pieces: number;
+  pt: unknown;
+  region_code: string;
   run_id: string;
 }
 
@@ -312,6 +365,42 @@ export interface LandCover {
   properties: Generated<NonNullable<unknown>>;
   wetland_type: string | null;
   year: number | null;
+}
+
+export interface LandCoverChangeAreas {
+  area_m2: number;
+  cell: number;
+  change_id: number;
+  from_class: string;
+  geom: unknown;
+  to_class: string;
+}
+
+export interface LandCoverChanges {
+  cell_deg: number | null;
+  cells: Generated<number>;
+  computed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  from_dataset_id: number;
+  from_year: number;
+  id: Generated<number>;
+  method_version: string;
+  ms: number | null;
+  pa_dataset_id: number | null;
+  regions_dataset_id: number | null;
+  status: Generated<string>;
+  to_dataset_id: number;
+  to_year: number;
+}
+
+export interface LandCoverTransitions {
+  area_m2: number;
+  change_id: number;
+  from_class: string;
+  scope: string;
+  scope_code: string;
+  to_class: string;
 }
 
 export interface LayerDatasets {
@@ -494,6 +583,52 @@ export interface ProtectedAreas {
   status: string;
 }
 
+export interface RasterDatasets {
+  band_type: string;
+  bbox: unknown | null;
+  class_map: NonNullable<unknown> | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  crs_wkt: string;
+  epsg: number | null;
+  error: NonNullable<unknown> | null;
+  fvc_scale: string | null;
+  geographic: boolean;
+  geotransform: number[];
+  height: number;
+  id: Generated<number>;
+  kind: string;
+  nodata: number | null;
+  original_name: Generated<string>;
+  ready_at: Timestamp | null;
+  scale: Generated<number>;
+  sha256: string;
+  size_bytes: Generated<number>;
+  source: Generated<string>;
+  source_key: string | null;
+  stats: NonNullable<unknown> | null;
+  status: Generated<string>;
+  storage_key: string | null;
+  value_offset: Generated<number>;
+  version: number;
+  vintage_year: number;
+  width: number;
+}
+
+export interface RasterZonalCache {
+  classes: NonNullable<unknown> | null;
+  computed_at: Generated<Timestamp>;
+  max: number | null;
+  mean: number | null;
+  method_version: number;
+  min: number | null;
+  pixels: number;
+  raster_id: number;
+  valid_area_m2: number;
+  zone_dataset_id: number;
+  zone_key: string;
+}
+
 export interface ReadCacheVersions {
   name: string;
   version: number;
@@ -535,6 +670,30 @@ export interface Reports {
   snapshot: NonNullable<unknown>;
   snapshot_sha256: string;
   year: number;
+}
+
+export interface Screenings {
+  as_of: string;
+  buffers_km: number[];
+  created_at: Generated<Timestamp>;
+  datasets: Generated<NonNullable<unknown>>;
+  department_id: number | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+  footprint: unknown;
+  id: Generated<string>;
+  name: string;
+  requester_label: Generated<string>;
+  requester_role: string;
+  rerun_of: string | null;
+  result: NonNullable<unknown> | null;
+  rules_version: string;
+  source: Generated<NonNullable<unknown>>;
+  species_years: number;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  team: string | null;
+  token_id: string | null;
 }
 
 export interface SeedRuns {
@@ -691,12 +850,15 @@ export interface DB {
   ecosystems: Ecosystems;
   exports: Exports;
   files: Files;
+  germplasm_accessions: GermplasmAccessions;
+  germplasm_institutions: GermplasmInstitutions;
   grassland_plots: GrasslandPlots;
   import_errors: ImportErrors;
   import_mappings: ImportMappings;
   imports: Imports;
   indicator_results: IndicatorResults;
   indicator_run_cells: IndicatorRunCells;
+  indicator_run_conn_nodes: IndicatorRunConnNodes;
   indicator_run_pa: IndicatorRunPa;
   indicator_run_pa_pieces: IndicatorRunPaPieces;
   indicator_run_region_cells: IndicatorRunRegionCells;
@@ -704,6 +866,9 @@ export interface DB {
   indicator_runs: IndicatorRuns;
   indicator_staleness: IndicatorStaleness;
   land_cover: LandCover;
+  land_cover_change_areas: LandCoverChangeAreas;
+  land_cover_changes: LandCoverChanges;
+  land_cover_transitions: LandCoverTransitions;
   layer_datasets: LayerDatasets;
   layer_subdivided: LayerSubdivided;
   ledger_measures: LedgerMeasures;
@@ -720,10 +885,13 @@ export interface DB {
   outbox: Outbox;
   platform_secrets: PlatformSecrets;
   protected_areas: ProtectedAreas;
+  raster_datasets: RasterDatasets;
+  raster_zonal_cache: RasterZonalCache;
   read_cache_versions: ReadCacheVersions;
   regions: Regions;
   report_reviews: ReportReviews;
   reports: Reports;
+  screenings: Screenings;
   seed_runs: SeedRuns;
   sensitive_events: SensitiveEvents;
   stations: Stations;

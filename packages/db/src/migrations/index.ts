@@ -12,6 +12,13 @@ import * as m0010 from './0010_sensitive_linkage';
 import * as m0011 from './0011_import_mappings';
 import * as m0012 from './0012_indicator_scale';
 import * as m0013 from './0013_public_position';
+import * as m0014 from './0014_germplasm';
+import * as m0015 from './0015_rasters';
+import * as m0016 from './0016_screenings';
+import * as m0017 from './0017_indicator_variants';
+import * as m0018 from './0018_land_cover_change';
+import * as m0019 from './0019_observation_datastream_check';
+import * as m0020 from './0020_index_rules';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +35,11 @@ export const migrations: Record<string, Migration> = {
   '0011_import_mappings': m0011,
   '0012_indicator_scale': m0012,
   '0013_public_position': m0013,
+  '0014_germplasm': m0014,
+  '0015_rasters': m0015,
+  '0016_screenings': m0016,
+  '0017_indicator_variants': m0017,
+  '0018_land_cover_change': m0018,
+  '0019_observation_datastream_check': m0019,
+  '0020_index_rules': m0020,
 };

@@ -297,7 +297,7 @@ export async function preparePaUnion(db: DbOrTx, ctx: RunContext): Promise<void>
 
 /** Removes a run's work (when it completes; its stages stay as the record of what it took). */
 export async function dropWork(db: DbOrTx, runId: string): Promise<void> {
-  for (const t of ['indicator_run_pa_pieces', 'indicator_run_pa', 'indicator_run_region_cells', 'indicator_run_cells']) {
+  for (const t of ['indicator_run_conn_nodes', 'indicator_run_pa_pieces', 'indicator_run_pa', 'indicator_run_region_cells', 'indicator_run_cells']) {
     await q(db, sql`DELETE FROM ${sql.table(t)} WHERE run_id = ${runId}`);
   }
 }

@@ -75,7 +75,7 @@ export function isXlsxArchive(src: ArchiveSource): boolean {
   return src.find('[Content_Types].xml') !== undefined && src.find('xl/workbook.xml') !== undefined;
 }
 
-interface SheetInfo {
+export interface SheetInfo {
   /** 0-based position in the workbook (the tab order) */
   index: number;
   name: string;
@@ -84,7 +84,7 @@ interface SheetInfo {
   part: string;
 }
 
-interface WorkbookInfo {
+export interface WorkbookInfo {
   sheets: SheetInfo[];
   date1904: boolean;
   workbookPart: string;
@@ -132,7 +132,7 @@ async function readRels(src: ArchiveSource, relsPart: string | undefined, ownerP
 const relsOf = (part: string): string => `${path.posix.dirname(part) === '.' ? '' : `${path.posix.dirname(part)}/`}_rels/${path.posix.basename(part)}.rels`;
 
 /** The sheets (tab order, names, parts), the date system and the parts exceljs needs, from the package's relationships. */
-async function workbookInfo(src: ArchiveSource, file: string): Promise<WorkbookInfo> {
+export async function workbookInfo(src: ArchiveSource, file: string): Promise<WorkbookInfo> {
   const root = await readRels(src, src.find('_rels/.rels'), '');
   const main = root.find((r) => r.type.endsWith('/officeDocument'));
   const workbookPart = (main && src.find(main.target)) ?? src.find('xl/workbook.xml');
@@ -289,7 +289,7 @@ interface SheetRow {
   data: ExcelJS.Row;
 }
 
-function rowCells(row: ExcelJS.Row, date1904: boolean): string[] {
+export function rowCells(row: ExcelJS.Row, date1904: boolean): string[] {
   const cells: string[] = [];
   row.eachCell({ includeEmpty: false }, (cell, col) => {
     const style = cell.style as unknown as Record<symbol, string | undefined> | undefined;
@@ -316,7 +316,7 @@ function rowIsBlank(row: ExcelJS.Row, date1904: boolean): boolean {
  * The rows of `sheets` (in that order) through exceljs's streaming reader; `taps[k]` sees the raw
  * bytes of the k-th sheet part (merged ranges are listed from them).
  */
-async function* sheetRows(src: ArchiveSource, info: WorkbookInfo, sheets: SheetInfo[], taps: ((b: Buffer) => void)[] = []): AsyncGenerator<SheetRow> {
+export async function* sheetRows(src: ArchiveSource, info: WorkbookInfo, sheets: SheetInfo[], taps: ((b: Buffer) => void)[] = []): AsyncGenerator<SheetRow> {
   const parts: Part[] = [
     info.relsPart
       ? { name: 'xl/_rels/workbook.xml.rels', from: info.relsPart }
