@@ -391,6 +391,11 @@ describe('evaluator dashboard in headless Chromium', () => {
       }
       expect(await page.locator('[data-role="occ-count"]').textContent()).toBe(`已显示 ${count.toLocaleString('zh-CN')} 条记录`);
       await shot(page, 'map', false);
+      // the demo run computes ProtConn (10 km): its links and top connectors are offered, and on
+      const conn = (await app.inject({ method: 'GET', url: '/v1/indicators/pa_connectivity/values?region=220000' })).json().values as ValueRow[];
+      expect(conn.some((v) => v.value !== null)).toBe(true);
+      expect(await page.isEnabled('#lyr-conn')).toBe(true);
+      expect(await page.isChecked('#lyr-conn')).toBe(true);
 
       // only the regions: switch the other layers off with the keyboard, then count pixels
       for (const id of ['landcover', 'pa', 'occ', 'priority']) {
@@ -465,6 +470,26 @@ describe('evaluator dashboard in headless Chromium', () => {
       expect(await page.locator('.chart-series svg').count()).toBeGreaterThan(0);
       await shot(page, 'station');
       noProblems('stations');
+      await ctx.close();
+    },
+    SLOW,
+  );
+
+  it(
+    'germplasm: the ex-situ coverage card and the accessions of the registry (public)',
+    async () => {
+      const { page, ctx } = await open('germplasm', '#/germplasm');
+      const api = (url: string) => app.inject({ method: 'GET', url }).then((r) => r.json());
+      const { accessions, total } = await api('/v1/germplasm/accessions?limit=200');
+      expect(total).toBeGreaterThan(0);
+      await page.waitForSelector('table[data-role="accessions"] tbody tr');
+      expect(await page.locator('table[data-role="accessions"] tbody tr').count()).toBe(accessions.length);
+      const values = (await api('/v1/indicators/exsitu_protected_plants_rate/values?region=220000')).values as ValueRow[];
+      const newest = values.reduce((a, b) => (b.year > a.year ? b : a));
+      await page.waitForSelector('[data-indicator="exsitu_protected_plants_rate"] [data-role="value"]');
+      expect((await page.textContent('[data-indicator="exsitu_protected_plants_rate"] [data-role="value"]'))?.trim()).toBe(pctText(newest.value));
+      await shot(page, 'germplasm');
+      noProblems('germplasm');
       await ctx.close();
     },
     SLOW,
