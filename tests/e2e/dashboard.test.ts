@@ -488,6 +488,20 @@ describe('evaluator dashboard in headless Chromium', () => {
       const newest = values.reduce((a, b) => (b.year > a.year ? b : a));
       await page.waitForSelector('[data-indicator="exsitu_protected_plants_rate"] [data-role="value"]');
       expect((await page.textContent('[data-indicator="exsitu_protected_plants_rate"] [data-role="value"]'))?.trim()).toBe(pctText(newest.value));
+      // the institutions map draws a circle (#2f7d4f) per institution with a location
+      const green = async () => {
+        const png = PNG.sync.read(await page.locator('[aria-label] canvas').first().screenshot());
+        let n = 0;
+        for (let i = 0; i < png.data.length; i += 4) if (Math.abs(png.data[i] - 47) <= 8 && Math.abs(png.data[i + 1] - 125) <= 8 && Math.abs(png.data[i + 2] - 79) <= 8) n++;
+        return n;
+      };
+      await page.waitForSelector('.map canvas');
+      let circles = 0;
+      for (let k = 0; k < 20 && circles === 0; k++) {
+        await page.waitForTimeout(250);
+        circles = await green();
+      }
+      expect(circles).toBeGreaterThan(0);
       await shot(page, 'germplasm');
       noProblems('germplasm');
       await ctx.close();
