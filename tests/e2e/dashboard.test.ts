@@ -492,7 +492,8 @@ describe('evaluator dashboard in headless Chromium', () => {
       const green = async () => {
         const png = PNG.sync.read(await page.locator('[aria-label] canvas').first().screenshot());
         let n = 0;
-        for (let i = 0; i < png.data.length; i += 4) if (Math.abs(png.data[i] - 47) <= 8 && Math.abs(png.data[i + 1] - 125) <= 8 && Math.abs(png.data[i + 2] - 79) <= 8) n++;
+        for (let i = 0; i < png.data.length; i += 4)
+          if (Math.abs(png.data[i] - 47) <= 8 && Math.abs(png.data[i + 1] - 125) <= 8 && Math.abs(png.data[i + 2] - 79) <= 8) n++;
         return n;
       };
       await page.waitForSelector('.map canvas');
