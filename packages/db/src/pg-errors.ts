@@ -36,7 +36,10 @@ export function translatePgError(err: unknown): AppError | null {
       return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry later', undefined, { 'retry-after': '5' });
   }
   const msg = String(e.message ?? '');
-  if (/ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|Connection terminated|not queryable|server closed the connection|terminating connection|timeout exceeded when trying to connect|the database system is/i.test(msg)) {
+  // node-pg's and the socket's words for a server that went away (no SQLSTATE on these)
+  const LOST =
+    /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|Connection terminated|not queryable|server closed the connection|terminating connection/i;
+  if (LOST.test(msg) || /timeout exceeded when trying to connect|the database system is/i.test(msg)) {
     return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry later', undefined, { 'retry-after': '5' });
   }
   return null;
