@@ -269,7 +269,8 @@ async function main(): Promise<void> {
     rateLimitPerMinute: 100_000_000,
     rateLimitPublicPerMinute: 100_000_000,
     logLevel: 'silent',
-    dbPoolMax: CONNECTIONS,
+    // the server's pool (BIOMON_DB_POOL_MAX); BENCH_POOL tries another size against the same 20 connections
+    dbPoolMax: Number(process.env.BENCH_POOL ?? CONNECTIONS),
   });
   const ctx = createContext(config);
   const app = await buildServer({ ctx, apps: [ingestModule, apiModule] });
@@ -322,6 +323,8 @@ async function main(): Promise<void> {
       boxes: BOXES,
       boxSizeDeg: 0.5,
       connections: CONNECTIONS,
+      serverDbPoolMax: config.dbPoolMax,
+      loadAverage: os.loadavg(),
       secondsPerTarget: SECONDS,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       results,

@@ -214,8 +214,6 @@ function parseDepartments(taskNo: number, cell: string): { departments: string[]
   return { departments, note };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /** Parse an 实施时间 cell; anything not in BRIEF §7's list aborts the run. */
 function parseTimeline(taskNo: number, text: string): Timeline {
   let m: RegExpMatchArray | null;

@@ -104,5 +104,24 @@ describe('headline values', () => {
     const html = (await app.inject({ method: 'GET', url: '/v1/reports/assessment?asOf=2026-11-28&format=html' })).body;
     expect(html).toContain('最新数值');
     expect(html).toMatch(/data-indicator="grassland_vegetation_cover" data-year="2024"/);
+
+    // the CSV has the same headline: grassland's 2024 value (not the empty 2026 one), with its year
+    const csv = (await app.inject({ method: 'GET', url: '/v1/reports/assessment?asOf=2026-11-28&format=csv' })).body;
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+    const at = lines.findIndex((l) => l.startsWith('一、最新数值'));
+    expect(at).toBeGreaterThan(0);
+    const grassRow = lines
+      .slice(at)
+      .find((l) => l.startsWith('grassland_vegetation_cover,'))!
+      .split(',');
+    expect([Number(grassRow[3]), Number(grassRow[4])]).toEqual([2024, Number(grass2024.value!.toFixed(2))]);
+    // 通化: no year has a value — the reason in Chinese and English, as the values API gives them
+    const tonghua = (await values('grassland_vegetation_cover')).find((v) => v.regionCode === '220500' && v.year === 2026)!;
+    const pcsv = (await app.inject({ method: 'GET', url: '/v1/reports/assessment?region=220500&asOf=2026-11-28&format=csv' })).body;
+    const plines = pcsv.replace(/^\uFEFF/, '').split('\r\n');
+    const prow = plines.slice(plines.findIndex((l) => l.startsWith('一、最新数值'))).find((l) => l.startsWith('grassland_vegetation_cover,'))!;
+    expect(prow).toContain(`,,,%,`); // no year, no value
+    expect(prow).toContain(`,${tonghua.reasonEn},${tonghua.reasonCode},`);
+    expect(prow).toMatch(/,%,[\u4e00-\u9fff][^,]*,/); // Chinese first
   });
 });

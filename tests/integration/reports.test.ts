@@ -199,6 +199,57 @@ describe('assessment report (CSV and HTML)', () => {
     expect(rows.some((x) => x[0] === '40' && x[4] === '省林草局')).toBe(true);
   });
 
+  it('gives the CSV the headline values of the JSON: newest year with a value, else the reason in Chinese and English', async () => {
+    let missing = 0;
+    for (const region of ['220000', '220500']) {
+      const qs = `year=2024&region=${region}&asOf=2026-11-28`;
+      const r = await assessment(qs);
+      expect(r.headline!.map((v) => v.indicator)).toEqual([
+        'forest_coverage',
+        'grassland_vegetation_cover',
+        'natural_wetland_protection_rate',
+        'protected_species_rate',
+        'ecosystem_type_protection_rate',
+        'pa_coverage',
+      ]);
+      const res = await app.inject({ method: 'GET', url: `/v1/reports/assessment?${qs}&format=csv` });
+      expect(res.statusCode).toBe(200);
+      const rows = parse(res.rawPayload.subarray(3).toString('utf8'), { relax_column_count: true }) as string[][];
+      const at = rows.findIndex((x) => x[0].startsWith('一、最新数值'));
+      expect(at, 'the headline section').toBeGreaterThan(0);
+      expect(rows[at + 1].slice(0, 4)).toEqual(['指标代码 indicator', '指标 name', 'Indicator', '数据年度 year of the value']);
+      const body = rows.slice(at + 2, at + 2 + r.headline!.length);
+      expect(rows[at + 2 + r.headline!.length]).toEqual(['']); // the section ends there (an empty row)
+      const html = (await app.inject({ method: 'GET', url: `/v1/reports/assessment?${qs}&format=html` })).body;
+      for (const [i, v] of r.headline!.entries()) {
+        const row = body[i];
+        expect(row.slice(0, 3), v.indicator).toEqual([v.indicator, v.nameZh, v.nameEn]);
+        expect(row[5]).toBe('%');
+        if (v.value !== null) {
+          expect([Number(row[3]), Number(row[4])]).toEqual([v.year, Number(v.value.toFixed(2))]);
+          expect(row.slice(6, 9)).toEqual(['', '', '']);
+          expect(row[9]).toBe(v.runId);
+          continue;
+        }
+        missing++;
+        // the same reason the indicator API gives for that value, and the HTML page shows
+        const api = (await app.inject({ method: 'GET', url: `/v1/indicators/${v.indicator}/values?region=${region}&year=2024` })).json().values[0];
+        expect(api.value).toBeNull();
+        expect([row[3], row[4]]).toEqual(['', '']);
+        expect(row[6]).toMatch(/^[\u4e00-\u9fff]/);
+        expect(row[6]).toBe(v.reason!.replace(` (${api.reasonEn})`, ''));
+        expect(row[7]).toBe(api.reasonEn);
+        expect(row[8]).toBe(api.reasonCode);
+        expect(v.reasonCode).toBe(api.reasonCode);
+        const headline = html.slice(html.indexOf('<table class="grid headline">'));
+        expect(headline.slice(0, headline.indexOf('</table>'))).toContain(`data-indicator="${v.indicator}" data-year="2024"`);
+        expect(headline.slice(0, headline.indexOf('</table>'))).toContain(`<div class="reason">${row[6]}</div>`);
+      }
+    }
+    // 通化 (220500) has no grassland plots: at least that one is empty, with its reason
+    expect(missing).toBeGreaterThan(0);
+  });
+
   it('serves one self-contained HTML page in Chinese with inline SVG charts and A4 print rules', async () => {
     const res = await app.inject({ method: 'GET', url: `/v1/reports/assessment?${QUERY}&format=html` });
     expect(res.statusCode).toBe(200);

@@ -6075,7 +6075,7 @@ export interface paths {
         };
         /**
          * Area-true zonal statistics (分区统计，按椭球面积加权) of a raster over regions, protected areas or any polygon layer
-         * @description A pixel counts for a zone when its centre lies in the zone; every statistic is weighted by the pixel’s own area on the WGS84 ellipsoid; nodata pixels are left out. Zones: `regionCodes` of the newest regions version (all when absent), or of `regions=<datasetId>`; `layer=<datasetId>` for protected areas (by id), land cover (by class) or ecosystems (by type), with `regionCodes` selecting among them. 409 RASTER_NOT_READY while the raster is processed.
+         * @description A pixel counts for a zone when its centre lies in the zone; every statistic is weighted by the pixel’s own area on the WGS84 ellipsoid; nodata pixels are left out. Zones: `regionCodes` of the newest regions version (all when absent), or of `regions=<datasetId>`; `layer=<datasetId>` for protected areas (by id), land cover (by class) or ecosystems (by type), with `regionCodes` selecting among them. 409 RASTER_NOT_READY while the raster is processed. Statistics are stored once computed (per raster, zone dataset and zone). For a raster of more than BIOMON_ZONAL_JOB_MIN_PIXELS pixels (default 50,000,000) whose statistics are not stored yet, a worker job computes them: the answer is 202 `{ status: "computing" }` with Retry-After, and the same request answers 200 once they are stored.
          */
         get: {
             parameters: {
@@ -6127,6 +6127,29 @@ export interface paths {
                                     pixels: number;
                                 }[];
                             }[];
+                        };
+                    };
+                };
+                /** @description 正在计算 · a worker job computes the statistics of this large raster (once, however often it is asked); ask again after Retry-After seconds: 200 once they are stored */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "computing";
+                            rasterId: number;
+                            zoneDataset: {
+                                datasetId: number;
+                                kind: string;
+                            };
+                            /** @description zones whose statistics are not stored yet */
+                            pendingZones: number;
+                            /** @description the raster’s pixels (width × height), above BIOMON_ZONAL_JOB_MIN_PIXELS */
+                            pixels: number;
+                            /** @description when to ask again (the Retry-After header says the same) */
+                            retryAfterSeconds: number;
                         };
                     };
                 };
@@ -6300,12 +6323,14 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description the older land-cover dataset id (GET /v1/layers?kind=land-cover) */
+                    /** @description the older land-cover dataset id (GET /v1/layers?kind=land-cover), or raster id with source=raster */
                     from: number;
-                    /** @description the newer land-cover dataset id */
+                    /** @description the newer land-cover dataset id, or raster id with source=raster */
                     to: number;
                     /** @description comma-separated region codes; default every region of the newest regions version */
                     regionCodes?: string;
+                    /** @description vector (default): from/to are land-cover layer versions (GET /v1/layers?kind=land-cover); raster: from/to are land-cover rasters (GET /v1/rasters?kind=land-cover), from of an earlier year than to — pixels cross-tabulated, each weighted by its ellipsoidal area; a to raster on another grid is warped onto the from grid (nearest neighbour) */
+                    source?: "vector" | "raster";
                 };
                 header?: never;
                 path?: never;
@@ -6368,6 +6393,8 @@ export interface paths {
                     /** @description only forest that became another class */
                     forestLoss?: boolean;
                     limit?: number;
+                    /** @description vector (default): from/to are land-cover layer versions (GET /v1/layers?kind=land-cover); raster: from/to are land-cover rasters (GET /v1/rasters?kind=land-cover), from of an earlier year than to — pixels cross-tabulated, each weighted by its ellipsoidal area; a to raster on another grid is warped onto the from grid (nearest neighbour) */
+                    source?: "vector" | "raster";
                 };
                 header?: never;
                 path?: never;
@@ -6841,6 +6868,11 @@ export interface components {
             areaHa: number;
         };
         LandCoverChange: {
+            /**
+             * @description a pair of land-cover rasters (from/to datasetId are raster ids); absent for a pair of land-cover layer versions
+             * @enum {string}
+             */
+            source?: "raster";
             /** @description pending: a large pair is being computed by the worker; ask again */
             status: "completed" | "pending" | "failed";
             methodVersion: string;
@@ -6890,6 +6922,11 @@ export interface components {
         LandCoverChangeAreas: {
             /** @enum {string} */
             type: "FeatureCollection";
+            /**
+             * @description a pair of land-cover rasters (from/to datasetId are raster ids); absent for a pair of land-cover layer versions
+             * @enum {string}
+             */
+            source?: "raster";
             status: "completed" | "pending" | "failed";
             from: {
                 datasetId: number;

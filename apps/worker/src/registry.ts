@@ -6,9 +6,11 @@ import { noopJob } from './jobs/noop.job';
 import { runIndicatorsJob } from './jobs/run-indicators.job';
 import { processImportJob } from './jobs/process-import.job';
 import { processRasterJob } from './jobs/process-raster.job';
+import { rasterZonalJob } from './jobs/raster-zonal.job';
 import { dataChangedJob } from './jobs/data-changed.job';
 import { recomputeIndicatorsJob } from './jobs/recompute-indicators.job';
 import { landCoverChangeJob } from './jobs/land-cover-change.job';
+import { landCoverChangeRasterJob } from './jobs/land-cover-change-raster.job';
 import { exportDwcaJob } from './jobs/export-dwca.job';
 import { evaluateAlertsJob } from './jobs/evaluate-alerts.job';
 import { deliverWebhookJob, fanOutWebhooksJob, sweepWebhooksJob } from './jobs/deliver-webhook.job';
@@ -38,10 +40,12 @@ export const REGISTRY: JobRegistry = {
     run: runIndicatorsJob,
     recompute: recomputeIndicatorsJob,
     'land-cover-change': landCoverChangeJob,
+    'land-cover-change-raster': landCoverChangeRasterJob,
   },
   [QUEUES.imports]: {
     process: processImportJob,
     'raster-process': processRasterJob,
+    'raster-zonal': rasterZonalJob,
   },
   [QUEUES.exports]: {
     dwca: exportDwcaJob,

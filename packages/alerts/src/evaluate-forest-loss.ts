@@ -1,7 +1,7 @@
 import type { Tx } from '@biomon/db';
 import { forestLossInProtectedAreas, LAND_COVER_CLASS_NAMES } from '@biomon/indicators';
 import { raiseAlert, type RaiseResult } from './alert.repository';
-import { ledgerTasksFor } from './ledger-tasks';
+import { ledgerTasksFor } from './ledger-task.repository';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -9,7 +9,8 @@ const className = (code: string) => LAND_COVER_CLASS_NAMES.find((c) => c.code ==
 
 /**
  * Forest loss inside a protected area (task 27, issue 18): for each stored land-cover change
- * (@biomon/indicators, computed when a new land-cover version lands) and each counted protected
+ * (@biomon/indicators, computed when a new land-cover version lands or a land-cover raster becomes
+ * ready: vector and raster pairs alike, one verdict per years) and each counted protected
  * area, the forest (the classes forest_coverage counts) that became another class there; at least
  * `minLossHa` hectares raises an alert. One alert per (protected area, from year, to year), ever
  * ('once-per-subject', one trigger per subject): evaluating again — a job run twice, the
@@ -41,11 +42,19 @@ export async function evaluateForestLoss(tx: Tx, rule: RuleConfig<'forest_loss_i
         titleEn: `Forest loss in a protected area: ${r.name_en ?? r.name}, ${lossHa} ha lost ${r.from_year}–${r.to_year} (threshold ${rule.params.minLossHa} ha)`,
         details: {
           protectedArea: { id: r.pa_id, name: r.name, nameEn: r.name_en, designation: r.designation, datasetId: r.pa_dataset_id },
-          landCover: { fromDatasetId: r.from_dataset_id, toDatasetId: r.to_dataset_id, fromYear: r.from_year, toYear: r.to_year, changeId: r.change_id },
+          landCover: {
+            // a pair of land-cover rasters (issue 18): from/to are raster ids
+            ...(r.source === 'raster' ? { source: 'raster' } : {}),
+            fromDatasetId: r.from_dataset_id,
+            toDatasetId: r.to_dataset_id,
+            fromYear: r.from_year,
+            toYear: r.to_year,
+            changeId: r.change_id,
+          },
           forestLossHa: lossHa,
           became: toClasses,
           threshold: { minLossHa: rule.params.minLossHa },
-          change: `/v1/land-cover/change?from=${r.from_dataset_id}&to=${r.to_dataset_id}`,
+          change: `/v1/land-cover/change?${r.source === 'raster' ? 'source=raster&' : ''}from=${r.from_dataset_id}&to=${r.to_dataset_id}`,
           ledgerTasks: tasks,
         },
         regionCode: null,

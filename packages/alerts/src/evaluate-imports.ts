@@ -1,7 +1,7 @@
 import type { Tx } from '@biomon/db';
 import { raiseAlert, type RaiseResult } from './alert.repository';
 import { importsToJudge } from './evaluation.repository';
-import { ledgerTasksFor } from './ledger-tasks';
+import { ledgerTasksFor } from './ledger-task.repository';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 
 /**

@@ -1,8 +1,9 @@
 import type { Tx } from '@biomon/db';
-import { ALERT_CELL_M, groupByTaxonCell, taxonNames } from './alert-sql';
+import { ALERT_CELL_M } from './alert.sql';
+import { groupByTaxonCell, taxonNames } from './alert-subject';
 import { raiseAlert, type RaiseResult } from './alert.repository';
 import { invasiveCandidates } from './evaluation.repository';
-import { ledgerTasksFor } from './ledger-tasks';
+import { ledgerTasksFor } from './ledger-task.repository';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 
 /**

@@ -1,9 +1,10 @@
 import type { Tx } from '@biomon/db';
-import { ALERT_CELL_M, groupByTaxonCell, taxonNames } from './alert-sql';
+import { ALERT_CELL_M } from './alert.sql';
+import { groupByTaxonCell, taxonNames } from './alert-subject';
 import { occurrencesAlreadyTriggered, raiseAlert, type RaiseResult } from './alert.repository';
 import { round6 } from './evaluate-invasive';
 import { sensitiveCandidates, speciesIdsOf } from './evaluation.repository';
-import { ledgerTasksFor } from './ledger-tasks';
+import { ledgerTasksFor } from './ledger-task.repository';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 
 /**

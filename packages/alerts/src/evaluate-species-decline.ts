@@ -2,7 +2,7 @@ import type { Tx } from '@biomon/db';
 import { sensitiveSpeciesNames } from '@biomon/sensitive';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
 import { speciesIdsOf, taxonNamesOf, yearlyRates, type YearRow } from './evaluation.repository';
-import { ledgerTasksFor } from './ledger-tasks';
+import { ledgerTasksFor } from './ledger-task.repository';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 
 /**

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '@biomon/auth';
 import { stationHealth } from '@biomon/stations';
 import { clearConditions, raiseAlert, type RaiseResult } from './alert.repository';
 import { scheduledStreams, type StreamRow } from './evaluation.repository';
-import { ledgerTasksFor } from './ledger-tasks';
+import { ledgerTasksFor } from './ledger-task.repository';
 import { RULE_DEFINITIONS, type RuleConfig } from './rules';
 
 const regionCodesOf = (r: StreamRow): string[] => [...new Set([...(r.region_codes ?? []), ...(r.priority_area ? [r.priority_area] : [])])];

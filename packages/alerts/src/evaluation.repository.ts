@@ -1,10 +1,10 @@
 import { chinaPart, sql, type DbOrTx } from '@biomon/db';
 import { nameKey } from '@biomon/taxa';
-import { cellBox, cellCentre, cellId, namedRegionOfCodes, NEWEST_REGIONS, regionsOfPoint } from './alert-sql';
+import { cellBox, cellCentre, cellId, namedRegionOfCodes, NEWEST_REGIONS, regionsOfPoint } from './alert.sql';
 
 /**
  * The SQL reads of the alert evaluators (evaluate-*.ts): what each rule looks at, in PostGIS (the
- * BRIEF §8 grid through alert-sql.ts). The evaluators decide what to raise, update or clear;
+ * BRIEF §8 grid through alert.sql.ts). The evaluators decide what to raise, update or clear;
  * writes to alerts go through alert.repository.ts.
  */
 

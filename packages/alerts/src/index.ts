@@ -35,7 +35,7 @@ export {
   type EvaluateSummary,
   type ScheduleGroup,
 } from './evaluate.service';
-export { GRID_SRID, ALERT_CELL_M } from './alert-sql';
+export { GRID_SRID, ALERT_CELL_M } from './alert.sql';
 export {
   signBody,
   deliveryBody,

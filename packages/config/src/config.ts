@@ -49,6 +49,12 @@ export interface Config {
   readonly cursorSecret: string | null;
   /** How long a worker holds a job's lock; a killed worker's job is retried after about this long. */
   readonly jobLockMs: number;
+  /**
+   * Zonal statistics of a raster with more pixels than this (BIOMON_ZONAL_JOB_MIN_PIXELS, default
+   * 50,000,000) are computed by a worker job when not cached: GET /v1/rasters/{id}/zonal answers 202
+   * `computing` (Retry-After) until the job has stored them. Smaller rasters are computed in the request.
+   */
+  readonly zonalJobMinPixels: number;
   /** Fault injection for the reliability drills only: a pause between indicator-run steps (default 0). */
   readonly faultStepDelayMs: number;
   /** Dataset metadata written to eml.xml of Darwin Core Archive exports (BIOMON_EML_*). */
@@ -279,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPublicPerMinute: intIn('BIOMON_RATE_LIMIT_PUBLIC_PER_MIN', env.BIOMON_RATE_LIMIT_PUBLIC_PER_MIN, 1200, 1, 10_000_000, problems),
     faultStepDelayMs: intIn('BIOMON_FAULT_STEP_DELAY_MS', env.BIOMON_FAULT_STEP_DELAY_MS, 0, 0, 60_000, problems),
     jobLockMs: intIn('BIOMON_JOB_LOCK_MS', env.BIOMON_JOB_LOCK_MS, 30_000, 1000, 600_000, problems),
+    zonalJobMinPixels: intIn('BIOMON_ZONAL_JOB_MIN_PIXELS', env.BIOMON_ZONAL_JOB_MIN_PIXELS, 50_000_000, 0, Number.MAX_SAFE_INTEGER, problems),
     corsOrigins: (env.BIOMON_CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type { Database } from './schema';
-import type { Db } from './db';
+import { currentWalLsn, standbyReplayState } from './server.repository';
+import { preparedStatements, type Db } from './db';
 
 /**
  * Read routing to a PostgreSQL hot standby (streaming replication): `db` is a kysely handle whose
@@ -102,6 +103,7 @@ export function createReadRouting(primaryDb: Db, primaryPool: pg.Pool, replicaUr
   replicaPool.on('error', () => {});
   replicaPool.on('connect', (client) => {
     client.on('error', () => {});
+    preparedStatements(client);
   });
   // the standby on its own, for the lag check
   const replicaDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaPool }) });
@@ -116,19 +118,9 @@ export function createReadRouting(primaryDb: Db, primaryPool: pg.Pool, replicaUr
 
   async function measure(): Promise<ReplicaState> {
     // the primary's position first: a standby at or past it has replayed everything written before
-    const primaryLsn = await withTimeout(sql<{ lsn: string }>`SELECT pg_current_wal_lsn()::text AS lsn`.execute(primaryDb), 2_000).then(
-      (r) => r.rows[0]?.lsn ?? null,
-      () => null,
-    );
+    const primaryLsn = await withTimeout(currentWalLsn(primaryDb), 2_000).catch(() => null);
     try {
-      const r = await withTimeout(
-        sql<{ recovering: boolean; behind: string | null; since: number | null }>`
-        SELECT pg_is_in_recovery() AS recovering,
-               pg_wal_lsn_diff(${primaryLsn}::pg_lsn, pg_last_wal_replay_lsn())::text AS behind,
-               extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 AS since`.execute(replicaDb),
-        2_000,
-      );
-      const row = r.rows[0];
+      const row = await withTimeout(standbyReplayState(replicaDb, primaryLsn), 2_000);
       let lag: number | null;
       if (!row.recovering)
         lag = 0; // not a standby (or the primary itself): nothing to replay

@@ -405,8 +405,12 @@ export interface LayerSubdividedTable {
 // ---- land-cover change (0018) -------------------------------------------------------------------
 export interface LandCoverChangesTable {
   id: Generated<number>;
-  from_dataset_id: number;
-  to_dataset_id: number;
+  /** 'vector': from/to_dataset_id (layer_datasets); 'raster': from/to_raster_id (raster_datasets), migration 0021 */
+  source: Generated<'vector' | 'raster'>;
+  from_dataset_id: number | null;
+  to_dataset_id: number | null;
+  from_raster_id: number | null;
+  to_raster_id: number | null;
   regions_dataset_id: number | null;
   pa_dataset_id: number | null;
   from_year: number;

@@ -1,4 +1,4 @@
-import { sql, type ReplicaStatus } from '@biomon/db';
+import { pingDatabase, type ReplicaStatus } from '@biomon/db';
 import { heartbeatKey } from '@biomon/queue';
 import type { AppContext } from '@biomon/runtime';
 
@@ -24,7 +24,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export async function checkHealth(ctx: AppContext, apps: string[]): Promise<HealthReport> {
   const [db, redis, worker] = await Promise.all([
-    withTimeout(sql`select 1`.execute(ctx.db), 2000).then(
+    withTimeout(pingDatabase(ctx.db), 2000).then(
       () => 'up' as const,
       () => 'down' as const,
     ),

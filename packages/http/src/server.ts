@@ -10,7 +10,7 @@ import { registerAuth } from './auth.plugin';
 import { checkHealth } from './health';
 import { safeJsonParser } from './json-parser';
 import { registerTextGuard } from './text-guard';
-import { ErrorBody, HTTP_SCHEMAS, errorResponses } from './schemas';
+import { HTTP_SCHEMAS, errorResponses } from './schemas';
 
 import { registerRateLimits } from './rate-limit';
 import helmet from '@fastify/helmet';

@@ -40,5 +40,13 @@ export {
   type LandCoverChangeOut,
   type PaLossRow,
   type ResolvedPair,
+  type ChangeSource,
 } from './land-cover-change/land-cover-change.service';
+export {
+  computeRasterLandCoverChange,
+  rasterPairForNewVersion,
+  resolveRasterChangePair,
+  ON_REQUEST_MAX_PIXELS,
+  RASTER_LCC_METHOD_VERSION,
+} from './land-cover-change/land-cover-change-raster.service';
 export { REASON_CODES, describeReason, reasonText, type ReasonCode, type ReasonOut } from './reasons';

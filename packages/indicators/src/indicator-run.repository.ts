@@ -139,3 +139,48 @@ export async function failRun(db: DbOrTx, runId: string, message: string): Promi
     .where('status', '<>', 'completed')
     .execute();
 }
+
+/**
+ * The results of completed runs for an indicator (optionally one region and one year) with their
+ * run's id, parameters, datasets, method and finish time, newest run first.
+ */
+export async function selectCompletedResults(db: DbOrTx, code: string, opts: { region?: string; year?: number }) {
+  let q = db
+    .selectFrom('indicator_results as r')
+    .innerJoin('indicator_runs as u', 'u.id', 'r.run_id')
+    .select([
+      'r.indicator',
+      'r.region_code',
+      'r.variant',
+      'r.year',
+      'r.value',
+      'r.numerator',
+      'r.denominator',
+      'r.unit',
+      'r.reason',
+      'r.details',
+      'u.id',
+      'u.params',
+      'u.datasets',
+      'u.method_version',
+      'u.finished_at',
+    ])
+    .where('u.status', '=', 'completed')
+    .where('r.indicator', '=', code);
+  if (opts.region) q = q.where('r.region_code', '=', opts.region);
+  if (opts.year) q = q.where('r.year', '=', opts.year);
+  return q.orderBy('u.finished_at', 'desc').execute();
+}
+
+/**
+ * What the latest values depend on, in one indexed query: the newest completed run, how many runs
+ * are completed, and (unless `exact`) the version of the taxa (read_cache_versions, bumped by a
+ * trigger on every statement that changes taxa, migration 0013).
+ */
+export async function selectValuesFreshness(db: DbOrTx, exact: boolean): Promise<{ newest: string | null; runs: number; taxa: string | null } | undefined> {
+  const r = await sql<{ newest: string | null; runs: number; taxa: string | null }>`
+    SELECT (SELECT id::text FROM indicator_runs WHERE status = 'completed' ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT 1) AS newest,
+      (SELECT count(*) FROM indicator_runs WHERE status = 'completed')::int AS runs,
+      ${exact ? sql`NULL::text` : sql`(SELECT version::text FROM read_cache_versions WHERE name = 'taxa')`} AS taxa`.execute(db);
+  return r.rows[0];
+}

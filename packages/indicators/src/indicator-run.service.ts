@@ -16,7 +16,8 @@ import { paConnectivity } from './compute/connectivity';
 import { exsituCoverage } from './compute/germplasm';
 import { grasslandVegetationCoverRs } from './compute/grassland-rs';
 import { listRasters } from '@biomon/rasters';
-import { DEFAULT_WORK, byCode, doneStages, dropWork, preparePaUnion, prepareGrid, recordStage, type StepEnv, type WorkOptions } from './compute/run-work';
+import { DEFAULT_WORK, byCode, preparePaUnion, prepareGrid, type StepEnv, type WorkOptions } from './compute/run-work';
+import { doneStages, dropWork, recordStage } from './compute/run-work.repository';
 import {
   completeRun,
   datasetKind,
@@ -26,6 +27,7 @@ import {
   markRunRunning,
   protectedAreasWithoutYear,
   regionCodesOf,
+  selectCompletedResults,
   selectRun,
   selectRunResults,
   setRunProgress,
@@ -347,31 +349,7 @@ function toResultOut(
 
 /** The value of the latest completed run for an indicator (optionally by region and year), as the viewer sees it. */
 export async function latestValues(db: DbOrTx, code: string, opts: { region?: string; year?: number }, viewer: Viewer): Promise<ResultOut[]> {
-  let q = db
-    .selectFrom('indicator_results as r')
-    .innerJoin('indicator_runs as u', 'u.id', 'r.run_id')
-    .select([
-      'r.indicator',
-      'r.region_code',
-      'r.variant',
-      'r.year',
-      'r.value',
-      'r.numerator',
-      'r.denominator',
-      'r.unit',
-      'r.reason',
-      'r.details',
-      'u.id',
-      'u.params',
-      'u.datasets',
-      'u.method_version',
-      'u.finished_at',
-    ])
-    .where('u.status', '=', 'completed')
-    .where('r.indicator', '=', code);
-  if (opts.region) q = q.where('r.region_code', '=', opts.region);
-  if (opts.year) q = q.where('r.year', '=', opts.year);
-  const rows = await q.orderBy('u.finished_at', 'desc').execute();
+  const rows = await selectCompletedResults(db, code, opts);
   const sensitive = await sensitiveSpeciesNames(db);
   const seen = new Set<string>();
   const out: ResultOut[] = [];

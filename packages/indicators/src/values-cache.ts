@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { seesExact, type Viewer } from '@biomon/sensitive';
 import { latestValues, type ResultOut } from './indicator-run.service';
+import { selectValuesFreshness } from './indicator-run.repository';
 import { indicatorDefinition } from './indicator-catalogue';
 
 /** A serialised answer of GET /v1/indicators/{code}/values and its strong ETag. */
@@ -19,11 +19,7 @@ export interface CachedValues {
  */
 async function freshnessKey(db: DbOrTx, viewer: Viewer): Promise<string> {
   const exact = seesExact(viewer);
-  const r = await sql<{ newest: string | null; runs: number; taxa: string | null }>`
-    SELECT (SELECT id::text FROM indicator_runs WHERE status = 'completed' ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT 1) AS newest,
-      (SELECT count(*) FROM indicator_runs WHERE status = 'completed')::int AS runs,
-      ${exact ? sql`NULL::text` : sql`(SELECT version::text FROM read_cache_versions WHERE name = 'taxa')`} AS taxa`.execute(db);
-  const row = r.rows[0];
+  const row = await selectValuesFreshness(db, exact);
   return `${row?.newest ?? '-'}|${row?.runs ?? 0}|${exact ? 'exact' : `public:${row?.taxa ?? '-'}`}`;
 }
 

@@ -1,6 +1,5 @@
 export {
   importLayer,
-  latestDataset,
   contentHash,
   type GeoJsonFeature,
   type LayerImportOptions,
@@ -12,4 +11,4 @@ export { readGeoJsonFeatures } from './geojson-stream';
 export { toWgs84, convertCoordinates, INPUT_CRS, type InputCrs } from './crs';
 export { LAYER_KINDS, LAND_COVER_CLASSES, PA_DESIGNATIONS, REGION_LEVELS, checkProperties, type LayerKind } from './layer-kinds';
 export { uploadLayer, listLayers, getLayer, getLayerFeatures, type LayerUpload, type LayerDatasetView } from './layer.service';
-export { listLayerDatasets, findLayerDataset, findLayerDatasetKind, layerFeatures } from './layer.repository';
+export { listLayerDatasets, findLayerDataset, findLayerDatasetKind, layerFeatures, latestDataset, layerDatasetsNamed } from './layer.repository';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Db, DbOrTx, Tx } from '@biomon/db';
-import { sql, withTx } from '@biomon/db';
+import type { Db, Tx } from '@biomon/db';
+import { withTx } from '@biomon/db';
 import { AppError, invalidTextErrors } from '@biomon/core';
 import { convertCoordinates, type InputCrs } from './crs';
-import { checkProperties, KIND_COLUMNS, KIND_TABLE, type LayerKind, type Row } from './layer-kinds';
+import { checkProperties, type LayerKind } from './layer-kinds';
+import { insertLayerDataset, subdivideDataset } from './layer.repository';
+import { copyStageToFeatures, countStageRows, createLayerStage, deleteStageRows, insertStageRows, repairStage } from './layer-stage.repository';
 
 export interface GeoJsonFeature {
   type: 'Feature';
@@ -113,19 +115,14 @@ export async function importLayer(
 ): Promise<LayerImportResult> {
   const crs = opts.crs ?? 'wgs84';
   return withTx(db, async (tx) => {
-    await sql`DROP TABLE IF EXISTS layer_stage`.execute(tx);
-    await sql`CREATE TEMP TABLE layer_stage (idx integer, props jsonb, gj text, fixes text[]) ON COMMIT DROP`.execute(tx);
+    await createLayerStage(tx);
     const rejected: Rejection[] = [];
     let batch: { idx: number; props: string; gj: string; fixes: string[] }[] = [];
     let index = 0;
     const hash = createHash('sha256');
     const flush = async (): Promise<void> => {
       if (!batch.length) return;
-      await sql`
-        INSERT INTO layer_stage (idx, props, gj, fixes)
-        SELECT s.idx, s.props::jsonb, s.gj, string_to_array(nullif(s.fixes, ''), '|')
-        FROM unnest(${batch.map((b) => b.idx)}::int[], ${batch.map((b) => b.props)}::text[], ${batch.map((b) => b.gj)}::text[], ${batch.map((b) => b.fixes.join('|'))}::text[])
-             AS s(idx, props, gj, fixes)`.execute(tx);
+      await insertStageRows(tx, batch);
       batch = [];
     };
     for await (const f of features as AsyncIterable<GeoJsonFeature>) {
@@ -159,36 +156,10 @@ export async function importLayer(
     await flush();
 
     // Repair set-wise: parse, validate, keep the polygonal part, measure on the ellipsoid.
-    const kindIsPoint = opts.kind === 'grassland-plots';
-    await sql`ALTER TABLE layer_stage ADD COLUMN g geometry, ADD COLUMN fixed geometry, ADD COLUMN valid boolean, ADD COLUMN reason text`.execute(tx);
-    await sql`UPDATE layer_stage SET g = biomon_try_geojson(gj)`.execute(tx);
-    if (kindIsPoint) {
-      await sql`UPDATE layer_stage SET fixed = g, valid = g IS NOT NULL`.execute(tx);
-    } else {
-      await sql`
-        UPDATE layer_stage SET valid = ST_IsValid(g),
-          reason = CASE WHEN ST_IsValid(g) THEN NULL ELSE ST_IsValidReason(g) END,
-          fixed = biomon_polygonal(g)
-        WHERE g IS NOT NULL`.execute(tx);
-    }
-    const report = await sql<{
-      idx: number;
-      parsed: boolean;
-      valid: boolean | null;
-      reason: string | null;
-      fixes: string[] | null;
-      empty: boolean | null;
-      area_before: number | null;
-      area_after: number | null;
-    }>`
-      SELECT idx, g IS NOT NULL AS parsed, valid, reason, fixes,
-             (fixed IS NULL OR ST_IsEmpty(fixed)) AS empty,
-             ${kindIsPoint ? sql`NULL::float8` : sql`CASE WHEN valid THEN NULL ELSE ST_Area(g::geography) END`} AS area_before,
-             ${kindIsPoint ? sql`NULL::float8` : sql`CASE WHEN valid THEN NULL ELSE ST_Area(fixed::geography) END`} AS area_after
-      FROM layer_stage ORDER BY idx`.execute(tx);
+    const report = await repairStage(tx, opts.kind === 'grassland-plots');
     const repaired: Repair[] = [];
     const dropIdx: number[] = [];
-    for (const r of report.rows) {
+    for (const r of report) {
       if (!r.parsed) {
         rejected.push({ index: r.idx, field: `features[${r.idx}].geometry`, reason: 'PostGIS could not parse the geometry' });
         dropIdx.push(r.idx);
@@ -199,7 +170,7 @@ export async function importLayer(
           reason: `geometry ${r.reason ? `is invalid (${r.reason}) and ` : ''}has no polygonal area after repair`,
         });
         dropIdx.push(r.idx);
-      } else if (r.valid === false || (r.fixes && r.fixes.some((f) => !f.startsWith('converted')))) {
+      } else if (r.valid === false || r.fixes?.some((f) => !f.startsWith('converted'))) {
         const reasons = [...(r.fixes ?? []).filter((f) => !f.startsWith('converted')), ...(r.valid === false ? [`invalid: ${r.reason}`] : [])];
         if (r.valid === false) {
           const before = r.area_before;
@@ -218,69 +189,32 @@ export async function importLayer(
         }
       }
     }
-    if (dropIdx.length) await sql`DELETE FROM layer_stage WHERE idx = ANY(${dropIdx}::int[])`.execute(tx);
+    if (dropIdx.length) await deleteStageRows(tx, dropIdx);
     rejected.sort((a, b) => a.index - b.index);
-    const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM layer_stage`.execute(tx);
-    const n = count.rows[0].n;
+    const n = await countStageRows(tx);
     if (n === 0) {
       throw new AppError('UNPROCESSABLE', 'No feature of the upload is valid; no dataset version was created', { rejected: rejected.slice(0, 1000) });
     }
     const warnings: string[] = [];
-    const ds = await tx
-      .insertInto('layer_datasets')
-      .values({
-        kind: opts.kind,
-        vintage_year: opts.year,
-        source: opts.source ?? '',
-        name: opts.name ?? '',
-        crs_in: crs,
-        feature_count: n,
-        content_hash: hash.digest('hex'),
-        report: JSON.stringify({ repaired, rejected, warnings }),
-        created_by: opts.createdBy ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const table = KIND_TABLE[opts.kind];
-    const cols = KIND_COLUMNS[opts.kind];
-    // Column names come from the fixed allow-list above, never from input.
-    const colList = sql.join(cols.map((c) => sql.id(c)));
-    const casts: Record<string, string> = {
-      official_area_km2: 'numeric',
-      established_year: 'integer',
-      is_natural: 'boolean',
-      year: 'integer',
-      vegetation_cover_pct: 'numeric',
-      survey_date: 'date',
-      terrestrial: 'boolean',
-    };
-    const typed = sql.join(cols.map((c) => (casts[c] ? sql`(props->'row'->>${c})::${sql.raw(casts[c])}` : sql`(props->'row'->>${c})`)));
-    await sql`
-      INSERT INTO ${sql.table(table)} (dataset_id, ${colList}, properties, geom)
-      SELECT ${ds.id}, ${typed}, props->'all', fixed FROM layer_stage ORDER BY idx`.execute(tx);
-    if (opts.kind === 'regions' || opts.kind === 'protected-areas') {
-      // Big outlines cut into pieces of at most 256 vertices (ST_Subdivide): point lookups and
-      // overlays test small pieces found precisely by the GiST index instead of whole provinces.
-      await sql`
-        INSERT INTO layer_subdivided (dataset_id, feature_id, geom)
-        SELECT t.dataset_id, t.id, d.geom
-        FROM ${sql.table(table)} t
-        CROSS JOIN LATERAL (SELECT (ST_Dump(ST_Subdivide(t.geom, 256))).geom) d
-        WHERE t.dataset_id = ${ds.id} AND GeometryType(d.geom) = 'POLYGON'`.execute(tx);
-    }
-    return { datasetId: ds.id, kind: opts.kind, year: opts.year, features: n, repaired, rejected, warnings };
+    const datasetId = await insertLayerDataset(tx, {
+      kind: opts.kind,
+      vintage_year: opts.year,
+      source: opts.source ?? '',
+      name: opts.name ?? '',
+      crs_in: crs,
+      feature_count: n,
+      content_hash: hash.digest('hex'),
+      report: JSON.stringify({ repaired, rejected, warnings }),
+      created_by: opts.createdBy ?? null,
+    });
+    await copyStageToFeatures(tx, opts.kind, datasetId);
+    // Big outlines cut into pieces for point lookups and overlays (layer.repository.ts subdivideDataset).
+    if (opts.kind === 'regions' || opts.kind === 'protected-areas') await subdivideDataset(tx, opts.kind, datasetId);
+    return { datasetId, kind: opts.kind, year: opts.year, features: n, repaired, rejected, warnings };
   });
 }
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-/** The newest dataset of a kind whose vintage is ≤ year (BRIEF §5 default for runs). */
-export async function latestDataset(db: DbOrTx, kind: LayerKind, year?: number): Promise<{ id: number; vintageYear: number } | null> {
-  let q = db.selectFrom('layer_datasets').select(['id', 'vintage_year']).where('kind', '=', kind);
-  if (year !== undefined) q = q.where('vintage_year', '<=', year);
-  const row = await q.orderBy('vintage_year', 'desc').orderBy('id', 'desc').executeTakeFirst();
-  return row ? { id: row.id, vintageYear: row.vintage_year } : null;
 }

@@ -1,4 +1,13 @@
 import type { Tx } from '@biomon/db';
+import {
+  departmentIdsByName,
+  insertDepartment,
+  insertTaskLink,
+  upsertLedgerMeasure,
+  upsertLedgerSection,
+  upsertLedgerTask,
+  upsertTaskDepartment,
+} from './ledger.repository';
 
 export interface LedgerSeed {
   source: string;
@@ -32,29 +41,16 @@ function departmentKind(name: string): 'provincial' | 'prefecture_government' | 
  */
 export async function loadLedgerSeed(tx: Tx, seed: LedgerSeed): Promise<{ tasks: number; departments: number; links: number }> {
   for (const [i, s] of seed.sections.entries()) {
-    await tx
-      .insertInto('ledger_sections')
-      .values({ code: s.code, ord: i + 1, title: s.title })
-      .onConflict((oc) => oc.column('code').doUpdateSet({ title: s.title, ord: i + 1 }))
-      .execute();
+    await upsertLedgerSection(tx, { code: s.code, ord: i + 1, title: s.title });
   }
   for (const [i, m] of seed.measures.entries()) {
-    await tx
-      .insertInto('ledger_measures')
-      .values({ code: m.code, ord: i + 1, section_code: m.section, title: m.title, text: m.text })
-      .onConflict((oc) => oc.column('code').doUpdateSet({ title: m.title, text: m.text, section_code: m.section, ord: i + 1 }))
-      .execute();
+    await upsertLedgerMeasure(tx, { code: m.code, ord: i + 1, section: m.section, title: m.title, text: m.text });
   }
   const names = new Set<string>([...seed.departments.map((d) => d.name), ...seed.implementingEverywhere]);
   for (const name of names) {
-    await tx
-      .insertInto('departments')
-      .values({ name, kind: departmentKind(name) })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
+    await insertDepartment(tx, name, departmentKind(name));
   }
-  const deptRows = await tx.selectFrom('departments').select(['id', 'name']).execute();
-  const deptId = new Map(deptRows.map((d) => [d.name, d.id]));
+  const deptId = await departmentIdsByName(tx);
   for (const t of seed.tasks) {
     const row = {
       no: t.no,
@@ -67,11 +63,7 @@ export async function loadLedgerSeed(tx: Tx, seed: LedgerSeed): Promise<{ tasks:
       timeline_end: t.timeline.end,
       timeline_text: t.timeline.text,
     };
-    await tx
-      .insertInto('ledger_tasks')
-      .values(row)
-      .onConflict((oc) => oc.column('no').doUpdateSet(row))
-      .execute();
+    await upsertLedgerTask(tx, row);
     const links = [
       ...t.departments.map((name, i) => ({ name, role: 'responsible', ord: i + 1 })),
       ...seed.implementingEverywhere
@@ -81,19 +73,11 @@ export async function loadLedgerSeed(tx: Tx, seed: LedgerSeed): Promise<{ tasks:
     for (const l of links) {
       const id = deptId.get(l.name);
       if (id === undefined) throw new Error(`ledger seed: task ${t.no} names unknown department ${l.name}`);
-      await tx
-        .insertInto('ledger_task_departments')
-        .values({ task_no: t.no, department_id: id, role: l.role, ord: l.ord })
-        .onConflict((oc) => oc.columns(['task_no', 'department_id']).doUpdateSet({ role: l.role, ord: l.ord }))
-        .execute();
+      await upsertTaskDepartment(tx, { taskNo: t.no, departmentId: id, role: l.role, ord: l.ord });
     }
   }
   for (const l of seed.links) {
-    await tx
-      .insertInto('ledger_task_links')
-      .values({ task_no: l.task, kind: l.kind, ref: l.ref })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await insertTaskLink(tx, l);
   }
   return { tasks: seed.tasks.length, departments: names.size, links: seed.links.length };
 }

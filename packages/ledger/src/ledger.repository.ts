@@ -351,3 +351,74 @@ export async function insertFile(db: DbOrTx, f: Omit<FileRecord, 'id' | 'created
 export async function selectFile(db: DbOrTx, id: string): Promise<FileRecord | undefined> {
   return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+// ---- the ledger's own rows, loaded from seeds/ledger/ledger.json (ledger-seed.ts) ----------------
+
+export async function upsertLedgerSection(db: DbOrTx, s: { code: string; ord: number; title: string }): Promise<void> {
+  await db
+    .insertInto('ledger_sections')
+    .values({ code: s.code, ord: s.ord, title: s.title })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ title: s.title, ord: s.ord }))
+    .execute();
+}
+
+export async function upsertLedgerMeasure(db: DbOrTx, m: { code: string; ord: number; section: string; title: string; text: string }): Promise<void> {
+  await db
+    .insertInto('ledger_measures')
+    .values({ code: m.code, ord: m.ord, section_code: m.section, title: m.title, text: m.text })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ title: m.title, text: m.text, section_code: m.section, ord: m.ord }))
+    .execute();
+}
+
+/** A department by name, unless it exists. */
+export async function insertDepartment(db: DbOrTx, name: string, kind: 'provincial' | 'prefecture_government' | 'central' | 'other'): Promise<void> {
+  await db
+    .insertInto('departments')
+    .values({ name, kind })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+}
+
+/** Every department's id by name. */
+export async function departmentIdsByName(db: DbOrTx): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('departments').select(['id', 'name']).execute();
+  return new Map(rows.map((d) => [d.name, d.id]));
+}
+
+export async function upsertLedgerTask(
+  db: DbOrTx,
+  row: {
+    no: number;
+    section_code: string;
+    measure_code: string;
+    text: string;
+    responsibility_note: string | null;
+    timeline_kind: 'deadline' | 'window' | 'continuous';
+    timeline_start: string | null;
+    timeline_end: string | null;
+    timeline_text: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('ledger_tasks')
+    .values(row)
+    .onConflict((oc) => oc.column('no').doUpdateSet(row))
+    .execute();
+}
+
+export async function upsertTaskDepartment(db: DbOrTx, l: { taskNo: number; departmentId: number; role: string; ord: number }): Promise<void> {
+  await db
+    .insertInto('ledger_task_departments')
+    .values({ task_no: l.taskNo, department_id: l.departmentId, role: l.role, ord: l.ord })
+    .onConflict((oc) => oc.columns(['task_no', 'department_id']).doUpdateSet({ role: l.role, ord: l.ord }))
+    .execute();
+}
+
+/** A task's link to an indicator or data ref (ledger_task_links), unless it exists. */
+export async function insertTaskLink(db: DbOrTx, l: { task: number; kind: 'indicator' | 'data'; ref: string }): Promise<void> {
+  await db
+    .insertInto('ledger_task_links')
+    .values({ task_no: l.task, kind: l.kind, ref: l.ref })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}

@@ -2,12 +2,14 @@ export { validateOccurrence, HIGH_UNCERTAINTY_M, type NormalizedOccurrence, type
 export { parseEventDate, type EventDateRange } from './event-date';
 export { ingestOccurrences, MAX_BATCH_RECORDS, type IngestOptions } from './occurrence-ingest.service';
 export { ingestSurveyEvents, validateSurveyEvent } from './survey-event.service';
-export { enrichOccurrences } from './enrichment';
+export { enrichOccurrences } from './occurrence.repository';
 export { matchTaxa, type TaxonMatchResult } from './taxon-match';
 export { BASIS_OF_RECORD, OCCURRENCE_STATUS, REVIEW_STATES, FLAG, type Flag, type ReviewState } from './dwc-vocabulary';
 export type { BatchResult, RejectedRecord, BatchWarning } from './batch-result';
 export { mayEdit, ownerOf, type Owner } from './record-owner';
-export { refreshSensitivity, holdRulesExclusive, holdRulesShared, DEFAULT_CELL_M } from './sensitivity';
+export { refreshSensitivity } from './sensitivity';
+export { holdRulesExclusive, holdRulesShared } from './sensitivity.repository';
+export { DEFAULT_CELL_M } from './sensitivity.sql';
 export { reviewOccurrence } from './occurrence-review.service';
 export {
   storeUpload,

@@ -4,7 +4,8 @@ import { writeAudit, type Actor } from '@biomon/auth';
 import { findTaxaByName } from '@biomon/taxa';
 import { QUEUES, writeOutbox } from '@biomon/queue';
 import type { ReviewState } from './dwc-vocabulary';
-import { holdRulesShared, lockEvents, refreshSensitivity } from './sensitivity';
+import { refreshSensitivity } from './sensitivity';
+import { holdRulesShared, lockEvents } from './sensitivity.repository';
 import { insertReviewHistory, lockOccurrenceForReview, lockOccurrenceId, setReviewState } from './occurrence.repository';
 
 /**

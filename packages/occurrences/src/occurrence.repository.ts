@@ -1,7 +1,7 @@
 import { sql, type DbOrTx } from '@biomon/db';
-import { enrichmentLateral, layersCte, mergedFlags } from './enrichment';
+import { enrichmentLateral, layersCte, mergedFlags } from './enrichment.sql';
 import type { Owner } from './record-owner';
-import { publicEnrichmentJoin, publicEnrichmentValues, sensitivityLateral, taxonCells } from './sensitivity';
+import { publicEnrichmentJoin, publicEnrichmentValues, sensitivityLateral, taxonCells } from './sensitivity.sql';
 
 /** The SQL of the survey records (`occurrences`) and their history (`occurrence_history`): review, and the batch ingest. */
 
@@ -196,4 +196,34 @@ export async function insertOccurrenceHistory(
   }[],
 ): Promise<void> {
   await tx.insertInto('occurrence_history').values(values).execute();
+}
+
+/**
+ * Recomputes stored occurrences' enrichment (after a new regions or protected-areas version); `ids`
+ * null = all. The public values follow: a generalised row's come from its cell centre (the public
+ * position), the others' are its own.
+ */
+export async function enrichOccurrences(db: DbOrTx, ids: number[] | null): Promise<void> {
+  if (ids && ids.length === 0) return;
+  const where = ids ? sql`o.id = ANY(${ids}::bigint[])` : sql`true`;
+  await sql`
+    WITH lyr AS (${layersCte}),
+    calc AS (
+      SELECT o.id, e.region_codes, e.priority_area, e.in_counted_pa, e.outside_jilin, e.outside_declared,
+        CASE WHEN o.generalised THEN coalesce(pe.region_codes, '{}') ELSE e.region_codes END AS public_region_codes,
+        CASE WHEN o.generalised THEN pe.priority_area ELSE e.priority_area END AS public_priority_area,
+        CASE WHEN o.generalised THEN coalesce(pe.in_counted_pa, false) ELSE e.in_counted_pa END AS public_in_counted_pa
+      FROM occurrences o CROSS JOIN lyr
+      CROSS JOIN ${enrichmentLateral(sql`o.geom`, sql`coalesce(o.data->>'county', o.data->>'municipality')`)} e
+      LEFT JOIN ${enrichmentLateral(sql`o.public_geom`, sql`NULL::text`, sql<boolean>`o.generalised`)} pe ON true
+      WHERE ${where}
+    )
+    UPDATE occurrences o SET
+      region_codes = c.region_codes, priority_area = c.priority_area, in_counted_pa = c.in_counted_pa,
+      public_region_codes = c.public_region_codes, public_priority_area = c.public_priority_area, public_in_counted_pa = c.public_in_counted_pa,
+      flags = ${mergedFlags(sql`o.flags`, sql`c`)}
+    FROM calc c WHERE c.id = o.id
+      AND ((o.region_codes, o.priority_area, o.in_counted_pa, o.public_region_codes, o.public_priority_area, o.public_in_counted_pa)
+            IS DISTINCT FROM (c.region_codes, c.priority_area, c.in_counted_pa, c.public_region_codes, c.public_priority_area, c.public_in_counted_pa)
+        OR o.flags IS DISTINCT FROM ${mergedFlags(sql`o.flags`, sql`c`)})`.execute(db);
 }

@@ -1,6 +1,5 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
-import { nameKey, speciesOf } from '@biomon/taxa';
+import { matchNamesExactly, matchNamesFuzzily, matchNamesToSpecies, nameKey, speciesOf } from '@biomon/taxa';
 import { FLAG, type Flag } from './dwc-vocabulary';
 
 export interface TaxonMatchResult {
@@ -23,16 +22,7 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
   const distinct = [...new Set(names)];
   if (!distinct.length) return out;
   const keys = distinct.map((n) => nameKey(n));
-  const exact = await sql<{ name: string; taxon_id: number; kind: string; scientific_name: string; rank: string; parent_name: string | null }>`
-    SELECT i.name, t.id AS taxon_id, n.kind, t.scientific_name, t.rank, p.scientific_name AS parent_name
-    FROM unnest(${distinct}::text[], ${keys}::text[]) AS i(name, key)
-    JOIN LATERAL (
-      SELECT n.taxon_id, n.kind FROM taxon_names n WHERE n.name_key = i.key
-      ORDER BY (n.kind = 'accepted') DESC, n.taxon_id LIMIT 1
-    ) n ON true
-    JOIN taxa t ON t.id = n.taxon_id
-    LEFT JOIN taxa p ON p.id = t.parent_id`.execute(db);
-  for (const r of exact.rows) {
+  for (const r of await matchNamesExactly(db, distinct, keys)) {
     if (r.rank === 'genus' || r.rank === 'family') {
       out.set(r.name, {
         taxonId: r.taxon_id,
@@ -72,12 +62,7 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
   });
   if (rest.length) {
     const speciesKeys = rest.map((n) => nameKey(speciesOf(n)!));
-    const roll = await sql<{ name: string; taxon_id: number; scientific_name: string }>`
-      SELECT i.name, t.id AS taxon_id, t.scientific_name
-      FROM unnest(${rest}::text[], ${speciesKeys}::text[]) AS i(name, key)
-      JOIN LATERAL (SELECT n.taxon_id FROM taxon_names n WHERE n.name_key = i.key AND n.kind IN ('accepted', 'synonym') ORDER BY n.taxon_id LIMIT 1) n ON true
-      JOIN taxa t ON t.id = n.taxon_id`.execute(db);
-    for (const r of roll.rows) {
+    for (const r of await matchNamesToSpecies(db, rest, speciesKeys)) {
       out.set(r.name, {
         taxonId: r.taxon_id,
         match: 'infraspecific',
@@ -90,19 +75,7 @@ export async function matchTaxa(db: DbOrTx, names: string[]): Promise<Map<string
   const rest2 = distinct.filter((n) => !out.has(n));
   if (rest2.length) {
     const keys2 = rest2.map((n) => nameKey(n));
-    const fuzzy = await sql<{ name: string; taxon_id: number; scientific_name: string; rank: string; d: number }>`
-      SELECT i.name, t.id AS taxon_id, t.scientific_name, t.rank, f.d
-      FROM unnest(${rest2}::text[], ${keys2}::text[]) AS i(name, key)
-      JOIN LATERAL (
-        SELECT n.taxon_id, levenshtein(n.name_key, i.key) AS d FROM taxon_names n
-        WHERE n.kind IN ('accepted', 'synonym') AND left(n.name_key, 1) = left(i.key, 1)
-          AND abs(length(n.name_key) - length(i.key)) <= ${MAX_FUZZY_DISTANCE}
-          AND levenshtein(n.name_key, i.key) <= ${MAX_FUZZY_DISTANCE}
-        ORDER BY 2, n.taxon_id LIMIT 1
-      ) f ON true
-      JOIN taxa t ON t.id = f.taxon_id
-      WHERE length(i.key) >= 8`.execute(db);
-    for (const r of fuzzy.rows) {
+    for (const r of await matchNamesFuzzily(db, rest2, keys2, MAX_FUZZY_DISTANCE)) {
       if (r.rank === 'genus' || r.rank === 'family') {
         out.set(r.name, {
           taxonId: r.taxon_id,

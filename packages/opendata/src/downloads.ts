@@ -6,10 +6,10 @@
  * the viewer by the one sensitive-data projection (@biomon/sensitive), exactly as in GET /v1/occurrences.
  */
 import type { ClientSource, Db, RawBuilder } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { AppError } from '@biomon/core';
-import { occurrenceReadSql, stationShown, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
+import { occurrenceReadSql, type OccurrenceOut, type Viewer } from '@biomon/sensitive';
 import { ReadSnapshot } from './cursor';
+import { findDownloadDataset, layerFeatureSql, layerPropertyKeys, observationSql, type ObservationRow, type ObservationScope } from './download.repository';
 import { csvLine, UTF8_BOM } from './dwc-text';
 import { indicatorFeature } from './ogc-collections';
 import { indicatorSql, type IndicatorRow } from './ogc.repository';
@@ -132,41 +132,6 @@ export function occurrencesDownload(pool: ClientSource, db: Db, filter: Occurren
 }
 
 // ---- station observations ------------------------------------------------------------------------
-export interface ObservationScope {
-  /** Only these stations (a station token's own, or the one asked for); undefined = all. */
-  stationIds?: string[];
-  datastreamId?: string;
-  from?: Date;
-  to?: Date;
-}
-
-interface ObservationRow {
-  station_id: string;
-  datastream_id: string;
-  observed_property: string;
-  unit: string | null;
-  phenomenon_time: Date;
-  result_number: number | null;
-  result_json: unknown;
-  lon: number;
-  lat: number;
-}
-
-function observationSql(s: ObservationScope, viewer: Viewer): RawBuilder<ObservationRow> {
-  const shown = stationShown(viewer).location;
-  const conds: RawBuilder<unknown>[] = [sql`true`];
-  if (s.stationIds) conds.push(sql`s.station_id = ANY(${s.stationIds}::text[])`);
-  if (s.datastreamId) conds.push(sql`d.datastream_id = ${s.datastreamId}`);
-  if (s.from) conds.push(sql`o.phenomenon_time >= ${s.from}`);
-  if (s.to) conds.push(sql`o.phenomenon_time <= ${s.to}`);
-  return sql<ObservationRow>`
-    SELECT s.station_id, d.datastream_id, d.observed_property, d.unit->>'symbol' AS unit, o.phenomenon_time, o.result_number, o.result_json,
-      ST_X(${shown}) AS lon, ST_Y(${shown}) AS lat
-    FROM observations o JOIN datastreams d ON d.id = o.datastream_pk JOIN stations s ON s.id = d.station_pk
-    WHERE ${sql.join(conds, sql` AND `)}
-    ORDER BY o.datastream_pk, o.phenomenon_time`;
-}
-
 const resultOf = (r: ObservationRow): unknown => (r.result_number !== null ? r.result_number : r.result_json);
 
 export function observationsDownload(pool: ClientSource, db: Db, scope: ObservationScope, viewer: Viewer, format: DownloadFormat): AsyncGenerator<string> {
@@ -204,25 +169,17 @@ const LAYER_TABLES: Record<string, string> = {
   ecosystems: 'ecosystems',
 };
 
-interface LayerRow {
-  id: number;
-  properties: Record<string, unknown>;
-  wkt: string;
-  geojson: string;
-}
-
 export async function layerDownload(
   pool: ClientSource,
   db: Db,
   datasetId: number,
   format: DownloadFormat,
 ): Promise<{ kind: string; year: number; body: AsyncGenerator<string> }> {
-  const ds = await db.selectFrom('layer_datasets').select(['id', 'kind', 'vintage_year']).where('id', '=', datasetId).executeTakeFirst();
+  const ds = await findDownloadDataset(db, datasetId);
   if (!ds) throw new AppError('NOT_FOUND', `No layer dataset ${datasetId}`);
   const table = LAYER_TABLES[ds.kind];
   if (!table) throw new AppError('NOT_FOUND', `Layer dataset ${datasetId} has no downloadable kind`);
-  const q = sql<LayerRow>`SELECT f.id, f.properties, ${format === 'csv' ? sql`ST_AsText(f.geom)` : sql`NULL`} AS wkt, ${format === 'geojson' ? sql`ST_AsGeoJSON(f.geom, 7)` : sql`NULL`} AS geojson
-    FROM ${sql.table(table)} f WHERE f.dataset_id = ${datasetId} ORDER BY f.id`;
+  const q = layerFeatureSql(table, datasetId, format);
   if (format === 'geojson') {
     return {
       kind: ds.kind,
@@ -232,9 +189,7 @@ export async function layerDownload(
       }),
     };
   }
-  const keys = (
-    await sql<{ k: string }>`SELECT DISTINCT jsonb_object_keys(properties) AS k FROM ${sql.table(table)} WHERE dataset_id = ${datasetId} ORDER BY 1`.execute(db)
-  ).rows.map((r) => r.k);
+  const keys = await layerPropertyKeys(db, table, datasetId);
   return {
     kind: ds.kind,
     year: ds.vintage_year,

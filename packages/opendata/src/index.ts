@@ -39,5 +39,5 @@ export {
   OCCURRENCE_CSV_COLUMNS,
   CONTENT_TYPES,
   type DownloadFormat,
-  type ObservationScope,
 } from './downloads';
+export type { ObservationScope } from './download.repository';

@@ -1,4 +1,4 @@
-export { writeOutbox, relayOutboxOnce, type RelayResult } from './outbox';
+export { writeOutbox, writeOutboxOnce, relayOutboxOnce, type RelayResult } from './outbox';
 export { QUEUES, createRedis, createQueues, heartbeatKey } from './queues';
 export type {
   JobPayloads,

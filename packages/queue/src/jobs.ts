@@ -22,7 +22,10 @@ export type JobPayloads = {
   system: {
     /** echoes its payload: checks the outbox → queue → worker path */
     noop: Record<string, unknown>;
-    /** new data of a kind (a layer kind, or `occurrences`): re-enrich, mark indicators stale, schedule a recompute */
+    /**
+     * new data of a kind (a layer kind, `raster:<kind>` for a raster that became ready, or
+     * `occurrences`): re-enrich, mark indicators stale, schedule a recompute
+     */
     'data-changed': { kind: string; datasetId?: number; count?: number };
   };
   indicators: {
@@ -31,11 +34,19 @@ export type JobPayloads = {
     recompute: Record<string, never>;
     /** land-cover change between two versions (job id `lcc-<from>-<to>`), then the forest-loss alert rule */
     'land-cover-change': { fromDatasetId: number; toDatasetId: number };
+    /** land-cover change between two land-cover rasters (job id `lccr-<from>-<to>`), then the forest-loss alert rule */
+    'land-cover-change-raster': { fromRasterId: number; toRasterId: number };
   };
   imports: {
     process: { importId: string };
     /** an uploaded raster: converted to a COG, its statistics read, marked ready (@biomon/rasters processRaster) */
     'raster-process': { datasetId: number };
+    /**
+     * zonal statistics of a large raster (more pixels than config.zonalJobMinPixels) over zones of a
+     * vector dataset, stored in the zonal cache (insert-or-keep: a repeat changes nothing); asked for
+     * by GET /v1/rasters/{id}/zonal, which answers 202 until they are stored (@biomon/rasters computeRasterZonal)
+     */
+    'raster-zonal': { rasterId: number; zoneDatasetId: number; keys: string[] };
   };
   exports: {
     dwca: { exportId: string };

@@ -1,7 +1,7 @@
-import type { DbOrTx, Db } from '@biomon/db';
-import { sql } from '@biomon/db';
+import type { DbOrTx, Db, Tx } from '@biomon/db';
 import type { Queue } from 'bullmq';
 import type { OutboxMessage } from './jobs';
+import { insertOutboxRows, lockOutboxMessage, lockPendingOutbox, markOutboxEnqueued, markOutboxFailed, recentOutboxMessage } from './outbox.repository';
 
 /**
  * Records work to be done, in the caller's transaction: the job exists if and only if the data
@@ -10,12 +10,25 @@ import type { OutboxMessage } from './jobs';
  */
 export async function writeOutbox(tx: DbOrTx, messages: OutboxMessage[]): Promise<number[]> {
   if (!messages.length) return [];
-  const rows = await tx
-    .insertInto('outbox')
-    .values(messages.map((m) => ({ queue: m.queue, job_name: m.jobName, payload: JSON.stringify(m.payload) })))
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
+  return insertOutboxRows(
+    tx,
+    messages.map((m) => ({ queue: m.queue, job_name: m.jobName, payload: JSON.stringify(m.payload) })),
+  );
+}
+
+/**
+ * writeOutbox for work that repeated requests must not queue again and again (a client polling a
+ * result that a job computes): the message is written unless the same one — queue, job name and
+ * payload — was written less than `withinMs` ago. Concurrent callers take turns on a
+ * transaction-level advisory lock of the message, so only one of them writes it. True when written.
+ * After the window a new message is written (a job that failed for good is tried again).
+ */
+export async function writeOutboxOnce(tx: Tx, message: OutboxMessage, withinMs: number): Promise<boolean> {
+  const payload = JSON.stringify(message.payload);
+  await lockOutboxMessage(tx, `outbox:${message.queue}:${message.jobName}:${payload}`);
+  if (await recentOutboxMessage(tx, { queue: message.queue, job_name: message.jobName, payload }, withinMs)) return false;
+  await writeOutbox(tx, [message]);
+  return true;
 }
 
 export interface RelayResult {
@@ -31,15 +44,7 @@ export interface RelayResult {
  */
 export async function relayOutboxOnce(db: Db, queueFor: (name: string) => Queue | undefined, batchSize = 200): Promise<RelayResult> {
   return db.transaction().execute(async (tx) => {
-    const rows = await tx
-      .selectFrom('outbox')
-      .select(['id', 'queue', 'job_name', 'payload'])
-      .where('enqueued_at', 'is', null)
-      .orderBy('id')
-      .limit(batchSize)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    const rows = await lockPendingOutbox(tx, batchSize);
     let enqueued = 0;
     let failed = 0;
     const done: number[] = [];
@@ -47,25 +52,21 @@ export async function relayOutboxOnce(db: Db, queueFor: (name: string) => Queue 
       const queue = queueFor(row.queue);
       if (!queue) {
         failed++;
-        await tx
-          .updateTable('outbox')
-          .set({ attempts: sql`attempts + 1`, last_error: `no queue ${row.queue}` })
-          .where('id', '=', row.id)
-          .execute();
+        await markOutboxFailed(tx, row.id, `no queue ${row.queue}`);
         continue;
       }
       try {
         await queue.add(row.job_name, { ...(row.payload as object), outboxId: row.id }, { jobId: `outbox-${row.id}` });
         done.push(row.id);
         enqueued++;
-      } catch (err) {
+      } catch {
         // Redis is down: stop here, keep the rest pending; they go out when it is back.
         failed++;
         break;
       }
     }
     if (done.length) {
-      await tx.updateTable('outbox').set({ enqueued_at: new Date() }).where('id', 'in', done).execute();
+      await markOutboxEnqueued(tx, done);
     }
     return { enqueued, failed };
   });

@@ -2,6 +2,13 @@
 export const RASTER_KINDS = ['ndvi', 'fvc', 'land-cover', 'elevation'] as const;
 export type RasterKind = (typeof RASTER_KINDS)[number];
 
+/**
+ * The kind of data a raster that became ready announces (the `data-changed` job, and the stale
+ * mark it sets in indicator_staleness): `raster:ndvi`, `raster:land-cover`, … — apart from the
+ * vector layer kinds, whose `datasetId` names a layer dataset, not a raster.
+ */
+export const rasterDataKind = (kind: string): `raster:${string}` => `raster:${kind}`;
+
 export const FVC_SCALES = ['fraction', 'percent'] as const;
 export type FvcScale = (typeof FVC_SCALES)[number];
 

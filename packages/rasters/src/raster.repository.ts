@@ -101,13 +101,16 @@ export async function listRasterDatasets(db: DbOrTx, kind?: RasterKind): Promise
   return q.execute();
 }
 
-/** Marks a raster ready with its COG, statistics and footprint; repeating it writes the same values. */
+/**
+ * Marks a raster ready with its COG, statistics and footprint. True when this call made it ready;
+ * false when it already was (a repeat changes nothing) or does not exist.
+ */
 export async function markRasterReady(
   db: DbOrTx,
   id: number,
   ready: { storageKey: string; stats: unknown; fvcScale: string | null; bbox: unknown | null },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const res = await db
     .updateTable('raster_datasets')
     .set({
       status: 'ready',
@@ -120,7 +123,9 @@ export async function markRasterReady(
       ready_at: sql`coalesce(ready_at, now())`,
     })
     .where('id', '=', id)
-    .execute();
+    .where('status', '<>', 'ready')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 export async function markRasterFailed(db: DbOrTx, id: number, error: { code: string; message: string }): Promise<void> {

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Db, Tx } from '@biomon/db';
+import { withTx, type Db, type Tx } from '@biomon/db';
 import { AppError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
-import { QUEUES, writeOutbox } from '@biomon/queue';
+import { QUEUES, writeOutbox, writeOutboxOnce } from '@biomon/queue';
 import { LAND_COVER_CLASSES } from '@biomon/layers';
 import { BAND_TYPES, GdalError, gdalInfo, runGdal, withoutPaths, type GdalInfo } from './gdal';
-import { DEFAULT_CLASS_MAP, RASTER_UNITS, type FvcScale, type RasterKind } from './raster-kinds';
+import { DEFAULT_CLASS_MAP, RASTER_UNITS, rasterDataKind, type FvcScale, type RasterKind } from './raster-kinds';
 import {
   cachedZonal,
   findRasterDataset,
@@ -222,8 +222,10 @@ export async function uploadRaster(
  * statistics, decides the FVC scale when not given (percent when the maximum exceeds 1) and marks
  * the dataset ready. Running it again for a ready dataset does nothing; a half-done run is redone.
  * Returns the status; throws on a failure worth retrying, returns 'failed' when it is not.
+ * Becoming ready marks the indicators stale (`opts.markStale`, default true; the demo seed, whose own
+ * run already reads its rasters, says false).
  */
-export async function processRaster(db: Db, fileStoreDir: string, id: number): Promise<'ready' | 'failed' | 'missing'> {
+export async function processRaster(db: Db, fileStoreDir: string, id: number, opts: { markStale?: boolean } = {}): Promise<'ready' | 'failed' | 'missing'> {
   const row = await findRasterDataset(db, id);
   if (!row) return 'missing';
   if (row.status === 'ready') return 'ready';
@@ -296,7 +298,15 @@ export async function processRaster(db: Db, fileStoreDir: string, id: number): P
     : { min: null, max: null, mean: null, stdDev: null, validPercent: 0, note: 'no valid pixel' };
   let fvcScale = row.fvc_scale;
   if (row.kind === 'fvc' && !fvcScale) fvcScale = stats.max !== null && stats.max > 1 ? 'percent' : 'fraction';
-  await markRasterReady(db, id, { storageKey, stats, fvcScale, bbox: info.wgs84Extent });
+  // ready, and — in the same transaction, once — the outbox row that marks the indicators built on
+  // this kind stale (grassland_vegetation_cover_rs on ndvi/fvc, …) and schedules their recompute,
+  // as a new vector layer version does (the worker's data-changed job)
+  await withTx(db, async (tx) => {
+    const became = await markRasterReady(tx, id, { storageKey, stats, fvcScale, bbox: info.wgs84Extent });
+    if (became && opts.markStale !== false) {
+      await writeOutbox(tx, [{ queue: QUEUES.system, jobName: 'data-changed', payload: { kind: rasterDataKind(row.kind), datasetId: id } }]);
+    }
+  });
   if (row.source_key) await rm(path.join(fileStoreDir, row.source_key), { force: true });
   return 'ready';
 }
@@ -305,7 +315,7 @@ export async function processRaster(db: Db, fileStoreDir: string, id: number): P
  * `biomon rasters import KIND FILE`: the same pipeline as the upload, without the size limit and
  * synchronously — staged (streamed), inspected, recorded, converted and marked ready.
  */
-export async function importRasterFile(db: Db, fileStoreDir: string, stream: Readable, upload: RasterUpload) {
+export async function importRasterFile(db: Db, fileStoreDir: string, stream: Readable, upload: RasterUpload, opts: { markStale?: boolean } = {}) {
   if (upload.kind === 'land-cover') checkClassMap(upload.classMap);
   const staged = await stageRasterFile(stream, fileStoreDir);
   let id: number;
@@ -321,7 +331,7 @@ export async function importRasterFile(db: Db, fileStoreDir: string, stream: Rea
     await rm(staged.file, { force: true });
     throw err;
   }
-  const status = await processRaster(db, fileStoreDir, id);
+  const status = await processRaster(db, fileStoreDir, id, opts);
   return { datasetId: id, version, status };
 }
 
@@ -449,12 +459,105 @@ async function gate<T>(fn: () => Promise<T>): Promise<T> {
  * cached per (raster, zone dataset, zone) — both are immutable versions — so a second request reads
  * the cache. Zones whose interiors overlap are rasterised in separate passes.
  */
-export async function rasterZonal(
+export async function rasterZonal(db: Db, fileStoreDir: string, id: number, q: ZonalQuery): Promise<ZonalAnswer> {
+  const plan = await planZonal(db, fileStoreDir, id, q);
+  if (plan.missing.length) await computeMissingZones(db, plan);
+  return zonalAnswer(plan);
+}
+
+/** The answer of GET /v1/rasters/{id}/zonal while a job computes it (202, with Retry-After). */
+export interface ZonalComputing {
+  status: 'computing';
+  rasterId: number;
+  zoneDataset: { datasetId: number; kind: string };
+  /** zones whose statistics are not stored yet */
+  pendingZones: number;
+  /** the raster's pixels (width × height), above config.zonalJobMinPixels */
+  pixels: number;
+  /** when to ask again (also the Retry-After header) */
+  retryAfterSeconds: number;
+}
+
+/** A repeated GET writes no second job for the same zones within this time (writeOutboxOnce). */
+export const ZONAL_JOB_REQUEUE_MS = 15 * 60_000;
+
+/**
+ * GET /v1/rasters/{id}/zonal: cached statistics are answered at once; missing ones are computed in
+ * the request for a raster of at most `jobMinPixels` pixels (config.zonalJobMinPixels), and for a
+ * larger one left to a worker job (`raster-zonal`, written once per window through the outbox):
+ * the answer is then `computing` (202) until the job has stored them, and the same GET answers
+ * them afterwards from the cache.
+ */
+export async function requestRasterZonal(
   db: Db,
   fileStoreDir: string,
   id: number,
   q: ZonalQuery,
-): Promise<{ rasterId: number; kind: string; unit: string; zoneDataset: { datasetId: number; kind: string }; methodVersion: number; results: ZonalResult[] }> {
+  opts: { jobMinPixels: number },
+): Promise<ZonalAnswer | ZonalComputing> {
+  const plan = await planZonal(db, fileStoreDir, id, q);
+  const pixels = plan.row.width * plan.row.height;
+  if (plan.missing.length && pixels > opts.jobMinPixels) {
+    const keys = [...plan.missing].sort();
+    await withTx(db, (tx) =>
+      writeOutboxOnce(tx, { queue: QUEUES.imports, jobName: 'raster-zonal', payload: { rasterId: id, zoneDatasetId: plan.ds.id, keys } }, ZONAL_JOB_REQUEUE_MS),
+    );
+    return {
+      status: 'computing',
+      rasterId: id,
+      zoneDataset: { datasetId: plan.ds.id, kind: plan.ds.kind },
+      pendingZones: keys.length,
+      pixels,
+      // BENCHMARKS.md: 100 million pixels over 9 prefectures took 36–48 s on a loaded 2-core machine;
+      // ask again after about half that (1 s per 5 million pixels), between 5 s and a minute
+      retryAfterSeconds: Math.min(60, Math.max(5, Math.ceil(pixels / 5_000_000))),
+    };
+  }
+  if (plan.missing.length) await computeMissingZones(db, plan);
+  return zonalAnswer(plan);
+}
+
+/**
+ * The `raster-zonal` job: computes and stores the statistics of those zones not stored yet (a
+ * repeated or concurrent job finds them stored, or stores the same values: insert-or-keep).
+ */
+export async function computeRasterZonal(
+  db: Db,
+  fileStoreDir: string,
+  job: { rasterId: number; zoneDatasetId: number; keys: string[] },
+): Promise<{ rasterId: number; zoneDatasetId: number; computed: number; cached: number }> {
+  const plan = await planZonal(db, fileStoreDir, job.rasterId, { layer: job.zoneDatasetId, codes: job.keys });
+  const missing = plan.missing.length;
+  if (missing) await computeMissingZones(db, plan);
+  return { rasterId: job.rasterId, zoneDatasetId: job.zoneDatasetId, computed: missing, cached: plan.keys.length - missing };
+}
+
+export interface ZonalAnswer {
+  rasterId: number;
+  kind: string;
+  unit: string;
+  zoneDataset: { datasetId: number; kind: string };
+  methodVersion: number;
+  results: ZonalResult[];
+}
+
+type CachedZone = Awaited<ReturnType<typeof cachedZonal>>[number];
+
+/** What a zonal request needs: the ready raster, the zone dataset and zones, what is cached and what is missing. */
+interface ZonalPlan {
+  id: number;
+  row: RasterRow;
+  raster: Awaited<ReturnType<typeof readyRaster>>['raster'];
+  ds: { id: number; kind: string };
+  kind: ZoneKind;
+  codes: string[] | null;
+  zones: { key: string; name: string }[];
+  keys: string[];
+  cached: Map<string, CachedZone>;
+  missing: string[];
+}
+
+async function planZonal(db: Db, fileStoreDir: string, id: number, q: ZonalQuery): Promise<ZonalPlan> {
   const { row, raster } = await readyRaster(db, fileStoreDir, id);
   let ds: { id: number; kind: string } | undefined;
   if (q.layer !== undefined && q.regions !== undefined) {
@@ -498,27 +601,35 @@ export async function rasterZonal(
   const keys = zones.map((z) => z.key);
   const cached = new Map((await cachedZonal(db, id, ds.id, keys, ZONAL_METHOD_VERSION)).map((c) => [c.zone_key, c]));
   const missing = keys.filter((k) => !cached.has(k));
-  if (missing.length) {
-    const computed = await gate(async () => {
-      const groups = groupZones(missing, await overlappingZonePairs(db, ds!.id, kind, missing));
-      const dir = await mkdtemp(path.join(tmpdir(), 'biomon-zones-'));
-      try {
-        const zg: ZoneGroup[] = [];
-        for (let i = 0; i < groups.length; i++) {
-          const file = path.join(dir, `group-${i}.geojson`);
-          await writeZoneFeatures(db, ds!.id, kind, new Map(groups[i].map((k, j) => [k, j + 1])), file);
-          zg.push({ file, keys: groups[i] });
-        }
-        return await zonalStatistics(raster, zg, { classes: row.kind === 'land-cover' });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+  return { id, row, raster, ds, kind, codes, zones, keys, cached, missing };
+}
+
+/** Computes the plan's missing zones in this process (at most two passes at once), stores them and adds them to `plan.cached`. */
+async function computeMissingZones(db: Db, plan: ZonalPlan): Promise<void> {
+  const { id, ds, kind, missing, raster, row, cached } = plan;
+  const computed = await gate(async () => {
+    const groups = groupZones(missing, await overlappingZonePairs(db, ds.id, kind, missing));
+    const dir = await mkdtemp(path.join(tmpdir(), 'biomon-zones-'));
+    try {
+      const zg: ZoneGroup[] = [];
+      for (let i = 0; i < groups.length; i++) {
+        const file = path.join(dir, `group-${i}.geojson`);
+        await writeZoneFeatures(db, ds.id, kind, new Map(groups[i].map((k, j) => [k, j + 1])), file);
+        zg.push({ file, keys: groups[i] });
       }
-    });
-    await storeZonal(db, id, ds.id, ZONAL_METHOD_VERSION, computed);
-    for (const c of computed) {
-      cached.set(c.key, { zone_key: c.key, mean: c.mean, min: c.min, max: c.max, valid_area_m2: c.validAreaM2, pixels: c.pixels, classes: c.classes ?? null });
+      return await zonalStatistics(raster, zg, { classes: row.kind === 'land-cover' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
+  });
+  await storeZonal(db, id, ds.id, ZONAL_METHOD_VERSION, computed);
+  for (const c of computed) {
+    cached.set(c.key, { zone_key: c.key, mean: c.mean, min: c.min, max: c.max, valid_area_m2: c.validAreaM2, pixels: c.pixels, classes: c.classes ?? null });
   }
+}
+
+function zonalAnswer(plan: ZonalPlan): ZonalAnswer {
+  const { id, row, ds, zones, codes, keys, cached } = plan;
   const names = new Map(zones.map((z) => [z.key, z.name]));
   const order = codes ?? keys;
   const classMap = (row.class_map as Record<string, string> | null) ?? {};

@@ -1,6 +1,6 @@
 import { csvDocument, UTF8_BOM } from '@biomon/core';
 import type { AssessmentReport, IndicatorValue } from './report-types';
-import { meetsLabel } from './report-format';
+import { meetsLabel, reasonTexts } from './report-format';
 
 /**
  * The report as CSV for Excel: UTF-8 with a BOM (so Excel in China opens it as UTF-8, not GBK),
@@ -49,6 +49,29 @@ const INDICATOR_HEAD = [
   '计算批次 run id',
 ];
 
+const HEADLINE_HEAD = [
+  '指标代码 indicator',
+  '指标 name',
+  'Indicator',
+  '数据年度 year of the value',
+  '最新数值 newest value',
+  '单位 unit',
+  '无数值原因 reason',
+  'Reason (no value)',
+  '原因代码 reason code',
+  '计算批次 run id',
+];
+
+/**
+ * A headline value (最新数值, the report's `headline`): the newest year up to the report's year that
+ * has a value, with that year; where no year has one, an empty year and value and the reason in
+ * Chinese and English (report-format reasonTexts, as the HTML page says it).
+ */
+function headlineRow(v: IndicatorValue): Cell[] {
+  const why = reasonTexts(v);
+  return [v.indicator, v.nameZh, v.nameEn, v.value !== null ? v.year : null, num2(v.value), v.unit, why.zh, why.en, v.reasonCode ?? null, v.runId];
+}
+
 export function renderAssessmentCsv(r: AssessmentReport): string {
   const lines: Cell[][] = [];
   const section = (title: string, head: string[], rows: Cell[][]) => {
@@ -71,6 +94,10 @@ export function renderAssessmentCsv(r: AssessmentReport): string {
     INDICATOR_HEAD,
     r.overall.map((v) => indicatorRow(r.region.code, r.region.name, v)),
   );
+  // reports frozen before the headline existed have none
+  if (r.headline?.length) {
+    section(`一、最新数值（${r.region.name}，截至${r.year}年最近一个有计算值的年度） Newest values`, HEADLINE_HEAD, r.headline.map(headlineRow));
+  }
   section(
     '二、年度变化 Values by year',
     ['指标代码 indicator', '指标 name', '年度 year', '现值(%) value', '计算批次 run id'],

@@ -4,6 +4,8 @@
  * the JSON value formatted once.
  */
 import { chinaDateTime } from '@biomon/core';
+import { describeReason } from '@biomon/indicators';
+import type { IndicatorValue } from './report-types';
 
 export function formatPct(v: number | null | undefined): string | null {
   return v === null || v === undefined || !Number.isFinite(v) ? null : `${v.toFixed(2)}%`;
@@ -79,3 +81,22 @@ export function reasonZh(reason: string | null): string | null {
 
 /** The Chinese part of a bilingual `中文 (English)` text. */
 export const zhPart = (s: string): string => s.replace(/\s*\([^()]*[A-Za-z][^()]*\)\s*$/, '');
+
+const HAS_HAN = /[\u4e00-\u9fff]/;
+
+/**
+ * Why a report value is empty, in Chinese and in English (both null with a value). The HTML and the
+ * CSV read it here, so both say the same. Chinese: the Chinese part of the report's `reason`, or —
+ * for a stored English reason no Chinese text was written for — the reason catalogue's Chinese
+ * (@biomon/indicators describeReason). English: `reasonEn`, or (reports frozen before it existed)
+ * the English in brackets of `reason`.
+ */
+export function reasonTexts(v: Pick<IndicatorValue, 'value' | 'reason' | 'reasonEn'>): { zh: string | null; en: string | null } {
+  if (v.value !== null) return { zh: null, en: null };
+  const reason = v.reason ?? null;
+  const bracketed = reason ? /\(([^()]*[A-Za-z][^()]*)\)\s*$/.exec(reason)?.[1] : undefined;
+  const en = v.reasonEn ?? bracketed ?? (reason && !HAS_HAN.test(reason) ? reason : null);
+  if (reason && HAS_HAN.test(reason)) return { zh: zhPart(reason), en };
+  const described = describeReason(en ?? reason);
+  return { zh: described?.reasonZh ?? (reason ? zhPart(reason) : '无数值'), en: en ?? described?.reasonEn ?? null };
+}

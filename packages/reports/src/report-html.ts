@@ -2,7 +2,18 @@ import { INDICATORS } from '@biomon/indicators';
 import type { AssessmentReport, IndicatorValue, RegionValues } from './report-types';
 import { REPORT_INDICATORS } from './report-types';
 import { hasMultiYearSeries, seriesChartSvg, targetsChartSvg } from './report-charts';
-import { datasetKindZh, formatDateTimeShanghai, formatDateZh, formatGap, formatPct, meetsLabel, regionLevelZh, stationTypeZh, zhPart } from './report-format';
+import {
+  datasetKindZh,
+  formatDateTimeShanghai,
+  formatDateZh,
+  formatGap,
+  formatPct,
+  meetsLabel,
+  reasonTexts,
+  regionLevelZh,
+  stationTypeZh,
+  zhPart,
+} from './report-format';
 
 /** What a frozen report adds to the page: its number, who froze it, and its sign-off. */
 export interface FrozenMeta {
@@ -89,7 +100,7 @@ function headlineTable(r: AssessmentReport): string {
       const value =
         v.value !== null
           ? `<span class="num value">${esc(formatPct(v.value))}</span>`
-          : `<span class="null">无数值</span><div class="reason">${esc(zhPart(v.reason ?? ''))}</div>`;
+          : `<span class="null">无数值</span><div class="reason">${esc(reasonTexts(v).zh ?? '')}</div>`;
       return `<tr data-indicator="${esc(v.indicator)}" data-year="${v.year}">
       <td class="ind"><div>${esc(v.nameZh)}</div><div class="en">${esc(v.nameEn)}</div></td>
       <td class="r">${value}</td>

@@ -4,6 +4,7 @@ import { CursorCodec } from '@biomon/core';
 import { createDb, createReadRouting, type ClientSource, type Db, type DbHandle, type ReadRouting } from '@biomon/db';
 import { createQueues, createRedis, type JobQueues } from '@biomon/queue';
 import type { Redis } from 'ioredis';
+import { platformSecret } from './platform-secret.repository';
 
 /** What every app and job needs: config, the database, Redis and the queues. Built once per process. */
 export interface AppContext {
@@ -38,13 +39,7 @@ export interface AppContext {
  */
 async function loadCursorCodec(config: Config, db: Db): Promise<CursorCodec> {
   if (config.cursorSecret) return new CursorCodec(Buffer.from(config.cursorSecret, 'utf8'));
-  await db
-    .insertInto('platform_secrets')
-    .values({ name: 'cursor', value: randomBytes(32) })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
-  const row = await db.selectFrom('platform_secrets').select('value').where('name', '=', 'cursor').executeTakeFirstOrThrow();
-  return new CursorCodec(Buffer.from(row.value));
+  return new CursorCodec(await platformSecret(db, 'cursor', randomBytes(32)));
 }
 
 export function createContext(config: Config, opts: { applicationName?: string } = {}): AppContext {

@@ -114,12 +114,19 @@ export async function seedDemoNdvi(tx: Tx, seedsDir: string, fileStoreDir: strin
         bin,
         tif,
       ]);
-      const res = await importRasterFile(tx, fileStoreDir, createReadStream(tif), {
-        kind: 'ndvi',
-        year,
-        source: 'biomon demo (synthetic NDVI generated at seed time, not an observation)',
-        fileName: `demo-ndvi-${year}.tif`,
-      });
+      const res = await importRasterFile(
+        tx,
+        fileStoreDir,
+        createReadStream(tif),
+        {
+          kind: 'ndvi',
+          year,
+          source: 'biomon demo (synthetic NDVI generated at seed time, not an observation)',
+          fileName: `demo-ndvi-${year}.tif`,
+        },
+        // the seed's own indicator run reads these rasters: nothing to mark stale (as its layers)
+        { markStale: false },
+      );
       out.push({ year, datasetId: res.datasetId, width: w, height: h });
     }
     return { rasters: out };

@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db, Tx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import type { SeedLevel } from '@biomon/config';
 import { startOfChinaDay } from '@biomon/core';
 import type { Actor } from '@biomon/auth';
 import { loadLedgerSeed, type LedgerSeed } from '@biomon/ledger';
 import { deriveHigherTaxa, upsertTaxa, type JilinChecklistSeed } from '@biomon/taxa';
-import { importLayer, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
+import { importLayer, layerDatasetsNamed, readGeoJsonFeatures, type LayerKind } from '@biomon/layers';
 import { holdRulesExclusive, ingestOccurrences, ingestSurveyEvents, refreshSensitivity } from '@biomon/occurrences';
 import { computeLandCoverChange, createIndicatorRun, DEFAULT_RUN_CODES, executeIndicatorRun, resolveChangePair } from '@biomon/indicators';
 import { seedDemoStations } from '@biomon/stations';
 import { ingestAccessions, saveInstitution, type InstitutionIn } from '@biomon/germplasm';
 import { evaluateAlerts, seedDefaultAlertRules } from '@biomon/alerts';
 import { seedDemoNdvi } from './demo-ndvi';
+import { lockSeeding, recordSeedRun, seedRunRecorded } from './seed-run.repository';
 
 export interface SeedStepResult {
   name: string;
@@ -176,13 +176,7 @@ const FINAL_STEPS: SeedStep[] = [
     version: '1',
     level: 'demo',
     async run(tx) {
-      const versions = await tx
-        .selectFrom('layer_datasets')
-        .select(['id', 'vintage_year'])
-        .where('kind', '=', 'land-cover')
-        .where('name', 'in', ['demo/land-cover-2020.geojson', 'demo/land-cover.geojson'])
-        .orderBy('vintage_year')
-        .execute();
+      const versions = await layerDatasetsNamed(tx, 'land-cover', ['demo/land-cover-2020.geojson', 'demo/land-cover.geojson']);
       if (versions.length !== 2) return { skipped: 'the two demo land-cover versions are not both loaded' };
       const change = await computeLandCoverChange(tx, await resolveChangePair(tx, { from: versions[0].id, to: versions[1].id }));
       const alerts = await evaluateAlerts(tx, { trigger: 'rules', rules: ['forest_loss_in_protected_area'], now: '2026-11-28T00:00:00Z' });
@@ -202,14 +196,10 @@ export async function runSeeds(db: Db, level: SeedLevel, seedsDir: string, opts:
   const results: SeedStepResult[] = [];
   for (const step of wanted) {
     const r = await db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(hashtext('biomon-seed'))`.execute(tx);
-      const done = await tx.selectFrom('seed_runs').select('name').where('name', '=', step.name).executeTakeFirst();
-      if (done) return { name: step.name, status: 'skipped' as const };
+      await lockSeeding(tx);
+      if (await seedRunRecorded(tx, step.name)) return { name: step.name, status: 'skipped' as const };
       const summary = await step.run(tx, seedsDir, opts);
-      await tx
-        .insertInto('seed_runs')
-        .values({ name: step.name, version: step.version, summary: JSON.stringify(summary ?? {}) })
-        .execute();
+      await recordSeedRun(tx, { name: step.name, version: step.version, summary });
       return { name: step.name, status: 'applied' as const, summary };
     });
     results.push(r);

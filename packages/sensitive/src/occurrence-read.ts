@@ -1,5 +1,5 @@
 import type { DbOrTx, RawBuilder } from '@biomon/db';
-import { chinaDateText, chinaDayEnd, chinaDayStart, chinaPart, sql } from '@biomon/db';
+import { chinaDateText, chinaDayEnd, chinaDayStart, chinaPart, PREPARED_STATEMENT, sql } from '@biomon/db';
 import { nameKey } from '@biomon/taxa';
 import { COORDINATE_LIKE } from './text';
 import { seesExact, type Viewer } from './viewer';
@@ -95,10 +95,19 @@ export const INFORMATION_WITHHELD =
 
 const localDay = chinaDateText;
 
+/**
+ * A constant list of names (terms, flags) as a text[] literal of the statement, not a parameter: the
+ * generic plan of a prepared statement (the public bbox page) then costs it as the custom plans do.
+ */
+function namesLit(names: readonly string[]): RawBuilder<unknown> {
+  for (const n of names) if (!/^[A-Za-z][A-Za-z0-9_:]*$/.test(n)) throw new Error(`not a plain name: ${n}`);
+  return sql`${sql.lit(`{${names.join(',')}}`)}::text[]`;
+}
+
 /** jsonb of a row's allowed terms (for generalised rows). */
 export function pickAllowed(data: RawBuilder<unknown>, allowed: readonly string[]): RawBuilder<unknown> {
   return sql`(SELECT coalesce(jsonb_object_agg(x.k, x.v), '{}'::jsonb) FROM jsonb_each(${data}) AS x(k, v)
-    WHERE x.k = ANY(${[...allowed]}::text[]) AND NOT (jsonb_typeof(x.v) = 'string' AND (x.v #>> '{}') ~ ${COORDINATE_LIKE}))`;
+    WHERE x.k = ANY(${namesLit(allowed)}) AND NOT (jsonb_typeof(x.v) = 'string' AND (x.v #>> '{}') ~ ${sql.lit(COORDINATE_LIKE)}))`;
 }
 
 /** eventDate of a generalised row: the day (or days) of the event, in China's time zone. */
@@ -140,10 +149,10 @@ function occurrenceColumns(exact: boolean): RawBuilder<unknown> {
       'coordinateUncertaintyInMeters', round(o.cell_m * sqrt(2) / 2),
       'identificationVerificationStatus', o.review_state,
       'dataGeneralizations', '坐标已泛化至 ' || ${cellKm} || ' 公里网格中心 Coordinates generalised to the centre of a ' || ${cellKm} || ' km grid cell (Albers equal-area, BRIEF §8 grid)',
-      'informationWithheld', ${INFORMATION_WITHHELD}::text,
+      'informationWithheld', ${sql.lit(INFORMATION_WITHHELD)}::text,
       'biomon', jsonb_build_object(
         'version', o.version,
-        'flags', to_jsonb(ARRAY(SELECT f FROM unnest(o.flags) f WHERE f = ANY(${[...GENERALISED_FLAGS]}::text[]) ORDER BY f)),
+        'flags', to_jsonb(ARRAY(SELECT f FROM unnest(o.flags) f WHERE f = ANY(${namesLit(GENERALISED_FLAGS)}) ORDER BY f)),
         'regionCodes', to_jsonb(o.public_region_codes), 'priorityArea', o.public_priority_area, 'inCountedProtectedArea', o.public_in_counted_pa,
         'taxon', ${taxonBlock}, 'generalised', true,
         'createdAt', ${localDay(sql`o.created_at`)}, 'updatedAt', ${localDay(sql`o.updated_at`)}))`;
@@ -164,19 +173,29 @@ export const PUBLIC_BBOX_SCAN_CAP = 10_000;
  * position): the rows of the box found by an index-only scan of the point index on public_xy
  * (migration 0013; no heap reads) and sorted by id — unless the box holds PUBLIC_BBOX_SCAN_CAP rows
  * or more, then by walking ids in order (the second branch runs only then: a one-time filter).
+ * The walk tests the same point as the index (`public_xy` in the box, bounds included), wrapped in
+ * coalesce: no index serves that test and the planner guesses it true for half the rows, so the plan
+ * stays the (serial) walk in id order, which a dense box ends after a short stretch — also as the
+ * generic plan of the prepared statement (readOccurrencesJson), whose planner does not see the box
+ * and would otherwise pick a full scan of the point index or a parallel walk.
  */
 function publicBboxPageIds(bbox: [number, number, number, number], limit: number, afterId: number | undefined, cap: number): RawBuilder<{ id: number }> {
   const [w, s, e, n] = bbox;
   const box = sql`box(point(${w}::float8, ${s}::float8), point(${e}::float8, ${n}::float8))`;
   const after = afterId === undefined ? sql`` : sql`AND o.id > ${afterId}`;
+  // the page size and the cap are written as constants (integers: pageLimit), so that the generic
+  // plan of the prepared statement knows how many rows it joins to the taxa
+  const capLit = sql.lit(Math.trunc(cap));
+  const limitLit = sql.lit(Math.trunc(limit));
   return sql<{ id: number }>`
-    WITH cand AS MATERIALIZED (SELECT o.id FROM occurrences o WHERE o.public_xy <@ ${box} ${after} LIMIT ${cap}),
-    few AS MATERIALIZED (SELECT count(*) < ${cap} AS yes FROM cand)
-    (SELECT c.id FROM cand c WHERE (SELECT yes FROM few) ORDER BY c.id LIMIT ${limit})
+    WITH cand AS MATERIALIZED (SELECT o.id FROM occurrences o WHERE o.public_xy <@ ${box} ${after} LIMIT ${capLit}),
+    few AS MATERIALIZED (SELECT count(*) < ${capLit} AS yes FROM cand)
+    (SELECT c.id FROM cand c WHERE (SELECT yes FROM few) ORDER BY c.id LIMIT ${limitLit})
     UNION ALL
     (SELECT o.id FROM occurrences o
-     WHERE NOT (SELECT yes FROM few) AND o.public_geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326) ${after}
-     ORDER BY o.id LIMIT ${limit})`;
+     WHERE NOT (SELECT yes FROM few)
+       AND coalesce(o.public_xy <@ ${box}, false) ${after}
+     ORDER BY o.id LIMIT ${limitLit})`;
 }
 
 /** The WHERE of the BRIEF §4 filters on what the viewer sees (`o` occurrences, `t`/`pt` its taxon and parent). */
@@ -276,8 +295,18 @@ export function occurrenceReadSql(viewer: Viewer, q: OccurrenceRead): RawBuilder
     ORDER BY o.id`;
 }
 
+/**
+ * A public bbox page (a bbox alone, below evaluator, with a limit) is sent as a prepared statement
+ * (PREPARED_STATEMENT): its text has two shapes (with or without a cursor) and its plan does not
+ * depend on the box, so each connection parses it once and keeps a generic plan, instead of parsing
+ * and planning a 4 kB statement for every page (≈ 3 ms of PostgreSQL's CPU a page: BENCHMARKS.md).
+ */
+function preparedIfPublicBboxPage(viewer: Viewer, q: OccurrenceRead): RawBuilder<unknown> {
+  return q.limit !== undefined && !seesExact(viewer) && occurrenceConds(false, q).onlyBbox ? sql.raw(PREPARED_STATEMENT) : sql``;
+}
+
 export async function readOccurrences(db: DbOrTx, viewer: Viewer, q: OccurrenceRead): Promise<OccurrenceOut[]> {
-  return (await occurrenceReadSql(viewer, q).execute(db)).rows;
+  return (await sql<OccurrenceOut>`${preparedIfPublicBboxPage(viewer, q)}${occurrenceReadSql(viewer, q)}`.execute(db)).rows;
 }
 
 /**
@@ -285,7 +314,12 @@ export async function readOccurrences(db: DbOrTx, viewer: Viewer, q: OccurrenceR
  * records on: nothing is parsed and serialised again in the process).
  */
 export async function readOccurrencesJson(db: DbOrTx, viewer: Viewer, q: OccurrenceRead): Promise<{ id: number; json: string }[]> {
-  return (await sql<{ id: number; json: string }>`SELECT q.id, q.record::text AS json FROM (${occurrenceReadSql(viewer, q)}) q ORDER BY q.id`.execute(db)).rows;
+  return (
+    await sql<{
+      id: number;
+      json: string;
+    }>`${preparedIfPublicBboxPage(viewer, q)}SELECT q.id, q.record::text AS json FROM (${occurrenceReadSql(viewer, q)}) q ORDER BY q.id`.execute(db)
+  ).rows;
 }
 
 export interface HistoryEntry {

@@ -33,7 +33,9 @@ export {
   assertMayPush,
   MAX_OBSERVATIONS_PER_PUSH,
   MAX_DATASTREAMS_PER_PUSH,
+  COPY_MIN_ROWS,
   type PushOptions,
+  type WritePaths,
   type RawObservation,
 } from './observation-ingest.service';
 export { queryDatastreamObservations, AGGREGATES, MAX_QUERY_LIMIT, type ObservationQuery } from './observation-query.service';

@@ -3,7 +3,14 @@ import { AppError, hasInvalidText, TEXT_INVALID_CHARACTER, type FieldError } fro
 import { writeAudit, type Actor } from '@biomon/auth';
 import { FUTURE_TOLERANCE_MS, parsePhenomenonTime } from './phenomenon-time';
 import { checkResult } from './observation-values';
-import { lockDatastreams, touchDatastreams, upsertObservations, type ObservationColumns } from './observation.repository';
+import {
+  copyNewObservations,
+  lockDatastreams,
+  newestObservationTimes,
+  touchDatastreams,
+  upsertObservations,
+  type ObservationColumns,
+} from './observation.repository';
 import { datastreamRules, findStationRef, type DatastreamRule, type StationRef } from './station.repository';
 import type { ObservationBatchResult, ObservationRejection, ObservationWarning } from './station.types';
 
@@ -18,7 +25,25 @@ export interface PushOptions {
   atomic?: boolean;
   route?: string;
   now?: Date;
+  /** Told, once the rows are written, how many went by COPY and how many through the upsert (tests, benchmarks). */
+  onWrite?: (paths: WritePaths) => void;
 }
+
+/** How a push's valid, de-duplicated rows were written (see writeObservations). */
+export interface WritePaths {
+  /** times after the newest stored time of their datastream: COPY */
+  copied: number;
+  /** the rest (late data, replacements, repeats): INSERT … ON CONFLICT and the history */
+  upserted: number;
+}
+
+/**
+ * Below this many valid rows a push goes straight to the upsert: reading the newest stored times
+ * costs a round trip that a handful of rows does not win back.
+ */
+export const COPY_MIN_ROWS = 64;
+/** Canonical times (parsePhenomenonTime) whose string order is time order: years 0000–9999. */
+const ORDERED_ISO = /^\d{4}-/;
 
 /** One observation as read from a push, before validation. */
 export interface RawObservation {
@@ -30,12 +55,9 @@ export interface RawObservation {
   error?: FieldError;
 }
 
+/** The first valid row of a (datastream, time) in a push. */
 interface Valid {
-  ds: DatastreamRule;
   index: number;
-  iso: string;
-  num: number | null;
-  json: string | null;
   cmp: string;
 }
 
@@ -178,7 +200,9 @@ export function readNdjsonPush(text: string): RawObservation[] {
  * accepted; times more than 10 minutes ahead of the server clock are not.
  * Within one push a repeated time with the same value counts once (unchanged, with a warning);
  * with another value the later row is rejected (DUPLICATE_IN_BATCH).
- * One transaction: rows, history, the datastreams' last-received time and the audit entry.
+ * One transaction: rows, history, the datastreams' last-received time and the audit entry. Rows
+ * after the newest stored time of their datastream are written by COPY, the rest by the upsert
+ * (writeObservations); `opts.onWrite` tells how many took each path.
  */
 export async function ingestObservations(db: Db | Tx, stationId: string, raw: RawObservation[], opts: PushOptions): Promise<ObservationBatchResult> {
   assertMayPush(opts.actor, stationId);
@@ -190,7 +214,9 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
   const rejected: ObservationRejection[] = [];
   const warnings: ObservationWarning[] = [];
   const reject = (r: RawObservation, error: FieldError) => rejected.push({ datastreamId: r.datastreamId, index: r.index, errors: [error] });
-  const byKey = new Map<string, Valid>();
+  const seenTimes = new Map<DatastreamRule, Map<string, Valid>>();
+  // the valid rows, de-duplicated, in the order first seen
+  const cols = emptyColumns();
   let sameInBatch = 0;
 
   for (const r of raw) {
@@ -198,36 +224,38 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
       reject(r, r.error);
       continue;
     }
-    if (hasInvalidText(r.datastreamId!)) {
-      reject(r, { field: 'datastreamId', code: TEXT_INVALID_CHARACTER, message: 'datastreamId contains a NUL character or an unpaired UTF-16 surrogate' });
-      continue;
-    }
     const ds = rules.get(r.datastreamId!);
     if (!ds) {
-      reject(r, {
-        field: 'datastreamId',
-        code: 'DATASTREAM_UNKNOWN',
-        message: `station ${stationId} has no datastream ${r.datastreamId}; register it with PATCH /v1/stations/${stationId}`,
-      });
+      // (a registered datastreamId never holds invalid text, so a known one needs no check)
+      if (hasInvalidText(r.datastreamId!))
+        reject(r, { field: 'datastreamId', code: TEXT_INVALID_CHARACTER, message: 'datastreamId contains a NUL character or an unpaired UTF-16 surrogate' });
+      else
+        reject(r, {
+          field: 'datastreamId',
+          code: 'DATASTREAM_UNKNOWN',
+          message: `station ${stationId} has no datastream ${r.datastreamId}; register it with PATCH /v1/stations/${stationId}`,
+        });
       continue;
     }
-    const errors: FieldError[] = [];
     const t = parsePhenomenonTime(r.time);
-    if (!t.ok) errors.push({ field: 'phenomenonTime', code: t.code, message: t.message });
-    else if (t.epochMs > now + FUTURE_TOLERANCE_MS)
-      errors.push({
-        field: 'phenomenonTime',
-        code: 'TIME_IN_FUTURE',
-        message: `${String(r.time)} is more than 10 minutes ahead of the server clock (${new Date(now).toISOString()})`,
-      });
     const v = checkResult(r.result, ds);
-    if (!v.ok) errors.push(v.error);
-    if (errors.length || !t.ok || !v.ok) {
+    if (!t.ok || t.epochMs > now + FUTURE_TOLERANCE_MS || !v.ok) {
+      const errors: FieldError[] = [];
+      if (!t.ok) errors.push({ field: 'phenomenonTime', code: t.code, message: t.message });
+      else if (t.epochMs > now + FUTURE_TOLERANCE_MS)
+        errors.push({
+          field: 'phenomenonTime',
+          code: 'TIME_IN_FUTURE',
+          message: `${String(r.time)} is more than 10 minutes ahead of the server clock (${new Date(now).toISOString()})`,
+        });
+      if (!v.ok) errors.push(v.error);
       rejected.push({ datastreamId: r.datastreamId, index: r.index, errors });
       continue;
     }
-    const key = `${ds.pk}|${t.iso}`;
-    const first = byKey.get(key);
+    // one map of times per datastream: no key string per row
+    let seen = seenTimes.get(ds);
+    if (!seen) seenTimes.set(ds, (seen = new Map()));
+    const first = seen.get(t.iso);
     if (first) {
       if (first.cmp === v.cmp) {
         sameInBatch++;
@@ -246,36 +274,42 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
       }
       continue;
     }
-    byKey.set(key, { ds, index: r.index, iso: t.iso, num: v.num, json: v.json, cmp: v.cmp });
+    seen.set(t.iso, { index: r.index, cmp: v.cmp });
+    cols.datastreamPks.push(ds.pk);
+    cols.times.push(t.iso);
+    cols.epochMs.push(t.epochMs);
+    cols.numbers.push(v.num);
+    cols.jsons.push(v.json);
   }
   // (rejections are in input order: datastream entries, then rows; NDJSON by line)
 
-  if (byKey.size === 0 || (opts.atomic && rejected.length)) {
+  const valid = cols.times.length;
+  if (valid === 0 || (opts.atomic && rejected.length)) {
     throw new AppError(
       'BATCH_REJECTED',
-      byKey.size === 0 ? 'No observation of the push could be stored' : 'The push is atomic and some observations were rejected; nothing was stored',
+      valid === 0 ? 'No observation of the push could be stored' : 'The push is atomic and some observations were rejected; nothing was stored',
       { rejected },
     );
   }
 
-  const cols: ObservationColumns = { datastreamPks: [], times: [], numbers: [], jsons: [] };
-  for (const v of byKey.values()) {
-    cols.datastreamPks.push(v.ds.pk);
-    cols.times.push(v.iso);
-    cols.numbers.push(v.num);
-    cols.jsons.push(v.json);
-  }
-  const pks = [...new Set(cols.datastreamPks)];
+  const pks = [...seenTimes.keys()].map((ds) => ds.pk);
   const run = async (tx: Tx): Promise<ObservationBatchResult> => {
     const counts = await writeObservations(tx, station, pks, cols, opts);
-    return { inserted: counts.inserted, updated: counts.updated, unchanged: byKey.size - counts.inserted - counts.updated + sameInBatch, rejected, warnings };
+    return { inserted: counts.inserted, updated: counts.updated, unchanged: valid - counts.inserted - counts.updated + sameInBatch, rejected, warnings };
   };
   return withTx(db, run);
 }
 
 async function writeObservations(tx: Tx, station: StationRef, pks: number[], cols: ObservationColumns, opts: PushOptions) {
   await lockDatastreams(tx, pks);
-  const counts = await upsertObservations(tx, cols, opts.actor.tokenId);
+  // Under the locks no other writer adds rows to these datastreams until commit, so a time after the
+  // newest stored one cannot conflict: those rows go by COPY. The rest — late data, repeats,
+  // replacements — take the upsert, which counts unchanged and updated rows and writes the history.
+  const split = cols.times.length >= COPY_MIN_ROWS ? splitAfterNewest(cols, await newestObservationTimes(tx, pks)) : { fresh: null, rest: cols };
+  const copied = split.fresh ? await copyNewObservations(tx, split.fresh) : 0;
+  const upserted = await upsertObservations(tx, split.rest, opts.actor.tokenId);
+  const counts = { inserted: copied + upserted.inserted, updated: upserted.updated };
+  opts.onWrite?.({ copied, upserted: split.rest.times.length });
   await touchDatastreams(tx, pks);
   if (counts.inserted + counts.updated > 0) {
     let min = cols.times[0];
@@ -300,6 +334,42 @@ async function writeObservations(tx: Tx, station: StationRef, pks: number[], col
     });
   }
   return counts;
+}
+
+function emptyColumns(): ObservationColumns {
+  return { datastreamPks: [], times: [], epochMs: [], numbers: [], jsons: [] };
+}
+
+/**
+ * Splits rows into those strictly after the newest stored time of their datastream (`fresh`: none
+ * when nothing qualifies) and the rest. A datastream with nothing stored has every row fresh.
+ */
+function splitAfterNewest(cols: ObservationColumns, newest: Map<number, string>): { fresh: ObservationColumns | null; rest: ObservationColumns } {
+  const n = cols.times.length;
+  const isFresh = new Uint8Array(n);
+  let freshCount = 0;
+  for (let i = 0; i < n; i++) {
+    const t = cols.times[i];
+    const after = newest.get(cols.datastreamPks[i]);
+    if (ORDERED_ISO.test(t) && (after === undefined || t > after)) {
+      isFresh[i] = 1;
+      freshCount++;
+    }
+  }
+  // the usual pushes are all new (or all old): no copy of the columns
+  if (freshCount === n) return { fresh: cols, rest: emptyColumns() };
+  if (freshCount === 0) return { fresh: null, rest: cols };
+  const fresh = emptyColumns();
+  const rest = emptyColumns();
+  for (let i = 0; i < n; i++) {
+    const to = isFresh[i] ? fresh : rest;
+    to.datastreamPks.push(cols.datastreamPks[i]);
+    to.times.push(cols.times[i]);
+    to.epochMs.push(cols.epochMs[i]);
+    to.numbers.push(cols.numbers[i]);
+    to.jsons.push(cols.jsons[i]);
+  }
+  return { fresh, rest };
 }
 
 /** Parses and stores a JSON dataArray push (see readDataArrayPush). */

@@ -1,10 +1,13 @@
-import { sql, type DbOrTx, type Tx } from '@biomon/db';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyFromStdin, sql, type DbOrTx, type Tx } from '@biomon/db';
 
 /** Column arrays of valid, de-duplicated observations: one entry per (datastream, time). */
 export interface ObservationColumns {
   datastreamPks: number[];
   /** canonical UTC ISO strings (microseconds kept) */
   times: string[];
+  /** the same times as epoch milliseconds (parsePhenomenonTime's epochMs), for the binary COPY */
+  epochMs: number[];
   numbers: (number | null)[];
   /** JSON text for boolean, string and json results */
   jsons: (string | null)[];
@@ -27,6 +30,8 @@ export async function lockDatastreams(tx: Tx, pks: number[]): Promise<void> {
  * row by row. A time already stored with the same result is left alone (no new row version, not
  * counted); a different result replaces it and the replaced value goes to observation_history.
  *
+ * (A push of COPY_MIN_ROWS rows or more sends its times after the newest stored ones through
+ * copyNewObservations instead, and only the rest here.)
  * New times (the usual push) cost one index probe each: the INSERT … ON CONFLICT DO NOTHING. Only
  * the times it skipped, already stored, are read again (their previous value, for the history) and
  * updated when the result differs. Those reads come from the statement's snapshot, in which the
@@ -73,6 +78,112 @@ export async function upsertObservations(tx: Tx, rows: ObservationColumns, super
     )
     SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM updated)::int AS updated`.execute(tx);
   return r.rows[0];
+}
+
+/**
+ * The newest stored phenomenon_time of each datastream, in the canonical form of
+ * parsePhenomenonTime (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, UTC), so that string order is time order;
+ * datastreams without observations are left out. One backward primary-key probe each.
+ *
+ * Must run as its own statement after lockDatastreams: READ COMMITTED takes a statement's snapshot
+ * when the statement starts, so only a statement started after the locks were granted sees what
+ * the writer it waited for committed.
+ */
+export async function newestObservationTimes(tx: Tx, pks: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (!pks.length) return out;
+  const r = await sql<{ pk: number; newest: string | null }>`
+    SELECT d AS pk, to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS newest
+    FROM unnest(${pks}::bigint[]) d, LATERAL (SELECT max(phenomenon_time) AS m FROM observations WHERE datastream_pk = d) x`.execute(tx);
+  for (const row of r.rows) if (row.newest !== null) out.set(Number(row.pk), row.newest);
+  return out;
+}
+
+// COPY binary format (PostgreSQL docs, "COPY … Binary Format"): no text to escape or parse. Each row
+// is a field count, then per field its byte length (-1 = NULL) and its binary value: int8 and
+// timestamptz (microseconds since 2000-01-01 UTC) as big-endian 64-bit integers, float8 as IEEE 754,
+// jsonb as a version byte (1) and the JSON text in UTF-8 (parsed by the server as jsonb input).
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TWO_32 = 4_294_967_296;
+const COPY_CHUNK = 1 << 20;
+
+/** Writes an integer as a big-endian int8; exact for |v| < 2^53, through BigInt beyond. */
+function writeInt8(buf: Buffer, o: number, v: number | bigint): void {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / TWO_32);
+    buf.writeInt32BE(hi, o);
+    buf.writeUInt32BE(v - hi * TWO_32, o + 4);
+  } else buf.writeBigInt64BE(BigInt(v), o);
+}
+
+/** Microseconds since 2000-01-01 UTC of a row: its epoch milliseconds and the last three digits of its canonical time. */
+function pgMicros(epochMs: number, iso: string): number | bigint {
+  const us = Number(iso.slice(23, 26));
+  const v = (epochMs - PG_EPOCH_MS) * 1_000 + us;
+  return Number.isSafeInteger(v) ? v : BigInt(epochMs - PG_EPOCH_MS) * 1_000n + BigInt(us);
+}
+
+/** The COPY input in buffers of about 1 MB, many rows a buffer. */
+function* copyBinaryChunks(rows: ObservationColumns): Generator<Buffer> {
+  let buf = Buffer.allocUnsafe(COPY_CHUNK);
+  COPY_SIGNATURE.copy(buf, 0);
+  buf.writeInt32BE(0, 11); // flags
+  buf.writeInt32BE(0, 15); // header extension length
+  let o = 19;
+  for (let i = 0; i < rows.datastreamPks.length; i++) {
+    const num = rows.numbers[i];
+    const json = rows.jsons[i];
+    const jsonBytes = json === null ? 0 : Buffer.byteLength(json, 'utf8');
+    // this row and room for the trailer
+    const need = 2 + 12 + 12 + (num === null ? 4 : 12) + (json === null ? 4 : 5 + jsonBytes) + 2;
+    if (o + need > buf.length) {
+      yield buf.subarray(0, o);
+      buf = Buffer.allocUnsafe(Math.max(COPY_CHUNK, need));
+      o = 0;
+    }
+    buf.writeInt16BE(4, o);
+    buf.writeInt32BE(8, o + 2);
+    writeInt8(buf, o + 6, rows.datastreamPks[i]);
+    buf.writeInt32BE(8, o + 14);
+    writeInt8(buf, o + 18, pgMicros(rows.epochMs[i], rows.times[i]));
+    o += 26;
+    if (num === null) {
+      buf.writeInt32BE(-1, o);
+      o += 4;
+    } else {
+      buf.writeInt32BE(8, o);
+      buf.writeDoubleBE(num, o + 4);
+      o += 12;
+    }
+    if (json === null) {
+      buf.writeInt32BE(-1, o);
+      o += 4;
+    } else {
+      buf.writeInt32BE(1 + jsonBytes, o);
+      buf[o + 4] = 1; // jsonb version
+      buf.write(json, o + 5, jsonBytes, 'utf8');
+      o += 5 + jsonBytes;
+    }
+  }
+  buf.writeInt16BE(-1, o); // trailer
+  yield buf.subarray(0, o + 2);
+}
+
+/**
+ * Writes observations that cannot conflict with a stored row — times after the newest stored time of
+ * their datastream (newestObservationTimes), under lockDatastreams, de-duplicated — with one binary
+ * `COPY FROM STDIN` on the transaction's connection: no speculative insertion, many rows per heap
+ * write, no timestamp or number text for the server to parse. received_at takes its default (now(),
+ * as the upsert). The datastream check of migration 0019 (an AFTER INSERT statement trigger with a
+ * transition table) fires for COPY as for INSERT, so an unknown datastream refuses the whole COPY
+ * with SQLSTATE 23503. `rows.times` must be canonical (parsePhenomenonTime; years 0000–9999) and
+ * `rows.epochMs` their epochs. Returns the rows copied.
+ */
+export async function copyNewObservations(tx: Tx, rows: ObservationColumns): Promise<number> {
+  if (!rows.datastreamPks.length) return 0;
+  const stream = copyFrom('COPY observations (datastream_pk, phenomenon_time, result_number, result_json) FROM STDIN (FORMAT binary)');
+  return copyFromStdin(tx, stream, copyBinaryChunks(rows));
 }
 
 /** Marks the datastreams as heard from now (once per push: the health view's "last received"). */

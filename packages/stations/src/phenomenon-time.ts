@@ -37,21 +37,56 @@ export function parsePhenomenonTime(value: unknown): ParsedTime {
     sec = ss === undefined ? 0 : Number(ss);
   const oh = sign ? Number(ohs) : 0,
     om = sign && oms ? Number(oms) : 0;
-  const dim = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  const dim = mo === 2 ? (isLeap(y) ? 29 : 28) : (DAYS_IN_MONTH[mo - 1] ?? 0);
   if (mo < 1 || mo > 12 || d < 1 || d > dim || h > 23 || mi > 59 || sec > 59 || oh > 18 || om > 59) {
     return { ok: false, code: 'TIME_INVALID', message: `"${s}" is not a valid calendar date-time` };
   }
   const micros = (frac ?? '').padEnd(6, '0').slice(0, 6);
+  // The usual case in integer arithmetic (a push parses up to 50,000 times): the epoch from the
+  // civil date, and the canonical form from the UTC fields — for a Z time the fields as sent. The
+  // general path below (Date objects) gives the same for UTC years 0000–9999 and handles the others.
+  const offsetMin = (sign === '-' ? -1 : 1) * (oh * 60 + om);
+  const epochMs = (daysFromCivil(y, mo, d) * 86_400 + h * 3_600 + mi * 60 + sec - offsetMin * 60) * 1_000 + Number(micros.slice(0, 3));
+  if (offsetMin === 0) return { ok: true, iso: `${ys}-${mos}-${ds}T${hs}:${mis}:${ss ?? '00'}.${micros}Z`, epochMs };
+  const days = Math.floor(epochMs / 86_400_000);
+  const [uy, um, ud] = civilFromDays(days);
+  if (uy >= 0 && uy <= 9999) {
+    const secOfDay = Math.floor((epochMs - days * 86_400_000) / 1_000);
+    const iso = `${pad(uy, 4)}-${TWO_DIGITS[um]}-${TWO_DIGITS[ud]}T${TWO_DIGITS[Math.floor(secOfDay / 3_600)]}:${TWO_DIGITS[Math.floor(secOfDay / 60) % 60]}:${TWO_DIGITS[secOfDay % 60]}.${micros}Z`;
+    return { ok: true, iso, epochMs };
+  }
   const date = new Date(0);
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, sec, Number(micros.slice(0, 3)));
-  const offsetMin = (sign === '-' ? -1 : 1) * (oh * 60 + om);
-  const epochMs = date.getTime() - offsetMin * 60_000;
-  const u = new Date(epochMs);
+  const u = new Date(date.getTime() - offsetMin * 60_000);
   const iso = `${pad(u.getUTCFullYear(), 4)}-${pad(u.getUTCMonth() + 1)}-${pad(u.getUTCDate())}T${pad(u.getUTCHours())}:${pad(u.getUTCMinutes())}:${pad(u.getUTCSeconds())}.${pad(u.getUTCMilliseconds(), 3)}${micros.slice(3)}Z`;
-  return { ok: true, iso, epochMs };
+  return { ok: true, iso, epochMs: u.getTime() };
 }
 
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => pad(i));
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+/** The inverse: [year, month, day] of a day number (civil_from_days). */
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1_460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, doy - Math.floor((153 * mp + 2) / 5) + 1];
 }

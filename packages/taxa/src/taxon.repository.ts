@@ -224,3 +224,66 @@ export async function findTaxaByName(db: DbOrTx, name: string): Promise<TaxonMat
     matchedAs: r.kind,
   }));
 }
+
+/** A name of a batch (`name`) and the checklist taxon one matching step found for it. */
+export interface NameMatchRow {
+  name: string;
+  taxon_id: number;
+  scientific_name: string;
+}
+
+/**
+ * The taxon each name (`names[i]`, keyed `keys[i]`, nameKey of taxon-name.ts) is: exact name,
+ * synonym or Chinese name, the accepted name first; with its rank and its parent's name.
+ */
+export async function matchNamesExactly(
+  db: DbOrTx,
+  names: string[],
+  keys: string[],
+): Promise<(NameMatchRow & { kind: string; rank: string; parent_name: string | null })[]> {
+  const exact = await sql<{ name: string; taxon_id: number; kind: string; scientific_name: string; rank: string; parent_name: string | null }>`
+    SELECT i.name, t.id AS taxon_id, n.kind, t.scientific_name, t.rank, p.scientific_name AS parent_name
+    FROM unnest(${names}::text[], ${keys}::text[]) AS i(name, key)
+    JOIN LATERAL (
+      SELECT n.taxon_id, n.kind FROM taxon_names n WHERE n.name_key = i.key
+      ORDER BY (n.kind = 'accepted') DESC, n.taxon_id LIMIT 1
+    ) n ON true
+    JOIN taxa t ON t.id = n.taxon_id
+    LEFT JOIN taxa p ON p.id = t.parent_id`.execute(db);
+  return exact.rows;
+}
+
+/** The taxon whose accepted name or synonym is the species key `speciesKeys[i]` of each name `names[i]`. */
+export async function matchNamesToSpecies(db: DbOrTx, names: string[], speciesKeys: string[]): Promise<NameMatchRow[]> {
+  const roll = await sql<{ name: string; taxon_id: number; scientific_name: string }>`
+    SELECT i.name, t.id AS taxon_id, t.scientific_name
+    FROM unnest(${names}::text[], ${speciesKeys}::text[]) AS i(name, key)
+    JOIN LATERAL (SELECT n.taxon_id FROM taxon_names n WHERE n.name_key = i.key AND n.kind IN ('accepted', 'synonym') ORDER BY n.taxon_id LIMIT 1) n ON true
+    JOIN taxa t ON t.id = n.taxon_id`.execute(db);
+  return roll.rows;
+}
+
+/**
+ * The nearest accepted name or synonym of each name (keys of at least 8 characters, the same first
+ * letter) within `maxDistance` Levenshtein edits, `d` the distance; with the taxon's rank.
+ */
+export async function matchNamesFuzzily(
+  db: DbOrTx,
+  names: string[],
+  keys: string[],
+  maxDistance: number,
+): Promise<(NameMatchRow & { rank: string; d: number })[]> {
+  const fuzzy = await sql<{ name: string; taxon_id: number; scientific_name: string; rank: string; d: number }>`
+    SELECT i.name, t.id AS taxon_id, t.scientific_name, t.rank, f.d
+    FROM unnest(${names}::text[], ${keys}::text[]) AS i(name, key)
+    JOIN LATERAL (
+      SELECT n.taxon_id, levenshtein(n.name_key, i.key) AS d FROM taxon_names n
+      WHERE n.kind IN ('accepted', 'synonym') AND left(n.name_key, 1) = left(i.key, 1)
+        AND abs(length(n.name_key) - length(i.key)) <= ${maxDistance}
+        AND levenshtein(n.name_key, i.key) <= ${maxDistance}
+      ORDER BY 2, n.taxon_id LIMIT 1
+    ) f ON true
+    JOIN taxa t ON t.id = f.taxon_id
+    WHERE length(i.key) >= 8`.execute(db);
+  return fuzzy.rows;
+}

@@ -14,7 +14,7 @@ import {
   listRasters,
   rasterLegend,
   rasterTile,
-  rasterZonal,
+  requestRasterZonal,
   uploadRaster,
   type FvcScale,
   type RasterKind,
@@ -78,6 +78,21 @@ const ZonalAnswer = Type.Object({
     }),
   ),
 });
+
+const ZonalComputing = Type.Object(
+  {
+    status: Type.Literal('computing'),
+    rasterId: Type.Integer(),
+    zoneDataset: Type.Object({ datasetId: Type.Integer(), kind: Type.String() }),
+    pendingZones: Type.Integer({ description: 'zones whose statistics are not stored yet' }),
+    pixels: Type.Integer({ description: 'the raster’s pixels (width × height), above BIOMON_ZONAL_JOB_MIN_PIXELS' }),
+    retryAfterSeconds: Type.Integer({ description: 'when to ask again (the Retry-After header says the same)' }),
+  },
+  {
+    description:
+      '正在计算 · a worker job computes the statistics of this large raster (once, however often it is asked); ask again after Retry-After seconds: 200 once they are stored',
+  },
+);
 
 const codeList = (s: string | undefined, field: string): string[] | undefined => {
   if (s === undefined) return undefined;
@@ -198,7 +213,9 @@ export const rasterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         description:
           'A pixel counts for a zone when its centre lies in the zone; every statistic is weighted by the pixel’s own area on the WGS84 ellipsoid; nodata pixels are left out. ' +
           'Zones: `regionCodes` of the newest regions version (all when absent), or of `regions=<datasetId>`; `layer=<datasetId>` for protected areas (by id), land cover (by class) or ecosystems (by type), with `regionCodes` selecting among them. ' +
-          '409 RASTER_NOT_READY while the raster is processed.',
+          '409 RASTER_NOT_READY while the raster is processed. ' +
+          'Statistics are stored once computed (per raster, zone dataset and zone). For a raster of more than BIOMON_ZONAL_JOB_MIN_PIXELS pixels (default 50,000,000) ' +
+          'whose statistics are not stored yet, a worker job computes them: the answer is 202 `{ status: "computing" }` with Retry-After, and the same request answers 200 once they are stored.',
         tags: ['api'],
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         querystring: Type.Object(
@@ -209,15 +226,20 @@ export const rasterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
           },
           { additionalProperties: false },
         ),
-        response: { 200: ZonalAnswer, ...errorResponses },
+        response: { 200: ZonalAnswer, 202: ZonalComputing, ...errorResponses },
       },
     },
-    async (req) =>
-      rasterZonal(ctx.db, ctx.config.fileStoreDir, req.params.id, {
-        codes: codeList(req.query.regionCodes, 'regionCodes'),
-        regions: req.query.regions,
-        layer: req.query.layer,
-      }),
+    async (req, reply) => {
+      const out = await requestRasterZonal(
+        ctx.db,
+        ctx.config.fileStoreDir,
+        req.params.id,
+        { codes: codeList(req.query.regionCodes, 'regionCodes'), regions: req.query.regions, layer: req.query.layer },
+        { jobMinPixels: ctx.config.zonalJobMinPixels },
+      );
+      if ('status' in out) return reply.status(202).header('retry-after', String(out.retryAfterSeconds)).send(out);
+      return out;
+    },
   );
 
   r.get(

@@ -14,8 +14,13 @@ const MatrixCell = Type.Object(
 
 const Version = Type.Object({ datasetId: Type.Integer(), year: Type.Integer() });
 
+const Source = Type.Optional(
+  Type.Literal('raster', { description: 'a pair of land-cover rasters (from/to datasetId are raster ids); absent for a pair of land-cover layer versions' }),
+);
+
 export const LandCoverChange = Type.Object(
   {
+    source: Source,
     status: Type.Union([Type.Literal('completed'), Type.Literal('pending'), Type.Literal('failed')], {
       description: 'pending: a large pair is being computed by the worker; ask again',
     }),
@@ -59,6 +64,7 @@ export const LandCoverChange = Type.Object(
 export const LandCoverChangeAreas = Type.Object(
   {
     type: Type.Literal('FeatureCollection'),
+    source: Source,
     status: Type.Union([Type.Literal('completed'), Type.Literal('pending'), Type.Literal('failed')]),
     from: Version,
     to: Version,

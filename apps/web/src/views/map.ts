@@ -199,7 +199,7 @@ async function connectivity(regions: FC): Promise<Connectivity> {
   }
 }
 
-export async function renderMap(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<(() => void) | void> {
+export async function renderMap(root: HTMLElement, route: Route, isCurrent: () => boolean): Promise<(() => void) | undefined> {
   const q = route.query;
   const filters: Filters = { taxon: q.get('taxon') ?? '', from: q.get('from') ?? '', to: q.get('to') ?? '', protectionClass: q.get('protectionClass') ?? '' };
   const title = h('h1', { class: 'page-title', tabindex: '-1' }, t('mapTitle'));

@@ -158,7 +158,7 @@ async function renderStation(root: HTMLElement, id: string): Promise<void> {
         h('div', null, h('dt', null, t('lastSeen')), h('dd', null, dateTime(dh?.lastPhenomenonTime ?? null))),
       ),
       chartEl,
-      dh && dh.gaps?.length
+      dh?.gaps?.length
         ? h(
             'details',
             null,

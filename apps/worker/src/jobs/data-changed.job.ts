@@ -1,5 +1,6 @@
 import { enrichOccurrences } from '@biomon/occurrences';
-import { markIndicatorsStale, pairForNewVersion } from '@biomon/indicators';
+import { markIndicatorsStale, pairForNewVersion, rasterPairForNewVersion } from '@biomon/indicators';
+import { rasterDataKind } from '@biomon/rasters';
 import { QUEUES } from '@biomon/queue';
 import type { JobHandler } from '../registry';
 
@@ -7,7 +8,8 @@ import type { JobHandler } from '../registry';
 export const RECOMPUTE_DEBOUNCE_MS = 60_000;
 
 /**
- * A new layer version or new survey data arrived: recompute the occurrences' spatial enrichment
+ * A new layer version, a raster that became ready (kind `raster:<kind>`, its datasetId a raster's:
+ * never paired as a vector land-cover version) or new survey data arrived: recompute the occurrences' spatial enrichment
  * when regions or protected areas changed, mark indicators stale and schedule one debounced
  * recompute (a delayed job whose id names the time window, so repeats inside it add nothing).
  */
@@ -21,6 +23,14 @@ export const dataChangedJob: JobHandler<'system', 'data-changed'> = async (job, 
     if (pair) {
       const { fromDatasetId, toDatasetId } = pair.key;
       await ctx.queues.get(QUEUES.indicators)!.add('land-cover-change', { fromDatasetId, toDatasetId }, { jobId: `lcc-${fromDatasetId}-${toDatasetId}` });
+    }
+  }
+  if (kind === rasterDataKind('land-cover') && job.data.datasetId !== undefined) {
+    // a land-cover raster became ready: its change from the newest ready one of an earlier year
+    const pair = await rasterPairForNewVersion(ctx.db, job.data.datasetId);
+    if (pair) {
+      const { fromDatasetId: fromRasterId, toDatasetId: toRasterId } = pair.key;
+      await ctx.queues.get(QUEUES.indicators)!.add('land-cover-change-raster', { fromRasterId, toRasterId }, { jobId: `lccr-${fromRasterId}-${toRasterId}` });
     }
   }
   const bucket = Math.floor(Date.now() / RECOMPUTE_DEBOUNCE_MS);

@@ -382,15 +382,18 @@ export interface LandCoverChanges {
   computed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   error: string | null;
-  from_dataset_id: number;
+  from_dataset_id: number | null;
+  from_raster_id: number | null;
   from_year: number;
   id: Generated<number>;
   method_version: string;
   ms: number | null;
   pa_dataset_id: number | null;
   regions_dataset_id: number | null;
+  source: Generated<string>;
   status: Generated<string>;
-  to_dataset_id: number;
+  to_dataset_id: number | null;
+  to_raster_id: number | null;
   to_year: number;
 }
 

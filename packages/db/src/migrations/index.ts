@@ -19,6 +19,7 @@ import * as m0017 from './0017_indicator_variants';
 import * as m0018 from './0018_land_cover_change';
 import * as m0019 from './0019_observation_datastream_check';
 import * as m0020 from './0020_index_rules';
+import * as m0021 from './0021_land_cover_change_raster';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018_land_cover_change': m0018,
   '0019_observation_datastream_check': m0019,
   '0020_index_rules': m0020,
+  '0021_land_cover_change_raster': m0021,
 };

@@ -1,7 +1,8 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
 import { byCode, overlay, regionAreas, type StepEnv } from './run-work';
+import { selectPaAreaByCell } from './area-indicators.repository';
+import { forestRows, terrestrialEcosystemRows, wetlandRows } from './area-indicators.sql';
 
 /**
  * 森林覆盖率: area((forest ∪ shrub_special) ∩ region) / area(region). Plain shrub does not count.
@@ -10,19 +11,7 @@ import { byCode, overlay, regionAreas, type StepEnv } from './run-work';
 export async function forestCoverage(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.landCover === null) return missingDataset('forest_coverage', ctx.regionCodes, 'land-cover');
   const regions = await regionAreas(db, ctx);
-  const o = await overlay(
-    db,
-    ctx,
-    env.grid,
-    {
-      table: 'land_cover',
-      where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class IN ('forest', 'shrub_special')`,
-      keys: sql`ARRAY['forest']`,
-      withPa: false,
-      regions: ctx.regionCodes,
-    },
-    env.work,
-  );
+  const o = await overlay(db, ctx, { ...forestRows(ctx.datasets.landCover), withPa: false, regions: ctx.regionCodes }, env.work);
   return [...ctx.regionCodes].sort(byCode).map((code) => {
     const den = regions.get(code)?.areaM2 ?? 0;
     const num = o.area.get(code)?.get('forest') ?? 0;
@@ -39,11 +28,9 @@ export async function forestCoverage(db: DbOrTx, ctx: RunContext, env: StepEnv):
 export async function paCoverage(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.protectedAreas === null) return missingDataset('pa_coverage', ctx.regionCodes, 'protected-areas');
   const regions = await regionAreas(db, ctx);
-  const rows = await sql<{ code: string; cell: number; a: number }>`
-    SELECT region_code AS code, cell, pa_area_m2 AS a FROM indicator_run_region_cells
-    WHERE run_id = ${ctx.runId} AND region_code = ANY(${ctx.regionCodes}::text[]) ORDER BY region_code, cell`.execute(db);
+  const rows = await selectPaAreaByCell(db, ctx.runId, ctx.regionCodes);
   const num = new Map<string, number>();
-  for (const r of rows.rows) num.set(r.code, (num.get(r.code) ?? 0) + r.a);
+  for (const r of rows) num.set(r.code, (num.get(r.code) ?? 0) + r.a);
   return [...ctx.regionCodes].sort(byCode).map((code) => {
     const den = regions.get(code)?.areaM2 ?? 0;
     const n = num.get(code) ?? 0;
@@ -64,19 +51,7 @@ export async function wetlandProtection(db: DbOrTx, ctx: RunContext, env: StepEn
       ...missingDataset('natural_wetland_protection_rate', codes, 'protected-areas'),
       ...missingDataset('wetland_protection_rate', codes, 'protected-areas'),
     ];
-  const o = await overlay(
-    db,
-    ctx,
-    env.grid,
-    {
-      table: 'land_cover',
-      where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'wetland'`,
-      keys: sql`CASE WHEN s.is_natural THEN ARRAY['natural', 'all'] ELSE ARRAY['all'] END`,
-      withPa: true,
-      regions: codes,
-    },
-    env.work,
-  );
+  const o = await overlay(db, ctx, { ...wetlandRows(ctx.datasets.landCover), withPa: true, regions: codes }, env.work);
   return [...codes].sort(byCode).flatMap((code) => {
     const a = o.area.get(code);
     const p = o.paArea.get(code);
@@ -107,19 +82,7 @@ export async function wetlandProtection(db: DbOrTx, ctx: RunContext, env: StepEn
 export async function ecosystemTypeProtection(db: DbOrTx, ctx: RunContext, env: StepEnv): Promise<ResultRow[]> {
   if (ctx.datasets.ecosystems === null) return missingDataset('ecosystem_type_protection_rate', ctx.regionCodes, 'ecosystems');
   if (ctx.datasets.protectedAreas === null) return missingDataset('ecosystem_type_protection_rate', ctx.regionCodes, 'protected-areas');
-  const o = await overlay(
-    db,
-    ctx,
-    env.grid,
-    {
-      table: 'ecosystems',
-      where: sql`s.dataset_id = ${ctx.datasets.ecosystems} AND s.terrestrial`,
-      keys: sql`ARRAY[s.ecosystem_type]`,
-      withPa: true,
-      regions: ctx.regionCodes,
-    },
-    env.work,
-  );
+  const o = await overlay(db, ctx, { ...terrestrialEcosystemRows(ctx.datasets.ecosystems), withPa: true, regions: ctx.regionCodes }, env.work);
   const theta = ctx.params.ecosystemThreshold;
   const minM2 = ctx.params.ecosystemMinAreaHa * 10_000;
   return [...ctx.regionCodes].sort(byCode).map((code) => {

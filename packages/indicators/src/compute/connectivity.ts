@@ -1,8 +1,8 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { dispersalDistances } from '../run-params';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
-import { byCode, countedPa, regionAreas, withoutJit, type StepEnv } from './run-work';
+import { byCode, regionAreas, withoutJit, type StepEnv } from './run-work';
+import { deleteConnNodes, insertConnNodes, selectConnNodes, selectNodePairs, selectNodeProtectedAreas, type ConnNodeRow } from './connectivity.repository';
 import { computeConnectivity, decayOf, pruningEpsilon, pruningErrorBound, type ConnectivityGraph } from './connectivity-graph';
 
 /**
@@ -32,42 +32,14 @@ export const PRUNING_TOLERANCE_POINTS = 1e-4;
 /** The variant key of a result at a dispersal distance (km): 'd=10km', 'd=0.5km'. */
 export const connectivityVariant = (km: number): string => `d=${km}km`;
 
-interface NodeRow {
-  node: number;
-  area: number;
-  lon: number;
-  lat: number;
-  pieces: number;
-}
-
 /** Nodes of a region (indicator_run_conn_nodes), built again on every call: a retried step starts clean. */
-async function buildNodes(db: DbOrTx, ctx: RunContext, code: string): Promise<NodeRow[]> {
+async function buildNodes(db: DbOrTx, ctx: RunContext, code: string): Promise<ConnNodeRow[]> {
   return withoutJit(db, async (tx) => {
-    await sql`DELETE FROM indicator_run_conn_nodes WHERE run_id = ${ctx.runId} AND region_code = ${code}`.execute(tx);
+    await deleteConnNodes(tx, ctx.runId, code);
     // the region's pieces of the union, polygon by polygon; those that meet are one node (the part of
     // the dissolved union), numbered in a stable order (west to east, south to north, by area)
-    await sql`
-      WITH parts AS MATERIALIZED (
-        SELECT f.cell, d.path[1] AS part, d.geom AS g, ST_Area(d.geom::geography) AS a
-        FROM indicator_run_region_cells f CROSS JOIN LATERAL ST_Dump(f.pa_geom) d
-        WHERE f.run_id = ${ctx.runId} AND f.region_code = ${code} AND f.pa_geom IS NOT NULL
-          AND GeometryType(d.geom) = 'POLYGON' AND NOT ST_IsEmpty(d.geom)
-      ),
-      cl AS (SELECT cell, part, g, a, ST_ClusterDBSCAN(g, 0, 1) OVER (ORDER BY cell, part) AS c FROM parts),
-      n AS (
-        SELECT c, CASE WHEN count(*) = 1 THEN ST_Collect(g) ELSE ST_UnaryUnion(ST_Collect(g ORDER BY cell, part)) END AS g,
-               sum(a) AS a, count(*)::int AS pieces, (array_agg(g ORDER BY a DESC, cell, part))[1] AS largest
-        FROM cl GROUP BY c
-      )
-      INSERT INTO indicator_run_conn_nodes (run_id, region_code, node, geom, geog, area_m2, pieces, pt)
-      SELECT ${ctx.runId}::uuid, ${code}, (row_number() OVER (ORDER BY ST_XMin(g), ST_YMin(g), a DESC, c) - 1)::int, ST_Multi(g), g::geography, a, pieces,
-             ST_PointOnSurface(largest)
-      FROM n`.execute(tx);
-    return (
-      await sql<NodeRow>`
-      SELECT node, area_m2 AS area, ST_X(pt) AS lon, ST_Y(pt) AS lat, pieces FROM indicator_run_conn_nodes
-      WHERE run_id = ${ctx.runId} AND region_code = ${code} ORDER BY node`.execute(tx)
-    ).rows;
+    await insertConnNodes(tx, ctx.runId, code);
+    return selectConnNodes(tx, ctx.runId, code);
   });
 }
 
@@ -77,20 +49,7 @@ async function buildNodes(db: DbOrTx, ctx: RunContext, code: string): Promise<No
  * by `parts` statements at once (nodes i by i mod parts), the pairs put together in (i, j) order.
  */
 async function measurePairs(db: DbOrTx, ctx: RunContext, code: string, cutoffM: number, parts: number): Promise<{ i: number; j: number; d: number }[]> {
-  const part = (k: number) =>
-    withoutJit(
-      db,
-      async (tx) =>
-        (
-          await sql<{ i: number; j: number; d: number }>`
-        SELECT i, j, d FROM (
-          SELECT x.node AS i, y.node AS j, ST_Distance(x.geog, y.geog) AS d
-          FROM indicator_run_conn_nodes x JOIN indicator_run_conn_nodes y
-            ON y.run_id = x.run_id AND y.region_code = x.region_code AND x.node < y.node AND _ST_Expand(x.geog, ${cutoffM}::float8) && y.geog
-          WHERE x.run_id = ${ctx.runId} AND x.region_code = ${code} AND x.node % ${parts}::int = ${k}::int
-        ) m WHERE d <= ${cutoffM}::float8`.execute(tx)
-        ).rows,
-    );
+  const part = (k: number) => withoutJit(db, (tx) => selectNodePairs(tx, ctx.runId, code, cutoffM, parts, k));
   const all = await Promise.all(Array.from({ length: parts }, (_, k) => part(k)));
   return all.flat().sort((a, b) => a.i - b.i || a.j - b.j);
 }
@@ -114,16 +73,7 @@ async function regionConnectivity(db: DbOrTx, ctx: RunContext, code: string, reg
     const r = computeConnectivity(graph, { dispersalDistanceM: km * 1000, probabilityAtDistance: p0, linkThreshold: threshold });
     const top = r.topConnectors.map((t) => t.node);
     // the protected areas each top part is made of (overlapping it, not only touching it)
-    const names = top.length
-      ? (
-          await sql<{ node: number; pa_id: string; name: string }>`
-          SELECT DISTINCT n.node, p.pa_id, p.name
-          FROM indicator_run_conn_nodes n
-          JOIN protected_areas p ON p.geom && n.geom AND ST_Intersects(p.geom, n.geom) AND NOT ST_Touches(p.geom, n.geom)
-          WHERE n.run_id = ${ctx.runId} AND n.region_code = ${code} AND n.node = ANY(${top}::int[]) AND ${countedPa(ctx)}
-          ORDER BY n.node, p.name, p.pa_id`.execute(db)
-        ).rows
-      : [];
+    const names = top.length ? await selectNodeProtectedAreas(db, ctx, code, top) : [];
     const prot = regionArea > 0 ? (100 * r.protectedArea) / regionArea : null;
     const row = ratio('pa_connectivity', code, r.eca, regionArea, 'the region has no area', {
       dispersalDistanceKm: km,

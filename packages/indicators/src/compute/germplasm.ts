@@ -1,10 +1,7 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
 import type { StepEnv } from './run-work';
-
-/** STORAGE codes that keep material alive (MCPD v2.1: 10–13 seed, 20 field, 30 in vitro, 40 cryo; not 50 DNA, 99 other). */
-const LIVING = sql.raw('ARRAY[10,11,12,13,20,30,40]');
+import { selectRegionUnits, type RegionUnitRow } from './germplasm.repository';
 
 /**
  * Ex-situ conservation of the nationally protected wild plants (GSPC Target 8; ledger tasks 19, 25,
@@ -30,56 +27,9 @@ export async function exsituCoverage(db: DbOrTx, ctx: RunContext, _env: StepEnv)
       ...missingDataset('exsitu_sites_per_taxon', ctx.regionCodes, 'regions'),
     ];
   }
-  const rows = await sql<{
-    code: string;
-    unit_id: number;
-    scientific_name: string;
-    chinese_name: string | null;
-    protection_class: string | null;
-    sites: number;
-    accessions: number;
-  }>`
-    WITH listed AS MATERIALIZED (
-      SELECT t.id, t.scientific_name, t.chinese_name, t.protection_class
-      FROM taxa t LEFT JOIN taxa p ON p.id = t.parent_id
-      WHERE t.kingdom = 'Plantae' AND t.protection_class IS NOT NULL AND t.in_jilin AND (p.id IS NULL OR p.protection_class IS NULL)
-    ),
-    unit_of AS MATERIALIZED (
-      SELECT x.id AS taxon_id, l.id AS unit_id
-      FROM taxa x LEFT JOIN taxa xp ON xp.id = x.parent_id
-      JOIN listed l ON l.id = x.id OR l.id = xp.id OR l.id = xp.parent_id
-    ),
-    held AS (
-      SELECT u.unit_id, count(DISTINCT a.instcode)::int AS sites, count(*)::int AS accessions
-      FROM germplasm_accessions a JOIN unit_of u ON u.taxon_id = a.taxon_id
-      WHERE a.sampstat BETWEEN 100 AND 199 AND a.storage && ${LIVING}
-      GROUP BY u.unit_id
-    ),
-    regs AS MATERIALIZED (
-      SELECT code, level, geom FROM regions WHERE dataset_id = ${ctx.datasets.regions} AND code = ANY(${ctx.regionCodes}::text[])
-    ),
-    recorded AS (
-      SELECT DISTINCT rc.code, u.unit_id
-      FROM occurrences o
-      JOIN unit_of u ON u.taxon_id = o.taxon_id
-      CROSS JOIN LATERAL unnest(o.region_codes || CASE WHEN o.priority_area IS NULL THEN '{}'::text[] ELSE ARRAY[o.priority_area] END) rc(code)
-      WHERE o.occurrence_status = 'present' AND o.review_state <> 'rejected'
-        AND rc.code IN (SELECT code FROM regs WHERE level <> 'province')
-      UNION
-      SELECT r.code, u.unit_id
-      FROM regs r
-      JOIN germplasm_accessions a ON a.geom IS NOT NULL AND a.sampstat BETWEEN 100 AND 199 AND ST_Intersects(r.geom, a.geom)
-      JOIN unit_of u ON u.taxon_id = a.taxon_id
-      WHERE r.level <> 'province'
-      UNION
-      SELECT r.code, l.id FROM regs r CROSS JOIN listed l WHERE r.level = 'province'
-    )
-    SELECT rc.code, l.id AS unit_id, l.scientific_name, l.chinese_name, l.protection_class,
-           coalesce(h.sites, 0) AS sites, coalesce(h.accessions, 0) AS accessions
-    FROM recorded rc JOIN listed l ON l.id = rc.unit_id LEFT JOIN held h ON h.unit_id = l.id
-    ORDER BY rc.code, l.scientific_name`.execute(db);
-  const byRegion = new Map<string, typeof rows.rows>(ctx.regionCodes.map((c) => [c, []]));
-  for (const r of rows.rows) byRegion.get(r.code)?.push(r);
+  const rows = await selectRegionUnits(db, ctx.datasets.regions, ctx.regionCodes);
+  const byRegion = new Map<string, RegionUnitRow[]>(ctx.regionCodes.map((c) => [c, []]));
+  for (const r of rows) byRegion.get(r.code)?.push(r);
   const out: ResultRow[] = [];
   for (const [code, units] of byRegion) {
     const species = units.map((u) => ({

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db, DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import {
   BAND_TYPES,
   groupZones,
@@ -17,6 +16,7 @@ import {
 } from '@biomon/rasters';
 import { missingDataset, type ResultRow, type RunContext } from '../run-context';
 import type { StepEnv } from './run-work';
+import { selectPlotsOfYear } from './grassland-rs.repository';
 
 /**
  * 草原植被盖度（遥感） grassland_vegetation_cover_rs (issue 18), the companion of the plot-based
@@ -253,16 +253,7 @@ export async function grasslandVegetationCoverRs(db: DbOrTx, ctx: RunContext, _e
   // calibration: plots of the run's year on valid NDVI pixels
   let calibration: Record<string, unknown> = { method: 'dichotomy' };
   let fvc: (v: number) => number;
-  const plots =
-    ctx.datasets.grasslandPlots === null
-      ? []
-      : await db
-          .selectFrom('grassland_plots')
-          .select(['plot_id', sql<number>`vegetation_cover_pct::float8`.as('cover'), sql<number>`ST_X(geom)`.as('lon'), sql<number>`ST_Y(geom)`.as('lat')])
-          .where('dataset_id', '=', ctx.datasets.grasslandPlots)
-          .where(sql<boolean>`extract(year FROM survey_date) = ${ctx.year}`)
-          .orderBy('plot_id')
-          .execute();
+  const plots = ctx.datasets.grasslandPlots === null ? [] : await selectPlotsOfYear(db, ctx.datasets.grasslandPlots, ctx.year);
   const at = await ndviAt(raster, plots, timeoutMs);
   const used = plots.map((p, i) => ({ plotId: p.plot_id, cover: Number(p.cover), ndvi: at[i] })).filter((p) => p.ndvi !== null) as {
     plotId: string;

@@ -1,7 +1,8 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql } from '@biomon/db';
 import { missingDataset, ratio, type ResultRow, type RunContext } from '../run-context';
-import { byCode, cellOfPoint, overlay, runRegions, withoutJit, type StepEnv } from './run-work';
+import { byCode, overlay, runRegions, withoutJit, type StepEnv } from './run-work';
+import { selectPlotCoverByLeaf } from './grassland.repository';
+import { grasslandRows } from './grassland.sql';
 
 interface Cell {
   unit: string;
@@ -24,32 +25,10 @@ export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext, env:
   if (ctx.datasets.grasslandPlots === null) return missingDataset('grassland_vegetation_cover', ctx.regionCodes, 'grassland-plots');
   const { leafOf } = await runRegions(db, ctx);
   const leaves = [...leafOf.keys()].sort(byCode);
-  const o = await overlay(
-    db,
-    ctx,
-    env.grid,
-    {
-      table: 'land_cover',
-      where: sql`s.dataset_id = ${ctx.datasets.landCover} AND s.class = 'grassland'`,
-      keys: sql`ARRAY[s.grassland_type]`,
-      withPa: false,
-      regions: leaves,
-    },
-    env.work,
-  );
+  const o = await overlay(db, ctx, { ...grasslandRows(ctx.datasets.landCover), withPa: false, regions: leaves }, env.work);
   // plots of the year in each leaf: the leaves whose piece of the plot's cell holds it (a plot on a
   // border between leaves counts in both)
-  const plots = await withoutJit(db, (tx) =>
-    sql<{ unit: string; type: string; c: number; n: number }>`
-    WITH pl AS (
-      SELECT p.id, f.region_code AS unit, p.grassland_type AS type, p.vegetation_cover_pct AS cover
-      FROM grassland_plots p
-      JOIN indicator_run_region_cells f ON f.run_id = ${ctx.runId} AND f.cell = ${cellOfPoint(env.grid, sql`p.geom`)} AND f.region_code = ANY(${leaves}::text[])
-      WHERE p.dataset_id = ${ctx.datasets.grasslandPlots} AND extract(year FROM p.survey_date) = ${ctx.year}
-        AND (f.full_cell OR ST_Intersects(f.geom, p.geom))
-    )
-    SELECT unit, type, avg(cover)::float8 AS c, count(*)::int AS n FROM pl GROUP BY unit, type`.execute(tx),
-  );
+  const plots = await withoutJit(db, (tx) => selectPlotCoverByLeaf(tx, ctx, env.grid, leaves));
   const cells = new Map<string, Cell>();
   const cellOf = (unit: string, type: string): Cell => {
     const k = `${unit}\u0000${type}`;
@@ -58,7 +37,7 @@ export async function grasslandVegetationCover(db: DbOrTx, ctx: RunContext, env:
     return c;
   };
   for (const [unit, byType] of o.area) for (const [type, s] of byType) cellOf(unit, type).s = s;
-  for (const p of plots.rows) Object.assign(cellOf(p.unit, p.type), { c: p.c, n: p.n });
+  for (const p of plots) Object.assign(cellOf(p.unit, p.type), { c: p.c, n: p.n });
   const byRegion = new Map<string, Cell[]>(ctx.regionCodes.map((c) => [c, []]));
   for (const cell of [...cells.values()].sort((a, b) => byCode(a.unit, b.unit) || byCode(a.type, b.type))) {
     for (const code of leafOf.get(cell.unit) ?? []) byRegion.get(code)?.push(cell);

@@ -39,6 +39,11 @@ export async function landCoverVersions(db: DbOrTx): Promise<DatasetRef[]> {
 }
 
 export interface ChangeKey {
+  /**
+   * 'raster' (migration 0021): fromDatasetId / toDatasetId are raster_datasets ids (land-cover
+   * rasters), stored as from_raster_id / to_raster_id; absent: a vector pair (layer_datasets ids).
+   */
+  source?: 'raster';
   fromDatasetId: number;
   toDatasetId: number;
   regionsDatasetId: number | null;
@@ -66,8 +71,16 @@ const CHANGE_COLUMNS = sql`id::int AS id, from_dataset_id::int AS from_dataset_i
   regions_dataset_id::int AS regions_dataset_id, pa_dataset_id::int AS pa_dataset_id, from_year, to_year, method_version, status,
   cell_deg, cells, ms, error, computed_at`;
 
-const keyWhere = (k: ChangeKey) => sql`from_dataset_id = ${k.fromDatasetId} AND to_dataset_id = ${k.toDatasetId}
+const keyWhere = (k: ChangeKey) => sql`${
+  k.source === 'raster'
+    ? sql`source = 'raster' AND from_raster_id = ${k.fromDatasetId} AND to_raster_id = ${k.toDatasetId}`
+    : sql`source = 'vector' AND from_dataset_id = ${k.fromDatasetId} AND to_dataset_id = ${k.toDatasetId}`
+}
   AND regions_dataset_id IS NOT DISTINCT FROM ${k.regionsDatasetId}::bigint AND pa_dataset_id IS NOT DISTINCT FROM ${k.paDatasetId}::bigint`;
+
+/** The columns (and values) of a key's version pair: vector datasets, or rasters with source 'raster'. */
+const pairColumns = (k: ChangeKey) => (k.source === 'raster' ? sql`source, from_raster_id, to_raster_id` : sql`from_dataset_id, to_dataset_id`);
+const pairValues = (k: ChangeKey) => (k.source === 'raster' ? sql`'raster', ${k.fromDatasetId}, ${k.toDatasetId}` : sql`${k.fromDatasetId}, ${k.toDatasetId}`);
 
 export async function findChange(db: DbOrTx, k: ChangeKey): Promise<ChangeRow | null> {
   const r = await sql<ChangeRow>`SELECT ${CHANGE_COLUMNS} FROM land_cover_changes WHERE ${keyWhere(k)}`.execute(db);
@@ -81,8 +94,8 @@ export async function findChange(db: DbOrTx, k: ChangeKey): Promise<ChangeRow | 
  */
 export async function claimChange(tx: DbOrTx, k: ChangeKey, years: { from: number; to: number }, methodVersion: string): Promise<ChangeRow> {
   await sql`
-    INSERT INTO land_cover_changes (from_dataset_id, to_dataset_id, regions_dataset_id, pa_dataset_id, from_year, to_year, method_version)
-    VALUES (${k.fromDatasetId}, ${k.toDatasetId}, ${k.regionsDatasetId}, ${k.paDatasetId}, ${years.from}, ${years.to}, ${methodVersion})
+    INSERT INTO land_cover_changes (${pairColumns(k)}, regions_dataset_id, pa_dataset_id, from_year, to_year, method_version)
+    VALUES (${pairValues(k)}, ${k.regionsDatasetId}, ${k.paDatasetId}, ${years.from}, ${years.to}, ${methodVersion})
     ON CONFLICT DO NOTHING`.execute(tx);
   const r = await sql<ChangeRow>`SELECT ${CHANGE_COLUMNS} FROM land_cover_changes WHERE ${keyWhere(k)} FOR NO KEY UPDATE`.execute(tx);
   return r.rows[0];
@@ -91,8 +104,8 @@ export async function claimChange(tx: DbOrTx, k: ChangeKey, years: { from: numbe
 /** Records a pending change of a key; true when this call created it (then the caller queues its job). */
 export async function insertPendingChange(db: DbOrTx, k: ChangeKey, years: { from: number; to: number }, methodVersion: string): Promise<boolean> {
   const r = await sql`
-    INSERT INTO land_cover_changes (from_dataset_id, to_dataset_id, regions_dataset_id, pa_dataset_id, from_year, to_year, method_version)
-    VALUES (${k.fromDatasetId}, ${k.toDatasetId}, ${k.regionsDatasetId}, ${k.paDatasetId}, ${years.from}, ${years.to}, ${methodVersion})
+    INSERT INTO land_cover_changes (${pairColumns(k)}, regions_dataset_id, pa_dataset_id, from_year, to_year, method_version)
+    VALUES (${pairValues(k)}, ${k.regionsDatasetId}, ${k.paDatasetId}, ${years.from}, ${years.to}, ${methodVersion})
     ON CONFLICT DO NOTHING RETURNING id`.execute(db);
   return r.rows.length > 0;
 }
@@ -235,7 +248,7 @@ export async function storeTransitions(
   tx: DbOrTx,
   changeId: number,
   rows: TransitionRow[],
-  meta: { cellDeg: number; cells: number; ms: number },
+  meta: { cellDeg: number | null; cells: number; ms: number },
 ): Promise<void> {
   await sql`DELETE FROM land_cover_transitions WHERE change_id = ${changeId}`.execute(tx);
   for (let i = 0; i < rows.length; i += 2000) {
@@ -302,6 +315,8 @@ export async function newestCompletedChange(db: DbOrTx, fromId: number, toId: nu
 
 export interface PaLossRow {
   change_id: number;
+  /** 'raster': from/to_dataset_id are the ids of the two land-cover rasters (raster_datasets) */
+  source: 'vector' | 'raster';
   from_dataset_id: number;
   to_dataset_id: number;
   from_year: number;
@@ -322,7 +337,8 @@ export interface PaLossRow {
  */
 export async function protectedAreaLosses(db: DbOrTx, classes: string[], minM2: number): Promise<PaLossRow[]> {
   const r = await sql<PaLossRow>`
-    SELECT ch.id::int AS change_id, ch.from_dataset_id::int AS from_dataset_id, ch.to_dataset_id::int AS to_dataset_id,
+    SELECT ch.id::int AS change_id, ch.source,
+           coalesce(ch.from_dataset_id, ch.from_raster_id)::int AS from_dataset_id, coalesce(ch.to_dataset_id, ch.to_raster_id)::int AS to_dataset_id,
            ch.from_year, ch.to_year, ch.pa_dataset_id::int AS pa_dataset_id, t.scope_code AS pa_id,
            p.name, p.name_en, p.designation, sum(t.area_m2) AS loss_m2,
            jsonb_object_agg(t.to_class, t.area_m2 ORDER BY t.to_class) AS by_class
@@ -363,4 +379,65 @@ export async function changeAreas(
     ORDER BY area_m2 DESC, cell, from_class, to_class
     LIMIT ${q.limit}`.execute(db);
   return r.rows;
+}
+
+// ---- raster pairs (migration 0021) ---------------------------------------------------------------
+
+/** The pa_ids of the counted protected areas (BRIEF §6) of a dataset as of `year`, in id order. */
+export async function countedPaIds(db: DbOrTx, paDatasetId: number, year: number): Promise<string[]> {
+  const r = await sql<{ pa_id: string }>`
+    SELECT DISTINCT p.pa_id FROM protected_areas p WHERE p.dataset_id = ${paDatasetId} AND ${countedPa(year)} ORDER BY p.pa_id`.execute(db);
+  return r.rows.map((x) => x.pa_id);
+}
+
+/**
+ * Each region (of the codes given) intersected with the union of the counted protected areas (an
+ * overlap counts once), as GeoJSON (EPSG:4326); regions that do not meet the union are left out.
+ */
+export async function regionsInsideCountedPas(
+  db: DbOrTx,
+  regionsDatasetId: number,
+  paDatasetId: number,
+  year: number,
+  codes: string[],
+): Promise<{ code: string; geojson: string }[]> {
+  const r = await sql<{ code: string; geojson: string }>`
+    WITH u AS (SELECT ST_Union(p.geom ORDER BY p.id) AS g FROM protected_areas p WHERE p.dataset_id = ${paDatasetId} AND ${countedPa(year)}),
+    x AS (
+      SELECT r.code, ST_CollectionExtract(ST_Intersection(r.geom, u.g), 3) AS g
+      FROM regions r, u WHERE r.dataset_id = ${regionsDatasetId} AND r.code = ANY(${codes}::text[]) AND u.g IS NOT NULL AND r.geom && u.g
+    )
+    SELECT code, ST_AsGeoJSON(g, 9) AS geojson FROM x WHERE NOT ST_IsEmpty(g) ORDER BY code COLLATE "C"`.execute(db);
+  return r.rows;
+}
+
+export interface RasterChangePiece {
+  /** the 256 × 256 pixel block of the `from` grid */
+  cell: number;
+  from_class: string;
+  to_class: string;
+  /** Σ of the pixels' ellipsoidal areas */
+  area_m2: number;
+  /** rectangles in the raster's CRS, flat: [x0, y0, x1, y1, x0, y0, …] */
+  rects: number[];
+}
+
+/**
+ * Stores the changed pixels of a raster change (from <> to) for the map: per block and class pair,
+ * the union of its rectangles of pixels, transformed from the raster's CRS to EPSG:4326 (PROJ, from
+ * the raster's WKT) unless the raster is in EPSG:4326 already. Replaces what a previous run stored.
+ */
+export async function storeRasterChangeAreas(db: DbOrTx, changeId: number, pieces: RasterChangePiece[], crs: { epsg: number | null; wkt: string }) {
+  const toWgs84 = (g: RawBuilder<unknown>) => (crs.epsg === 4326 ? sql`ST_SetSRID(${g}, 4326)` : sql`ST_Transform(${g}, ${crs.wkt}::text, 4326)`);
+  for (let i = 0; i < pieces.length; i += 500) {
+    const chunk = pieces.slice(i, i + 500);
+    await sql`
+      INSERT INTO land_cover_change_areas (change_id, cell, from_class, to_class, area_m2, geom)
+      SELECT ${changeId}, x.cell, x.from_class, x.to_class, x.area_m2,
+        ST_Multi(ST_CollectionExtract(${toWgs84(sql`(
+          SELECT ST_Union(ST_MakeEnvelope(x.rects[4 * i + 1], x.rects[4 * i + 2], x.rects[4 * i + 3], x.rects[4 * i + 4]))
+          FROM generate_series(0, array_length(x.rects, 1) / 4 - 1) AS i)`)}, 3))
+      FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(cell int, from_class text, to_class text, area_m2 float8, rects float8[])
+      ON CONFLICT (change_id, cell, from_class, to_class) DO UPDATE SET area_m2 = excluded.area_m2, geom = excluded.geom`.execute(db);
+  }
 }

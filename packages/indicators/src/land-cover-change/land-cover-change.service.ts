@@ -26,6 +26,10 @@ import {
   type PaLossRow,
   type TransitionRow,
 } from './land-cover-change.repository';
+import { computeRasterLandCoverChange, ON_REQUEST_MAX_PIXELS, RASTER_LCC_METHOD_VERSION, resolveRasterChangePair } from './land-cover-change-raster.service';
+
+/** Which versions a change compares: two land-cover layer versions (default) or two land-cover rasters. */
+export type ChangeSource = 'vector' | 'raster';
 
 /**
  * Land-cover change detection (土地覆盖变化, issue 18, ledger task 27): between two versions of the
@@ -43,10 +47,11 @@ import {
  * and protected areas' subdivided outlines. No geometry larger than a cell is ever built, so a
  * province of 1,000,000 parcels costs what its cells cost, one statement per batch of cells.
  *
- * Raster land cover (packages/rasters, classified COGs) is the seam for later: a raster pair would
- * produce the same transition rows (per region / PA, from × to, m²) by cross-tabulating the two
- * rasters' pixel classes weighted by each pixel's ellipsoidal area, and store them through
- * `storeTransitions`; everything downstream (the API, the alert rule, the dashboard) reads rows only.
+ * Raster land cover (packages/rasters, classified COGs): a raster pair produces the same transition
+ * rows (per region / PA, from × to, m²) by cross-tabulating the two rasters' pixel classes weighted
+ * by each pixel's ellipsoidal area, and stores them through `storeTransitions`
+ * (land-cover-change-raster.service.ts; `source: 'raster'` here); everything downstream (the API,
+ * the alert rule, the dashboard) reads rows only.
  */
 
 export const LCC_METHOD_VERSION = 'lcc-1';
@@ -121,6 +126,8 @@ export interface ChangeSummary {
   cells: number;
   cellDeg: number | null;
   ms: number | null;
+  /** raster pairs computed now: milliseconds of each step (pair raster, zones, zonal pass, storing) */
+  phasesMs?: Record<string, number>;
 }
 
 /**
@@ -227,6 +234,8 @@ export interface MatrixCell {
 }
 
 export interface LandCoverChangeOut {
+  /** 'raster' for a raster pair (from/to datasetId are raster ids); absent for a vector pair, whose answer is unchanged */
+  source?: 'raster';
   status: 'completed' | 'pending' | 'failed';
   methodVersion: string;
   from: { datasetId: number; year: number };
@@ -281,9 +290,16 @@ function groupBy(rows: TransitionRow[]): Map<string, TransitionRow[]> {
  * When the pair is not stored yet: computed now when small (`computeDb`, the primary), else
  * `status: 'pending'`, the first such request having queued the worker's job (an outbox row,
  * written with the pending change row, so a pair is queued once).
+ * `source: 'raster'`: `from` / `to` are land-cover raster ids (resolveRasterChangePair); small pairs
+ * (≤ ON_REQUEST_MAX_PIXELS pixels) are computed on request from the COGs under `opts.fileStoreDir`.
  */
-export async function landCoverChange(readDb: DbOrTx, computeDb: Db, q: { from: number; to: number; regionCodes?: string[] }): Promise<LandCoverChangeOut> {
-  const pair = await resolveChangePair(readDb, q);
+export async function landCoverChange(
+  readDb: DbOrTx,
+  computeDb: Db,
+  q: { from: number; to: number; regionCodes?: string[]; source?: ChangeSource },
+  opts: { fileStoreDir?: string } = {},
+): Promise<LandCoverChangeOut> {
+  const pair = await resolvePair(readDb, q);
   const codes = q.regionCodes?.length ? [...new Set(q.regionCodes)] : null;
   let regions = pair.key.regionsDatasetId === null ? [] : await regionsOf(readDb, pair.key.regionsDatasetId, codes);
   if (codes) {
@@ -294,11 +310,12 @@ export async function landCoverChange(readDb: DbOrTx, computeDb: Db, q: { from: 
         errors: [{ field: 'regionCodes', code: 'REGION_UNKNOWN', message: `Unknown region code(s): ${unknown.join(', ')}` }],
       });
   }
-  const got = await storedChange(readDb, computeDb, pair);
+  const got = await storedChange(readDb, computeDb, pair, opts.fileStoreDir);
   const change = got.change;
   readDb = got.db;
   const base = {
-    methodVersion: LCC_METHOD_VERSION,
+    ...(pair.key.source === 'raster' ? { source: 'raster' as const } : {}),
+    methodVersion: pair.key.source === 'raster' ? RASTER_LCC_METHOD_VERSION : LCC_METHOD_VERSION,
     from: { datasetId: pair.from.datasetId, year: pair.from.year },
     to: { datasetId: pair.to.datasetId, year: pair.to.year },
     regionsDatasetId: pair.key.regionsDatasetId,
@@ -356,19 +373,30 @@ export async function landCoverChange(readDb: DbOrTx, computeDb: Db, q: { from: 
 /**
  * The stored change of a pair, computed now when the pair is small and not stored yet (on the
  * primary, then read back from it), or queued for the worker (one outbox row per pair: the pending
- * row and the outbox row are written together).
+ * row and the outbox row are written together). Raster pairs: small means ≤ ON_REQUEST_MAX_PIXELS
+ * pixels on the `from` grid, and the job is `land-cover-change-raster`.
  */
-async function storedChange(readDb: DbOrTx, computeDb: Db, pair: ResolvedPair): Promise<{ change: ChangeRow | null; db: DbOrTx }> {
+async function storedChange(readDb: DbOrTx, computeDb: Db, pair: ResolvedPair, fileStoreDir?: string): Promise<{ change: ChangeRow | null; db: DbOrTx }> {
   const change = await findChange(readDb, pair.key);
   if (change?.status === 'completed' || change?.status === 'failed') return { change, db: readDb };
-  if (pair.from.features + pair.to.features <= ON_REQUEST_MAX_FEATURES) {
-    await computeLandCoverChange(computeDb, pair);
+  const raster = pair.key.source === 'raster';
+  if (raster ? pair.from.features <= ON_REQUEST_MAX_PIXELS : pair.from.features + pair.to.features <= ON_REQUEST_MAX_FEATURES) {
+    if (raster) {
+      if (!fileStoreDir) throw new Error('landCoverChange: a raster pair needs the file store');
+      await computeRasterLandCoverChange(computeDb, fileStoreDir, pair);
+    } else await computeLandCoverChange(computeDb, pair);
     return { change: await findChange(computeDb, pair.key), db: computeDb };
   }
   if (!change) {
     await withTx(computeDb, async (tx) => {
-      if (await insertPendingChange(tx, pair.key, { from: pair.from.year, to: pair.to.year }, LCC_METHOD_VERSION)) {
-        const { fromDatasetId, toDatasetId } = pair.key;
+      const years = { from: pair.from.year, to: pair.to.year };
+      const { fromDatasetId, toDatasetId } = pair.key;
+      if (raster) {
+        if (await insertPendingChange(tx, pair.key, years, RASTER_LCC_METHOD_VERSION))
+          await writeOutbox(tx, [
+            { queue: QUEUES.indicators, jobName: 'land-cover-change-raster', payload: { fromRasterId: fromDatasetId, toRasterId: toDatasetId } },
+          ]);
+      } else if (await insertPendingChange(tx, pair.key, years, LCC_METHOD_VERSION)) {
         await writeOutbox(tx, [{ queue: QUEUES.indicators, jobName: 'land-cover-change', payload: { fromDatasetId, toDatasetId } }]);
       }
     });
@@ -376,8 +404,15 @@ async function storedChange(readDb: DbOrTx, computeDb: Db, pair: ResolvedPair): 
   return { change: await findChange(computeDb, pair.key), db: computeDb };
 }
 
+/** The pair of a request: two land-cover layer versions, or (`source: 'raster'`) two land-cover rasters. */
+function resolvePair(db: DbOrTx, q: { from: number; to: number; source?: ChangeSource }): Promise<ResolvedPair> {
+  return q.source === 'raster' ? resolveRasterChangePair(db, { from: q.from, to: q.to }) : resolveChangePair(db, { from: q.from, to: q.to });
+}
+
 export interface ChangeAreasOut {
   type: 'FeatureCollection';
+  /** 'raster' for a raster pair (pieces: its changed pixels, per 256 × 256 pixel block); absent for a vector pair */
+  source?: 'raster';
   status: 'completed' | 'pending' | 'failed';
   from: { datasetId: number; year: number };
   to: { datasetId: number; year: number };
@@ -398,12 +433,14 @@ export interface ChangeAreasOut {
 export async function landCoverChangeAreas(
   readDb: DbOrTx,
   computeDb: Db,
-  q: { from: number; to: number; bbox?: [number, number, number, number]; forestLoss?: boolean; limit: number },
+  q: { from: number; to: number; bbox?: [number, number, number, number]; forestLoss?: boolean; limit: number; source?: ChangeSource },
+  opts: { fileStoreDir?: string } = {},
 ): Promise<ChangeAreasOut> {
-  const pair = await resolveChangePair(readDb, q);
-  const { change, db } = await storedChange(readDb, computeDb, pair);
+  const pair = await resolvePair(readDb, q);
+  const { change, db } = await storedChange(readDb, computeDb, pair, opts.fileStoreDir);
   const base = {
     type: 'FeatureCollection' as const,
+    ...(pair.key.source === 'raster' ? { source: 'raster' as const } : {}),
     from: { datasetId: pair.from.datasetId, year: pair.from.year },
     to: { datasetId: pair.to.datasetId, year: pair.to.year },
   };

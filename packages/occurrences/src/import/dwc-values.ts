@@ -132,7 +132,7 @@ export function normalizeDate(value: string): string {
   }
   m = YM_SEP.exec(v);
   if (m) {
-    const [y, mo] = [Number(m[1]), Number(m[2])];
+    const mo = Number(m[2]);
     return mo >= 1 && mo <= 12 ? `${m[1]}-${pad2(mo)}` : value;
   }
   m = YMD_CHINESE.exec(v);

@@ -1,4 +1,3 @@
-import type { DbOrTx } from '@biomon/db';
 import { sql, type RawBuilder } from '@biomon/db';
 
 /**
@@ -10,7 +9,8 @@ import { sql, type RawBuilder } from '@biomon/db';
  *
  * `layersCte` names the dataset versions once per statement; `enrichmentLateral(point, declared)`
  * computes the values for one point — used inline by the ingest INSERT/UPDATE (one write per row)
- * and by enrichOccurrences() when a new layer version arrives.
+ * and by enrichOccurrences() (occurrence.repository.ts) when a new layer version arrives. Fragments
+ * only: they execute nothing.
  */
 export const layersCte = sql`
   SELECT (SELECT id FROM layer_datasets WHERE kind = 'regions' ORDER BY vintage_year DESC, id DESC LIMIT 1) AS reg,
@@ -59,34 +59,4 @@ export function mergedFlags(flags: RawBuilder<unknown>, e = sql`e`): RawBuilder<
     array_remove(array_remove(${flags}, 'COORDINATE_OUTSIDE_JILIN'), 'COORDINATE_OUTSIDE_DECLARED_REGION')
     || CASE WHEN ${e}.outside_jilin THEN ARRAY['COORDINATE_OUTSIDE_JILIN'] ELSE '{}'::text[] END
     || CASE WHEN ${e}.outside_declared THEN ARRAY['COORDINATE_OUTSIDE_DECLARED_REGION'] ELSE '{}'::text[] END) f ORDER BY f)`;
-}
-
-/**
- * Recomputes stored occurrences' enrichment (after a new regions or protected-areas version); `ids`
- * null = all. The public values follow: a generalised row's come from its cell centre (the public
- * position), the others' are its own.
- */
-export async function enrichOccurrences(db: DbOrTx, ids: number[] | null): Promise<void> {
-  if (ids && ids.length === 0) return;
-  const where = ids ? sql`o.id = ANY(${ids}::bigint[])` : sql`true`;
-  await sql`
-    WITH lyr AS (${layersCte}),
-    calc AS (
-      SELECT o.id, e.region_codes, e.priority_area, e.in_counted_pa, e.outside_jilin, e.outside_declared,
-        CASE WHEN o.generalised THEN coalesce(pe.region_codes, '{}') ELSE e.region_codes END AS public_region_codes,
-        CASE WHEN o.generalised THEN pe.priority_area ELSE e.priority_area END AS public_priority_area,
-        CASE WHEN o.generalised THEN coalesce(pe.in_counted_pa, false) ELSE e.in_counted_pa END AS public_in_counted_pa
-      FROM occurrences o CROSS JOIN lyr
-      CROSS JOIN ${enrichmentLateral(sql`o.geom`, sql`coalesce(o.data->>'county', o.data->>'municipality')`)} e
-      LEFT JOIN ${enrichmentLateral(sql`o.public_geom`, sql`NULL::text`, sql<boolean>`o.generalised`)} pe ON true
-      WHERE ${where}
-    )
-    UPDATE occurrences o SET
-      region_codes = c.region_codes, priority_area = c.priority_area, in_counted_pa = c.in_counted_pa,
-      public_region_codes = c.public_region_codes, public_priority_area = c.public_priority_area, public_in_counted_pa = c.public_in_counted_pa,
-      flags = ${mergedFlags(sql`o.flags`, sql`c`)}
-    FROM calc c WHERE c.id = o.id
-      AND ((o.region_codes, o.priority_area, o.in_counted_pa, o.public_region_codes, o.public_priority_area, o.public_in_counted_pa)
-            IS DISTINCT FROM (c.region_codes, c.priority_area, c.in_counted_pa, c.public_region_codes, c.public_priority_area, c.public_in_counted_pa)
-        OR o.flags IS DISTINCT FROM ${mergedFlags(sql`o.flags`, sql`c`)})`.execute(db);
 }

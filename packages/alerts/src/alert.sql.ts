@@ -3,7 +3,8 @@ import { sql, type RawBuilder } from '@biomon/db';
 /**
  * SQL pieces shared by the evaluators: the BRIEF §8 grid (10 km cells of the Albers projection
  * registered by migration 0004 under SRID 990001, functions biomon_cell_id / biomon_cell_centre)
- * and region naming against the newest regions dataset.
+ * and region naming against the newest regions dataset. Fragments only: evaluation.repository.ts
+ * runs the statements.
  */
 export const GRID_SRID = 990001;
 export const ALERT_CELL_M = 10_000;
@@ -42,22 +43,4 @@ export function regionsOfPoint(point: RawBuilder<unknown>): RawBuilder<unknown> 
       (array_agg(r.name ORDER BY ${LEVEL_ORDER}, r.code))[1] AS name,
       (array_agg(r.name_en ORDER BY ${LEVEL_ORDER}, r.code))[1] AS name_en
     FROM regions r WHERE r.dataset_id = ${NEWEST_REGIONS} AND ST_Intersects(r.geom, ${point}))`;
-}
-
-/** Rows of one taxon (by its species-level id `gid`) in one grid cell: the subject of the taxon × cell rules. */
-export function groupByTaxonCell<R extends { gid: number; cell: string }>(rows: R[]): [string, R[]][] {
-  const groups = new Map<string, R[]>();
-  for (const r of rows) {
-    const k = `taxon=${r.gid};cell=${r.cell}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(r);
-  }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
-}
-
-/** A taxon's name for alert titles: Chinese first (中文名（学名）), and the English form (Scientific name (中文名)). */
-export function taxonNames(r: { scientific_name: string; chinese_name: string | null }): { nameZh: string; nameEn: string } {
-  return r.chinese_name
-    ? { nameZh: `${r.chinese_name}（${r.scientific_name}）`, nameEn: `${r.scientific_name} (${r.chinese_name})` }
-    : { nameZh: r.scientific_name, nameEn: r.scientific_name };
 }
