@@ -1,4 +1,4 @@
-import type { Tx } from '@biomon/db';
+import type { Col, Tx } from '@biomon/db';
 
 export interface LedgerSeed {
   source: string;
@@ -73,10 +73,10 @@ export async function loadLedgerSeed(tx: Tx, seed: LedgerSeed): Promise<{ tasks:
       .onConflict((oc) => oc.column('no').doUpdateSet(row))
       .execute();
     const links = [
-      ...t.departments.map((name, i) => ({ name, role: 'responsible', ord: i + 1 })),
+      ...t.departments.map((name, i) => ({ name, role: 'responsible' as Col<'ledger_task_departments', 'role'>, ord: i + 1 })),
       ...seed.implementingEverywhere
         .filter((n) => !t.departments.includes(n))
-        .map((name, i) => ({ name, role: 'implementing', ord: t.departments.length + i + 1 })),
+        .map((name, i) => ({ name, role: 'implementing' as Col<'ledger_task_departments', 'role'>, ord: t.departments.length + i + 1 })),
     ];
     for (const l of links) {
       const id = deptId.get(l.name);
