@@ -37,7 +37,7 @@ beforeAll(async () => {
   // a second year, so the values-by-year chart has something to draw: 2020 with the 2020 land cover
   // (the default for 2020) and, named explicitly, the demo's only protected-area, plot and ecosystem
   // versions (vintage 2024; protected areas still count only when established by 2020)
-  const latest = async (kind: string) =>
+  const latest = async (kind: 'protected-areas' | 'grassland-plots' | 'ecosystems') =>
     (await t.ctx.db.selectFrom('layer_datasets').select('id').where('kind', '=', kind).orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
   const datasets = { protectedAreas: await latest('protected-areas'), grasslandPlots: await latest('grassland-plots'), ecosystems: await latest('ecosystems') };
   const { runId } = await createIndicatorRun(t.ctx.db, { year: 2020, datasets }, { tokenId: null, role: 'system', label: 'e2e' }, 'test');

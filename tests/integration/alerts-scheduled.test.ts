@@ -310,7 +310,7 @@ describe('rule 5: indicator species decline', () => {
 
 describe('rule 6: imports', () => {
   it('fires for a failed import and a mostly rejected one, once each; not for a few rejections or a tiny file', async () => {
-    const imp = async (name: string, status: string, counts: object, error: object | null = null) =>
+    const imp = async (name: string, status: 'completed' | 'failed', counts: object, error: object | null = null) =>
       (
         await t.ctx.db
           .insertInto('imports')

@@ -1,4 +1,4 @@
-import type { DbOrTx, Tx } from '@biomon/db';
+import type { Col, DbOrTx, Tx } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { QUEUES, writeOutbox } from '@biomon/queue';
 import type { AlertOut } from './alert-out';
@@ -171,7 +171,7 @@ export async function insertSubscription(
     description: string;
     includeSensitive: boolean;
     rules: string[] | null;
-    minSeverity: string;
+    minSeverity: Col<'webhook_subscriptions', 'min_severity'>;
     events: string[];
     createdBy: string | null;
   },

@@ -4,7 +4,7 @@ import { withTx } from '@biomon/db';
 import { AppError, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
 import type { JobQueue } from '@biomon/queue';
-import { RULE_CODES, SEVERITIES } from './rules';
+import { RULE_CODES, SEVERITIES, type Severity } from './rules';
 import {
   checkWebhookTarget,
   describeSendFailure,
@@ -286,7 +286,7 @@ export async function createSubscription(
       description: input.description ?? '',
       includeSensitive: input.includeSensitive ?? false,
       rules: input.rules?.length ? [...new Set(input.rules)] : null,
-      minSeverity: input.minSeverity ?? 'info',
+      minSeverity: (input.minSeverity as Severity | undefined) ?? 'info', // checked against SEVERITIES above
       events: input.events?.length ? [...new Set(input.events)] : ['opened'],
       createdBy: actor.tokenId,
     });

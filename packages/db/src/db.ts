@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Database } from './schema';
 
-// Driver-wide parsers (see schema.ts): int8 → number, date → string (no time-zone shift).
+// Driver-wide parsers (the generated row types assume them): int8 → number, date → string (no time-zone shift).
 pg.types.setTypeParser(20, (v: string) => Number(v));
 pg.types.setTypeParser(1082, (v: string) => v);
 

@@ -1,4 +1,4 @@
-import { sql, type DbOrTx } from '@biomon/db';
+import { sql, type Col, type DbOrTx } from '@biomon/db';
 import type { Bbox } from '@biomon/core';
 import { KIND_TABLE, type LayerKind } from './layer-kinds';
 
@@ -60,7 +60,7 @@ export async function insertLayerDataset(
     vintage_year: number;
     source: string;
     name: string;
-    crs_in: string;
+    crs_in: Col<'layer_datasets', 'crs_in'>;
     feature_count: number;
     content_hash: string;
     report: string;

@@ -1,4 +1,4 @@
-import type { Tx } from '@biomon/db';
+import type { Col, Tx } from '@biomon/db';
 import {
   departmentIdsByName,
   insertDepartment,
@@ -65,10 +65,10 @@ export async function loadLedgerSeed(tx: Tx, seed: LedgerSeed): Promise<{ tasks:
     };
     await upsertLedgerTask(tx, row);
     const links = [
-      ...t.departments.map((name, i) => ({ name, role: 'responsible', ord: i + 1 })),
+      ...t.departments.map((name, i) => ({ name, role: 'responsible' as Col<'ledger_task_departments', 'role'>, ord: i + 1 })),
       ...seed.implementingEverywhere
         .filter((n) => !t.departments.includes(n))
-        .map((name, i) => ({ name, role: 'implementing', ord: t.departments.length + i + 1 })),
+        .map((name, i) => ({ name, role: 'implementing' as Col<'ledger_task_departments', 'role'>, ord: t.departments.length + i + 1 })),
     ];
     for (const l of links) {
       const id = deptId.get(l.name);

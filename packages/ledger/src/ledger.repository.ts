@@ -1,4 +1,4 @@
-import { sql, type DbOrTx } from '@biomon/db';
+import { sql, type Col, type DbOrTx } from '@biomon/db';
 import type { ProgressStatus, Timeline } from './overdue';
 
 // SQL of the ledger. Rows are mapped to camelCase here; rules live in ledger.service.ts.
@@ -406,7 +406,10 @@ export async function upsertLedgerTask(
     .execute();
 }
 
-export async function upsertTaskDepartment(db: DbOrTx, l: { taskNo: number; departmentId: number; role: string; ord: number }): Promise<void> {
+export async function upsertTaskDepartment(
+  db: DbOrTx,
+  l: { taskNo: number; departmentId: number; role: Col<'ledger_task_departments', 'role'>; ord: number },
+): Promise<void> {
   await db
     .insertInto('ledger_task_departments')
     .values({ task_no: l.taskNo, department_id: l.departmentId, role: l.role, ord: l.ord })

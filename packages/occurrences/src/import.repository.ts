@@ -31,8 +31,17 @@ export async function findImportByKey(tx: DbOrTx, key: string) {
   return tx.selectFrom('imports').select(['id', 'status']).where('content_hash', '=', key).executeTakeFirstOrThrow();
 }
 
+/** What an import's `options` column holds (written by createImport). */
+export interface ImportOptions {
+  /** the CRS of coordinates the file does not declare */
+  crs?: 'wgs84' | 'gcj02' | 'bd09';
+  /** another standard's file, handed to its package by the worker */
+  kind?: 'mcpd';
+}
+
 export async function findImport(db: DbOrTx, importId: string) {
-  return db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  const row = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  return row && { ...row, options: row.options as ImportOptions };
 }
 
 /** Upserts the rejected rows of an import (by file and row number). */

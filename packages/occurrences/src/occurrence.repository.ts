@@ -1,4 +1,4 @@
-import { sql, type DbOrTx } from '@biomon/db';
+import { sql, type Col, type DbOrTx } from '@biomon/db';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment.sql';
 import type { Owner } from './record-owner';
 import { publicEnrichmentJoin, publicEnrichmentValues, sensitivityLateral, taxonCells } from './sensitivity.sql';
@@ -22,7 +22,7 @@ export async function lockOccurrenceForReview(tx: DbOrTx, occurrenceId: string) 
 }
 
 /** Sets the review state; with a taxon, sets it as an exact match and drops the taxon-match flags. */
-export async function setReviewState(tx: DbOrTx, pk: number, state: string, taxonId: number | null): Promise<void> {
+export async function setReviewState(tx: DbOrTx, pk: number, state: Col<'occurrences', 'review_state'>, taxonId: number | null): Promise<void> {
   await tx
     .updateTable('occurrences')
     .set({
@@ -186,7 +186,7 @@ export async function insertOccurrenceHistory(
   values: {
     occurrence_pk: number;
     version: number;
-    action: string;
+    action: Col<'occurrence_history', 'action'>;
     token_id: string | null;
     role: string;
     actor: string;

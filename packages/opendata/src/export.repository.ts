@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@biomon/db';
+import type { Col, DbOrTx } from '@biomon/db';
 import { chinaDateText, sql, type RawBuilder } from '@biomon/db';
 
 /** A row of `exports` as read (migration 0008). */
@@ -30,8 +30,8 @@ export async function markExport(
   db: DbOrTx,
   id: string,
   set: Partial<{
-    status: string;
-    core: string | null;
+    status: Col<'exports', 'status'>;
+    core: Col<'exports', 'core'>;
     counts: string;
     file_path: string | null;
     size_bytes: number | null;

@@ -10,7 +10,7 @@
  * other records only (or at the centre of its grid square when it has none), so that neither its
  * numbers nor its position tell how many there are or where.
  */
-import type { Db, RawBuilder } from '@biomon/db';
+import type { Col, Db, RawBuilder } from '@biomon/db';
 import { sql } from '@biomon/db';
 import { occurrencePositionsSql, occurrenceReadSql, seesExact, SMALL_COUNT, stationShown, type OccurrenceFilter, type Viewer } from '@biomon/sensitive';
 
@@ -35,7 +35,7 @@ export function tileBounds(z: number, x: number, y: number, bufferFraction = BUF
   return [Math.max(-180, lon(x - b)), Math.max(-85.0511287798, lat(y + 1 + b)), Math.min(180, lon(x + 1 + b)), Math.min(85.0511287798, lat(y - b))];
 }
 
-async function latestDataset(db: Db, kind: string): Promise<number | null> {
+async function latestDataset(db: Db, kind: Col<'layer_datasets', 'kind'>): Promise<number | null> {
   const r = await db
     .selectFrom('layer_datasets')
     .select('id')

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { sql, type DbOrTx, type Tx } from '@biomon/db';
+import { sql, type Col, type DbOrTx, type Tx } from '@biomon/db';
 import type { RasterKind } from './raster-kinds';
 
 /** The SQL of raster datasets (`raster_datasets`), the zonal cache, and the zones read from vector layers. */
@@ -20,7 +20,7 @@ export interface NewRasterRow {
   nodata: number | null;
   scale: number;
   value_offset: number;
-  fvc_scale: string | null;
+  fvc_scale: Col<'raster_datasets', 'fvc_scale'>;
   class_map: unknown;
   source_key: string;
   size_bytes: number;
@@ -108,7 +108,7 @@ export async function listRasterDatasets(db: DbOrTx, kind?: RasterKind): Promise
 export async function markRasterReady(
   db: DbOrTx,
   id: number,
-  ready: { storageKey: string; stats: unknown; fvcScale: string | null; bbox: unknown | null },
+  ready: { storageKey: string; stats: unknown; fvcScale: Col<'raster_datasets', 'fvc_scale'>; bbox: unknown | null },
 ): Promise<boolean> {
   const res = await db
     .updateTable('raster_datasets')
@@ -151,7 +151,7 @@ export type ZoneKind = keyof typeof ZONE_SQL;
 export const ZONE_KINDS = Object.keys(ZONE_SQL) as ZoneKind[];
 
 /** The newest dataset version of a vector kind. */
-export async function newestLayerDataset(db: DbOrTx, kind: string): Promise<{ id: number; kind: string } | undefined> {
+export async function newestLayerDataset(db: DbOrTx, kind: Col<'layer_datasets', 'kind'>): Promise<{ id: number; kind: string } | undefined> {
   return db
     .selectFrom('layer_datasets')
     .select(['id', 'kind'])
@@ -228,6 +228,7 @@ export async function cachedZonal(db: DbOrTx, rasterId: number, zoneDatasetId: n
     .where('zone_dataset_id', '=', zoneDatasetId)
     .where('method_version', '=', methodVersion)
     .where('zone_key', 'in', keys)
+    .$narrowType<{ classes: { code: number; areaM2: number; pixels: number }[] | null }>()
     .execute();
 }
 

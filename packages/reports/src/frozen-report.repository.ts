@@ -117,7 +117,7 @@ export async function selectReviews(db: DbOrTx, reportId: string): Promise<Revie
 
 export async function insertReview(
   db: DbOrTx,
-  row: { reportId: string; decision: string; comment: string; reviewedBy: string | null; reviewerRole: string; reviewerLabel: string },
+  row: { reportId: string; decision: ReviewRow['decision']; comment: string; reviewedBy: string | null; reviewerRole: string; reviewerLabel: string },
 ): Promise<ReviewRow> {
   const r = await db
     .insertInto('report_reviews')

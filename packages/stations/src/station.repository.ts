@@ -42,6 +42,13 @@ interface StationRow {
   generalised: boolean;
 }
 
+/** What a datastream's `unit` column holds (SensorThings unitOfMeasurement). */
+export interface UnitOfMeasurement {
+  symbol: string;
+  name?: string;
+  definition?: string;
+}
+
 interface DatastreamRow {
   id: number;
   station_pk: number;
@@ -49,7 +56,7 @@ interface DatastreamRow {
   name: string | null;
   description: string | null;
   observed_property: string;
-  unit: { symbol: string; name?: string; definition?: string };
+  unit: UnitOfMeasurement;
   result_type: string;
   valid_min: number | null;
   valid_max: number | null;
@@ -293,12 +300,13 @@ export async function lockStationRow(tx: DbOrTx, stationId: string): Promise<num
 
 /** A datastream with the id of its station, for reading its observations. */
 export async function findDatastreamWithStation(db: DbOrTx, datastreamId: string) {
-  return db
+  const r = await db
     .selectFrom('datastreams as d')
     .innerJoin('stations as s', 's.id', 'd.station_pk')
     .select(['d.id', 'd.datastream_id', 'd.result_type', 'd.unit', 's.station_id'])
     .where('d.datastream_id', '=', datastreamId)
     .executeTakeFirst();
+  return r && { ...r, unit: r.unit as UnitOfMeasurement };
 }
 
 /** Midnight of a calendar date (YYYY-MM-DD) in a time zone, as an instant; rejects when the date does not exist (2024-02-30). */

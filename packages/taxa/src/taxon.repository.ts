@@ -1,4 +1,4 @@
-import type { DbOrTx, Tx } from '@biomon/db';
+import type { Col, DbOrTx, Tx } from '@biomon/db';
 import { sql, type RawBuilder } from '@biomon/db';
 import type { HigherTaxonName, TaxonInput, TaxonRuleInput } from './taxon.types';
 import { genusOf, nameKey, normalizeChineseName } from './taxon-name';
@@ -68,12 +68,12 @@ export async function upsertTaxa(tx: Tx, taxa: TaxonInput[], rules: TaxonRuleInp
     if (res.inserted) inserted++;
     else updated++;
     ids.set(t.scientificName, res.id);
-    const nameRows: { name: string; kind: string }[] = [
+    const nameRows: { name: string; kind: Col<'taxon_names', 'kind'> }[] = [
       { name: t.scientificName, kind: 'accepted' },
-      ...t.synonyms.map((s) => ({ name: s, kind: 'synonym' })),
-      ...(t.chineseName ? [{ name: normalizeChineseName(t.chineseName), kind: 'chinese' }] : []),
-      ...(t.chineseSynonyms ?? []).map((s) => ({ name: normalizeChineseName(s), kind: 'chinese_synonym' })),
-      ...(t.englishName ? [{ name: t.englishName, kind: 'english' }] : []),
+      ...t.synonyms.map((s) => ({ name: s, kind: 'synonym' as const })),
+      ...(t.chineseName ? [{ name: normalizeChineseName(t.chineseName), kind: 'chinese' as const }] : []),
+      ...(t.chineseSynonyms ?? []).map((s) => ({ name: normalizeChineseName(s), kind: 'chinese_synonym' as const })),
+      ...(t.englishName ? [{ name: t.englishName, kind: 'english' as const }] : []),
     ];
     const seen = new Set<string>();
     for (const n of nameRows) {
@@ -170,7 +170,7 @@ export async function deriveHigherTaxa(tx: Tx, names: HigherTaxonName[] = []): P
   const chinese = new Map(names.map((n) => [n.scientificName, normalizeChineseName(n.chineseName)]));
   const fromRules = await tx.selectFrom('taxon_rules').select(['scientific_name', 'chinese_name']).where('rank', 'in', ['genus', 'family']).execute();
   for (const r of fromRules) if (!chinese.has(r.scientific_name) && r.chinese_name) chinese.set(r.scientific_name, normalizeChineseName(r.chinese_name));
-  const nameRows: { name_key: string; name: string; taxon_id: number; kind: string }[] = [];
+  const nameRows: { name_key: string; name: string; taxon_id: number; kind: Col<'taxon_names', 'kind'> }[] = [];
   for (const r of rows) {
     nameRows.push({ name_key: nameKey(r.scientific_name), name: r.scientific_name, taxon_id: r.id, kind: 'accepted' });
     const zh = chinese.get(r.scientific_name);

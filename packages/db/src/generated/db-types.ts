@@ -3,7 +3,8 @@
 // tests/integration/db-types-drift.test.ts fails while this file differs from the migrated schema.
 // Mapped to the driver's conventions (db.ts): int8 → number, numeric → string, date → string,
 // timestamptz → Date; json/jsonb → NonNullable<unknown> (with | null when nullable); PostGIS
-// geometry/geography → unknown (read through ST_AsGeoJSON and friends).
+// geometry/geography → unknown (read through ST_AsGeoJSON and friends); a column restricted by a
+// one-column CHECK (col IN (…)) → the union of its values.
 import type { ColumnType } from "kysely";
 import type { IPostgresInterval } from "postgres-interval";
 
@@ -27,7 +28,7 @@ export interface AlertEvents {
   alert_id: number;
   at: Generated<Timestamp>;
   id: Generated<number>;
-  kind: string;
+  kind: "opened" | "updated" | "acknowledged" | "resolved";
   note: string | null;
   role: Generated<string>;
   snapshot: NonNullable<unknown>;
@@ -38,7 +39,7 @@ export interface AlertRules {
   code: string;
   enabled: Generated<boolean>;
   params: Generated<NonNullable<unknown>>;
-  severity: string;
+  severity: "info" | "warning" | "critical";
   updated_at: Generated<Timestamp>;
   updated_by: string | null;
 }
@@ -63,8 +64,8 @@ export interface Alerts {
   resolved_by: string | null;
   resolved_by_label: string | null;
   rule_code: string;
-  severity: string;
-  status: Generated<string>;
+  severity: "info" | "warning" | "critical";
+  status: Generated<"open" | "acknowledged" | "resolved">;
   subject_key: string;
   taxon_id: number | null;
   title_en: string;
@@ -88,7 +89,7 @@ export interface ApiTokens {
   last_used_at: Timestamp | null;
   prefix: string;
   revoked_at: Timestamp | null;
-  role: string;
+  role: "admin" | "surveyor" | "station" | "evaluator" | "department";
   station_id: string | null;
   team: string | null;
   token_hash: Buffer;
@@ -116,7 +117,7 @@ export interface Datastreams {
   last_received_at: Timestamp | null;
   name: string | null;
   observed_property: string;
-  result_type: string;
+  result_type: "number" | "integer" | "boolean" | "string" | "json";
   station_pk: number;
   unit: NonNullable<unknown>;
   updated_at: Generated<Timestamp>;
@@ -126,7 +127,7 @@ export interface Datastreams {
 
 export interface Departments {
   id: Generated<number>;
-  kind: Generated<string>;
+  kind: Generated<"provincial" | "prefecture_government" | "central" | "other">;
   name: string;
 }
 
@@ -140,7 +141,7 @@ export interface Ecosystems {
 }
 
 export interface Exports {
-  core: string | null;
+  core: "event" | "occurrence" | null;
   counts: Generated<NonNullable<unknown>>;
   created_at: Generated<Timestamp>;
   error: NonNullable<unknown> | null;
@@ -154,7 +155,7 @@ export interface Exports {
   sha256: string | null;
   size_bytes: number | null;
   started_at: Timestamp | null;
-  status: Generated<string>;
+  status: Generated<"queued" | "running" | "completed" | "failed">;
   token_id: string | null;
 }
 
@@ -179,20 +180,20 @@ export interface GermplasmAccessions {
   created_at: Generated<Timestamp>;
   created_by: string | null;
   cropname: string | null;
-  domain: string;
+  domain: "crop" | "livestock" | "aquatic" | "wild_plant" | "medicinal_plant" | "microbial";
   ever_sensitive: Generated<boolean>;
   geom: unknown | null;
   id: Generated<number>;
   import_id: string | null;
   instcode: string;
-  mlsstat: number | null;
+  mlsstat: 0 | 1 | null;
   origcty: string | null;
   passport: NonNullable<unknown>;
   sampstat: number | null;
   scientific_name: string;
   storage: Generated<number[]>;
   taxon_id: number | null;
-  taxon_match: string;
+  taxon_match: "exact" | "synonym" | "chinese" | "infraspecific" | "higherrank" | "fuzzy" | "none";
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
 }
@@ -207,7 +208,7 @@ export interface GermplasmInstitutions {
   location: unknown | null;
   name: string;
   name_en: string | null;
-  type: string;
+  type: "seed_bank" | "botanical_garden" | "breeding_farm" | "culture_collection" | "rescue_centre" | "field_genebank" | "other";
   updated_at: Generated<Timestamp>;
 }
 
@@ -261,7 +262,7 @@ export interface Imports {
   size_bytes: number;
   started_at: Timestamp | null;
   station_id: string | null;
-  status: Generated<string>;
+  status: Generated<"queued" | "running" | "completed" | "failed">;
   team: string | null;
   token_id: string | null;
 }
@@ -335,7 +336,7 @@ export interface IndicatorRuns {
   region_codes: string[] | null;
   requested_by: string | null;
   started_at: Timestamp | null;
-  status: Generated<string>;
+  status: Generated<"queued" | "running" | "completed" | "failed">;
   trigger: Generated<string>;
   year: number;
 }
@@ -356,7 +357,7 @@ export interface IndicatorStaleness {
 }
 
 export interface LandCover {
-  class: string;
+  class: "forest" | "shrub_special" | "shrub" | "grassland" | "wetland" | "water" | "cropland" | "built" | "bare" | "other";
   dataset_id: number;
   geom: unknown;
   grassland_type: string | null;
@@ -390,8 +391,8 @@ export interface LandCoverChanges {
   ms: number | null;
   pa_dataset_id: number | null;
   regions_dataset_id: number | null;
-  source: Generated<string>;
-  status: Generated<string>;
+  source: Generated<"vector" | "raster">;
+  status: Generated<"pending" | "completed" | "failed">;
   to_dataset_id: number | null;
   to_raster_id: number | null;
   to_year: number;
@@ -401,7 +402,7 @@ export interface LandCoverTransitions {
   area_m2: number;
   change_id: number;
   from_class: string;
-  scope: string;
+  scope: "region" | "region_pa" | "pa";
   scope_code: string;
   to_class: string;
 }
@@ -410,10 +411,10 @@ export interface LayerDatasets {
   content_hash: string | null;
   created_at: Generated<Timestamp>;
   created_by: string | null;
-  crs_in: Generated<string>;
+  crs_in: Generated<"wgs84" | "gcj02" | "bd09">;
   feature_count: Generated<number>;
   id: Generated<number>;
-  kind: string;
+  kind: "regions" | "protected-areas" | "land-cover" | "grassland-plots" | "ecosystems";
   name: Generated<string>;
   report: Generated<NonNullable<unknown>>;
   source: Generated<string>;
@@ -442,7 +443,7 @@ export interface LedgerProgress {
   id: Generated<number>;
   note: Generated<string>;
   reported_at: Generated<Timestamp>;
-  status: string;
+  status: "not_started" | "in_progress" | "done" | "blocked";
   task_no: number;
   token_id: string | null;
 }
@@ -461,12 +462,12 @@ export interface LedgerSections {
 export interface LedgerTaskDepartments {
   department_id: number;
   ord: number;
-  role: string;
+  role: "responsible" | "implementing";
   task_no: number;
 }
 
 export interface LedgerTaskLinks {
-  kind: string;
+  kind: "indicator" | "data";
   ref: string;
   task_no: number;
 }
@@ -478,7 +479,7 @@ export interface LedgerTasks {
   section_code: string;
   text: string;
   timeline_end: string | null;
-  timeline_kind: string;
+  timeline_kind: "deadline" | "window" | "continuous";
   timeline_start: string | null;
   timeline_text: string;
 }
@@ -502,7 +503,7 @@ export interface Observations {
 }
 
 export interface OccurrenceHistory {
-  action: string;
+  action: "update" | "review";
   actor: Generated<string>;
   at: Generated<Timestamp>;
   changes: NonNullable<unknown>;
@@ -536,7 +537,7 @@ export interface Occurrences {
   in_counted_pa: Generated<boolean>;
   individual_count: number | null;
   occurrence_id: string;
-  occurrence_status: string;
+  occurrence_status: "present" | "absent";
   owner_station: string | null;
   priority_area: string | null;
   public_geom: unknown;
@@ -545,10 +546,10 @@ export interface Occurrences {
   public_region_codes: Generated<string[]>;
   public_xy: Generated<Point | null>;
   region_codes: Generated<string[]>;
-  review_state: Generated<string>;
+  review_state: Generated<"unreviewed" | "verified" | "rejected">;
   scientific_name: string;
   taxon_id: number | null;
-  taxon_match: Generated<string>;
+  taxon_match: Generated<"exact" | "synonym" | "chinese" | "infraspecific" | "higherrank" | "fuzzy" | "none">;
   team: string | null;
   updated_at: Generated<Timestamp>;
   updated_by: string | null;
@@ -574,7 +575,7 @@ export interface PlatformSecrets {
 
 export interface ProtectedAreas {
   dataset_id: number;
-  designation: string;
+  designation: "national_park" | "nature_reserve" | "wetland_park" | "forest_park" | "scenic_area" | "geopark" | "wetland_small_area" | "biosphere_reserve" | "other";
   established_year: number | null;
   geom: unknown;
   id: Generated<number>;
@@ -583,7 +584,7 @@ export interface ProtectedAreas {
   name_en: string | null;
   pa_id: string;
   properties: Generated<NonNullable<unknown>>;
-  status: string;
+  status: "designated" | "proposed";
 }
 
 export interface RasterDatasets {
@@ -595,12 +596,12 @@ export interface RasterDatasets {
   crs_wkt: string;
   epsg: number | null;
   error: NonNullable<unknown> | null;
-  fvc_scale: string | null;
+  fvc_scale: "fraction" | "percent" | null;
   geographic: boolean;
   geotransform: number[];
   height: number;
   id: Generated<number>;
-  kind: string;
+  kind: "ndvi" | "fvc" | "land-cover" | "elevation";
   nodata: number | null;
   original_name: Generated<string>;
   ready_at: Timestamp | null;
@@ -610,7 +611,7 @@ export interface RasterDatasets {
   source: Generated<string>;
   source_key: string | null;
   stats: NonNullable<unknown> | null;
-  status: Generated<string>;
+  status: Generated<"processing" | "ready" | "failed">;
   storage_key: string | null;
   value_offset: Generated<number>;
   version: number;
@@ -642,7 +643,7 @@ export interface Regions {
   dataset_id: number;
   geom: unknown;
   id: Generated<number>;
-  level: string;
+  level: "province" | "prefecture" | "county" | "priority_area";
   name: string;
   name_en: string | null;
   official_area_km2: Numeric | null;
@@ -652,7 +653,7 @@ export interface Regions {
 
 export interface ReportReviews {
   comment: Generated<string>;
-  decision: string;
+  decision: "approved" | "returned";
   id: Generated<number>;
   report_id: string;
   reviewed_at: Generated<Timestamp>;
@@ -694,7 +695,7 @@ export interface Screenings {
   source: Generated<NonNullable<unknown>>;
   species_years: number;
   started_at: Timestamp | null;
-  status: Generated<string>;
+  status: Generated<"queued" | "running" | "completed" | "failed">;
   team: string | null;
   token_id: string | null;
 }
@@ -710,7 +711,7 @@ export interface SensitiveEvents {
   cell_m: number;
   event_id: string;
   marked_at: Generated<Timestamp>;
-  reason: string;
+  reason: "record" | "child";
 }
 
 export interface Stations {
@@ -727,7 +728,7 @@ export interface Stations {
   properties: Generated<NonNullable<unknown>>;
   station_id: string;
   time_zone: Generated<string>;
-  type: string;
+  type: "eco_station" | "camera_trap" | "acoustic" | "hydrological" | "weather" | "other";
   updated_at: Generated<Timestamp>;
 }
 
@@ -769,11 +770,11 @@ export interface Taxa {
   id: Generated<number>;
   in_jilin: Generated<boolean>;
   invasive: Generated<boolean>;
-  kingdom: string;
+  kingdom: "Animalia" | "Plantae" | "Fungi";
   parent_id: number | null;
-  protection_class: string | null;
+  protection_class: "I" | "II" | null;
   protection_note: string | null;
-  rank: string;
+  rank: "species" | "subspecies" | "variety" | "form" | "genus" | "family";
   scientific_name: string;
   sensitive: Generated<boolean>;
   sources: Generated<string[]>;
@@ -784,7 +785,7 @@ export interface Taxa {
 }
 
 export interface TaxonNames {
-  kind: string;
+  kind: "accepted" | "synonym" | "chinese" | "chinese_synonym" | "english";
   name: string;
   name_key: string;
   taxon_id: number;
@@ -796,8 +797,8 @@ export interface TaxonRules {
   id: Generated<number>;
   kingdom: string;
   note: string | null;
-  protection_class: string;
-  rank: string;
+  protection_class: "I" | "II";
+  rank: "genus" | "family" | "order" | "section";
   scientific_name: string;
   sources: Generated<string[]>;
   wild_only: Generated<boolean>;
@@ -823,7 +824,7 @@ export interface WebhookDeliveries {
   last_attempt_at: Timestamp | null;
   last_error: string | null;
   last_status_code: number | null;
-  status: Generated<string>;
+  status: Generated<"pending" | "delivered" | "dead" | "cancelled">;
   subscription_id: string;
 }
 
@@ -835,7 +836,7 @@ export interface WebhookSubscriptions {
   events: Generated<string[]>;
   id: Generated<string>;
   include_sensitive: Generated<boolean>;
-  min_severity: Generated<string>;
+  min_severity: Generated<"info" | "warning" | "critical">;
   rules: string[] | null;
   secret: string;
   url: string;
