@@ -254,6 +254,8 @@ async function main(): Promise<void> {
   const [{ n, s }] = await (async () => {
     const h = createDb(url, { max: 1 });
     try {
+      // a kept database may predate migrations the server now reads (indicator variants, …)
+      if (reuse) await migrateToLatest(h.db);
       return (await sql<{ n: number; s: number }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE generalised)::int AS s FROM occurrences`.execute(h.db))
         .rows;
     } finally {
