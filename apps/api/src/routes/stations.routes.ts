@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, pageLimit } from '@biomon/core';
+import { pageLimit } from '@biomon/core';
 import type { AppContext } from '@biomon/runtime';
 import { actorOf } from '@biomon/auth';
 import {
