@@ -20,11 +20,9 @@ import {
 import {
   claimChange,
   countedPaIds,
-  datasetOfKind,
   findChange,
   insertPendingChange,
   markChangeFailed,
-  newestDataset,
   regionsInsideCountedPas,
   regionsOf,
   storeRasterChangeAreas,
@@ -32,6 +30,7 @@ import {
   type ChangeRow,
   type TransitionRow,
 } from './land-cover-change.repository';
+import { zoneDatasets } from './zone-datasets';
 import { buildPairRaster, CHANGE_BLOCK, decodePair } from './raster-pair';
 import type { ChangeSummary, ResolvedPair } from './land-cover-change.service';
 
@@ -96,12 +95,7 @@ export async function resolveRasterChangePair(
       code: 'LAND_COVER_YEARS_ORDER',
       message: `to 的年份须晚于 from（${from.year} → ${to.year}） the to raster must be of a later year than the from raster`,
     });
-  let regions = q.regionsDatasetId ? await datasetOfKind(db, 'regions', q.regionsDatasetId) : await newestDataset(db, 'regions');
-  if (q.regionsDatasetId && !regions) errors.push({ field: 'regionsDatasetId', code: 'DATASET_UNKNOWN', message: `No regions dataset ${q.regionsDatasetId}` });
-  let pas = q.paDatasetId
-    ? await datasetOfKind(db, 'protected-areas', q.paDatasetId)
-    : ((to ? await newestDataset(db, 'protected-areas', to.year) : null) ?? (await newestDataset(db, 'protected-areas')));
-  if (q.paDatasetId && !pas) errors.push({ field: 'paDatasetId', code: 'DATASET_UNKNOWN', message: `No protected-areas dataset ${q.paDatasetId}` });
+  const { regions, pas } = await zoneDatasets(db, q, to ? to.year : null, errors);
   if (errors.length || !from || !to) throw new AppError('UNPROCESSABLE', errors[0]?.message, { errors });
   for (const r of [from, to]) {
     if (r.status !== 'ready')
@@ -111,8 +105,6 @@ export async function resolveRasterChangePair(
         errors: [{ field: r === from ? 'from' : 'to', code: 'RASTER_NOT_READY', message: `raster ${r.datasetId} is ${r.status}` }],
       });
   }
-  regions ??= null;
-  pas ??= null;
   return {
     key: { source: 'raster', fromDatasetId: from.datasetId, toDatasetId: to.datasetId, regionsDatasetId: regions?.id ?? null, paDatasetId: pas?.id ?? null },
     from: { datasetId: from.datasetId, year: from.year, features: from.width * from.height },

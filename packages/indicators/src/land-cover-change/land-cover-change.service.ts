@@ -12,7 +12,6 @@ import {
   insertPendingChange,
   landCoverVersions,
   markChangeFailed,
-  newestDataset,
   protectedAreaLosses,
   protectedAreasOf,
   readTransitions,
@@ -26,6 +25,7 @@ import {
   type PaLossRow,
   type TransitionRow,
 } from './land-cover-change.repository';
+import { zoneDatasets } from './zone-datasets';
 import { computeRasterLandCoverChange, ON_REQUEST_MAX_PIXELS, RASTER_LCC_METHOD_VERSION, resolveRasterChangePair } from './land-cover-change-raster.service';
 
 /** Which versions a change compares: two land-cover layer versions (default) or two land-cover rasters. */
@@ -103,15 +103,8 @@ export async function resolveChangePair(db: DbOrTx, q: { from: number; to: numbe
     errors.push({ field: 'from', code: 'LAND_COVER_DATASET_UNKNOWN', message: `没有 id 为 ${q.from} 的土地覆盖数据集 No land-cover dataset ${q.from}` });
   if (!to) errors.push({ field: 'to', code: 'LAND_COVER_DATASET_UNKNOWN', message: `没有 id 为 ${q.to} 的土地覆盖数据集 No land-cover dataset ${q.to}` });
   if (from && to && from.id === to.id) errors.push({ field: 'to', code: 'LAND_COVER_SAME_DATASET', message: '两个版本相同 from and to are the same version' });
-  let regions = q.regionsDatasetId ? await datasetOfKind(db, 'regions', q.regionsDatasetId) : await newestDataset(db, 'regions');
-  if (q.regionsDatasetId && !regions) errors.push({ field: 'regionsDatasetId', code: 'DATASET_UNKNOWN', message: `No regions dataset ${q.regionsDatasetId}` });
-  let pas = q.paDatasetId
-    ? await datasetOfKind(db, 'protected-areas', q.paDatasetId)
-    : ((to ? await newestDataset(db, 'protected-areas', to.year) : null) ?? (await newestDataset(db, 'protected-areas')));
-  if (q.paDatasetId && !pas) errors.push({ field: 'paDatasetId', code: 'DATASET_UNKNOWN', message: `No protected-areas dataset ${q.paDatasetId}` });
+  const { regions, pas } = await zoneDatasets(db, q, to ? to.year : null, errors);
   if (errors.length || !from || !to) throw new AppError('UNPROCESSABLE', errors[0]?.message, { errors });
-  regions ??= null;
-  pas ??= null;
   return {
     key: { fromDatasetId: from.id, toDatasetId: to.id, regionsDatasetId: regions?.id ?? null, paDatasetId: pas?.id ?? null },
     from: { datasetId: from.id, year: from.year, features: from.features },
