@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { withTx, type Db, type DbOrTx, type Tx } from '@biomon/db';
-import { AppError, csvLine, escapeInvalidText, escapeInvalidTextDeep, invalidTextErrors, tsvLine, type FieldError } from '@biomon/core';
+import { AppError, csvLine, escapeInvalidTextDeep, invalidTextErrors, tsvLine, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor, type ActorRole } from '@biomon/auth';
 import { writeOutbox } from '@biomon/queue';
 import { projectPassport, viewerOf, type Viewer } from '@biomon/sensitive';
@@ -15,7 +15,7 @@ import {
   plainTableXlsxStream,
   setImportFormat,
   setImportProgress,
-  upsertImportErrors,
+  recordImportErrors,
   ImportFormatError,
   type BatchResult,
   type BatchWarning,
@@ -452,18 +452,12 @@ export async function processMcpdImport(db: Db, importId: string, limits?: Impor
         chunk.map((c) => c.record),
         { actor, route: 'import', importId, keepUnknown: true, throwWhenNothingStored: false },
       );
-      if (res.rejected.length) {
-        await upsertImportErrors(
-          db,
-          res.rejected.map((r) => ({
-            import_id: importId,
-            file: escapeInvalidText(imp.file_name),
-            row_number: chunk[r.index].rowNumber,
-            record_id: r.id == null ? null : escapeInvalidText(r.id),
-            errors: JSON.stringify(escapeInvalidTextDeep(r.errors)),
-          })),
-        );
-      }
+      await recordImportErrors(
+        db,
+        importId,
+        chunk.map((c) => ({ file: imp.file_name, rowNumber: c.rowNumber })),
+        res.rejected,
+      );
       counts.inserted += res.inserted;
       counts.updated += res.updated;
       counts.unchanged += res.unchanged;

@@ -147,7 +147,17 @@ interface Counts {
 // surrogates escaped: PostgreSQL refuses them, and a row's report must never fail the import.
 const storable = (v: unknown): string => JSON.stringify(escapeInvalidTextDeep(v));
 
-async function recordErrors(db: Db, importId: string, rows: ParsedRow[], rejected: RejectedRecord[]): Promise<void> {
+/**
+ * Stores an import's rejected rows (by file and row number; idempotent): `rejected[i].index` points
+ * into `rows`. Text PostgreSQL cannot store is escaped. Used by every importer (DwC here, MCPD in
+ * @biomon/germplasm).
+ */
+export async function recordImportErrors(
+  db: Db,
+  importId: string,
+  rows: readonly { file: string; rowNumber: number }[],
+  rejected: readonly RejectedRecord[],
+): Promise<void> {
   if (!rejected.length) return;
   const values = rejected.map((r) => ({
     import_id: importId,
@@ -235,7 +245,7 @@ export async function processImport(db: Db, importId: string, limits?: ImportLim
       if (!chunk.length) return;
       const kind = chunk[0].kind;
       const res = await ingestChunk(db, kind, chunk, actor, importId);
-      await recordErrors(db, importId, chunk, res.rejected);
+      await recordImportErrors(db, importId, chunk, res.rejected);
       const target = kind === 'event' ? counts.events : counts;
       target.inserted += res.inserted;
       target.updated += res.updated;

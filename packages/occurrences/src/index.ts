@@ -18,6 +18,7 @@ export {
   processImport,
   getImport,
   markImportFailed,
+  recordImportErrors,
   importErrorsCsv,
   importTemplateCsv,
   importTemplateXlsx,
@@ -40,7 +41,6 @@ export {
   setImportFormat,
   setImportProgress,
   markImportCompleted,
-  upsertImportErrors,
 } from './import.repository';
 export { openPlainTable, plainTableHeader, plainTableXlsxStream, type PlainTable, type PlainTableRow } from './import/plain-table';
 export { saveMapping, getMapping, listMappings, mappingOwner, validateMapping, MAPPING_NAME_PATTERN, type ImportMappingOut } from './import-mapping.service';
