@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { serverNodeArgs } from './support/server-args';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest, sql, type Db } from '@biomon/db';
 import { createToken, type Actor } from '@biomon/auth';
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     await reset(db);
     const port = await freePort();
     const { token } = await createToken(db, { role: 'surveyor', team: 'bench', label: 'bench' });
-    server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'apps/ingest/src/server.ts')], {
+    server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [...serverNodeArgs(), path.join(ROOT, 'apps/ingest/src/server.ts')], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -29,6 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { serverNodeArgs } from './support/server-args';
 import { loadConfig } from '@biomon/config';
 import { createDb, migrateToLatest, sql, type Db } from '@biomon/db';
 import { SYSTEM_ACTOR } from '@biomon/auth';
@@ -215,7 +216,7 @@ async function main(): Promise<void> {
 
     // ---- the ingest app in its own process ------------------------------------------------------
     const port = await freePort();
-    server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'apps/ingest/src/server.ts')], {
+    server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [...serverNodeArgs(), path.join(ROOT, 'apps/ingest/src/server.ts')], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
+
+/** CPUs this process may use (the defaults of the admission slots follow it). */
+const CPUS = availableParallelism();
 
 /** Seed levels of BIOMON_SEED: `none` = schema only; `reference` = ledger, regions, checklist; `demo` = reference + demo data. */
 export type SeedLevel = 'none' | 'reference' | 'demo';
@@ -35,6 +39,14 @@ export interface Config {
   /** Prefix of bullmq queue names, so that several stacks or test files can share one Redis. */
   readonly queuePrefix: string;
   readonly dbPoolMax: number;
+  /**
+   * Admission control per process (@biomon/db slots.ts): batch-write transactions (occurrence and
+   * survey-event batches, station pushes) and read-route connections that may run at once; the
+   * others wait in order, at most dbSlotWaitMs (then 503). Defaults from the CPU count.
+   */
+  readonly dbBatchSlots: number;
+  readonly dbReadSlots: number;
+  readonly dbSlotWaitMs: number;
   /** A request must arrive whole within this time (slow-drip bodies are cut off). */
   readonly requestTimeoutMs: number;
   /** Requests per minute per token, and per client address without a token (counted in Redis, shared by every process). */
@@ -280,6 +292,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     fileStoreDir: env.BIOMON_FILE_STORE || path.join(ROOT, '.data', 'files'),
     queuePrefix: env.BIOMON_QUEUE_PREFIX || 'biomon',
     dbPoolMax: intIn('BIOMON_DB_POOL_MAX', env.BIOMON_DB_POOL_MAX, 20, 1, 500, problems),
+    dbBatchSlots: intIn('BIOMON_DB_BATCH_SLOTS', env.BIOMON_DB_BATCH_SLOTS, CPUS + 1, 1, 500, problems),
+    dbReadSlots: intIn('BIOMON_DB_READ_SLOTS', env.BIOMON_DB_READ_SLOTS, Math.max(4, 2 * CPUS), 1, 500, problems),
+    dbSlotWaitMs: intIn('BIOMON_DB_SLOT_WAIT_MS', env.BIOMON_DB_SLOT_WAIT_MS, 15_000, 100, 600_000, problems),
     requestTimeoutMs: intIn('BIOMON_REQUEST_TIMEOUT_MS', env.BIOMON_REQUEST_TIMEOUT_MS, 60_000, 100, 3_600_000, problems),
     rateLimitPerMinute: intIn('BIOMON_RATE_LIMIT_PER_MIN', env.BIOMON_RATE_LIMIT_PER_MIN, 6000, 1, 10_000_000, problems),
     rateLimitPublicPerMinute: intIn('BIOMON_RATE_LIMIT_PUBLIC_PER_MIN', env.BIOMON_RATE_LIMIT_PUBLIC_PER_MIN, 1200, 1, 10_000_000, problems),

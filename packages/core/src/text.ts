@@ -56,29 +56,44 @@ const join = (base: string, key: string): string => (base === '' ? escapeInvalid
  */
 export function findInvalidText(value: unknown, base = '', max = 20): InvalidText[] {
   const out: InvalidText[] = [];
-  const walk = (v: unknown, path: string, depth: number): void => {
+  // The path is built only for a hit (from the keys and indexes of the way down): a body of 5,000
+  // records has some 50,000 names and values, and almost never a bad character.
+  const way: (string | number)[] = [];
+  const pathTo = (last?: string): string => {
+    let p = base;
+    for (const step of last === undefined ? way : [...way, last]) p = typeof step === 'number' ? `${p}[${step}]` : join(p, step);
+    return p;
+  };
+  const walk = (v: unknown, depth: number): void => {
     if (out.length >= max) return;
     if (typeof v === 'string') {
-      if (INVALID_TEXT.test(v)) out.push({ path, inKey: false, character: describe(v) });
+      if (INVALID_TEXT.test(v)) out.push({ path: pathTo(), inKey: false, character: describe(v) });
       return;
     }
     if (v === null || typeof v !== 'object' || depth > 64) return;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length && out.length < max; i++) walk(v[i], `${path}[${i}]`, depth + 1);
+      for (let i = 0; i < v.length && out.length < max; i++) {
+        way.push(i);
+        walk(v[i], depth + 1);
+        way.pop();
+      }
       return;
     }
-    for (const [k, x] of Object.entries(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
       if (out.length >= max) return;
-      const p = join(path, k);
-      if (INVALID_TEXT.test(k)) out.push({ path: p, inKey: true, character: describe(k) });
-      else walk(x, p, depth + 1);
+      if (INVALID_TEXT.test(k)) out.push({ path: pathTo(k), inKey: true, character: describe(k) });
+      else {
+        way.push(k);
+        walk((v as Record<string, unknown>)[k], depth + 1);
+        way.pop();
+      }
     }
   };
-  walk(value, base, 0);
+  walk(value, 0);
   return out;
 }
 
-/** findInvalidText as field errors (code TEXT_INVALID_CHARACTER), for a 422 or a batch rejection. */
 export function invalidTextErrors(value: unknown, base = ''): FieldError[] {
   return findInvalidText(value, base).map((t) => ({
     field: t.path || 'body',

@@ -6,4 +6,5 @@ export { translatePgError } from './pg-errors';
 export { sql, type RawBuilder } from 'kysely';
 export { CHINA_TZ_SQL, inChinaTime, chinaDayStart, chinaDayEnd, chinaDateText, chinaPart } from './china-time.sql';
 export { createReadRouting, type ClientSource, type ReadRouting, type ReplicaState, type ReplicaStatus } from './replica';
+export { createSlots, slottedDb, slottedPool, type Slots } from './slots';
 export { pingDatabase } from './server.repository';

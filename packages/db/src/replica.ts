@@ -34,6 +34,8 @@ export interface ClientSource {
 export interface ReadRouting {
   /** the routed kysely handle (standby or primary, connection by connection) */
   db: Db;
+  /** the routed connections `db` takes (to build another handle over them, e.g. slottedDb) */
+  pool: PostgresPool;
   /**
    * Connections for streamed reads (downloads: one REPEATABLE READ transaction and server-side
    * cursors on one connection): the standby's while it is up, else — and when connecting to it
@@ -216,6 +218,7 @@ export function createReadRouting(primaryDb: Db, primaryPool: pg.Pool, replicaUr
   let closed = false;
   return {
     db,
+    pool: routingPool,
     streamSource,
     usesReplica,
     state: (fresh = false) => (fresh || Date.now() - current.checkedAt > ttlMs ? refresh() : Promise.resolve(current)),

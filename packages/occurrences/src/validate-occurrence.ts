@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { hasInvalidText, invalidTextErrors, type FieldError } from '@biomon/core';
 import { toWgs84 } from '@biomon/layers';
 import { BASIS_OF_RECORD, DATUMS, FLAG, OCCURRENCE_STATUS, SERVER_TERMS, type Flag } from './dwc-vocabulary';
@@ -60,12 +60,11 @@ function num(v: unknown): number | null | 'bad' {
   return 'bad';
 }
 
-function canonicalJson(o: Record<string, unknown>): string {
-  return JSON.stringify(
-    Object.keys(o)
-      .sort()
-      .map((k) => [k, o[k]]),
-  );
+/** The record as sorted [key, value] pairs, without `skip`: what the content hash is taken of. */
+function canonicalJson(o: Record<string, unknown>, skip: string): string {
+  const pairs: [string, unknown][] = [];
+  for (const k of Object.keys(o).sort()) if (k !== skip) pairs.push([k, o[k]]);
+  return JSON.stringify(pairs);
 }
 
 /**
@@ -245,8 +244,6 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
     flagNotes[FLAG.TERMS_KEPT_IN_DYNAMIC_PROPERTIES] = `not Darwin Core term names, kept in dynamicProperties: ${dynamicKeys.join(', ')}`;
   }
 
-  const hashed: Record<string, unknown> = { ...rec };
-  delete hashed.version;
   const declaredRegion = str(rec.county) ?? str(rec.municipality);
   return {
     ok: true,
@@ -266,7 +263,8 @@ export function validateOccurrence(raw: unknown, now: Date = new Date()): Valida
       data,
       flags,
       flagNotes,
-      contentHash: createHash('sha256').update(canonicalJson(hashed)).digest('hex'),
+      // one-shot hash (no Hash object per record); the same hex digest as createHash
+      contentHash: hash('sha256', canonicalJson(rec, 'version'), 'hex'),
       expectedVersion,
     },
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '@biomon/config';
 import { CursorCodec } from '@biomon/core';
-import { createDb, createReadRouting, type ClientSource, type Db, type DbHandle, type ReadRouting } from '@biomon/db';
+import { createDb, createReadRouting, createSlots, slottedDb, type ClientSource, type Db, type DbHandle, type ReadRouting, type Slots } from '@biomon/db';
 import { createQueues, createRedis, type JobQueues } from '@biomon/queue';
 import type { Redis } from 'ioredis';
 import { platformSecret } from './platform-secret.repository';
@@ -18,6 +18,14 @@ export interface AppContext {
    * Never write through it.
    */
   dbRead: Db;
+  /**
+   * The primary for batch writes (occurrence and survey-event batches, station pushes): at most
+   * BIOMON_DB_BATCH_SLOTS of them run at once in this process (admission control, @biomon/db
+   * slots.ts); `dbRead` is limited the same way by BIOMON_DB_READ_SLOTS.
+   */
+  dbBatch: Db;
+  /** the admission slots of `dbRead` and `dbBatch` (for /health and logs) */
+  slots: { read: Slots; batch: Slots };
   /**
    * Connections for streamed reads (downloads): the standby's under the same rule as `dbRead`
    * (falling back to the primary when it cannot be reached); the primary's pool without it.
@@ -51,6 +59,10 @@ export function createContext(config: Config, opts: { applicationName?: string }
         applicationName: opts.applicationName ? `${opts.applicationName}-read` : undefined,
       })
     : null;
+  const slots = {
+    read: createSlots('read', config.dbReadSlots, config.dbSlotWaitMs),
+    batch: createSlots('batch', config.dbBatchSlots, config.dbSlotWaitMs),
+  };
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.queuePrefix);
   let codec: Promise<CursorCodec> | null = null;
@@ -58,7 +70,9 @@ export function createContext(config: Config, opts: { applicationName?: string }
     config,
     db: dbHandle.db,
     dbHandle,
-    dbRead: replica?.db ?? dbHandle.db,
+    dbRead: slottedDb(replica?.pool ?? dbHandle.pool, slots.read),
+    dbBatch: slottedDb(dbHandle.pool, slots.batch),
+    slots,
     readStream: replica?.streamSource ?? dbHandle.pool,
     replica,
     redis,

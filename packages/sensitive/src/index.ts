@@ -10,6 +10,7 @@ export {
   occurrencePositionsSql,
   readOccurrences,
   readOccurrencesJson,
+  type OccurrenceJsonPage,
   readOccurrenceHistory,
   occurrenceExtentSql,
   pickAllowed,

@@ -53,6 +53,8 @@ export const OccurrenceQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
+const RECORDS_OPEN = Buffer.from('{"records":[');
+
 export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.get(
@@ -83,13 +85,13 @@ export const occurrenceReadRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asy
         reply.type('application/geo+json');
         return toFeatureCollection(rows, { nextCursor, numberReturned: rows.length });
       }
-      // the records as PostgreSQL writes them (the projection's JSON), passed on without parsing them (issue 17);
-      // sent as bytes, encoded once: a large string with CJK text costs node ≈ 4× the CPU to send (BENCHMARKS.md, public reads)
-      const rows = await readOccurrencesJson(ctx.dbRead, actorOf(req.principal), read);
-      const nextCursor = rows.length === limit ? cursors.encode(CURSOR_KIND, [rows[rows.length - 1].id]) : null;
+      // the records as PostgreSQL writes them (the projection's JSON), as one byte string: passed on
+      // without decoding, parsing or encoding them in the process (issue 17, BENCHMARKS.md)
+      const page = await readOccurrencesJson(ctx.dbRead, actorOf(req.principal), read);
+      const nextCursor = page.count === limit && page.lastId !== null ? cursors.encode(CURSOR_KIND, [page.lastId]) : null;
       return reply
         .type('application/json; charset=utf-8')
-        .send(Buffer.from(`{"records":[${rows.map((x) => x.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`));
+        .send(Buffer.concat([RECORDS_OPEN, page.records, Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`)]));
     },
   );
 

@@ -62,7 +62,7 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
         }
         ifMatchVersion = Number(m[1]);
       }
-      return ingestOccurrences(ctx.db, req.body.records, {
+      return ingestOccurrences(ctx.dbBatch, req.body.records, {
         atomic: req.body.atomic,
         actor: actorOf(req.principal),
         route: 'POST /v1/occurrences',
@@ -92,7 +92,7 @@ export const occurrenceIngestRoutes: FastifyPluginAsync<{ ctx: AppContext }> = a
       const body = req.body as { records?: unknown[]; atomic?: boolean };
       // one event, or { records: [...] }
       const records = Array.isArray(body.records) ? body.records : [body];
-      return ingestSurveyEvents(ctx.db, records, { actor: actorOf(req.principal), atomic: body.atomic, route: 'POST /v1/survey-events' });
+      return ingestSurveyEvents(ctx.dbBatch, records, { actor: actorOf(req.principal), atomic: body.atomic, route: 'POST /v1/survey-events' });
     },
   );
 };

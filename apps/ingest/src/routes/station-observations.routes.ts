@@ -96,7 +96,7 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
       const body = req.body as unknown;
       const atomic = req.query.atomic === true || (typeof body === 'object' && body !== null && (body as { atomic?: unknown }).atomic === true);
       const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations' };
-      return typeof body === 'string' ? ingestNdjsonPush(ctx.db, req.params.id, body, opts) : ingestDataArrayPush(ctx.db, req.params.id, body, opts);
+      return typeof body === 'string' ? ingestNdjsonPush(ctx.dbBatch, req.params.id, body, opts) : ingestDataArrayPush(ctx.dbBatch, req.params.id, body, opts);
     },
   );
 };
