@@ -7,6 +7,7 @@ import { ingestModule } from '@biomon/ingest';
 import { createToken } from '@biomon/auth';
 import { loadConfig } from '@biomon/config';
 import { createTestContext, type TestContext } from '../support/test-db';
+import { sql } from '@biomon/db';
 
 let t: TestContext;
 let app: FastifyInstance;
@@ -134,7 +135,15 @@ describe('read routing (DATABASE_READ_URL)', () => {
 
   it('is the primary itself without DATABASE_READ_URL, and /health says nothing of a replica', async () => {
     expect(t.ctx.replica).toBeNull();
-    expect(t.ctx.dbRead).toBe(t.ctx.db);
+    // dbRead is the primary's pool behind the read slots: the same server and database as ctx.db
+    const where = sql<{
+      db: string;
+      port: number;
+      standby: boolean;
+    }>`SELECT current_database() AS db, inet_server_port() AS port, pg_is_in_recovery() AS standby`;
+    const [read] = (await where.execute(t.ctx.dbRead)).rows;
+    expect(read).toEqual((await where.execute(t.ctx.db)).rows[0]);
+    expect(read.standby).toBe(false);
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).not.toHaveProperty('replica');
   });
 });
