@@ -65,6 +65,52 @@ describe('parsePhenomenonTime', () => {
     });
   });
 
+  it('reads a Z time by its characters exactly as the same time at +00:00 through the general path, and refuses the same', () => {
+    // Z times take a path without the regular expression; +00:00 always takes the general one
+    const rnd = mulberry32(29);
+    for (let i = 0; i < 20_000; i++) {
+      const y = Math.floor(rnd() * 10_000);
+      const mo = 1 + Math.floor(rnd() * 12);
+      const d = 1 + Math.floor(rnd() * 31); // some days do not exist (31 April, 30 February): both refuse
+      const sep = ['T', 't', ' '][Math.floor(rnd() * 3)];
+      const frac =
+        rnd() < 0.3
+          ? ''
+          : `${rnd() < 0.5 ? '.' : ','}${String(Math.floor(rnd() * 1e9))
+              .padStart(9, '0')
+              .slice(0, 1 + Math.floor(rnd() * 9))}`;
+      const body = `${pad(y, 4)}-${pad(mo)}-${pad(d)}${sep}${pad(Math.floor(rnd() * 24))}:${pad(Math.floor(rnd() * 60))}:${pad(Math.floor(rnd() * 60))}${frac}`;
+      const z = parsePhenomenonTime(`${body}${rnd() < 0.5 ? 'Z' : 'z'}`);
+      const general = parsePhenomenonTime(`${body}+00:00`);
+      if (general.ok) expect(z).toEqual(general);
+      else expect(z).toMatchObject({ ok: false, code: general.code });
+    }
+    // near misses fall to the general path and get its answers
+    for (const bad of [
+      '2026-13-01T00:00:00Z',
+      '2026-02-29T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T00:60:00Z',
+      '2026-01-01T00:00:60Z',
+      '2026-01-01T00:00:00.Z',
+      '2026-01-01T00:00:00.1234567890Z',
+      '2026-01-01X00:00:00Z',
+      '２026-01-01T00:00:00Z',
+    ]) {
+      expect(parsePhenomenonTime(bad).ok, bad).toBe(false);
+    }
+    expect(parsePhenomenonTime('2024-02-29T23:59:59.999999Z')).toEqual({
+      ok: true,
+      iso: '2024-02-29T23:59:59.999999Z',
+      epochMs: Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+    });
+    expect(parsePhenomenonTime(' 2026-11-28 06:00:00,5z ')).toEqual({
+      ok: true,
+      iso: '2026-11-28T06:00:00.500000Z',
+      epochMs: Date.UTC(2026, 10, 28, 6, 0, 0, 500),
+    });
+  });
+
   it('refuses what it refused before, with the same codes', () => {
     const code = (v: unknown) => {
       const r = parsePhenomenonTime(v);

@@ -11,7 +11,7 @@ import {
   upsertObservations,
   type ObservationColumns,
 } from './observation.repository';
-import { datastreamRules, findStationRef, type DatastreamRule, type StationRef } from './station.repository';
+import { stationWithRules, type DatastreamRule, type StationRef } from './station.repository';
 import type { ObservationBatchResult, ObservationRejection, ObservationWarning } from './station.types';
 
 /** At most this many observations per push (JSON dataArray or NDJSON lines). */
@@ -58,7 +58,7 @@ export interface RawObservation {
 /** The first valid row of a (datastream, time) in a push. */
 interface Valid {
   index: number;
-  cmp: string;
+  cmp: string | number;
 }
 
 /**
@@ -206,9 +206,9 @@ export function readNdjsonPush(text: string): RawObservation[] {
  */
 export async function ingestObservations(db: Db | Tx, stationId: string, raw: RawObservation[], opts: PushOptions): Promise<ObservationBatchResult> {
   assertMayPush(opts.actor, stationId);
-  const station = await findStationRef(db, stationId);
-  if (!station) throw new AppError('NOT_FOUND', `No station ${stationId}`);
-  const rules = await datastreamRules(db, station.pk);
+  const found = await stationWithRules(db, stationId);
+  if (!found) throw new AppError('NOT_FOUND', `No station ${stationId}`);
+  const { station, rules } = found;
   const now = (opts.now ?? new Date()).getTime();
 
   const rejected: ObservationRejection[] = [];

@@ -6,7 +6,12 @@ export const MAX_STRING_RESULT = 10_000;
 export const MAX_JSON_RESULT = 16_384;
 
 export type CheckedResult =
-  | { ok: true; num: number | null; json: string | null /** equality key within a batch */; cmp: string }
+  | {
+      ok: true;
+      num: number | null;
+      json: string | null /** equality key within a batch (a datastream's results are all numbers or all text) */;
+      cmp: string | number;
+    }
   | { ok: false; error: FieldError };
 
 const NON_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
@@ -53,7 +58,7 @@ export function checkResult(value: unknown, ds: DatastreamRule): CheckedResult {
       }
       // -0 and 0 are the same value in float8
       const num = Object.is(value, -0) ? 0 : value;
-      return { ok: true, num, json: null, cmp: String(num) };
+      return { ok: true, num, json: null, cmp: num };
     }
     case 'boolean':
       if (typeof value !== 'boolean') return fail('RESULT_TYPE_MISMATCH', `datastream ${ds.datastreamId} takes true or false`);
@@ -63,7 +68,8 @@ export function checkResult(value: unknown, ds: DatastreamRule): CheckedResult {
       if (value.length > MAX_STRING_RESULT) return fail('RESULT_TOO_LARGE', `string results are limited to ${MAX_STRING_RESULT} characters`);
       const bad = unstorable(value);
       if (bad) return { ok: false, error: bad };
-      return { ok: true, num: null, json: JSON.stringify(value), cmp: JSON.stringify(value) };
+      const json = JSON.stringify(value);
+      return { ok: true, num: null, json, cmp: json };
     }
     case 'json': {
       const json = JSON.stringify(value);

@@ -124,9 +124,10 @@ function pgMicros(epochMs: number, iso: string): number | bigint {
   return Number.isSafeInteger(v) ? v : BigInt(epochMs - PG_EPOCH_MS) * 1_000n + BigInt(us);
 }
 
-/** The COPY input in buffers of about 1 MB, many rows a buffer. */
+/** The COPY input in buffers of at most about 1 MB, many rows a buffer (a small push gets a buffer of its size). */
 function* copyBinaryChunks(rows: ObservationColumns): Generator<Buffer> {
-  let buf = Buffer.allocUnsafe(COPY_CHUNK);
+  // numeric rows take 42 bytes; json rows are measured as they come
+  let buf = Buffer.allocUnsafe(Math.min(COPY_CHUNK, 21 + 42 * rows.datastreamPks.length));
   COPY_SIGNATURE.copy(buf, 0);
   buf.writeInt32BE(0, 11); // flags
   buf.writeInt32BE(0, 15); // header extension length

@@ -21,6 +21,8 @@ export function parsePhenomenonTime(value: unknown): ParsedTime {
   if (typeof value !== 'string')
     return { ok: false, code: 'TIME_INVALID', message: 'phenomenonTime must be an ISO 8601 date-time string with an offset, e.g. 2026-11-28T06:00:00+08:00' };
   const s = value.trim();
+  const fast = parseUtcFast(s);
+  if (fast) return fast;
   if (DATE_ONLY.test(s))
     return { ok: false, code: 'TIME_OFFSET_MISSING', message: `"${s}" is a date; send a date-time with an offset, e.g. ${s}T00:00:00+08:00` };
   if (s.includes('/'))
@@ -61,6 +63,52 @@ export function parsePhenomenonTime(value: unknown): ParsedTime {
   const u = new Date(date.getTime() - offsetMin * 60_000);
   const iso = `${pad(u.getUTCFullYear(), 4)}-${pad(u.getUTCMonth() + 1)}-${pad(u.getUTCDate())}T${pad(u.getUTCHours())}:${pad(u.getUTCMinutes())}:${pad(u.getUTCSeconds())}.${pad(u.getUTCMilliseconds(), 3)}${micros.slice(3)}Z`;
   return { ok: true, iso, epochMs: u.getTime() };
+}
+
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+const two = (s: string, i: number): number => {
+  const a = digit(s, i);
+  const b = digit(s, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+};
+
+/**
+ * The usual station time, `YYYY-MM-DDTHH:MM:SS[.f…]Z` (what toISOString and most loggers write),
+ * read from its characters without a regular expression: a push of 50,000 rows made 50,000 match
+ * arrays of 12 strings each. Gives exactly what the general path gives for these strings, and null
+ * for anything else (which the general path then reads, or refuses with its message).
+ */
+function parseUtcFast(s: string): ParsedTime | null {
+  const n = s.length;
+  if (n < 20 || n > 30) return null;
+  const last = s.charCodeAt(n - 1);
+  const sep = s.charCodeAt(10);
+  if ((last !== 90 && last !== 122) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  if (sep !== 84 && sep !== 116 && sep !== 32) return null;
+  const y0 = two(s, 0);
+  const y1 = two(s, 2);
+  const mo = two(s, 5);
+  const d = two(s, 8);
+  const h = two(s, 11);
+  const mi = two(s, 14);
+  const sec = two(s, 17);
+  if (y0 < 0 || y1 < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return null;
+  let micros = '000000';
+  if (n > 20) {
+    const dot = s.charCodeAt(19);
+    const fracLen = n - 21;
+    if ((dot !== 46 && dot !== 44) || fracLen < 1 || fracLen > 9) return null;
+    for (let i = 20; i < n - 1; i++) if (digit(s, i) < 0) return null;
+    micros = fracLen >= 6 ? s.slice(20, 26) : s.slice(20, n - 1).padEnd(6, '0');
+  }
+  const y = y0 * 100 + y1;
+  const dim = mo === 2 ? (isLeap(y) ? 29 : 28) : DAYS_IN_MONTH[mo - 1];
+  if (d > dim) return null;
+  const epochMs = (daysFromCivil(y, mo, d) * 86_400 + h * 3_600 + mi * 60 + sec) * 1_000 + Number(micros.slice(0, 3));
+  return { ok: true, iso: `${s.slice(0, 10)}T${s.slice(11, 19)}.${micros}Z`, epochMs };
 }
 
 function isLeap(y: number): boolean {
