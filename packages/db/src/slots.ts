@@ -10,8 +10,8 @@ import type { Database } from './schema';
  * Why: on a small machine, twenty batch transactions or public reads running at once do not finish
  * sooner than four; they share the same cores, wait on the same buffer and index-page locks, and
  * every one of them is slow. Measured on 2 cores (BENCHMARKS.md): occurrence batches from 8 clients
- * store about 40 % more records/s with 3 transactions at once than with 20, and public bbox pages
- * from 20 clients have a p99 of 233 ms with 4 at once against 303 ms with 20.
+ * store about 15–40 % more records/s with 3 transactions at once than with 20, and public bbox pages
+ * from 20 clients kept a p99 of 233 ms with 4 at once against 303 ms with 20.
  *
  * A class's connections come from the process's pool (`source`); a slot is taken before a connection
  * and given back with it, so a transaction holds one slot from BEGIN to COMMIT. A caller that waits

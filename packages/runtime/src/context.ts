@@ -24,7 +24,7 @@ export interface AppContext {
    * slots.ts); `dbRead` is limited the same way by BIOMON_DB_READ_SLOTS.
    */
   dbBatch: Db;
-  /** the admission slots of `dbRead` and `dbBatch` (for /health and logs) */
+  /** the admission slots of `dbRead` and `dbBatch` (their size, use and queue) */
   slots: { read: Slots; batch: Slots };
   /**
    * Connections for streamed reads (downloads): the standby's under the same rule as `dbRead`
