@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from '@biomon/db';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
+import { mulberry32 } from '../support/random';
 
 // 50 stations push their backlogs at once, as after a network outage: batches in shuffled order,
 // rows inside some batches reversed, 10 % of batches sent twice (half of them racing the original,
@@ -18,16 +19,6 @@ let t: TestContext;
 let app: FastifyInstance;
 const tokens = new Map<string, { authorization: string }>();
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(20261128);
 const shuffle = <T>(xs: T[]): T[] => {
   const a = [...xs];

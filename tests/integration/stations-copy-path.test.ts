@@ -168,11 +168,9 @@ describe('station ingest: COPY for times after the newest stored, upsert for the
     await register('cp-ref', ['number', 'json']);
     const num = (salt: number) => (k: number) => Math.round(Math.sin(k + salt) * 5000) / 100;
     const obj = (salt: number) => (k: number) => ({ k, salt, tag: `v${salt}`, deep: [k % 3, { z: null, a: true }] });
-    const pushes = (sid: string): RawObservation[][] => [
-      // 1. minutes 100–299, nothing stored yet: all COPY
-      [...rows(sid, 0, range(100, 300), num(0)), ...rows(sid, 1, range(100, 300), obj(0))],
-      // 2. late data 0–99, repeats 150–199, replacements 200–249 (json: 200–219 only), new 300–399
-      [
+    const pushes = (sid: string): RawObservation[][] => {
+      // late data 0–99, repeats 150–199, replacements 200–249 (json: 200–219 only), new 300–399
+      const late = [
         ...rows(sid, 0, range(0, 100), num(1)),
         ...rows(sid, 0, range(150, 200), num(0)),
         ...rows(sid, 0, range(200, 250), num(2)),
@@ -180,25 +178,23 @@ describe('station ingest: COPY for times after the newest stored, upsert for the
         ...rows(sid, 1, range(150, 200), obj(0)),
         ...rows(sid, 1, range(200, 220), obj(2)),
         ...rows(sid, 1, range(300, 400), obj(0)),
-      ],
-      // 3. the same push again (a client's retry): every row unchanged, none after the newest
-      [
-        ...rows(sid, 0, range(0, 100), num(1)),
-        ...rows(sid, 0, range(150, 200), num(0)),
-        ...rows(sid, 0, range(200, 250), num(2)),
-        ...rows(sid, 0, range(300, 400), num(0)),
-        ...rows(sid, 1, range(150, 200), obj(0)),
-        ...rows(sid, 1, range(200, 220), obj(2)),
-        ...rows(sid, 1, range(300, 400), obj(0)),
-      ],
-      // 4. a second replacement of 200–209, equal json with its keys in another order (unchanged), and
-      //    new times on one datastream only
-      [
-        ...rows(sid, 0, range(200, 210), num(3)),
-        ...rows(sid, 1, range(300, 310), (k) => ({ deep: [k % 3, { a: true, z: null }], tag: 'v0', salt: 0, k })),
-        ...rows(sid, 1, range(400, 480), obj(4)),
-      ],
-    ];
+      ];
+      return [
+        // 1. minutes 100–299, nothing stored yet: all COPY
+        [...rows(sid, 0, range(100, 300), num(0)), ...rows(sid, 1, range(100, 300), obj(0))],
+        // 2. the late data
+        late,
+        // 3. the same push again (a client's retry): every row unchanged, none after the newest
+        [...late],
+        // 4. a second replacement of 200–209, equal json with its keys in another order (unchanged), and
+        //    new times on one datastream only
+        [
+          ...rows(sid, 0, range(200, 210), num(3)),
+          ...rows(sid, 1, range(300, 310), (k) => ({ deep: [k % 3, { a: true, z: null }], tag: 'v0', salt: 0, k })),
+          ...rows(sid, 1, range(400, 480), obj(4)),
+        ],
+      ];
+    };
     const model = new Model();
     const expectedPaths: WritePaths[] = [
       { copied: 400, upserted: 0 },

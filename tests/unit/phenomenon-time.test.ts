@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhenomenonTime } from '@biomon/stations';
+import { mulberry32 } from '../support/random';
 
 // parsePhenomenonTime computes the epoch and the canonical UTC form in integer arithmetic (issue 17,
 // station ingest); checked here against JavaScript's own Date for random times in every offset form.
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('parsePhenomenonTime', () => {
   it('gives the epoch and canonical UTC time of Date for random valid times, years 0100–9999, every offset form', () => {
