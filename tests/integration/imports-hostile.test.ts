@@ -85,7 +85,9 @@ async function jobOf(importId: string) {
     const mine = jobs.filter((j) => j?.data?.importId === importId);
     expect(mine).toHaveLength(1);
     const state = await mine[0].getState();
-    if (state === 'completed' || state === 'failed' || Date.now() > until) return { job: mine[0], state };
+    // the job was listed before its state was read: read it again once it has finished, or a
+    // job that failed between the two calls shows the attempts of its active state (0)
+    if (state === 'completed' || state === 'failed' || Date.now() > until) return { job: (await q.getJob(mine[0].id!)) ?? mine[0], state };
     await new Promise((r) => setTimeout(r, 50));
   }
 }
