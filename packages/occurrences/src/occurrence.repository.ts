@@ -1,4 +1,4 @@
-import { sql, type Col, type DbOrTx } from '@biomon/db';
+import { jsonbRowsParam, sql, type Col, type DbOrTx } from '@biomon/db';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment.sql';
 import type { Owner } from './record-owner';
 import { publicEnrichmentJoin, publicEnrichmentValues, sensitivityLateral, taxonCells } from './sensitivity.sql';
@@ -123,7 +123,7 @@ export async function insertOccurrenceRows(
         tcl AS MATERIALIZED ${taxonCells(taxonIds)},
         src AS (
           SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g, tcl.tc
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS j(${RECORDSET_COLUMNS})
+          FROM jsonb_to_recordset(${jsonbRowsParam(rows)}::jsonb) AS j(${RECORDSET_COLUMNS})
           LEFT JOIN tcl ON tcl.taxon_id = j.taxon_id
         )
         INSERT INTO occurrences (occurrence_id, event_id, basis_of_record, scientific_name, taxon_id, taxon_match, occurrence_status,
@@ -154,7 +154,7 @@ export async function updateOccurrenceRows(
         tcl AS MATERIALIZED ${taxonCells(taxonIds)},
         src AS (
           SELECT j.*, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS g, tcl.tc
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS j(${RECORDSET_COLUMNS})
+          FROM jsonb_to_recordset(${jsonbRowsParam(rows)}::jsonb) AS j(${RECORDSET_COLUMNS})
           LEFT JOIN tcl ON tcl.taxon_id = j.taxon_id
         ),
         x AS (

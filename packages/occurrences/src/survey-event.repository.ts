@@ -1,4 +1,4 @@
-import { sql, type DbOrTx } from '@biomon/db';
+import { jsonbRowsParam, sql, type DbOrTx } from '@biomon/db';
 import type { Owner } from './record-owner';
 
 /** The SQL of the survey events (`survey_events`): owners, geometry checks, the batch upsert, regions. */
@@ -53,7 +53,7 @@ export async function upsertSurveyEvents(tx: DbOrTx, rows: SurveyEventUpsertRow[
       SELECT r.event_id, r.parent_event_id, r.sampling_protocol, r.event_start, r.event_end, r.sample_size_value, r.sample_size_unit,
         coalesce(l.len, r.sampling_effort_value), r.sampling_effort_unit, r.is_absence_reported, r.target_taxonomic_scope, ${owner.team}, ${owner.owner_station},
         g.g, ST_PointOnSurface(g.g), CASE WHEN l.len IS NULL THEN r.data ELSE r.data || jsonb_build_object('eco:samplingEffortValue', l.len) END, r.content_hash, ${importId}::uuid, ${tokenId}::uuid, ${tokenId}::uuid
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(event_id text, parent_event_id text, sampling_protocol text,
+      FROM jsonb_to_recordset(${jsonbRowsParam(rows)}::jsonb) AS r(event_id text, parent_event_id text, sampling_protocol text,
         event_start timestamptz, event_end timestamptz, sample_size_value numeric, sample_size_unit text, sampling_effort_value numeric,
         sampling_effort_unit text, is_absence_reported boolean, target_taxonomic_scope text, gj text, wkt text, data jsonb, content_hash text,
         effort_div numeric, effort_decimals int)

@@ -1,4 +1,4 @@
-import { sql, type DbOrTx, type PgInterval } from '@biomon/db';
+import { jsonbRowsParam, sql, type DbOrTx, type PgInterval } from '@biomon/db';
 import { stationShown, STATION_GENERALISATION, STATION_WITHHELD, type Viewer } from '@biomon/sensitive';
 import { fromPg, isCalendar, nominalSeconds, toIsoDuration, toPgInterval } from './interval';
 import type { NewDatastream, NewStation, StationFields } from './station-input';
@@ -161,7 +161,7 @@ export async function insertDatastreams(db: DbOrTx, stationPk: number, ds: NewDa
   await sql`
     INSERT INTO datastreams (datastream_id, station_pk, name, description, observed_property, unit, result_type, valid_min, valid_max, expected_interval)
     SELECT r.datastream_id, ${stationPk}, r.name, r.description, r.observed_property, r.unit, r.result_type, r.valid_min, r.valid_max, r.expected_interval::interval
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(datastream_id text, name text, description text, observed_property text,
+    FROM jsonb_to_recordset(${jsonbRowsParam(rows)}::jsonb) AS r(datastream_id text, name text, description text, observed_property text,
       unit jsonb, result_type text, valid_min double precision, valid_max double precision, expected_interval text)`.execute(db);
 }
 

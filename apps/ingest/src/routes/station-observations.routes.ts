@@ -96,7 +96,13 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
       const body = req.body as unknown;
       const atomic = req.query.atomic === true || (typeof body === 'object' && body !== null && (body as { atomic?: unknown }).atomic === true);
       const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations' };
-      return typeof body === 'string' ? ingestNdjsonPush(ctx.dbBatch, req.params.id, body, opts) : ingestDataArrayPush(ctx.dbBatch, req.params.id, body, opts);
+      // both read the push's rows out of the body before they first wait: from here the parsed body is
+      // garbage, and dropping the request's reference lets the young generation free it instead of
+      // copying up to 8 MB of small objects at every collection while the push waits on the database
+      const pending =
+        typeof body === 'string' ? ingestNdjsonPush(ctx.dbBatch, req.params.id, body, opts) : ingestDataArrayPush(ctx.dbBatch, req.params.id, body, opts);
+      req.body = undefined;
+      return pending;
     },
   );
 };

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '@biomon/db';
-import { sql, type RawBuilder } from '@biomon/db';
+import { jsonbRowsParam, sql, type RawBuilder } from '@biomon/db';
 
 /**
  * Every SQL statement of land-cover change detection (migration 0018_land_cover_change): the
@@ -256,7 +256,7 @@ export async function storeTransitions(
     await sql`
       INSERT INTO land_cover_transitions (change_id, scope, scope_code, from_class, to_class, area_m2)
       SELECT ${changeId}, x.scope, x.scope_code, x.from_class, x.to_class, x.area_m2
-      FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(scope text, scope_code text, from_class text, to_class text, area_m2 float8)`.execute(tx);
+      FROM jsonb_to_recordset(${jsonbRowsParam(chunk)}::jsonb) AS x(scope text, scope_code text, from_class text, to_class text, area_m2 float8)`.execute(tx);
   }
   await sql`
     UPDATE land_cover_changes SET status = 'completed', error = NULL, cell_deg = ${meta.cellDeg}, cells = ${meta.cells}, ms = ${meta.ms},
@@ -437,7 +437,7 @@ export async function storeRasterChangeAreas(db: DbOrTx, changeId: number, piece
         ST_Multi(ST_CollectionExtract(${toWgs84(sql`(
           SELECT ST_Union(ST_MakeEnvelope(x.rects[4 * i + 1], x.rects[4 * i + 2], x.rects[4 * i + 3], x.rects[4 * i + 4]))
           FROM generate_series(0, array_length(x.rects, 1) / 4 - 1) AS i)`)}, 3))
-      FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(cell int, from_class text, to_class text, area_m2 float8, rects float8[])
+      FROM jsonb_to_recordset(${jsonbRowsParam(chunk)}::jsonb) AS x(cell int, from_class text, to_class text, area_m2 float8, rects float8[])
       ON CONFLICT (change_id, cell, from_class, to_class) DO UPDATE SET area_m2 = excluded.area_m2, geom = excluded.geom`.execute(db);
   }
 }
