@@ -3,14 +3,7 @@ import { AppError, hasInvalidText, TEXT_INVALID_CHARACTER, type FieldError } fro
 import { writeAudit, type Actor } from '@biomon/auth';
 import { FUTURE_TOLERANCE_MS, parsePhenomenonTime } from './phenomenon-time';
 import { checkResult } from './observation-values';
-import {
-  copyNewObservations,
-  lockDatastreams,
-  newestObservationTimes,
-  touchDatastreams,
-  upsertObservations,
-  type ObservationColumns,
-} from './observation.repository';
+import { beginObservationPush, copyNewObservations, upsertObservations, type ObservationColumns } from './observation.repository';
 import { stationWithRules, type DatastreamRule, type StationRef } from './station.repository';
 import type { ObservationBatchResult, ObservationRejection, ObservationWarning } from './station.types';
 
@@ -38,8 +31,9 @@ export interface WritePaths {
 }
 
 /**
- * Below this many valid rows a push goes straight to the upsert: reading the newest stored times
- * costs a round trip that a handful of rows does not win back.
+ * Below this many valid rows a push goes straight to the upsert: a COPY waits for the server's
+ * answer to the COPY command before it sends the rows (two round trips), the upsert is one, and a
+ * handful of rows does not win that back.
  */
 export const COPY_MIN_ROWS = 64;
 /** Canonical times (parsePhenomenonTime) whose string order is time order: years 0000–9999. */
@@ -301,16 +295,16 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
 }
 
 async function writeObservations(tx: Tx, station: StationRef, pks: number[], cols: ObservationColumns, opts: PushOptions) {
-  await lockDatastreams(tx, pks);
+  // one round trip: the datastreams' lock, their last-received time, and their newest stored times
+  const newest = await beginObservationPush(tx, pks);
   // Under the locks no other writer adds rows to these datastreams until commit, so a time after the
   // newest stored one cannot conflict: those rows go by COPY. The rest — late data, repeats,
   // replacements — take the upsert, which counts unchanged and updated rows and writes the history.
-  const split = cols.times.length >= COPY_MIN_ROWS ? splitAfterNewest(cols, await newestObservationTimes(tx, pks)) : { fresh: null, rest: cols };
+  const split = cols.times.length >= COPY_MIN_ROWS ? splitAfterNewest(cols, newest) : { fresh: null, rest: cols };
   const copied = split.fresh ? await copyNewObservations(tx, split.fresh) : 0;
   const upserted = await upsertObservations(tx, split.rest, opts.actor.tokenId);
   const counts = { inserted: copied + upserted.inserted, updated: upserted.updated };
   opts.onWrite?.({ copied, upserted: split.rest.times.length });
-  await touchDatastreams(tx, pks);
   if (counts.inserted + counts.updated > 0) {
     let min = cols.times[0];
     let max = cols.times[0];

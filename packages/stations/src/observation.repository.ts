@@ -36,8 +36,8 @@ export async function lockDatastreams(tx: Tx, pks: number[]): Promise<void> {
  * the times it skipped, already stored, are read again (their previous value, for the history) and
  * updated when the result differs. Those reads come from the statement's snapshot, in which the
  * rows this statement inserts are not visible; that snapshot holds the value actually replaced only
- * if no other transaction changed the row in between: the caller must hold lockDatastreams for every
- * datastream in `rows` (READ COMMITTED takes the statement's snapshot after the locks are granted, so
+ * if no other transaction changed the row in between: the caller must hold the lock of every datastream in
+ * `rows` (beginObservationPush or lockDatastreams) (READ COMMITTED takes the statement's snapshot after the locks are granted, so
  * it sees every committed writer).
  */
 export async function upsertObservations(tx: Tx, rows: ObservationColumns, supersededBy: string | null): Promise<{ inserted: number; updated: number }> {
@@ -81,21 +81,19 @@ export async function upsertObservations(tx: Tx, rows: ObservationColumns, super
 }
 
 /**
- * The newest stored phenomenon_time of each datastream, in the canonical form of
- * parsePhenomenonTime (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, UTC), so that string order is time order;
- * datastreams without observations are left out. One backward primary-key probe each.
- *
- * Must run as its own statement after lockDatastreams: READ COMMITTED takes a statement's snapshot
- * when the statement starts, so only a statement started after the locks were granted sees what
- * the writer it waited for committed.
+ * Begins a push (migration 0022, biomon_begin_push) in one round trip: takes the writers' lock of
+ * the datastreams (as lockDatastreams), marks them heard from now (the health view's "last
+ * received"; now() is the transaction's start), and returns the newest stored phenomenon_time of
+ * each, in the canonical form of parsePhenomenonTime (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, UTC), so that
+ * string order is time order; datastreams without observations are left out. The newest times are
+ * read by a statement of the function that starts after the locks were granted, so they include
+ * what a writer waited for committed.
  */
-export async function newestObservationTimes(tx: Tx, pks: number[]): Promise<Map<number, string>> {
+export async function beginObservationPush(tx: Tx, pks: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   if (!pks.length) return out;
-  const r = await sql<{ pk: number; newest: string | null }>`
-    SELECT d AS pk, to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS newest
-    FROM unnest(${pks}::bigint[]) d, LATERAL (SELECT max(phenomenon_time) AS m FROM observations WHERE datastream_pk = d) x`.execute(tx);
-  for (const row of r.rows) if (row.newest !== null) out.set(Number(row.pk), row.newest);
+  const r = await sql<{ pk: number; newest: string }>`SELECT pk, newest FROM biomon_begin_push(${pks}::bigint[])`.execute(tx);
+  for (const row of r.rows) out.set(Number(row.pk), row.newest);
   return out;
 }
 
@@ -173,7 +171,7 @@ function* copyBinaryChunks(rows: ObservationColumns): Generator<Buffer> {
 
 /**
  * Writes observations that cannot conflict with a stored row — times after the newest stored time of
- * their datastream (newestObservationTimes), under lockDatastreams, de-duplicated — with one binary
+ * their datastream (beginObservationPush, which holds their lock), de-duplicated — with one binary
  * `COPY FROM STDIN` on the transaction's connection: no speculative insertion, many rows per heap
  * write, no timestamp or number text for the server to parse. received_at takes its default (now(),
  * as the upsert). The datastream check of migration 0019 (an AFTER INSERT statement trigger with a
@@ -185,12 +183,6 @@ export async function copyNewObservations(tx: Tx, rows: ObservationColumns): Pro
   if (!rows.datastreamPks.length) return 0;
   const stream = copyFrom('COPY observations (datastream_pk, phenomenon_time, result_number, result_json) FROM STDIN (FORMAT binary)');
   return copyFromStdin(tx, stream, copyBinaryChunks(rows));
-}
-
-/** Marks the datastreams as heard from now (once per push: the health view's "last received"). */
-export async function touchDatastreams(tx: Tx, pks: number[]): Promise<void> {
-  if (!pks.length) return;
-  await sql`UPDATE datastreams SET last_received_at = now() WHERE id = ANY(${pks}::bigint[])`.execute(tx);
 }
 
 export interface ObservationOutRow {

@@ -20,6 +20,7 @@ import * as m0018 from './0018_land_cover_change';
 import * as m0019 from './0019_observation_datastream_check';
 import * as m0020 from './0020_index_rules';
 import * as m0021 from './0021_land_cover_change_raster';
+import * as m0022 from './0022_observation_push_begin';
 
 /** All migrations, in order. Names are frozen: the migrator records them. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019_observation_datastream_check': m0019,
   '0020_index_rules': m0020,
   '0021_land_cover_change_raster': m0021,
+  '0022_observation_push_begin': m0022,
 };
