@@ -7,7 +7,7 @@
  * - raw COPY: `psql \copy` of the rows the API stored, dumped, into a table created
  *   `(LIKE occurrences INCLUDING ALL)`.
  *
- *   npm run bench -- ingest-occurrences         (BENCH_ROWS=200000 by default)
+ *   npm run bench -- ingest-occurrences         (BENCH_ROWS=200000, BENCH_CLIENTS=8 by default)
  *
  * Each timed phase follows 16 warm-up batches of records of their own, truncated before the timing.
  * The raw COPY is timed 3 times (TRUNCATE and CHECKPOINT before each); its rate is that of the mean.
@@ -33,7 +33,7 @@ import { runSeeds } from '@biomon/seed';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const BATCH = 1000;
-const CLIENTS = 8;
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 /** Batches of 1,000 before each timed phase (the in-process service, then the API server). */
 const WARMUP_BATCHES = 16;
 /** Timed runs of the raw COPY baseline (their mean is the baseline). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import net from 'node:net';
 import pg from 'pg';
 import { AppError } from '@biomon/core';
 import { createSlots, slottedDb, sql, withTx } from '@biomon/db';
@@ -54,12 +55,25 @@ describe('slots', () => {
       ),
     );
     expect(most).toBe(2);
-    // the first two connect at once (either may be first); the waiters go in arrival order
+    // the first two connect at once (either may be first); the others only after a slot was given back
     expect(started.slice(0, 2).sort()).toEqual([0, 1]);
-    expect(started.slice(2)).toEqual([2, 3, 4, 5]);
+    expect(started.slice(2).sort()).toEqual([2, 3, 4, 5]);
     expect(slots.inUse()).toBe(0);
     expect(slots.waiting()).toBe(0);
     await db.destroy();
+    // the waiters are granted in arrival order (the order their transactions then begin in is the
+    // connections' race, not the slots': asserted here on the grants themselves)
+    const order = createSlots('order', 2, 10_000);
+    const first = [await order.acquire(), await order.acquire()];
+    const granted: number[] = [];
+    const waiters = [2, 3, 4, 5].map((i) => order.acquire().then((release) => (granted.push(i), release)));
+    first[1]();
+    first[0]();
+    (await waiters[0])();
+    (await waiters[1])();
+    await Promise.all(waiters.slice(2)).then((rs) => rs.forEach((r) => r()));
+    expect(granted).toEqual([2, 3, 4, 5]);
+    expect([order.inUse(), order.waiting()]).toEqual([0, 0]);
   });
 
   it('gives the slot back when the transaction fails, when connecting fails, and only once', async () => {
@@ -158,6 +172,65 @@ describe('routes on slots', () => {
     held.forEach((h) => h());
     const ok = await app.inject({ method: 'POST', url: '/v1/stations/SLOT-1/observations', headers: station, payload: push });
     expect(ok.statusCode, ok.body).toBe(200);
+  });
+
+  it('a batch request takes a permit before its body is read, and gives it back after every answer', async () => {
+    const headers = await authAs(t, 'surveyor');
+    const permits = t.ctx.slots.batchRequests;
+    expect(permits.size).toBe(3); // the batch slots (2) and one more
+    const held = [await permits.acquire(), await permits.acquire(), await permits.acquire()];
+    // a body that is not even JSON is not answered while it waits: it has not been read
+    const invalid = app.inject({
+      method: 'POST',
+      url: '/v1/occurrences',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: '{"records": [',
+    });
+    const valid = app.inject({ method: 'POST', url: '/v1/occurrences', headers, payload: { records: [record('permit-1')] } });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(permits.waiting()).toBe(2);
+    expect(t.ctx.slots.batch.inUse() + t.ctx.slots.batch.waiting()).toBe(0);
+    // reads and non-batch routes do not take a permit
+    expect((await app.inject({ method: 'GET', url: '/v1/occurrences?bbox=126,43,127,44&limit=1' })).statusCode).toBe(200);
+    held[0]();
+    expect((await invalid).statusCode).toBe(400);
+    held[1]();
+    const ok = await valid;
+    expect(ok.statusCode, ok.body).toBe(200);
+    held[2]();
+    // refused batches (422) give their permit back too
+    const rejected = await app.inject({ method: 'POST', url: '/v1/occurrences', headers, payload: { records: [{ occurrenceID: 'permit-bad' }] } });
+    expect(rejected.statusCode).toBe(422);
+    expect(permits.inUse()).toBe(0);
+    expect(permits.waiting()).toBe(0);
+  });
+
+  it('past BIOMON_DB_SLOT_WAIT_MS a waiting batch request is a 503, and a client that leaves while waiting does not keep a permit', async () => {
+    const headers = await authAs(t, 'surveyor');
+    const permits = t.ctx.slots.batchRequests;
+    const held = [await permits.acquire(), await permits.acquire(), await permits.acquire()];
+    const refused = await app.inject({ method: 'POST', url: '/v1/occurrences', headers, payload: { records: [record('permit-2')] } });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(refused.json().error.message).toMatch(/batch requests/);
+    // over a real socket: the client sends half a body, waits for a permit, and goes away
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(
+      `POST /v1/occurrences HTTP/1.1\r\nhost: x\r\nauthorization: ${headers.authorization}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"records": [`,
+    );
+    for (let i = 0; permits.waiting() === 0; i++) {
+      if (i > 100) throw new Error('the request never waited for a permit');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    held.forEach((h) => h());
+    await new Promise((r) => setTimeout(r, 100));
+    expect(permits.inUse()).toBe(0);
+    expect(permits.waiting()).toBe(0);
   });
 
   it('public reads take a read slot; writes and the health check do not', async () => {

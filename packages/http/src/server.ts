@@ -13,6 +13,7 @@ import { registerTextGuard } from './text-guard';
 import { HTTP_SCHEMAS, errorResponses } from './schemas';
 
 import { registerRateLimits } from './rate-limit';
+import { registerBatchAdmission } from './batch-admission';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 
@@ -184,6 +185,7 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     perAddress: config.rateLimitPublicPerMinute,
   });
   registerAuth(app, () => ctx.db, limits);
+  registerBatchAdmission(app, ctx.slots.batchRequests);
 
   const appNames = apps.map((a) => a.name);
   app.get(

@@ -6,7 +6,7 @@ import { QUEUES, writeOutbox } from '@biomon/queue';
 import { mayEdit, ownerOf } from './record-owner';
 import type { BatchResult, BatchWarning, RejectedRecord } from './batch-result';
 import { markEventsBeforeWrite, refreshSensitivity } from './sensitivity';
-import { holdRulesShared, lockEvents } from './sensitivity.repository';
+import { holdRulesSharedForBatch, lockEvents } from './sensitivity.repository';
 import { insertOccurrenceHistory, insertOccurrenceRows, lockOccurrenceIds, selectExistingOccurrences, updateOccurrenceRows } from './occurrence.repository';
 import { matchTaxa } from './taxon-match';
 import { validateOccurrence, type NormalizedOccurrence } from './validate-occurrence';
@@ -115,8 +115,8 @@ export async function ingestOccurrences(db: Db | Tx, records: unknown[], opts: I
   if (prepared.length === 0 || (opts.atomic && rejected.length)) fail();
 
   const run = async (tx: Tx): Promise<BatchResult> => {
-    // the sensitivity rules cannot change while we write (sensitivity.ts)
-    await holdRulesShared(tx);
+    // the sensitivity rules cannot change while we write (sensitivity.ts); the batch statements on their generic plan
+    await holdRulesSharedForBatch(tx);
     const taxa = await matchTaxa(
       tx,
       prepared.map((p) => p.rec.scientificName),

@@ -1,4 +1,4 @@
-import { jsonbRowsParam, sql, type Col, type DbOrTx } from '@biomon/db';
+import { jsonbRowsParam, PREPARED_STATEMENT, sql, type Col, type DbOrTx } from '@biomon/db';
 import { enrichmentLateral, layersCte, mergedFlags } from './enrichment.sql';
 import type { Owner } from './record-owner';
 import { publicEnrichmentJoin, publicEnrichmentValues, sensitivityLateral, taxonCells } from './sensitivity.sql';
@@ -118,7 +118,10 @@ export async function insertOccurrenceRows(
   w: { owner: Owner; importId: string | null; tokenId: string | null },
 ) {
   const pub = publicEnrichmentValues(sql`sv`, sql`e`);
-  return sql<{ id: number }>`
+  // a named statement (PREPARED_STATEMENT): its text never changes and its plan does not depend on the
+  // rows, so each connection parses it once and PostgreSQL keeps a generic plan instead of planning
+  // this long statement for every batch
+  return sql<{ id: number }>`${sql.raw(PREPARED_STATEMENT)}
         WITH lyr AS (${layersCte}),
         tcl AS MATERIALIZED ${taxonCells(taxonIds)},
         src AS (
@@ -149,7 +152,8 @@ export async function updateOccurrenceRows(
   w: { importId: string | null; tokenId: string | null },
 ) {
   const pub = publicEnrichmentValues(sql`sv`, sql`e`);
-  return sql<{ id: number; occurrence_id: string; version: number }>`
+  // a named statement, as the INSERT's
+  return sql<{ id: number; occurrence_id: string; version: number }>`${sql.raw(PREPARED_STATEMENT)}
         WITH lyr AS (${layersCte}),
         tcl AS MATERIALIZED ${taxonCells(taxonIds)},
         src AS (

@@ -14,6 +14,19 @@ export async function holdRulesShared(tx: Tx): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock_shared(${RULES_LOCK})`.execute(tx);
 }
 
+/**
+ * holdRulesShared for an occurrence batch, in the same round trip: the transaction's named
+ * statements (PREPARED_STATEMENT: the batch INSERT and UPDATE of occurrence.repository.ts) run on
+ * their generic plan. Left to choose (plan_cache_mode auto), PostgreSQL kept planning the INSERT
+ * for every batch, because the generic plan's estimate came out dearer; planning that statement
+ * costs more than executing it differently would: 1,000-record batches one after another took
+ * 127 ms on custom plans against 108 ms on the generic one (issue 17, BENCHMARKS.md). SET LOCAL:
+ * the setting ends with the transaction.
+ */
+export async function holdRulesSharedForBatch(tx: Tx): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock_shared(${RULES_LOCK}), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(tx);
+}
+
 /** Held by a change of the rules (taxon flags, a reviewer's taxon): no occurrence is written meanwhile. */
 export async function holdRulesExclusive(tx: Tx): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(${RULES_LOCK})`.execute(tx);

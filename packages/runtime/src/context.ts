@@ -24,8 +24,11 @@ export interface AppContext {
    * slots.ts); `dbRead` is limited the same way by BIOMON_DB_READ_SLOTS.
    */
   dbBatch: Db;
-  /** the admission slots of `dbRead` and `dbBatch` (their size, use and queue) */
-  slots: { read: Slots; batch: Slots };
+  /**
+   * the admission slots of `dbRead` and `dbBatch` (their size, use and queue), and the permits of
+   * batch requests, taken before a batch's body is read (BIOMON_DB_BATCH_SLOTS + 1)
+   */
+  slots: { read: Slots; batch: Slots; batchRequests: Slots };
   /**
    * Connections for streamed reads (downloads): the standby's under the same rule as `dbRead`
    * (falling back to the primary when it cannot be reached); the primary's pool without it.
@@ -62,6 +65,8 @@ export function createContext(config: Config, opts: { applicationName?: string }
   const slots = {
     read: createSlots('read', config.dbReadSlots, config.dbSlotWaitMs),
     batch: createSlots('batch', config.dbBatchSlots, config.dbSlotWaitMs),
+    // batch requests in progress (read, validated, written): the batch slots and one more (@biomon/http batch-admission.ts)
+    batchRequests: createSlots('batch requests', config.dbBatchSlots + 1, config.dbSlotWaitMs),
   };
   const redis = createRedis(config.redisUrl);
   const queues = createQueues(redis, config.queuePrefix);
