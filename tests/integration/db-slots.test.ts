@@ -66,7 +66,12 @@ describe('slots', () => {
     const order = createSlots('order', 2, 10_000);
     const first = [await order.acquire(), await order.acquire()];
     const granted: number[] = [];
-    const waiters = [2, 3, 4, 5].map((i) => order.acquire().then((release) => (granted.push(i), release)));
+    const waiters = [2, 3, 4, 5].map((i) =>
+      order.acquire().then((release) => {
+        granted.push(i);
+        return release;
+      }),
+    );
     first[1]();
     first[0]();
     (await waiters[0])();
