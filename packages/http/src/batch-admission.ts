@@ -6,7 +6,7 @@ type Held = FastifyRequest & { [RELEASE]?: () => void };
 
 /**
  * Admission of batch requests (issue 17): a route that takes a batch (config.batchRecords:
- * occurrence and survey-event batches, station pushes) takes a permit of `permits` before its body
+ * occurrence and survey-event batches, station pushes) takes one of `permits()` before its body
  * is read, and gives it back when its response is finished or the client goes away.
  *
  * Why: a batch's transaction already waits for a batch slot (ctx.dbBatch), but it waited with its
@@ -20,7 +20,7 @@ type Held = FastifyRequest & { [RELEASE]?: () => void };
  * is the same 503 SERVICE_UNAVAILABLE (Retry-After) as the slots'.
  * Runs in preParsing: after authentication and rate limits, so a refused request never waits.
  */
-export function registerBatchAdmission(app: FastifyInstance, permits: Slots): void {
+export function registerBatchAdmission(app: FastifyInstance, permits: () => Slots): void {
   app.addHook('preParsing', async (request: Held, reply: FastifyReply) => {
     if (request.routeOptions.config?.batchRecords === undefined) return;
     // a client that leaves while waiting must not keep the permit it is then given
@@ -31,7 +31,7 @@ export function registerBatchAdmission(app: FastifyInstance, permits: Slots): vo
     reply.raw.once('close', onGone);
     let release: () => void;
     try {
-      release = await permits.acquire();
+      release = await permits().acquire();
     } finally {
       reply.raw.removeListener('close', onGone);
     }

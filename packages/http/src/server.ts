@@ -185,7 +185,7 @@ export async function buildServer({ ctx, apps, title }: BuildServerOptions): Pro
     perAddress: config.rateLimitPublicPerMinute,
   });
   registerAuth(app, () => ctx.db, limits);
-  registerBatchAdmission(app, ctx.slots.batchRequests);
+  registerBatchAdmission(app, () => ctx.slots.batchRequests);
 
   const appNames = apps.map((a) => a.name);
   app.get(
