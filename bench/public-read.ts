@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@biomon/config';
+import { mulberry32 } from '@biomon/core';
 import { createDb, migrateToLatest, sql } from '@biomon/db';
 import { ACCESS_MATRIX } from '@biomon/auth';
 import { buildServer } from '@biomon/http';
@@ -41,16 +42,7 @@ const BOXES = 200;
 const PROVINCE = { w: 121.7, s: 40.9, e: 131.2, n: 46.2 };
 
 /** A small deterministic PRNG (mulberry32), so every run plants the same records and asks the same boxes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const SPECIES = [
   'Capreolus pygargus',

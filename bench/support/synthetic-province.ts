@@ -20,6 +20,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type DbOrTx } from '@biomon/db';
+import { mulberry32 } from '@biomon/core';
 import type { GeoJsonFeature } from '@biomon/layers';
 
 type Ring = number[][];
@@ -47,17 +48,8 @@ export function hash32(...xs: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small seeded PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (@biomon/core): a small seeded PRNG in [0, 1). */
+export const prng = mulberry32;
 
 /** Smooth value noise in [0, 1] with lattice spacing `scale` degrees. */
 function valueNoise(seed: number, scale: number) {

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as turf from '@turf/turf';
+import { mulberry32 } from '@biomon/core';
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon, Position } from 'geojson';
 
@@ -41,17 +42,8 @@ type PolyFeature = Feature<Poly>;
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-/** mulberry32: a tiny seeded PRNG; every random choice below comes from one of these. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (@biomon/core): every random choice below comes from one of these. */
+const prng = mulberry32;
 
 /** Deterministic hash of a lattice point to [0, 1). */
 function hash2(i: number, j: number, seed: number): number {

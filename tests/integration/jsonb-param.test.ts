@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonbRowsParam, sql } from '@biomon/db';
+import { mulberry32 } from '@biomon/core';
 import { createTestContext, type TestContext } from '../support/test-db';
-import { mulberry32 } from '../support/random';
 
 // Batch writes (occurrences, survey events) send their rows as one binary jsonb parameter
 // (@biomon/db jsonbRowsParam). PostgreSQL must read it exactly as it reads JSON.stringify(rows)

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from '@biomon/db';
+import { mulberry32 } from '@biomon/core';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
-import { mulberry32 } from '../support/random';
 
 // 50 stations push their backlogs at once, as after a network outage: batches in shuffled order,
 // rows inside some batches reversed, 10 % of batches sent twice (half of them racing the original,

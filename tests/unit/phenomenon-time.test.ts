@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhenomenonTime } from '@biomon/stations';
-import { mulberry32 } from '../support/random';
+import { mulberry32 } from '@biomon/core';
 
 // parsePhenomenonTime computes the epoch and the canonical UTC form in integer arithmetic (issue 17,
 // station ingest); checked here against JavaScript's own Date for random times in every offset form.

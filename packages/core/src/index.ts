@@ -35,3 +35,4 @@ export {
   invalidField,
   type Bbox,
 } from './query';
+export { mulberry32 } from './random';

@@ -1,5 +1,5 @@
 import type { Tx } from '@biomon/db';
-import { CHINA_OFFSET_MS } from '@biomon/core';
+import { CHINA_OFFSET_MS, mulberry32 } from '@biomon/core';
 import { ingestObservations, type RawObservation } from './observation-ingest.service';
 import { registerStation } from './station.service';
 import { SYSTEM_ACTOR } from '@biomon/auth';
@@ -17,18 +17,6 @@ interface DemoDatastream {
 interface DemoStation {
   stationId: string;
   datastreams: DemoDatastream[];
-}
-
-/** mulberry32: a small seeded PRNG, so the same datastream always gets the same values. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hash(s: string): number {
@@ -116,7 +104,13 @@ export async function seedDemoStations(
       for (let slot = Math.floor((now - DEMO_DAYS * 86400_000) / step) + 1; slot * step <= now; slot++) {
         const t = slot * step;
         if ((t >= outageFrom && t < outageTo) || t > silentFrom) continue;
-        const v0 = demoValue(ds.observedProperty, slot, new Date(t + CHINA_OFFSET_MS).getUTCHours(), mulberry32(seed ^ slot), perDay);
+        const v0 = demoValue(
+          ds.observedProperty,
+          slot,
+          new Date(t + CHINA_OFFSET_MS).getUTCHours(),
+          mulberry32(seed ^ slot) /* the same datastream always gets the same values */,
+          perDay,
+        );
         let v = ds.resultType === 'integer' ? Math.round(v0) : Math.round(v0 * scale) / scale;
         if (lo !== null && v < lo) v = lo;
         if (hi !== null && v > hi) v = hi;
