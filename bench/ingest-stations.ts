@@ -14,9 +14,10 @@
  * (on, in infra/postgresql.conf); rows counted in the table after each phase, not from responses;
  * the service and the API are warmed with 20 full-size pushes at earlier times (then truncated)
  * before their first timed rep, as fastify's own benchmarks measure the round after a warm-up.
- * - raw COPY: `psql \copy` of the rows the API stored (every column it writes, dumped after the API
- *   phase) into a table created `(LIKE observations INCLUDING ALL)`, one session — the same floor as
- *   bench/ingest-occurrences.ts;
+ * - raw COPY: `psql \copy` of the rows the API stored (every column it writes, dumped after the first
+ *   API rep) into a table created `(LIKE observations INCLUDING ALL)`, one session — the same floor as
+ *   bench/ingest-occurrences.ts; one COPY rep right after each API rep, so each rep's ratio pairs two
+ *   timings taken under the same load of the shared machine;
  * - service: ingestObservations called in-process (validation + advisory locks + the unnest
  *   upsert + audit), 4 concurrent stations, no HTTP;
  * - API: the ingest app in its own process (tsx apps/ingest/src/server.ts), 4 concurrent stations
@@ -270,30 +271,33 @@ async function main(): Promise<void> {
     // grown before a rep is timed; truncated with the table before each rep
     await truncate(db); // (an empty table, so the warm-up takes the COPY path as the reps do)
     await runQueues(warmQueues, async (b) => void (await pushOnce(b)));
+    // Each API rep is followed by a raw COPY rep of the same rows (dumped after the first rep): a rep's
+    // ratio compares two timings taken a few seconds apart, under the same load of the shared machine,
+    // rather than the API's reps against COPY reps timed a minute later.
+    const dump = path.join(tmp, 'observations.copy');
     const apiRates: number[] = [];
+    const copyRates: number[] = [];
     for (let r = 0; r < REPS; r++) {
       await truncate(db);
-      const t0 = performance.now();
+      let t0 = performance.now();
       await runQueues(queues, async (b) => void (await pushOnce(b)));
-      const s = (performance.now() - t0) / 1000;
-      const n = await countRows(db);
+      let s = (performance.now() - t0) / 1000;
+      let n = await countRows(db);
       if (n !== rows) throw new Error(`API stored ${n} rows, expected ${rows}`);
       apiRates.push(rows / s);
       log(`  API (HTTP)      rep ${r + 1}: ${fmt(rows / s)} obs/s (${s.toFixed(2)} s)`);
-    }
 
-    // ---- raw COPY of the rows the API stored, into (LIKE observations INCLUDING ALL) ----------------
-    const dump = path.join(tmp, 'observations.copy');
-    await execFileP('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy observations TO '${dump}'`]);
-    await sql`CREATE TABLE observations_copy (LIKE observations INCLUDING ALL)`.execute(db);
-    const copyRates: number[] = [];
-    for (let r = 0; r < REPS; r++) {
+      // ---- raw COPY of the rows the API stored, into (LIKE observations INCLUDING ALL) --------------
+      if (r === 0) {
+        await execFileP('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy observations TO '${dump}'`]);
+        await sql`CREATE TABLE observations_copy (LIKE observations INCLUDING ALL)`.execute(db);
+      }
       await sql`TRUNCATE observations_copy`.execute(db);
       await sql`CHECKPOINT`.execute(db);
-      const t0 = performance.now();
+      t0 = performance.now();
       await execFileP('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy observations_copy FROM '${dump}'`]);
-      const s = (performance.now() - t0) / 1000;
-      const n = await countRows(db, 'observations_copy');
+      s = (performance.now() - t0) / 1000;
+      n = await countRows(db, 'observations_copy');
       if (n !== rows) throw new Error(`COPY stored ${n} rows, expected ${rows}`);
       copyRates.push(rows / s);
       log(`  raw COPY        rep ${r + 1}: ${fmt(rows / s)} rows/s (${s.toFixed(2)} s)`);

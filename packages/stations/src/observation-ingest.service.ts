@@ -36,8 +36,12 @@ export interface WritePaths {
  * handful of rows does not win that back.
  */
 export const COPY_MIN_ROWS = 64;
-/** Canonical times (parsePhenomenonTime) whose string order is time order: years 0000–9999. */
-const ORDERED_ISO = /^\d{4}-/;
+/**
+ * Whether a canonical time (parsePhenomenonTime) is one whose string order is time order: years
+ * 0000–9999, `YYYY-…`. The others are written `±YYYYYY-…`, a digit at index 4: one character code
+ * tells them apart (a regular expression per row cost ≈ 0.5 ms a 5,000-row push).
+ */
+const isOrderedIso = (t: string): boolean => t.charCodeAt(4) === 45; /* - */
 
 /** One observation as read from a push, before validation. */
 export interface RawObservation {
@@ -345,7 +349,7 @@ function splitAfterNewest(cols: ObservationColumns, newest: Map<number, string>)
   for (let i = 0; i < n; i++) {
     const t = cols.times[i];
     const after = newest.get(cols.datastreamPks[i]);
-    if (ORDERED_ISO.test(t) && (after === undefined || t > after)) {
+    if (isOrderedIso(t) && (after === undefined || t > after)) {
       isFresh[i] = 1;
       freshCount++;
     }
