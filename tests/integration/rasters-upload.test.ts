@@ -133,7 +133,14 @@ describe('POST /v1/rasters/{kind}', () => {
     const cog = readdirSync(stored).filter((f) => f.endsWith('.tif'));
     expect(cog).toHaveLength(1);
     expect(execFileSync('gdalinfo', [path.join(stored, cog[0])]).toString()).toMatch(/LAYOUT=COG/);
-    expect(readdirSync(path.join(fileStore, 'rasters', 'incoming'))).toEqual([]);
+    // the worker removes the staged upload right after it commits `ready` (so a retry still finds it
+    // until then): the status can be read a moment before the file is gone
+    let incoming = readdirSync(path.join(fileStore, 'rasters', 'incoming'));
+    for (let i = 0; i < 50 && incoming.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      incoming = readdirSync(path.join(fileStore, 'rasters', 'incoming'));
+    }
+    expect(incoming).toEqual([]);
     // running the job again changes nothing
     expect(await processRaster(t.ctx.db, fileStore, datasetId)).toBe('ready');
     const z = await app.inject({ method: 'GET', url: `/v1/rasters/${datasetId}/zonal?regionCodes=R1` });
