@@ -94,6 +94,7 @@ export function findInvalidText(value: unknown, base = '', max = 20): InvalidTex
   return out;
 }
 
+/** findInvalidText as field errors (code TEXT_INVALID_CHARACTER), for a 422 or a batch rejection. */
 export function invalidTextErrors(value: unknown, base = ''): FieldError[] {
   return findInvalidText(value, base).map((t) => ({
     field: t.path || 'body',

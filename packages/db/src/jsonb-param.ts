@@ -28,11 +28,6 @@ export function jsonbRowsParam(rows: readonly unknown[]): Buffer {
     if (i > 0) buf[o++] = 0x2c; // ,
     o += buf.write(json, o, 'utf8');
   }
-  if (o + 1 > buf.length) {
-    const grown = Buffer.allocUnsafe(o + 1);
-    buf.copy(grown, 0, 0, o);
-    buf = grown;
-  }
-  buf[o++] = 0x5d; // ]
+  buf[o++] = 0x5d; // ] (room kept: the first 1,024 bytes, or the last row's reserve)
   return buf.subarray(0, o);
 }

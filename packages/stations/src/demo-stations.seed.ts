@@ -104,13 +104,8 @@ export async function seedDemoStations(
       for (let slot = Math.floor((now - DEMO_DAYS * 86400_000) / step) + 1; slot * step <= now; slot++) {
         const t = slot * step;
         if ((t >= outageFrom && t < outageTo) || t > silentFrom) continue;
-        const v0 = demoValue(
-          ds.observedProperty,
-          slot,
-          new Date(t + CHINA_OFFSET_MS).getUTCHours(),
-          mulberry32(seed ^ slot) /* the same datastream always gets the same values */,
-          perDay,
-        );
+        // a seeded PRNG: the same datastream always gets the same values
+        const v0 = demoValue(ds.observedProperty, slot, new Date(t + CHINA_OFFSET_MS).getUTCHours(), mulberry32(seed ^ slot), perDay);
         let v = ds.resultType === 'integer' ? Math.round(v0) : Math.round(v0 * scale) / scale;
         if (lo !== null && v < lo) v = lo;
         if (hi !== null && v > hi) v = hi;

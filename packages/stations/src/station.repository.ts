@@ -180,9 +180,19 @@ export async function findStationRef(db: DbOrTx, stationId: string): Promise<Sta
     .select(['id', 'station_id', 'type', 'time_zone', 'department', 'department_id'])
     .where('station_id', '=', stationId)
     .executeTakeFirst();
-  return r
-    ? { pk: r.id, stationId: r.station_id, type: r.type as StationType, timeZone: r.time_zone, department: r.department, departmentId: r.department_id }
-    : null;
+  return r ? stationRefOf(r) : null;
+}
+
+/** A StationRef from a row of `stations` (findStationRef, stationWithRules). */
+function stationRefOf(r: {
+  id: number;
+  station_id: string;
+  type: string;
+  time_zone: string;
+  department: string | null;
+  department_id: number | null;
+}): StationRef {
+  return { pk: r.id, stationId: r.station_id, type: r.type as StationType, timeZone: r.time_zone, department: r.department, departmentId: r.department_id };
 }
 
 /** Datastreams by id, with the station that owns each (ids are unique across stations). */
@@ -216,15 +226,7 @@ export async function stationWithRules(db: DbOrTx, stationId: string): Promise<{
     .where('s.station_id', '=', stationId)
     .execute();
   if (!rows.length) return null;
-  const r = rows[0];
-  const station: StationRef = {
-    pk: r.id,
-    stationId: r.station_id,
-    type: r.type as StationType,
-    timeZone: r.time_zone,
-    department: r.department,
-    departmentId: r.department_id,
-  };
+  const station = stationRefOf(rows[0]);
   const rules = new Map<string, DatastreamRule>();
   for (const d of rows)
     if (d.ds_pk !== null && d.datastream_id !== null)
