@@ -1,5 +1,5 @@
 export { createDb, withTx, PREPARED_STATEMENT, type Db, type Tx, type DbOrTx, type DbHandle } from './db';
-export { copyFromStdin, type CopyInStream } from './copy';
+export { copyFromStdin } from './copy';
 export { jsonbRowsParam } from './jsonb-param';
 export type * from './schema';
 export { migrateToLatest } from './migrate';

@@ -31,9 +31,9 @@ export interface WritePaths {
 }
 
 /**
- * Below this many valid rows a push goes straight to the upsert: a COPY waits for the server's
- * answer to the COPY command before it sends the rows (two round trips), the upsert is one, and a
- * handful of rows does not win that back.
+ * Below this many valid rows a push goes straight to the upsert: both are one round trip (the COPY's
+ * rows go with its statement, @biomon/db copyFromStdin), and for a handful of rows the COPY path's
+ * extra work (the split, the binary encoding, the datastream check's transition table) buys nothing.
  */
 export const COPY_MIN_ROWS = 64;
 /**

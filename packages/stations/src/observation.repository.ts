@@ -1,4 +1,3 @@
-import { from as copyFrom } from 'pg-copy-streams';
 import { copyFromStdin, sql, type DbOrTx, type Tx } from '@biomon/db';
 
 /** Column arrays of valid, de-duplicated observations: one entry per (datastream, time). */
@@ -181,8 +180,7 @@ function* copyBinaryChunks(rows: ObservationColumns): Generator<Buffer> {
  */
 export async function copyNewObservations(tx: Tx, rows: ObservationColumns): Promise<number> {
   if (!rows.datastreamPks.length) return 0;
-  const stream = copyFrom('COPY observations (datastream_pk, phenomenon_time, result_number, result_json) FROM STDIN (FORMAT binary)');
-  return copyFromStdin(tx, stream, copyBinaryChunks(rows));
+  return copyFromStdin(tx, 'COPY observations (datastream_pk, phenomenon_time, result_number, result_json) FROM STDIN (FORMAT binary)', copyBinaryChunks(rows));
 }
 
 export interface ObservationOutRow {
