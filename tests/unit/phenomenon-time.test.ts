@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePhenomenonTime } from '@biomon/stations';
+import { parsePhenomenonTime, parseTimeInto } from '@biomon/stations';
 import { mulberry32 } from '@biomon/core';
 
 // parsePhenomenonTime computes the epoch and the canonical UTC form in integer arithmetic (issue 17,
@@ -28,12 +28,40 @@ describe('parsePhenomenonTime', () => {
       const expectedEpoch = Date.parse(ms);
       const utc = new Date(expectedEpoch).toISOString();
       const expected = utc.length === 24 ? `${utc.slice(0, 23)}${pad(micros % 1000, 3)}Z` : null;
-      if (expected === null) continue; // a UTC year outside 0000–9999
+      if (expected === null || expected.startsWith('0000')) {
+        // a UTC year outside 0001–9999
+        expect(r, text).toMatchObject({ ok: false, code: 'TIME_INVALID' });
+        continue;
+      }
       expect(r, text).toEqual({ ok: true, epochMs: expectedEpoch, iso: expected });
+      // the loop form gives the same (into a slot it reuses)
+      const slot = { iso: 'stale', epochMs: -1 };
+      expect(parseTimeInto(text, slot), text).toBeNull();
+      expect(slot).toEqual({ iso: expected, epochMs: expectedEpoch });
     }
   });
 
-  it('reads years 0000–0099 as themselves, fractions to microseconds, and the other offset spellings', () => {
+  it('takes the years 0001–9999 in UTC and refuses the instants outside them, whatever the offset', () => {
+    const slot = { iso: '', epochMs: 0 };
+    for (const ok of ['0001-01-01T00:00:00Z', '0001-01-01T01:30:00+01:00', '9999-12-31T23:59:59.999999Z', '9999-12-31T18:30:00-05:00']) {
+      expect(parsePhenomenonTime(ok), ok).toMatchObject({ ok: true });
+      expect(parseTimeInto(ok, slot), ok).toBeNull();
+    }
+    for (const bad of [
+      '0000-01-01T00:00:00Z',
+      '0000-12-31T23:59:59.999999Z',
+      '0001-01-01T00:30:00+01:00',
+      '9999-12-31T23:30:00-05:00',
+      ' 0000-06-01T00:00:00Z ',
+    ]) {
+      expect(parsePhenomenonTime(bad), bad).toEqual({ ok: false, code: 'TIME_INVALID', message: `"${bad.trim()}" is outside the years 0001–9999 (UTC)` });
+      const before = { ...slot };
+      expect(parseTimeInto(bad, slot), bad).toEqual(parsePhenomenonTime(bad));
+      expect(slot, 'a refused time leaves the slot alone').toEqual(before);
+    }
+  });
+
+  it('reads years 0001–0099 as themselves, fractions to microseconds, and the other offset spellings', () => {
     const year50 = new Date(0);
     year50.setUTCFullYear(50, 2, 1);
     year50.setUTCHours(12);

@@ -40,6 +40,6 @@ export {
 } from './observation-ingest.service';
 export { queryDatastreamObservations, AGGREGATES, MAX_QUERY_LIMIT, type ObservationQuery } from './observation-query.service';
 export { stationHealth, HEALTH_WINDOW_DAYS, MAX_GAPS_LISTED, type DatastreamHealth, type Gap } from './station-health.service';
-export { parsePhenomenonTime, FUTURE_TOLERANCE_MS } from './phenomenon-time';
+export { parsePhenomenonTime, parseTimeInto, FUTURE_TOLERANCE_MS, type TimeSlot } from './phenomenon-time';
 export { parseIsoDuration, parseIntervalParam } from './interval';
 export { seedDemoStations, DEMO_DAYS } from './demo-stations.seed';

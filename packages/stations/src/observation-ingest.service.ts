@@ -1,7 +1,7 @@
 import { withTx, type Db, type Tx } from '@biomon/db';
 import { AppError, hasInvalidText, TEXT_INVALID_CHARACTER, type FieldError } from '@biomon/core';
 import { writeAudit, type Actor } from '@biomon/auth';
-import { FUTURE_TOLERANCE_MS, parsePhenomenonTime } from './phenomenon-time';
+import { FUTURE_TOLERANCE_MS, parseTimeInto, type TimeSlot } from './phenomenon-time';
 import { checkResult } from './observation-values';
 import { beginObservationPush, copyNewObservations, upsertObservations, type ObservationColumns } from './observation.repository';
 import { stationWithRules, type DatastreamRule, type StationRef } from './station.repository';
@@ -53,10 +53,49 @@ export interface RawObservation {
   error?: FieldError;
 }
 
-/** The first valid row of a (datastream, time) in a push. */
-interface Valid {
-  index: number;
-  cmp: string | number;
+/**
+ * A push's rows before validation, as columns (row i is entry i of each): what the readers make,
+ * with no object per row (a push holds up to 50,000).
+ */
+export interface RawColumns {
+  datastreamIds: (string | undefined)[];
+  /** the row's index in its datastream's dataArray, or its NDJSON line */
+  indexes: number[];
+  times: unknown[];
+  results: unknown[];
+  /** rows already known to be malformed, by position */
+  errors: Map<number, FieldError>;
+}
+
+function emptyRaw(): RawColumns {
+  return { datastreamIds: [], indexes: [], times: [], results: [], errors: new Map() };
+}
+
+function pushRaw(raw: RawColumns, datastreamId: string | undefined, index: number, time: unknown, result: unknown, error?: FieldError): void {
+  if (error) raw.errors.set(raw.indexes.length, error);
+  raw.datastreamIds.push(datastreamId);
+  raw.indexes.push(index);
+  raw.times.push(time);
+  raw.results.push(result);
+}
+
+/** Rows given one object each (seeds, tests) as columns. */
+export function rawColumns(rows: readonly RawObservation[]): RawColumns {
+  const raw = emptyRaw();
+  for (const r of rows) pushRaw(raw, r.datastreamId, r.index, r.time, r.result, r.error);
+  return raw;
+}
+
+/** What validation keeps of a datastream while it reads a push. */
+interface DatastreamSeen {
+  pk: number;
+  /** the latest canonical time so far among this datastream's kept rows, when all are years 0000–9999 ('' before the first) */
+  latest: string;
+  /**
+   * time → position in the kept columns; made only when a time is not after `latest` (a push in time
+   * order, the usual one, needs no lookup: a time after every earlier one cannot repeat one of them)
+   */
+  positions: Map<string, number> | null;
 }
 
 /**
@@ -83,14 +122,14 @@ const envelopeError = (field: string, code: string, message: string) => new AppE
  * The envelope must be right (400 otherwise); each dataArray row is judged on its own, and its index
  * is its position in its datastream's dataArray. components may list the two in either order.
  */
-export function readDataArrayPush(body: unknown): RawObservation[] {
+export function readDataArrayPush(body: unknown): RawColumns {
   const b = body as { datastreams?: unknown };
   if (!b || typeof b !== 'object' || !Array.isArray(b.datastreams) || b.datastreams.length === 0) {
     throw envelopeError('datastreams', 'VALUE_REQUIRED', 'datastreams must be a non-empty list of { datastreamId, components, dataArray }');
   }
   if (b.datastreams.length > MAX_DATASTREAMS_PER_PUSH)
     throw envelopeError('datastreams', 'TOO_MANY_DATASTREAMS', `at most ${MAX_DATASTREAMS_PER_PUSH} datastreams per push`);
-  const out: RawObservation[] = [];
+  const out = emptyRaw();
   const seen = new Set<string>();
   let total = 0;
   b.datastreams.forEach((e: unknown, j: number) => {
@@ -116,18 +155,18 @@ export function readDataArrayPush(body: unknown): RawObservation[] {
     } else {
       componentsError = { field: 'components', code: 'MALFORMED_ROW', message: 'components must be ["phenomenonTime", "result"] (in either order)' };
     }
-    entry.dataArray.forEach((row: unknown, index: number) => {
-      if (componentsError) out.push({ datastreamId: id, index, time: undefined, result: undefined, error: componentsError });
+    const rows: unknown[] = entry.dataArray;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index];
+      if (componentsError) pushRaw(out, id, index, undefined, undefined, componentsError);
       else if (!Array.isArray(row) || row.length !== 2)
-        out.push({
-          datastreamId: id,
-          index,
-          time: undefined,
-          result: undefined,
-          error: { field: 'dataArray', code: 'MALFORMED_ROW', message: 'each dataArray row is a 2-element array matching components' },
+        pushRaw(out, id, index, undefined, undefined, {
+          field: 'dataArray',
+          code: 'MALFORMED_ROW',
+          message: 'each dataArray row is a 2-element array matching components',
         });
-      else out.push({ datastreamId: id, index, time: row[ti], result: row[ri] });
-    });
+      else pushRaw(out, id, index, row[ti], row[ri]);
+    }
   });
   return out;
 }
@@ -139,53 +178,50 @@ const BARE_NON_FINITE = /"result"\s*:\s*-?(NaN|Infinity)\b/;
  * Reads an NDJSON push: one `{ "datastreamId", "phenomenonTime", "result" }` per line. The index is
  * the line number from 0; blank lines are skipped (but counted, so indexes match the file).
  */
-export function readNdjsonPush(text: string): RawObservation[] {
+export function readNdjsonPush(text: string): RawColumns {
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  const out: RawObservation[] = [];
+  const out = emptyRaw();
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index].trim();
     if (!line) continue;
-    if (out.length >= MAX_OBSERVATIONS_PER_PUSH)
+    if (out.indexes.length >= MAX_OBSERVATIONS_PER_PUSH)
       throw envelopeError('body', 'TOO_MANY_OBSERVATIONS', `at most ${MAX_OBSERVATIONS_PER_PUSH} observations per push; split the backlog`);
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch {
       const idMatch = /"datastreamId"\s*:\s*"([^"\\]{1,100})"/.exec(line);
-      out.push({
-        datastreamId: idMatch?.[1],
+      pushRaw(
+        out,
+        idMatch?.[1],
         index,
-        time: undefined,
-        result: undefined,
-        error: BARE_NON_FINITE.test(line)
+        undefined,
+        undefined,
+        BARE_NON_FINITE.test(line)
           ? { field: 'result', code: 'RESULT_NOT_FINITE', message: 'NaN and Infinity are not JSON numbers; leave the observation out' }
           : { field: 'line', code: 'INVALID_JSON', message: 'the line is not valid JSON' },
-      });
+      );
       continue;
     }
     if (!v || typeof v !== 'object' || Array.isArray(v)) {
-      out.push({
-        datastreamId: undefined,
-        index,
-        time: undefined,
-        result: undefined,
-        error: { field: 'line', code: 'MALFORMED_ROW', message: 'each line is an object { datastreamId, phenomenonTime, result }' },
+      pushRaw(out, undefined, index, undefined, undefined, {
+        field: 'line',
+        code: 'MALFORMED_ROW',
+        message: 'each line is an object { datastreamId, phenomenonTime, result }',
       });
       continue;
     }
     const o = v as Record<string, unknown>;
     if (typeof o.datastreamId !== 'string') {
-      out.push({
-        datastreamId: undefined,
-        index,
-        time: undefined,
-        result: undefined,
-        error: { field: 'datastreamId', code: 'MALFORMED_ROW', message: 'datastreamId (string) is required on every line' },
+      pushRaw(out, undefined, index, undefined, undefined, {
+        field: 'datastreamId',
+        code: 'MALFORMED_ROW',
+        message: 'datastreamId (string) is required on every line',
       });
       continue;
     }
-    out.push({ datastreamId: o.datastreamId, index, time: o.phenomenonTime, result: o.result });
+    pushRaw(out, o.datastreamId, index, o.phenomenonTime, o.result);
   }
   return out;
 }
@@ -202,8 +238,14 @@ export function readNdjsonPush(text: string): RawObservation[] {
  * after the newest stored time of their datastream are written by COPY, the rest by the upsert
  * (writeObservations); `opts.onWrite` tells how many took each path.
  */
-export async function ingestObservations(db: Db | Tx, stationId: string, raw: RawObservation[], opts: PushOptions): Promise<ObservationBatchResult> {
+export async function ingestObservations(
+  db: Db | Tx,
+  stationId: string,
+  rows: RawColumns | readonly RawObservation[],
+  opts: PushOptions,
+): Promise<ObservationBatchResult> {
   assertMayPush(opts.actor, stationId);
+  const raw = isRawColumns(rows) ? rows : rawColumns(rows);
   const found = await stationWithRules(db, stationId);
   if (!found) throw new AppError('NOT_FOUND', `No station ${stationId}`);
   const { station, rules } = found;
@@ -211,73 +253,131 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
 
   const rejected: ObservationRejection[] = [];
   const warnings: ObservationWarning[] = [];
-  const reject = (r: RawObservation, error: FieldError) => rejected.push({ datastreamId: r.datastreamId, index: r.index, errors: [error] });
-  const seenTimes = new Map<DatastreamRule, Map<string, Valid>>();
-  // the valid rows, de-duplicated, in the order first seen
+  const seenBy = new Map<DatastreamRule, DatastreamSeen>();
+  // the valid rows, de-duplicated, in the order first seen; beside them each one's index and equality key
   const cols = emptyColumns();
+  const keptIndexes: number[] = [];
+  const keptCmps: (string | number)[] = [];
   let sameInBatch = 0;
+  // One pass, no object per row: the time goes into one slot, and a number result in range (the
+  // usual one) is taken without checkResult's answer object.
+  const time: TimeSlot = { iso: '', epochMs: 0 };
+  const n = raw.indexes.length;
+  const hasErrors = raw.errors.size > 0;
+  // rows come grouped by datastream: its rule and state are looked up when the datastream changes
+  let lastId: string | undefined;
+  let rule: DatastreamRule | undefined;
+  let seen: DatastreamSeen | undefined;
 
-  for (const r of raw) {
-    if (r.error) {
-      reject(r, r.error);
+  for (let i = 0; i < n; i++) {
+    const datastreamId = raw.datastreamIds[i];
+    const index = raw.indexes[i];
+    const known = hasErrors ? raw.errors.get(i) : undefined;
+    if (known) {
+      rejected.push({ datastreamId, index, errors: [known] });
       continue;
     }
-    const ds = rules.get(r.datastreamId!);
-    if (!ds) {
+    if (datastreamId !== lastId || rule === undefined) {
+      lastId = datastreamId;
+      rule = rules.get(datastreamId!);
+      seen = rule && seenBy.get(rule);
+    }
+    if (!rule) {
       // (a registered datastreamId never holds invalid text, so a known one needs no check)
-      if (hasInvalidText(r.datastreamId!))
-        reject(r, { field: 'datastreamId', code: TEXT_INVALID_CHARACTER, message: 'datastreamId contains a NUL character or an unpaired UTF-16 surrogate' });
-      else
-        reject(r, {
-          field: 'datastreamId',
-          code: 'DATASTREAM_UNKNOWN',
-          message: `station ${stationId} has no datastream ${r.datastreamId}; register it with PATCH /v1/stations/${stationId}`,
-        });
+      const error: FieldError = hasInvalidText(datastreamId!)
+        ? { field: 'datastreamId', code: TEXT_INVALID_CHARACTER, message: 'datastreamId contains a NUL character or an unpaired UTF-16 surrogate' }
+        : {
+            field: 'datastreamId',
+            code: 'DATASTREAM_UNKNOWN',
+            message: `station ${stationId} has no datastream ${datastreamId}; register it with PATCH /v1/stations/${stationId}`,
+          };
+      rejected.push({ datastreamId, index, errors: [error] });
       continue;
     }
-    const t = parsePhenomenonTime(r.time);
-    const v = checkResult(r.result, ds);
-    if (!t.ok || t.epochMs > now + FUTURE_TOLERANCE_MS || !v.ok) {
+    const timeError = parseTimeInto(raw.times[i], time);
+    const value = raw.results[i];
+    let num: number | null;
+    let json: string | null;
+    let cmp: string | number;
+    let resultError: FieldError | undefined;
+    if (
+      rule.resultType === 'number' &&
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      (rule.validMin === null || value >= rule.validMin) &&
+      (rule.validMax === null || value <= rule.validMax)
+    ) {
+      // as checkResult: -0 and 0 are the same value in float8
+      num = value === 0 ? 0 : value;
+      json = null;
+      cmp = num;
+    } else {
+      const v = checkResult(value, rule);
+      if (v.ok) {
+        num = v.num;
+        json = v.json;
+        cmp = v.cmp;
+      } else {
+        num = json = null;
+        cmp = 0;
+        resultError = v.error;
+      }
+    }
+    if (timeError || time.epochMs > now + FUTURE_TOLERANCE_MS || resultError) {
       const errors: FieldError[] = [];
-      if (!t.ok) errors.push({ field: 'phenomenonTime', code: t.code, message: t.message });
-      else if (t.epochMs > now + FUTURE_TOLERANCE_MS)
+      if (timeError) errors.push({ field: 'phenomenonTime', code: timeError.code, message: timeError.message });
+      else if (time.epochMs > now + FUTURE_TOLERANCE_MS)
         errors.push({
           field: 'phenomenonTime',
           code: 'TIME_IN_FUTURE',
-          message: `${String(r.time)} is more than 10 minutes ahead of the server clock (${new Date(now).toISOString()})`,
+          message: `${String(raw.times[i])} is more than 10 minutes ahead of the server clock (${new Date(now).toISOString()})`,
         });
-      if (!v.ok) errors.push(v.error);
-      rejected.push({ datastreamId: r.datastreamId, index: r.index, errors });
+      if (resultError) errors.push(resultError);
+      rejected.push({ datastreamId, index, errors });
       continue;
     }
-    // one map of times per datastream: no key string per row
-    let seen = seenTimes.get(ds);
-    if (!seen) seenTimes.set(ds, (seen = new Map()));
-    const first = seen.get(t.iso);
-    if (first) {
-      if (first.cmp === v.cmp) {
-        sameInBatch++;
-        warnings.push({
-          datastreamId: r.datastreamId,
-          index: r.index,
-          flags: ['DUPLICATE_IN_BATCH_SAME_VALUE'],
-          notes: { DUPLICATE_IN_BATCH_SAME_VALUE: `same time and value as index ${first.index}; counted once` },
-        });
-      } else {
-        reject(r, {
-          field: 'phenomenonTime',
-          code: 'DUPLICATE_IN_BATCH',
-          message: `this time was sent with another result at index ${first.index} of ${ds.datastreamId} in this push`,
-        });
+    if (!seen) {
+      seen = { pk: rule.pk, latest: '', positions: null };
+      seenBy.set(rule, seen);
+    }
+    const iso = time.iso;
+    if (seen.positions === null && isOrderedIso(iso) && iso > seen.latest) seen.latest = iso;
+    else {
+      if (seen.positions === null) seen.positions = positionsOf(cols, rule.pk);
+      const first = seen.positions.get(iso);
+      if (first !== undefined) {
+        if (keptCmps[first] === cmp) {
+          sameInBatch++;
+          warnings.push({
+            datastreamId,
+            index,
+            flags: ['DUPLICATE_IN_BATCH_SAME_VALUE'],
+            notes: { DUPLICATE_IN_BATCH_SAME_VALUE: `same time and value as index ${keptIndexes[first]}; counted once` },
+          });
+        } else {
+          rejected.push({
+            datastreamId,
+            index,
+            errors: [
+              {
+                field: 'phenomenonTime',
+                code: 'DUPLICATE_IN_BATCH',
+                message: `this time was sent with another result at index ${keptIndexes[first]} of ${rule.datastreamId} in this push`,
+              },
+            ],
+          });
+        }
+        continue;
       }
-      continue;
+      seen.positions.set(iso, cols.times.length);
     }
-    seen.set(t.iso, { index: r.index, cmp: v.cmp });
-    cols.datastreamPks.push(ds.pk);
-    cols.times.push(t.iso);
-    cols.epochMs.push(t.epochMs);
-    cols.numbers.push(v.num);
-    cols.jsons.push(v.json);
+    cols.datastreamPks.push(rule.pk);
+    cols.times.push(iso);
+    cols.epochMs.push(time.epochMs);
+    cols.numbers.push(num);
+    cols.jsons.push(json);
+    keptIndexes.push(index);
+    keptCmps.push(cmp);
   }
   // (rejections are in input order: datastream entries, then rows; NDJSON by line)
 
@@ -290,7 +390,7 @@ export async function ingestObservations(db: Db | Tx, stationId: string, raw: Ra
     );
   }
 
-  const pks = [...seenTimes.keys()].map((ds) => ds.pk);
+  const pks = [...seenBy.values()].map((d) => d.pk);
   const run = async (tx: Tx): Promise<ObservationBatchResult> => {
     const counts = await writeObservations(tx, station, pks, cols, opts);
     return { inserted: counts.inserted, updated: counts.updated, unchanged: valid - counts.inserted - counts.updated + sameInBatch, rejected, warnings };
@@ -336,6 +436,17 @@ async function writeObservations(tx: Tx, station: StationRef, pks: number[], col
 
 function emptyColumns(): ObservationColumns {
   return { datastreamPks: [], times: [], epochMs: [], numbers: [], jsons: [] };
+}
+
+/** Position of each kept time of a datastream (its kept times are distinct). */
+function positionsOf(cols: ObservationColumns, pk: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let j = 0; j < cols.times.length; j++) if (cols.datastreamPks[j] === pk) out.set(cols.times[j], j);
+  return out;
+}
+
+function isRawColumns(rows: RawColumns | readonly RawObservation[]): rows is RawColumns {
+  return !Array.isArray(rows);
 }
 
 /**
