@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@biomon/db';
+import { PREPARED_STATEMENT, sql, type DbOrTx } from '@biomon/db';
 import { generateToken, hashToken, tokenPrefix, type Role } from './token';
 
 export interface TokenScope {
@@ -56,14 +56,21 @@ export async function createToken(db: DbOrTx, scope: TokenScope): Promise<{ id: 
 
 /** Resolves a bearer token to its principal; null when unknown, revoked or expired. */
 export async function findPrincipal(db: DbOrTx, token: string): Promise<Principal | null> {
-  const row = await db
-    .selectFrom('api_tokens as t')
-    .leftJoin('departments as d', 'd.id', 't.department_id')
-    .select(['t.id', 't.role', 't.team', 't.station_id', 't.department_id', 'd.name as department_name', 't.label'])
-    .where('t.token_hash', '=', hashToken(token))
-    .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', new Date())]))
-    .executeTakeFirst();
+  // a named statement (PREPARED_STATEMENT): read at every authenticated request, its text never
+  // changes, and a lookup by the unique token hash plans the same for every value
+  const { rows } = await sql<{
+    id: string;
+    role: string;
+    team: string | null;
+    station_id: string | null;
+    department_id: number | null;
+    department_name: string | null;
+    label: string;
+  }>`${sql.raw(PREPARED_STATEMENT)}
+    SELECT t.id, t.role, t.team, t.station_id, t.department_id, d.name AS department_name, t.label
+    FROM api_tokens t LEFT JOIN departments d ON d.id = t.department_id
+    WHERE t.token_hash = ${hashToken(token)} AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${new Date()})`.execute(db);
+  const row = rows[0];
   if (!row) return null;
   return {
     tokenId: row.id,

@@ -1,4 +1,4 @@
-import { copyFromStdin, sql, type DbOrTx, type Tx } from '@biomon/db';
+import { copyFromStdin, PREPARED_STATEMENT, sql, type DbOrTx, type Tx } from '@biomon/db';
 
 /** Column arrays of valid, de-duplicated observations: one entry per (datastream, time). */
 export interface ObservationColumns {
@@ -91,7 +91,8 @@ export async function upsertObservations(tx: Tx, rows: ObservationColumns, super
 export async function beginObservationPush(tx: Tx, pks: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   if (!pks.length) return out;
-  const r = await sql<{ pk: number; newest: string }>`SELECT pk, newest FROM biomon_begin_push(${pks}::bigint[])`.execute(tx);
+  // a named statement (PREPARED_STATEMENT): one per push, its text never changes
+  const r = await sql<{ pk: number; newest: string }>`${sql.raw(PREPARED_STATEMENT)} SELECT pk, newest FROM biomon_begin_push(${pks}::bigint[])`.execute(tx);
   for (const row of r.rows) out.set(Number(row.pk), row.newest);
   return out;
 }

@@ -1,4 +1,4 @@
-import { jsonbRowsParam, sql, type DbOrTx, type PgInterval } from '@biomon/db';
+import { jsonbRowsParam, PREPARED_STATEMENT, sql, type DbOrTx, type PgInterval } from '@biomon/db';
 import { stationShown, STATION_GENERALISATION, STATION_WITHHELD, type Viewer } from '@biomon/sensitive';
 import { fromPg, isCalendar, nominalSeconds, toIsoDuration, toPgInterval } from './interval';
 import type { NewDatastream, NewStation, StationFields } from './station-input';
@@ -204,27 +204,28 @@ export async function findDatastreamOwners(db: DbOrTx, ids: string[]): Promise<M
 
 /**
  * A station and the rules of its datastreams in one statement (a push's first read, one round trip
- * instead of two). Null when there is no such station.
+ * instead of two). Null when there is no such station. A named statement (PREPARED_STATEMENT): read
+ * at every push, its text never changes, and a lookup by the unique station_id plans the same for
+ * every value.
  */
 export async function stationWithRules(db: DbOrTx, stationId: string): Promise<{ station: StationRef; rules: Map<string, DatastreamRule> } | null> {
-  const rows = await db
-    .selectFrom('stations as s')
-    .leftJoin('datastreams as d', 'd.station_pk', 's.id')
-    .select([
-      's.id',
-      's.station_id',
-      's.type',
-      's.time_zone',
-      's.department',
-      's.department_id',
-      'd.id as ds_pk',
-      'd.datastream_id',
-      'd.result_type',
-      'd.valid_min',
-      'd.valid_max',
-    ])
-    .where('s.station_id', '=', stationId)
-    .execute();
+  const { rows } = await sql<{
+    id: number;
+    station_id: string;
+    type: string;
+    time_zone: string;
+    department: string | null;
+    department_id: number | null;
+    ds_pk: number | null;
+    datastream_id: string | null;
+    result_type: string | null;
+    valid_min: number | null;
+    valid_max: number | null;
+  }>`${sql.raw(PREPARED_STATEMENT)}
+    SELECT s.id, s.station_id, s.type, s.time_zone, s.department, s.department_id,
+      d.id AS ds_pk, d.datastream_id, d.result_type, d.valid_min, d.valid_max
+    FROM stations s LEFT JOIN datastreams d ON d.station_pk = s.id
+    WHERE s.station_id = ${stationId}`.execute(db);
   if (!rows.length) return null;
   const station = stationRefOf(rows[0]);
   const rules = new Map<string, DatastreamRule>();
