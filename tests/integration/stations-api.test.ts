@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { sql } from '@biomon/db';
-import { createTestContext, type TestContext } from '../support/test-db';
+import { createDb, sql } from '@biomon/db';
+import { actorOf } from '@biomon/auth';
+import { readStationAhead } from '@biomon/stations';
+import { createTestContext, databaseUrlFor, type TestContext } from '../support/test-db';
 import { authAs, buildTestServer } from '../support/http';
 
 let t: TestContext;
@@ -307,6 +309,34 @@ describe('POST /v1/stations/{id}/observations', () => {
     // admin may push for any station (e.g. loading a backlog)
     expect((await push('push-b', admin, [ds('push-b-ta', [['2026-11-28T06:00:00+08:00', 1]])])).json()).toMatchObject({ inserted: 1 });
     expect((await push('no-such-station', admin, [ds('x', [['2026-11-28T06:00:00+08:00', 1]])])).statusCode).toBe(404);
+  });
+
+  it('the station read ahead of the body (while it arrives) is dropped unharmed when the request ends before the push', async () => {
+    // a body that is not JSON: 400, the rules read ahead are never used
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/stations/push-b/observations',
+      headers: { ...admin, 'content-type': 'application/json' },
+      payload: '{"datastreams": [',
+    });
+    expect(bad.statusCode).toBe(400);
+    // an id that cannot be one (a NUL) is not looked up ahead; its check answers
+    const nul = await push('push%00b', admin, [ds('push-b-ta', [['2026-11-28T06:00:00+08:00', 1]])]);
+    expect(nul.statusCode).toBe(422);
+    expect(nul.json().error.code).toBe('TEXT_INVALID_CHARACTER');
+    expect(readStationAhead(t.ctx.dbBatch, 'push\u0000b', actorOf(null))).toBeUndefined();
+    expect(readStationAhead(t.ctx.dbBatch, 'push\u0000b', { tokenId: null, role: 'admin', label: 'test' })).toBeUndefined();
+    // a read ahead that fails is no unhandled rejection (vitest fails the run on one) and fails the push that awaits it
+    const nowhere = createDb(databaseUrlFor(t.config.databaseUrl, `${t.database.name}_absent`), { max: 1 });
+    try {
+      const failing = readStationAhead(nowhere.db, 'push-b', { tokenId: null, role: 'admin', label: 'test' });
+      expect(failing).toBeInstanceOf(Promise);
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(failing).rejects.toThrow(/does not exist/);
+    } finally {
+      await nowhere.close();
+    }
+    await new Promise((r) => setTimeout(r, 100));
   });
 
   it('reports malformed rows, wrong types, missing offsets, NaN/Infinity and unknown datastreams by index, storing only valid rows', async () => {

@@ -31,11 +31,13 @@ export {
   readDataArrayPush,
   readNdjsonPush,
   assertMayPush,
+  readStationAhead,
   MAX_OBSERVATIONS_PER_PUSH,
   MAX_DATASTREAMS_PER_PUSH,
   COPY_MIN_ROWS,
   type PushOptions,
   type WritePaths,
+  type StationRules,
   type RawObservation,
 } from './observation-ingest.service';
 export { queryDatastreamObservations, AGGREGATES, MAX_QUERY_LIMIT, type ObservationQuery } from './observation-query.service';

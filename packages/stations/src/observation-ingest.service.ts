@@ -5,6 +5,7 @@ import { FUTURE_TOLERANCE_MS, parseTimeInto, type TimeSlot } from './phenomenon-
 import { checkResult } from './observation-values';
 import { beginObservationPush, copyNewObservations, upsertObservations, type ObservationColumns } from './observation.repository';
 import { stationWithRules, type DatastreamRule, type StationRef } from './station.repository';
+import { ID_PATTERN } from './station-input';
 import type { ObservationBatchResult, ObservationRejection, ObservationWarning } from './station.types';
 
 /** At most this many observations per push (JSON dataArray or NDJSON lines). */
@@ -18,6 +19,8 @@ export interface PushOptions {
   atomic?: boolean;
   route?: string;
   now?: Date;
+  /** The station's rules read ahead for this push (readStationAhead), in place of reading them here. */
+  stationAhead?: Promise<StationRules>;
   /** Told, once the rows are written, how many went by COPY and how many through the upsert (tests, benchmarks). */
   onWrite?: (paths: WritePaths) => void;
 }
@@ -104,14 +107,36 @@ interface DatastreamSeen {
  * learns nothing about other stations.
  */
 export function assertMayPush(actor: Actor, stationId: string): void {
-  if (actor.role === 'admin' || actor.role === 'system') return;
-  if (actor.role === 'station' && actor.stationId === stationId) return;
+  if (mayPush(actor, stationId)) return;
   throw new AppError(
     'FORBIDDEN',
     actor.role === 'station'
       ? `This token belongs to station ${actor.stationId}; it may not push to ${stationId}`
       : "Only the station's own token may push observations",
   );
+}
+
+function mayPush(actor: Actor, stationId: string): boolean {
+  return actor.role === 'admin' || actor.role === 'system' || (actor.role === 'station' && actor.stationId === stationId);
+}
+
+/** A station and the rules of its datastreams (stationWithRules); null when there is no such station. */
+export type StationRules = Awaited<ReturnType<typeof stationWithRules>>;
+
+/**
+ * Starts reading a station's rules for a push while its body is still arriving (the route calls it
+ * before the body is read; PushOptions.stationAhead), so that the read's round trip overlaps the
+ * upload and the JSON parse instead of following them. Only when `actor` may push to the station —
+ * the lookup still follows the authorisation, as in ingestObservations — and undefined otherwise.
+ * A request that ends before its push (a body that is not JSON) leaves the read unawaited: its
+ * failure is observed here, and the push that awaits it gets the error.
+ */
+export function readStationAhead(db: Db | Tx, stationId: string, actor: Actor): Promise<StationRules> | undefined {
+  // (the route's parameters are validated after the body is read: an id that cannot be one is not looked up)
+  if (!mayPush(actor, stationId) || !ID_PATTERN.test(stationId)) return undefined;
+  const read = stationWithRules(db, stationId);
+  read.catch(() => {});
+  return read;
 }
 
 const envelopeError = (field: string, code: string, message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ field, code, message }] });
@@ -246,7 +271,7 @@ export async function ingestObservations(
 ): Promise<ObservationBatchResult> {
   assertMayPush(opts.actor, stationId);
   const raw = isRawColumns(rows) ? rows : rawColumns(rows);
-  const found = await stationWithRules(db, stationId);
+  const found = await (opts.stationAhead ?? stationWithRules(db, stationId));
   if (!found) throw new AppError('NOT_FOUND', `No station ${stationId}`);
   const { station, rules } = found;
   const now = (opts.now ?? new Date()).getTime();

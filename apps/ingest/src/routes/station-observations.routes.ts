@@ -2,7 +2,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '@biomon/runtime';
 import { actorOf } from '@biomon/auth';
-import { ID_PATTERN, MAX_DATASTREAMS_PER_PUSH, MAX_OBSERVATIONS_PER_PUSH, ingestDataArrayPush, ingestNdjsonPush } from '@biomon/stations';
+import {
+  ID_PATTERN,
+  MAX_DATASTREAMS_PER_PUSH,
+  MAX_OBSERVATIONS_PER_PUSH,
+  ingestDataArrayPush,
+  ingestNdjsonPush,
+  readStationAhead,
+  type StationRules,
+} from '@biomon/stations';
 import { errorResponses } from '@biomon/http';
 
 /**
@@ -61,11 +69,18 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
   // Kept as text: the service parses it line by line, so a bad line is one rejection, not a 400.
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: STATION_NDJSON_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
+  // the station's rules, read while the push's body arrives (route-level preParsing: after the batch
+  // permit of @biomon/http batch-admission.ts, which app-level preParsing hooks take first)
+  const stationAhead = new WeakMap<object, Promise<StationRules>>();
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.post(
     '/v1/stations/:id/observations',
     {
       config: { batchRecords: 'datastreams' },
+      preParsing: async (req) => {
+        const ahead = readStationAhead(ctx.dbBatch, (req.params as { id: string }).id, actorOf(req.principal));
+        if (ahead) stationAhead.set(req, ahead);
+      },
       schema: {
         summary: 'Push observations of a station (站点数据推送): SensorThings dataArray or NDJSON, idempotent on (datastream, phenomenonTime)',
         description: [
@@ -95,7 +110,7 @@ export const stationObservationRoutes: FastifyPluginAsync<{ ctx: AppContext }> =
       const actor = actorOf(req.principal);
       const body = req.body as unknown;
       const atomic = req.query.atomic === true || (typeof body === 'object' && body !== null && (body as { atomic?: unknown }).atomic === true);
-      const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations' };
+      const opts = { actor, atomic, route: 'POST /v1/stations/{id}/observations', stationAhead: stationAhead.get(req) };
       // both read the push's rows out of the body before they first wait: from here the parsed body is
       // garbage, and dropping the request's reference lets the young generation free it instead of
       // copying up to 8 MB of small objects at every collection while the push waits on the database
