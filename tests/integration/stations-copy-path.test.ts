@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql, withTx } from '@biomon/db';
-import { SYSTEM_ACTOR } from '@biomon/auth';
-import { COPY_MIN_ROWS, ingestObservations, registerStation, type RawObservation, type WritePaths } from '@biomon/stations';
+import { COPY_MIN_ROWS, ingestObservations, type RawObservation, type WritePaths } from '@biomon/stations';
 import { createTestContext, type TestContext } from '../support/test-db';
 import { buildTestServer } from '../support/http';
+import { jsonbCanon, registerKindsStation } from '../support/stations';
 
 // Issue 17, station ingest by COPY: under the datastream locks, rows after the newest stored time
 // of their datastream are written with COPY FROM STDIN, the rest through the upsert. These tests hold
@@ -19,24 +19,7 @@ const ADMIN = { tokenId: null, role: 'admin', label: 'test' } as const;
 
 type Kind = 'number' | 'json' | 'string';
 async function register(stationId: string, kinds: Kind[]): Promise<void> {
-  const r = await registerStation(
-    t.ctx.db,
-    {
-      stationId,
-      name: `COPY ${stationId}`,
-      type: 'weather',
-      location: { type: 'Point', coordinates: [126.5, 43.8] },
-      datastreams: kinds.map((k, i) => ({
-        datastreamId: `${stationId}-${i}`,
-        observedProperty: `p${i}`,
-        unitOfMeasurement: { symbol: 'u' },
-        resultType: k,
-        ...(k === 'number' ? { validRange: [-100_000, 100_000] } : {}),
-      })),
-    },
-    { actor: SYSTEM_ACTOR },
-  );
-  tokens.set(stationId, r.token!);
+  tokens.set(stationId, await registerKindsStation(t.ctx.db, stationId, kinds, [-100_000, 100_000], `COPY ${stationId}`));
 }
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -47,16 +30,7 @@ const at = (k: number) => {
   return new Date(ms + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
 };
 
-/** jsonb's equality: objects compare without key order */
-const canon = (v: unknown): string =>
-  Array.isArray(v)
-    ? `[${v.map(canon).join(',')}]`
-    : v && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v);
+const canon = jsonbCanon;
 
 /** The reference: what the upsert's rules store and answer, computed without the database. */
 class Model {

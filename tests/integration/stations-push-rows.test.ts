@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '@biomon/auth';
 import { mulberry32 } from '@biomon/core';
-import { ingestDataArrayPush, ingestNdjsonPush, ingestObservations, parsePhenomenonTime, registerStation, type RawObservation } from '@biomon/stations';
+import { ingestDataArrayPush, ingestNdjsonPush, ingestObservations, parsePhenomenonTime, type RawObservation } from '@biomon/stations';
 import { createTestContext, type TestContext } from '../support/test-db';
+import { jsonbCanon, registerKindsStation } from '../support/stations';
 
 // Validation reads a push in one pass without an object per row (issue 17): a time after every
 // earlier time of its datastream needs no lookup, and the table of a datastream's times is made only
@@ -27,23 +27,7 @@ afterAll(async () => {
 let stations = 0;
 async function freshStation(): Promise<string> {
   const stationId = `pr-${++stations}`;
-  await registerStation(
-    t.ctx.db,
-    {
-      stationId,
-      name: stationId,
-      type: 'weather',
-      location: { type: 'Point', coordinates: [126.5, 43.8] },
-      datastreams: KINDS.map((k, i) => ({
-        datastreamId: `${stationId}-${i}`,
-        observedProperty: `p${i}`,
-        unitOfMeasurement: { symbol: 'u' },
-        resultType: k,
-        ...(k === 'number' ? { validRange: [-100, 100] } : {}),
-      })),
-    },
-    { actor: SYSTEM_ACTOR },
-  );
+  await registerKindsStation(t.ctx.db, stationId, KINDS, [-100, 100]);
   return stationId;
 }
 
@@ -97,15 +81,7 @@ function randomPush(rnd: () => number, stationId: string): RawObservation[] {
   return rows;
 }
 
-const canon = (v: unknown): string =>
-  Array.isArray(v)
-    ? `[${v.map(canon).join(',')}]`
-    : v && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
-          .join(',')}}`
-      : JSON.stringify(Object.is(v, -0) ? 0 : v);
+const canon = jsonbCanon;
 
 /** The plain reading: each row judged in order against a table of every kept (datastream, instant). */
 function expected(rows: RawObservation[]) {

@@ -183,15 +183,18 @@ export async function findStationRef(db: DbOrTx, stationId: string): Promise<Sta
   return r ? stationRefOf(r) : null;
 }
 
-/** A StationRef from a row of `stations` (findStationRef, stationWithRules). */
-function stationRefOf(r: {
+/** The columns of `stations` a StationRef is made of. */
+interface StationRefRow {
   id: number;
   station_id: string;
   type: string;
   time_zone: string;
   department: string | null;
   department_id: number | null;
-}): StationRef {
+}
+
+/** A StationRef from a row of `stations` (findStationRef, stationWithRules). */
+function stationRefOf(r: StationRefRow): StationRef {
   return { pk: r.id, stationId: r.station_id, type: r.type as StationType, timeZone: r.time_zone, department: r.department, departmentId: r.department_id };
 }
 
@@ -209,19 +212,15 @@ export async function findDatastreamOwners(db: DbOrTx, ids: string[]): Promise<M
  * every value.
  */
 export async function stationWithRules(db: DbOrTx, stationId: string): Promise<{ station: StationRef; rules: Map<string, DatastreamRule> } | null> {
-  const { rows } = await sql<{
-    id: number;
-    station_id: string;
-    type: string;
-    time_zone: string;
-    department: string | null;
-    department_id: number | null;
-    ds_pk: number | null;
-    datastream_id: string | null;
-    result_type: string | null;
-    valid_min: number | null;
-    valid_max: number | null;
-  }>`${sql.raw(PREPARED_STATEMENT)}
+  const { rows } = await sql<
+    StationRefRow & {
+      ds_pk: number | null;
+      datastream_id: string | null;
+      result_type: string | null;
+      valid_min: number | null;
+      valid_max: number | null;
+    }
+  >`${sql.raw(PREPARED_STATEMENT)}
     SELECT s.id, s.station_id, s.type, s.time_zone, s.department, s.department_id,
       d.id AS ds_pk, d.datastream_id, d.result_type, d.valid_min, d.valid_max
     FROM stations s LEFT JOIN datastreams d ON d.station_pk = s.id
