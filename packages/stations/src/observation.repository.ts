@@ -176,7 +176,7 @@ function* copyBinaryChunks(rows: ObservationColumns): Generator<Buffer> {
  * write, no timestamp or number text for the server to parse. received_at takes its default (now(),
  * as the upsert). The datastream check of migration 0019 (an AFTER INSERT statement trigger with a
  * transition table) fires for COPY as for INSERT, so an unknown datastream refuses the whole COPY
- * with SQLSTATE 23503. `rows.times` must be canonical (parsePhenomenonTime; years 0000–9999) and
+ * with SQLSTATE 23503. `rows.times` must be canonical (parsePhenomenonTime; years 0001–9999) and
  * `rows.epochMs` their epochs. Returns the rows copied.
  */
 export async function copyNewObservations(tx: Tx, rows: ObservationColumns): Promise<number> {
